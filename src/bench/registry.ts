@@ -1,0 +1,13 @@
+// Every benchmark of the project, by name. Each one measures its subject and a baseline in the
+// same run and returns its figures as a flat JSON object; none of them asserts anything.
+export type BenchResult = Record<string, unknown>;
+export type Bench = {
+  description: string;
+  run: (options: { quick: boolean }) => Promise<BenchResult>;
+};
+
+export const benches: Record<string, Bench> = {};
+
+export function addBench(name: string, bench: Bench): void {
+  benches[name] = bench;
+}

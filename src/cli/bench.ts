@@ -1,0 +1,32 @@
+// `sas-acd bench NAME [--json]`: runs one benchmark, or all of them (`npm run bench`).
+import type { Command } from 'commander';
+import { benches } from '../bench/registry.js';
+import '../bench/all.js';
+
+export function registerBench(program: Command): void {
+  program
+    .command('bench')
+    .description(`run a benchmark and print its figures (one of: all, ${Object.keys(benches).join(', ')})`)
+    .argument('<name>', 'benchmark name, or "all"')
+    .option('--json', 'print machine-readable JSON only')
+    .option('--quick', 'smaller workload (for smoke tests)')
+    .action(async (name: string, opts: { json?: boolean; quick?: boolean }) => {
+      const names = name === 'all' ? Object.keys(benches) : [name];
+      const unknown = names.filter((n) => !benches[n]);
+      if (unknown.length > 0) {
+        console.error(
+          `unknown benchmark "${unknown.join(', ')}"; known: all, ${Object.keys(benches).join(', ')}`,
+        );
+        process.exitCode = 2;
+        return;
+      }
+      const results: Record<string, unknown> = {};
+      for (const n of names) {
+        const bench = benches[n]!;
+        if (!opts.json) console.log(`bench ${n}: ${bench.description}`);
+        results[n] = await bench.run({ quick: Boolean(opts.quick) });
+        if (!opts.json) console.log(JSON.stringify(results[n], null, 2));
+      }
+      if (opts.json) console.log(JSON.stringify(name === 'all' ? results : results[name]));
+    });
+}

@@ -1,0 +1,48 @@
+// Every Redis key of a site, in one place. All keys of a site share the hash tag `{<site>}`, so on
+// Redis Cluster they live in one slot: the Lua scripts that touch several of them (fenced append,
+// snapshot) stay legal, and sites spread over shards. Layout (docs/store.md has the details):
+//
+//   sas:{<site>}:events     stream  the site's events, the source of truth (fields: event, epoch, cmd)
+//   sas:{<site>}:snapshot   hash    last snapshot: state, lastId (last event folded in), epoch
+//   sas:{<site>}:lease      hash    the writer's lease: token, epoch, holder; expires (PX TTL)
+//   sas:{<site>}:epoch      string  fencing epoch counter, +1 on every lease acquisition; never expires
+//   sas:{<site>}:commands   stream  commands sent to the writer (fields: id, command)
+//   sas:{<site>}:processed  zset    command ids already turned into events (score: command time, ms)
+//   sas:{<site>}:bull:*             BullMQ queues of the site (prefix `sas:{<site>}:bull`)
+
+/** Consumer group of the commands stream, and the one consumer name every writer uses (see commands.ts). */
+export const WRITERS_GROUP = 'writers';
+export const WRITER_CONSUMER = 'writer';
+
+export type SiteKeys = {
+  events: string;
+  snapshot: string;
+  lease: string;
+  epoch: string;
+  commands: string;
+  processed: string;
+  bullPrefix: string;
+};
+
+const SITE_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** Site ids go inside a hash tag: no braces, colons or spaces (e.g. "44", "sas-44"). */
+export function assertSiteId(site: string): void {
+  if (!SITE_ID.test(site)) {
+    throw new Error(`invalid site id ${JSON.stringify(site)}: expected 1-64 characters [A-Za-z0-9_-]`);
+  }
+}
+
+export function siteKeys(site: string): SiteKeys {
+  assertSiteId(site);
+  const prefix = `sas:{${site}}`;
+  return {
+    events: `${prefix}:events`,
+    snapshot: `${prefix}:snapshot`,
+    lease: `${prefix}:lease`,
+    epoch: `${prefix}:epoch`,
+    commands: `${prefix}:commands`,
+    processed: `${prefix}:processed`,
+    bullPrefix: `${prefix}:bull`,
+  };
+}

@@ -1,0 +1,147 @@
+// Starts and stops a real redis-server child process on a free loopback port, in its own data
+// directory, with AOF on. Used by the test harness, the benchmark and (later) `sas-acd demo` when no
+// Redis URL is given. Not for production: there Redis is run by the platform.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+
+export type RedisServerOptions = {
+  /** Data directory (AOF lives here); a fresh temporary one when omitted, removed on stop. */
+  dir?: string;
+  /** Port to listen on; a free one when omitted. A restart keeps the same port. */
+  port?: number;
+  /**
+   * `everysec` (default) writes the AOF with write(2) before every reply, so a redis-server crash
+   * (kill -9) loses no acknowledged write; only a power loss can lose the last second.
+   * `always` also fsyncs before replying.
+   */
+  appendfsync?: 'always' | 'everysec' | 'no';
+};
+
+export type RedisServer = {
+  url: string;
+  port: number;
+  dir: string;
+  /** SIGTERM (Redis flushes the AOF and exits) and wait; removes the directory unless `keepDir`. */
+  stop(opts?: { keepDir?: boolean }): Promise<void>;
+  /** Sends a signal (e.g. SIGKILL) and waits for the process to exit; the directory is kept. */
+  kill(signal: NodeJS.Signals): Promise<void>;
+  /** Starts redis-server again on the same port and directory (after `stop({keepDir})` or `kill`). */
+  start(): Promise<void>;
+};
+
+export class RedisServerMissingError extends Error {
+  constructor() {
+    super(
+      'redis-server was not found on the PATH. Install it (Debian/Ubuntu: `sudo apt-get install redis-server`; ' +
+        '`.ci/run` installs it) and run again.',
+    );
+    this.name = 'RedisServerMissingError';
+  }
+}
+
+export function assertRedisServerInstalled(): void {
+  const probe = spawnSync('redis-server', ['--version'], { stdio: 'ignore' });
+  if (probe.error || probe.status !== 0) throw new RedisServerMissingError();
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
+  assertRedisServerInstalled();
+  const ownDir = options.dir === undefined;
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'sas-acd-redis-'));
+  const port = options.port ?? (await freePort());
+  const args = [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--dir',
+    dir,
+    '--appendonly',
+    'yes',
+    '--appendfsync',
+    options.appendfsync ?? 'everysec',
+    // No RDB snapshots: the AOF is the durability mechanism we rely on (docs/store.md).
+    '--save',
+    '',
+    '--daemonize',
+    'no',
+    '--protected-mode',
+    'no',
+    '--loglevel',
+    'warning',
+  ];
+  let child: ChildProcess | undefined;
+  let exited: Promise<void> = Promise.resolve();
+
+  const start = async (): Promise<void> => {
+    const proc = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    proc.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    proc.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    exited = new Promise((resolve) => proc.once('exit', () => resolve()));
+    child = proc;
+    await waitUntilReady(port, proc, () => output);
+  };
+
+  const waitExit = async (): Promise<void> => {
+    await exited;
+    child = undefined;
+  };
+
+  await start();
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    dir,
+    start,
+    async kill(signal) {
+      child?.kill(signal);
+      await waitExit();
+    },
+    async stop(opts = {}) {
+      child?.kill('SIGTERM');
+      await waitExit();
+      if (ownDir && !opts.keepDir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function waitUntilReady(port: number, proc: ChildProcess, output: () => string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    if (proc.exitCode !== null || proc.signalCode !== null) {
+      throw new Error(`redis-server exited during start-up on port ${port}:\n${output()}`);
+    }
+    const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0 });
+    probe.on('error', () => undefined);
+    try {
+      await probe.connect();
+      // LOADING while the AOF is replayed: wait until PING answers.
+      if ((await probe.ping()) === 'PONG') return;
+    } catch {
+      // not listening yet
+    } finally {
+      probe.disconnect();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  proc.kill('SIGKILL');
+  throw new Error(`redis-server did not become ready on port ${port} within 10 s:\n${output()}`);
+}

@@ -1,6 +1,192 @@
-// `sas-acd staff`: Erlang C / Erlang A staffing calculator.
-import type { Command } from 'commander';
+// `sas-acd staff`: Erlang C / Erlang A staffing calculator for one interval.
+import { type Command, CommanderError } from 'commander';
+import {
+  agentsForServiceLevelA,
+  erlangAMetrics,
+  type ErlangAResult,
+} from '../../simulator/staffing/erlang-a.js';
+import {
+  agentsForServiceLevelC,
+  erlangCMetrics,
+  type ErlangCResult,
+} from '../../simulator/staffing/erlang-c.js';
+import {
+  DEFAULT_HOURS_PER_POST,
+  fullTimePosts24x7,
+  rosteredAgents,
+  validateAbsenteeism,
+  validateHoursPerPost,
+} from '../../simulator/staffing/posts.js';
+import {
+  agentsForServiceLevelWithRetrials,
+  erlangAWithRetrials,
+} from '../../simulator/staffing/retrial-sizing.js';
 
-export function registerStaff(_program: Command): void {
-  // Registered by the staffing work (issue 12).
+interface StaffOptions {
+  callsPerHour?: string;
+  aht?: string;
+  agents?: string;
+  target?: string;
+  threshold: string;
+  patience?: string;
+  retrialProbability?: string;
+  absenteeism: string;
+  hoursPerPost: string;
+  json?: boolean;
+}
+
+/** A bad option value: reported on stderr, exit code 2. */
+class UsageError extends Error {}
+
+function num(name: string, raw: string | undefined, check: (v: number) => boolean, want: string): number {
+  const v = raw === undefined || raw.trim() === '' ? NaN : Number(raw);
+  if (!Number.isFinite(v) || !check(v)) throw new UsageError(`${name} must be ${want}, got "${raw ?? ''}"`);
+  return v;
+}
+
+export function computeStaff(o: StaffOptions): Record<string, unknown> {
+  if (o.callsPerHour === undefined) throw new UsageError('--calls-per-hour is required');
+  if (o.aht === undefined) throw new UsageError('--aht is required');
+  if ((o.agents === undefined) === (o.target === undefined)) {
+    throw new UsageError('give exactly one of --agents N (evaluate a team) or --target SL (size a team)');
+  }
+  const callsPerHour = num('--calls-per-hour', o.callsPerHour, (v) => v >= 0, 'a number ≥ 0');
+  const ahtSeconds = num('--aht', o.aht, (v) => v > 0, 'a number of seconds > 0');
+  const thresholdSeconds = num('--threshold', o.threshold, (v) => v >= 0, 'a number of seconds ≥ 0');
+  const absenteeism = num('--absenteeism', o.absenteeism, (v) => v >= 0 && v < 1, 'a share in [0, 1)');
+  const hoursPerPost = num(
+    '--hours-per-post',
+    o.hoursPerPost,
+    (v) => v > 0 && v <= 8760,
+    'hours in (0, 8760]',
+  );
+  validateAbsenteeism(absenteeism);
+  validateHoursPerPost(hoursPerPost);
+  const patience =
+    o.patience === undefined
+      ? undefined
+      : num('--patience', o.patience, (v) => v > 0, 'a number of seconds > 0');
+  const retrialProbability =
+    o.retrialProbability === undefined
+      ? undefined
+      : num(
+          '--retrial-probability',
+          o.retrialProbability,
+          (v) => v >= 0 && v <= 1,
+          'a probability in [0, 1]',
+        );
+  if (retrialProbability !== undefined && patience === undefined) {
+    throw new UsageError('--retrial-probability needs --patience (without patience nobody abandons)');
+  }
+  const agents =
+    o.agents === undefined
+      ? undefined
+      : num('--agents', o.agents, (v) => Number.isInteger(v) && v >= 0, 'a whole number ≥ 0');
+  const target =
+    o.target === undefined
+      ? undefined
+      : num('--target', o.target, (v) => v > 0 && v < 1, 'a share strictly in (0, 1)');
+
+  const base = { ahtSeconds, thresholdSeconds };
+  let r: (ErlangCResult | ErlangAResult) & { callsPerHour?: number };
+  if (patience === undefined) {
+    r =
+      agents !== undefined
+        ? erlangCMetrics({ ...base, callsPerHour, agents })
+        : agentsForServiceLevelC({ ...base, callsPerHour, target: target! });
+  } else if (retrialProbability === undefined) {
+    const withPatience = { ...base, callsPerHour, patienceSeconds: patience };
+    r =
+      agents !== undefined
+        ? erlangAMetrics({ ...withPatience, agents })
+        : agentsForServiceLevelA({ ...withPatience, target: target! });
+  } else {
+    const rule = { probability: retrialProbability };
+    const withRetrials = { ...base, firstAttemptsPerHour: callsPerHour, patienceSeconds: patience };
+    r =
+      agents !== undefined
+        ? erlangAWithRetrials({ ...withRetrials, agents }, rule)
+        : agentsForServiceLevelWithRetrials({ ...withRetrials, target: target! }, rule);
+  }
+  const offered = r.callsPerHour ?? callsPerHour;
+  return {
+    model: patience === undefined ? 'erlang-c' : 'erlang-a',
+    callsPerHour: offered,
+    ...(retrialProbability !== undefined ? { firstAttemptsPerHour: callsPerHour } : {}),
+    ahtSeconds,
+    thresholdSeconds,
+    ...(patience !== undefined ? { patienceSeconds: patience } : {}),
+    ...(target !== undefined ? { target } : {}),
+    ...r,
+    absenteeism,
+    rosteredAgents: rosteredAgents(r.agents, absenteeism),
+    hoursPerPost,
+    fullTimePosts24x7: fullTimePosts24x7(r.agents, absenteeism, hoursPerPost),
+  };
+}
+
+const pct = (v: unknown) => (typeof v === 'number' ? `${(v * 100).toFixed(1)} %` : '—');
+const fixed = (v: unknown, d = 1) => (typeof v === 'number' ? v.toFixed(d) : '—');
+
+function table(r: Record<string, unknown>): string {
+  const rows: [string, string][] = [
+    ['Modèle', r.model === 'erlang-a' ? 'Erlang A (avec abandons)' : 'Erlang C (sans abandon)'],
+    ['Appels offerts par heure', fixed(r.callsPerHour)],
+    ['Durée moyenne de traitement (s)', fixed(r.ahtSeconds, 0)],
+    ['Charge (erlangs)', fixed(r.erlangs, 2)],
+    ['Agents en poste', String(r.agents)],
+    ["Probabilité d'attente", pct(r.probabilityOfWaiting)],
+    [`Taux de service (décroché < ${String(r.thresholdSeconds)} s)`, pct(r.serviceLevel)],
+    ['Délai moyen de décroché (s)', fixed(r.averageSpeedOfAnswerSeconds)],
+    ['Occupation des agents', pct(r.occupancy)],
+  ];
+  if (r.abandonRate !== undefined) rows.push(["Taux d'abandon", pct(r.abandonRate)]);
+  if (r.stable === false) rows.push(['Attention', 'charge ≥ agents : la file croît sans limite']);
+  rows.push(
+    [`Agents à planifier (absentéisme ${pct(r.absenteeism)})`, String(r.rosteredAgents)],
+    [
+      `ETP pour ce poste 24 h/24 toute l'année (${String(r.hoursPerPost)} h/ETP)`,
+      fixed(r.fullTimePosts24x7, 2),
+    ],
+  );
+  const width = Math.max(...rows.map(([k]) => k.length));
+  return rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n');
+}
+
+export function registerStaff(program: Command): void {
+  program
+    .command('staff')
+    .description('size a team with Erlang C, or Erlang A when a mean patience is given')
+    .option('--calls-per-hour <n>', 'calls offered per hour (received calls, abandons included)')
+    .option('--aht <seconds>', 'average handling time in seconds')
+    .option('--agents <n>', 'evaluate this number of agents')
+    .option('--target <share>', 'find the smallest team reaching this service level, e.g. 0.9')
+    .option('--threshold <seconds>', 'service-level threshold in seconds', '30')
+    .option('--patience <seconds>', 'mean patience before hanging up (switches to Erlang A)')
+    .option('--retrial-probability <p>', 'probability that a caller who abandoned calls again')
+    .option('--absenteeism <share>', 'share of rostered time lost, e.g. 0.12', '0')
+    .option(
+      '--hours-per-post <h>',
+      `hours per full-time post per year (assumption: ${DEFAULT_HOURS_PER_POST}, French legal annual time)`,
+      String(DEFAULT_HOURS_PER_POST),
+    )
+    .option('--json', 'print machine-readable JSON only')
+    .exitOverride((err: CommanderError) => {
+      // Commander's own usage errors (unknown option, missing value) use exit code 2 like ours.
+      process.exit(err.exitCode === 0 ? 0 : 2);
+    })
+    .action((opts: StaffOptions) => {
+      let result: Record<string, unknown>;
+      try {
+        result = computeStaff(opts);
+      } catch (e) {
+        if (e instanceof UsageError || e instanceof RangeError) {
+          console.error(`error: ${e.message}`);
+          process.exitCode = 2;
+          return;
+        }
+        throw e;
+      }
+      console.log(opts.json ? JSON.stringify(result) : table(result));
+    });
 }

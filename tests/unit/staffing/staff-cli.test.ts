@@ -1,0 +1,120 @@
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+
+const staff = (...args: string[]) =>
+  spawnSync(process.execPath, ['bin/sas-acd.mjs', 'staff', ...args], { encoding: 'utf8' });
+
+describe('sas-acd staff', () => {
+  it('prints the Erlang C figures as JSON', () => {
+    const r = staff(
+      '--calls-per-hour',
+      '100',
+      '--aht',
+      '180',
+      '--agents',
+      '6',
+      '--threshold',
+      '30',
+      '--json',
+    );
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout) as Record<string, number>;
+    for (const k of [
+      'erlangs',
+      'agents',
+      'probabilityOfWaiting',
+      'serviceLevel',
+      'averageSpeedOfAnswerSeconds',
+      'occupancy',
+    ]) {
+      expect(out).toHaveProperty(k);
+    }
+    expect(out.erlangs).toBeCloseTo(5, 9);
+    expect(out.agents).toBe(6);
+    expect(out.probabilityOfWaiting).toBeCloseTo(0.5875, 4);
+    expect(out.occupancy).toBeCloseTo(5 / 6, 9);
+    expect(out).not.toHaveProperty('abandonRate');
+  });
+
+  it('switches to Erlang A with --patience and reports the abandon rate', () => {
+    const r = staff(
+      '--calls-per-hour',
+      '100',
+      '--aht',
+      '180',
+      '--agents',
+      '6',
+      '--patience',
+      '180',
+      '--json',
+    );
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect(out.model).toBe('erlang-a');
+    expect(typeof out.abandonRate).toBe('number');
+  });
+
+  it('finds the smallest team for --target and rosters for absenteeism', () => {
+    const r = staff(
+      '--calls-per-hour',
+      '100',
+      '--aht',
+      '180',
+      '--target',
+      '0.9',
+      '--absenteeism',
+      '0.12',
+      '--json',
+    );
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout) as Record<string, number>;
+    // 5 erlangs: 8 agents give 89.9 % within 30 s, 9 give 95.9 %.
+    expect(out.agents).toBe(9);
+    expect(out.serviceLevel).toBeGreaterThanOrEqual(0.9);
+    expect(out.rosteredAgents).toBe(Math.ceil(9 / 0.88));
+    expect(out.fullTimePosts24x7).toBeCloseTo((9 * 8760) / 0.88 / 1607, 9);
+  });
+
+  it('adds the repeat calls of callers who abandoned with --retrial-probability', () => {
+    const r = staff(
+      '--calls-per-hour',
+      '300',
+      '--aht',
+      '180',
+      '--agents',
+      '15',
+      '--patience',
+      '60',
+      '--retrial-probability',
+      '0.8',
+      '--json',
+    );
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout) as Record<string, number>;
+    expect(out.firstAttemptsPerHour).toBe(300);
+    expect(out.callsPerHour).toBeGreaterThan(300);
+  });
+
+  it('prints a readable table without --json', () => {
+    const r = staff('--calls-per-hour', '100', '--aht', '180', '--agents', '6');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('Charge (erlangs)');
+    expect(r.stdout).toContain('5.00');
+  });
+
+  it('refuses bad option values with exit code 2 and a clear message', () => {
+    for (const [args, message] of [
+      [['--calls-per-hour', 'abc', '--aht', '180', '--agents', '6'], /--calls-per-hour must be/],
+      [['--calls-per-hour', '100', '--aht', '0', '--agents', '6'], /--aht must be/],
+      [['--calls-per-hour', '100', '--aht', '180', '--agents', '2.5'], /--agents must be/],
+      [['--calls-per-hour', '100', '--aht', '180', '--target', '1.5'], /--target must be/],
+      [['--calls-per-hour', '100', '--aht', '180', '--agents', '6', '--target', '0.9'], /exactly one of/],
+      [['--calls-per-hour', '100', '--aht', '180', '--target', '0.9', '--absenteeism', '1'], /--absenteeism/],
+      [['--calls-per-hour', '100', '--aht', '180', '--agents', '6', '--nope'], /unknown option/],
+    ] as const) {
+      const r = staff(...args);
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(message);
+    }
+  });
+});

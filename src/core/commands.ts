@@ -1,0 +1,66 @@
+// Commands: what the outside asks of the engine, in the imperative. Telephony, the API, the
+// supervisor and timers all speak to the engine through these, with the time passed beside them.
+import type { SiteConfig } from './config.js';
+import type { Mode, OutboundPurpose, Qualification, Skill, TransferMode } from './model.js';
+import type { OfferFailure } from './events.js';
+
+export type Command =
+  // From telephony
+  | {
+      type: 'arriveCall';
+      callId: string;
+      line: string;
+      callerNumber?: string | null;
+      callerName?: string | null;
+      department?: string;
+      originSite?: string;
+      /** A direct entry asked for by the line (e.g. the fire brigade choosing N2 MG). */
+      queue?: string;
+    }
+  | { type: 'callerHungUp'; callId: string }
+  | { type: 'answerOffer'; callId: string; agentId: string }
+  | {
+      type: 'offerFailed';
+      callId: string;
+      agentId: string;
+      reason: Extract<OfferFailure, 'no-answer' | 'busy' | 'unreachable' | 'rejected'>;
+    }
+  | { type: 'acceptCallback'; callId: string }
+  // From an agent's panel
+  | {
+      type: 'qualifyCall';
+      callId: string;
+      agentId: string;
+      qualification: Qualification;
+      name?: string;
+      phone?: string;
+    }
+  | { type: 'transferCall'; callId: string; agentId: string; to?: string; mode?: TransferMode }
+  | { type: 'bringInDoctor'; callId: string; agentId: string }
+  | { type: 'hangUp'; callId: string; agentId: string; disposition?: string }
+  | {
+      type: 'dialOut';
+      callId: string;
+      agentId: string;
+      number: string;
+      purpose: OutboundPurpose;
+      parentCallId?: string;
+      taskId?: string;
+    }
+  | { type: 'claimCallback'; taskId: string; agentId: string }
+  | { type: 'completeCallback'; taskId: string; agentId: string; outcome: string }
+  | { type: 'agentLogin'; agentId: string }
+  | { type: 'agentLogout'; agentId: string; by?: 'agent' | 'supervisor' }
+  | { type: 'agentReady'; agentId: string }
+  | { type: 'agentPause'; agentId: string; reason: string }
+  // From a supervisor
+  | { type: 'moveAgent'; agentId: string; skills: Skill[] }
+  | { type: 'setMode'; mode: Mode | null; until?: number }
+  | { type: 'switchLine'; line: string; partnerId: string; share?: number; from?: number; until?: number }
+  | { type: 'restoreLine'; line: string }
+  | { type: 'redirectCall'; callId: string; partnerId: string }
+  | { type: 'replaceConfig'; config: SiteConfig }
+  // From the shell's timer
+  | { type: 'timerFired' };
+
+export type CommandType = Command['type'];

@@ -1,0 +1,270 @@
+// The site configuration: its schema (zod), the role rules it must obey, and the parser that
+// refuses a bad configuration whole, naming every bad field.
+import { z } from 'zod';
+import { validateHHMM, type Weekday } from './calendar.js';
+import { MODES, ROLES, STAGES, type Role } from './model.js';
+
+const hhmm = z.string().refine(validateHHMM, { message: 'expected a time "HH:MM"' });
+const id = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'expected an id of letters, digits, ".", "_" or "-"');
+const localDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date "YYYY-MM-DD"');
+const seconds = z.number().finite().nonnegative();
+
+const calendarSchema = z.object({
+  timeZone: z.string().default('Europe/Paris'),
+  pdsa: z
+    .object({
+      weekdayFrom: hhmm.default('20:00'),
+      weekdayUntil: hhmm.default('08:00'),
+      saturdayFrom: hhmm.default('12:00'),
+      publicHolidays: z.boolean().default(true),
+    })
+    .prefault({}),
+  extraHolidays: z.array(localDate).default([]),
+});
+
+const weekday = z.union(
+  [1, 2, 3, 4, 5, 6, 7].map((d) => z.literal(d as Weekday)) as [
+    z.ZodLiteral<Weekday>,
+    ...z.ZodLiteral<Weekday>[],
+  ],
+);
+
+const weeklyRule = z.object({
+  days: z.array(weekday).min(1),
+  from: hhmm,
+  to: hhmm,
+  value: z.enum(MODES),
+});
+
+const partnerSchema = z.object({
+  id,
+  name: z.string().min(1),
+  /** How telephony reaches the partner: a dialplan destination or a number. */
+  destination: z.string().min(1),
+});
+
+const lineSchema = z.object({
+  id,
+  label: z.string().optional(),
+  department: z.string().min(1),
+  entryQueue: id,
+  /** Queues this line may enter directly (a fire-brigade line may reach N2 AMU or N2 MG). */
+  directQueues: z.array(id).default([]),
+  /** Larger is more urgent; calls in a queue are ordered by priority, then by arrival. */
+  priority: z.number().int().min(0).max(9).default(1),
+  /** Set for a line that receives calls from a partner SAS: they keep their origin. */
+  originSite: z.string().optional(),
+  music: z.string().default('default'),
+});
+
+const overflowTier = z.object({
+  afterSeconds: seconds,
+  /** Agents skilled at these queues also become eligible (role rules still apply). */
+  addQueues: z.array(id).min(1),
+});
+
+const queueSchema = z.object({
+  id,
+  name: z.string().optional(),
+  stage: z.enum(STAGES),
+  branch: z.string().min(1),
+  roles: z.array(z.enum(ROLES)).min(1),
+  /** The service threshold of this queue step (QS): 30 s at N1; N2 and doctors: local choices. */
+  thresholdSeconds: seconds.default(30),
+  /** Raise a live alarm when a call waits longer than this (null: no alarm). */
+  alarmAfterSeconds: seconds.nullable().default(null),
+  music: z.string().default('default'),
+  overflow: z
+    .object({
+      tiers: z.array(overflowTier).default([]),
+      partner: z
+        .object({
+          partnerId: id,
+          afterSeconds: seconds.optional(),
+          whenWaitingAtLeast: z.number().int().positive().optional(),
+        })
+        .optional(),
+    })
+    .prefault({}),
+  whenUnstaffed: z
+    .discriminatedUnion('action', [
+      z.object({ action: z.literal('wait') }),
+      z.object({ action: z.literal('queue'), queueId: id }),
+      z.object({ action: z.literal('partner'), partnerId: id }),
+    ])
+    .default({ action: 'wait' }),
+});
+
+const agentSchema = z.object({
+  id,
+  name: z.string().min(1),
+  roles: z.array(z.enum(ROLES)).min(1),
+  skills: z.array(z.object({ queue: id, preference: z.number().int().min(1).max(9).default(1) })).default([]),
+  autoAnswer: z.boolean().default(false),
+  wrapUpSeconds: seconds.default(0),
+  ringNoAnswerSeconds: seconds.default(15),
+  remote: z.boolean().default(false),
+  /** Where telephony rings this agent, e.g. "PJSIP/arm-12". */
+  endpoint: z.string().optional(),
+});
+
+const routingSchema = z.object({
+  p1Queue: id.default('n2-amu'),
+  p2Queue: id.default('n2-mg'),
+  /** Where a P0 kept at N1 (or any call in one-level mode) is served as by the AMU ARM. */
+  keptAsQueue: id.default('n2-amu'),
+  doctorQueue: id.default('reg-amu'),
+  /** MG hours: 'sas' = SAS hours only (P2 goes to p2OutsideMgHours in PDSA hours). */
+  mgHours: z.enum(['sas', 'always']).default('sas'),
+  p2OutsideMgHours: id.nullable().default(null),
+  /** When no GP regulator is logged in, P2 falls back here before any partner SAS. */
+  p2WithoutGpRegulator: id.nullable().default('reg-amu'),
+  reorientationPriority: z.number().int().min(0).max(9).default(8),
+  conferencePriority: z.number().int().min(0).max(9).default(9),
+  callbackOfferAfterSeconds: seconds.nullable().default(null),
+  transferMode: z.enum(['blind', 'warm']).default('blind'),
+});
+
+export const siteConfigSchema = z.object({
+  id,
+  name: z.string().min(1),
+  departments: z.array(z.string().min(1)).min(1),
+  calendar: calendarSchema.prefault({}),
+  modes: z
+    .object({ default: z.enum(MODES), rules: z.array(weeklyRule) })
+    .default({ default: 'two-level', rules: [] }),
+  partners: z.array(partnerSchema).default([]),
+  lines: z.array(lineSchema).min(1),
+  queues: z.array(queueSchema).min(1),
+  agents: z.array(agentSchema).default([]),
+  routing: routingSchema.prefault({}),
+  dispositions: z.array(z.string().min(1)).min(1),
+  /** Explicit, logged exceptions to the role rules, e.g. an ARM given an OSNP queue. */
+  roleExceptions: z.array(z.object({ agentId: id, queueId: id, reason: z.string().min(3) })).default([]),
+});
+
+export type SiteConfig = z.infer<typeof siteConfigSchema>;
+export type QueueConfig = SiteConfig['queues'][number];
+export type LineConfig = SiteConfig['lines'][number];
+export type AgentConfig = SiteConfig['agents'][number];
+
+export type ConfigResult = { ok: true; config: SiteConfig } | { ok: false; errors: string[] };
+
+/** Parses and checks a site configuration; a bad one is refused whole, with every bad field named. */
+export function parseSiteConfig(input: unknown): ConfigResult {
+  const parsed = siteConfigSchema.safeParse(input);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      errors: parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
+    };
+  }
+  const errors = checkReferences(parsed.data);
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, config: parsed.data };
+}
+
+function duplicates(ids: string[]): string[] {
+  return ids.filter((v, i) => ids.indexOf(v) !== i);
+}
+
+function checkReferences(c: SiteConfig): string[] {
+  const errors: string[] = [];
+  const queues = new Map(c.queues.map((q) => [q.id, q]));
+  const partners = new Set(c.partners.map((p) => p.id));
+  const queueRef = (path: string, qid: string | null | undefined) => {
+    if (qid != null && !queues.has(qid)) errors.push(`${path}: unknown queue "${qid}"`);
+  };
+  const partnerRef = (path: string, pid: string) => {
+    if (!partners.has(pid)) errors.push(`${path}: unknown partner "${pid}"`);
+  };
+  for (const [what, list] of [
+    ['queues', c.queues],
+    ['lines', c.lines],
+    ['agents', c.agents],
+    ['partners', c.partners],
+  ] as const) {
+    for (const d of duplicates(list.map((x) => x.id))) errors.push(`${what}: duplicate id "${d}"`);
+  }
+  c.lines.forEach((l, i) => {
+    queueRef(`lines.${i}.entryQueue`, l.entryQueue);
+    l.directQueues.forEach((q, j) => queueRef(`lines.${i}.directQueues.${j}`, q));
+    if (!c.departments.includes(l.department)) {
+      errors.push(`lines.${i}.department: "${l.department}" is not one of the site's departments`);
+    }
+  });
+  c.queues.forEach((q, i) => {
+    if (q.stage === 'n1' && q.roles.some((r) => r !== 'arm')) {
+      errors.push(`queues.${i}.roles: only ARMs answer first (N1); found ${q.roles.join(', ')}`);
+    }
+    q.overflow.tiers.forEach((t, k) =>
+      t.addQueues.forEach((a, j) => queueRef(`queues.${i}.overflow.tiers.${k}.addQueues.${j}`, a)),
+    );
+    if (q.overflow.partner)
+      partnerRef(`queues.${i}.overflow.partner.partnerId`, q.overflow.partner.partnerId);
+    if (q.whenUnstaffed.action === 'queue')
+      queueRef(`queues.${i}.whenUnstaffed.queueId`, q.whenUnstaffed.queueId);
+    if (q.whenUnstaffed.action === 'partner')
+      partnerRef(`queues.${i}.whenUnstaffed.partnerId`, q.whenUnstaffed.partnerId);
+  });
+  const r = c.routing;
+  for (const key of [
+    'p1Queue',
+    'p2Queue',
+    'keptAsQueue',
+    'doctorQueue',
+    'p2OutsideMgHours',
+    'p2WithoutGpRegulator',
+  ] as const) {
+    queueRef(`routing.${key}`, r[key]);
+  }
+  c.agents.forEach((a, i) => {
+    errors.push(...checkSkills(c, a.id, a.roles, a.skills, `agents.${i}.skills`));
+  });
+  c.roleExceptions.forEach((e, i) => {
+    if (!c.agents.some((a) => a.id === e.agentId))
+      errors.push(`roleExceptions.${i}.agentId: unknown agent "${e.agentId}"`);
+    queueRef(`roleExceptions.${i}.queueId`, e.queueId);
+  });
+  return errors;
+}
+
+/**
+ * The role rules of the instruction and the national report, which configuration cannot relax
+ * (except through an explicit, logged exception): an agent serves only queues one of its roles
+ * may serve; an ARM is not put on an OSNP queue; an agent on N1 may span N1 and N2 AMU only
+ * (the "ARM coordonnateur").
+ */
+export function checkSkills(
+  c: SiteConfig,
+  agentId: string,
+  roles: Role[],
+  skills: { queue: string }[],
+  path: string,
+): string[] {
+  const errors: string[] = [];
+  const queues = new Map(c.queues.map((q) => [q.id, q]));
+  const excepted = (qid: string) => c.roleExceptions.some((e) => e.agentId === agentId && e.queueId === qid);
+  const onN1 = skills.some((s) => queues.get(s.queue)?.stage === 'n1');
+  skills.forEach((s, j) => {
+    const q = queues.get(s.queue);
+    if (!q) {
+      errors.push(`${path}.${j}.queue: unknown queue "${s.queue}"`);
+      return;
+    }
+    if (excepted(q.id)) return;
+    if (!q.roles.some((r) => roles.includes(r))) {
+      errors.push(
+        `${path}.${j}.queue: "${q.id}" is served by ${q.roles.join('/')}, agent "${agentId}" is ${roles.join('/')}`,
+      );
+    } else if (roles.includes('arm') && q.roles.every((r) => r === 'osnp')) {
+      errors.push(
+        `${path}.${j}.queue: an ARM is not put on the OSNP queue "${q.id}" (needs a role exception)`,
+      );
+    } else if (onN1 && q.stage !== 'n1' && !(q.stage === 'n2' && q.branch === 'amu')) {
+      errors.push(`${path}.${j}.queue: an N1 agent may also serve N2 AMU only, not "${q.id}"`);
+    }
+  });
+  return errors;
+}

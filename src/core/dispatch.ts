@@ -1,0 +1,179 @@
+// Distribution: which agent gets which call. A waiting call goes to the eligible available agent
+// with the best skill preference, then the longest idle; a freed agent gets the most urgent call
+// across its queues (priority class, then original arrival). Offers, answers and their failures.
+import type { Ctx } from './context.js';
+import type { OfferFailure } from './events.js';
+import type { Call, Role } from './model.js';
+import { syncQueueWaitAlarm, syncUnstaffedAlarm } from './alarms.js';
+
+/** The role under which the agent serves this queue, if any. */
+export function roleFor(ctx: Ctx, agentId: string, queueId: string): Role | undefined {
+  const roles = ctx.idx.agentConfigs.get(agentId)?.roles ?? [];
+  return ctx.idx.queues.get(queueId)!.roles.find((r) => roles.includes(r));
+}
+
+function eligibleAgentFor(ctx: Ctx, call: Call): string | undefined {
+  const p = call.pending!;
+  const q = ctx.idx.queues.get(p.queueId)!;
+  let best: { agentId: string; rank: number; since: number } | undefined;
+  const consider = (agentId: string, rank: number) => {
+    const a = ctx.data.agents[agentId]!;
+    if (a.status !== 'available') return;
+    if (call.parties.some((x) => x.agentId === agentId)) return;
+    if (!best || rank < best.rank || (rank === best.rank && a.since < best.since))
+      best = { agentId, rank, since: a.since };
+  };
+  for (const s of ctx.idx.servers.get(q.id)!) consider(s.agentId, s.preference);
+  // Overflow tiers reached: agents of the added queues, if their role may serve this queue.
+  for (let t = 0; t < p.tier; t++) {
+    for (const qid of q.overflow.tiers[t]!.addQueues) {
+      for (const s of ctx.idx.servers.get(qid) ?? []) {
+        if (roleFor(ctx, s.agentId, q.id)) consider(s.agentId, 100 * (t + 1) + s.preference);
+      }
+    }
+  }
+  return best?.agentId;
+}
+
+/** Offers a waiting call to the best available agent, if there is one. */
+export function dispatchCall(ctx: Ctx, call: Call): void {
+  if (!call.pending || call.pending.offer) return;
+  const agentId = eligibleAgentFor(ctx, call);
+  if (agentId) offer(ctx, call, agentId);
+}
+
+/** Offers the most urgent call across the agent's queues (and the queues overflowing into them). */
+export function dispatchAgent(ctx: Ctx, agentId: string): void {
+  const agent = ctx.data.agents[agentId]!;
+  if (agent.status !== 'available') return;
+  let best: { callId: string; priority: number; arrivedAt: number; rank: number; seq: number } | undefined;
+  const better = (c: { priority: number; arrivedAt: number; rank: number; seq: number }) =>
+    !best ||
+    c.priority > best.priority ||
+    (c.priority === best.priority &&
+      (c.arrivedAt < best.arrivedAt ||
+        (c.arrivedAt === best.arrivedAt &&
+          (c.rank < best.rank || (c.rank === best.rank && c.seq < best.seq)))));
+  for (const s of agent.skills) {
+    if (!roleFor(ctx, agentId, s.queue)) continue;
+    const head = ctx.idx.waiting.get(s.queue)?.head();
+    if (head && better({ ...head, rank: s.preference })) best = { ...head, rank: s.preference };
+    for (const w of ctx.idx.widenedInto.get(s.queue) ?? []) {
+      if (!roleFor(ctx, agentId, w.queueId)) continue;
+      // The first waiting call of that queue that has reached the tier adding this agent.
+      for (const e of ctx.idx.waiting.get(w.queueId)!.entries) {
+        if (ctx.data.calls[e.callId]!.pending!.tier < w.tier) continue;
+        const cand = { ...e, rank: 100 * w.tier + s.preference };
+        if (better(cand)) best = cand;
+        break;
+      }
+    }
+  }
+  if (best) offer(ctx, ctx.data.calls[best.callId]!, agentId);
+}
+
+function offer(ctx: Ctx, call: Call, agentId: string): void {
+  const cfg = ctx.idx.agentConfigs.get(agentId)!;
+  const queueId = call.pending!.queueId;
+  const ringSeconds = cfg.autoAnswer || cfg.ringNoAnswerSeconds === 0 ? null : cfg.ringNoAnswerSeconds;
+  ctx.emit({
+    type: 'CallOffered',
+    at: ctx.now,
+    callId: call.id,
+    agentId,
+    queueId,
+    autoAnswer: cfg.autoAnswer,
+    ringUntil: ringSeconds === null ? null : ctx.now + ringSeconds * 1000,
+  });
+  ctx.effect({
+    type: 'ringAgent',
+    callId: call.id,
+    agentId,
+    autoAnswer: cfg.autoAnswer,
+    timeoutSeconds: ringSeconds,
+  });
+  if (cfg.autoAnswer) connect(ctx, call, agentId);
+}
+
+/** The offered agent answered: bridge it with the caller (and release the previous agent of a warm transfer). */
+export function connect(ctx: Ctx, call: Call, agentId: string): void {
+  const p = call.pending!;
+  const q = ctx.idx.queues.get(p.queueId)!;
+  const previous = p.kind === 'warm' ? [...call.parties] : [];
+  ctx.emit({
+    type: 'CallConnected',
+    at: ctx.now,
+    callId: call.id,
+    agentId,
+    role: roleFor(ctx, agentId, q.id)!,
+    queueId: q.id,
+    stage: q.stage,
+    branch: q.branch,
+    kind: p.kind,
+    waitedMs: ctx.now - p.enteredAt,
+    sinceArrivalMs: ctx.now - call.arrivedAt,
+    firstAnswer: call.firstAnsweredAt === null,
+  });
+  ctx.effect({ type: 'connectAgent', callId: call.id, agentId, conference: p.kind === 'conference' });
+  for (const party of previous) {
+    leaveCall(ctx, call, party.agentId, 'warm-complete');
+    afterCall(ctx, party.agentId);
+  }
+  syncQueueWaitAlarm(ctx, q.id);
+  syncUnstaffedAlarm(ctx, q.id);
+}
+
+/** An agent leaves a call that goes on (transfer, warm transfer done, hang-up with others still there). */
+export function leaveCall(
+  ctx: Ctx,
+  call: Call,
+  agentId: string,
+  reason: 'transfer' | 'hangup' | 'warm-complete' | 'caller-hangup',
+): void {
+  const party = call.parties.find((x) => x.agentId === agentId)!;
+  const q = ctx.idx.queues.get(party.queueId)!;
+  ctx.emit({
+    type: 'AgentLeftCall',
+    at: ctx.now,
+    callId: call.id,
+    agentId,
+    role: party.role,
+    queueId: q.id,
+    stage: q.stage,
+    branch: q.branch,
+    talkMs: ctx.now - party.since,
+    reason,
+  });
+  if (reason !== 'caller-hangup') ctx.effect({ type: 'releaseAgent', callId: call.id, agentId });
+}
+
+/** After a call: wrap-up when the agent has some, else available again (and offered the next call). */
+export function afterCall(ctx: Ctx, agentId: string): void {
+  const a = ctx.data.agents[agentId]!;
+  if (a.status === 'logged-out' || a.status === 'paused') return;
+  const wrap = ctx.idx.agentConfigs.get(agentId)!.wrapUpSeconds;
+  if (wrap > 0) {
+    ctx.emit({ type: 'AgentWrapUpStarted', at: ctx.now, agentId, until: ctx.now + wrap * 1000 });
+  } else {
+    ctx.emit({ type: 'AgentBecameAvailable', at: ctx.now, agentId });
+    dispatchAgent(ctx, agentId);
+  }
+}
+
+/** Takes an offer back (no answer, agent paused or logged out); the call returns to its place. */
+export function withdrawOffer(ctx: Ctx, call: Call, reason: OfferFailure): string {
+  const p = call.pending!;
+  const agentId = p.offer!.agentId;
+  ctx.emit({ type: 'CallOfferFailed', at: ctx.now, callId: call.id, agentId, queueId: p.queueId, reason });
+  ctx.effect({ type: 'cancelRing', callId: call.id, agentId });
+  return agentId;
+}
+
+/** A failed offer: the agent is paused ("non-réponse"), the call is offered to someone else. */
+export function failOffer(ctx: Ctx, call: Call, reason: OfferFailure): void {
+  const agentId = withdrawOffer(ctx, call, reason);
+  const pauseReason =
+    { 'no-answer': 'non-réponse', busy: 'occupé', rejected: 'refusé' }[reason as string] ?? 'injoignable';
+  ctx.emit({ type: 'AgentPaused', at: ctx.now, agentId, reason: pauseReason });
+  dispatchCall(ctx, call);
+}

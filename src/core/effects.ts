@@ -1,0 +1,24 @@
+// Effects: what the outside (telephony) must do after a command, in the domain's words.
+import type { OutboundPurpose } from './model.js';
+
+export type Effect =
+  /** Hold the caller in queue Q with its music or announcement (moves it out of any agent bridge). */
+  | { type: 'holdCaller'; callId: string; queueId: string; music: string }
+  /** Ring the agent's endpoint for this call; an auto-answer phone picks up by itself. */
+  | { type: 'ringAgent'; callId: string; agentId: string; autoAnswer: boolean; timeoutSeconds: number | null }
+  | { type: 'cancelRing'; callId: string; agentId: string }
+  /** Bridge the answered agent with the caller; conference = keep the agents already there. */
+  | { type: 'connectAgent'; callId: string; agentId: string; conference: boolean }
+  /** Hang up the agent's leg only: the caller is never cut by a transfer. */
+  | { type: 'releaseAgent'; callId: string; agentId: string }
+  | { type: 'hangUp'; callId: string; reason: 'normal' | 'callback-accepted' }
+  | { type: 'redirectToPartner'; callId: string; partnerId: string; destination: string }
+  | { type: 'offerCallback'; callId: string }
+  | {
+      type: 'dialOut';
+      callId: string;
+      agentId: string;
+      number: string;
+      purpose: OutboundPurpose;
+      parentCallId: string | null;
+    };

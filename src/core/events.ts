@@ -1,0 +1,278 @@
+// Events: the facts the engine records, in the past tense. They are the only way state changes
+// (see evolve.ts) and carry every timestamp and label the indicators need.
+import type { Period } from './calendar.js';
+import type { SiteConfig } from './config.js';
+import type {
+  AlarmKind,
+  CallOutcome,
+  Mode,
+  OutboundPurpose,
+  PendingKind,
+  Qualification,
+  Role,
+  Skill,
+  Stage,
+  TransferMode,
+} from './model.js';
+
+/** Where a call stands in the site's organisation when something happens to it. */
+export type StepLabel = { queueId: string; stage: Stage; branch: string };
+
+export type CallArrived = {
+  type: 'CallArrived';
+  at: number;
+  callId: string;
+  line: string;
+  department: string;
+  originSite: string;
+  callerNumber: string | null;
+  callerName: string | null;
+  mode: Mode;
+  period: Period;
+  priority: number;
+};
+
+export type QueueReason = 'arrival' | 'transfer' | 'reorientation' | 'conference' | 'unstaffed' | 'fallback';
+
+export type CallQueued = StepLabel & {
+  type: 'CallQueued';
+  at: number;
+  callId: string;
+  kind: PendingKind;
+  reason: QueueReason;
+  priority: number;
+};
+
+export type CallOffered = {
+  type: 'CallOffered';
+  at: number;
+  callId: string;
+  agentId: string;
+  queueId: string;
+  autoAnswer: boolean;
+  ringUntil: number | null;
+};
+
+export type OfferFailure =
+  'no-answer' | 'busy' | 'unreachable' | 'rejected' | 'agent-paused' | 'agent-logged-out' | 'call-ended';
+
+export type CallOfferFailed = {
+  type: 'CallOfferFailed';
+  at: number;
+  callId: string;
+  agentId: string;
+  queueId: string;
+  reason: OfferFailure;
+};
+
+export type CallConnected = StepLabel & {
+  type: 'CallConnected';
+  at: number;
+  callId: string;
+  agentId: string;
+  role: Role;
+  kind: PendingKind;
+  /** Wait in this queue, from entry into it. */
+  waitedMs: number;
+  /** Wait from the call's arrival at the platform. */
+  sinceArrivalMs: number;
+  /** The first answer of this call by any SAS agent (what "appels décrochés" counts). */
+  firstAnswer: boolean;
+};
+
+export type CallTierReached = {
+  type: 'CallTierReached';
+  at: number;
+  callId: string;
+  queueId: string;
+  tier: number;
+};
+
+/** The call has waited longer than its queue's alarm threshold. */
+export type CallThresholdPassed = {
+  type: 'CallThresholdPassed';
+  at: number;
+  callId: string;
+  queueId: string;
+};
+
+export type CallQualified = {
+  type: 'CallQualified';
+  at: number;
+  callId: string;
+  agentId: string;
+  qualification: Qualification;
+  drmId: string;
+  name: string;
+  phone: string;
+};
+
+/** P0, or any call in one-level mode: the N1 ARM keeps the call and serves it as the AMU ARM. */
+export type CallKept = { type: 'CallKept'; at: number; callId: string; agentId: string; asQueueId: string };
+
+export type CallTransferred = {
+  type: 'CallTransferred';
+  at: number;
+  callId: string;
+  agentId: string;
+  fromQueueId: string;
+  toQueueId: string;
+  mode: TransferMode;
+  reorientation: 'mg-to-amu' | 'amu-to-mg' | null;
+};
+
+export type AgentLeftCall = StepLabel & {
+  type: 'AgentLeftCall';
+  at: number;
+  callId: string;
+  agentId: string;
+  role: Role;
+  talkMs: number;
+  reason: 'transfer' | 'hangup' | 'warm-complete' | 'caller-hangup';
+};
+
+export type CallEnded = {
+  type: 'CallEnded';
+  at: number;
+  callId: string;
+  by: 'caller' | 'agent' | 'system';
+  outcome: CallOutcome;
+  qualification: Qualification | null;
+  disposition: string | null;
+  agentId: string | null;
+  /** The queue step the call was in when it ended (for an abandon: where the caller gave up). */
+  last: StepLabel;
+  /** For an abandon: the wait in that queue and since arrival. */
+  waitedMs: number | null;
+  sinceArrivalMs: number;
+  answered: boolean;
+};
+
+export type CallRedirected = {
+  type: 'CallRedirected';
+  at: number;
+  callId: string;
+  partnerId: string;
+  reason: 'line-switched' | 'overflow-wait' | 'overflow-length' | 'unstaffed' | 'supervisor';
+  queueId: string | null;
+};
+
+/** An outbound call (callback, click-to-dial, external transfer/conference): never an answered call. */
+export type OutboundCallPlaced = StepLabel & {
+  type: 'OutboundCallPlaced';
+  at: number;
+  callId: string;
+  agentId: string;
+  role: Role;
+  number: string;
+  purpose: OutboundPurpose;
+  parentCallId: string | null;
+  taskId: string | null;
+  department: string;
+};
+
+export type CallbackOffered = { type: 'CallbackOffered'; at: number; callId: string; queueId: string };
+
+export type CallbackTaskCreated = {
+  type: 'CallbackTaskCreated';
+  at: number;
+  taskId: string;
+  callId: string;
+  queueId: string;
+  callerNumber: string | null;
+  name: string;
+  department: string;
+};
+export type CallbackTaskClaimed = {
+  type: 'CallbackTaskClaimed';
+  at: number;
+  taskId: string;
+  agentId: string;
+};
+export type CallbackTaskCompleted = {
+  type: 'CallbackTaskCompleted';
+  at: number;
+  taskId: string;
+  agentId: string;
+  outcome: string;
+};
+
+export type AgentLoggedIn = { type: 'AgentLoggedIn'; at: number; agentId: string };
+export type AgentLoggedOut = {
+  type: 'AgentLoggedOut';
+  at: number;
+  agentId: string;
+  by: 'agent' | 'supervisor';
+};
+export type AgentBecameAvailable = { type: 'AgentBecameAvailable'; at: number; agentId: string };
+export type AgentPaused = { type: 'AgentPaused'; at: number; agentId: string; reason: string };
+export type AgentWrapUpStarted = { type: 'AgentWrapUpStarted'; at: number; agentId: string; until: number };
+export type AgentSkillsChanged = { type: 'AgentSkillsChanged'; at: number; agentId: string; skills: Skill[] };
+
+export type ModeChanged = { type: 'ModeChanged'; at: number; mode: Mode; source: 'schedule' | 'override' };
+export type ModeOverrideSet = {
+  type: 'ModeOverrideSet';
+  at: number;
+  mode: Mode | null;
+  until: number | null;
+};
+export type PeriodChanged = { type: 'PeriodChanged'; at: number; period: Period; nextCheckAt: number };
+export type LineSwitched = {
+  type: 'LineSwitched';
+  at: number;
+  line: string;
+  partnerId: string;
+  share: number;
+  from: number;
+  until: number | null;
+};
+export type LineRestored = { type: 'LineRestored'; at: number; line: string };
+
+export type AlarmRaised = {
+  type: 'AlarmRaised';
+  at: number;
+  alarmId: string;
+  kind: AlarmKind;
+  message: string;
+  queueId: string | null;
+  callId: string | null;
+};
+export type AlarmCleared = { type: 'AlarmCleared'; at: number; alarmId: string };
+
+export type ConfigReplaced = { type: 'ConfigReplaced'; at: number; config: SiteConfig };
+
+export type Event =
+  | CallArrived
+  | CallQueued
+  | CallOffered
+  | CallOfferFailed
+  | CallConnected
+  | CallTierReached
+  | CallThresholdPassed
+  | CallQualified
+  | CallKept
+  | CallTransferred
+  | AgentLeftCall
+  | CallEnded
+  | CallRedirected
+  | OutboundCallPlaced
+  | CallbackOffered
+  | CallbackTaskCreated
+  | CallbackTaskClaimed
+  | CallbackTaskCompleted
+  | AgentLoggedIn
+  | AgentLoggedOut
+  | AgentBecameAvailable
+  | AgentPaused
+  | AgentWrapUpStarted
+  | AgentSkillsChanged
+  | ModeChanged
+  | ModeOverrideSet
+  | PeriodChanged
+  | LineSwitched
+  | LineRestored
+  | AlarmRaised
+  | AlarmCleared
+  | ConfigReplaced;
+
+export type EventType = Event['type'];

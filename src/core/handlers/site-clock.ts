@@ -1,0 +1,91 @@
+// The site's clock-driven state: SAS/PDSA period, the operating mode (weekly schedule or
+// supervisor override), scheduled line switches, and every deadline held by calls and agents.
+import { syncPresenceAlarms, syncQueueWaitAlarm } from '../alarms.js';
+import { nextPeriodChange, nextScheduleChange, periodAt, scheduleValueAt } from '../calendar.js';
+import { redirect } from '../call-flow.js';
+import type { Ctx } from '../context.js';
+import { dispatchAgent, dispatchCall, failOffer } from '../dispatch.js';
+import type { Mode } from '../model.js';
+import { deadlineOf } from '../state.js';
+
+export function currentMode(ctx: Ctx): Mode {
+  const o = ctx.data.modeOverride;
+  if (o && (o.until === null || o.until > ctx.now)) return o.mode;
+  const c = ctx.data.config;
+  return scheduleValueAt(c.modes, c.calendar.timeZone, ctx.now);
+}
+
+export function syncMode(ctx: Ctx): void {
+  const mode = currentMode(ctx);
+  if (mode === ctx.data.mode) return;
+  const o = ctx.data.modeOverride;
+  const source = o && (o.until === null || o.until > ctx.now) ? 'override' : 'schedule';
+  ctx.emit({ type: 'ModeChanged', at: ctx.now, mode, source });
+}
+
+function syncSite(ctx: Ctx): void {
+  const d = ctx.data;
+  const c = d.config;
+  if (d.modeOverride?.until != null && d.modeOverride.until <= ctx.now) {
+    ctx.emit({ type: 'ModeOverrideSet', at: ctx.now, mode: null, until: null });
+  }
+  if (d.calendarCheckAt === null || d.calendarCheckAt <= ctx.now) {
+    const scheduleChange = nextScheduleChange(c.modes, c.calendar.timeZone, ctx.now);
+    const periodChange = nextPeriodChange(c.calendar, ctx.now);
+    const nextCheckAt = scheduleChange === undefined ? periodChange : Math.min(periodChange, scheduleChange);
+    ctx.emit({ type: 'PeriodChanged', at: ctx.now, period: periodAt(c.calendar, ctx.now), nextCheckAt });
+    syncPresenceAlarms(ctx);
+  }
+  syncMode(ctx);
+  for (const [line, sw] of Object.entries(d.lineSwitches)) {
+    if (sw.until !== null && sw.until <= ctx.now) ctx.emit({ type: 'LineRestored', at: ctx.now, line });
+  }
+}
+
+function callDeadlines(ctx: Ctx, callId: string): void {
+  const call = ctx.data.calls[callId];
+  const p = call?.pending;
+  if (!call || !p) return;
+  const now = ctx.now;
+  if (p.offer?.until != null && p.offer.until <= now) failOffer(ctx, call, 'no-answer');
+  while (p.nextTierAt !== null && p.nextTierAt <= now) {
+    ctx.emit({ type: 'CallTierReached', at: now, callId, queueId: p.queueId, tier: p.tier + 1 });
+    dispatchCall(ctx, call);
+  }
+  if (!p.overThreshold && p.alarmAt !== null && p.alarmAt <= now) {
+    ctx.emit({ type: 'CallThresholdPassed', at: now, callId, queueId: p.queueId });
+    syncQueueWaitAlarm(ctx, p.queueId);
+  }
+  if (!p.callbackOffered && p.callbackAt !== null && p.callbackAt <= now) {
+    ctx.emit({ type: 'CallbackOffered', at: now, callId, queueId: p.queueId });
+    ctx.effect({ type: 'offerCallback', callId });
+  }
+  const partner = ctx.idx.queues.get(p.queueId)!.overflow.partner;
+  if (partner && p.partnerAt !== null && p.partnerAt <= now && call.parties.length === 0) {
+    redirect(ctx, call, partner.partnerId, 'overflow-wait', p.queueId);
+  }
+}
+
+function agentDeadline(ctx: Ctx, agentId: string): void {
+  const a = ctx.data.agents[agentId];
+  if (a?.status === 'wrap-up' && a.wrapUntil !== null && a.wrapUntil <= ctx.now) {
+    ctx.emit({ type: 'AgentBecameAvailable', at: ctx.now, agentId });
+    dispatchAgent(ctx, agentId);
+  }
+}
+
+/** Fires every deadline due at `now`, in time order. */
+export function timerFired(ctx: Ctx): void {
+  syncSite(ctx);
+  const heap = ctx.idx.timers;
+  for (let guard = 0; ; guard++) {
+    if (guard > 1_000_000) throw new Error('timerFired: deadlines do not converge');
+    const top = heap.peek();
+    if (!top || top.at > ctx.now) break;
+    heap.pop();
+    if (deadlineOf(ctx.data, top.kind, top.id) !== top.at) continue; // stale entry
+    if (top.kind === 'call') callDeadlines(ctx, top.id);
+    else if (top.kind === 'agent') agentDeadline(ctx, top.id);
+    else syncSite(ctx);
+  }
+}

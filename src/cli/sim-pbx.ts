@@ -1,6 +1,95 @@
-// `sas-acd sim-pbx`: the ARI-speaking PBX simulator (simulator/pbx).
+// `sas-acd sim-pbx`: the ARI-speaking PBX simulator (simulator/pbx), and its conformance runner
+// against recorded Asterisk 22 traces.
 import type { Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
 
-export function registerSimPbx(_program: Command): void {
-  // Registered by the telephony work (issue 11).
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new InvalidArgumentError('a port is an integer 0-65535');
+  return n;
+}
+
+function positive(value: string): number {
+  const n = Number(value);
+  if (!(n > 0)) throw new InvalidArgumentError('must be a number > 0');
+  return n;
+}
+
+export function registerSimPbx(program: Command): void {
+  const sim = program
+    .command('sim-pbx')
+    .description('run sim-pbx, the PBX simulator that speaks Asterisk 22 ARI (see simulator/pbx/README.md)')
+    .option('--port <port>', 'HTTP/WebSocket port (0: any free port)', port, 8088)
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--user <user>', 'ARI user', 'asterisk')
+    .option('--password <password>', 'ARI password', 'asterisk')
+    .option('--app <app>', 'Stasis application the trunk sends calls to', 'sasacd')
+    .option('--route <context=endpoint...>', 'dialplan context a `continue` may use, dialling an endpoint')
+    .action(
+      async (opts: {
+        port: number;
+        host: string;
+        user: string;
+        password: string;
+        app: string;
+        route?: string[];
+      }) => {
+        const { startSimPbx } = await import('../../simulator/pbx/server.js');
+        const dialplanRoutes: Record<string, string> = {};
+        for (const r of opts.route ?? []) {
+          const [context, endpoint] = r.split('=');
+          if (!context || !endpoint)
+            throw new InvalidArgumentError(`--route ${r}: expected context=PJSIP/name`);
+          dialplanRoutes[context] = endpoint;
+        }
+        const s = await startSimPbx({ ...opts, dialplanRoutes });
+        const ws = s.url.replace(/^http/, 'ws');
+        console.log(`sim-pbx listening on ${s.url}`);
+        console.log(
+          `  ARI            ${s.url}/ari  (user ${s.user}, app ${s.app}); events ${ws}/ari/events?app=${s.app}`,
+        );
+        console.log(
+          `  trunk          POST ${s.url}/sim/calls   timelines GET ${s.url}/sim/calls, WS ${s.timelineWsUrl}`,
+        );
+        console.log(`  endpoints      WS ${s.endpointsWsUrl}`);
+        console.log(`  fault switches POST ${s.url}/sim/faults`);
+        const stop = (): void => {
+          void s.close().then(() => process.exit(0));
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      },
+    );
+
+  sim
+    .command('conformance')
+    .description('replay recorded Asterisk 22 traces against sim-pbx and compare what it does')
+    .requiredOption(
+      '--traces <dir>',
+      'folder of trace files (*.json) in the form of ../shared/asterisk-22/traces',
+    )
+    .option('--json', 'print {"scenarios": {name: {"passed", "divergences"}}}')
+    .option(
+      '--scale <factor>',
+      'time scale of the replay (0.1: ten times faster than recorded)',
+      positive,
+      0.1,
+    )
+    .option('--readme <file>', 'README listing the accepted divergences (default: simulator/pbx/README.md)')
+    .action(async (opts: { traces: string; json?: boolean; scale: number; readme?: string }) => {
+      const { runConformance, formatReport } = await import('../../simulator/pbx/conformance/run.js');
+      try {
+        const report = await runConformance({
+          tracesDir: opts.traces,
+          scale: opts.scale,
+          readme: opts.readme,
+        });
+        console.log(opts.json ? JSON.stringify(report, null, 2) : formatReport(report));
+        process.exitCode = Object.values(report.scenarios).every((s) => s.passed) ? 0 : 1;
+      } catch (err) {
+        console.error(`sim-pbx conformance: ${(err as Error).message}`);
+        process.exitCode = 2;
+      }
+    });
 }

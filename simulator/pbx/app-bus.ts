@@ -1,0 +1,65 @@
+// Stasis applications as Asterisk sees them: registered once a client connected with the app name,
+// active while a WebSocket is open. Events for an inactive app are lost (no replay on reconnect).
+import type { WebSocket } from 'ws';
+
+export type AppEvent = Record<string, unknown> & { type: string };
+
+export class AppBus {
+  private readonly sockets = new Map<string, Set<WebSocket>>();
+  private readonly registeredApps = new Set<string>();
+  /** Fault switch: hold every event this long before sending (order is kept). */
+  delayMs = 0;
+
+  registered(): string[] {
+    return [...this.registeredApps];
+  }
+
+  isRegistered(app: string): boolean {
+    return this.registeredApps.has(app);
+  }
+
+  isActive(app: string): boolean {
+    return (this.sockets.get(app)?.size ?? 0) > 0;
+  }
+
+  attach(apps: string[], ws: WebSocket): void {
+    for (const app of apps) {
+      this.registeredApps.add(app);
+      let set = this.sockets.get(app);
+      if (!set) this.sockets.set(app, (set = new Set()));
+      set.add(ws);
+    }
+    ws.on('close', () => {
+      for (const app of apps) this.sockets.get(app)?.delete(ws);
+    });
+  }
+
+  deliver(app: string, event: AppEvent): void {
+    const set = this.sockets.get(app);
+    if (!set || set.size === 0) return;
+    const text = JSON.stringify(event);
+    const targets = [...set];
+    const send = (): void => {
+      for (const ws of targets) if (ws.readyState === ws.OPEN) ws.send(text);
+    };
+    if (this.delayMs > 0) setTimeout(send, this.delayMs);
+    else send();
+  }
+
+  /** Fault switch: kill every app WebSocket without a close frame, as a crashed client would. */
+  dropAll(): number {
+    let n = 0;
+    for (const set of this.sockets.values()) {
+      for (const ws of set) {
+        ws.terminate();
+        n++;
+      }
+      set.clear();
+    }
+    return n;
+  }
+
+  closeAll(): void {
+    for (const set of this.sockets.values()) for (const ws of set) ws.close(1001, 'sim-pbx shutting down');
+  }
+}

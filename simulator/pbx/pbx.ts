@@ -1,0 +1,1118 @@
+// The simulated Asterisk: channels, bridges, music on hold and playbacks as states, with the events a
+// real Asterisk 22 sends, in its order (see ../../../shared/asterisk-22/README.md and this folder's
+// README). No HTTP here: ari-routes.ts, trunk-api.ts and endpoint-ws.ts drive it.
+import { randomUUID } from 'node:crypto';
+import type { AppBus, AppEvent } from './app-bus.js';
+import { AriError } from './ari-error.js';
+import type { Clock, Timer } from './clock.js';
+import { asteriskTime } from './clock.js';
+import { causeText, HANGUP_REASONS, rejectOutcome } from './hangup-causes.js';
+import type { Bridge, Channel, ChannelKind, Dialplan, Party, Playback } from './model.js';
+import { bridgeJson, channelJson, playbackJson, technologyFor } from './model.js';
+import type { CallRecord, EndedBy } from './timeline.js';
+import { Timelines } from './timeline.js';
+
+/** What the far end of an originated leg (a registered phone) is told. */
+export interface EndpointSession {
+  invite(leg: { channelId: string; endpoint: string; caller: Party }): void;
+  cancelled(channelId: string, cause: number): void;
+  hungUp(channelId: string, cause: number): void;
+}
+
+interface RegisteredEndpoint {
+  key: string;
+  context: string;
+  session: EndpointSession;
+}
+
+export interface InjectCall {
+  line: string;
+  callerNumber?: string | undefined;
+  callerName?: string | undefined;
+  withheld?: boolean | undefined;
+  patienceSec?: number | undefined;
+  /** Channel name prefix (the trunk or SIP peer the call comes from). */
+  endpoint?: string | undefined;
+  context?: string | undefined;
+  priority?: number | undefined;
+  app?: string | undefined;
+  /** After a SIP REFER (redirect of an answered call) the caller hangs up this much later. */
+  referHangupMs?: number | undefined;
+}
+
+export interface OriginateParams {
+  endpoint?: string | undefined;
+  app?: string | undefined;
+  appArgs?: string | undefined;
+  callerId?: string | undefined;
+  timeout?: string | undefined;
+  context?: string | undefined;
+  extension?: string | undefined;
+  priority?: string | undefined;
+  channelId?: string | undefined;
+  variables?: Record<string, string> | undefined;
+}
+
+export interface PbxOptions {
+  clock: Clock;
+  bus: AppBus;
+  defaultApp: string;
+  asteriskId?: string;
+  /** Media (e.g. sound:hello-world) → duration in ms. Other sound: media fail like a missing file. */
+  sounds?: Record<string, number>;
+  /** Dialplan contexts a `continue` may send a caller to, each dialling one endpoint. */
+  dialplanRoutes?: Record<string, string>;
+}
+
+const DEFAULT_SOUNDS: Record<string, number> = {
+  'sound:hello-world': 1500,
+  'sound:pls-hold-while-try': 2500,
+  'sound:queue-periodic-announce': 3000,
+  'sound:beep': 300,
+};
+
+const DEFAULT_ORIGINATE_TIMEOUT_S = 30;
+
+export class Pbx {
+  readonly channels = new Map<string, Channel>();
+  readonly bridges = new Map<string, Bridge>();
+  readonly playbacks = new Map<string, Playback>();
+  readonly timelines = new Timelines();
+  readonly endpoints = new Map<string, RegisteredEndpoint>();
+  readonly asteriskId: string;
+  /** Fault switch: the next originate fails with this error. */
+  failNextOriginate: AriError | null = null;
+
+  private readonly clock: Clock;
+  private readonly bus: AppBus;
+  private readonly defaultApp: string;
+  private readonly sounds: Record<string, number>;
+  private readonly dialplanRoutes: Record<string, string>;
+  private readonly startedAt: number;
+  private idSeq = 0;
+  private nameSeq = 0;
+  private callSeq = 0;
+
+  constructor(options: PbxOptions) {
+    this.clock = options.clock;
+    this.bus = options.bus;
+    this.defaultApp = options.defaultApp;
+    this.asteriskId = options.asteriskId ?? '02:00:00:00:00:01';
+    this.sounds = { ...DEFAULT_SOUNDS, ...(options.sounds ?? {}) };
+    this.dialplanRoutes = { ...(options.dialplanRoutes ?? {}) };
+    this.startedAt = this.clock.now();
+  }
+
+  get app(): string {
+    return this.defaultApp;
+  }
+
+  // ---- ids, events ------------------------------------------------------------------------------
+
+  private newChannelId(): string {
+    return `${Math.floor(this.clock.now() / 1000)}.${this.idSeq++}`;
+  }
+
+  private newChannelName(prefix: string): string {
+    return `${prefix}-${(this.nameSeq++).toString(16).padStart(8, '0')}`;
+  }
+
+  private send(app: string | null, type: string, body: Record<string, unknown>): void {
+    if (!app) return;
+    const event: AppEvent = {
+      type,
+      timestamp: asteriskTime(this.clock.now()),
+      ...body,
+      asterisk_id: this.asteriskId,
+      application: app,
+    };
+    this.bus.deliver(app, event);
+  }
+
+  private sendChannel(c: Channel, type: string, extra: Record<string, unknown> = {}): void {
+    this.send(c.app, type, { ...extra, channel: channelJson(c) });
+  }
+
+  private later(c: Channel | null, ms: number, fn: () => void): Timer {
+    const timer = this.clock.setTimeout(() => {
+      if (c) c.timers.delete(timer);
+      fn();
+    }, ms);
+    if (c) c.timers.add(timer);
+    return timer;
+  }
+
+  private newChannel(init: {
+    prefix: string;
+    tech: string;
+    resource: string;
+    kind: ChannelKind;
+    state: Channel['state'];
+    caller: Party;
+    connected: Party;
+    dialplan: Dialplan;
+    app: string | null;
+    id?: string | undefined;
+    protocolId: string;
+  }): Channel {
+    const c: Channel = {
+      id: init.id ?? this.newChannelId(),
+      name: this.newChannelName(init.prefix),
+      tech: init.tech,
+      resource: init.resource,
+      kind: init.kind,
+      state: init.state,
+      protocolId: init.protocolId,
+      caller: init.caller,
+      connected: init.connected,
+      dialplan: init.dialplan,
+      homeDialplan: { ...init.dialplan },
+      createdAt: this.clock.now(),
+      app: init.app,
+      inStasis: false,
+      stasisArgs: [],
+      bridgeId: null,
+      vars: new Map(),
+      answered: init.state === 'Up',
+      callId: null,
+      endpoint: null,
+      partnerId: null,
+      dialplanPeerId: null,
+      timers: new Set(),
+    };
+    this.channels.set(c.id, c);
+    return c;
+  }
+
+  private setVar(c: Channel, variable: string, value: string): void {
+    c.vars.set(variable, value);
+    this.send(c.app, 'ChannelVarset', { variable, value, channel: channelJson(c) });
+  }
+
+  private call(c: Channel): CallRecord | null {
+    return c.callId ? (this.timelines.calls.get(c.callId) ?? null) : null;
+  }
+
+  // ---- trunk side -------------------------------------------------------------------------------
+
+  injectCall(input: InjectCall): CallRecord {
+    const app = input.app ?? this.defaultApp;
+    const endpoint = input.endpoint ?? 'PJSIP/trunk';
+    const slash = endpoint.indexOf('/');
+    const caller: Party = input.withheld
+      ? { name: 'Anonymous', number: 'anonymous' }
+      : { name: input.callerName ?? '', number: input.callerNumber ?? '' };
+    const c = this.newChannel({
+      prefix: endpoint,
+      tech: endpoint.slice(0, slash),
+      resource: endpoint.slice(slash + 1),
+      kind: 'inbound',
+      state: 'Ring',
+      caller,
+      connected: { name: '', number: '' },
+      dialplan: {
+        context: input.context ?? 'from-trunk',
+        exten: input.line,
+        priority: input.priority ?? 1,
+        app_name: 'Stasis',
+        app_data: `${app},${input.line}`,
+      },
+      app: null,
+      protocolId: `${randomUUID()}@sim-pbx`,
+    });
+    const now = this.clock.now();
+    const call: CallRecord = {
+      callId: `call-${++this.callSeq}`,
+      channelId: c.id,
+      line: input.line,
+      caller: { ...caller, withheld: input.withheld ?? false },
+      patienceSec: input.patienceSec ?? null,
+      route: 'stasis',
+      arrivedAtMs: now,
+      answeredByPbxAtMs: null,
+      answeredBy: null,
+      answeredByAgentAtMs: null,
+      agents: [],
+      agentLegs: [],
+      endedAtMs: null,
+      endedBy: null,
+      cause: null,
+      entries: [],
+    };
+    c.callId = call.callId;
+    c.vars.set('__REFER_HANGUP_MS', String(input.referHangupMs ?? 1000));
+    this.timelines.calls.set(call.callId, call);
+    this.timelines.note(call, 'arrived', now, { line: input.line, channelId: c.id });
+    if (this.bus.isActive(app)) {
+      c.app = app;
+      c.inStasis = true;
+      c.stasisArgs = [input.line];
+      this.send(app, 'StasisStart', { args: [input.line], channel: channelJson(c) });
+      this.timelines.note(call, 'stasis-start', now, { app });
+    } else {
+      // Stasis() fails, the dialplan fallback answers and plays a tone: the ACD hears nothing.
+      call.route = 'fallback';
+      c.vars.set('STASISSTATUS', 'FAILED');
+      c.dialplan = { ...c.dialplan, exten: 'fallback', priority: 1, app_name: 'Playback', app_data: 'tone' };
+      this.timelines.note(call, 'stasis-failed', now, { app, STASISSTATUS: 'FAILED' });
+      this.markAnswered(c);
+    }
+    if (input.patienceSec !== undefined) {
+      this.later(c, input.patienceSec * 1000, () => {
+        if (this.channels.has(c.id) && call.answeredBy === null) this.farEndHangup(c, 'patience');
+      });
+    }
+    return call;
+  }
+
+  callerHangup(callId: string): void {
+    const call = this.timelines.calls.get(callId);
+    if (!call) throw new Error(`no call ${callId}`);
+    const c = this.channels.get(call.channelId);
+    if (!c) throw new Error(`call ${callId} has already ended`);
+    this.farEndHangup(c, 'caller');
+  }
+
+  private markAnswered(c: Channel): void {
+    c.state = 'Up';
+    c.answered = true;
+    const call = this.call(c);
+    if (call && call.answeredByPbxAtMs === null) {
+      call.answeredByPbxAtMs = this.clock.now();
+      this.timelines.note(call, 'answered-by-pbx', call.answeredByPbxAtMs);
+    }
+  }
+
+  private endCall(c: Channel, endedBy: EndedBy, cause: number): void {
+    const call = this.call(c);
+    if (!call || call.endedAtMs !== null) return;
+    call.endedAtMs = this.clock.now();
+    call.endedBy = endedBy;
+    call.cause = cause;
+    this.timelines.note(call, 'ended', call.endedAtMs, { endedBy, cause });
+  }
+
+  // ---- endpoint side ----------------------------------------------------------------------------
+
+  registerEndpoint(key: string, session: EndpointSession, context = 'default'): void {
+    this.endpoints.set(key, { key, context, session });
+  }
+
+  unregisterEndpoint(key: string, session: EndpointSession): void {
+    if (this.endpoints.get(key)?.session !== session) return;
+    this.endpoints.delete(key);
+    // A phone that vanished: its answered calls drop, its ringing ones ring out.
+    for (const c of [...this.channels.values()]) {
+      if (c.endpoint === key && c.answered) this.farEndHangup(c, 'caller');
+    }
+  }
+
+  private leg(channelId: string, endpoint: string): Channel {
+    const c = this.channels.get(channelId);
+    if (!c || c.endpoint !== endpoint) throw new Error(`no call ${channelId} on ${endpoint}`);
+    return c;
+  }
+
+  endpointRinging(endpoint: string, channelId: string): void {
+    const c = this.leg(channelId, endpoint);
+    if (c.state !== 'Down') return;
+    c.state = 'Ringing';
+    this.sendChannel(c, 'ChannelStateChange');
+    this.sendDial(c, 'RINGING');
+  }
+
+  endpointAnswer(endpoint: string, channelId: string): void {
+    const c = this.leg(channelId, endpoint);
+    if (c.answered) throw new Error(`call ${channelId} is already answered`);
+    for (const t of c.timers) t.cancel();
+    c.timers.clear();
+    c.state = 'Up';
+    c.answered = true;
+    this.sendChannel(c, 'ChannelStateChange');
+    this.sendDial(c, 'ANSWER');
+    const dialplanCaller = [...this.channels.values()].find((x) => x.dialplanPeerId === c.id);
+    if (dialplanCaller) return; // a partner leg dialled by the dialplan: bridged outside the app
+    const app = c.vars.get('__ORIGINATE_APP');
+    if (app === undefined) return; // originated to an extension: runs dialplan
+    this.enterStasis(c, app);
+  }
+
+  endpointReject(endpoint: string, channelId: string, sipCode: number): void {
+    const c = this.leg(channelId, endpoint);
+    if (c.answered) throw new Error(`call ${channelId} is already answered`);
+    const { cause, dialstatus } = rejectOutcome(sipCode);
+    this.sendChannel(c, 'ChannelHangupRequest', { cause, tech_cause: sipCode });
+    this.sendDial(c, dialstatus);
+    this.destroy(c, cause, sipCode);
+  }
+
+  endpointHangup(endpoint: string, channelId: string): void {
+    const c = this.leg(channelId, endpoint);
+    if (!c.answered) throw new Error(`call ${channelId} is not answered: reject it instead`);
+    this.farEndHangup(c, 'caller');
+  }
+
+  private sendDial(c: Channel, dialstatus: string): void {
+    this.send(c.app, 'Dial', { dialstatus, forward: '', dialstring: c.resource, peer: channelJson(c) });
+  }
+
+  private enterStasis(c: Channel, app: string): void {
+    if (!this.bus.isActive(app)) {
+      // Stasis() fails on the answered leg: it is hung up (no app hears it).
+      c.vars.set('STASISSTATUS', 'FAILED');
+      this.destroy(c, 16, undefined, true);
+      return;
+    }
+    const args = c.stasisArgs;
+    c.dialplan = { ...c.homeDialplan, app_name: 'Stasis', app_data: [app, ...args].join(',') };
+    this.setVar(c, 'STASISSTATUS', '');
+    c.inStasis = true;
+    this.send(c.app, 'StasisStart', { args, channel: channelJson(c) });
+  }
+
+  private leaveStasis(c: Channel): void {
+    if (!c.inStasis) return;
+    c.inStasis = false;
+    this.sendChannel(c, 'StasisEnd');
+    if (c.kind === 'inbound') {
+      c.app = null; // a dialplan caller is unsubscribed at StasisEnd: no ChannelDestroyed follows
+    } else {
+      c.dialplan = { ...c.homeDialplan };
+      this.setVar(c, 'STASISSTATUS', 'SUCCESS');
+    }
+  }
+
+  /** The channel is gone: ChannelDestroyed for subscribed (originated) channels, far end told. */
+  private destroy(c: Channel, cause: number, techCause?: number, quiet = false): void {
+    for (const t of c.timers) t.cancel();
+    c.timers.clear();
+    if (!this.channels.delete(c.id)) return;
+    if (!quiet) {
+      const body: Record<string, unknown> = { cause, cause_txt: causeText(cause) };
+      if (techCause !== undefined) body.tech_cause = techCause;
+      this.sendChannel(c, 'ChannelDestroyed', body);
+    }
+    if (c.endpoint && !quiet) {
+      const ep = this.endpoints.get(c.endpoint);
+      if (c.answered) ep?.session.hungUp(c.id, cause);
+    }
+    const peer = c.dialplanPeerId ? this.channels.get(c.dialplanPeerId) : undefined;
+    if (peer) this.hangupQuietly(peer, 16);
+    for (const other of this.channels.values()) {
+      if (other.dialplanPeerId === c.id) {
+        other.dialplanPeerId = null;
+        this.hangupQuietly(other, 16);
+      }
+    }
+  }
+
+  /** Hang up a channel outside any app (dialplan legs): only the far ends hear it. */
+  private hangupQuietly(c: Channel, cause: number): void {
+    if (!this.channels.has(c.id)) return;
+    if (c.bridgeId) this.leaveBridge(c, 'hangup');
+    if (c.kind === 'inbound') this.endCall(c, 'pbx', cause);
+    if (c.endpoint && !c.answered) this.endpoints.get(c.endpoint)?.session.cancelled(c.id, cause);
+    this.destroy(c, cause, undefined, c.app === null);
+  }
+
+  // ---- hang-ups ---------------------------------------------------------------------------------
+
+  /** The far end (caller, phone) sent BYE, or a caller's patience ran out. */
+  private farEndHangup(c: Channel, endedBy: EndedBy): void {
+    if (!this.channels.has(c.id)) return;
+    this.sendChannel(c, 'ChannelHangupRequest');
+    if (c.bridgeId) this.leaveBridge(c, 'hangup');
+    this.leaveStasis(c);
+    if (c.kind === 'inbound') this.endCall(c, endedBy, 16);
+    const quiet = c.app === null;
+    if (c.endpoint && c.answered) {
+      // the phone itself hung up: do not echo a BYE back to it
+      c.endpoint = null;
+    }
+    this.destroy(c, 16, undefined, quiet);
+  }
+
+  hangup(channelId: string, reason: string | undefined, reasonCode: string | undefined): void {
+    const c = this.mustChannel(channelId, 404);
+    let cause = 16;
+    if (reasonCode !== undefined) {
+      const n = Number(reasonCode);
+      if (!Number.isInteger(n)) throw AriError.message(400, 'Invalid reason for hangup reason provided');
+      cause = n;
+    } else if (reason !== undefined) {
+      const n = HANGUP_REASONS[reason];
+      if (n === undefined) throw AriError.message(400, 'Invalid reason for hangup reason provided');
+      cause = n;
+    }
+    this.later(null, 0, () => this.hangupFromApp(c, cause));
+  }
+
+  private hangupFromApp(c: Channel, cause: number): void {
+    if (!this.channels.has(c.id)) return;
+    this.sendChannel(c, 'ChannelHangupRequest', { cause: 32, soft: true });
+    if (c.bridgeId) this.leaveBridge(c, 'hangup');
+    const partner = c.partnerId ? this.channels.get(c.partnerId) : undefined;
+    this.leaveStasis(c);
+    if (c.kind === 'inbound') this.endCall(c, 'pbx', cause);
+    if (c.endpoint && !c.answered) {
+      this.sendDial(c, 'CANCEL');
+      this.endpoints.get(c.endpoint)?.session.cancelled(c.id, cause);
+    }
+    if (partner) {
+      this.sendChannel(partner, 'ChannelHangupRequest', { cause: 16 });
+      this.destroy(c, cause, undefined, c.app === null);
+      this.sendChannel(partner, 'ChannelHangupRequest', { cause: 16, soft: true });
+      this.destroy(partner, 16, undefined, partner.app === null);
+      return;
+    }
+    this.destroy(c, cause, undefined, c.app === null);
+  }
+
+  // ---- channel operations -----------------------------------------------------------------------
+
+  mustChannel(id: string, notFoundStatus: number): Channel {
+    const c = this.channels.get(id);
+    if (!c) throw AriError.channelNotFound(notFoundStatus);
+    return c;
+  }
+
+  private mustStasis(id: string, notInStasisStatus = 409): Channel {
+    const c = this.mustChannel(id, 404);
+    if (!c.inStasis) throw AriError.notInStasis(notInStasisStatus);
+    return c;
+  }
+
+  listChannels(): Record<string, unknown>[] {
+    return [...this.channels.values()].map(channelJson);
+  }
+
+  getChannel(id: string): Record<string, unknown> {
+    return channelJson(this.mustChannel(id, 404));
+  }
+
+  answer(id: string): void {
+    const c = this.mustStasis(id);
+    if (c.state === 'Up') return;
+    this.markAnswered(c);
+    this.sendChannel(c, 'ChannelStateChange');
+  }
+
+  ring(id: string): void {
+    const c = this.mustStasis(id);
+    if (c.state !== 'Ring') return;
+    c.state = 'Ringing';
+    this.sendChannel(c, 'ChannelStateChange');
+  }
+
+  ringStop(id: string): void {
+    this.mustStasis(id);
+  }
+
+  sendDtmf(id: string, dtmf: string | undefined): void {
+    if (!dtmf) throw AriError.message(400, 'DTMF is required');
+    this.mustStasis(id);
+  }
+
+  startChannelMoh(id: string, mohClass: string | undefined): void {
+    const c = this.mustStasis(id);
+    c.vars.set('__MOH', mohClass ?? 'default');
+  }
+
+  stopChannelMoh(id: string): void {
+    const c = this.mustStasis(id);
+    c.vars.delete('__MOH');
+  }
+
+  getVariable(id: string, variable: string | undefined): { value: string } {
+    if (!variable) throw AriError.message(400, 'Variable name is required');
+    const c = this.mustChannel(id, 404);
+    const value = readVariable(c, variable);
+    if (value === undefined) throw AriError.message(404, 'Provided variable was not found');
+    return { value };
+  }
+
+  setVariable(id: string, variable: string | undefined, value: string | undefined): void {
+    if (!variable) throw AriError.message(400, 'Variable name is required');
+    const c = this.mustChannel(id, 404);
+    this.setVar(c, variable, value ?? '');
+  }
+
+  continueInDialplan(id: string, context?: string, extension?: string, priority?: string): void {
+    const c = this.mustStasis(id);
+    const ctx = context ?? c.dialplan.context;
+    const exten = extension ?? c.dialplan.exten;
+    this.later(null, 0, () => {
+      if (!this.channels.has(c.id) || !c.inStasis) return;
+      if (c.bridgeId) this.leaveBridge(c, 'continue');
+      this.leaveStasis(c);
+      c.dialplan = { context: ctx, exten, priority: Number(priority ?? 1) || 1, app_name: '', app_data: '' };
+      const call = this.call(c);
+      if (call) this.timelines.note(call, 'continued', this.clock.now(), { context: ctx, extension: exten });
+      const target = this.dialplanRoutes[ctx];
+      if (target) this.dialFromDialplan(c, target);
+    });
+  }
+
+  /** The dialplan Dial()s a partner: a leg no app hears, bridged with the caller when answered. */
+  private dialFromDialplan(caller: Channel, endpointKey: string): void {
+    const ep = this.endpoints.get(endpointKey);
+    if (!ep) return;
+    const slash = endpointKey.indexOf('/');
+    const leg = this.newChannel({
+      prefix: endpointKey,
+      tech: endpointKey.slice(0, slash),
+      resource: endpointKey.slice(slash + 1),
+      kind: 'originated',
+      state: 'Down',
+      caller: { ...caller.caller },
+      connected: { ...caller.caller },
+      dialplan: {
+        context: ep.context,
+        exten: 's',
+        priority: 1,
+        app_name: 'AppDial',
+        app_data: '(Outgoing Line)',
+      },
+      app: null,
+      protocolId: randomUUID(),
+    });
+    leg.endpoint = endpointKey;
+    caller.dialplanPeerId = leg.id;
+    ep.session.invite({ channelId: leg.id, endpoint: endpointKey, caller: { ...caller.caller } });
+  }
+
+  redirect(id: string, endpoint: string | undefined): void {
+    if (!endpoint) throw AriError.message(400, 'Required parameter endpoint not provided');
+    const c = this.mustChannel(id, 404);
+    if (!c.inStasis) throw AriError.notInStasis(409);
+    const slash = endpoint.indexOf('/');
+    if (slash <= 0)
+      throw AriError.message(422, `Endpoint parameter '${endpoint}' does not contain tech/resource`);
+    const tech = endpoint.slice(0, slash);
+    if (tech.toLowerCase() !== c.tech.toLowerCase()) {
+      throw AriError.message(
+        422,
+        `Endpoint technology '${tech}' does not match channel technology '${c.tech}'`,
+      );
+    }
+    const call = this.call(c);
+    if (c.state !== 'Up') {
+      // 302 Moved Temporarily to the caller
+      this.later(null, 0, () => {
+        if (!this.channels.has(c.id)) return;
+        if (call) this.timelines.note(call, 'redirected', this.clock.now(), { endpoint, sip: 302 });
+        this.sendChannel(c, 'ChannelHangupRequest', { cause: 23, tech_cause: 302 });
+        if (c.bridgeId) this.leaveBridge(c, 'hangup');
+        this.leaveStasis(c);
+        if (c.kind === 'inbound') this.endCall(c, 'pbx', 23);
+        this.destroy(c, 23, 302, c.app === null);
+      });
+      return;
+    }
+    // SIP REFER: the app hears nothing until the caller's BYE.
+    if (call) this.timelines.note(call, 'referred', this.clock.now(), { endpoint, sip: 'REFER' });
+    const delay = Number(c.vars.get('__REFER_HANGUP_MS') ?? 1000);
+    if (delay >= 0) this.later(c, delay, () => this.farEndHangup(c, 'caller'));
+  }
+
+  // ---- originate --------------------------------------------------------------------------------
+
+  originate(p: OriginateParams): Record<string, unknown> {
+    if (!p.endpoint) throw AriError.message(400, 'Endpoint must be specified');
+    if (!p.app && !p.extension) throw AriError.message(400, 'Application or extension must be specified');
+    const slash = p.endpoint.indexOf('/');
+    if (slash <= 0 || slash === p.endpoint.length - 1)
+      throw AriError.message(400, 'Invalid endpoint specified');
+    if (p.channelId && this.channels.has(p.channelId)) {
+      throw AriError.message(409, 'Channel with given unique ID already exists');
+    }
+    if (this.failNextOriginate) {
+      const err = this.failNextOriginate;
+      this.failNextOriginate = null;
+      throw err;
+    }
+    const tech = p.endpoint.slice(0, slash);
+    const resource = p.endpoint.slice(slash + 1);
+    if (tech === 'Local') return channelJson(this.originateLocal(p, resource));
+    if (tech !== 'PJSIP') throw AriError.allocationFailed();
+    const key = `PJSIP/${resource}`;
+    const ep = this.endpoints.get(key);
+    if (!ep) throw AriError.allocationFailed();
+    const caller = parseCallerId(p.callerId);
+    const c = this.newChannel({
+      id: p.channelId,
+      prefix: key,
+      tech,
+      resource,
+      kind: 'originated',
+      state: 'Down',
+      caller,
+      connected: { ...caller },
+      dialplan: {
+        context: ep.context,
+        exten: 's',
+        priority: 1,
+        app_name: 'AppDial2',
+        app_data: '(Outgoing Line)',
+      },
+      app: p.app ?? null,
+      protocolId: randomUUID(),
+    });
+    c.endpoint = key;
+    c.stasisArgs = splitArgs(p.appArgs);
+    if (p.app) c.vars.set('__ORIGINATE_APP', p.app);
+    for (const [k, v] of Object.entries(p.variables ?? {})) c.vars.set(k, String(v));
+    const timeoutS = parseTimeout(p.timeout);
+    this.later(c, 0, () => {
+      if (!this.channels.has(c.id)) return;
+      this.sendDial(c, '');
+      ep.session.invite({ channelId: c.id, endpoint: key, caller: { ...caller } });
+    });
+    if (timeoutS > 0) {
+      this.later(c, timeoutS * 1000, () => {
+        if (!this.channels.has(c.id) || c.answered) return;
+        // Asterisk sends CANCEL and only ChannelDestroyed: no final Dial, no ChannelHangupRequest.
+        this.endpoints.get(key)?.session.cancelled(c.id, 19);
+        this.destroy(c, 19, 480);
+      });
+    }
+    return channelJson(c);
+  }
+
+  /** Local/exten@context: the ;2 half runs the sim's Local dialplan (Answer, then Wait(300)). */
+  private originateLocal(p: OriginateParams, resource: string): Channel {
+    const at = resource.indexOf('@');
+    const exten = at >= 0 ? resource.slice(0, at) : resource;
+    const context = at >= 0 ? resource.slice(at + 1) : 'default';
+    const dialplan = { context, exten, priority: 1, app_name: 'AppDial2', app_data: '(Outgoing Line)' };
+    const empty = (): Party => ({ name: '', number: '' });
+    const app = p.app && this.bus.isRegistered(p.app) ? p.app : null;
+    const one = this.newChannel({
+      id: p.channelId,
+      prefix: `Local/${resource}`,
+      tech: 'Local',
+      resource,
+      kind: 'originated',
+      state: 'Down',
+      caller: empty(),
+      connected: empty(),
+      dialplan,
+      app,
+      protocolId: '',
+    });
+    const seq = one.name.slice(one.name.lastIndexOf('-'));
+    one.name = `Local/${resource}${seq};1`;
+    const two = this.newChannel({
+      prefix: `Local/${resource}`,
+      tech: 'Local',
+      resource,
+      kind: 'local2',
+      state: 'Ring',
+      caller: empty(),
+      connected: empty(),
+      dialplan: { context, exten, priority: 1, app_name: '', app_data: '' },
+      app,
+      protocolId: '',
+    });
+    two.name = `Local/${resource}${seq};2`;
+    this.nameSeq--; // one Local pair uses one sequence number
+    one.partnerId = two.id;
+    two.partnerId = one.id;
+    one.stasisArgs = splitArgs(p.appArgs);
+    if (!p.app) {
+      // originated into the dialplan: nothing reaches any app
+      one.app = null;
+      two.app = null;
+      return one;
+    }
+    if (!app) {
+      // Stasis() on an unknown app fails at once: the pair hangs up, unseen.
+      this.later(one, 0, () => {
+        this.destroy(one, 16, undefined, true);
+        this.destroy(two, 16, undefined, true);
+      });
+      return one;
+    }
+    this.later(one, 0, () => {
+      this.sendDial(one, '');
+      two.dialplan = { ...two.dialplan, app_name: 'Answer', app_data: '' };
+      this.sendChannel(two, 'ChannelDialplan', { dialplan_app: 'Answer', dialplan_app_data: '' });
+      two.state = 'Up';
+      two.answered = true;
+      this.sendChannel(two, 'ChannelStateChange');
+      one.state = 'Up';
+      one.answered = true;
+      this.sendChannel(one, 'ChannelStateChange');
+      this.sendDial(one, 'ANSWER');
+      this.enterStasis(one, app);
+      this.later(two, 500, () => {
+        two.dialplan = { ...two.dialplan, priority: 2, app_name: 'Wait', app_data: '300' };
+        this.sendChannel(two, 'ChannelDialplan', { dialplan_app: 'Wait', dialplan_app_data: '300' });
+      });
+    });
+    return one;
+  }
+
+  // ---- bridges ----------------------------------------------------------------------------------
+
+  createBridge(
+    type: string | undefined,
+    name: string | undefined,
+    bridgeId?: string,
+  ): Record<string, unknown> {
+    if (bridgeId && this.bridges.has(bridgeId)) {
+      throw AriError.message(409, `Bridge with id '${bridgeId}' already exists`);
+    }
+    const tokens = (type ?? 'mixing').split(',').map((t) => t.trim());
+    const known = [
+      'mixing',
+      'holding',
+      'dtmf_events',
+      'proxy_media',
+      'video_sfu',
+      'video_single',
+      'sdp_label',
+    ];
+    if (tokens.some((t) => !known.includes(t))) {
+      throw AriError.message(
+        500,
+        `Unable to create bridge. Possible duplicate bridge id '${bridgeId ?? '(null)'}'`,
+      );
+    }
+    const bridgeType = tokens.includes('holding') ? 'holding' : 'mixing';
+    const b: Bridge = {
+      id: bridgeId ?? randomUUID(),
+      name: name ?? '',
+      bridgeType,
+      technology: bridgeType === 'holding' ? 'holding_bridge' : 'simple_bridge',
+      channels: [],
+      createdAt: this.clock.now(),
+      moh: null,
+      announcerId: null,
+      watched: false,
+      app: this.defaultApp,
+      queuedPlaybacks: [],
+    };
+    this.bridges.set(b.id, b);
+    return bridgeJson(b);
+  }
+
+  mustBridge(id: string): Bridge {
+    const b = this.bridges.get(id);
+    if (!b) throw AriError.bridgeNotFound();
+    return b;
+  }
+
+  listBridges(): Record<string, unknown>[] {
+    return [...this.bridges.values()].map((b) => bridgeJson(b));
+  }
+
+  getBridge(id: string): Record<string, unknown> {
+    return bridgeJson(this.mustBridge(id));
+  }
+
+  private stasisChannels(channel: string): Channel[] {
+    const list = channel.split(',').map((id) => {
+      const c = this.channels.get(id);
+      if (!c) throw AriError.channelNotFound(400);
+      return c;
+    });
+    for (const c of list) if (!c.inStasis) throw AriError.notInStasis(422);
+    return list;
+  }
+
+  addChannel(bridgeId: string, channel: string | undefined): void {
+    if (!channel) throw AriError.message(400, 'Missing parameter channel');
+    const b = this.mustBridge(bridgeId);
+    const list = this.stasisChannels(channel);
+    this.later(null, 0, () => {
+      for (const c of list) {
+        if (!this.channels.has(c.id) || !this.bridges.has(b.id) || c.bridgeId === b.id) continue;
+        if (c.bridgeId) this.leaveBridge(c, 'move');
+        this.enterBridge(c, b);
+      }
+    });
+  }
+
+  removeChannel(bridgeId: string, channel: string | undefined): void {
+    if (!channel) throw AriError.message(400, 'Missing parameter channel');
+    const b = this.mustBridge(bridgeId);
+    const list = this.stasisChannels(channel);
+    for (const c of list) {
+      if (c.bridgeId !== b.id) throw AriError.message(422, 'Channel not in this bridge');
+    }
+    this.later(null, 0, () => {
+      for (const c of list) if (c.bridgeId === b.id) this.leaveBridge(c, 'remove');
+    });
+  }
+
+  private enterBridge(c: Channel, b: Bridge): void {
+    b.channels.push(c.id);
+    c.bridgeId = b.id;
+    this.send(c.app, 'ChannelEnteredBridge', { bridge: bridgeJson(b), channel: channelJson(c) });
+    b.technology = technologyFor(b);
+    const call = this.call(c);
+    if (call)
+      this.timelines.note(call, 'entered-bridge', this.clock.now(), { bridge: b.name, type: b.bridgeType });
+    if (b.bridgeType === 'mixing') this.onMixingChange(b, c);
+  }
+
+  /** Two parties in a mixing bridge see each other's identity (ChannelConnectedLine); a caller
+   *  sharing a mixing bridge with an answered agent leg counts as answered by that agent. */
+  private onMixingChange(b: Bridge, joiner: Channel): void {
+    const members = b.channels.map((id) => this.channels.get(id)).filter((x): x is Channel => !!x);
+    if (members.length === 2) {
+      const other = members[0] === joiner ? members[1]! : members[0]!;
+      for (const [self, peer] of [
+        [joiner, other],
+        [other, joiner],
+      ] as const) {
+        if (self.connected.name !== peer.caller.name || self.connected.number !== peer.caller.number) {
+          self.connected = { ...peer.caller };
+          this.sendChannel(self, 'ChannelConnectedLine');
+        }
+      }
+    }
+    const agents = members.filter((m) => m.kind === 'originated' && m.answered && m.endpoint);
+    for (const m of members) {
+      const call = this.call(m);
+      if (!call) continue;
+      for (const a of agents) {
+        if (call.agentLegs.includes(a.id)) continue;
+        const now = this.clock.now();
+        call.agentLegs.push(a.id);
+        call.agents.push(a.endpoint!);
+        if (call.answeredBy === null) {
+          call.answeredBy = a.endpoint;
+          call.answeredByAgentAtMs = now;
+        }
+        this.timelines.note(call, 'connected-to-agent', now, { agent: a.endpoint, bridge: b.name });
+      }
+    }
+  }
+
+  private noteAgentLeft(agent: Channel): void {
+    const b = agent.bridgeId ? this.bridges.get(agent.bridgeId) : undefined;
+    if (!b || !agent.endpoint) return;
+    for (const id of b.channels) {
+      const other = this.channels.get(id);
+      const call = other ? this.call(other) : null;
+      if (call) this.timelines.note(call, 'agent-left', this.clock.now(), { agent: agent.endpoint });
+    }
+  }
+
+  private leaveBridge(c: Channel, how: 'move' | 'hangup' | 'remove' | 'continue'): void {
+    const b = c.bridgeId ? this.bridges.get(c.bridgeId) : undefined;
+    c.bridgeId = null;
+    if (!b) return;
+    if (how === 'hangup' && c.kind !== 'inbound') this.noteAgentLeft(c);
+    b.channels = b.channels.filter((id) => id !== c.id);
+    // Asterisk listed the MOH announcer in this one snapshot (redirect-to-partner trace).
+    const shown = how === 'continue' && b.announcerId ? [...b.channels, b.announcerId] : b.channels;
+    this.send(c.app, 'ChannelLeftBridge', { bridge: bridgeJson(b, shown), channel: channelJson(c) });
+    b.technology = technologyFor(b);
+    if (how === 'hangup' || how === 'continue') b.watched = b.watched || c.app !== null;
+    const call = this.call(c);
+    if (call)
+      this.timelines.note(call, 'left-bridge', this.clock.now(), { bridge: b.name, type: b.bridgeType });
+  }
+
+  destroyBridge(id: string): void {
+    const b = this.mustBridge(id);
+    this.later(null, 0, () => {
+      if (!this.bridges.has(b.id)) return;
+      for (const cid of [...b.channels]) {
+        const c = this.channels.get(cid);
+        if (c) this.leaveBridge(c, 'remove');
+      }
+      for (const p of this.playbacks.values())
+        if (p.targetUri === `bridge:${b.id}`) this.finishPlayback(p, 'done');
+      this.bridges.delete(b.id);
+      if (b.watched) this.send(b.app, 'BridgeDestroyed', { bridge: bridgeJson(b) });
+    });
+  }
+
+  startBridgeMoh(id: string, mohClass: string | undefined): void {
+    const b = this.mustBridge(id);
+    b.moh = mohClass ?? 'default';
+    if (!b.announcerId) {
+      this.newChannelId(); // Announcer/ARI_MOH;1 takes an id too
+      b.announcerId = this.newChannelId();
+    }
+  }
+
+  stopBridgeMoh(id: string): void {
+    const b = this.mustBridge(id);
+    if (!b.moh) throw AriError.message(409, "Bridge isn't playing music");
+    b.moh = null;
+    const queued = b.queuedPlaybacks.splice(0);
+    for (const pid of queued) {
+      const p = this.playbacks.get(pid);
+      if (p) this.startPlayback(p);
+    }
+  }
+
+  // ---- playbacks --------------------------------------------------------------------------------
+
+  playOnChannel(
+    id: string,
+    media: string | undefined,
+    lang?: string,
+    playbackId?: string,
+  ): Record<string, unknown> {
+    if (!media) throw AriError.message(400, 'Required parameter media not provided');
+    const c = this.mustStasis(id);
+    const p = this.newPlayback(media, `channel:${c.id}`, c.app ?? this.defaultApp, lang, playbackId);
+    this.later(null, 0, () => this.startPlayback(p));
+    return playbackJson(p);
+  }
+
+  playOnBridge(
+    id: string,
+    media: string | undefined,
+    lang?: string,
+    playbackId?: string,
+  ): Record<string, unknown> {
+    if (!media) throw AriError.message(400, 'Required parameter media not provided');
+    const b = this.mustBridge(id);
+    const p = this.newPlayback(media, `bridge:${b.id}`, b.app, lang, playbackId);
+    // Music on hold holds the bridge's announcer: the playback waits until the music stops.
+    if (b.moh) b.queuedPlaybacks.push(p.id);
+    else this.later(null, 0, () => this.startPlayback(p));
+    return playbackJson(p);
+  }
+
+  private newPlayback(media: string, targetUri: string, app: string, lang?: string, id?: string): Playback {
+    if (id && this.playbacks.has(id)) throw AriError.message(409, 'Playback with the same id already exists');
+    const p: Playback = {
+      id: id ?? randomUUID(),
+      mediaUri: media,
+      targetUri,
+      language: lang ?? 'en',
+      state: 'queued',
+      app,
+      timer: null,
+    };
+    this.playbacks.set(p.id, p);
+    return p;
+  }
+
+  private startPlayback(p: Playback): void {
+    if (p.state !== 'queued') return;
+    p.state = 'playing';
+    this.send(p.app, 'PlaybackStarted', { playback: playbackJson(p) });
+    const items = p.mediaUri.split(',');
+    let total = 0;
+    for (const item of items) {
+      if (item.startsWith('tone:')) {
+        total = Infinity; // tones play until stopped
+        break;
+      }
+      const ms = this.sounds[item];
+      if (ms === undefined) {
+        this.finishPlayback(p, 'failed');
+        return;
+      }
+      total += ms;
+    }
+    if (Number.isFinite(total)) p.timer = this.clock.setTimeout(() => this.finishPlayback(p, 'done'), total);
+  }
+
+  private finishPlayback(p: Playback, state: 'done' | 'failed'): void {
+    if (p.state === 'done' || p.state === 'failed') return;
+    p.timer?.cancel();
+    const wasQueued = p.state === 'queued';
+    p.state = state;
+    this.playbacks.delete(p.id);
+    if (!wasQueued) this.send(p.app, 'PlaybackFinished', { playback: playbackJson(p) });
+  }
+
+  getPlayback(id: string): Record<string, unknown> {
+    const p = this.playbacks.get(id);
+    if (!p) throw AriError.message(404, 'Playback not found');
+    return playbackJson(p);
+  }
+
+  stopPlayback(id: string): void {
+    const p = this.playbacks.get(id);
+    if (!p) throw AriError.message(404, 'Playback not found');
+    this.finishPlayback(p, 'done');
+  }
+
+  // ---- applications -----------------------------------------------------------------------------
+
+  applicationJson(name: string): Record<string, unknown> {
+    const channelIds = [...this.channels.values()]
+      .filter((c) => c.app === name && c.inStasis)
+      .map((c) => c.id);
+    const bridgeIds = [...this.bridges.values()]
+      .filter((b) => b.watched || b.channels.some((id) => channelIds.includes(id)))
+      .map((b) => b.id);
+    return {
+      name,
+      channel_ids: channelIds,
+      bridge_ids: bridgeIds,
+      endpoint_ids: [],
+      device_names: [],
+      events_allowed: [],
+      events_disallowed: [],
+    };
+  }
+
+  applications(): string[] {
+    return this.bus.registered();
+  }
+
+  asteriskInfo(): Record<string, unknown> {
+    const started = asteriskTime(this.startedAt);
+    return {
+      build: { os: 'Linux', kernel: 'sim-pbx', machine: 'x86_64', options: '', date: '', user: 'sim-pbx' },
+      system: { version: '22.10.1', entity_id: this.asteriskId },
+      config: {
+        name: 'sim-pbx',
+        default_language: 'en',
+        setid: { user: 'asterisk', group: 'asterisk' },
+      },
+      status: { startup_time: started, last_reload_time: started },
+    };
+  }
+
+  ping(): Record<string, unknown> {
+    return { asterisk_id: this.asteriskId, ping: 'pong', timestamp: asteriskTime(this.clock.now()) };
+  }
+
+  /** Stop every timer (server shutdown). */
+  shutdown(): void {
+    for (const c of this.channels.values()) for (const t of c.timers) t.cancel();
+    for (const p of this.playbacks.values()) p.timer?.cancel();
+  }
+}
+
+function readVariable(c: Channel, variable: string): string | undefined {
+  if (variable.startsWith('__')) return undefined;
+  if (variable === 'CALLERID(num)') return c.caller.number;
+  if (variable === 'CALLERID(name)') return c.caller.name;
+  if (variable === 'CHANNEL(name)') return c.name;
+  return c.vars.get(variable);
+}
+
+/** `"SAMU 15" <15>` → name and number, as Asterisk parses a caller id. */
+export function parseCallerId(callerId: string | undefined): Party {
+  if (!callerId) return { name: '', number: '' };
+  const m = /^\s*(?:"([^"]*)"|([^<]*?))\s*<([^>]*)>\s*$/.exec(callerId);
+  if (m) return { name: (m[1] ?? m[2] ?? '').trim(), number: (m[3] ?? '').trim() };
+  return { name: '', number: callerId.trim() };
+}
+
+function splitArgs(appArgs: string | undefined): string[] {
+  if (appArgs === undefined || appArgs === '') return [];
+  return appArgs.split(',');
+}
+
+/** `timeout=abc` is accepted by Asterisk (200) and means the default. */
+function parseTimeout(timeout: string | undefined): number {
+  if (timeout === undefined) return DEFAULT_ORIGINATE_TIMEOUT_S;
+  const n = Number.parseInt(timeout, 10);
+  if (!Number.isFinite(n)) return DEFAULT_ORIGINATE_TIMEOUT_S;
+  return n;
+}

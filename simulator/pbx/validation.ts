@@ -1,0 +1,68 @@
+// zod schemas for sim-pbx's own APIs (trunk, endpoints, faults): external input is checked here and a
+// bad request changes nothing.
+import { z } from 'zod';
+
+export const endpointKey = z
+  .string()
+  .regex(/^PJSIP\/[A-Za-z0-9._+-]+$/, 'must look like PJSIP/<name>, e.g. PJSIP/arm-12');
+
+export const injectCallSchema = z
+  .object({
+    line: z.string().regex(/^[0-9A-Za-z*#+-]{1,32}$/, 'must be a dialled number such as "15"'),
+    callerNumber: z.string().max(64).optional(),
+    callerName: z.string().max(128).optional(),
+    withheld: z.boolean().optional(),
+    patienceSec: z.number().positive().max(86_400).optional(),
+    endpoint: z
+      .string()
+      .regex(/^[A-Za-z]+\/[A-Za-z0-9._+@-]+$/, 'must look like PJSIP/<trunk>')
+      .optional(),
+    context: z.string().min(1).max(80).optional(),
+    priority: z.number().int().positive().optional(),
+    app: z.string().min(1).max(80).optional(),
+    referHangupMs: z.number().min(0).max(3_600_000).optional(),
+  })
+  .strict()
+  .refine((v) => !(v.withheld && (v.callerNumber || v.callerName)), {
+    message: 'a withheld caller id cannot also carry callerNumber or callerName',
+  });
+
+export const faultsSchema = z
+  .object({
+    dropAriWebSocket: z.boolean().optional(),
+    eventDelayMs: z.number().min(0).max(60_000).optional(),
+    failNextOriginate: z.boolean().optional(),
+  })
+  .strict();
+
+const channelId = z.string().min(1).max(64);
+
+export const endpointMessageSchema = z.discriminatedUnion('type', [
+  z
+    .object({
+      type: z.literal('register'),
+      endpoint: endpointKey,
+      context: z.string().min(1).max(80).optional(),
+      autoRing: z.boolean().optional(),
+    })
+    .strict(),
+  z.object({ type: z.literal('unregister'), endpoint: endpointKey }).strict(),
+  z.object({ type: z.literal('ringing'), endpoint: endpointKey, channelId }).strict(),
+  z.object({ type: z.literal('answer'), endpoint: endpointKey, channelId }).strict(),
+  z
+    .object({
+      type: z.literal('reject'),
+      endpoint: endpointKey,
+      channelId,
+      code: z.number().int().min(400).max(699).optional(),
+    })
+    .strict(),
+  z.object({ type: z.literal('hangup'), endpoint: endpointKey, channelId }).strict(),
+]);
+
+export type EndpointMessage = z.infer<typeof endpointMessageSchema>;
+
+/** One line per problem: `patienceSec: Too small: expected number to be >0`. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(body)'}: ${i.message}`).join('; ');
+}

@@ -12,11 +12,11 @@ export const PROCESSED_RETENTION_MS = 24 * 3600_000;
 export type AppendGroup = { commandId?: string; commandMs?: number; events: readonly StoreEvent[] };
 
 /** Appends events if `token` holds the site's lease; returns their stream ids. */
-export function appendEvents(
+export function appendEvents<E extends StoreEvent>(
   redis: Redis,
   site: string,
   token: string,
-  events: readonly StoreEvent[],
+  events: readonly E[],
 ): Promise<string[]> {
   return appendGroups(redis, site, token, [{ events }]);
 }

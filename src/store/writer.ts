@@ -1,0 +1,291 @@
+// The single writer of a site. Stands by until it holds the lease, recovers the state, then loops:
+// read commands → `handle` → fenced append of the resulting events (with the command ids) → ack.
+// It renews the lease in the background, snapshots now and then, and when deposed (LeaseLostError)
+// stops writing at once and goes back to standby. Exactly-once argument: see commands.ts.
+import { Redis, type RedisOptions } from 'ioredis';
+import {
+  ackCommands,
+  ensureWritersGroup,
+  readCommands,
+  trimCommands,
+  type CommandEntry,
+} from './commands.js';
+import type { IsKnownEvent } from './entry.js';
+import { CorruptEntryError, CorruptSnapshotError, LeaseLostError, StreamGapError } from './errors.js';
+import { appendGroups, processedCommandIds, type AppendGroup } from './eventLog.js';
+import { Lease, LEASE_RENEW_EVERY_MS, LEASE_TTL_MS, STANDBY_POLL_MS } from './lease.js';
+import { applyEvent, type Reducer, type StateCodec, type StoreEvent } from './reducer.js';
+import { recover } from './recover.js';
+import { saveSnapshot } from './snapshot.js';
+import { streamIdMs } from './streamId.js';
+
+export type WriterRole = 'standby' | 'leader' | 'stopped';
+
+export type WriterLogger = {
+  info(data: object, message: string): void;
+  warn(data: object, message: string): void;
+  error(data: object, message: string): void;
+};
+
+export type AppendedBatch = { entries: readonly CommandEntry[]; ids: readonly string[] };
+
+export type WriterOptions<S, E extends StoreEvent, C> = {
+  redis: string | RedisOptions;
+  site: string;
+  reducer: Reducer<S, E>;
+  isKnownEvent: IsKnownEvent<E>;
+  /** Decides what a command does; must not throw for bad input (return no events instead). */
+  handle: (state: S, command: C, now: number) => { events: readonly E[] };
+  /** Validates a raw command; throwing rejects it (logged, acknowledged, recorded as processed). */
+  parseCommand?: (raw: unknown) => C;
+  codec?: StateCodec<S>;
+  leaseTtlMs?: number;
+  renewEveryMs?: number;
+  standbyPollMs?: number;
+  batchSize?: number;
+  blockMs?: number;
+  snapshotEveryEvents?: number;
+  eventRetentionMs?: number;
+  holder?: string;
+  logger?: WriterLogger;
+  now?: () => number;
+  onRoleChange?: (role: WriterRole, epoch: number | undefined) => void;
+  /** Called after a batch is persisted and before it is acknowledged (benchmarks, crash tests). */
+  afterAppend?: (batch: AppendedBatch) => void | Promise<void>;
+};
+
+const FATAL = [CorruptEntryError, CorruptSnapshotError, StreamGapError];
+const silent: WriterLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export class SiteWriter<S, E extends StoreEvent, C = StoreEvent> {
+  role: WriterRole = 'standby';
+  state: S | undefined;
+  lastId = '0-0';
+  epoch: number | undefined;
+  /** Resolves when the writer stops; rejects when it stops on a fatal error (corrupt stream). */
+  readonly done: Promise<void>;
+
+  private readonly redis: Redis;
+  private readonly reader: Redis;
+  private readonly log: WriterLogger;
+  private stopping = false;
+  private lease: Lease | undefined;
+  private deposed: LeaseLostError | undefined;
+  private scanPending = true;
+  private eventsSinceSnapshot = 0;
+
+  constructor(private readonly options: WriterOptions<S, E, C>) {
+    const redisOptions: RedisOptions = { maxRetriesPerRequest: 2 };
+    const connect = () =>
+      typeof options.redis === 'string'
+        ? new Redis(options.redis, redisOptions)
+        : new Redis({ ...redisOptions, ...options.redis });
+    this.redis = connect();
+    this.reader = connect(); // blocking reads hold their connection
+    this.log = options.logger ?? silent;
+    for (const connection of [this.redis, this.reader]) {
+      connection.on('error', (error: Error) =>
+        this.log.warn({ err: error.message }, 'redis connection error'),
+      );
+    }
+    this.done = this.run().finally(() => {
+      this.setRole('stopped');
+      this.redis.disconnect();
+      this.reader.disconnect();
+    });
+    this.done.catch(() => undefined); // logged in run(); callers that await `done` still see it
+  }
+
+  /** Stops after the current batch; releases the lease so a standby takes over at once. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.done.catch(() => undefined);
+  }
+
+  private async run(): Promise<void> {
+    const ttlMs = this.options.leaseTtlMs ?? LEASE_TTL_MS;
+    const pollMs = this.options.standbyPollMs ?? STANDBY_POLL_MS;
+    while (!this.stopping) {
+      const lease = new Lease(this.redis, this.options.site, { ttlMs, holder: this.options.holder });
+      let acquired = false;
+      try {
+        const result = await lease.tryAcquire();
+        acquired = result.acquired;
+        if (!result.acquired) await sleep(Math.min(pollMs, Math.max(result.heldForMs, 10)));
+      } catch (error) {
+        this.log.warn({ err: (error as Error).message }, 'standby cannot reach redis');
+        await sleep(pollMs);
+      }
+      if (!acquired) continue;
+      try {
+        await this.lead(lease);
+      } catch (error) {
+        if (FATAL.some((kind) => error instanceof kind)) {
+          this.log.error(
+            { err: (error as Error).message },
+            'writer stopped: the event stream cannot be replayed',
+          );
+          await lease.release().catch(() => false);
+          throw error;
+        }
+        if (error instanceof LeaseLostError) {
+          this.log.warn({ err: error.message }, 'lease lost: stopped writing, back to standby');
+        } else {
+          // Redis unreachable while taking over: give the lease back (if we still can) and retry.
+          this.log.warn({ err: (error as Error).message }, 'take-over failed; back to standby');
+          await lease.release().catch(() => false);
+          await sleep(pollMs);
+        }
+      } finally {
+        this.lease = undefined;
+        this.state = undefined;
+        if (!this.stopping) this.setRole('standby');
+      }
+    }
+  }
+
+  private async lead(lease: Lease): Promise<void> {
+    this.lease = lease;
+    this.deposed = undefined;
+    this.epoch = lease.epoch;
+    const renewals = this.startRenewals(lease);
+    try {
+      await ensureWritersGroup(this.redis, this.options.site);
+      await this.recoverState();
+      this.setRole('leader');
+      this.log.info({ site: this.options.site, epoch: lease.epoch, lastId: this.lastId }, 'writer is leader');
+      let needsRecovery = false;
+      while (!this.stopping) {
+        if (this.deposed) throw this.deposed;
+        try {
+          if (needsRecovery) {
+            await this.recoverState();
+            needsRecovery = false;
+          }
+          await this.step(lease);
+        } catch (error) {
+          if (error instanceof LeaseLostError || FATAL.some((kind) => error instanceof kind)) throw error;
+          // Ambiguous failure (connection cut, duplicate found): rebuild the state from Redis and
+          // re-read the pending commands, which the `processed` set makes safe.
+          this.log.warn({ err: (error as Error).message }, 'writer step failed; recovering');
+          needsRecovery = true;
+          await sleep(100);
+        }
+      }
+      await this.snapshot(lease).catch(() => undefined);
+      await lease.release().catch(() => false);
+    } finally {
+      clearInterval(renewals);
+    }
+  }
+
+  private startRenewals(lease: Lease): NodeJS.Timeout {
+    return setInterval(() => {
+      this.scanPending = true; // also catch commands a deposed writer read but could not append
+      lease.renew().catch((error: Error) => {
+        if (error instanceof LeaseLostError) this.deposed = error;
+        else this.log.warn({ err: error.message }, 'lease renewal failed');
+      });
+    }, this.options.renewEveryMs ?? LEASE_RENEW_EVERY_MS);
+  }
+
+  private async recoverState(): Promise<void> {
+    const recovered = await recover(this.redis, {
+      site: this.options.site,
+      reducer: this.options.reducer,
+      isKnownEvent: this.options.isKnownEvent,
+      codec: this.options.codec,
+    });
+    this.state = recovered.state;
+    this.lastId = recovered.lastId;
+    this.eventsSinceSnapshot = recovered.replayed;
+    this.scanPending = true;
+  }
+
+  /** One batch: read, skip what was already processed, handle, append (fenced), ack. */
+  private async step(lease: Lease): Promise<void> {
+    const { site } = this.options;
+    const pending = this.scanPending;
+    const entries = await readCommands(this.reader, site, {
+      pending,
+      count: this.options.batchSize ?? 100,
+      blockMs: this.options.blockMs ?? 250,
+    });
+    if (pending && entries.length === 0) this.scanPending = false;
+    if (entries.length === 0) return;
+
+    const done = await processedCommandIds(
+      this.redis,
+      site,
+      entries.filter((entry) => entry.id).map((entry) => entry.id),
+    );
+    const groups: AppendGroup[] = [];
+    let state = this.state as S;
+    const now = (this.options.now ?? Date.now)();
+    for (const entry of entries) {
+      if (entry.error) {
+        this.log.error(
+          { site, streamId: entry.streamId, err: entry.error },
+          'unreadable command acknowledged',
+        );
+        continue;
+      }
+      if (done.has(entry.id)) {
+        this.log.info({ site, commandId: entry.id }, 'command already processed: acknowledged only');
+        continue;
+      }
+      done.add(entry.id);
+      const events = this.decide(state, entry, now);
+      for (const event of events) state = applyEvent(this.options.reducer, state, event);
+      groups.push({ commandId: entry.id, commandMs: streamIdMs(entry.streamId), events });
+    }
+    this.state = state;
+
+    // Deposed by the local clock: stop before the append (which would be refused anyway).
+    if (!lease.heldLocally()) throw new LeaseLostError(site, 'lease not renewed in time');
+    const ids = groups.length > 0 ? await appendGroups(this.redis, site, lease.token, groups) : [];
+    this.lastId = ids.at(-1) ?? this.lastId;
+    this.eventsSinceSnapshot += ids.length;
+    await this.options.afterAppend?.({ entries, ids });
+    await ackCommands(
+      this.redis,
+      site,
+      entries.map((entry) => entry.streamId),
+    );
+    if (this.eventsSinceSnapshot >= (this.options.snapshotEveryEvents ?? 10_000)) await this.snapshot(lease);
+  }
+
+  private decide(state: S, entry: CommandEntry, now: number): readonly E[] {
+    try {
+      const command = this.options.parseCommand
+        ? this.options.parseCommand(entry.command)
+        : (entry.command as C);
+      return this.options.handle(state, command, now).events;
+    } catch (error) {
+      // Recorded as processed with no event, so a bad command is not retried for ever.
+      this.log.error(
+        { site: this.options.site, commandId: entry.id, err: (error as Error).message },
+        'command rejected',
+      );
+      return [];
+    }
+  }
+
+  private async snapshot(lease: Lease): Promise<void> {
+    if (this.state === undefined || this.eventsSinceSnapshot === 0) return;
+    const trimmed = await saveSnapshot(this.redis, this.options.site, lease.token, this.state, this.lastId, {
+      codec: this.options.codec,
+      retentionMs: this.options.eventRetentionMs,
+    });
+    this.eventsSinceSnapshot = 0;
+    await trimCommands(this.redis, this.options.site);
+    this.log.info({ site: this.options.site, lastId: this.lastId, trimmed }, 'snapshot saved');
+  }
+
+  private setRole(role: WriterRole): void {
+    if (this.role === role) return;
+    this.role = role;
+    this.options.onRoleChange?.(role, this.epoch);
+  }
+}

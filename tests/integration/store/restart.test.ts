@@ -1,0 +1,50 @@
+// Redis restarted under a running writer (its own redis-server with AOF on, `appendfsync everysec`):
+// every acknowledged event is still there, and the writer reconnects and goes on.
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { sendCommand } from '../../../src/store/commands.js';
+import { siteKeys } from '../../../src/store/keys.js';
+import { restartRedis, startExtraRedis, type RedisServer } from '../../setup/redis-extra.js';
+import { startLedgerWriter, stopAllWriters } from './fixtures/ledgerWriter.js';
+import { closeAll, connect, freshSite, sleep, waitFor } from './fixtures/redis.js';
+
+let server: RedisServer | undefined;
+afterEach(async () => {
+  await stopAllWriters();
+  closeAll();
+  await server?.stop();
+});
+afterAll(closeAll);
+
+describe('redis-server restart', () => {
+  for (const hard of [false, true]) {
+    it(`keeps every acknowledged event and the writer goes on (${hard ? 'SIGKILL' : 'SIGTERM'})`, async () => {
+      server = await startExtraRedis();
+      const redis = connect(server.url);
+      const site = freshSite();
+      const acknowledged: string[] = [];
+      const writer = startLedgerWriter(server.url, site, {
+        afterAppend: ({ ids }) => void acknowledged.push(...ids),
+      });
+      for (let i = 0; i < 100; i++)
+        await sendCommand(redis, site, { type: 'deposit', account: 'a', amount: 1 });
+      await waitFor(() => writer.state?.balances.a === 100);
+
+      await restartRedis(server, { hard });
+      const entries = await waitFor(async () => {
+        try {
+          return await redis.xrange(siteKeys(site).events, '-', '+');
+        } catch {
+          return undefined;
+        }
+      });
+      expect(entries.map(([id]) => id)).toEqual(acknowledged);
+
+      for (let i = 0; i < 20; i++)
+        await sendCommand(redis, site, { type: 'deposit', account: 'b', amount: 1 });
+      await waitFor(() => writer.state?.balances.b === 20, 10_000);
+      expect(writer.state?.balances.a).toBe(100);
+      await sleep(50);
+      expect(await redis.xlen(siteKeys(site).events)).toBe(120);
+    });
+  }
+});

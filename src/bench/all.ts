@@ -1,2 +1,2 @@
 // Imports every benchmark module so that each one registers itself.
-export {};
+import './core.js';

@@ -142,9 +142,7 @@ function mgOpen(ctx: Ctx): boolean {
 }
 
 function gpRegulatorLoggedIn(ctx: Ctx): boolean {
-  return Object.values(ctx.data.agents).some(
-    (a) => a.status !== 'logged-out' && ctx.idx.agentConfigs.get(a.id)!.roles.includes('mrg'),
-  );
+  return (ctx.idx.loggedInByRole.get('mrg') ?? 0) > 0;
 }
 
 /** Where a P2 goes now: MG N2 in MG hours; the PDSA regulation outside; the AMU doctors when no GP regulator is there. */

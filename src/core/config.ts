@@ -254,13 +254,13 @@ export function checkSkills(
       return;
     }
     if (excepted(q.id)) return;
-    if (!q.roles.some((r) => roles.includes(r))) {
-      errors.push(
-        `${path}.${j}.queue: "${q.id}" is served by ${q.roles.join('/')}, agent "${agentId}" is ${roles.join('/')}`,
-      );
-    } else if (roles.includes('arm') && q.roles.every((r) => r === 'osnp')) {
+    if (roles.includes('arm') && q.roles.every((r) => r === 'osnp')) {
       errors.push(
         `${path}.${j}.queue: an ARM is not put on the OSNP queue "${q.id}" (needs a role exception)`,
+      );
+    } else if (!q.roles.some((r) => roles.includes(r))) {
+      errors.push(
+        `${path}.${j}.queue: "${q.id}" is served by ${q.roles.join('/')}, agent "${agentId}" is ${roles.join('/')}`,
       );
     } else if (onN1 && q.stage !== 'n1' && !(q.stage === 'n2' && q.branch === 'amu')) {
       errors.push(`${path}.${j}.queue: an N1 agent may also serve N2 AMU only, not "${q.id}"`);

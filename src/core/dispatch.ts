@@ -9,7 +9,11 @@ import { syncQueueWaitAlarm, syncUnstaffedAlarm } from './alarms.js';
 /** The role under which the agent serves this queue, if any. */
 export function roleFor(ctx: Ctx, agentId: string, queueId: string): Role | undefined {
   const roles = ctx.idx.agentConfigs.get(agentId)?.roles ?? [];
-  return ctx.idx.queues.get(queueId)!.roles.find((r) => roles.includes(r));
+  const role = ctx.idx.queues.get(queueId)!.roles.find((r) => roles.includes(r));
+  if (role) return role;
+  // A configured, logged role exception (e.g. an ARM reinforcing OSNPs) serves under the agent's own role.
+  const excepted = ctx.data.config.roleExceptions.some((e) => e.agentId === agentId && e.queueId === queueId);
+  return excepted ? roles[0] : undefined;
 }
 
 function eligibleAgentFor(ctx: Ctx, call: Call): string | undefined {

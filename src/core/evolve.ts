@@ -3,7 +3,7 @@
 // handles 100,000+ commands/s); it is deterministic and does no I/O.
 import type { Event } from './events.js';
 import type { Call, Pending } from './model.js';
-import { armTimer, buildIndexes, entryOf, serversOf, type State } from './state.js';
+import { armTimer, buildIndexes, countLogin, entryOf, serversOf, type State } from './state.js';
 
 const at = (base: number, seconds: number | null | undefined) =>
   seconds == null ? null : base + seconds * 1000;
@@ -216,6 +216,8 @@ export function evolve(s: State, e: Event): State {
     case 'AgentLoggedOut':
     case 'AgentWrapUpStarted': {
       const agent = d.agents[e.agentId]!;
+      if (e.type === 'AgentLoggedIn') countLogin(s.idx, e.agentId, 1);
+      if (e.type === 'AgentLoggedOut') countLogin(s.idx, e.agentId, -1);
       agent.status =
         e.type === 'AgentPaused'
           ? 'paused'

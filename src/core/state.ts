@@ -35,6 +35,8 @@ export type Indexes = {
   servers: Map<string, Server[]>;
   /** Per queue Q: the queues whose overflow tiers add Q's agents, with the tier that does. */
   widenedInto: Map<string, { queueId: string; tier: number }[]>;
+  /** How many agents holding each role are logged in (P2 routing looks for a GP regulator). */
+  loggedInByRole: Map<string, number>;
   timers: TimerHeap;
 };
 
@@ -85,8 +87,12 @@ export function serversOf(
     const roles = configs.get(agent.id)?.roles ?? [];
     for (const s of agent.skills) {
       const q = queues.get(s.queue);
-      if (q && q.roles.some((r) => roles.includes(r)))
+      const excepted = data.config.roleExceptions.some(
+        (e) => e.agentId === agent.id && e.queueId === s.queue,
+      );
+      if (q && (excepted || q.roles.some((r) => roles.includes(r)))) {
         servers.get(q.id)!.push({ agentId: agent.id, preference: s.preference });
+      }
     }
   }
   return servers;
@@ -114,8 +120,12 @@ export function buildIndexes(data: SiteData): Indexes {
     waiting: new Map(c.queues.map((q) => [q.id, new WaitingList()])),
     servers: serversOf(data, queues, agentConfigs),
     widenedInto,
+    loggedInByRole: new Map(),
     timers: new TimerHeap(),
   };
+  for (const agent of Object.values(data.agents)) {
+    if (agent.status !== 'logged-out') countLogin(idx, agent.id, 1);
+  }
   for (const call of Object.values(data.calls)) {
     const p = call.pending;
     if (p && !p.offer) idx.waiting.get(p.queueId)?.insert(entryOf(call, p));
@@ -124,6 +134,12 @@ export function buildIndexes(data: SiteData): Indexes {
   for (const agent of Object.values(data.agents)) armTimer(idx, data, 'agent', agent.id);
   armTimer(idx, data, 'site', '');
   return idx;
+}
+
+export function countLogin(idx: Indexes, agentId: string, delta: 1 | -1): void {
+  for (const role of idx.agentConfigs.get(agentId)?.roles ?? []) {
+    idx.loggedInByRole.set(role, (idx.loggedInByRole.get(role) ?? 0) + delta);
+  }
 }
 
 const min = (a: number | null, b: number | null): number | null =>

@@ -36,7 +36,7 @@ interface StaffOptions {
 }
 
 /** A bad option value: reported on stderr, exit code 2. */
-class UsageError extends Error {}
+export class UsageError extends Error {}
 
 function num(name: string, raw: string | undefined, check: (v: number) => boolean, want: string): number {
   const v = raw === undefined || raw.trim() === '' ? NaN : Number(raw);

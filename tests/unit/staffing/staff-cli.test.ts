@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { computeStaff, UsageError } from '../../../src/cli/staff.js';
 
 const staff = (...args: string[]) =>
   spawnSync(process.execPath, ['bin/sas-acd.mjs', 'staff', ...args], { encoding: 'utf8' });
@@ -103,18 +104,29 @@ describe('sas-acd staff', () => {
   });
 
   it('refuses bad option values with exit code 2 and a clear message', () => {
-    for (const [args, message] of [
-      [['--calls-per-hour', 'abc', '--aht', '180', '--agents', '6'], /--calls-per-hour must be/],
-      [['--calls-per-hour', '100', '--aht', '0', '--agents', '6'], /--aht must be/],
-      [['--calls-per-hour', '100', '--aht', '180', '--agents', '2.5'], /--agents must be/],
-      [['--calls-per-hour', '100', '--aht', '180', '--target', '1.5'], /--target must be/],
-      [['--calls-per-hour', '100', '--aht', '180', '--agents', '6', '--target', '0.9'], /exactly one of/],
-      [['--calls-per-hour', '100', '--aht', '180', '--target', '0.9', '--absenteeism', '1'], /--absenteeism/],
-      [['--calls-per-hour', '100', '--aht', '180', '--agents', '6', '--nope'], /unknown option/],
+    const r = staff('--calls-per-hour', 'abc', '--aht', '180', '--agents', '6');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--calls-per-hour must be a number ≥ 0, got "abc"/);
+    const unknown = staff('--calls-per-hour', '100', '--aht', '180', '--agents', '6', '--nope');
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown option '--nope'/);
+  });
+
+  it('names the bad option in every usage error (same code path, in process)', () => {
+    const base = { threshold: '30', absenteeism: '0', hoursPerPost: '1607' };
+    for (const [opts, message] of [
+      [{ aht: '180', agents: '6' }, /--calls-per-hour is required/],
+      [{ callsPerHour: '100', aht: '0', agents: '6' }, /--aht must be/],
+      [{ callsPerHour: '100', aht: '180', agents: '2.5' }, /--agents must be a whole number/],
+      [{ callsPerHour: '100', aht: '180', target: '1.5' }, /--target must be/],
+      [{ callsPerHour: '100', aht: '180', agents: '6', target: '0.9' }, /exactly one of/],
+      [{ callsPerHour: '100', aht: '180', target: '0.9', absenteeism: '1' }, /--absenteeism must be/],
+      [{ callsPerHour: '100', aht: '180', agents: '6', threshold: '-1' }, /--threshold must be/],
+      [{ callsPerHour: '100', aht: '180', agents: '6', patience: '0' }, /--patience must be/],
+      [{ callsPerHour: '100', aht: '180', agents: '6', retrialProbability: '0.5' }, /needs --patience/],
     ] as const) {
-      const r = staff(...args);
-      expect(r.status, args.join(' ')).toBe(2);
-      expect(r.stderr).toMatch(message);
+      expect(() => computeStaff({ ...base, ...opts }), JSON.stringify(opts)).toThrow(UsageError);
+      expect(() => computeStaff({ ...base, ...opts })).toThrow(message);
     }
   });
 });

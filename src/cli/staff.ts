@@ -17,12 +17,15 @@ import {
   validateAbsenteeism,
   validateHoursPerPost,
 } from '../../simulator/staffing/posts.js';
+import { planScenario, type ScenarioPlan } from '../../simulator/staffing/scenario-plan.js';
+import { formatScenarioErrors, loadScenarioFile } from '../../simulator/traffic/scenario.js';
 import {
   agentsForServiceLevelWithRetrials,
   erlangAWithRetrials,
 } from '../../simulator/staffing/retrial-sizing.js';
 
 interface StaffOptions {
+  scenario?: string;
   callsPerHour?: string;
   aht?: string;
   agents?: string;
@@ -42,6 +45,47 @@ function num(name: string, raw: string | undefined, check: (v: number) => boolea
   const v = raw === undefined || raw.trim() === '' ? NaN : Number(raw);
   if (!Number.isFinite(v) || !check(v)) throw new UsageError(`${name} must be ${want}, got "${raw ?? ''}"`);
   return v;
+}
+
+function commonOptions(o: StaffOptions) {
+  const thresholdSeconds = num('--threshold', o.threshold, (v) => v >= 0, 'a number of seconds ≥ 0');
+  const absenteeism = num('--absenteeism', o.absenteeism, (v) => v >= 0 && v < 1, 'a share in [0, 1)');
+  const hoursPerPost = num(
+    '--hours-per-post',
+    o.hoursPerPost,
+    (v) => v > 0 && v <= 8760,
+    'hours in (0, 8760]',
+  );
+  return { thresholdSeconds, absenteeism, hoursPerPost };
+}
+
+/** `--scenario S.json --target SL`: seats per hour and per step, posts per role. */
+export function computeScenarioPlan(o: StaffOptions): ScenarioPlan & Record<string, unknown> {
+  for (const flag of ['callsPerHour', 'aht', 'agents', 'patience', 'retrialProbability'] as const) {
+    if (o[flag] !== undefined) {
+      throw new UsageError(
+        `--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} does not go with --scenario (the scenario gives it)`,
+      );
+    }
+  }
+  if (o.target === undefined) throw new UsageError('--scenario needs --target SL');
+  const target = num('--target', o.target, (v) => v > 0 && v < 1, 'a share strictly in (0, 1)');
+  const common = commonOptions(o);
+  let loaded;
+  try {
+    loaded = loadScenarioFile(o.scenario!);
+  } catch (e) {
+    throw new UsageError(`cannot read scenario ${o.scenario}: ${(e as Error).message}`);
+  }
+  if (!loaded.ok)
+    throw new UsageError(`scenario ${o.scenario} is not valid:\n${formatScenarioErrors(loaded.errors)}`);
+  if (loaded.scenario.arrivals.trace !== undefined) {
+    throw new UsageError(
+      'sizing from a trace-driven scenario is not supported yet: give callsPerHour or callsPerDay',
+    );
+  }
+  const plan = planScenario(loaded.scenario, { ...common, target });
+  return { scenario: o.scenario, target, ...common, ...plan };
 }
 
 export function computeStaff(o: StaffOptions): Record<string, unknown> {
@@ -153,10 +197,57 @@ function table(r: Record<string, unknown>): string {
   return rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n');
 }
 
+const STEP_LABELS: Record<string, string> = {
+  n1: 'N1 ARM',
+  'n2-amu': 'N2 AMU (ARM)',
+  'n2-mg': 'N2 MG (OSNP)',
+  'reg-amu': 'Médecin urgentiste',
+  'reg-mg': 'Médecin régulateur MG',
+  'book-mg': 'OSNP prise de RDV (N4)',
+};
+
+function planTable(p: ScenarioPlan & Record<string, unknown>): string {
+  const steps = Object.values(p.steps);
+  const lines = [
+    `Plan par heure et par poste — cible ${pct(p.target)} décrochés en < ${String(p.thresholdSeconds)} s, ` +
+      `absentéisme ${pct(p.absenteeism)}, ${String(p.hoursPerPost)} h par ETP (hypothèse)`,
+    '',
+    ['heure', ...steps.map((s) => s.step)].map((c) => c.padStart(8)).join(''),
+  ];
+  for (let h = 0; h < p.hours; h++) {
+    const cells = steps.map((s) => {
+      const seats = s.intervals[h]!.seats;
+      const have = s.scenarioStaff?.[h];
+      return have === undefined ? String(seats) : `${seats}/${have}`;
+    });
+    lines.push(
+      [`${String(h % 24).padStart(2, '0')}h${h >= 24 ? ` j${Math.floor(h / 24) + 1}` : ''}`, ...cells]
+        .map((c) => c.padStart(8))
+        .join(''),
+    );
+  }
+  lines.push('', '(n/m = sièges nécessaires / sièges du scénario)', '');
+  for (const s of steps) {
+    lines.push(
+      `${(STEP_LABELS[s.step] ?? s.step).padEnd(24)} ${s.seatHours.toFixed(0).padStart(6)} h·siège, ` +
+        `${s.fullTimePosts.toFixed(1).padStart(6)} ETP sur un an 24 h/24`,
+    );
+  }
+  const ratio = p.n1PerN2.plan;
+  lines.push(
+    '',
+    `Ratio N1/N2 du plan : ${ratio === null ? '—' : ratio.toFixed(2)} (repère national : 1 ARM N1 pour 2 opérateurs N2 = 0.50)`,
+    '',
+    ...p.caveats.map((c) => `note: ${c}`),
+  );
+  return lines.join('\n');
+}
+
 export function registerStaff(program: Command): void {
   program
     .command('staff')
     .description('size a team with Erlang C, or Erlang A when a mean patience is given')
+    .option('--scenario <file>', 'size every step of a scenario (JSON) per hour; needs --target')
     .option('--calls-per-hour <n>', 'calls offered per hour (received calls, abandons included)')
     .option('--aht <seconds>', 'average handling time in seconds')
     .option('--agents <n>', 'evaluate this number of agents')
@@ -178,6 +269,11 @@ export function registerStaff(program: Command): void {
     .action((opts: StaffOptions) => {
       let result: Record<string, unknown>;
       try {
+        if (opts.scenario !== undefined) {
+          const plan = computeScenarioPlan(opts);
+          console.log(opts.json ? JSON.stringify(plan) : planTable(plan));
+          return;
+        }
         result = computeStaff(opts);
       } catch (e) {
         if (e instanceof UsageError || e instanceof RangeError) {

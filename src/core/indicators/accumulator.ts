@@ -10,8 +10,8 @@ export type CallTrack = {
   inbound: boolean;
   arrivedAt: number;
   period: Period;
-  /** The figures of the call's arrival interval and period (null for an outbound call). */
-  fig: Figures | null;
+  /** The figures of the call's arrival (or dialling) interval and period. */
+  fig: Figures;
   /** The per-dimension counters of the call (department, line, origin, mode). */
   dims: CallCounts[];
   answered: boolean;

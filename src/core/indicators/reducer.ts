@@ -84,7 +84,7 @@ function connected(acc: Indicators, e: CallConnected): void {
     if (e.waitedMs > q.waitMaxMs) q.waitMaxMs = e.waitedMs;
   }
   t.pending = null;
-  if (!t.inbound || !t.fig) return;
+  if (!t.inbound) return;
   if (e.stage === 'n1' && t.n1 === null) t.n1 = { agentId: e.agentId, at: e.at };
   if (!e.firstAnswer || t.answered) return;
   // Annex 3: the call counts once, at its first answer by any SAS agent, waited since arrival.
@@ -113,7 +113,7 @@ function rememberAnswer(acc: Indicators, at: number, within: boolean): void {
 
 function transferred(acc: Indicators, e: CallTransferred): void {
   const t = acc.calls.get(e.callId);
-  if (!t?.fig) return;
+  if (!t?.inbound) return;
   if (e.reorientation === 'mg-to-amu') {
     t.fig.reorientations.mgToAmu++;
     t.reorientedTo = 'amu';
@@ -140,7 +140,7 @@ function leftCall(acc: Indicators, e: AgentLeftCall): void {
   const label = t?.inbound ? talkLabel(e, t.keptBy === e.agentId) : 'outbound';
   const agent = acc.agents.get(e.agentId);
   if (agent) agent.lastLabel = label;
-  if (t?.fig) addDuration(entry(t.fig.talk, label, newDuration), e.talkMs);
+  if (t) addDuration(entry(t.fig.talk, label, newDuration), e.talkMs);
 }
 
 function fileBranch(t: CallTrack): 'amu' | 'mg' {
@@ -160,7 +160,7 @@ function ended(acc: Indicators, e: CallEnded): void {
     } else q.otherExits++;
   }
   const fig = t.fig;
-  if (!fig) return;
+  if (!t.inbound) return;
   t.qualification = e.qualification;
   if (e.outcome === 'abandoned' && !e.answered) {
     const short = e.sinceArrivalMs < SHORT_ABANDON_MS;
@@ -215,13 +215,15 @@ export function applyIndicatorEvent(acc: Indicators, e: Event): Indicators {
       arrived(acc, e);
       break;
     case 'OutboundCallPlaced': {
-      const fig = figuresAt(acc, intervalStart(e.at), periodAt(acc.config.calendar, e.at));
+      // Outbound: dated by the dialling, in the period in force then; its talk time under "outbound".
+      const period = periodAt(acc.config.calendar, e.at);
+      const fig = figuresAt(acc, intervalStart(e.at), period);
       fig.outbound.set(e.purpose, (fig.outbound.get(e.purpose) ?? 0) + 1);
       acc.calls.set(e.callId, {
         inbound: false,
         arrivedAt: e.at,
-        period: 'sas',
-        fig: null,
+        period,
+        fig,
         dims: [],
         answered: false,
         n1: null,
@@ -252,7 +254,7 @@ export function applyIndicatorEvent(acc: Indicators, e: Event): Indicators {
     }
     case 'CallKept': {
       const t = acc.calls.get(e.callId);
-      if (!t?.fig || t.keptBy !== null) break;
+      if (!t?.inbound || t.keptBy !== null) break;
       t.keptBy = e.agentId;
       // Kept calls are reported apart so they do not distort the N1 orientation mean.
       const d = entry(t.fig.keptAtN1, t.qualification ?? 'none', newDuration);

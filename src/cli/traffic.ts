@@ -3,6 +3,7 @@ import { writeFileSync, readFileSync } from 'node:fs';
 import { SingleBar, Presets } from 'cli-progress';
 import { type Command, CommanderError } from 'commander';
 import { scenarioTraffic } from '../../simulator/traffic/generate.js';
+import { profileFromEvents } from '../../simulator/traffic/history-profile.js';
 import {
   formatScenarioErrors,
   loadScenarioFile,
@@ -129,5 +130,52 @@ export function registerTraffic(program: Command): void {
       const r = parseTrace(text, { knownLines });
       if (!r.ok) return report(false, { errors: r.errors }, formatTraceErrors(r.errors));
       return report(true, { calls: r.calls.length }, `${file}: valid trace, ${r.calls.length} calls`);
+    });
+
+  traffic
+    .command('profile')
+    .description('build an arrival profile (15 min × day of week) from recorded events')
+    .requiredOption(
+      '--from-history <file>',
+      'exported events, one JSON object a line (CallArrived events are used)',
+    )
+    .option('--zone <iana>', 'time zone of the site', 'Europe/Paris')
+    .option('--out <file>', 'write the profile (JSON) to this file instead of stdout')
+    .option('--json', 'print machine-readable JSON only')
+    .exitOverride(usageExit)
+    .action((opts: { fromHistory: string; zone: string; out?: string; json?: boolean }) => {
+      let text: string;
+      try {
+        text = readFileSync(opts.fromHistory, 'utf8');
+      } catch (e) {
+        console.error(`error: cannot read ${opts.fromHistory}: ${(e as Error).message}`);
+        process.exitCode = 2;
+        return;
+      }
+      const r = profileFromEvents(text, { zone: opts.zone, source: opts.fromHistory });
+      if (!r.ok) {
+        console.error(
+          `error: ${opts.fromHistory}:\n${r.errors.map((e) => `line ${e.line}: ${e.message}`).join('\n')}`,
+        );
+        process.exitCode = 2;
+        return;
+      }
+      const json = JSON.stringify(r.profile, null, opts.out ? 2 : undefined);
+      if (opts.out) {
+        writeFileSync(opts.out, `${json}\n`);
+        if (!opts.json) {
+          console.log(
+            `${r.profile.arrivals} arrivals over ${r.profile.days} days (${r.profile.callsPerDay.toFixed(1)} per day) → ${opts.out}`,
+          );
+          console.log(
+            'use in a scenario: "arrivals": { "callsPerDay", "hourlyProfile", "dayOfWeek" } from that file',
+          );
+        } else
+          console.log(
+            JSON.stringify({ ok: true, out: opts.out, arrivals: r.profile.arrivals, days: r.profile.days }),
+          );
+        return;
+      }
+      console.log(json);
     });
 }

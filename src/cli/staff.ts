@@ -1,5 +1,5 @@
-// `sas-acd staff`: Erlang C / Erlang A staffing calculator for one interval.
-import { type Command, CommanderError } from 'commander';
+// `sas-acd staff`: Erlang C / Erlang A staffing for one interval, or per hour and step of a scenario.
+import type { Command, CommanderError } from 'commander';
 import {
   agentsForServiceLevelA,
   erlangAMetrics,
@@ -10,13 +10,7 @@ import {
   erlangCMetrics,
   type ErlangCResult,
 } from '../../simulator/staffing/erlang-c.js';
-import {
-  DEFAULT_HOURS_PER_POST,
-  fullTimePosts24x7,
-  rosteredAgents,
-  validateAbsenteeism,
-  validateHoursPerPost,
-} from '../../simulator/staffing/posts.js';
+import { DEFAULT_HOURS_PER_POST, fullTimePosts24x7, rosteredAgents } from '../../simulator/staffing/posts.js';
 import { planScenario, type ScenarioPlan } from '../../simulator/staffing/scenario-plan.js';
 import { formatScenarioErrors, loadScenarioFile } from '../../simulator/traffic/scenario.js';
 import {
@@ -96,16 +90,7 @@ export function computeStaff(o: StaffOptions): Record<string, unknown> {
   }
   const callsPerHour = num('--calls-per-hour', o.callsPerHour, (v) => v >= 0, 'a number ≥ 0');
   const ahtSeconds = num('--aht', o.aht, (v) => v > 0, 'a number of seconds > 0');
-  const thresholdSeconds = num('--threshold', o.threshold, (v) => v >= 0, 'a number of seconds ≥ 0');
-  const absenteeism = num('--absenteeism', o.absenteeism, (v) => v >= 0 && v < 1, 'a share in [0, 1)');
-  const hoursPerPost = num(
-    '--hours-per-post',
-    o.hoursPerPost,
-    (v) => v > 0 && v <= 8760,
-    'hours in (0, 8760]',
-  );
-  validateAbsenteeism(absenteeism);
-  validateHoursPerPost(hoursPerPost);
+  const { thresholdSeconds, absenteeism, hoursPerPost } = commonOptions(o);
   const patience =
     o.patience === undefined
       ? undefined

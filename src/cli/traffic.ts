@@ -1,7 +1,7 @@
 // `sas-acd traffic`: generate a trace from a scenario, check a trace or a scenario file.
 import { writeFileSync, readFileSync } from 'node:fs';
 import { SingleBar, Presets } from 'cli-progress';
-import { type Command, CommanderError } from 'commander';
+import type { Command, CommanderError } from 'commander';
 import { scenarioTraffic } from '../../simulator/traffic/generate.js';
 import { profileFromEvents } from '../../simulator/traffic/history-profile.js';
 import {

@@ -1,2 +1,3 @@
 // Imports every benchmark module so that each one registers itself.
 import './core.js';
+import './store.js';

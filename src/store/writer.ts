@@ -73,6 +73,10 @@ export class SiteWriter<S, E extends StoreEvent, C = StoreEvent> {
   private lease: Lease | undefined;
   private deposed: LeaseLostError | undefined;
   private scanPending = true;
+  /** The next batch of new commands, read while the current one is appended (overlaps round trips). */
+  private prefetch: Promise<CommandEntry[]> | undefined;
+  /** The last XACK, sent without waiting; awaited before a pending scan so it sees it. */
+  private lastAck: Promise<void> = Promise.resolve();
   private eventsSinceSnapshot = 0;
 
   constructor(private readonly options: WriterOptions<S, E, C>) {
@@ -160,6 +164,7 @@ export class SiteWriter<S, E extends StoreEvent, C = StoreEvent> {
         if (this.deposed) throw this.deposed;
         try {
           if (needsRecovery) {
+            await this.dropPrefetch();
             await this.recoverState();
             needsRecovery = false;
           }
@@ -173,10 +178,12 @@ export class SiteWriter<S, E extends StoreEvent, C = StoreEvent> {
           await sleep(100);
         }
       }
+      await this.lastAck;
       await this.snapshot(lease).catch(() => undefined);
       await lease.release().catch(() => false);
     } finally {
       clearInterval(renewals);
+      await this.dropPrefetch();
     }
   }
 
@@ -203,17 +210,44 @@ export class SiteWriter<S, E extends StoreEvent, C = StoreEvent> {
     this.scanPending = true;
   }
 
-  /** One batch: read, skip what was already processed, handle, append (fenced), ack. */
-  private async step(lease: Lease): Promise<void> {
-    const { site } = this.options;
-    const pending = this.scanPending;
-    const entries = await readCommands(this.reader, site, {
+  private read(pending: boolean): Promise<CommandEntry[]> {
+    return readCommands(this.reader, this.options.site, {
       pending,
       count: this.options.batchSize ?? 100,
       blockMs: this.options.blockMs ?? 250,
     });
+  }
+
+  /** Waits for an outstanding prefetch and drops it: its entries stay pending for the next scan. */
+  private async dropPrefetch(): Promise<void> {
+    const prefetch = this.prefetch;
+    this.prefetch = undefined;
+    await prefetch?.catch(() => undefined);
+    this.scanPending = true;
+  }
+
+  /** One batch: read, skip what was already processed, handle, append (fenced), ack. */
+  private async step(lease: Lease): Promise<void> {
+    const { site } = this.options;
+    let entries: CommandEntry[];
+    let pending = false;
+    if (this.prefetch) {
+      const prefetch = this.prefetch;
+      this.prefetch = undefined;
+      entries = await prefetch;
+    } else {
+      pending = this.scanPending;
+      if (pending) await this.lastAck;
+      entries = await this.read(pending);
+    }
     if (pending && entries.length === 0) this.scanPending = false;
     if (entries.length === 0) return;
+    // Read the next new commands now; never while pending entries are being scanned.
+    if (!pending && !this.scanPending) {
+      const prefetch = this.read(false);
+      prefetch.catch(() => undefined); // awaited by the next step, or dropped
+      this.prefetch = prefetch;
+    }
 
     const done = await processedCommandIds(
       this.redis,
@@ -248,10 +282,14 @@ export class SiteWriter<S, E extends StoreEvent, C = StoreEvent> {
     this.lastId = ids.at(-1) ?? this.lastId;
     this.eventsSinceSnapshot += ids.length;
     await this.options.afterAppend?.({ entries, ids });
-    await ackCommands(
+    // Not awaited: the next commands on this connection queue behind it anyway. A lost ack only
+    // means a re-delivery, which the `processed` set recognises.
+    this.lastAck = ackCommands(
       this.redis,
       site,
       entries.map((entry) => entry.streamId),
+    ).catch((error: Error) =>
+      this.log.warn({ err: error.message }, 'ack failed; the command will be re-delivered'),
     );
     if (this.eventsSinceSnapshot >= (this.options.snapshotEveryEvents ?? 10_000)) await this.snapshot(lease);
   }

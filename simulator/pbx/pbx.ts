@@ -377,8 +377,8 @@ export class Pbx {
     if (c.kind === 'inbound') {
       c.app = null; // a dialplan caller is unsubscribed at StasisEnd: no ChannelDestroyed follows
     } else {
-      c.dialplan = { ...c.homeDialplan };
       this.setVar(c, 'STASISSTATUS', 'SUCCESS');
+      c.dialplan = { ...c.homeDialplan };
     }
   }
 
@@ -417,9 +417,26 @@ export class Pbx {
 
   // ---- hang-ups ---------------------------------------------------------------------------------
 
+  /** An answered SIP channel reports its media statistics as it hangs up; its two-party bridge
+   *  peer gets the same as *BRIDGED. No media flows here: the values are zeros. */
+  private reportRtpQos(c: Channel): void {
+    if (!c.answered || c.tech !== 'PJSIP') return;
+    const b = c.bridgeId ? this.bridges.get(c.bridgeId) : undefined;
+    const peerId =
+      b && b.bridgeType === 'mixing' && b.channels.length === 2
+        ? b.channels.find((id) => id !== c.id)
+        : undefined;
+    const peer = peerId ? this.channels.get(peerId) : undefined;
+    for (const [name, value] of RTP_QOS) {
+      this.setVar(c, name, value);
+      if (peer) this.setVar(peer, `${name}BRIDGED`, value);
+    }
+  }
+
   /** The far end (caller, phone) sent BYE, or a caller's patience ran out. */
   private farEndHangup(c: Channel, endedBy: EndedBy): void {
     if (!this.channels.has(c.id)) return;
+    this.reportRtpQos(c);
     this.sendChannel(c, 'ChannelHangupRequest');
     if (c.bridgeId) this.leaveBridge(c, 'hangup');
     this.leaveStasis(c);
@@ -449,6 +466,7 @@ export class Pbx {
 
   private hangupFromApp(c: Channel, cause: number): void {
     if (!this.channels.has(c.id)) return;
+    this.reportRtpQos(c);
     this.sendChannel(c, 'ChannelHangupRequest', { cause: 32, soft: true });
     if (c.bridgeId) this.leaveBridge(c, 'hangup');
     const partner = c.partnerId ? this.channels.get(c.partnerId) : undefined;
@@ -462,6 +480,7 @@ export class Pbx {
       this.sendChannel(partner, 'ChannelHangupRequest', { cause: 16 });
       this.destroy(c, cause, undefined, c.app === null);
       this.sendChannel(partner, 'ChannelHangupRequest', { cause: 16, soft: true });
+      partner.dialplan = { ...partner.dialplan, app_name: '', app_data: '' };
       this.destroy(partner, 16, undefined, partner.app === null);
       return;
     }
@@ -848,6 +867,7 @@ export class Pbx {
 
   private enterBridge(c: Channel, b: Bridge): void {
     b.channels.push(c.id);
+    b.channels.sort((x, y) => idSeq(x) - idSeq(y));
     c.bridgeId = b.id;
     this.send(c.app, 'ChannelEnteredBridge', { bridge: bridgeJson(b), channel: channelJson(c) });
     b.technology = technologyFor(b);
@@ -1088,12 +1108,34 @@ export class Pbx {
   }
 }
 
+const RTP_QOS: [string, string][] = [
+  [
+    'RTPAUDIOQOS',
+    'ssrc=0;themssrc=0;lp=0;rxjitter=0.000000;rxcount=0;txjitter=0.000000;txcount=0;rlp=0;rtt=0.000000;rxmes=0.000000;txmes=0.000000',
+  ],
+  [
+    'RTPAUDIOQOSJITTER',
+    'minrxjitter=000.000000;maxrxjitter=000.000000;avgrxjitter=000.000000;stdevrxjitter=000.000000;',
+  ],
+  [
+    'RTPAUDIOQOSLOSS',
+    'minrxlost=000.000000;maxrxlost=000.000000;avgrxlost=000.000000;stdevrxlost=000.000000;',
+  ],
+  ['RTPAUDIOQOSRTT', 'minrtt=000.000000;maxrtt=000.000000;avgrtt=000.000000;stdevrtt=000.000000;'],
+  ['RTPAUDIOQOSMES', 'minrxmes=000.000000;maxrxmes=000.000000;avgrxmes=000.000000;stdevrxmes=000.000000;'],
+];
+
 function readVariable(c: Channel, variable: string): string | undefined {
   if (variable.startsWith('__')) return undefined;
   if (variable === 'CALLERID(num)') return c.caller.number;
   if (variable === 'CALLERID(name)') return c.caller.name;
   if (variable === 'CHANNEL(name)') return c.name;
   return c.vars.get(variable);
+}
+
+function idSeq(id: string): number {
+  const n = Number(id.slice(id.lastIndexOf('.') + 1));
+  return Number.isFinite(n) ? n : 0;
 }
 
 /** `"SAMU 15" <15>` → name and number, as Asterisk parses a caller id. */

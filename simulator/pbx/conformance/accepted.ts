@@ -42,7 +42,9 @@ export function loadAccepted(readmePath: string): Acceptance[] {
   try {
     text = readFileSync(readmePath, 'utf8');
   } catch (err) {
-    throw new Error(`${readmePath}: cannot read the accepted divergences (${(err as Error).message})`);
+    throw new Error(`${readmePath}: cannot read the accepted divergences (${(err as Error).message})`, {
+      cause: err,
+    });
   }
   return parseAccepted(text);
 }

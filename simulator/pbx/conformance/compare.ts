@@ -2,7 +2,7 @@
 // order, key fields, structure, not ids). Events of one millisecond may come in any order.
 import type { NewDivergence } from './divergence.js';
 import type { Labeler } from './labels.js';
-import { channelPrefix } from './labels.js';
+import { ID_PATTERN, channelPrefix } from './labels.js';
 
 type Json = Record<string, unknown>;
 
@@ -29,6 +29,7 @@ export function canon(value: unknown, lab: Labeler, key = ''): unknown {
     const [kind, id] = value.split(':');
     return `${kind}:${lab.of(id ?? '')}`;
   }
+  if (typeof value === 'string') return value.replace(ID_PATTERN, (id) => (lab.has(id) ? lab.of(id) : id));
   if (Array.isArray(value)) return value.map((v) => canon(v, lab));
   if (value && typeof value === 'object') {
     const out: Json = {};
@@ -39,7 +40,11 @@ export function canon(value: unknown, lab: Labeler, key = ''): unknown {
 }
 
 /** Paths where two canonical values differ: missing or extra keys, other values, other lengths. */
-export function diffValues(a: unknown, b: unknown, path = ''): { path: string; asterisk: unknown; sim: unknown }[] {
+export function diffValues(
+  a: unknown,
+  b: unknown,
+  path = '',
+): { path: string; asterisk: unknown; sim: unknown }[] {
   if (Array.isArray(a) && Array.isArray(b)) {
     if (a.length !== b.length) return [{ path: path || '.', asterisk: a, sim: b }];
     return a.flatMap((v, i) => diffValues(v, b[i], `${path}[${i}]`));
@@ -64,7 +69,9 @@ export function diffValues(a: unknown, b: unknown, path = ''): { path: string; a
 export function routeOf(method: string, path: string, ids: Iterable<string>): string {
   let p = path.split('?')[0] ?? path;
   for (const id of ids) p = p.split(`/${id}`).join('/{id}');
-  p = p.replace(/\/\d{9,}\.\d+/g, '/{id}').replace(/\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '/{id}');
+  p = p
+    .replace(/\/\d{9,}\.\d+/g, '/{id}')
+    .replace(/\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '/{id}');
   return `${method} ${p}`;
 }
 
@@ -110,10 +117,8 @@ export interface NormEvent {
   t_ms: number;
 }
 
-function channelFields(c: Json, lab: Labeler): Json {
-  const out: Json = { state: c.state, caller: c.caller, connected: c.connected, dialplan: c.dialplan };
-  void lab;
-  return out;
+function channelFields(c: Json): Json {
+  return { state: c.state, caller: c.caller, connected: c.connected, dialplan: c.dialplan };
 }
 
 export function normalizeEvent(e: Json, lab: Labeler, t_ms: number): NormEvent {
@@ -131,15 +136,17 @@ export function normalizeEvent(e: Json, lab: Labeler, t_ms: number): NormEvent {
   if (playback) parts.push(lab.playback(playback));
 
   const fields: Json = {};
-  if (e.channel) fields.channel = channelFields(e.channel as Json, lab);
-  if (e.peer) fields.peer = channelFields(e.peer as Json, lab);
+  if (e.channel) fields.channel = channelFields(e.channel as Json);
+  if (e.peer) fields.peer = channelFields(e.peer as Json);
   if ('caller' in e) fields.caller = e.caller ? lab.channel(e.caller as Json) : e.caller;
   if (bridge) {
     fields.bridge = {
       bridge_type: bridge.bridge_type,
       technology: bridge.technology,
       name: bridge.name,
-      channels: Array.isArray(bridge.channels) ? bridge.channels.map((id) => lab.of(String(id))) : bridge.channels,
+      channels: Array.isArray(bridge.channels)
+        ? bridge.channels.map((id) => lab.of(String(id)))
+        : bridge.channels,
     };
   }
   if (playback) fields.playback = canon(playback, lab);
@@ -211,7 +218,13 @@ export function compareEvents(real: NormEvent[], sim: NormEvent[]): NewDivergenc
     const r = real[i]!;
     const k = unmatchedSim.findIndex((j) => sim[j]!.key === r.key);
     if (k < 0) {
-      out.push({ code: `missing-event ${r.key}`, kind: 'event', asterisk: r.fields, sim: '<absent>', t_ms: r.t_ms });
+      out.push({
+        code: `missing-event ${r.key}`,
+        kind: 'event',
+        asterisk: r.fields,
+        sim: '<absent>',
+        t_ms: r.t_ms,
+      });
       continue;
     }
     const j = unmatchedSim[k]!;
@@ -247,13 +260,24 @@ export function compareEvents(real: NormEvent[], sim: NormEvent[]): NewDivergenc
     }
   }
   for (const j of unmatchedSim) {
-    out.push({ code: `extra-event ${sim[j]!.key}`, kind: 'event', asterisk: '<absent>', sim: sim[j]!.fields });
+    out.push({
+      code: `extra-event ${sim[j]!.key}`,
+      kind: 'event',
+      asterisk: '<absent>',
+      sim: sim[j]!.fields,
+    });
   }
   for (const [i, j] of matched.sort((x, y) => x[0] - y[0])) {
     const r = real[i]!;
     const type = r.key.split(' ')[0];
     for (const d of diffValues(r.fields, sim[j]!.fields)) {
-      out.push({ code: `field ${type} ${d.path.slice(1)}`, kind: 'event', asterisk: d.asterisk, sim: d.sim, t_ms: r.t_ms });
+      out.push({
+        code: `field ${type} ${d.path.slice(1)}`,
+        kind: 'event',
+        asterisk: d.asterisk,
+        sim: d.sim,
+        t_ms: r.t_ms,
+      });
     }
   }
   return out;

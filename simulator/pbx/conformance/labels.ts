@@ -65,6 +65,6 @@ export class Labeler {
       else if ('media_uri' in o) this.playback(o);
       else if ('dialplan' in o && typeof o.name === 'string') this.channel(o);
     }
-    for (const v of Object.values(o)) if (v && typeof v === "object") this.learn(v);
+    for (const v of Object.values(o)) if (v && typeof v === 'object') this.learn(v);
   }
 }

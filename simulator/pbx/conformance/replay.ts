@@ -45,7 +45,8 @@ async function until(cond: () => boolean, timeoutMs: number): Promise<boolean> {
 function labelRecording(trace: Trace): { lab: Labeler; events: NormEvent[] } {
   const lab = new Labeler();
   const items: { t: number; kind: 'response' | 'event'; value: Json }[] = [];
-  for (const r of trace.requests) items.push({ t: r.t_resp_ms ?? r.t_ms, kind: 'response', value: { body: r.response } });
+  for (const r of trace.requests)
+    items.push({ t: r.t_resp_ms ?? r.t_ms, kind: 'response', value: { body: r.response } });
   for (const e of trace.events) items.push({ t: e.t_ms, kind: 'event', value: e as Json });
   items.sort((a, b) => a.t - b.t);
   const events: NormEvent[] = [];
@@ -79,7 +80,13 @@ function callerIdentities(trace: Trace, callers: [string, FarEndParty][]): Map<s
     });
     const base = name.replace(/^uac-/, '').replace(/-refer$/, '');
     if (idx < 0) {
-      out.set(name, { endpoint: `PJSIP/${base}`, callerName: '', callerNumber: base, context: 'default', priority: 1 });
+      out.set(name, {
+        endpoint: `PJSIP/${base}`,
+        callerName: '',
+        callerNumber: base,
+        context: 'default',
+        priority: 1,
+      });
       continue;
     }
     used.add(idx);
@@ -115,7 +122,9 @@ export async function replayScenario(trace: Trace, scale: number): Promise<Repla
   const app = (firstWs.get('app') ?? 'sasacd').split(',')[0]!;
   const parties = Object.entries(trace.far_end);
   const callees = parties.filter(([, p]) => p.role === 'callee');
-  const callers = parties.filter(([, p]) => p.role === 'caller').sort((a, b) => a[1].dials_at_ms! - b[1].dials_at_ms!);
+  const callers = parties
+    .filter(([, p]) => p.role === 'caller')
+    .sort((a, b) => a[1].dials_at_ms! - b[1].dials_at_ms!);
 
   // Originated endpoints and their dialplan context, from the recorded originate responses.
   const originated = new Map<string, string>();
@@ -174,7 +183,9 @@ export async function replayScenario(trace: Trace, scale: number): Promise<Repla
         const p = list.shift();
         const invited = p?.invited_at_ms ?? 0;
         if (!p || p.rings_at_ms !== undefined) {
-          afterScaled((p?.rings_at_ms ?? invited) - invited, () => send({ type: 'ringing', endpoint, channelId }));
+          afterScaled((p?.rings_at_ms ?? invited) - invited, () =>
+            send({ type: 'ringing', endpoint, channelId }),
+          );
         }
         if (!p) return;
         if (p.rejects_with !== undefined) {
@@ -206,7 +217,7 @@ export async function replayScenario(trace: Trace, scale: number): Promise<Repla
     };
 
     // ---- the schedule ----
-    type Action = { t: number; order: number; run: () => Promise<void> };
+    type Action = { t: number; tEnd?: number; order: number; run: () => Promise<void> };
     const actions: Action[] = [];
     const calls = new Map<string, string>();
     const identities = callerIdentities(trace, callers);
@@ -227,7 +238,9 @@ export async function replayScenario(trace: Trace, scale: number): Promise<Repla
               context: who.context,
               priority: who.priority,
               app,
-              ...(p.referred_at_ms !== undefined && p.hangs_up_at_ms !== undefined ? { referHangupMs: 3_600_000 } : {}),
+              ...(p.referred_at_ms !== undefined && p.hangs_up_at_ms !== undefined
+                ? { referHangupMs: 3_600_000 }
+                : {}),
             }),
           });
           const body = (await res.json()) as Json;
@@ -278,17 +291,26 @@ export async function replayScenario(trace: Trace, scale: number): Promise<Repla
       // The event the app was reacting to: the last one after the previous request's answer.
       const trigger = [...realEvents]
         .reverse()
-        .find((e) => e.t_ms <= r.t_ms && e.t_ms >= prevDone && !e.key.startsWith('ChannelVarset'));
-      const triggerCount = trigger ? realEvents.filter((e) => e.key === trigger.key && e.t_ms <= trigger.t_ms).length : 0;
+        .find((e) => e.t_ms < r.t_ms && e.t_ms >= prevDone && !e.key.startsWith('ChannelVarset'));
+      const triggerCount = trigger
+        ? realEvents.filter((e) => e.key === trigger.key && e.t_ms <= trigger.t_ms).length
+        : 0;
       prevDone = r.t_resp_ms ?? r.t_ms;
       actions.push({
         t: r.t_ms,
+        tEnd: r.t_resp_ms ?? r.t_ms,
         order: 3,
         run: async () => {
-          if (trigger) await until(() => (simKeyCount.get(trigger.key) ?? 0) >= triggerCount, WAIT_MS);
+          if (trigger && !(await until(() => (simKeyCount.get(trigger.key) ?? 0) >= triggerCount, WAIT_MS))) {
+            if (process.env.SIM_PBX_DEBUG)
+              console.error(`trigger ${trigger.key} x${triggerCount} not seen before ${r.method} ${r.path}`);
+          }
           let path = r.path;
-          let body = r.body === undefined ? undefined : typeof r.body === 'string' ? r.body : JSON.stringify(r.body);
-          for (const realId of new Set([...r.path.matchAll(ID_PATTERN), ...(body ?? '').matchAll(ID_PATTERN)].map((m) => m[0]))) {
+          let body =
+            r.body === undefined ? undefined : typeof r.body === 'string' ? r.body : JSON.stringify(r.body);
+          for (const realId of new Set(
+            [...r.path.matchAll(ID_PATTERN), ...(body ?? '').matchAll(ID_PATTERN)].map((m) => m[0]),
+          )) {
             if (!realLab.has(realId)) continue;
             await until(() => simIdOf(realId) !== undefined, WAIT_MS);
             const simId = simIdOf(realId);
@@ -306,11 +328,16 @@ export async function replayScenario(trace: Trace, scale: number): Promise<Repla
             if (body) body = body.split(realId).join(simId);
           }
           const headers: Record<string, string> = {};
-          if (r.status !== 401) headers.authorization = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+          if (r.status !== 401)
+            headers.authorization = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
           if (body !== undefined) headers['content-type'] = 'application/json';
-          const res = await fetch(`${sim.url}${path}`, { method: r.method, headers, ...(body !== undefined ? { body } : {}) });
+          const res = await fetch(`${sim.url}${path}`, {
+            method: r.method,
+            headers,
+            ...(body !== undefined ? { body } : {}),
+          });
           const text = await res.text();
-          let parsed: unknown = null;
+          let parsed: unknown;
           try {
             parsed = text ? JSON.parse(text) : null;
           } catch {
@@ -323,13 +350,17 @@ export async function replayScenario(trace: Trace, scale: number): Promise<Repla
     }
     actions.sort((a, b) => a.t - b.t || a.order - b.order);
 
+    // An action that ends late (a slow response, a trigger waited for) shifts what follows, so the
+    // recorded gaps between actions are kept.
     const start = Date.now();
+    let lag = 0;
     for (const a of actions) {
-      await sleep(start + a.t * scale - Date.now());
+      await sleep(start + lag + a.t * scale - Date.now());
       await a.run();
+      lag = Math.max(lag, Date.now() - (start + (a.tEnd ?? a.t) * scale));
     }
     const lastT = Math.max(lastRequestT, ...trace.events.map((e) => e.t_ms));
-    await sleep(start + (lastT + 300) * scale - Date.now());
+    await sleep(start + lag + (lastT + 300) * scale - Date.now());
     // let the last events arrive
     let seen = -1;
     while (seen !== simEvents.length) {

@@ -22,7 +22,7 @@ export const DEFAULT_README = join(dirname(fileURLToPath(import.meta.url)), '..'
 
 export interface ConformanceOptions {
   tracesDir: string;
-  /** 0.1 replays ten times faster than recorded. */
+  /** 0.2 (the default) replays five times faster than recorded. */
   scale?: number;
   readme?: string | undefined;
   /** Scenarios replayed at once (each on its own sim-pbx). */
@@ -35,7 +35,16 @@ export async function runScenario(trace: Trace, scale: number): Promise<NewDiver
   const ids = [...r.realLab.ids().keys()];
   for (const { req, sim } of r.requests) {
     const route = routeOf(req.method, req.path, ids);
-    out.push(...compareResponse(route, req.t_ms, { status: req.status, body: req.response }, sim, r.realLab, r.simLab));
+    out.push(
+      ...compareResponse(
+        route,
+        req.t_ms,
+        { status: req.status, body: req.response },
+        sim,
+        r.realLab,
+        r.simLab,
+      ),
+    );
   }
   out.push(...compareEvents(r.realEvents, r.simEvents));
   return out;
@@ -48,10 +57,10 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     const trace = loadTrace(file);
     return { name: scenarioName(file, trace), trace };
   });
-  const scale = options.scale ?? 0.1;
+  const scale = options.scale ?? 0.2;
   const report: ConformanceReport = { scenarios: {} };
   const queue = [...traces];
-  const workers = Array.from({ length: Math.max(1, options.parallel ?? 4) }, async () => {
+  const workers = Array.from({ length: Math.max(1, options.parallel ?? 3) }, async () => {
     for (let next = queue.shift(); next; next = queue.shift()) {
       const found = await runScenario(next.trace, scale);
       const divergences = found.map((d): Divergence => {

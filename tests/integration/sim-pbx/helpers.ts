@@ -44,6 +44,10 @@ export class Phone {
     this.ws.send(JSON.stringify(msg));
   }
 
+  sendRaw(text: string): void {
+    this.ws.send(text);
+  }
+
   waitFor(pred: (m: Msg) => boolean, what = 'phone message'): Promise<Msg> {
     return waitUntil(() => this.messages.find(pred), what);
   }

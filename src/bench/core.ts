@@ -40,8 +40,20 @@ export function bigSite(n1: number, n2amu: number, others: number): SiteConfig {
   return parsed.config;
 }
 
+/** Executes a command, then answers every auto-answer offer it made, as the phones would. */
+function executeAnswering(s: State, cmd: Command, now: number, record?: (cmd: Command) => void) {
+  const r = execute(s, cmd, now);
+  record?.(cmd);
+  if (!r.ok) return r;
+  for (const e of r.events) {
+    if (e.type === 'CallOffered' && e.autoAnswer)
+      executeAnswering(s, { type: 'answerOffer', callId: e.callId, agentId: e.agentId }, now, record);
+  }
+  return r;
+}
+
 function loginAll(s: State, now: number): void {
-  for (const id of Object.keys(s.data.agents)) execute(s, { type: 'agentLogin', agentId: id }, now);
+  for (const id of Object.keys(s.data.agents)) executeAnswering(s, { type: 'agentLogin', agentId: id }, now);
 }
 
 /** A busy day as a command stream: calls that go N1 → qualification → N2 → end, with timers. */
@@ -50,10 +62,7 @@ function busyDay(calls: number): { commands: [Command, number][]; config: SiteCo
   const s = initialState(config);
   let now = START;
   const commands: [Command, number][] = [];
-  const run = (cmd: Command) => {
-    commands.push([cmd, now]);
-    return execute(s, cmd, now);
-  };
+  const run = (cmd: Command) => executeAnswering(s, cmd, now, (c) => commands.push([c, now]));
   run({ type: 'timerFired' });
   for (const agentId of Object.keys(s.data.agents)) run({ type: 'agentLogin', agentId });
   const open: { id: string; step: number }[] = [];
@@ -114,7 +123,11 @@ function latency(samples: number) {
   loginAll(s, now);
   let n = 0;
   const arrive = () =>
-    execute(s, { type: 'arriveCall', callId: `w${n++}`, line: '15', callerNumber: '0600000000' }, now);
+    executeAnswering(
+      s,
+      { type: 'arriveCall', callId: `w${n++}`, line: '15', callerNumber: '0600000000' },
+      now,
+    );
   while (Object.keys(s.data.calls).length < 1500) arrive(); // 500 connected (one per agent) + 1,000 waiting
   const agentIds = Object.keys(s.data.agents);
   const times: number[] = [];
@@ -124,8 +137,15 @@ function latency(samples: number) {
     const callId = s.data.agents[agentId]!.callId!;
     // An agent ends its call and is given the next waiting call; a new caller arrives.
     let t = process.hrtime.bigint();
-    execute(s, { type: 'hangUp', callId, agentId }, now);
+    const r = execute(s, { type: 'hangUp', callId, agentId }, now);
     times.push(Number(process.hrtime.bigint() - t) / 1000);
+    // The next call was offered to the freed agent: its phone picks up (auto-answer).
+    const offered = r.ok ? r.events.find((e) => e.type === 'CallOffered') : undefined;
+    if (offered?.type === 'CallOffered') {
+      t = process.hrtime.bigint();
+      execute(s, { type: 'answerOffer', callId: offered.callId, agentId }, now);
+      times.push(Number(process.hrtime.bigint() - t) / 1000);
+    }
     t = process.hrtime.bigint();
     arrive();
     times.push(Number(process.hrtime.bigint() - t) / 1000);

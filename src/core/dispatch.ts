@@ -76,10 +76,20 @@ export function dispatchAgent(ctx: Ctx, agentId: string): void {
   if (best) offer(ctx, ctx.data.calls[best.callId]!, agentId);
 }
 
+/**
+ * Rings the agent. An auto-answer phone picks up by itself, without ringing for a person: the
+ * engine still waits for telephony to confirm the answer (answerOffer) before it counts the call
+ * as connected, so a phone that fails never makes a call look answered. Its ring deadline is a
+ * safety net, not a human's reaction time.
+ */
 function offer(ctx: Ctx, call: Call, agentId: string): void {
   const cfg = ctx.idx.agentConfigs.get(agentId)!;
   const queueId = call.pending!.queueId;
-  const ringSeconds = cfg.autoAnswer || cfg.ringNoAnswerSeconds === 0 ? null : cfg.ringNoAnswerSeconds;
+  const ringSeconds = cfg.autoAnswer
+    ? AUTO_ANSWER_SAFETY_SECONDS
+    : cfg.ringNoAnswerSeconds === 0
+      ? null
+      : cfg.ringNoAnswerSeconds;
   ctx.emit({
     type: 'CallOffered',
     at: ctx.now,
@@ -96,8 +106,10 @@ function offer(ctx: Ctx, call: Call, agentId: string): void {
     autoAnswer: cfg.autoAnswer,
     timeoutSeconds: ringSeconds,
   });
-  if (cfg.autoAnswer) connect(ctx, call, agentId);
 }
+
+/** How long an auto-answer phone may take to pick up before the call is offered elsewhere. */
+export const AUTO_ANSWER_SAFETY_SECONDS = 5;
 
 /** The offered agent answered: bridge it with the caller (and release the previous agent of a warm transfer). */
 export function connect(ctx: Ctx, call: Call, agentId: string): void {

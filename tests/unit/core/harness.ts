@@ -29,9 +29,20 @@ export class TestSite {
     this.ok({ type: 'timerFired' });
   }
 
+  /** Executes a command; auto-answer phones pick up at once, as telephony would report. */
   try(cmd: Command): Result {
     const r = execute(this.state, cmd, this.now);
-    if (r.ok) this.log.push(...r.events);
+    if (!r.ok) return r;
+    this.log.push(...r.events);
+    for (const e of [...r.events]) {
+      if (e.type !== 'CallOffered' || !e.autoAnswer) continue;
+      if (this.state.data.calls[e.callId]?.pending?.offer?.agentId !== e.agentId) continue;
+      const answered = this.try({ type: 'answerOffer', callId: e.callId, agentId: e.agentId });
+      if (answered.ok) {
+        r.events.push(...answered.events);
+        r.effects.push(...answered.effects);
+      }
+    }
     return r;
   }
 

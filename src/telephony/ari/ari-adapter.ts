@@ -1,0 +1,372 @@
+// The Asterisk adapter (ARI, through the real ari-client). It translates ARI events into engine
+// commands and engine effects into ARI requests, and holds no rule of the 15: one holding bridge
+// with music per queue, one mixing bridge per call, agents originated into the Stasis app with
+// "agent,<agentId>,<callId>" as arguments. Timestamps come from the ARI events.
+import ari from 'ari-client';
+import type { Effect } from '../../core/effects.js';
+import type { Logger } from '../../app/logger.js';
+import type { CommandSink, TelephonyPort } from '../port.js';
+import { ariTime, type AriEventJson, type AriRest } from './ari-rest.js';
+
+export type AriAdapterOptions = {
+  url: string;
+  user: string;
+  password: string;
+  app: string;
+  /** Where to ring an agent, e.g. "PJSIP/arm-12". */
+  endpointOf: (agentId: string) => string;
+  /** How to reach an outside number (callbacks, click-to-dial). */
+  outboundEndpoint?: (number: string) => string;
+  /** Dialplan context that sends a caller to a partner SAS. */
+  partnerContext?: string;
+  callerId?: string;
+  logger: Logger;
+  clock?: () => number;
+};
+
+type Leg = {
+  channelId: string | null;
+  callId: string;
+  agentId: string;
+  answered: boolean;
+  connectWanted: boolean;
+};
+type Caller = { channelId: string; line: string; answered: boolean };
+
+export class AriAdapter implements TelephonyPort {
+  private client: AriRest | null = null;
+  private sink: CommandSink = () => {};
+  private readonly callers = new Map<string, Caller>();
+  private readonly legs = new Map<string, Leg>(); // key: callId|agentId
+  private readonly legByChannel = new Map<string, Leg>();
+  private readonly ours = new Set<string>(); // channels we hung up or sent away: their end is not news
+  private readonly holding = new Map<string, Promise<string>>(); // queueId -> bridge id
+  private readonly mixing = new Map<string, Promise<string>>(); // callId -> bridge id
+  private readonly callbackOffered = new Set<string>();
+  private up = false;
+  private readonly clock: () => number;
+
+  constructor(private readonly opts: AriAdapterOptions) {
+    this.clock = opts.clock ?? Date.now;
+  }
+
+  get connected(): boolean {
+    return this.up;
+  }
+
+  async start(sink: CommandSink): Promise<void> {
+    this.sink = sink;
+    const client = (await ari.connect(
+      this.opts.url,
+      this.opts.user,
+      this.opts.password,
+    )) as unknown as AriRest;
+    this.client = client;
+    client.on('StasisStart', (e: AriEventJson) => this.guard(e, () => this.onStasisStart(e)));
+    client.on('StasisEnd', (e: AriEventJson) => this.guard(e, () => this.onStasisEnd(e)));
+    client.on('ChannelDestroyed', (e: AriEventJson) => this.guard(e, () => this.onChannelDestroyed(e)));
+    client.on('ChannelDtmfReceived', (e: AriEventJson) => this.guard(e, () => this.onDtmf(e)));
+    client.on('WebSocketConnected', () => {
+      this.up = true;
+      void this.readopt();
+    });
+    client.on('WebSocketReconnecting', () => (this.up = false));
+    client.on('WebSocketMaxRetries', () => (this.up = false));
+    await client.start(this.opts.app);
+    this.up = true;
+  }
+
+  async stop(): Promise<void> {
+    this.up = false;
+    this.client?.stop();
+    this.client = null;
+  }
+
+  /** Malformed or unexpected events are logged and ignored, never a crash. */
+  private guard(e: AriEventJson, handle: () => void): void {
+    try {
+      if (!e || typeof e !== 'object' || !e.channel?.id) {
+        this.opts.logger.warn({ event: e?.type }, 'ARI event without a channel ignored');
+        return;
+      }
+      handle();
+    } catch (err) {
+      this.opts.logger.error({ err, event: e.type }, 'ARI event could not be handled');
+    }
+  }
+
+  private at(e: AriEventJson): number {
+    return ariTime(e.timestamp, this.clock());
+  }
+
+  private onStasisStart(e: AriEventJson): void {
+    const ch = e.channel!;
+    const args = e.args ?? [];
+    if (args[0] === 'agent') {
+      const [, agentId, callId] = args;
+      const leg = agentId && callId ? this.legs.get(`${callId}|${agentId}`) : undefined;
+      if (!leg) {
+        this.opts.logger.warn(
+          { channel: ch.id, agentId, callId },
+          'agent leg for no known offer: hanging up',
+        );
+        void this.hangupChannel(ch.id);
+        return;
+      }
+      leg.channelId = ch.id;
+      leg.answered = true;
+      this.legByChannel.set(ch.id, leg);
+      if (leg.connectWanted) void this.bridge(leg.callId, ch.id, false);
+      else this.sink({ type: 'answerOffer', callId: leg.callId, agentId: leg.agentId }, this.at(e));
+      return;
+    }
+    if (args[0] === 'outbound') return; // the engine already counts an outbound call as placed
+    const line = args[0] ?? ch.dialplan?.exten ?? '';
+    this.callers.set(ch.id, { channelId: ch.id, line, answered: false });
+    // A withheld number reaches us as "anonymous": it never blocks the call, it is just unknown.
+    const number = ch.caller?.number && ch.caller.number !== 'anonymous' ? ch.caller.number : null;
+    const name = ch.caller?.name && ch.caller.name !== 'Anonymous' ? ch.caller.name : null;
+    this.sink(
+      { type: 'arriveCall', callId: ch.id, line, callerNumber: number, callerName: name },
+      this.at(e),
+    );
+  }
+
+  /** A caller who entered from the dialplan gets no ChannelDestroyed: StasisEnd is its end. */
+  private onStasisEnd(e: AriEventJson): void {
+    const id = e.channel!.id;
+    if (!this.callers.has(id)) return;
+    this.callers.delete(id);
+    this.callbackOffered.delete(id);
+    if (this.ours.delete(id)) return;
+    this.sink({ type: 'callerHungUp', callId: id }, this.at(e));
+  }
+
+  /** Originated agent legs always end with ChannelDestroyed; its cause says why an offer failed. */
+  private onChannelDestroyed(e: AriEventJson): void {
+    const id = e.channel!.id;
+    const leg = this.legByChannel.get(id);
+    if (!leg) return;
+    this.forgetLeg(leg);
+    if (this.ours.delete(id)) return;
+    if (leg.answered) {
+      this.sink({ type: 'hangUp', callId: leg.callId, agentId: leg.agentId }, this.at(e));
+      return;
+    }
+    const reason =
+      e.cause === 17
+        ? 'busy'
+        : e.cause === 19 || e.cause === 18
+          ? 'no-answer'
+          : e.cause === 21
+            ? 'rejected'
+            : 'unreachable';
+    this.sink({ type: 'offerFailed', callId: leg.callId, agentId: leg.agentId, reason }, this.at(e));
+  }
+
+  private onDtmf(e: AriEventJson): void {
+    const id = e.channel!.id;
+    if (e.digit === '1' && this.callbackOffered.delete(id))
+      this.sink({ type: 'acceptCallback', callId: id }, this.at(e));
+  }
+
+  private forgetLeg(leg: Leg): void {
+    this.legs.delete(`${leg.callId}|${leg.agentId}`);
+    if (leg.channelId) this.legByChannel.delete(leg.channelId);
+  }
+
+  async execute(effect: Effect): Promise<void> {
+    const c = this.client;
+    if (!c) {
+      this.opts.logger.error({ effect: effect.type }, 'telephony not connected: effect dropped');
+      return;
+    }
+    try {
+      await this.run(c, effect);
+    } catch (err) {
+      this.onFailure(effect, err);
+    }
+  }
+
+  private async run(c: AriRest, f: Effect): Promise<void> {
+    switch (f.type) {
+      case 'holdCaller': {
+        const caller = this.callers.get(f.callId);
+        if (!caller) return;
+        if (!caller.answered) {
+          caller.answered = true;
+          await c.channels.answer({ channelId: f.callId });
+        }
+        const bridgeId = await this.holdingBridge(c, f.queueId, f.music);
+        await c.bridges.addChannel({ bridgeId, channel: f.callId });
+        return;
+      }
+      case 'ringAgent': {
+        const leg: Leg = {
+          channelId: null,
+          callId: f.callId,
+          agentId: f.agentId,
+          answered: false,
+          connectWanted: false,
+        };
+        this.legs.set(`${f.callId}|${f.agentId}`, leg);
+        const variables: Record<string, string> = f.autoAnswer
+          ? { 'PJSIP_HEADER(add,Call-Info)': 'answer-after=0' }
+          : {};
+        const ch = await c.channels.originate({
+          endpoint: this.opts.endpointOf(f.agentId),
+          app: this.opts.app,
+          appArgs: `agent,${f.agentId},${f.callId}`,
+          callerId: this.opts.callerId ?? '"SAMU 15" <15>',
+          timeout: f.timeoutSeconds ?? 30,
+          variables,
+        });
+        if (!leg.channelId) {
+          leg.channelId = ch.id;
+          this.legByChannel.set(ch.id, leg);
+        }
+        return;
+      }
+      case 'cancelRing':
+      case 'releaseAgent': {
+        const leg = this.legs.get(`${f.callId}|${f.agentId}`);
+        if (!leg) return;
+        this.forgetLeg(leg);
+        if (leg.channelId) await this.hangupChannel(leg.channelId);
+        return;
+      }
+      case 'connectAgent': {
+        const leg = this.legs.get(`${f.callId}|${f.agentId}`);
+        if (!leg) return;
+        if (leg.answered && leg.channelId) await this.bridge(f.callId, leg.channelId, f.conference);
+        else leg.connectWanted = true; // auto-answer: bridged when the leg answers
+        return;
+      }
+      case 'hangUp': {
+        for (const leg of [...this.legs.values()].filter((l) => l.callId === f.callId)) {
+          this.forgetLeg(leg);
+          if (leg.channelId) await this.hangupChannel(leg.channelId);
+        }
+        if (this.callers.has(f.callId)) await this.hangupChannel(f.callId);
+        await this.dropMixing(c, f.callId);
+        return;
+      }
+      case 'redirectToPartner': {
+        const caller = this.callers.get(f.callId);
+        if (!caller) return;
+        this.ours.add(f.callId);
+        await c.channels.continueInDialplan({
+          channelId: f.callId,
+          context: this.opts.partnerContext ?? 'partner-sas',
+          extension: f.destination || caller.line,
+          priority: 1,
+        });
+        return;
+      }
+      case 'offerCallback':
+        this.callbackOffered.add(f.callId);
+        await c.channels.play({ channelId: f.callId, media: 'sound:sas-acd/rappel-tapez-1' });
+        return;
+      case 'dialOut':
+        await c.channels.originate({
+          endpoint: (this.opts.outboundEndpoint ?? ((n) => `PJSIP/${n}@trunk`))(f.number),
+          app: this.opts.app,
+          appArgs: `outbound,${f.callId}`,
+          callerId: this.opts.callerId ?? '"SAMU 15" <15>',
+          channelId: f.callId,
+        });
+        return;
+      default: {
+        const never: never = f;
+        this.opts.logger.warn({ effect: never }, 'unknown effect ignored');
+      }
+    }
+  }
+
+  /** ARI errors become domain facts: an originate refused is an unreachable agent; a gone caller hung up. */
+  private onFailure(f: Effect, err: unknown): void {
+    const message = (err as Error)?.message ?? String(err);
+    this.opts.logger.warn(
+      { effect: f.type, callId: 'callId' in f ? f.callId : undefined, err: message },
+      'ARI request failed',
+    );
+    if (f.type === 'ringAgent') {
+      const leg = this.legs.get(`${f.callId}|${f.agentId}`);
+      if (leg) this.forgetLeg(leg);
+      this.sink(
+        { type: 'offerFailed', callId: f.callId, agentId: f.agentId, reason: 'unreachable' },
+        this.clock(),
+      );
+    }
+  }
+
+  private async hangupChannel(channelId: string): Promise<void> {
+    this.ours.add(channelId);
+    try {
+      await this.client?.channels.hangup({ channelId });
+    } catch {
+      // Already gone (404): nothing left to hang up.
+    }
+  }
+
+  private holdingBridge(c: AriRest, queueId: string, music: string): Promise<string> {
+    let p = this.holding.get(queueId);
+    if (!p) {
+      p = (async () => {
+        const b = await c.bridges.create({ type: 'holding', name: `queue-${queueId}` });
+        await c.bridges.startMoh({ bridgeId: b.id, mohClass: music });
+        return b.id;
+      })();
+      p.catch(() => this.holding.delete(queueId));
+      this.holding.set(queueId, p);
+    }
+    return p;
+  }
+
+  private async bridge(callId: string, legChannel: string, conference: boolean): Promise<void> {
+    const c = this.client!;
+    let p = this.mixing.get(callId);
+    if (!p) {
+      p = c.bridges.create({ type: 'mixing', name: `call-${callId}` }).then((b) => b.id);
+      this.mixing.set(callId, p);
+    }
+    const bridgeId = await p;
+    if (!conference) await c.bridges.addChannel({ bridgeId, channel: callId });
+    await c.bridges.addChannel({ bridgeId, channel: legChannel });
+  }
+
+  private async dropMixing(c: AriRest, callId: string): Promise<void> {
+    const p = this.mixing.get(callId);
+    if (!p) return;
+    this.mixing.delete(callId);
+    try {
+      await c.bridges.destroy({ bridgeId: await p });
+    } catch {
+      // Already destroyed with its last channel.
+    }
+  }
+
+  /**
+   * After a reconnection Asterisk replays nothing: list what is still there. A caller we knew who
+   * vanished meanwhile hung up; an agent leg that vanished ended too.
+   */
+  async readopt(): Promise<void> {
+    const c = this.client;
+    if (!c) return;
+    const alive = new Set((await c.channels.list()).map((ch) => ch.id));
+    const now = this.clock();
+    for (const [id] of this.callers) {
+      if (alive.has(id)) continue;
+      this.callers.delete(id);
+      if (!this.ours.delete(id)) this.sink({ type: 'callerHungUp', callId: id }, now);
+    }
+    for (const leg of [...this.legs.values()]) {
+      if (!leg.channelId || alive.has(leg.channelId)) continue;
+      this.onChannelDestroyed({
+        type: 'ChannelDestroyed',
+        cause: 16,
+        channel: { id: leg.channelId } as AriEventJson['channel'],
+      });
+    }
+  }
+}

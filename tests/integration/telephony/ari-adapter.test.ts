@@ -1,0 +1,203 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- raw JSON configs patched in tests */
+// The Asterisk adapter through the real ari-client against sim-pbx: calls held with music, agents
+// rung and bridged, the caller moved to N2 without being cut, P0 with the doctor conferenced in,
+// abandons, ring-no-answer, unreachable agents, and a dropped WebSocket.
+import { Writable } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../../../src/app/logger.js';
+import { SiteRuntime } from '../../../src/app/site-runtime.js';
+import type { Event } from '../../../src/core/events.js';
+import { AriAdapter } from '../../../src/telephony/ari/ari-adapter.js';
+import { PhoneClient } from '../../../simulator/bots/phone-client.js';
+import { startSimPbx, type SimPbx } from '../../../simulator/pbx/server.js';
+import { exampleConfig } from '../../unit/core/harness.js';
+
+let sim: SimPbx;
+let adapter: AriAdapter;
+let runtime: SiteRuntime;
+let events: Event[];
+const phones: PhoneClient[] = [];
+const silent = createLogger({ destination: new Writable({ write: (_c, _e, cb) => cb() }) });
+
+async function until<T>(find: () => T | undefined | false, what: string, ms = 4000): Promise<T> {
+  const start = Date.now();
+  for (;;) {
+    const v = find();
+    if (v) return v;
+    if (Date.now() - start > ms) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+async function boot(patch: (c: Record<string, any>) => void = () => {}) {
+  sim = await startSimPbx({ port: 0 });
+  const config = exampleConfig(patch);
+  adapter = new AriAdapter({
+    url: sim.ariUrl,
+    user: sim.user,
+    password: sim.password,
+    app: sim.app,
+    endpointOf: (id) => config.agents.find((a) => a.id === id)?.endpoint ?? `PJSIP/${id}`,
+    logger: silent,
+  });
+  runtime = new SiteRuntime({ config, logger: silent, effects: (f) => adapter.execute(f) });
+  events = [];
+  runtime.onEvents((e) => events.push(...e));
+  await adapter.start((cmd, at) => runtime.dispatch(cmd, at));
+  runtime.start();
+}
+
+async function phone(agentId: string, answerAfterMs: number | null = 0): Promise<PhoneClient> {
+  const p = await PhoneClient.register(sim.endpointsWsUrl, `PJSIP/${agentId}`);
+  if (answerAfterMs !== null) p.autoAnswer(answerAfterMs);
+  phones.push(p);
+  runtime.dispatch({ type: 'agentLogin', agentId });
+  return p;
+}
+
+async function inject(
+  extra: Record<string, unknown> = {},
+): Promise<{ simCallId: string; channelId: string }> {
+  const r = await fetch(`${sim.url}/sim/calls`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ line: '15', callerNumber: '0612345678', callerName: 'Jean Dupont', ...extra }),
+  });
+  expect(r.status).toBe(201);
+  const body = (await r.json()) as { callId: string; channelId: string };
+  return { simCallId: body.callId, channelId: body.channelId };
+}
+
+const timeline = (simCallId: string) => sim.pbx.timelines.calls.get(simCallId)!;
+const connectedTo = (callId: string, agentId: string) =>
+  events.some((e) => e.type === 'CallConnected' && e.callId === callId && e.agentId === agentId);
+
+beforeEach(() => {
+  events = [];
+});
+
+afterEach(async () => {
+  for (const p of phones.splice(0)) p.close();
+  runtime?.stop();
+  await adapter?.stop();
+  await sim?.close();
+});
+
+describe('the ARI adapter against sim-pbx', () => {
+  it('holds a caller with music, connects an N1 ARM, moves a P1 to N2 AMU without cutting it, and ends it', async () => {
+    await boot();
+    await phone('arm-1');
+    await phone('arm-5');
+    const { simCallId, channelId } = await inject();
+    await until(() => connectedTo(channelId, 'arm-1'), 'N1 connected');
+    await until(() => timeline(simCallId).answeredBy, 'caller bridged with the ARM');
+    expect(events.find((e) => e.type === 'CallArrived')).toMatchObject({
+      callerNumber: '0612345678',
+      line: '15',
+    });
+    expect(
+      runtime.dispatch({ type: 'qualifyCall', callId: channelId, agentId: 'arm-1', qualification: 'P1' }).ok,
+    ).toBe(true);
+    expect(runtime.dispatch({ type: 'transferCall', callId: channelId, agentId: 'arm-1' }).ok).toBe(true);
+    await until(() => connectedTo(channelId, 'arm-5'), 'N2 AMU connected');
+    await runtime.settled();
+    await until(
+      () => timeline(simCallId).agents.includes('PJSIP/arm-5') || timeline(simCallId).agentLegs.length >= 2,
+      'caller bridged with N2',
+    );
+    expect(timeline(simCallId).endedAtMs).toBeNull(); // never cut by the transfer
+    runtime.dispatch({ type: 'hangUp', callId: channelId, agentId: 'arm-5', disposition: 'envoi-moyens' });
+    await until(() => timeline(simCallId).endedAtMs, 'call ended');
+    expect(timeline(simCallId).endedBy).toBe('pbx');
+    expect(events.filter((e) => e.type === 'CallEnded')).toHaveLength(1);
+  });
+
+  it('conferences the emergency doctor into a P0 kept by the N1 ARM', async () => {
+    await boot();
+    await phone('arm-1');
+    await phone('mru-1');
+    const { channelId } = await inject();
+    await until(() => connectedTo(channelId, 'arm-1'), 'N1 connected');
+    runtime.dispatch({ type: 'qualifyCall', callId: channelId, agentId: 'arm-1', qualification: 'P0' });
+    runtime.dispatch({ type: 'bringInDoctor', callId: channelId, agentId: 'arm-1' });
+    await until(() => connectedTo(channelId, 'mru-1'), 'doctor connected');
+    await runtime.settled();
+    const bridge = (await (await fetch(`${sim.ariUrl}/ari/bridges?api_key=asterisk:asterisk`)).json()) as {
+      name: string;
+      channels: string[];
+    }[];
+    expect(bridge.find((b) => b.name === `call-${channelId}`)!.channels).toHaveLength(3);
+  });
+
+  it('sees an abandon at once when the caller hangs up while held', async () => {
+    await boot();
+    const { simCallId, channelId } = await inject();
+    await until(() => events.some((e) => e.type === 'CallQueued'), 'queued');
+    await fetch(`${sim.url}/sim/calls/${simCallId}/hangup`, { method: 'POST' });
+    const ended = await until(() => events.find((e) => e.type === 'CallEnded'), 'abandon');
+    expect(ended).toMatchObject({ callId: channelId, outcome: 'abandoned', by: 'caller' });
+  });
+
+  it('gives the call back to the queue when the agent does not answer, and pauses the agent', async () => {
+    await boot((c) => {
+      const a = c.agents.find((x: { id: string }) => x.id === 'arm-1');
+      a.autoAnswer = false;
+      a.ringNoAnswerSeconds = 1;
+    });
+    await phone('arm-1', null);
+    const { channelId } = await inject();
+    const failed = await until(
+      () => events.find((e) => e.type === 'CallOfferFailed'),
+      'ring-no-answer',
+      4000,
+    );
+    expect(failed).toMatchObject({ callId: channelId, agentId: 'arm-1', reason: 'no-answer' });
+    expect(runtime.state.data.agents['arm-1']).toMatchObject({
+      status: 'paused',
+      pauseReason: 'non-réponse',
+    });
+    expect(runtime.state.data.calls[channelId]!.pending!.queueId).toBe('n1');
+  });
+
+  it('reports an agent whose endpoint is not registered as unreachable and keeps the call waiting', async () => {
+    await boot();
+    runtime.dispatch({ type: 'agentLogin', agentId: 'arm-2' }); // no phone registered
+    const { channelId } = await inject();
+    const failed = await until(() => events.find((e) => e.type === 'CallOfferFailed'), 'originate failure');
+    expect(failed).toMatchObject({ callId: channelId, reason: 'unreachable' });
+    expect(runtime.state.data.calls[channelId]!.pending).not.toBeNull();
+  });
+
+  it('keeps handling every call after the ARI WebSocket drops, counting nothing twice', async () => {
+    await boot((c) => {
+      for (const a of c.agents) a.autoAnswer = true;
+    });
+    await phone('arm-1');
+    const first = await inject();
+    await until(() => connectedTo(first.channelId, 'arm-1'), 'first call connected');
+    const waiting = [await inject(), await inject(), await inject()];
+    await until(
+      () => waiting.every((w) => runtime.state.data.calls[w.channelId]?.pending),
+      'three callers waiting',
+    );
+    await fetch(`${sim.url}/sim/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ dropAriWebSocket: true }),
+    });
+    await until(() => adapter.connected, 'reconnected', 8000);
+    await fetch(`${sim.url}/sim/calls/${waiting[2]!.simCallId}/hangup`, { method: 'POST' });
+    await until(() => !runtime.state.data.calls[waiting[2]!.channelId], 'abandon seen after the drop', 8000);
+    runtime.dispatch({ type: 'hangUp', callId: first.channelId, agentId: 'arm-1' });
+    await until(
+      () => connectedTo(waiting[0]!.channelId, 'arm-1'),
+      'next caller connected after the drop',
+      8000,
+    );
+    const arrived = events
+      .filter((e) => e.type === 'CallArrived')
+      .map((e) => (e as { callId: string }).callId);
+    expect(new Set(arrived).size).toBe(arrived.length);
+    expect(arrived).toHaveLength(4);
+  });
+});

@@ -2,6 +2,7 @@
 // stream → handle → fenced Lua append → ack), beside a plain ioredis XADD loop in the same run, and
 // the command→persisted latency at 500 and 5,000 commands/s. Starts its own redis-server (AOF on,
 // appendfsync everysec, as in production) on a free port; producer and writer share this process.
+import { cpus, loadavg } from 'node:os';
 import { Redis } from 'ioredis';
 import { SiteWriter } from '../store/writer.js';
 import { siteKeys } from '../store/keys.js';
@@ -170,6 +171,9 @@ addBench('store', {
         events: n,
         pacedSeconds: seconds,
         appendfsync: 'everysec',
+        // Figures from a loaded machine are not comparable: say how loaded it was.
+        cpus: cpus().length,
+        loadAverage1m: round(loadavg()[0] ?? NaN),
       };
     } finally {
       redis.disconnect();

@@ -109,3 +109,34 @@ describe('fail-over between writer processes', () => {
     );
   });
 });
+
+describe('a paused writer process (SIGSTOP) resumed after a take-over', () => {
+  it('stops writing, goes back to standby and leaves no event of its old epoch after the new one', async () => {
+    const redis = connect();
+    const site = freshSite();
+    const child = spawnWriterChild([redisUrl(), site, 'writer']);
+    await child.waitForLine((line) => line.role === 'leader');
+    await sendCommand(redis, site, { type: 'deposit', account: 'a', amount: 1 });
+    await child.waitForLine((line) => Array.isArray(line.appended));
+
+    child.kill('SIGSTOP');
+    const pausedAt = Date.now();
+    const successor = startLedgerWriter(redisUrl(), site);
+    await waitFor(() => successor.role === 'leader', TAKEOVER_TARGET_MS + 1_000, 10);
+    expect(Date.now() - pausedAt).toBeLessThan(TAKEOVER_TARGET_MS);
+    // Commands arrive while the old writer is paused, and right after it resumes.
+    await sendCommand(redis, site, { type: 'deposit', account: 'a', amount: 10 });
+    child.kill('SIGCONT');
+    for (let i = 0; i < 20; i++) await sendCommand(redis, site, { type: 'deposit', account: 'b', amount: 1 });
+    await child.waitForLine((line) => line.role === 'standby');
+    await waitFor(() => successor.state?.balances.b === 20);
+
+    expect(successor.state?.balances.a).toBe(11);
+    const epochs = (await redis.xrange(siteKeys(site).events, '-', '+')).map(
+      ([, fields]) => fields[fields.indexOf('epoch') + 1],
+    );
+    expect(epochs).toEqual(['1', ...Array<string>(21).fill('2')]);
+    const childAppends = child.lines.filter((line) => line.appended).length;
+    expect(childAppends).toBe(1);
+  });
+});

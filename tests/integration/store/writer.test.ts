@@ -119,4 +119,17 @@ describe('site writer', () => {
     await waitFor(() => standby.state?.balances.a === 7);
     expect(standby.epoch).toBe(2);
   });
+
+  it('trims the acknowledged commands and the events a snapshot covers', async () => {
+    const redis = connect();
+    const site = freshSite();
+    const writer = startLedgerWriter(redisUrl(), site, { snapshotEveryEvents: 10, eventRetentionMs: 0 });
+    for (let i = 0; i < 25; i++) await sendCommand(redis, site, { type: 'deposit', account: 'a', amount: 1 });
+    await waitFor(() => writer.state?.balances.a === 25);
+    await writer.stop(); // saves a last snapshot
+    expect(await redis.xlen(siteKeys(site).commands)).toBeLessThanOrEqual(1);
+    expect(await redis.xlen(siteKeys(site).events)).toBeLessThanOrEqual(1);
+    const recovered = await recover(redis, { site, reducer: ledger, isKnownEvent: isLedgerEvent });
+    expect(recovered.state.balances.a).toBe(25);
+  });
 });

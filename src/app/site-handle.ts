@@ -1,0 +1,31 @@
+// What the API, the realtime layer and the bots need of a site: its current state (a read model),
+// a way to send commands, and the stream of events. In one process it is the SiteRuntime itself;
+// with the Redis store, commands go through the site's command stream to whichever process holds
+// the writer lease, and the state is a read model tailing the event stream.
+import type { Command } from '../core/commands.js';
+import type { Result } from '../core/engine.js';
+import type { State } from '../core/state.js';
+import type { EventListener } from './site-runtime.js';
+
+export interface SiteHandle {
+  readonly siteId: string;
+  readonly state: State;
+  dispatch(command: Command): Promise<Result>;
+  onEvents(listener: EventListener): () => void;
+}
+
+/** Adapts an in-memory SiteRuntime to the SiteHandle interface. */
+export function localSite(runtime: {
+  state: State;
+  dispatch(command: Command): Result;
+  onEvents(listener: EventListener): () => void;
+}): SiteHandle {
+  return {
+    siteId: runtime.state.data.config.id,
+    get state() {
+      return runtime.state;
+    },
+    dispatch: async (command) => runtime.dispatch(command),
+    onEvents: (listener) => runtime.onEvents(listener),
+  };
+}

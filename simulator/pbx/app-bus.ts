@@ -22,11 +22,25 @@ export class AppBus {
     return (this.sockets.get(app)?.size ?? 0) > 0;
   }
 
-  attach(apps: string[], ws: WebSocket): void {
+  /** One WebSocket per application: a newer one takes over and the older hears ApplicationReplaced. */
+  attach(apps: string[], ws: WebSocket, timestamp: string, asteriskId: string): void {
     for (const app of apps) {
       this.registeredApps.add(app);
       let set = this.sockets.get(app);
       if (!set) this.sockets.set(app, (set = new Set()));
+      for (const old of set) {
+        if (old.readyState === old.OPEN) {
+          old.send(
+            JSON.stringify({
+              type: 'ApplicationReplaced',
+              timestamp,
+              asterisk_id: asteriskId,
+              application: app,
+            }),
+          );
+        }
+      }
+      set.clear();
       set.add(ws);
     }
     ws.on('close', () => {

@@ -9,7 +9,7 @@ import type { WebSocket } from 'ws';
 import { AppBus } from './app-bus.js';
 import { ariHandler, authorized } from './ari-routes.js';
 import type { Clock } from './clock.js';
-import { realClock } from './clock.js';
+import { asteriskTime, realClock } from './clock.js';
 import { handleEndpointSocket } from './endpoint-ws.js';
 import { Pbx } from './pbx.js';
 import { handleTimelineSocket, trunkRouter } from './trunk-api.js';
@@ -46,8 +46,9 @@ export async function startSimPbx(options: SimPbxOptions = {}): Promise<SimPbx> 
   const password = options.password ?? 'asterisk';
   const appName = options.app ?? 'sasacd';
   const bus = new AppBus();
+  const clock = options.clock ?? realClock();
   const pbx = new Pbx({
-    clock: options.clock ?? realClock(),
+    clock,
     bus,
     defaultApp: appName,
     ...(options.sounds ? { sounds: options.sounds } : {}),
@@ -93,7 +94,7 @@ export async function startSimPbx(options: SimPbxOptions = {}): Promise<SimPbx> 
           ws.close();
           return;
         }
-        bus.attach(apps, ws);
+        bus.attach(apps, ws, asteriskTime(clock.now()), pbx.asteriskId);
       });
       return;
     }

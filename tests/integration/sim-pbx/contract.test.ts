@@ -117,6 +117,7 @@ describe('sim-pbx api-docs against Asterisk 22', () => {
       'BridgeDestroyed',
       'PlaybackStarted',
       'PlaybackFinished',
+      'ApplicationReplaced',
       'MissingParams',
     ];
     for (const e of emitted) expect(Object.keys(events)).toContain(e);

@@ -1,0 +1,124 @@
+// The trunk's live timeline stream, playbacks, originate with a client-chosen id, one WebSocket per
+// app, and the CLI.
+import { spawn } from 'node:child_process';
+import ari from 'ari-client';
+import type { AriClient } from 'ari-client';
+import WebSocket from 'ws';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { scaledClock } from '../../../simulator/pbx/clock.js';
+import { startSimPbx } from '../../../simulator/pbx/server.js';
+import type { SimPbx } from '../../../simulator/pbx/server.js';
+import { EventLog, Phone, post, waitUntil } from './helpers.js';
+import type { Msg } from './helpers.js';
+
+let sim: SimPbx;
+let client: AriClient;
+let log: EventLog;
+
+beforeEach(async () => {
+  // ten times faster than real time: playbacks, patience and ring timeouts follow this clock
+  sim = await startSimPbx({ port: 0, clock: scaledClock(0.1) });
+  client = await ari.connect(sim.ariUrl, 'asterisk', 'asterisk');
+  log = new EventLog(client);
+  await client.start('sasacd');
+});
+
+afterEach(async () => {
+  client.stop();
+  await sim.close();
+});
+
+describe('sim-pbx trunk and media', () => {
+  it('streams each call timeline entry on /sim/calls/events', async () => {
+    const ws = new WebSocket(sim.timelineWsUrl);
+    const got: Msg[] = [];
+    ws.on('message', (d) => got.push(JSON.parse(String(d)) as Msg));
+    await new Promise((r) => ws.once('open', r));
+    const made = await post(`${sim.url}/sim/calls`, { line: '116117', callerNumber: '0700', patienceSec: 1 });
+    await waitUntil(() => got.find((m) => (m.entry as { kind: string }).kind === 'ended'), 'ended');
+    expect(got.map((m) => (m.entry as { kind: string }).kind)).toEqual(['arrived', 'stasis-start', 'ended']);
+    expect(got.every((m) => m.callId === made.body.callId)).toBe(true);
+    const end = got.at(-1)!.entry as { detail: { endedBy: string } };
+    expect(end.detail.endedBy).toBe('patience');
+    ws.close();
+  });
+
+  it('plays on a bridge after its music stops, and reports the end', async () => {
+    const bridge = await client.bridges.create({ type: 'holding', name: 'queue-15' });
+    await bridge.startMoh({ mohClass: 'default' });
+    const playback = await bridge.play({ media: 'sound:beep' });
+    expect(playback.state).toBe('queued');
+    expect(playback.target_uri).toBe(`bridge:${bridge.id}`);
+    await new Promise((r) => setTimeout(r, 30));
+    expect(log.events).toEqual([]); // held back by the music
+    await bridge.stopMoh();
+    const done = await log.waitFor((e) => e.type === 'PlaybackFinished', 'PlaybackFinished');
+    expect((done.playback as { state: string }).state).toBe('done');
+    expect(log.events.map((e) => e.type)).toEqual(['PlaybackStarted', 'PlaybackFinished']);
+    const missing = await bridge.play({ media: 'sound:no-such-file' });
+    await log.waitFor(
+      (e) => e.type === 'PlaybackFinished' && (e.playback as { id: string }).id === missing.id,
+      'failed',
+    );
+    expect((log.events.at(-1)!.playback as { state: string }).state).toBe('failed');
+  });
+
+  it('originates with a client-chosen id (ari-client Channel().originate)', async () => {
+    const phone = await Phone.register(sim.endpointsWsUrl, 'PJSIP/doctor-1');
+    const leg = client.Channel() as unknown as {
+      id: string;
+      originate(p: Record<string, unknown>): Promise<{ id: string }>;
+    };
+    const made = await leg.originate({
+      endpoint: 'PJSIP/doctor-1',
+      app: 'sasacd',
+      appArgs: 'doctor,doctor-1',
+    });
+    expect(made.id).toBe(leg.id);
+    expect(await phone.invited()).toBe(leg.id);
+    phone.answer(leg.id);
+    const start = await log.waitFor((e) => e.type === 'StasisStart', 'doctor StasisStart');
+    expect(start.args).toEqual(['doctor', 'doctor-1']);
+    phone.close();
+  });
+
+  it('a second WebSocket for the app takes over; the first hears ApplicationReplaced', async () => {
+    const url = `${sim.url.replace('http', 'ws')}/ari/events?app=sasacd&api_key=asterisk:asterisk`;
+    const second = new WebSocket(url);
+    await new Promise((r) => second.once('open', r));
+    await log.waitFor((e) => e.type === 'ApplicationReplaced', 'ApplicationReplaced');
+    const got: Msg[] = [];
+    second.on('message', (d) => got.push(JSON.parse(String(d)) as Msg));
+    await post(`${sim.url}/sim/calls`, { line: '15' });
+    await waitUntil(() => got.find((m) => m.type === 'StasisStart'), 'StasisStart on the new socket');
+    expect(log.events.map((e) => e.type)).toEqual(['ApplicationReplaced']);
+    second.close();
+  });
+
+  it('401 without credentials, exactly as Asterisk', async () => {
+    const res = await fetch(`${sim.url}/ari/api-docs/resources.json`);
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toBe('Basic realm="Asterisk REST Interface"');
+    expect(await res.text()).toBe('{"message":"Authentication required"}');
+    const bad = await fetch(`${sim.url}/ari/channels?api_key=asterisk:wrong`);
+    expect(bad.status).toBe(401);
+  });
+});
+
+describe('sas-acd sim-pbx', () => {
+  it('starts on the given port and prints its URLs', async () => {
+    const child = spawn(process.execPath, ['bin/sas-acd.mjs', 'sim-pbx', '--port', '0', '--app', 'sasacd'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += String(d)));
+    try {
+      await waitUntil(() => (out.includes('fault switches') ? true : undefined), 'the CLI banner', 15_000);
+      expect(out).toMatch(/sim-pbx listening on http:\/\/127\.0\.0\.1:\d+/);
+      expect(out).toMatch(/events ws:\/\/127\.0\.0\.1:\d+\/ari\/events\?app=sasacd/);
+      expect(out).toMatch(/endpoints {6}WS ws:\/\/127\.0\.0\.1:\d+\/sim\/endpoints/);
+    } finally {
+      child.kill('SIGTERM');
+    }
+  }, 20_000);
+});

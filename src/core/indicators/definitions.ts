@@ -59,7 +59,7 @@ const perCall: IndicatorGroup = {
       {
         clock:
           'Starts at the arrival at the platform (CallArrived.at); stops at the first answer by any SAS agent (CallConnected.sinceArrivalMs).',
-        boundary: `Strictly below ${QS_THRESHOLD_MS} ms: ${(QS_THRESHOLD_MS - 1) / 1000} s is in, ${s(QS_THRESHOLD_MS)} is out.`,
+        boundary: `Strictly below ${QS_THRESHOLD_MS} ms: ${((QS_THRESHOLD_MS - 1) / 1000).toFixed(3)} s is in, ${(QS_THRESHOLD_MS / 1000).toFixed(3)} s is out.`,
       },
     ),
     def(

@@ -1,0 +1,95 @@
+// `sas-acd report`: the annex 3 tables of a month (table 1) or a year (table 3), computed from an
+// exported JSON-lines event file (the Redis event stream later), with the imported base zéro and
+// LRM values beside; `--dictionary` prints the data dictionary (docs/indicators.md).
+import { readFile, writeFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { parseSiteConfig, type SiteConfig } from '../core/config.js';
+import { exampleSite } from '../core/example-site.js';
+import { createIndicators } from '../core/indicators/accumulator.js';
+import type { ImportedValue } from '../core/indicators/annex3.js';
+import { applyIndicatorEvent } from '../core/indicators/reducer.js';
+import { buildReport, reportCsv, reportJson, type ReportPeriod } from '../report/annex3-report.js';
+import { renderDictionary } from '../report/dictionary.js';
+import { readEventFile } from '../report/events-file.js';
+import { parseImport } from '../report/import.js';
+
+type Options = {
+  events?: string;
+  month?: string;
+  year?: string;
+  format: string;
+  separator: string;
+  out?: string;
+  baseZero?: string;
+  config?: string;
+  dictionary?: boolean;
+};
+
+class UsageError extends Error {}
+
+async function loadConfig(path: string | undefined): Promise<SiteConfig> {
+  const raw: unknown = path ? JSON.parse(await readFile(path, 'utf8')) : structuredClone(exampleSite);
+  const parsed = parseSiteConfig(raw);
+  if (!parsed.ok)
+    throw new UsageError(`bad site configuration ${path ?? '(example)'}:\n${parsed.errors.join('\n')}`);
+  return parsed.config;
+}
+
+async function loadImports(path: string | undefined): Promise<ImportedValue[]> {
+  if (!path) return [];
+  const r = parseImport(await readFile(path, 'utf8'));
+  if (!r.ok) throw new UsageError(`${path} refused, nothing imported:\n${r.errors.join('\n')}`);
+  return r.values;
+}
+
+function periodOf(o: Options): ReportPeriod {
+  if (Boolean(o.month) === Boolean(o.year))
+    throw new UsageError('give one of --month YYYY-MM or --year YYYY');
+  if (o.month && !/^\d{4}-(0[1-9]|1[0-2])$/.test(o.month)) throw new UsageError('--month is YYYY-MM');
+  if (o.year && !/^\d{4}$/.test(o.year)) throw new UsageError('--year is YYYY');
+  return o.month ? { month: o.month } : { year: o.year! };
+}
+
+async function run(o: Options): Promise<void> {
+  if (o.dictionary) {
+    await output(renderDictionary(), o.out);
+    return;
+  }
+  if (!o.events) throw new UsageError('--events FILE.jsonl is required');
+  if (o.format !== 'csv' && o.format !== 'json') throw new UsageError('--format is csv or json');
+  if (o.separator !== ',' && o.separator !== ';') throw new UsageError('--separator is "," or ";"');
+  const period = periodOf(o);
+  const imports = await loadImports(o.baseZero);
+  const acc = createIndicators(await loadConfig(o.config));
+  for await (const e of readEventFile(o.events)) applyIndicatorEvent(acc, e);
+  const report = buildReport(acc, period, imports);
+  await output(o.format === 'json' ? reportJson(report) : reportCsv(report, o.separator), o.out);
+}
+
+async function output(text: string, out: string | undefined): Promise<void> {
+  if (out) await writeFile(out, text, 'utf8');
+  else process.stdout.write(text);
+}
+
+export function registerReport(program: Command): void {
+  program
+    .command('report')
+    .description('write the annex 3 tables (month: table 1, year: table 3) from an exported event file')
+    .option('--events <file>', 'JSON-lines event file (one engine event per line)')
+    .option('--month <YYYY-MM>', 'table 1 for this month (item 6 also for its quarter)')
+    .option('--year <YYYY>', 'table 3 for this year')
+    .option('--format <csv|json>', 'output format', 'csv')
+    .option('--separator <char>', 'CSV separator: "," or ";" (";" also writes decimal commas)', ',')
+    .option('--out <file>', 'write to this file instead of standard output')
+    .option('--base-zero <file>', 'CSV of imported values: base zéro history and LRM-only items')
+    .option('--config <file>', 'site configuration JSON (default: the example site)')
+    .option('--dictionary', 'print the data dictionary (docs/indicators.md) and exit')
+    .action(async (o: Options) => {
+      try {
+        await run(o);
+      } catch (err) {
+        console.error(`sas-acd report: ${(err as Error).message}`);
+        process.exitCode = 2;
+      }
+    });
+}

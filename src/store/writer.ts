@@ -70,7 +70,6 @@ export class SiteWriter<S, E extends StoreEvent, C = StoreEvent> {
   private readonly reader: Redis;
   private readonly log: WriterLogger;
   private stopping = false;
-  private lease: Lease | undefined;
   private deposed: LeaseLostError | undefined;
   private scanPending = true;
   /** The next batch of new commands, read while the current one is appended (overlaps round trips). */
@@ -116,7 +115,8 @@ export class SiteWriter<S, E extends StoreEvent, C = StoreEvent> {
       try {
         const result = await lease.tryAcquire();
         acquired = result.acquired;
-        if (!result.acquired) await sleep(Math.min(pollMs, Math.max(result.heldForMs, 10)));
+        if (!result.acquired)
+          await sleep(result.heldForMs > 0 ? Math.min(pollMs, result.heldForMs + 5) : pollMs);
       } catch (error) {
         this.log.warn({ err: (error as Error).message }, 'standby cannot reach redis');
         await sleep(pollMs);
@@ -142,7 +142,6 @@ export class SiteWriter<S, E extends StoreEvent, C = StoreEvent> {
           await sleep(pollMs);
         }
       } finally {
-        this.lease = undefined;
         this.state = undefined;
         if (!this.stopping) this.setRole('standby');
       }
@@ -150,7 +149,6 @@ export class SiteWriter<S, E extends StoreEvent, C = StoreEvent> {
   }
 
   private async lead(lease: Lease): Promise<void> {
-    this.lease = lease;
     this.deposed = undefined;
     this.epoch = lease.epoch;
     const renewals = this.startRenewals(lease);

@@ -27,14 +27,20 @@ export function sample(d: Distribution, rng: Prng): number {
   }
 }
 
-/** Picks a key of a table of shares (adding up to 1) at random. */
-export function pick<K extends string>(shares: Record<K, number>, rng: Prng): K {
+/**
+ * Draws keys of a table of shares (adding up to 1) at random; the cumulative table is built once,
+ * as the generator draws from the same tables for every call.
+ */
+export function picker<K extends string>(shares: Record<K, number>): (rng: Prng) => K {
   const keys = Object.keys(shares) as K[];
-  let u = rng.next();
-  for (const k of keys) {
-    u -= shares[k];
-    if (u < 0) return k;
-  }
+  const cumulative: number[] = [];
+  let total = 0;
+  for (const k of keys) cumulative.push((total += shares[k]));
   // Float rounding at the end of the table: fall back on the last key with a positive share.
-  return [...keys].reverse().find((k) => shares[k] > 0) ?? keys[keys.length - 1]!;
+  const last = [...keys].reverse().find((k) => shares[k] > 0) ?? keys[keys.length - 1]!;
+  return (rng) => {
+    const u = rng.next();
+    for (let i = 0; i < keys.length; i++) if (u < cumulative[i]!) return keys[i]!;
+    return last;
+  };
 }

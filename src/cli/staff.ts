@@ -1,4 +1,6 @@
-// `sas-acd staff`: Erlang C / Erlang A staffing for one interval, or per hour and step of a scenario.
+// `sas-acd staff`: Erlang C / Erlang A staffing for one interval, per hour and step of a scenario,
+// or per hour of the week from recorded traffic.
+import { readFileSync } from 'node:fs';
 import type { Command, CommanderError } from 'commander';
 import {
   agentsForServiceLevelA,
@@ -11,7 +13,9 @@ import {
   type ErlangCResult,
 } from '../../simulator/staffing/erlang-c.js';
 import { DEFAULT_HOURS_PER_POST, fullTimePosts24x7, rosteredAgents } from '../../simulator/staffing/posts.js';
+import { planStaffing, type StaffingPlan } from '../../simulator/staffing/plan.js';
 import { planScenario, type ScenarioPlan } from '../../simulator/staffing/scenario-plan.js';
+import { profileFromEvents } from '../../simulator/traffic/history-profile.js';
 import { formatScenarioErrors, loadScenarioFile } from '../../simulator/traffic/scenario.js';
 import {
   agentsForServiceLevelWithRetrials,
@@ -20,6 +24,8 @@ import {
 
 interface StaffOptions {
   scenario?: string;
+  fromHistory?: string;
+  zone?: string;
   callsPerHour?: string;
   aht?: string;
   agents?: string;
@@ -80,6 +86,54 @@ export function computeScenarioPlan(o: StaffOptions): ScenarioPlan & Record<stri
   }
   const plan = planScenario(loaded.scenario, { ...common, target });
   return { scenario: o.scenario, target, ...common, ...plan };
+}
+
+const DAYS = ['lun', 'mar', 'mer', 'jeu', 'ven', 'sam', 'dim'];
+
+/**
+ * `--from-history FILE --aht S --target SL`: seats per hour of the week for the first answer,
+ * from the site's recorded arrivals (mean calls per hour of each weekday) and a handling time.
+ */
+export function computeHistoryPlan(o: StaffOptions): Record<string, unknown> & { plan: StaffingPlan } {
+  for (const flag of ['callsPerHour', 'agents', 'retrialProbability'] as const) {
+    if (o[flag] !== undefined) {
+      throw new UsageError(
+        `--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} does not go with --from-history`,
+      );
+    }
+  }
+  if (o.aht === undefined)
+    throw new UsageError('--from-history needs --aht SECONDS (mean handling time at N1)');
+  if (o.target === undefined) throw new UsageError('--from-history needs --target SL');
+  const ahtSeconds = num('--aht', o.aht, (v) => v > 0, 'a number of seconds > 0');
+  const target = num('--target', o.target, (v) => v > 0 && v < 1, 'a share strictly in (0, 1)');
+  const patienceSeconds =
+    o.patience === undefined
+      ? undefined
+      : num('--patience', o.patience, (v) => v > 0, 'a number of seconds > 0');
+  const common = commonOptions(o);
+  let text: string;
+  try {
+    text = readFileSync(o.fromHistory!, 'utf8');
+  } catch (e) {
+    throw new UsageError(`cannot read ${o.fromHistory}: ${(e as Error).message}`);
+  }
+  const r = profileFromEvents(text, { zone: o.zone ?? 'Europe/Paris', source: o.fromHistory });
+  if (!r.ok) {
+    throw new UsageError(
+      `${o.fromHistory}:\n${r.errors.map((e) => `line ${e.line}: ${e.message}`).join('\n')}`,
+    );
+  }
+  // 168 hours, Monday 00:00 first: the mean arrivals of each hour of each weekday observed.
+  const demand = r.profile.byDayAndQuarter.flatMap((quarters) =>
+    Array.from({ length: 24 }, (_, h) => ({
+      callsPerHour: quarters.slice(h * 4, h * 4 + 4).reduce((a, b) => a + b, 0),
+      ahtSeconds,
+    })),
+  );
+  const plan = planStaffing(demand, { ...common, target, ...(patienceSeconds ? { patienceSeconds } : {}) });
+  const { byDayAndQuarter: _quarters, ...profile } = r.profile;
+  return { fromHistory: o.fromHistory, target, ...common, profile, plan };
 }
 
 export function computeStaff(o: StaffOptions): Record<string, unknown> {
@@ -228,11 +282,35 @@ function planTable(p: ScenarioPlan & Record<string, unknown>): string {
   return lines.join('\n');
 }
 
+function historyTable(r: ReturnType<typeof computeHistoryPlan>): string {
+  const lines = [
+    `Sièges N1 par heure de la semaine, depuis ${String(r.fromHistory)} ` +
+      `(${r.plan.intervals.length} h, cible ${pct(r.target)} en < ${String(r.thresholdSeconds)} s)`,
+    '',
+    ['heure', ...DAYS].map((c) => c.padStart(6)).join(''),
+  ];
+  for (let h = 0; h < 24; h++) {
+    const cells = DAYS.map((_, d) => String(r.plan.intervals[d * 24 + h]!.seats));
+    lines.push([`${String(h).padStart(2, '0')}h`, ...cells].map((c) => c.padStart(6)).join(''));
+  }
+  lines.push(
+    '',
+    `${r.plan.fullTimePosts.toFixed(1)} ETP sur un an 24 h/24 (absentéisme ${pct(r.absenteeism)}, ` +
+      `${String(r.hoursPerPost)} h par ETP, hypothèse)`,
+  );
+  return lines.join('\n');
+}
+
 export function registerStaff(program: Command): void {
   program
     .command('staff')
     .description('size a team with Erlang C, or Erlang A when a mean patience is given')
     .option('--scenario <file>', 'size every step of a scenario (JSON) per hour; needs --target')
+    .option(
+      '--from-history <file>',
+      'size N1 per hour of the week from recorded events (JSON lines); needs --aht, --target',
+    )
+    .option('--zone <iana>', 'with --from-history: time zone of the site', 'Europe/Paris')
     .option('--calls-per-hour <n>', 'calls offered per hour (received calls, abandons included)')
     .option('--aht <seconds>', 'average handling time in seconds')
     .option('--agents <n>', 'evaluate this number of agents')
@@ -254,6 +332,11 @@ export function registerStaff(program: Command): void {
     .action((opts: StaffOptions) => {
       let result: Record<string, unknown>;
       try {
+        if (opts.fromHistory !== undefined) {
+          const r = computeHistoryPlan(opts);
+          console.log(opts.json ? JSON.stringify(r) : historyTable(r));
+          return;
+        }
         if (opts.scenario !== undefined) {
           const plan = computeScenarioPlan(opts);
           console.log(opts.json ? JSON.stringify(plan) : planTable(plan));

@@ -71,9 +71,9 @@ function queued(acc: Indicators, e: CallQueued): void {
 }
 
 function connected(acc: Indicators, e: CallConnected): void {
+  setStatus(acc, e.agentId, 'on-call', e.at);
   const t = acc.calls.get(e.callId);
   if (!t) return;
-  setStatus(acc, e.agentId, 'on-call', e.at);
   const q = t.pending?.q;
   if (q) {
     q.answered++;

@@ -1,14 +1,69 @@
-// `sas-acd demo`: the whole system on an embedded default. Not available yet (see README).
-import type { Command } from 'commander';
+// `sas-acd demo`: the whole system on an embedded default (see src/app/demo.ts).
+import { Option, type Command } from 'commander';
+import { startDemo } from '../app/demo.js';
+import { createLogger } from '../app/logger.js';
 
 export function registerDemo(program: Command): void {
   program
     .command('demo')
-    .description('run the full system with bot agents and generated traffic (not yet available)')
-    .action(() => {
-      console.error(
-        'sas-acd demo: not yet available. The demo lands with the telephony and API issues; see README.md.',
-      );
-      process.exitCode = 2;
-    });
+    .description(
+      'run the full system: redis-server, sim-pbx, the ACD, bot agents and generated traffic (illustrative)',
+    )
+    .addOption(new Option('--port <port>', 'HTTP port of the ACD').default(8080).argParser(Number))
+    .addOption(new Option('--calls-per-hour <n>', 'illustrative traffic').default(120).argParser(Number))
+    .addOption(
+      new Option('--speed <x>', 'simulated seconds per real second (talk and patience)')
+        .default(1)
+        .argParser(Number),
+    )
+    .addOption(new Option('--seed <n>', 'traffic seed').default(1).argParser(Number))
+    .addOption(new Option('--human <seats>', 'seats left to people, comma-separated').default('arm-1'))
+    .addOption(
+      new Option('--duration <seconds>', 'stop after this many seconds and print a summary').argParser(
+        Number,
+      ),
+    )
+    .action(
+      async (o: {
+        port: number;
+        callsPerHour: number;
+        speed: number;
+        seed: number;
+        human: string;
+        duration?: number;
+      }) => {
+        for (const [k, v] of Object.entries({
+          port: o.port,
+          'calls-per-hour': o.callsPerHour,
+          speed: o.speed,
+          seed: o.seed,
+        })) {
+          if (!Number.isFinite(v) || v < 0) {
+            console.error(`--${k} must be a non-negative number`);
+            process.exitCode = 2;
+            return;
+          }
+        }
+        const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn' });
+        const demo = await startDemo({
+          port: o.port,
+          callsPerHour: o.callsPerHour,
+          speed: o.speed || 1,
+          seed: o.seed,
+          humanSeats: o.human.split(',').filter(Boolean),
+          logger,
+          redisUrl: process.env.REDIS_URL,
+        });
+        console.log('sas-acd demo is running (illustrative traffic and staff). Open:');
+        for (const [name, url] of Object.entries(demo.urls)) console.log(`  ${name.padEnd(8)} ${url}`);
+        const stop = async () => {
+          console.log(JSON.stringify({ summary: demo.summary() }));
+          await demo.stop();
+          process.exit(0);
+        };
+        process.once('SIGINT', () => void stop());
+        process.once('SIGTERM', () => void stop());
+        if (o.duration !== undefined) setTimeout(() => void stop(), o.duration * 1000);
+      },
+    );
 }

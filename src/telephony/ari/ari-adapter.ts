@@ -33,6 +33,17 @@ type Leg = {
 };
 type Caller = { channelId: string; line: string; answered: boolean };
 
+/** ari-client's swagger loader prints a deprecation notice (as an array) on every connect: keep it off the console. */
+function silenceSwaggerNotice(): void {
+  const log = console.log;
+  if ((log as { sasAcdFiltered?: boolean }).sasAcdFiltered) return;
+  const filtered = (...args: unknown[]) => {
+    if (!String(args[0]).includes('deprecated version of Swagger')) log(...args);
+  };
+  (filtered as { sasAcdFiltered?: boolean }).sasAcdFiltered = true;
+  console.log = filtered;
+}
+
 export class AriAdapter implements TelephonyPort {
   private client: AriRest | null = null;
   private sink: CommandSink = () => {};
@@ -56,6 +67,7 @@ export class AriAdapter implements TelephonyPort {
 
   async start(sink: CommandSink): Promise<void> {
     this.sink = sink;
+    silenceSwaggerNotice();
     const client = (await ari.connect(
       this.opts.url,
       this.opts.user,

@@ -1,0 +1,191 @@
+// The demo: the whole system on an embedded default, in one process — a local redis-server (when
+// no REDIS_URL is given), sim-pbx, the ACD (engine + ARI adapter + HTTP), bot agents on every seat
+// but one ARM left for a person, and generated traffic. Every number here is ILLUSTRATIVE.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { parseSiteConfig, type SiteConfig } from '../core/config.js';
+import { exampleSite } from '../core/example-site.js';
+import type { Event } from '../core/events.js';
+import { AriAdapter } from '../telephony/ari/ari-adapter.js';
+import { startRedisServer, type RedisServer } from '../store/redisServer.js';
+import { startSimPbx, type SimPbx } from '../../simulator/pbx/server.js';
+import { PhoneClient } from '../../simulator/bots/phone-client.js';
+import { AgentBot } from '../../simulator/load/agent-bot.js';
+import { CallerInjector } from '../../simulator/load/caller-injector.js';
+import { ScriptBook } from '../../simulator/load/script-book.js';
+import { generateTrace } from '../../simulator/traffic/generate.js';
+import { validateScenario } from '../../simulator/traffic/scenario.js';
+import type { Logger } from './logger.js';
+import { localSite, type SiteHandle } from './site-handle.js';
+import { SiteRuntime } from './site-runtime.js';
+
+export type DemoOptions = {
+  port: number;
+  callsPerHour: number;
+  speed: number;
+  seed: number;
+  /** Seats left to people (their phones are not bots), e.g. ["arm-1"]. */
+  humanSeats: string[];
+  logger: Logger;
+  redisUrl?: string;
+};
+
+export type DemoSummary = {
+  injected: number;
+  arrived: number;
+  ended: number;
+  abandoned: number;
+  answered: number;
+  waiting: number;
+  simEnded: number;
+  simAbandoned: number;
+};
+
+export type Demo = {
+  urls: Record<string, string>;
+  site: SiteHandle;
+  sim: SimPbx;
+  summary(): DemoSummary;
+  /** Stops generating callers; calls already in the system go on. */
+  stopTraffic(): void;
+  stop(): Promise<void>;
+};
+
+/** The illustrative demo traffic: a made-up mix, NOT figures from the source documents. */
+function demoScenario(callsPerHour: number, seed: number) {
+  const parsed = validateScenario({
+    seed,
+    hours: 24,
+    arrivals: { callsPerHour },
+    lines: { '15': 0.8, '116117': 0.1, sdis: 0.1 },
+    qualification: { P0: 0.03, P1: 0.3, P2: 0.4, DR: 0.27 },
+    handlingSeconds: {
+      n1: { dist: 'lognormal', mean: 60, sd: 30 },
+      'n2-amu': { dist: 'lognormal', mean: 120, sd: 60 },
+      'n2-mg': { dist: 'lognormal', mean: 150, sd: 60 },
+      'reg-amu': { dist: 'lognormal', mean: 180, sd: 60 },
+      'reg-mg': { dist: 'lognormal', mean: 180, sd: 60 },
+      'book-mg': { dist: 'lognormal', mean: 90, sd: 30 },
+    },
+    regulation: { amu: 0.6, mg: 0.5, booking: 0.3 },
+    patienceSeconds: { dist: 'exponential', mean: 240 },
+    staff: { n1: 4, 'n2-amu': 2, 'n2-mg': 2 },
+  });
+  if (!parsed.ok) throw new Error(`demo scenario invalid: ${JSON.stringify(parsed.errors)}`);
+  return parsed.scenario;
+}
+
+export async function startDemo(o: DemoOptions): Promise<Demo> {
+  const log = o.logger;
+  let redis: RedisServer | null = null;
+  const redisUrl = o.redisUrl ?? (redis = await startRedisServer()).url;
+  const sim = await startSimPbx({ port: 0 });
+  const parsed = parseSiteConfig(exampleSite);
+  if (!parsed.ok) throw new Error(parsed.errors.join('; '));
+  const config: SiteConfig = parsed.config;
+
+  const adapter = new AriAdapter({
+    url: sim.ariUrl,
+    user: sim.user,
+    password: sim.password,
+    app: sim.app,
+    endpointOf: (id) => config.agents.find((a) => a.id === id)?.endpoint ?? `PJSIP/${id}`,
+    logger: log,
+  });
+  const runtime = new SiteRuntime({ config, logger: log, effects: (f) => adapter.execute(f) });
+  const site = localSite(runtime);
+  const counts = { arrived: 0, ended: 0, abandoned: 0, answered: 0 };
+  runtime.onEvents((events: Event[]) => {
+    for (const e of events) {
+      if (e.type === 'CallArrived') counts.arrived++;
+      if (e.type === 'CallConnected' && e.firstAnswer) counts.answered++;
+      if (e.type === 'CallEnded') {
+        counts.ended++;
+        // Callers lost before any agent answered: what sim-pbx's ground truth can see too.
+        if (e.outcome === 'abandoned' && !e.answered) counts.abandoned++;
+      }
+    }
+  });
+  await adapter.start((cmd, at) => runtime.dispatch(cmd, at));
+  runtime.start();
+
+  const scripts = new ScriptBook();
+  const bots: AgentBot[] = [];
+  const phones: PhoneClient[] = [];
+  for (const a of config.agents) {
+    if (a.roles.includes('supervisor') || o.humanSeats.includes(a.id)) continue;
+    const phone = await PhoneClient.register(sim.endpointsWsUrl, a.endpoint ?? `PJSIP/${a.id}`);
+    phones.push(phone);
+    const bot = new AgentBot({
+      site,
+      agentId: a.id,
+      phone,
+      scripts,
+      speed: o.speed,
+      answerAfterMs: a.autoAnswer ? 0 : 1500 / o.speed,
+      onError: (err) => log.warn({ err, agentId: a.id }, 'bot command failed'),
+    });
+    await bot.start();
+    bots.push(bot);
+  }
+
+  const calls = generateTrace(demoScenario(o.callsPerHour, o.seed));
+  const injector = new CallerInjector({
+    simUrl: sim.url,
+    calls,
+    scripts,
+    speed: o.speed,
+    onError: (err) => log.warn({ err }, 'could not inject a call'),
+  });
+  injector.start();
+
+  const web = express();
+  web.get('/', (_req, res) => {
+    res
+      .type('text/plain; charset=utf-8')
+      .send(
+        'sas-acd demo. GET /status for live figures. The ARM panel and the wallboard land with the API (issue 5).\n',
+      );
+  });
+  web.get('/status', (_req, res) => res.json(summary()));
+  const server: Server = createServer(web);
+  await new Promise<void>((resolve) => server.listen(o.port, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+
+  function summary(): DemoSummary {
+    const simCalls = [...sim.pbx.timelines.calls.values()];
+    return {
+      injected: injector.injected,
+      ...counts,
+      waiting: Object.values(runtime.state.data.calls).filter((c) => c.pending && c.parties.length === 0)
+        .length,
+      simEnded: simCalls.filter((c) => c.endedAtMs !== null).length,
+      simAbandoned: simCalls.filter((c) => c.endedBy === 'patience' && c.answeredByAgentAtMs === null).length,
+    };
+  }
+
+  return {
+    urls: {
+      acd: `http://127.0.0.1:${port}/`,
+      status: `http://127.0.0.1:${port}/status`,
+      ari: sim.ariUrl,
+      simPbx: `${sim.url}/sim/calls`,
+      redis: redisUrl,
+    },
+    site,
+    sim,
+    summary,
+    stopTraffic: () => injector.stop(),
+    async stop() {
+      injector.stop();
+      for (const b of bots) b.stop();
+      for (const p of phones) p.close();
+      runtime.stop();
+      await adapter.stop();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await sim.close();
+      await redis?.stop();
+    },
+  };
+}

@@ -12,8 +12,11 @@
 //    command is handled normally: once.
 // 3. A deposed writer that still reads commands cannot append them (fenced), and leaves them pending
 //    under the shared consumer name; the leader re-scans the pending entries every lease renewal.
-// 4. A producer that sends the same command id twice (its own retry) is recognised the same way,
-//    for as long as `processed` remembers ids (PROCESSED_RETENTION_MS, 24 h).
+// 4. A producer that sends the same command id twice (its own retry) is recognised too, for as long
+//    as `processed` remembers ids (PROCESSED_RETENTION_MS, 24 h): the append script refuses a batch
+//    holding an id already recorded (nothing written), and the writer recovers and re-scans the
+//    pending entries, looking their ids up first (case 2). The writer looks ids up before handling
+//    only for re-delivered entries, to save a round trip on ordinary batches.
 // 5. An append whose reply is lost (connection cut) is ambiguous: the writer then rebuilds its state
 //    by recovery and re-reads the pending entries, which is case 2.
 import { randomUUID } from 'node:crypto';

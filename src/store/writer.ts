@@ -11,7 +11,13 @@ import {
   type CommandEntry,
 } from './commands.js';
 import type { IsKnownEvent } from './entry.js';
-import { CorruptEntryError, CorruptSnapshotError, LeaseLostError, StreamGapError } from './errors.js';
+import {
+  CorruptEntryError,
+  CorruptSnapshotError,
+  DuplicateCommandError,
+  LeaseLostError,
+  StreamGapError,
+} from './errors.js';
 import { appendGroups, processedCommandIds, type AppendGroup } from './eventLog.js';
 import { Lease, LEASE_RENEW_EVERY_MS, LEASE_TTL_MS, STANDBY_POLL_MS } from './lease.js';
 import { applyEvent, type Reducer, type StateCodec, type StoreEvent } from './reducer.js';
@@ -169,6 +175,11 @@ export class SiteWriter<S, E extends StoreEvent, C = StoreEvent> {
           await this.step(lease);
         } catch (error) {
           if (error instanceof LeaseLostError || FATAL.some((kind) => error instanceof kind)) throw error;
+          if (error instanceof DuplicateCommandError) {
+            this.log.info({ err: error.message }, 'producer sent a command twice; recovering to skip it');
+            needsRecovery = true;
+            continue;
+          }
           // Ambiguous failure (connection cut, duplicate found): rebuild the state from Redis and
           // re-read the pending commands, which the `processed` set makes safe.
           this.log.warn({ err: (error as Error).message }, 'writer step failed; recovering');
@@ -247,11 +258,17 @@ export class SiteWriter<S, E extends StoreEvent, C = StoreEvent> {
       this.prefetch = prefetch;
     }
 
-    const done = await processedCommandIds(
-      this.redis,
-      site,
-      entries.filter((entry) => entry.id).map((entry) => entry.id),
-    );
+    // Re-delivered entries may have been processed already (crash between append and ack): look
+    // them up. Fresh ones (`>`) can only repeat a producer's retry, which the append script refuses
+    // (DuplicateCommandError, nothing written); the step then recovers and re-scans the pending
+    // entries, this time with the look-up. That saves a round trip on every ordinary batch.
+    const done = pending
+      ? await processedCommandIds(
+          this.redis,
+          site,
+          entries.filter((entry) => entry.id).map((entry) => entry.id),
+        )
+      : new Set<string>();
     const groups: AppendGroup[] = [];
     let state = this.state as S;
     const now = (this.options.now ?? Date.now)();

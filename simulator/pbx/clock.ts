@@ -59,3 +59,98 @@ export function scaledClock(scale: number): Clock {
 export function asteriskTime(ms: number): string {
   return new Date(ms).toISOString().replace('Z', '+0000');
 }
+
+/**
+ * A scaled clock that can be paused: virtual time stands still while paused, and timers due in the
+ * future wait for it; zero-delay timers (work, not time) still run. The conformance runner pauses it
+ * while it performs an action, so only the recorded time between actions elapses, however slow the
+ * machine.
+ */
+export class PausableClock implements Clock {
+  private virtualBase: number;
+  private realBase = Date.now();
+  private paused = false;
+  private seq = 0;
+  private readonly due: { at: number; seq: number; fn: () => void; live: boolean }[] = [];
+  private realTimer: NodeJS.Timeout | null = null;
+  private readonly immediates = new Set<NodeJS.Timeout>();
+
+  constructor(private readonly scale: number) {
+    if (!(scale > 0)) throw new Error(`clock scale must be > 0, got ${scale}`);
+    this.virtualBase = Date.now();
+  }
+
+  now(): number {
+    return this.paused ? this.virtualBase : this.virtualBase + (Date.now() - this.realBase) / this.scale;
+  }
+
+  pause(): void {
+    if (this.paused) return;
+    this.virtualBase = this.now();
+    this.paused = true;
+    this.arm();
+  }
+
+  resume(): void {
+    if (!this.paused) return;
+    this.realBase = Date.now();
+    this.paused = false;
+    this.arm();
+  }
+
+  setTimeout(fn: () => void, ms: number): Timer {
+    if (ms <= 0) {
+      const handle = setTimeout(() => {
+        this.immediates.delete(handle);
+        fn();
+      }, 0);
+      this.immediates.add(handle);
+      return {
+        cancel: () => {
+          clearTimeout(handle);
+          this.immediates.delete(handle);
+        },
+      };
+    }
+    const entry = { at: this.now() + ms, seq: this.seq++, fn, live: true };
+    this.due.push(entry);
+    this.due.sort((a, b) => a.at - b.at || a.seq - b.seq);
+    this.arm();
+    return {
+      cancel: () => {
+        entry.live = false;
+      },
+    };
+  }
+
+  clearTimeout(timer: Timer): void {
+    timer.cancel();
+  }
+
+  /** Stop every pending timer. */
+  dispose(): void {
+    this.due.length = 0;
+    if (this.realTimer) clearTimeout(this.realTimer);
+    for (const h of this.immediates) clearTimeout(h);
+    this.immediates.clear();
+  }
+
+  private arm(): void {
+    if (this.realTimer) clearTimeout(this.realTimer);
+    this.realTimer = null;
+    while (this.due.length > 0 && !this.due[0]!.live) this.due.shift();
+    const next = this.due[0];
+    if (this.paused || !next) return;
+    this.realTimer = setTimeout(() => this.fire(), Math.max(0, (next.at - this.now()) * this.scale));
+  }
+
+  private fire(): void {
+    this.realTimer = null;
+    const now = this.now();
+    while (!this.paused && this.due.length > 0 && this.due[0]!.at <= now) {
+      const entry = this.due.shift()!;
+      if (entry.live) entry.fn();
+    }
+    this.arm();
+  }
+}

@@ -72,9 +72,9 @@ export function registerSimPbx(program: Command): void {
     .option('--json', 'print {"scenarios": {name: {"passed", "divergences"}}}')
     .option(
       '--scale <factor>',
-      'time scale of the replay (0.2: five times faster than recorded)',
+      'time scale of the replay (0.1: ten times faster than recorded)',
       positive,
-      0.2,
+      0.1,
     )
     .option('--readme <file>', 'README listing the accepted divergences (default: simulator/pbx/README.md)')
     .action(async (opts: { traces: string; json?: boolean; scale: number; readme?: string }) => {

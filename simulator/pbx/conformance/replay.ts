@@ -3,7 +3,8 @@
 // app's ARI requests with ids mapped, and the app's WebSocket(s) opened and killed as recorded. Time
 // is scaled; a request also waits for the sim's counterpart of the event the app was reacting to.
 import WebSocket from 'ws';
-import { scaledClock } from '../clock.js';
+import { loadApiDocs } from '../api-docs.js';
+import { PausableClock } from '../clock.js';
 import { startSimPbx } from '../server.js';
 import type { SimPbx } from '../server.js';
 import type { NormEvent } from './compare.js';
@@ -28,7 +29,16 @@ export interface ReplayResult {
   problems: NewDivergence[];
 }
 
-const WAIT_MS = 300;
+const WAIT_MS = 150;
+
+/** Events sim-pbx can send (its api-docs declare them); variable changes never prompt the app. */
+const SIM_EVENTS = new Set(
+  Object.keys((loadApiDocs().get('events.json')?.models ?? {}) as Record<string, unknown>),
+);
+const canTrigger = (e: NormEvent): boolean => {
+  const type = e.key.split(' ')[0]!;
+  return SIM_EVENTS.has(type) && type !== 'ChannelVarset';
+};
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
@@ -142,22 +152,37 @@ export async function replayScenario(trace: Trace, scale: number): Promise<Repla
     if (ctx && unoriginated[0] && !dialplanRoutes[ctx]) dialplanRoutes[ctx] = unoriginated[0][1].endpoint!;
   }
 
+  // Virtual time: it stands still while the runner performs an action, so a slow machine does not
+  // reorder the sim's own timers (ring timeouts, dialplan waits) against the replayed requests.
+  const clock = new PausableClock(scale);
+  clock.pause();
   const sim: SimPbx = await startSimPbx({
     port: 0,
     user: user ?? 'asterisk',
     password: password ?? 'asterisk',
     app,
-    clock: scaledClock(scale),
+    clock,
     dialplanRoutes,
   });
   const sockets: WebSocket[] = [];
-  const timers = new Set<NodeJS.Timeout>();
   const afterScaled = (ms: number, fn: () => void): void => {
-    const t = setTimeout(() => {
-      timers.delete(t);
-      fn();
-    }, ms * scale);
-    timers.add(t);
+    clock.setTimeout(fn, ms);
+  };
+  /** Let virtual time run until `t`, then stop it again. */
+  const runUntil = async (t: number): Promise<void> => {
+    if (clock.now() >= t) return;
+    clock.resume();
+    while (clock.now() < t) await sleep((t - clock.now()) * scale);
+    clock.pause();
+  };
+  /** Wait for the sim: first with time stopped, then letting it run (the awaited event may be due
+   *  to a timer, e.g. a phone answering). */
+  const waitFor = async (cond: () => boolean): Promise<boolean> => {
+    if (await until(cond, 40)) return true;
+    clock.resume();
+    const ok = await until(cond, WAIT_MS);
+    clock.pause();
+    return ok;
   };
 
   try {
@@ -217,7 +242,7 @@ export async function replayScenario(trace: Trace, scale: number): Promise<Repla
     };
 
     // ---- the schedule ----
-    type Action = { t: number; tEnd?: number; order: number; run: () => Promise<void> };
+    type Action = { t: number; order: number; run: () => Promise<void> };
     const actions: Action[] = [];
     const calls = new Map<string, string>();
     const identities = callerIdentities(trace, callers);
@@ -291,17 +316,16 @@ export async function replayScenario(trace: Trace, scale: number): Promise<Repla
       // The event the app was reacting to: the last one after the previous request's answer.
       const trigger = [...realEvents]
         .reverse()
-        .find((e) => e.t_ms < r.t_ms && e.t_ms >= prevDone && !e.key.startsWith('ChannelVarset'));
+        .find((e) => e.t_ms < r.t_ms && e.t_ms >= prevDone && canTrigger(e));
       const triggerCount = trigger
         ? realEvents.filter((e) => e.key === trigger.key && e.t_ms <= trigger.t_ms).length
         : 0;
       prevDone = r.t_resp_ms ?? r.t_ms;
       actions.push({
         t: r.t_ms,
-        tEnd: r.t_resp_ms ?? r.t_ms,
         order: 3,
         run: async () => {
-          if (trigger && !(await until(() => (simKeyCount.get(trigger.key) ?? 0) >= triggerCount, WAIT_MS))) {
+          if (trigger && !(await waitFor(() => (simKeyCount.get(trigger.key) ?? 0) >= triggerCount))) {
             if (process.env.SIM_PBX_DEBUG)
               console.error(`trigger ${trigger.key} x${triggerCount} not seen before ${r.method} ${r.path}`);
           }
@@ -312,7 +336,7 @@ export async function replayScenario(trace: Trace, scale: number): Promise<Repla
             [...r.path.matchAll(ID_PATTERN), ...(body ?? '').matchAll(ID_PATTERN)].map((m) => m[0]),
           )) {
             if (!realLab.has(realId)) continue;
-            await until(() => simIdOf(realId) !== undefined, WAIT_MS);
+            await waitFor(() => simIdOf(realId) !== undefined);
             const simId = simIdOf(realId);
             if (!simId) {
               problems.push({
@@ -350,17 +374,13 @@ export async function replayScenario(trace: Trace, scale: number): Promise<Repla
     }
     actions.sort((a, b) => a.t - b.t || a.order - b.order);
 
-    // An action that ends late (a slow response, a trigger waited for) shifts what follows, so the
-    // recorded gaps between actions are kept.
-    const start = Date.now();
-    let lag = 0;
+    const start = clock.now();
     for (const a of actions) {
-      await sleep(start + lag + a.t * scale - Date.now());
+      await runUntil(start + a.t);
       await a.run();
-      lag = Math.max(lag, Date.now() - (start + (a.tEnd ?? a.t) * scale));
     }
     const lastT = Math.max(lastRequestT, ...trace.events.map((e) => e.t_ms));
-    await sleep(start + lag + (lastT + 300) * scale - Date.now());
+    await runUntil(start + lastT + 300);
     // let the last events arrive
     let seen = -1;
     while (seen !== simEvents.length) {
@@ -369,7 +389,7 @@ export async function replayScenario(trace: Trace, scale: number): Promise<Repla
     }
     for (const ws of appSockets) ws.close();
   } finally {
-    for (const t of timers) clearTimeout(t);
+    clock.dispose();
     for (const ws of sockets) ws.terminate();
     await sim.close();
   }

@@ -22,7 +22,7 @@ export const DEFAULT_README = join(dirname(fileURLToPath(import.meta.url)), '..'
 
 export interface ConformanceOptions {
   tracesDir: string;
-  /** 0.2 (the default) replays five times faster than recorded. */
+  /** 0.1 (the default) replays ten times faster than recorded (virtual time; see replay.ts). */
   scale?: number;
   readme?: string | undefined;
   /** Scenarios replayed at once (each on its own sim-pbx). */
@@ -57,7 +57,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     const trace = loadTrace(file);
     return { name: scenarioName(file, trace), trace };
   });
-  const scale = options.scale ?? 0.2;
+  const scale = options.scale ?? 0.1;
   const report: ConformanceReport = { scenarios: {} };
   const queue = [...traces];
   const workers = Array.from({ length: Math.max(1, options.parallel ?? 3) }, async () => {

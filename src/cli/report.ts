@@ -1,6 +1,7 @@
 // `sas-acd report`: the annex 3 tables of a month (table 1) or a year (table 3), computed from an
 // exported JSON-lines event file (the Redis event stream later), with the imported base zéro and
-// LRM values beside; `--dictionary` prints the data dictionary (docs/indicators.md).
+// LRM values beside; `--indicators day` exports every indicator per span as JSON; `--dictionary`
+// prints the data dictionary (docs/indicators.md).
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { parseSiteConfig, type SiteConfig } from '../core/config.js';
@@ -8,10 +9,12 @@ import { exampleSite } from '../core/example-site.js';
 import { createIndicators } from '../core/indicators/accumulator.js';
 import type { ImportedValue } from '../core/indicators/annex3.js';
 import { applyIndicatorEvent } from '../core/indicators/reducer.js';
+import { GRANULARITIES, type Granularity } from '../core/indicators/spans.js';
 import { buildReport, reportCsv, reportJson, type ReportPeriod } from '../report/annex3-report.js';
 import { renderDictionary } from '../report/dictionary.js';
 import { readEventFile } from '../report/events-file.js';
 import { parseImport } from '../report/import.js';
+import { exportSpans } from '../report/spans-export.js';
 
 type Options = {
   events?: string;
@@ -23,6 +26,7 @@ type Options = {
   baseZero?: string;
   config?: string;
   dictionary?: boolean;
+  indicators?: string;
 };
 
 class UsageError extends Error {}
@@ -56,6 +60,10 @@ async function run(o: Options): Promise<void> {
     return;
   }
   if (!o.events) throw new UsageError('--events FILE.jsonl is required');
+  if (o.indicators) {
+    await exportIndicators(o, o.events);
+    return;
+  }
   if (o.format !== 'csv' && o.format !== 'json') throw new UsageError('--format is csv or json');
   if (o.separator !== ',' && o.separator !== ';') throw new UsageError('--separator is "," or ";"');
   const period = periodOf(o);
@@ -64,6 +72,16 @@ async function run(o: Options): Promise<void> {
   for await (const e of readEventFile(o.events)) applyIndicatorEvent(acc, e);
   const report = buildReport(acc, period, imports);
   await output(o.format === 'json' ? reportJson(report) : reportCsv(report, o.separator), o.out);
+}
+
+/** `--indicators GRANULARITY`: every indicator of every span as JSON (within --month/--year if given). */
+async function exportIndicators(o: Options, events: string): Promise<void> {
+  const g = o.indicators as Granularity;
+  if (!GRANULARITIES.includes(g)) throw new UsageError(`--indicators is one of ${GRANULARITIES.join(', ')}`);
+  const acc = createIndicators(await loadConfig(o.config));
+  for await (const e of readEventFile(events)) applyIndicatorEvent(acc, e);
+  const spans = exportSpans(acc, g, o.month ?? o.year ?? '');
+  await output(`${JSON.stringify({ site: acc.config.id, granularity: g, spans }, null, 2)}\n`, o.out);
 }
 
 async function output(text: string, out: string | undefined): Promise<void> {
@@ -83,6 +101,10 @@ export function registerReport(program: Command): void {
     .option('--out <file>', 'write to this file instead of standard output')
     .option('--base-zero <file>', 'CSV of imported values: base zéro history and LRM-only items')
     .option('--config <file>', 'site configuration JSON (default: the example site)')
+    .option(
+      '--indicators <granularity>',
+      'instead of the tables: every indicator per interval|hour|day|month|quarter|year as JSON',
+    )
     .option('--dictionary', 'print the data dictionary (docs/indicators.md) and exit')
     .action(async (o: Options) => {
       try {

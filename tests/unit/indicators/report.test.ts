@@ -110,3 +110,18 @@ describe('sas-acd report', () => {
     expect(err.mock.calls[0]![0]).toMatch(/broken\.jsonl:\d+: not an engine event/);
   });
 });
+
+describe('sas-acd report --indicators', () => {
+  it('exports every indicator of every span of the month as JSON, with the breakdowns', async () => {
+    const out = join(dir, 'hours.json');
+    await report('--events', events, '--indicators', 'hour', '--month', '2026-03', '--out', out);
+    const r = JSON.parse(readFileSync(out, 'utf8')) as {
+      granularity: string;
+      spans: { span: string; sas: Record<string, unknown> & { breakdowns: Record<string, unknown> } }[];
+    };
+    expect(r.granularity).toBe('hour');
+    const ten = r.spans.find((x) => x.span === '2026-03-02T10+01:00')!;
+    expect(ten.sas['calls.answered']).toBe(2);
+    expect(ten.sas.breakdowns['line']).toMatchObject({ '15': { 'calls.arrived': 2 } });
+  });
+});

@@ -199,7 +199,13 @@ export function computeStaff(o: StaffOptions): Record<string, unknown> {
     ahtSeconds,
     thresholdSeconds,
     ...(patience !== undefined ? { patienceSeconds: patience } : {}),
-    ...(target !== undefined ? { target } : {}),
+    ...(target !== undefined
+      ? {
+          target,
+          // With abandons the target is met on calls offered (docs/staffing.md), not only answered.
+          targetOn: patience === undefined ? 'serviceLevel' : 'answeredWithinThresholdOfOffered',
+        }
+      : {}),
     ...r,
     absenteeism,
     rosteredAgents: rosteredAgents(r.agents, absenteeism),
@@ -223,7 +229,15 @@ function table(r: Record<string, unknown>): string {
     ['Délai moyen de décroché (s)', fixed(r.averageSpeedOfAnswerSeconds)],
     ['Occupation des agents', pct(r.occupancy)],
   ];
-  if (r.abandonRate !== undefined) rows.push(["Taux d'abandon", pct(r.abandonRate)]);
+  if (r.abandonRate !== undefined) {
+    rows.push(
+      ["Taux d'abandon", pct(r.abandonRate)],
+      [
+        `Décrochés < ${String(r.thresholdSeconds)} s / appels offerts`,
+        pct(r.answeredWithinThresholdOfOffered),
+      ],
+    );
+  }
   if (r.stable === false) rows.push(['Attention', 'charge ≥ agents : la file croît sans limite']);
   rows.push(
     [`Agents à planifier (absentéisme ${pct(r.absenteeism)})`, String(r.rosteredAgents)],

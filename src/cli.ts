@@ -4,7 +4,9 @@ import { registerBench } from './cli/bench.js';
 import { registerConfig } from './cli/config.js';
 import { registerDemo } from './cli/demo.js';
 import { registerSimPbx } from './cli/sim-pbx.js';
+import { registerReport } from './cli/report.js';
 import { registerStaff } from './cli/staff.js';
+import { registerTraffic } from './cli/traffic.js';
 
 const program = new Command();
 program
@@ -17,6 +19,8 @@ registerConfig(program);
 registerBench(program);
 registerSimPbx(program);
 registerStaff(program);
+registerTraffic(program);
+registerReport(program);
 registerDemo(program);
 
 await program.parseAsync(process.argv);

@@ -1,3 +1,4 @@
 // Imports every benchmark module so that each one registers itself.
 import './core.js';
 import './store.js';
+import './indicators.js';

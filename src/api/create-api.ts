@@ -1,0 +1,228 @@
+// createApi: the REST API (Express 5, under /api/v1), the live feeds (Socket.IO, attached to the
+// HTTP server by the caller), metrics and health checks, for the sites this process serves.
+import type { Server as HttpServer } from 'node:http';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { Logger } from '../app/logger.js';
+import type { SiteHandle } from '../app/site-handle.js';
+import { RateLimiter, TokenService, type UserStore } from '../auth/index.js';
+import { createMetrics, mountHealth, type ReadinessCheck } from '../observability/index.js';
+import { attachRealtime, type Realtime } from '../realtime/realtime-server.js';
+import { SiteFeed } from '../realtime/site-feed.js';
+import type { ApiContext } from './context.js';
+import { DOCS_PAGE } from './docs-page.js';
+import { buildOpenApi } from './openapi.js';
+import { fr_en, Problem } from './problem.js';
+import { mountRoute, type AnyRoute } from './route.js';
+import { agentDeskRoutes } from './routers/agent-desk.js';
+import { agentRoutes } from './routers/agents.js';
+import { authRoutes } from './routers/auth.js';
+import { callbackRoutes } from './routers/callbacks.js';
+import { callRoutes } from './routers/calls.js';
+import { configRoutes } from './routers/config.js';
+import { lineRoutes } from './routers/lines.js';
+import { roomRoutes } from './routers/room.js';
+
+export type ApiOptions = {
+  sites: Map<string, SiteHandle>;
+  users: UserStore;
+  logger: Logger;
+  /** HS256 key for access tokens, at least 32 characters. */
+  jwtSecret: string;
+  clock?: () => number;
+  accessTtlSeconds?: number;
+  refreshTtlSeconds?: number;
+  /** Login attempts allowed per address and per user name in `loginWindowMs` (default 10 per minute). */
+  loginAttempts?: number;
+  loginWindowMs?: number;
+  /** When given, Socket.IO uses the Redis adapter so several processes serve clients. */
+  redisUrl?: string;
+  telephonyConnected?: () => boolean;
+  redisRoundTripMs?: () => Promise<number>;
+  /** Named readiness checks for /readyz (e.g. redis, telephony, writer). */
+  readiness?: Record<string, ReadinessCheck>;
+  supervisorIntervalMs?: number;
+  /** Whether this process publishes a site's supervisor deltas (several processes: the writer's only). */
+  publishes?: (siteId: string) => boolean;
+  processMetrics?: boolean;
+};
+
+export type Api = {
+  app: express.Express;
+  /** Attaches Socket.IO to the HTTP server (call once, before listen). */
+  attach(httpServer: HttpServer): Realtime;
+  close(): Promise<void>;
+  /** The route declarations (tests iterate over them). */
+  routes: AnyRoute[];
+  openapi: Record<string, unknown>;
+};
+
+const VERSION = '1.0.0';
+
+export function createApi(opts: ApiOptions): Api {
+  const clock = opts.clock ?? Date.now;
+  const feeds = new Map([...opts.sites].map(([id, site]) => [id, new SiteFeed(site)]));
+  const metrics = createMetrics({
+    feeds,
+    clock,
+    ...(opts.telephonyConnected ? { telephonyConnected: opts.telephonyConnected } : {}),
+    ...(opts.redisRoundTripMs ? { redisRoundTripMs: opts.redisRoundTripMs } : {}),
+    ...(opts.processMetrics !== undefined ? { processMetrics: opts.processMetrics } : {}),
+  });
+  const tokens = new TokenService({
+    secret: opts.jwtSecret,
+    clock,
+    ...(opts.accessTtlSeconds ? { accessTtlSeconds: opts.accessTtlSeconds } : {}),
+    ...(opts.refreshTtlSeconds ? { refreshTtlSeconds: opts.refreshTtlSeconds } : {}),
+  });
+  const ctx: ApiContext = {
+    sites: opts.sites,
+    feeds,
+    users: opts.users,
+    tokens,
+    loginLimiter: new RateLimiter(opts.loginAttempts ?? 10, opts.loginWindowMs ?? 60_000, clock),
+    logger: opts.logger,
+    clock,
+    observeDecision: metrics.observeDecision,
+  };
+  const routes: AnyRoute[] = [
+    ...authRoutes(ctx),
+    ...agentDeskRoutes(ctx),
+    ...callRoutes(ctx),
+    ...callbackRoutes(ctx),
+    ...roomRoutes(ctx),
+    ...agentRoutes(ctx),
+    ...lineRoutes(ctx),
+    ...configRoutes(ctx),
+  ];
+  const openapi = buildOpenApi(routes, { version: VERSION });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(requestLog(opts.logger));
+  mountHealth(app, opts.readiness ?? {});
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+
+  const v1 = express.Router();
+  v1.use(express.json({ limit: '1mb' }));
+  v1.get('/openapi.json', (_req, res) => {
+    res.json(openapi);
+  });
+  v1.get('/docs', (_req, res) => {
+    res.type('html').send(DOCS_PAGE);
+  });
+  for (const r of routes) mountRoute(v1, r, tokens);
+  v1.use((req: Request) => {
+    throw new Problem(
+      404,
+      'no-such-route',
+      'Not found',
+      fr_en(
+        `Aucune route ${req.method} ${req.path} : voir /api/v1/docs`,
+        `no route ${req.method} ${req.path}: see /api/v1/docs`,
+      ),
+    );
+  });
+  v1.use(problemHandler(opts.logger));
+  app.use('/api/v1', v1);
+
+  let realtime: Realtime | null = null;
+  return {
+    app,
+    routes,
+    openapi,
+    attach(httpServer) {
+      if (realtime) throw new Error('createApi: attach() was already called');
+      realtime = attachRealtime(httpServer, {
+        feeds,
+        tokens,
+        logger: opts.logger,
+        clock,
+        ...(opts.redisUrl ? { redisUrl: opts.redisUrl } : {}),
+        ...(opts.supervisorIntervalMs !== undefined
+          ? { supervisorIntervalMs: opts.supervisorIntervalMs }
+          : {}),
+        ...(opts.publishes ? { publishes: opts.publishes } : {}),
+      });
+      return realtime;
+    },
+    async close() {
+      await realtime?.close();
+      for (const f of feeds.values()) f.close();
+    },
+  };
+}
+
+/** One line per request: method, path, status, duration and user; never the body or the query. */
+function requestLog(logger: Logger) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const started = performance.now();
+    res.on('finish', () => {
+      logger.info(
+        {
+          method: req.method,
+          path: req.path,
+          status: res.statusCode,
+          ms: Math.round((performance.now() - started) * 10) / 10,
+        },
+        'http',
+      );
+    });
+    next();
+  };
+}
+
+function problemHandler(logger: Logger) {
+  return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    let problem: Problem;
+    if (err instanceof Problem) problem = err;
+    else if (isBodyError(err) && err.type === 'entity.parse.failed')
+      problem = new Problem(
+        400,
+        'malformed-json',
+        'Malformed JSON',
+        fr_en(
+          'Corps JSON illisible : vérifiez la syntaxe',
+          'the JSON body cannot be parsed: check its syntax',
+        ),
+        [{ field: 'body', message: 'malformed JSON' }],
+      );
+    else if (isBodyError(err) && err.type === 'entity.too.large')
+      problem = new Problem(
+        413,
+        'body-too-large',
+        'Body too large',
+        fr_en('Corps trop volumineux (1 Mo max.)', 'body too large (1 MB max)'),
+      );
+    else {
+      logger.error(
+        {
+          err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err),
+          path: req.path,
+        },
+        'request failed',
+      );
+      problem = new Problem(
+        500,
+        'internal-error',
+        'Internal error',
+        fr_en(
+          'Erreur interne : rien n’a été modifié, réessayez ou prévenez l’exploitation',
+          'internal error: report it to operations',
+        ),
+      );
+    }
+    if (problem.status >= 400 && problem.status < 500)
+      logger.info({ status: problem.status, reason: problem.reason, path: req.path }, 'request refused');
+    res
+      .status(problem.status)
+      .set(problem.headers)
+      .type('application/problem+json')
+      .send(JSON.stringify(problem.body(req.originalUrl.split('?')[0])));
+  };
+}
+
+function isBodyError(err: unknown): err is { type: string } {
+  return typeof err === 'object' && err !== null && typeof (err as { type?: unknown }).type === 'string';
+}

@@ -1,0 +1,119 @@
+// The callback worklist (rappels): tasks created when a waiting MG caller accepts a callback.
+// Agents claim one (once) and complete it with an outcome; supervisors see them all and may
+// assign one to an agent.
+import { z } from 'zod';
+import type { Principal } from '../../auth/index.js';
+import type { SiteHandle } from '../../app/site-handle.js';
+import { isSupervisor, ownAgentId, siteOf } from '../access.js';
+import type { ApiContext } from '../context.js';
+import { dispatch, eventSummaries } from '../dispatch.js';
+import { onBehalf, siteParams, taskParams } from '../params.js';
+import { forbidden, notFound } from '../problem.js';
+import { defineRoute } from '../route.js';
+import { callbackView, callbackViewSchema, eventSummarySchema } from '../views.js';
+import { DESK_ROLES } from './agent-desk.js';
+
+const ROLES = [...DESK_ROLES, 'admin'] as const;
+const actionSchema = z.object({
+  task: callbackViewSchema.nullable().describe('the task after the command (null once completed)'),
+  events: z.array(eventSummarySchema),
+});
+
+function agentFor(principal: Principal, requested: string | undefined): string {
+  if (isSupervisor(principal)) {
+    if (!requested)
+      throw forbidden('agent-required', 'Précisez « agentId »', 'give "agentId" (the agent to act for)');
+    return requested;
+  }
+  const own = ownAgentId(principal);
+  if (requested !== undefined && requested !== own)
+    throw forbidden(
+      'not-yourself',
+      'Vous agissez pour votre seul poste',
+      'you may only act for your own agent',
+    );
+  return own;
+}
+
+function findTask(site: SiteHandle, taskId: string) {
+  const task = site.state.data.callbacks[taskId];
+  if (!task)
+    throw notFound('unknown-task', `Rappel ${taskId} inconnu ou terminé`, `no callback task ${taskId}`);
+  return task;
+}
+
+export function callbackRoutes(ctx: ApiContext) {
+  return [
+    defineRoute({
+      id: 'listCallbacks',
+      method: 'get',
+      path: '/sites/:siteId/callbacks',
+      tag: 'callbacks',
+      summary: 'The callback worklist, oldest first',
+      access: ROLES,
+      params: siteParams,
+      query: z.object({
+        status: z.enum(['open', 'claimed', 'all']).default('all').describe('open = not claimed yet'),
+      }),
+      response: { description: 'Tasks', schema: z.object({ tasks: z.array(callbackViewSchema) }) },
+      handler: ({ principal, params, query }) => {
+        const site = siteOf(ctx, principal, params.siteId);
+        const tasks = Object.values(site.state.data.callbacks)
+          .filter((t) => query.status === 'all' || (query.status === 'open') === (t.claimedBy === null))
+          .sort((a, b) => a.createdAt - b.createdAt)
+          .map(callbackView);
+        return { tasks };
+      },
+    }),
+    defineRoute({
+      id: 'claimCallback',
+      method: 'post',
+      path: '/sites/:siteId/callbacks/:taskId/claim',
+      tag: 'callbacks',
+      summary: 'Claim a callback task (only one agent may)',
+      access: ROLES,
+      params: taskParams,
+      body: z.object({ agentId: onBehalf }),
+      response: { description: 'The claimed task', schema: actionSchema },
+      problems: [404, 409, 422],
+      handler: async ({ principal, params, body }) => {
+        const site = siteOf(ctx, principal, params.siteId);
+        findTask(site, params.taskId);
+        const agentId = agentFor(principal, body.agentId);
+        const result = await dispatch(ctx, site, { type: 'claimCallback', taskId: params.taskId, agentId });
+        const t = site.state.data.callbacks[params.taskId];
+        return { task: t ? callbackView(t) : null, events: eventSummaries(result) };
+      },
+    }),
+    defineRoute({
+      id: 'completeCallback',
+      method: 'post',
+      path: '/sites/:siteId/callbacks/:taskId/complete',
+      tag: 'callbacks',
+      summary: 'Complete a claimed callback task with an outcome',
+      access: ROLES,
+      params: taskParams,
+      body: z.object({
+        outcome: z.string().trim().min(1).max(100).describe('e.g. "rappelé", "injoignable", a disposition'),
+        agentId: onBehalf,
+      }),
+      response: { description: 'The task is done', schema: actionSchema },
+      problems: [404, 409, 422],
+      handler: async ({ principal, params, body }) => {
+        const site = siteOf(ctx, principal, params.siteId);
+        const task = findTask(site, params.taskId);
+        const agentId = isSupervisor(principal)
+          ? (body.agentId ?? task.claimedBy ?? agentFor(principal, undefined))
+          : agentFor(principal, body.agentId);
+        const result = await dispatch(ctx, site, {
+          type: 'completeCallback',
+          taskId: params.taskId,
+          agentId,
+          outcome: body.outcome,
+        });
+        const t = site.state.data.callbacks[params.taskId];
+        return { task: t ? callbackView(t) : null, events: eventSummaries(result) };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,125 @@
+// Access tokens (short-lived JWT, HS256 with jose) and refresh tokens (opaque, single use, kept
+// hashed in memory). The clock is injected so expiry is tested without waiting.
+import { createHash, randomBytes } from 'node:crypto';
+import { SignJWT, jwtVerify, errors } from 'jose';
+import { USER_ROLES, type Principal, type UserRole } from './roles.js';
+import type { User } from './user-store.js';
+
+const ISSUER = 'sas-acd';
+const AUDIENCE = 'sas-acd-api';
+
+export type TokenOptions = {
+  secret: string;
+  clock: () => number;
+  accessTtlSeconds?: number;
+  refreshTtlSeconds?: number;
+};
+
+export type IssuedTokens = {
+  accessToken: string;
+  tokenType: 'Bearer';
+  expiresIn: number;
+  refreshToken: string;
+  refreshExpiresIn: number;
+};
+
+export class TokenError extends Error {
+  constructor(
+    readonly code: 'expired' | 'invalid',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('base64url');
+
+export class TokenService {
+  private readonly key: Uint8Array;
+  private readonly accessTtl: number;
+  private readonly refreshTtl: number;
+  /** sha256(refresh token) → owner and expiry. Only hashes are kept: a memory dump yields no token. */
+  private readonly refresh = new Map<string, { userId: string; expiresAt: number }>();
+
+  constructor(private readonly opts: TokenOptions) {
+    if (opts.secret.length < 32) throw new Error('jwtSecret must be at least 32 characters');
+    this.key = new TextEncoder().encode(opts.secret);
+    this.accessTtl = opts.accessTtlSeconds ?? 15 * 60;
+    this.refreshTtl = opts.refreshTtlSeconds ?? 12 * 3600;
+  }
+
+  async issue(user: User): Promise<IssuedTokens> {
+    const now = this.opts.clock();
+    const iat = Math.floor(now / 1000);
+    const accessToken = await new SignJWT({
+      roles: user.roles,
+      sites: user.sites,
+      agentId: user.agentId,
+      username: user.username,
+    })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject(user.id)
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setIssuedAt(iat)
+      .setExpirationTime(iat + this.accessTtl)
+      .setJti(randomBytes(9).toString('base64url'))
+      .sign(this.key);
+    const refreshToken = randomBytes(32).toString('base64url');
+    this.pruneRefresh(now);
+    this.refresh.set(sha256(refreshToken), { userId: user.id, expiresAt: now + this.refreshTtl * 1000 });
+    return {
+      accessToken,
+      tokenType: 'Bearer',
+      expiresIn: this.accessTtl,
+      refreshToken,
+      refreshExpiresIn: this.refreshTtl,
+    };
+  }
+
+  /** Checks signature, issuer, audience and expiry against the injected clock. */
+  async verify(token: string): Promise<Principal> {
+    try {
+      const { payload } = await jwtVerify(token, this.key, {
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        algorithms: ['HS256'],
+        currentDate: new Date(this.opts.clock()),
+      });
+      const roles = Array.isArray(payload.roles)
+        ? payload.roles.filter((r): r is UserRole => USER_ROLES.includes(r as UserRole))
+        : [];
+      const sites = Array.isArray(payload.sites) ? payload.sites.filter((s) => typeof s === 'string') : [];
+      if (typeof payload.sub !== 'string') throw new TokenError('invalid', 'token has no subject');
+      return {
+        userId: payload.sub,
+        username: typeof payload.username === 'string' ? payload.username : payload.sub,
+        roles,
+        sites,
+        agentId: typeof payload.agentId === 'string' ? payload.agentId : null,
+      };
+    } catch (err) {
+      if (err instanceof TokenError) throw err;
+      if (err instanceof errors.JWTExpired) throw new TokenError('expired', 'token expired');
+      throw new TokenError('invalid', 'token invalid');
+    }
+  }
+
+  /** Consumes a refresh token (single use: a replayed one is refused) and returns its user id. */
+  consumeRefresh(token: string): string | null {
+    const key = sha256(token);
+    const entry = this.refresh.get(key);
+    if (!entry) return null;
+    this.refresh.delete(key);
+    return entry.expiresAt > this.opts.clock() ? entry.userId : null;
+  }
+
+  revokeRefresh(token: string): void {
+    this.refresh.delete(sha256(token));
+  }
+
+  private pruneRefresh(now: number): void {
+    if (this.refresh.size < 10_000) return;
+    for (const [k, v] of this.refresh) if (v.expiresAt <= now) this.refresh.delete(k);
+  }
+}

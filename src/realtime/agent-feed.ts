@@ -1,0 +1,103 @@
+// The `/agent` namespace: the agent's own desk, live. On connect a snapshot per site (agent state,
+// current call with the caller and the DRM, today's figures); then `offer` when a call is offered
+// to the agent, and `update` (the whole desk, small) whenever its state, its call or its figures
+// change. Not coalesced: an offer must ring the panel at once, and an agent sees few events.
+import type { Namespace } from 'socket.io';
+import type { Logger } from '../app/logger.js';
+import type { Event } from '../core/events.js';
+import type { State } from '../core/state.js';
+import type { TokenService } from '../auth/index.js';
+import { agentView, callView } from '../api/views.js';
+import { principalOf, sitesFor, HandshakeError } from './handshake.js';
+import type { SiteFeed } from './site-feed.js';
+
+const AGENT_NSP_ROLES = ['arm', 'osnp', 'mrg', 'mru', 'supervisor'] as const;
+
+export const agentRoom = (siteId: string, agentId: string) => `agent:${siteId}:${agentId}`;
+
+function desk(feed: SiteFeed, agentId: string, now: number) {
+  const state = feed.site.state;
+  const agent = state.data.agents[agentId];
+  if (!agent) return null;
+  const call = agent.callId ? state.data.calls[agent.callId] : undefined;
+  return {
+    siteId: feed.site.siteId,
+    serverTime: now,
+    agent: agentView(state, agent),
+    call: call ? callView(call) : null,
+    stats: feed.stats.stats(agentId, now),
+  };
+}
+
+export type AgentFeedOptions = {
+  nsp: Namespace;
+  feeds: Map<string, SiteFeed>;
+  tokens: TokenService;
+  logger: Logger;
+  clock: () => number;
+};
+
+export function mountAgentFeed(opts: AgentFeedOptions): { close(): void } {
+  const { nsp, feeds } = opts;
+  const stops: (() => void)[] = [];
+  for (const feed of feeds.values()) {
+    // Agents who were on or offered a call, so they hear of its end after it leaves the state.
+    const callAgents = new Map<string, Set<string>>();
+    stops.push(
+      feed.listen((events: Event[], state: State) => {
+        const touched = new Set<string>();
+        for (const e of events) {
+          if ('agentId' in e && e.agentId) touched.add(e.agentId);
+          if ('callId' in e && e.callId) {
+            const seen = callAgents.get(e.callId) ?? new Set<string>();
+            if ('agentId' in e && e.agentId) seen.add(e.agentId);
+            for (const id of seen) touched.add(id);
+            if (e.type === 'CallEnded') callAgents.delete(e.callId);
+            else if (seen.size > 0) callAgents.set(e.callId, seen);
+          }
+          if (e.type === 'CallOffered') {
+            const call = state.data.calls[e.callId];
+            nsp.to(agentRoom(feed.site.siteId, e.agentId)).emit('offer', {
+              siteId: feed.site.siteId,
+              callId: e.callId,
+              queueId: e.queueId,
+              autoAnswer: e.autoAnswer,
+              ringUntil: e.ringUntil,
+              call: call ? callView(call) : null,
+            });
+          }
+        }
+        const now = opts.clock();
+        for (const agentId of touched) {
+          const d = desk(feed, agentId, now);
+          if (d) nsp.to(agentRoom(feed.site.siteId, agentId)).emit('update', d);
+        }
+      }),
+    );
+  }
+
+  nsp.use((socket, next) => {
+    principalOf(socket, opts.tokens, AGENT_NSP_ROLES)
+      .then((principal) => {
+        if (!principal.agentId)
+          throw new HandshakeError(403, 'no-agent', 'your account is not linked to an agent');
+        socket.data.principal = principal;
+        socket.data.sites = sitesFor(socket, principal, new Set(feeds.keys()));
+        next();
+      })
+      .catch((err: Error) => next(err));
+  });
+  nsp.on('connection', (socket) => {
+    const agentId = socket.data.principal.agentId as string;
+    for (const siteId of socket.data.sites as string[]) {
+      socket.join(agentRoom(siteId, agentId));
+      const d = desk(feeds.get(siteId)!, agentId, opts.clock());
+      if (d) socket.emit('snapshot', d);
+    }
+  });
+  return {
+    close() {
+      for (const s of stops) s();
+    },
+  };
+}

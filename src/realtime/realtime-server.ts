@@ -1,0 +1,66 @@
+// Socket.IO on the API's HTTP server: the `/supervisor` and `/agent` namespaces. With a Redis URL,
+// the Redis adapter relays room broadcasts between processes, so any number of ACD processes can
+// serve clients behind a load balancer (with sticky sessions for the HTTP long-polling transport).
+import type { Server as HttpServer } from 'node:http';
+import { createAdapter } from '@socket.io/redis-adapter';
+import { Redis } from 'ioredis';
+import { Server } from 'socket.io';
+import type { Logger } from '../app/logger.js';
+import type { TokenService } from '../auth/index.js';
+import { mountAgentFeed } from './agent-feed.js';
+import type { SiteFeed } from './site-feed.js';
+import { mountSupervisorFeed } from './supervisor-feed.js';
+
+export type RealtimeOptions = {
+  feeds: Map<string, SiteFeed>;
+  tokens: TokenService;
+  logger: Logger;
+  clock: () => number;
+  redisUrl?: string;
+  /** Minimum time between two supervisor updates of a site (default 250 ms = 4/s). */
+  supervisorIntervalMs?: number;
+  publishes?: (siteId: string) => boolean;
+};
+
+export type Realtime = { io: Server; close(): Promise<void> };
+
+export function attachRealtime(httpServer: HttpServer, opts: RealtimeOptions): Realtime {
+  const io = new Server(httpServer, { serveClient: false, transports: ['websocket', 'polling'] });
+  const redis: Redis[] = [];
+  if (opts.redisUrl) {
+    const pub = new Redis(opts.redisUrl, { lazyConnect: false, maxRetriesPerRequest: null });
+    const sub = pub.duplicate();
+    for (const r of [pub, sub])
+      r.on('error', (err) => opts.logger.warn({ err: err.message }, 'socket.io redis adapter'));
+    redis.push(pub, sub);
+    io.adapter(createAdapter(pub, sub, { key: 'sas-acd:socket.io' }));
+  }
+  const supervisors = mountSupervisorFeed({
+    nsp: io.of('/supervisor'),
+    feeds: opts.feeds,
+    tokens: opts.tokens,
+    logger: opts.logger,
+    clock: opts.clock,
+    ...(opts.supervisorIntervalMs !== undefined ? { intervalMs: opts.supervisorIntervalMs } : {}),
+    ...(opts.publishes ? { publishes: opts.publishes } : {}),
+  });
+  const agents = mountAgentFeed({
+    nsp: io.of('/agent'),
+    feeds: opts.feeds,
+    tokens: opts.tokens,
+    logger: opts.logger,
+    clock: opts.clock,
+  });
+  return {
+    io,
+    async close() {
+      supervisors.close();
+      agents.close();
+      io.disconnectSockets(true);
+      // io.close() would also close the HTTP server, which the caller owns.
+      for (const nsp of [io.of('/supervisor'), io.of('/agent')]) nsp.removeAllListeners();
+      io.engine.close();
+      await Promise.all(redis.map((r) => r.quit().catch(() => undefined)));
+    },
+  };
+}

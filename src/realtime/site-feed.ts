@@ -1,0 +1,59 @@
+// One per site: listens to the site's events once and keeps what the engine's state does not hold
+// but the room wants live (the rolling QS 30 s from the indicators reducer, today's figures per
+// agent), then tells the API's listeners (supervisor and agent namespaces, metrics).
+// QS counts first answers seen since this process started following the site.
+import type { SiteHandle } from '../app/site-handle.js';
+import type { Event } from '../core/events.js';
+import type { State } from '../core/state.js';
+import {
+  applyIndicatorEvent,
+  createIndicators,
+  liveValues,
+  type Indicators,
+} from '../core/indicators/index.js';
+import { AgentStatsBook } from './agent-stats.js';
+
+export type Qs30 = { last15min: number | null; lastHour: number | null; today: number | null };
+export type FeedListener = (events: Event[], state: State) => void;
+
+export class SiteFeed {
+  readonly stats: AgentStatsBook;
+  private readonly indicators: Indicators;
+  private readonly listeners = new Set<FeedListener>();
+  private readonly unsubscribe: () => void;
+
+  constructor(readonly site: SiteHandle) {
+    const config = site.state.data.config;
+    this.indicators = createIndicators(config);
+    this.stats = new AgentStatsBook(config.calendar.timeZone);
+    this.unsubscribe = site.onEvents((events, state) => this.apply(events, state));
+  }
+
+  private apply(events: Event[], state: State): void {
+    for (const e of events) {
+      applyIndicatorEvent(this.indicators, e);
+      if (e.type === 'ConfigReplaced') this.stats.setTimeZone(e.config.calendar.timeZone);
+    }
+    this.stats.apply(events);
+    for (const l of this.listeners) l(events, state);
+  }
+
+  listen(listener: FeedListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  qs30(now: number): Qs30 {
+    const v = liveValues(this.indicators, now);
+    return {
+      last15min: v['live.qs30Last15min'],
+      lastHour: v['live.qs30LastHour'],
+      today: v['live.qs30Today'],
+    };
+  }
+
+  close(): void {
+    this.unsubscribe();
+    this.listeners.clear();
+  }
+}

@@ -1,0 +1,198 @@
+// The `/supervisor` namespace: a client joins the room of each of its sites, gets a full snapshot
+// at once, then deltas. Deltas are coalesced per site and sent to the room at most once per
+// `intervalMs` (250 ms: at most 4 updates/s per client), so a busy site costs one serialisation
+// per tick whatever the number of clients. A delta carries the full (small) queue table and QS,
+// and the agents, calls and alarms that changed, as whole values: applying it twice, or on a
+// snapshot that already had it, gives the same room (a reconnect just takes a fresh snapshot).
+import type { Namespace } from 'socket.io';
+import { z } from 'zod';
+import type { Logger } from '../app/logger.js';
+import type { Event } from '../core/events.js';
+import type { TokenService } from '../auth/index.js';
+import { SUPERVISION_ROLES } from '../auth/index.js';
+import {
+  agentView,
+  agentViewSchema,
+  alarmViewSchema,
+  liveCallView,
+  liveCallViewSchema,
+  qs30Schema,
+  queueViews,
+  queueViewSchema,
+} from '../api/views.js';
+import { principalOf, sitesFor } from './handshake.js';
+import type { SiteFeed } from './site-feed.js';
+import { lineSwitchViews, lineSwitchViewSchema, siteSnapshot } from './supervisor-snapshot.js';
+
+export const siteDeltaSchema = z.object({
+  siteId: z.string(),
+  seq: z.number().int(),
+  serverTime: z.number(),
+  /** When the oldest change folded into this delta happened (epoch ms): its delay is serverTime - changedSince at most. */
+  changedSince: z.number(),
+  mode: z.enum(['two-level', 'one-level']).nullable(),
+  period: z.enum(['sas', 'pdsa']).nullable(),
+  qs30: qs30Schema,
+  queues: z.array(queueViewSchema),
+  agents: z.array(agentViewSchema),
+  calls: z.array(liveCallViewSchema),
+  removedCalls: z.array(z.string()),
+  alarms: z.array(alarmViewSchema),
+  clearedAlarms: z.array(z.string()),
+  lineSwitches: z.array(lineSwitchViewSchema),
+});
+export type SiteDelta = z.infer<typeof siteDeltaSchema>;
+
+export const roomOf = (siteId: string) => `site:${siteId}`;
+
+/** Coalesces one site's changes and sends them to its room. */
+class SitePublisher {
+  private seq = 0;
+  private calls = new Set<string>();
+  private agents = new Set<string>();
+  private alarms = new Set<string>();
+  private full = false;
+  private changedSince: number | null = null;
+  private lastFlush = -Infinity;
+  private timer: NodeJS.Timeout | null = null;
+  private readonly stop: () => void;
+
+  constructor(
+    private readonly feed: SiteFeed,
+    private readonly nsp: Namespace,
+    private readonly intervalMs: number,
+    private readonly clock: () => number,
+  ) {
+    this.stop = feed.listen((events) => this.note(events));
+  }
+
+  get currentSeq(): number {
+    return this.seq;
+  }
+
+  private note(events: Event[]): void {
+    for (const e of events) {
+      if ('callId' in e && e.callId) this.calls.add(e.callId);
+      if ('agentId' in e && e.agentId) this.agents.add(e.agentId);
+      if ('alarmId' in e) this.alarms.add(e.alarmId);
+      if (e.type === 'ConfigReplaced') this.full = true;
+    }
+    this.changedSince ??= Date.now();
+    if (!this.timer) {
+      // Leading edge after a quiet spell (next macrotask, so one command's events go together),
+      // then at most one flush per interval.
+      const wait = Math.max(0, this.lastFlush + this.intervalMs - performance.now());
+      this.timer = setTimeout(() => this.flush(), wait);
+    }
+  }
+
+  private flush(): void {
+    this.timer = null;
+    this.lastFlush = performance.now();
+    const room = this.nsp.to(roomOf(this.feed.site.siteId));
+    const changedSince = this.changedSince ?? Date.now();
+    this.changedSince = null;
+    this.seq++;
+    if (this.full) {
+      this.full = false;
+      this.calls.clear();
+      this.agents.clear();
+      this.alarms.clear();
+      room.emit('snapshot', siteSnapshot(this.feed, this.seq, this.clock()));
+      return;
+    }
+    const state = this.feed.site.state;
+    const d = state.data;
+    const delta: SiteDelta = {
+      siteId: this.feed.site.siteId,
+      seq: this.seq,
+      serverTime: this.clock(),
+      changedSince,
+      mode: d.mode,
+      period: d.period,
+      qs30: this.feed.qs30(this.clock()),
+      queues: queueViews(state),
+      agents: [],
+      calls: [],
+      removedCalls: [],
+      alarms: [],
+      clearedAlarms: [],
+      lineSwitches: lineSwitchViews(state),
+    };
+    for (const id of this.agents) {
+      const a = d.agents[id];
+      if (a) delta.agents.push(agentView(state, a));
+    }
+    for (const id of this.calls) {
+      const c = d.calls[id];
+      if (c) delta.calls.push(liveCallView(c));
+      else delta.removedCalls.push(id);
+    }
+    for (const id of this.alarms) {
+      const a = d.alarms[id];
+      if (a) delta.alarms.push({ id: a.id, kind: a.kind, raisedAt: a.raisedAt, message: a.message });
+      else delta.clearedAlarms.push(id);
+    }
+    this.calls.clear();
+    this.agents.clear();
+    this.alarms.clear();
+    room.emit('delta', delta);
+  }
+
+  close(): void {
+    this.stop();
+    if (this.timer) clearTimeout(this.timer);
+  }
+}
+
+export type SupervisorFeedOptions = {
+  nsp: Namespace;
+  feeds: Map<string, SiteFeed>;
+  tokens: TokenService;
+  logger: Logger;
+  clock: () => number;
+  intervalMs?: number;
+  /** Whether this process publishes a site's deltas (with several processes: the writer's). */
+  publishes?: (siteId: string) => boolean;
+};
+
+export function mountSupervisorFeed(opts: SupervisorFeedOptions): { close(): void } {
+  const { nsp, feeds } = opts;
+  const publishers = new Map<string, SitePublisher>();
+  for (const [siteId, feed] of feeds)
+    if (opts.publishes?.(siteId) ?? true)
+      publishers.set(siteId, new SitePublisher(feed, nsp, opts.intervalMs ?? 250, opts.clock));
+
+  nsp.use((socket, next) => {
+    principalOf(socket, opts.tokens, SUPERVISION_ROLES)
+      .then((principal) => {
+        socket.data.principal = principal;
+        socket.data.sites = sitesFor(socket, principal, new Set(feeds.keys()));
+        next();
+      })
+      .catch((err: Error) => next(err));
+  });
+  nsp.on('connection', (socket) => {
+    const sites = socket.data.sites as string[];
+    opts.logger.info({ userId: socket.data.principal?.userId, sites }, 'supervisor connected');
+    for (const siteId of sites) {
+      // Snapshot and join in the same tick: no delta can fall between them.
+      socket.join(roomOf(siteId));
+      const seq = publishers.get(siteId)?.currentSeq ?? 0;
+      socket.emit('snapshot', siteSnapshot(feeds.get(siteId)!, seq, opts.clock()));
+    }
+    // A client that suspects a gap asks again; answered with a fresh snapshot per site.
+    socket.on('resync', () => {
+      for (const siteId of sites)
+        socket.emit(
+          'snapshot',
+          siteSnapshot(feeds.get(siteId)!, publishers.get(siteId)?.currentSeq ?? 0, opts.clock()),
+        );
+    });
+  });
+  return {
+    close() {
+      for (const p of publishers.values()) p.close();
+    },
+  };
+}

@@ -166,6 +166,8 @@ export class SiteWriter<S, E extends StoreEvent, C = StoreEvent> {
       let needsRecovery = false;
       while (!this.stopping) {
         if (this.deposed) throw this.deposed;
+        // Redis unreachable for longer than the TTL: the lease may be someone else's by now.
+        if (!lease.heldLocally()) throw new LeaseLostError(this.options.site, 'lease not renewed in time');
         try {
           if (needsRecovery) {
             await this.dropPrefetch();
@@ -180,8 +182,8 @@ export class SiteWriter<S, E extends StoreEvent, C = StoreEvent> {
             needsRecovery = true;
             continue;
           }
-          // Ambiguous failure (connection cut, duplicate found): rebuild the state from Redis and
-          // re-read the pending commands, which the `processed` set makes safe.
+          // Ambiguous failure (connection cut, reply lost): rebuild the state from Redis and re-read
+          // the pending commands, which the `processed` set makes safe.
           this.log.warn({ err: (error as Error).message }, 'writer step failed; recovering');
           needsRecovery = true;
           await sleep(100);

@@ -47,4 +47,23 @@ describe('redis-server restart', () => {
       expect(await redis.xlen(siteKeys(site).events)).toBe(120);
     });
   }
+
+  it('takes the lease again and goes on when Redis stays down longer than the lease TTL', async () => {
+    server = await startExtraRedis();
+    const redis = connect(server.url);
+    const site = freshSite();
+    const roles: string[] = [];
+    const writer = startLedgerWriter(server.url, site, { onRoleChange: (role) => void roles.push(role) });
+    await sendCommand(redis, site, { type: 'deposit', account: 'a', amount: 1 });
+    await waitFor(() => writer.state?.balances.a === 1);
+
+    await server.stop({ keepDir: true });
+    await sleep(3_500);
+    await server.start();
+    await waitFor(async () => (await redis.ping().catch(() => '')) === 'PONG');
+    await sendCommand(redis, site, { type: 'deposit', account: 'a', amount: 1 });
+    await waitFor(() => writer.state?.balances.a === 2, 10_000);
+    expect(roles).toEqual(['leader', 'standby', 'leader']);
+    expect(writer.epoch).toBe(2);
+  });
 });

@@ -102,3 +102,12 @@ export function figuresAt(acc: Indicators, start: number, period: Period): Figur
   }
   return fig;
 }
+
+/**
+ * Drops the figures of the intervals before `start`: a long-running live process keeps only what
+ * its screens show (reports are rebuilt from the event log). Calls still in progress from those
+ * intervals keep counting into figures no longer listed.
+ */
+export function forgetIntervalsBefore(acc: Indicators, start: number): void {
+  for (const k of acc.intervals.keys()) if (k < start) acc.intervals.delete(k);
+}

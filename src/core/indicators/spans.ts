@@ -1,7 +1,7 @@
 // Reporting spans: the 15-minute intervals added up into hours, days, months, quarters and years
-// of the site's local calendar (luxon, so DST days have 23 or 25 hours), SAS hours and PDSA hours
+// of the site's local calendar (IANA zone offsets, so DST days have 23 or 25 hours), SAS hours and PDSA hours
 // apart with the 24 h total beside.
-import { DateTime } from 'luxon';
+import { IANAZone } from 'luxon';
 import type { Period } from '../calendar.js';
 import type { Indicators } from './accumulator.js';
 import { addFigures, newFigures, type Figures } from './figures.js';
@@ -18,26 +18,68 @@ export const newSpanFigures = (): SpanFigures => ({
   all: newFigures(),
 });
 
+const DAY_MS = 86_400_000;
+type UtcDayOffsets = { before: number; after: number; switchAt: number };
+const zones = new Map<string, { zone: IANAZone; days: Map<number, UtcDayOffsets> }>();
+
+/** UTC offset (minutes) of `zone` at `t`, memoised per UTC day: luxon (Intl) is slow per call. */
+function offsetAt(timeZone: string, t: number): number {
+  let z = zones.get(timeZone);
+  if (!z) {
+    if (!IANAZone.isValidZone(timeZone)) throw new RangeError(`unknown time zone '${timeZone}'`);
+    z = { zone: IANAZone.create(timeZone), days: new Map() };
+    zones.set(timeZone, z);
+  }
+  const dayStart = Math.floor(t / DAY_MS) * DAY_MS;
+  let d = z.days.get(dayStart);
+  if (!d) {
+    const before = z.zone.offset(dayStart);
+    const after = z.zone.offset(dayStart + DAY_MS - 1);
+    // One change a day at most (DST); found to the millisecond by bisection.
+    let lo = dayStart;
+    let hi = dayStart + DAY_MS - 1;
+    if (before !== after) {
+      while (hi - lo > 1) {
+        const mid = Math.floor((lo + hi) / 2);
+        if (z.zone.offset(mid) === before) lo = mid;
+        else hi = mid;
+      }
+    }
+    d = { before, after, switchAt: before === after ? dayStart + DAY_MS : hi };
+    if (z.days.size > 4000) z.days.clear();
+    z.days.set(dayStart, d);
+  }
+  return t < d.switchAt ? d.before : d.after;
+}
+
+const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+
 /**
  * Local label of the span holding an interval: '2026-03-02T10:15+01:00' (interval),
  * '2026-03-02T10+01:00' (hour; the offset tells apart the repeated hour of the DST change),
  * '2026-03-02' (day), '2026-03' (month), '2026-Q1' (quarter), '2026' (year).
  */
 export function spanLabel(start: number, granularity: Granularity, timeZone: string): string {
-  const t = DateTime.fromMillis(start, { zone: timeZone });
+  const off = offsetAt(timeZone, start);
+  // The wall clock read as UTC: its UTC fields are the local date and time.
+  const w = new Date(start + off * 60_000);
+  const year = pad(w.getUTCFullYear(), 4);
+  const month = w.getUTCMonth() + 1;
+  const day = `${year}-${pad(month)}-${pad(w.getUTCDate())}`;
+  const zz = `${off < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(off) / 60))}:${pad(Math.abs(off) % 60)}`;
   switch (granularity) {
     case 'interval':
-      return t.toFormat("yyyy-MM-dd'T'HH:mmZZ");
+      return `${day}T${pad(w.getUTCHours())}:${pad(w.getUTCMinutes())}${zz}`;
     case 'hour':
-      return t.toFormat("yyyy-MM-dd'T'HHZZ");
+      return `${day}T${pad(w.getUTCHours())}${zz}`;
     case 'day':
-      return t.toFormat('yyyy-MM-dd');
+      return day;
     case 'month':
-      return t.toFormat('yyyy-MM');
+      return `${year}-${pad(month)}`;
     case 'quarter':
-      return `${t.toFormat('yyyy')}-Q${t.quarter}`;
+      return `${year}-Q${Math.ceil(month / 3)}`;
     case 'year':
-      return t.toFormat('yyyy');
+      return year;
   }
 }
 

@@ -3,6 +3,7 @@
 // calendar holds across a DST change.
 import { describe, expect, it } from 'vitest';
 import { generateBusyDay } from '../../../src/bench/indicators.js';
+import { forgetIntervalsBefore } from '../../../src/core/indicators/accumulator.js';
 import { rollUp, spanLabel, type Granularity } from '../../../src/core/indicators/spans.js';
 import { indicatorValues } from '../../../src/core/indicators/values.js';
 import { TestSite, exampleConfig } from '../core/harness.js';
@@ -54,5 +55,18 @@ describe('reporting spans', () => {
     expect(labels).toHaveLength(23);
     expect(labels.slice(1, 3)).toEqual(['2026-03-29T01+01:00', '2026-03-29T03+02:00']);
     expect(spanLabel(Date.UTC(2026, 2, 29, 22, 45), 'day', 'Europe/Paris')).toBe('2026-03-30');
+  });
+});
+
+describe('forgetting old intervals', () => {
+  it('keeps the later intervals intact', () => {
+    const copy = indicate(day.config, day.events);
+    const noon = Date.UTC(2026, 2, 2, 11, 0); // 12:00 Paris
+    forgetIntervalsBefore(copy, noon);
+    const kept = [...rollUp(copy, 'hour').keys()];
+    expect(kept[0]).toBe('2026-03-02T12+01:00');
+    expect(rollUp(copy, 'hour').get('2026-03-02T15+01:00')).toEqual(
+      rollUp(acc, 'hour').get('2026-03-02T15+01:00'),
+    );
   });
 });

@@ -1,6 +1,7 @@
 // Live alarms, raised and cleared as events: a queue waiting over its threshold, a P0 in progress,
 // a queue nobody logged in can serve, and the minimum presence (an emergency doctor at all hours,
 // a GP regulator in SAS hours, N1 staffed). Messages are in French: supervisors read them.
+// The queue checks run on every call movement, so they return early and build no closures.
 import type { Ctx } from './context.js';
 import type { AlarmKind } from './model.js';
 import { periodAt } from './calendar.js';
@@ -21,60 +22,58 @@ function clear(ctx: Ctx, alarmId: string) {
   if (ctx.data.alarms[alarmId]) ctx.emit({ type: 'AlarmCleared', at: ctx.now, alarmId });
 }
 
-function setAlarm(
-  ctx: Ctx,
-  on: boolean,
-  alarmId: string,
-  kind: AlarmKind,
-  message: string,
-  queueId: string | null = null,
-) {
-  if (on) raise(ctx, alarmId, kind, message, queueId, null);
-  else clear(ctx, alarmId);
-}
-
 export function syncQueueWaitAlarm(ctx: Ctx, queueId: string): void {
+  const on = (ctx.data.overThreshold[queueId] ?? 0) > 0;
+  const alarmId = 'queue-wait:' + queueId;
+  if (on === (ctx.data.alarms[alarmId] !== undefined)) return;
+  if (!on) return clear(ctx, alarmId);
   const q = ctx.idx.queues.get(queueId)!;
-  const over = ctx.data.overThreshold[queueId] ?? 0;
-  setAlarm(
+  raise(
     ctx,
-    over > 0,
-    `queue-wait:${queueId}`,
+    alarmId,
     'queue-wait',
     `Attente > ${q.alarmAfterSeconds} s en file ${q.name ?? q.id}`,
     queueId,
+    null,
   );
+}
+
+function anyLoggedIn(ctx: Ctx, queueId: string, roles: readonly string[] | null): boolean {
+  const servers = ctx.idx.servers.get(queueId);
+  if (!servers) return false;
+  for (const s of servers) {
+    if (ctx.data.agents[s.agentId]!.status === 'logged-out') continue;
+    if (roles === null) return true;
+    for (const r of ctx.idx.agentConfigs.get(s.agentId)!.roles) if (roles.includes(r)) return true;
+  }
+  return false;
 }
 
 /** Whether any logged-in agent can serve the queue, directly or through one of its overflow tiers. */
 export function queueIsStaffed(ctx: Ctx, queueId: string): boolean {
+  if (anyLoggedIn(ctx, queueId, null)) return true;
   const q = ctx.idx.queues.get(queueId)!;
-  const loggedIn = (qid: string) =>
-    (ctx.idx.servers.get(qid) ?? []).some((s) => ctx.data.agents[s.agentId]!.status !== 'logged-out');
-  if (loggedIn(queueId)) return true;
-  const roles = new Set(q.roles);
-  return q.overflow.tiers.some((t) =>
-    t.addQueues.some((qid) =>
-      (ctx.idx.servers.get(qid) ?? []).some(
-        (s) =>
-          ctx.data.agents[s.agentId]!.status !== 'logged-out' &&
-          ctx.idx.agentConfigs.get(s.agentId)!.roles.some((r) => roles.has(r)),
-      ),
-    ),
-  );
+  for (const t of q.overflow.tiers)
+    for (const qid of t.addQueues) if (anyLoggedIn(ctx, qid, q.roles)) return true;
+  return false;
 }
 
 export function syncUnstaffedAlarm(ctx: Ctx, queueId: string): void {
+  const alarmId = 'queue-unstaffed:' + queueId;
+  const active = ctx.data.alarms[alarmId] !== undefined;
   const waiting = (ctx.idx.waiting.get(queueId)?.length ?? 0) > 0;
+  if (!waiting && !active) return;
   const on = waiting && !queueIsStaffed(ctx, queueId);
+  if (on === active) return;
+  if (!on) return clear(ctx, alarmId);
   const q = ctx.idx.queues.get(queueId)!;
-  setAlarm(
+  raise(
     ctx,
-    on,
-    `queue-unstaffed:${queueId}`,
+    alarmId,
     'queue-unstaffed',
     `Appels en attente sans agent connecté pour ${q.name ?? q.id}`,
     queueId,
+    null,
   );
 }
 
@@ -82,35 +81,39 @@ export function syncAllUnstaffedAlarms(ctx: Ctx): void {
   for (const qid of ctx.idx.queues.keys()) syncUnstaffedAlarm(ctx, qid);
 }
 
+function setAlarm(ctx: Ctx, on: boolean, alarmId: string, message: string): void {
+  if (on) raise(ctx, alarmId, 'presence', message, null, null);
+  else clear(ctx, alarmId);
+}
+
+/** Minimum presence; runs on logins, logouts, skill moves and period changes only. */
 export function syncPresenceAlarms(ctx: Ctx): void {
-  const present = (test: (agentId: string) => boolean) =>
-    Object.values(ctx.data.agents).some((a) => a.status !== 'logged-out' && test(a.id));
-  const hasRole = (role: string) => (id: string) =>
-    ctx.idx.agentConfigs.get(id)!.roles.some((r) => r === role);
-  const onN1 = (id: string) =>
-    ctx.data.agents[id]!.skills.some((s) => ctx.idx.queues.get(s.queue)?.stage === 'n1');
+  let mru = false;
+  let mrg = false;
+  let n1 = false;
+  for (const a of Object.values(ctx.data.agents)) {
+    if (a.status === 'logged-out') continue;
+    const roles = ctx.idx.agentConfigs.get(a.id)!.roles;
+    mru ||= roles.includes('mru');
+    mrg ||= roles.includes('mrg');
+    n1 ||= a.skills.some((s) => ctx.idx.queues.get(s.queue)?.stage === 'n1');
+  }
   const sasHours = periodAt(ctx.data.config.calendar, ctx.now) === 'sas';
+  setAlarm(ctx, !mru, 'presence:mru', 'Aucun médecin régulateur urgentiste connecté');
   setAlarm(
     ctx,
-    !present(hasRole('mru')),
-    'presence:mru',
-    'presence',
-    'Aucun médecin régulateur urgentiste connecté',
-  );
-  setAlarm(
-    ctx,
-    sasHours && !present(hasRole('mrg')),
+    sasHours && !mrg,
     'presence:mrg',
-    'presence',
     'Aucun médecin régulateur généraliste connecté (horaires SAS)',
   );
-  setAlarm(ctx, !present(onN1), 'presence:n1', 'presence', 'Aucun ARM connecté au niveau 1');
+  setAlarm(ctx, !n1, 'presence:n1', 'Aucun ARM connecté au niveau 1');
 }
 
 export function raiseP0(ctx: Ctx, callId: string): void {
-  raise(ctx, `p0:${callId}`, 'p0-in-progress', `P0 en cours (appel ${callId})`, null, callId);
+  raise(ctx, 'p0:' + callId, 'p0-in-progress', `P0 en cours (appel ${callId})`, null, callId);
 }
 
 export function clearP0(ctx: Ctx, callId: string): void {
-  clear(ctx, `p0:${callId}`);
+  const alarmId = 'p0:' + callId;
+  if (ctx.data.alarms[alarmId]) clear(ctx, alarmId);
 }

@@ -8,31 +8,44 @@ import { syncQueueWaitAlarm, syncUnstaffedAlarm } from './alarms.js';
 
 /** The role under which the agent serves this queue, if any. */
 export function roleFor(ctx: Ctx, agentId: string, queueId: string): Role | undefined {
-  const roles = ctx.idx.agentConfigs.get(agentId)?.roles ?? [];
-  const role = ctx.idx.queues.get(queueId)!.roles.find((r) => roles.includes(r));
-  if (role) return role;
+  const roles = ctx.idx.agentConfigs.get(agentId)?.roles;
+  if (!roles) return undefined;
+  for (const r of ctx.idx.queues.get(queueId)!.roles) if (roles.includes(r)) return r;
   // A configured, logged role exception (e.g. an ARM reinforcing OSNPs) serves under the agent's own role.
-  const excepted = ctx.data.config.roleExceptions.some((e) => e.agentId === agentId && e.queueId === queueId);
-  return excepted ? roles[0] : undefined;
+  for (const e of ctx.data.config.roleExceptions)
+    if (e.agentId === agentId && e.queueId === queueId) return roles[0];
+  return undefined;
+}
+
+type Pick = { agentId: string; rank: number; since: number };
+
+/** Keeps the better of two candidate agents: best skill preference, then longest idle. */
+function betterAgent(
+  ctx: Ctx,
+  call: Call,
+  best: Pick | undefined,
+  agentId: string,
+  rank: number,
+): Pick | undefined {
+  const a = ctx.data.agents[agentId]!;
+  if (a.status !== 'available') return best;
+  for (const x of call.parties) if (x.agentId === agentId) return best;
+  if (!best || rank < best.rank || (rank === best.rank && a.since < best.since))
+    return { agentId, rank, since: a.since };
+  return best;
 }
 
 function eligibleAgentFor(ctx: Ctx, call: Call): string | undefined {
   const p = call.pending!;
   const q = ctx.idx.queues.get(p.queueId)!;
-  let best: { agentId: string; rank: number; since: number } | undefined;
-  const consider = (agentId: string, rank: number) => {
-    const a = ctx.data.agents[agentId]!;
-    if (a.status !== 'available') return;
-    if (call.parties.some((x) => x.agentId === agentId)) return;
-    if (!best || rank < best.rank || (rank === best.rank && a.since < best.since))
-      best = { agentId, rank, since: a.since };
-  };
-  for (const s of ctx.idx.servers.get(q.id)!) consider(s.agentId, s.preference);
+  let best: Pick | undefined;
+  for (const s of ctx.idx.servers.get(q.id)!) best = betterAgent(ctx, call, best, s.agentId, s.preference);
   // Overflow tiers reached: agents of the added queues, if their role may serve this queue.
   for (let t = 0; t < p.tier; t++) {
     for (const qid of q.overflow.tiers[t]!.addQueues) {
       for (const s of ctx.idx.servers.get(qid) ?? []) {
-        if (roleFor(ctx, s.agentId, q.id)) consider(s.agentId, 100 * (t + 1) + s.preference);
+        if (roleFor(ctx, s.agentId, q.id))
+          best = betterAgent(ctx, call, best, s.agentId, 100 * (t + 1) + s.preference);
       }
     }
   }
@@ -46,29 +59,50 @@ export function dispatchCall(ctx: Ctx, call: Call): void {
   if (agentId) offer(ctx, call, agentId);
 }
 
+type Candidate = { callId: string; priority: number; arrivedAt: number; seq: number; rank: number };
+
+/** Priority class first, then original arrival, then skill preference, then order of entry. */
+function moreUrgent(c: Candidate, best: Candidate | undefined): boolean {
+  if (!best) return true;
+  if (c.priority !== best.priority) return c.priority > best.priority;
+  if (c.arrivedAt !== best.arrivedAt) return c.arrivedAt < best.arrivedAt;
+  if (c.rank !== best.rank) return c.rank < best.rank;
+  return c.seq < best.seq;
+}
+
 /** Offers the most urgent call across the agent's queues (and the queues overflowing into them). */
 export function dispatchAgent(ctx: Ctx, agentId: string): void {
   const agent = ctx.data.agents[agentId]!;
   if (agent.status !== 'available') return;
-  let best: { callId: string; priority: number; arrivedAt: number; rank: number; seq: number } | undefined;
-  const better = (c: { priority: number; arrivedAt: number; rank: number; seq: number }) =>
-    !best ||
-    c.priority > best.priority ||
-    (c.priority === best.priority &&
-      (c.arrivedAt < best.arrivedAt ||
-        (c.arrivedAt === best.arrivedAt &&
-          (c.rank < best.rank || (c.rank === best.rank && c.seq < best.seq)))));
+  let best: Candidate | undefined;
   for (const s of agent.skills) {
     if (!roleFor(ctx, agentId, s.queue)) continue;
     const head = ctx.idx.waiting.get(s.queue)?.head();
-    if (head && better({ ...head, rank: s.preference })) best = { ...head, rank: s.preference };
-    for (const w of ctx.idx.widenedInto.get(s.queue) ?? []) {
+    if (head) {
+      const cand = {
+        callId: head.callId,
+        priority: head.priority,
+        arrivedAt: head.arrivedAt,
+        seq: head.seq,
+        rank: s.preference,
+      };
+      if (moreUrgent(cand, best)) best = cand;
+    }
+    const widened = ctx.idx.widenedInto.get(s.queue);
+    if (!widened) continue;
+    for (const w of widened) {
       if (!roleFor(ctx, agentId, w.queueId)) continue;
       // The first waiting call of that queue that has reached the tier adding this agent.
       for (const e of ctx.idx.waiting.get(w.queueId)!.entries) {
         if (ctx.data.calls[e.callId]!.pending!.tier < w.tier) continue;
-        const cand = { ...e, rank: 100 * w.tier + s.preference };
-        if (better(cand)) best = cand;
+        const cand = {
+          callId: e.callId,
+          priority: e.priority,
+          arrivedAt: e.arrivedAt,
+          seq: e.seq,
+          rank: 100 * w.tier + s.preference,
+        };
+        if (moreUrgent(cand, best)) best = cand;
         break;
       }
     }

@@ -322,7 +322,7 @@ const files: IndicatorGroup = {
       'files.drmOpenedAtN1',
       'DRM opened at N1 (ACD)',
       'calls',
-      'Calls ended with a qualification P0, P1 or P2.',
+      'Inbound calls ended with a qualification P0, P1 or P2 (the last one given), whoever the ARM: a call entering N2 directly (fire-brigade line) and qualified there counts too.',
     ),
     def(
       'files.drmAmu',

@@ -34,6 +34,8 @@ export class CallbackWorklist {
   private readonly queue: Queue<CallbackTask>;
   private readonly worker: Worker<CallbackTask>;
 
+  private stalledCheck: Promise<void> | undefined;
+
   constructor(
     redis: RedisTarget,
     readonly site: string,
@@ -46,7 +48,17 @@ export class CallbackWorklist {
       ...common,
       autorun: false,
       lockDuration: claimTimeoutMs,
+      // A claim whose lock expired (taker gone) goes back to the list, however often: a callback
+      // is never dropped because operators walked away from it.
+      stalledInterval: Math.max(100, Math.floor(claimTimeoutMs / 2)),
+      maxStalledCount: Number.MAX_SAFE_INTEGER,
     });
+    this.worker.on('error', () => undefined); // connection errors: BullMQ reconnects
+  }
+
+  /** Runs the check that puts abandoned claims back (one process per site is enough). */
+  watchAbandonedClaims(): void {
+    this.stalledCheck ??= this.worker.startStalledCheckTimer();
   }
 
   async schedule(task: CallbackTask, options: CallbackOptions = {}): Promise<void> {

@@ -26,6 +26,21 @@ const task = (n: number) => ({
 });
 
 describe('P2 callback worklist', () => {
+  it('puts a task back on the list when its taker walks away without completing it', async () => {
+    const site = freshSite();
+    const watcher = new CallbackWorklist(redisUrl(), site, 400);
+    closers.push(() => watcher.close());
+    watcher.watchAbandonedClaims();
+    await watcher.schedule(task(9));
+    const gone = new CallbackWorklist(redisUrl(), site, 400);
+    expect((await gone.claim('taker-gone'))?.task.id).toBe('cb-9');
+    await gone.close(); // never completes nor releases it
+    const next = worklist(site);
+    expect(await next.claim('taker-2')).toBeNull();
+    const reclaimed = await waitFor(() => next.claim('taker-2'), 5_000, 100);
+    expect(reclaimed.task.id).toBe('cb-9');
+  });
+
   it('gives each task to exactly one of two competing takers', async () => {
     const site = freshSite();
     const desk = worklist(site);

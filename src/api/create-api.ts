@@ -119,8 +119,8 @@ export function createApi(opts: ApiOptions): Api {
       'no-such-route',
       'Not found',
       fr_en(
-        `Aucune route ${req.method} ${req.path} : voir /api/v1/docs`,
-        `no route ${req.method} ${req.path}: see /api/v1/docs`,
+        `Aucune route ${req.method} ${req.originalUrl.split('?')[0]} : voir /api/v1/docs`,
+        `no route ${req.method} ${req.originalUrl.split('?')[0]}: see /api/v1/docs`,
       ),
     );
   });
@@ -162,7 +162,7 @@ function requestLog(logger: Logger) {
       logger.info(
         {
           method: req.method,
-          path: req.path,
+          path: req.originalUrl.split('?')[0],
           status: res.statusCode,
           ms: Math.round((performance.now() - started) * 10) / 10,
         },
@@ -199,7 +199,7 @@ function problemHandler(logger: Logger) {
       logger.error(
         {
           err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err),
-          path: req.path,
+          path: req.originalUrl.split('?')[0],
         },
         'request failed',
       );
@@ -214,7 +214,10 @@ function problemHandler(logger: Logger) {
       );
     }
     if (problem.status >= 400 && problem.status < 500)
-      logger.info({ status: problem.status, reason: problem.reason, path: req.path }, 'request refused');
+      logger.info(
+        { status: problem.status, reason: problem.reason, path: req.originalUrl.split('?')[0] },
+        'request refused',
+      );
     res
       .status(problem.status)
       .set(problem.headers)

@@ -5,12 +5,10 @@
 import type { SiteHandle } from '../app/site-handle.js';
 import type { Event } from '../core/events.js';
 import type { State } from '../core/state.js';
-import {
-  applyIndicatorEvent,
-  createIndicators,
-  liveValues,
-  type Indicators,
-} from '../core/indicators/index.js';
+// The reducer's own modules, not the package index: the live path needs no report definitions.
+import { createIndicators, type Indicators } from '../core/indicators/accumulator.js';
+import { applyIndicatorEvent } from '../core/indicators/reducer.js';
+import { liveValues } from '../core/indicators/live.js';
 import { AgentStatsBook } from './agent-stats.js';
 
 export type Qs30 = { last15min: number | null; lastHour: number | null; today: number | null };

@@ -134,7 +134,7 @@ export async function startHarness(extra: Partial<ApiOptions> = {}): Promise<Har
       const headers: Record<string, string> = {};
       if (token) headers.authorization = `Bearer ${token}`;
       let body: string | undefined = opts.raw;
-      if (opts.body !== undefined) {
+      if (opts.body !== undefined && method !== 'GET') {
         headers['content-type'] = 'application/json';
         body = JSON.stringify(opts.body);
       } else if (opts.raw !== undefined) headers['content-type'] = 'application/json';

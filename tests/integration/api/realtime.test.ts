@@ -1,0 +1,229 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- socket payloads read loosely in tests */
+// Live supervision over real Socket.IO clients: snapshot on connect, a new call in the N1 count
+// within one update, QS 30 s moving when it is answered, at most 4 updates/s, a reconnect that
+// gets a consistent snapshot, the handshake checks, the agent namespace, and the Redis adapter.
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Socket } from 'socket.io-client';
+import { next, startHarness, until, type Harness } from './harness.js';
+
+let h: Harness;
+let n = 0;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(() => h.stop());
+
+const arrive = (siteId = '44') => {
+  const callId = `rt-${++n}`;
+  h.runtimes.get(siteId)!.dispatch({
+    type: 'arriveCall',
+    callId,
+    line: '15',
+    callerNumber: '0611223344',
+    callerName: 'Marie Curie',
+  });
+  return callId;
+};
+const n1 = (msg: any) => msg.queues.find((q: any) => q.id === 'n1');
+
+/** A client-side copy of the room, kept from the snapshot and the deltas as a wallboard would. */
+function follow(socket: Socket) {
+  const room = {
+    seq: -1,
+    queues: [] as any[],
+    qs30: null as any,
+    calls: new Map<string, any>(),
+    agents: new Map<string, any>(),
+    alarms: new Map<string, any>(),
+    deltas: [] as any[],
+  };
+  socket.on('snapshot', (s: any) => {
+    room.seq = s.seq;
+    room.queues = s.queues;
+    room.qs30 = s.qs30;
+    room.calls = new Map(s.calls.map((c: any) => [c.id, c]));
+    room.agents = new Map(s.agents.map((a: any) => [a.id, a]));
+    room.alarms = new Map(s.alarms.map((a: any) => [a.id, a]));
+  });
+  socket.on('delta', (d: any) => {
+    room.deltas.push({ ...d, receivedAt: Date.now() });
+    if (d.seq <= room.seq) return;
+    room.seq = d.seq;
+    room.queues = d.queues;
+    room.qs30 = d.qs30;
+    for (const c of d.calls) room.calls.set(c.id, c);
+    for (const id of d.removedCalls) room.calls.delete(id);
+    for (const a of d.agents) room.agents.set(a.id, a);
+    for (const a of d.alarms) room.alarms.set(a.id, a);
+    for (const id of d.clearedAlarms) room.alarms.delete(id);
+  });
+  return room;
+}
+
+const comparable = (room: {
+  queues: any[];
+  calls: Map<string, any>;
+  agents: Map<string, any>;
+  alarms: Map<string, any>;
+}) => ({
+  queues: room.queues,
+  calls: [...room.calls.values()].sort((a, b) => a.id.localeCompare(b.id)),
+  agents: [...room.agents.values()].sort((a, b) => a.id.localeCompare(b.id)),
+  alarms: [...room.alarms.values()].sort((a, b) => a.id.localeCompare(b.id)),
+});
+
+describe('/supervisor', () => {
+  let sup: Socket;
+  afterEach(() => sup?.disconnect());
+
+  it('sees a new call in the N1 count within one update, and QS 30 s change when it is answered', async () => {
+    sup = h.socket('/supervisor', await h.token('sup44'));
+    const snapshot = await next<any>(sup, 'snapshot');
+    expect(snapshot.siteId).toBe('44');
+    expect(n1(snapshot).waiting).toBe(0);
+    expect(snapshot.qs30.last15min).toBeNull();
+
+    const callId = arrive();
+    const first = await next<any>(sup, 'delta');
+    expect(n1(first).waiting).toBe(1);
+    expect(first.calls.map((c: any) => c.id)).toContain(callId);
+    expect(JSON.stringify(first)).not.toMatch(/0611223344|Marie Curie/);
+
+    await h.call('POST', '/sites/44/agent/login', { as: 'arm1' });
+    await h.call('POST', `/sites/44/calls/${callId}/answer`, { as: 'arm1' });
+    const answered = await next<any>(sup, 'delta', (d) => d.qs30.last15min !== null);
+    expect(answered.qs30).toEqual({ last15min: 1, lastHour: 1, today: 1 });
+    expect(n1(answered)).toMatchObject({ waiting: 0, offered: 0 });
+    await h.call('POST', `/sites/44/calls/${callId}/qualify`, { as: 'arm1', body: { qualification: 'DR' } });
+    await h.call('POST', `/sites/44/calls/${callId}/hangup`, { as: 'arm1', body: { disposition: 'autre' } });
+    const ended = await next<any>(sup, 'delta', (d) => d.removedCalls.includes(callId));
+    expect(ended.agents.find((a: any) => a.id === 'arm-1').status).toBe('wrap-up');
+  });
+
+  it('sends at most 4 updates per second, coalesced, and loses nothing', async () => {
+    sup = h.socket('/supervisor', await h.token('sup44'));
+    const room = follow(sup);
+    await next(sup, 'snapshot');
+    const ids: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      ids.push(arrive());
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    await until(() => ids.every((id) => room.calls.has(id)), 'every call on the wallboard');
+    const times = room.deltas.map((d) => d.receivedAt);
+    for (let i = 4; i < times.length; i++) expect(times[i]! - times[i - 4]!).toBeGreaterThanOrEqual(950);
+    expect(room.deltas.length).toBeLessThanOrEqual(6);
+    for (const id of ids) h.runtimes.get('44')!.dispatch({ type: 'callerHungUp', callId: id });
+    await until(() => ids.every((id) => !room.calls.has(id)), 'every call gone');
+  });
+
+  it('a reconnecting client gets a fresh snapshot consistent with what a follower built from deltas', async () => {
+    const token = await h.token('sup44');
+    const watcher = h.socket('/supervisor', token);
+    const followed = follow(watcher);
+    await next(watcher, 'snapshot');
+    sup = h.socket('/supervisor', token);
+    await next(sup, 'snapshot');
+    sup.disconnect();
+    // Things happen while the client is away.
+    const a = arrive();
+    const b = arrive();
+    h.runtimes.get('44')!.dispatch({ type: 'callerHungUp', callId: a });
+    h.runtimes.get('44')!.dispatch({ type: 'agentLogin', agentId: 'arm-3' });
+    await new Promise((r) => setTimeout(r, 400));
+    sup = h.socket('/supervisor', token);
+    const again = follow(sup);
+    const snap = await next<any>(sup, 'snapshot');
+    expect(snap.seq).toBeGreaterThanOrEqual(followed.seq);
+    expect(snap.calls.map((c: any) => c.id)).not.toContain(a);
+    await until(
+      () =>
+        followed.deltas.length > 0 && comparable(followed).calls.length === comparable(again).calls.length,
+      'settled',
+    );
+    expect(comparable(again)).toEqual(comparable(followed));
+    const rest = (await h.call('GET', '/sites/44/overview', { as: 'sup44' })).body;
+    expect(rest.queues).toEqual(snap.queues);
+    expect(rest.calls.map((c: any) => c.id)).toContain(b);
+    watcher.disconnect();
+    h.runtimes.get('44')!.dispatch({ type: 'callerHungUp', callId: b });
+  });
+
+  it('checks the token and the sites at the handshake', async () => {
+    const refusal = async (socket: Socket) =>
+      (await new Promise<any>((resolve) => socket.on('connect_error', resolve))).data;
+    expect(await refusal(h.socket('/supervisor', ''))).toEqual({ status: 401, reason: 'token-missing' });
+    expect(await refusal(h.socket('/supervisor', 'not.a.token'))).toEqual({
+      status: 401,
+      reason: 'token-invalid',
+    });
+    expect(await refusal(h.socket('/supervisor', await h.token('arm1')))).toEqual({
+      status: 403,
+      reason: 'role-forbidden',
+    });
+    expect(await refusal(h.socket('/supervisor', await h.token('sup44'), { sites: ['85'] }))).toEqual({
+      status: 403,
+      reason: 'site-forbidden',
+    });
+    // A supervisor of 85 joins 85 only: activity on 44 never reaches it.
+    sup = h.socket('/supervisor', await h.token('sup85'));
+    const snaps: any[] = [];
+    sup.on('snapshot', (s) => snaps.push(s));
+    const deltas: any[] = [];
+    sup.on('delta', (d) => deltas.push(d));
+    await until(() => snaps.length === 1, 'snapshot');
+    const id = arrive('44');
+    arrive('85');
+    await until(() => deltas.length > 0, 'a delta of 85');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(snaps.map((s) => s.siteId)).toEqual(['85']);
+    expect(deltas.every((d) => d.siteId === '85')).toBe(true);
+    h.runtimes.get('44')!.dispatch({ type: 'callerHungUp', callId: id });
+  });
+});
+
+describe('/agent', () => {
+  it('gets its desk on connect, the offer of a call, and updates of its call and figures', async () => {
+    await h.call('POST', '/sites/44/agent/login', { as: 'arm2' });
+    const agent = h.socket('/agent', await h.token('arm2'));
+    const snap = await next<any>(agent, 'snapshot');
+    expect(snap).toMatchObject({ siteId: '44', agent: { id: 'arm-2', status: 'available' }, call: null });
+    // Make sure arm-2 is the only one free.
+    for (const id of ['arm-1', 'arm-3']) {
+      const st = h.runtimes.get('44')!.state.data.agents[id]!.status;
+      if (st === 'available')
+        h.runtimes.get('44')!.dispatch({ type: 'agentPause', agentId: id, reason: 'test' });
+    }
+    const offer = next<any>(agent, 'offer');
+    const callId = arrive();
+    const o = await offer;
+    expect(o).toMatchObject({ callId, queueId: 'n1', autoAnswer: true });
+    expect(o.call.callerNumber).toBe('0611223344');
+    const connected = next<any>(agent, 'update', (u) => u.agent.status === 'on-call');
+    h.runtimes.get('44')!.dispatch({ type: 'answerOffer', callId, agentId: 'arm-2' });
+    expect((await connected).call.id).toBe(callId);
+    const ended = next<any>(agent, 'update', (u) => u.call === null && u.stats.answered === 1);
+    h.runtimes.get('44')!.dispatch({ type: 'callerHungUp', callId });
+    expect((await ended).agent.status).toBe('wrap-up');
+    agent.disconnect();
+    // An admin has no agent: refused.
+    const admin = h.socket('/agent', await h.token('admin'));
+    const err = await new Promise<any>((resolve) => admin.on('connect_error', resolve));
+    expect(err.data.status).toBe(403);
+  });
+});
+
+describe('with the Redis adapter', () => {
+  it('serves snapshots and deltas through Redis pub/sub', async () => {
+    const r = await startHarness({ redisUrl: inject('redisUrl') });
+    try {
+      const sup = r.socket('/supervisor', await r.token('sup44'));
+      await next(sup, 'snapshot');
+      r.runtimes.get('44')!.dispatch({ type: 'arriveCall', callId: 'redis-1', line: '15' });
+      const d = await next<any>(sup, 'delta');
+      expect(n1(d).waiting).toBe(1);
+    } finally {
+      await r.stop();
+    }
+  });
+});

@@ -7,8 +7,11 @@ import { AriError } from './ari-error.js';
 import type { Clock, Timer } from './clock.js';
 import { asteriskTime } from './clock.js';
 import { causeText, HANGUP_REASONS, rejectOutcome } from './hangup-causes.js';
-import type { Bridge, Channel, ChannelKind, Dialplan, Party, Playback } from './model.js';
+import type { Bridge, Channel, ChannelKind, Dialplan, Party } from './model.js';
 import { bridgeJson, channelJson, playbackJson, technologyFor } from './model.js';
+import { parseCallerId, parseTimeout, splitArgs } from './originate-params.js';
+import { Playbacks } from './playbacks.js';
+import { RTP_QOS } from './rtp-qos.js';
 import type { CallRecord, EndedBy } from './timeline.js';
 import { Timelines } from './timeline.js';
 
@@ -64,19 +67,10 @@ export interface PbxOptions {
   dialplanRoutes?: Record<string, string>;
 }
 
-const DEFAULT_SOUNDS: Record<string, number> = {
-  'sound:hello-world': 1500,
-  'sound:pls-hold-while-try': 2500,
-  'sound:queue-periodic-announce': 3000,
-  'sound:beep': 300,
-};
-
-const DEFAULT_ORIGINATE_TIMEOUT_S = 30;
-
 export class Pbx {
   readonly channels = new Map<string, Channel>();
   readonly bridges = new Map<string, Bridge>();
-  readonly playbacks = new Map<string, Playback>();
+  readonly playbacks: Playbacks;
   readonly timelines = new Timelines();
   readonly endpoints = new Map<string, RegisteredEndpoint>();
   readonly asteriskId: string;
@@ -86,7 +80,6 @@ export class Pbx {
   private readonly clock: Clock;
   private readonly bus: AppBus;
   private readonly defaultApp: string;
-  private readonly sounds: Record<string, number>;
   private readonly dialplanRoutes: Record<string, string>;
   private readonly startedAt: number;
   private idSeq = 0;
@@ -98,7 +91,9 @@ export class Pbx {
     this.bus = options.bus;
     this.defaultApp = options.defaultApp;
     this.asteriskId = options.asteriskId ?? '02:00:00:00:00:01';
-    this.sounds = { ...DEFAULT_SOUNDS, ...(options.sounds ?? {}) };
+    this.playbacks = new Playbacks(this.clock, options.sounds ?? {}, (app, type, body) =>
+      this.send(app, type, body),
+    );
     this.dialplanRoutes = { ...(options.dialplanRoutes ?? {}) };
     this.startedAt = this.clock.now();
   }
@@ -387,6 +382,7 @@ export class Pbx {
     for (const t of c.timers) t.cancel();
     c.timers.clear();
     if (!this.channels.delete(c.id)) return;
+    this.playbacks.finishTarget(`channel:${c.id}`);
     if (!quiet) {
       const body: Record<string, unknown> = { cause, cause_txt: causeText(cause) };
       if (techCause !== undefined) body.tech_cause = techCause;
@@ -516,11 +512,9 @@ export class Pbx {
     this.sendChannel(c, 'ChannelStateChange');
   }
 
+  /** 180 Ringing to the caller; chan_pjsip keeps the channel in state Ring (no event). */
   ring(id: string): void {
-    const c = this.mustStasis(id);
-    if (c.state !== 'Ring') return;
-    c.state = 'Ringing';
-    this.sendChannel(c, 'ChannelStateChange');
+    this.mustStasis(id);
   }
 
   ringStop(id: string): void {
@@ -945,8 +939,7 @@ export class Pbx {
         const c = this.channels.get(cid);
         if (c) this.leaveBridge(c, 'remove');
       }
-      for (const p of this.playbacks.values())
-        if (p.targetUri === `bridge:${b.id}`) this.finishPlayback(p, 'done');
+      this.playbacks.finishTarget(`bridge:${b.id}`);
       this.bridges.delete(b.id);
       if (b.watched) this.send(b.app, 'BridgeDestroyed', { bridge: bridgeJson(b) });
     });
@@ -967,8 +960,8 @@ export class Pbx {
     b.moh = null;
     const queued = b.queuedPlaybacks.splice(0);
     for (const pid of queued) {
-      const p = this.playbacks.get(pid);
-      if (p) this.startPlayback(p);
+      const p = this.playbacks.all.get(pid);
+      if (p) this.playbacks.start(p);
     }
   }
 
@@ -982,8 +975,8 @@ export class Pbx {
   ): Record<string, unknown> {
     if (!media) throw AriError.message(400, 'Required parameter media not provided');
     const c = this.mustStasis(id);
-    const p = this.newPlayback(media, `channel:${c.id}`, c.app ?? this.defaultApp, lang, playbackId);
-    this.later(null, 0, () => this.startPlayback(p));
+    const p = this.playbacks.create(media, `channel:${c.id}`, c.app ?? this.defaultApp, lang, playbackId);
+    this.later(null, 0, () => this.playbacks.start(p));
     return playbackJson(p);
   }
 
@@ -995,68 +988,19 @@ export class Pbx {
   ): Record<string, unknown> {
     if (!media) throw AriError.message(400, 'Required parameter media not provided');
     const b = this.mustBridge(id);
-    const p = this.newPlayback(media, `bridge:${b.id}`, b.app, lang, playbackId);
+    const p = this.playbacks.create(media, `bridge:${b.id}`, b.app, lang, playbackId);
     // Music on hold holds the bridge's announcer: the playback waits until the music stops.
     if (b.moh) b.queuedPlaybacks.push(p.id);
-    else this.later(null, 0, () => this.startPlayback(p));
+    else this.later(null, 0, () => this.playbacks.start(p));
     return playbackJson(p);
-  }
-
-  private newPlayback(media: string, targetUri: string, app: string, lang?: string, id?: string): Playback {
-    if (id && this.playbacks.has(id)) throw AriError.message(409, 'Playback with the same id already exists');
-    const p: Playback = {
-      id: id ?? randomUUID(),
-      mediaUri: media,
-      targetUri,
-      language: lang ?? 'en',
-      state: 'queued',
-      app,
-      timer: null,
-    };
-    this.playbacks.set(p.id, p);
-    return p;
-  }
-
-  private startPlayback(p: Playback): void {
-    if (p.state !== 'queued') return;
-    p.state = 'playing';
-    this.send(p.app, 'PlaybackStarted', { playback: playbackJson(p) });
-    const items = p.mediaUri.split(',');
-    let total = 0;
-    for (const item of items) {
-      if (item.startsWith('tone:')) {
-        total = Infinity; // tones play until stopped
-        break;
-      }
-      const ms = this.sounds[item];
-      if (ms === undefined) {
-        this.finishPlayback(p, 'failed');
-        return;
-      }
-      total += ms;
-    }
-    if (Number.isFinite(total)) p.timer = this.clock.setTimeout(() => this.finishPlayback(p, 'done'), total);
-  }
-
-  private finishPlayback(p: Playback, state: 'done' | 'failed'): void {
-    if (p.state === 'done' || p.state === 'failed') return;
-    p.timer?.cancel();
-    const wasQueued = p.state === 'queued';
-    p.state = state;
-    this.playbacks.delete(p.id);
-    if (!wasQueued) this.send(p.app, 'PlaybackFinished', { playback: playbackJson(p) });
   }
 
   getPlayback(id: string): Record<string, unknown> {
-    const p = this.playbacks.get(id);
-    if (!p) throw AriError.message(404, 'Playback not found');
-    return playbackJson(p);
+    return playbackJson(this.playbacks.must(id));
   }
 
   stopPlayback(id: string): void {
-    const p = this.playbacks.get(id);
-    if (!p) throw AriError.message(404, 'Playback not found');
-    this.finishPlayback(p, 'done');
+    this.playbacks.finish(this.playbacks.must(id), 'done');
   }
 
   // ---- applications -----------------------------------------------------------------------------
@@ -1104,26 +1048,9 @@ export class Pbx {
   /** Stop every timer (server shutdown). */
   shutdown(): void {
     for (const c of this.channels.values()) for (const t of c.timers) t.cancel();
-    for (const p of this.playbacks.values()) p.timer?.cancel();
+    this.playbacks.shutdown();
   }
 }
-
-const RTP_QOS: [string, string][] = [
-  [
-    'RTPAUDIOQOS',
-    'ssrc=0;themssrc=0;lp=0;rxjitter=0.000000;rxcount=0;txjitter=0.000000;txcount=0;rlp=0;rtt=0.000000;rxmes=0.000000;txmes=0.000000',
-  ],
-  [
-    'RTPAUDIOQOSJITTER',
-    'minrxjitter=000.000000;maxrxjitter=000.000000;avgrxjitter=000.000000;stdevrxjitter=000.000000;',
-  ],
-  [
-    'RTPAUDIOQOSLOSS',
-    'minrxlost=000.000000;maxrxlost=000.000000;avgrxlost=000.000000;stdevrxlost=000.000000;',
-  ],
-  ['RTPAUDIOQOSRTT', 'minrtt=000.000000;maxrtt=000.000000;avgrtt=000.000000;stdevrtt=000.000000;'],
-  ['RTPAUDIOQOSMES', 'minrxmes=000.000000;maxrxmes=000.000000;avgrxmes=000.000000;stdevrxmes=000.000000;'],
-];
 
 function readVariable(c: Channel, variable: string): string | undefined {
   if (variable.startsWith('__')) return undefined;
@@ -1136,25 +1063,4 @@ function readVariable(c: Channel, variable: string): string | undefined {
 function idSeq(id: string): number {
   const n = Number(id.slice(id.lastIndexOf('.') + 1));
   return Number.isFinite(n) ? n : 0;
-}
-
-/** `"SAMU 15" <15>` → name and number, as Asterisk parses a caller id. */
-export function parseCallerId(callerId: string | undefined): Party {
-  if (!callerId) return { name: '', number: '' };
-  const m = /^\s*(?:"([^"]*)"|([^<]*?))\s*<([^>]*)>\s*$/.exec(callerId);
-  if (m) return { name: (m[1] ?? m[2] ?? '').trim(), number: (m[3] ?? '').trim() };
-  return { name: '', number: callerId.trim() };
-}
-
-function splitArgs(appArgs: string | undefined): string[] {
-  if (appArgs === undefined || appArgs === '') return [];
-  return appArgs.split(',');
-}
-
-/** `timeout=abc` is accepted by Asterisk (200) and means the default. */
-function parseTimeout(timeout: string | undefined): number {
-  if (timeout === undefined) return DEFAULT_ORIGINATE_TIMEOUT_S;
-  const n = Number.parseInt(timeout, 10);
-  if (!Number.isFinite(n)) return DEFAULT_ORIGINATE_TIMEOUT_S;
-  return n;
 }

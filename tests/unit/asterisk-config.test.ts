@@ -1,0 +1,306 @@
+// asterisk-config/ read the way Asterisk reads it (INI-like sections, `[name](!,template)`
+// templates, `key = value` / `exten => ...`, `#include`), and checked for internal consistency and
+// against what the ACD expects: the agents of the example site, its lines and partners, the Stasis
+// app and ARI user of docker-compose.yml, the fallback when the ACD is down, no committed secret.
+// It does not prove Asterisk accepts the files (that needs an Asterisk: asterisk-config/README.md).
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseSiteConfig, type SiteConfig } from '../../src/core/config.js';
+import { exampleSite } from '../../src/core/example-site.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const DIR = join(ROOT, 'asterisk-config');
+/** docker-compose.yml mounts asterisk-config/ as /etc/asterisk. */
+const inConfigDir = (path: string) => join(DIR, path.replace(/^\/etc\/asterisk\/?/, ''));
+
+type Section = { name: string; template: boolean; parents: string[]; entries: [string, string][] };
+
+/** Asterisk's config syntax: ';' starts a comment unless escaped as '\;'. */
+const stripComment = (line: string) => line.replace(/(^|[^\\]);.*$/, '$1');
+
+function parseConf(file: string, depth = 0): Section[] {
+  if (depth > 5) throw new Error(`#include too deep at ${file}`);
+  const out: Section[] = [];
+  let current: Section | null = null;
+  for (const raw of readFileSync(join(DIR, file), 'utf8').split('\n')) {
+    const line = stripComment(raw).trim();
+    if (!line) continue;
+    const include = /^#(?:try)?include\s+"?([^"\s]+)"?$/.exec(line);
+    if (include) {
+      const sub = parseConf(include[1]!, depth + 1);
+      out.push(...sub);
+      current = sub.at(-1) ?? current;
+      continue;
+    }
+    const header = /^\[([^\]]+)\](?:\(([^)]*)\))?$/.exec(line);
+    if (header) {
+      const opts = (header[2] ?? '')
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean);
+      current = {
+        name: header[1]!,
+        template: opts.includes('!'),
+        parents: opts.filter((o) => o !== '!'),
+        entries: [],
+      };
+      out.push(current);
+      continue;
+    }
+    const entry = /^([^=]+?)\s*=>?\s*(.*)$/.exec(line);
+    if (!entry || !current) throw new Error(`${file}: cannot read "${line}"`);
+    current.entries.push([entry[1]!.trim(), entry[2]!.trim()]);
+  }
+  return out;
+}
+
+type PjsipObject = { name: string; type: string; get: (k: string) => string[] };
+
+/** pjsip.conf objects with their templates applied (a template's values come first). */
+function pjsipObjects(): PjsipObject[] {
+  const sections = parseConf('pjsip.conf');
+  const templates = new Map(sections.filter((s) => s.template).map((s) => [s.name, s]));
+  const flatten = (s: Section): [string, string][] =>
+    s.parents
+      .flatMap((p) => {
+        const t = templates.get(p);
+        if (!t) throw new Error(`[${s.name}] uses unknown template ${p}`);
+        return flatten(t);
+      })
+      .concat(s.entries);
+  return sections
+    .filter((s) => !s.template)
+    .map((s) => {
+      const entries = flatten(s);
+      const get = (k: string) => entries.filter(([key]) => key === k).map(([, v]) => v);
+      return { name: s.name, type: get('type').at(-1) ?? '', get };
+    });
+}
+
+const pjsip = pjsipObjects();
+const ofType = (type: string) => new Map(pjsip.filter((o) => o.type === type).map((o) => [o.name, o]));
+const endpoints = ofType('endpoint');
+const aors = ofType('aor');
+const auths = ofType('auth');
+const transports = ofType('transport');
+
+const dialplan = parseConf('extensions.conf');
+/** The dialplan without its comments: every value of every context. */
+const dialplanText = dialplan.flatMap((s) => s.entries.map(([, v]) => v)).join('\n');
+const context = (name: string) => dialplan.find((s) => s.name === name);
+const globals = new Map(context('globals')?.entries ?? []);
+const compose = readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8');
+/** The default of `${NAME:-default}` in docker-compose.yml (one default for each variable). */
+const composeDefault = (name: string): string => {
+  const all = [...compose.matchAll(new RegExp(`\\$\\{${name}:-([^}]*)\\}`, 'g'))].map((m) => m[1]);
+  expect(new Set(all).size, `one default for ${name} in docker-compose.yml`).toBe(1);
+  return all[0]!;
+};
+
+const site: SiteConfig = (() => {
+  const parsed = parseSiteConfig(exampleSite);
+  if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
+  return parsed.config;
+})();
+
+/** Endpoint names of every PJSIP/... the dialplan dials: PJSIP/name, PJSIP/number@endpoint. */
+function dialledEndpoints(): Set<string> {
+  const names = new Set<string>();
+  for (const m of dialplanText.matchAll(/PJSIP\/([^&,)\s]+)/g)) {
+    const target = m[1]!;
+    const endpoint = target.includes('@') ? target.slice(target.indexOf('@') + 1) : target;
+    if (!endpoint.includes('${')) names.add(endpoint);
+  }
+  return names;
+}
+
+describe('asterisk-config/pjsip.conf', () => {
+  it('has every agent endpoint of the example site, WebRTC, with its registration and password', () => {
+    const withEndpoint = site.agents.filter((a) => a.endpoint);
+    expect(withEndpoint.length).toBeGreaterThan(5);
+    for (const agent of withEndpoint) {
+      const [tech, name] = agent.endpoint!.split('/');
+      expect(tech, agent.id).toBe('PJSIP');
+      const ep = endpoints.get(name!);
+      expect(ep, `endpoint ${name} for agent ${agent.id}`).toBeDefined();
+      expect(ep!.get('webrtc').at(-1), `${name} is a WebRTC endpoint`).toBe('yes');
+      expect(ep!.get('dtls_cert_file').at(-1), `${name} DTLS certificate`).toMatch(
+        /^\/etc\/asterisk\/keys\//,
+      );
+      for (const aor of ep!.get('aors')) expect(aors.has(aor), `aor ${aor} of ${name}`).toBe(true);
+      for (const auth of ep!.get('auth')) expect(auths.has(auth), `auth ${auth} of ${name}`).toBe(true);
+      expect(ep!.get('aors')).toHaveLength(1);
+      expect(ep!.get('auth')).toHaveLength(1);
+    }
+  });
+
+  it('only references objects that exist (aors, auths, transports, identify endpoints)', () => {
+    for (const ep of endpoints.values()) {
+      for (const list of ep.get('aors'))
+        for (const aor of list.split(','))
+          expect(aors.has(aor.trim()), `aor ${aor} of ${ep.name}`).toBe(true);
+      for (const key of ['auth', 'outbound_auth'])
+        for (const a of ep.get(key)) expect(auths.has(a), `${key} ${a} of ${ep.name}`).toBe(true);
+      for (const t of ep.get('transport'))
+        expect(transports.has(t), `transport ${t} of ${ep.name}`).toBe(true);
+    }
+    for (const id of pjsip.filter((o) => o.type === 'identify'))
+      expect(endpoints.has(id.get('endpoint').at(-1)!), `identify ${id.name}`).toBe(true);
+    for (const o of pjsip)
+      expect(o.type, `[${o.name}] has a type`).toMatch(
+        /^(global|transport|endpoint|aor|auth|identify|registration)$/,
+      );
+  });
+
+  it('has the WSS transport for WebRTC and the operator trunk the adapter dials out on', () => {
+    expect([...transports.values()].map((t) => t.get('protocol').at(-1))).toEqual(
+      expect.arrayContaining(['udp', 'tls', 'wss']),
+    );
+    // ari-adapter.ts: callbacks originate PJSIP/<number>@trunk.
+    const trunk = endpoints.get('trunk');
+    expect(trunk?.get('context').at(-1)).toBe('from-trunk');
+    expect(pjsip.some((o) => o.type === 'identify' && o.get('endpoint').includes('trunk'))).toBe(true);
+  });
+
+  it('commits no secret: every password is a CHANGE_ME placeholder', () => {
+    const passwords = pjsip.flatMap((o) => o.get('password'));
+    expect(passwords.length).toBeGreaterThan(5);
+    for (const p of passwords) expect(p).toMatch(/^CHANGE_ME/);
+    for (const s of parseConf('ari.conf'))
+      for (const [k, v] of s.entries) if (k === 'password') expect(v).toMatch(/^CHANGE_ME/);
+    expect(composeDefault('ARI_PASSWORD')).toMatch(/^CHANGE_ME/);
+  });
+});
+
+describe('asterisk-config/extensions.conf', () => {
+  it('dials only endpoints that pjsip.conf defines', () => {
+    const dialled = dialledEndpoints();
+    expect(dialled.has('trunk')).toBe(true);
+    for (const name of dialled) expect(endpoints.has(name), `PJSIP/${name} in extensions.conf`).toBe(true);
+  });
+
+  it('sends every line of the example site into Stasis(sasacd,<line>)', () => {
+    const apps = [...dialplanText.matchAll(/Stasis\(([^,)]+),([^)]+)\)/g)];
+    expect(apps.length).toBeGreaterThan(0);
+    for (const m of apps) {
+      expect(m[1]).toBe('sasacd');
+      expect(m[2]).toBe('${SASACD_LINE}');
+    }
+    const trunkIn = context('from-trunk')!
+      .entries.map(([, v]) => v)
+      .join('\n');
+    for (const line of site.lines)
+      expect(trunkIn, `line ${line.id}`).toContain(`Set(SASACD_LINE=${line.id})`);
+    // The 15 and the 116 117 are delivered as such by the operator.
+    expect(trunkIn).toMatch(/^15,1,/m);
+    expect(trunkIn).toMatch(/^116117,1,/m);
+  });
+
+  it('rings the fallback N1 group when the app is not connected (STASISSTATUS = FAILED)', () => {
+    const entry = context('sasacd-entry')!.entries.map(([, v]) => v);
+    const stasisAt = entry.findIndex((v) => v.includes('Stasis(sasacd,'));
+    const failedAt = entry.findIndex((v) =>
+      /GotoIf\(\$\["\$\{STASISSTATUS\}" = "FAILED"\]\?sasacd-fallback,s,1\)/.test(v),
+    );
+    expect(stasisAt).toBeGreaterThanOrEqual(0);
+    expect(failedAt).toBeGreaterThan(stasisAt);
+    // Whatever else brings the call back from Stasis also ends in the fallback, never in a hang-up.
+    expect(entry.at(-1)).toContain('Goto(sasacd-fallback,s,1)');
+
+    const fallback = context('sasacd-fallback')!
+      .entries.map(([, v]) => v)
+      .join('\n');
+    expect(fallback).toContain('Answer()');
+    expect(fallback).toMatch(/Dial\(\$\{N1_FALLBACK\},/);
+    const group = globals.get('N1_FALLBACK')!.split('&');
+    const n1Agents = site.agents.filter((a) => a.endpoint && a.skills.some((s) => s.queue === 'n1'));
+    expect(n1Agents.length).toBeGreaterThan(0);
+    for (const a of n1Agents) expect(group, `${a.id} in N1_FALLBACK`).toContain(a.endpoint);
+    expect(
+      group.some((e) => endpoints.get(e.replace('PJSIP/', ''))?.get('webrtc').at(-1) !== 'yes'),
+      'a desk phone too',
+    ).toBe(true);
+    expect(globals.get('FALLBACK_MOH')).toBe('default');
+  });
+
+  it('has the partner-sas context with every partner destination, and a way out through the trunk', () => {
+    // ari-adapter.ts: redirectToPartner does `continue` to context partner-sas, extension = destination.
+    const partner = context('partner-sas')!
+      .entries.filter(([k]) => k === 'exten')
+      .map(([, v]) => v.split(',')[0]);
+    for (const p of site.partners) expect(partner, `partner ${p.id}`).toContain(p.destination);
+    expect(partner).toContain('i'); // an unknown destination goes back to the ACD, not to a hang-up
+    const outbound = context('outbound')!
+      .entries.map(([, v]) => v)
+      .join('\n');
+    expect(outbound).toContain('@trunk');
+    expect(context('from-agents')!.entries).toContainEqual(['include', 'outbound']);
+  });
+});
+
+describe('asterisk-config: ARI, HTTP, music, RTP, modules, against docker-compose.yml', () => {
+  it('has the ARI user the ACD connects as, able to originate, and one Stasis app everywhere', () => {
+    const ari = parseConf('ari.conf');
+    expect(ari.find((s) => s.name === 'general')?.entries).toContainEqual(['enabled', 'yes']);
+    const user = ari.find((s) => s.name === composeDefault('ARI_USER'));
+    expect(user, `ari.conf user ${composeDefault('ARI_USER')}`).toBeDefined();
+    const get = (k: string) => user!.entries.find(([key]) => key === k)?.[1];
+    expect(get('type')).toBe('user');
+    expect(get('read_only')).toBe('no');
+    expect(get('password')).toBe(composeDefault('ARI_PASSWORD'));
+    expect(composeDefault('ARI_APP')).toBe('sasacd');
+    expect(compose).toMatch(
+      /['"]npx['"],\s*['"]sas-acd['"],\s*['"]sim-pbx['"],\s*['"]--port['"],\s*['"]8088['"]/,
+    );
+  });
+
+  it('serves ARI on HTTP and WSS on TLS with certificates from keys/', () => {
+    const http = new Map(parseConf('http.conf').find((s) => s.name === 'general')!.entries);
+    expect(http.get('enabled')).toBe('yes');
+    expect(http.get('bindport')).toBe('8088');
+    expect(http.get('tlsenable')).toBe('yes');
+    expect(http.get('tlsbindaddr')).toMatch(/:8089$/);
+    expect(http.get('tlscertfile')).toMatch(/^\/etc\/asterisk\/keys\//);
+    expect(compose).toContain('./asterisk-config:/etc/asterisk:ro');
+  });
+
+  it('has the music class of every queue, with files to play', () => {
+    const moh = parseConf('musiconhold.conf');
+    for (const q of site.queues) {
+      const cls = moh.find((s) => s.name === q.music);
+      expect(cls, `music class ${q.music} of queue ${q.id}`).toBeDefined();
+      const dir = cls!.entries.find(([k]) => k === 'directory')![1];
+      expect(existsSync(inConfigDir(dir)), dir).toBe(true);
+      expect(readdirSync(inConfigDir(dir)).some((f) => /\.(wav|alaw|ulaw|sln\d*|gsm)$/.test(f))).toBe(true);
+    }
+    const wav = readFileSync(join(DIR, 'moh/attente.wav'));
+    expect(wav.subarray(0, 4).toString()).toBe('RIFF');
+    expect(wav.readUInt16LE(22)).toBe(1); // mono
+    expect(wav.readUInt32LE(24)).toBe(8000); // 8 kHz
+  });
+
+  it('publishes exactly the RTP range of rtp.conf', () => {
+    const rtp = new Map(parseConf('rtp.conf').find((s) => s.name === 'general')!.entries);
+    const range = `${rtp.get('rtpstart')}-${rtp.get('rtpend')}`;
+    expect(compose).toMatch(new RegExp(`['"]${range}:${range}/udp['"]`));
+  });
+
+  it('requires the modules of the ACD path and loads no other dialplan language', () => {
+    const mods = parseConf('modules.conf').find((s) => s.name === 'modules')!.entries;
+    const required = mods.filter(([k]) => k === 'require').map(([, v]) => v);
+    for (const m of [
+      'res_pjsip.so',
+      'chan_pjsip.so',
+      'res_ari.so',
+      'res_stasis.so',
+      'app_stasis.so',
+      'pbx_config.so',
+      'app_dial.so',
+      'res_musiconhold.so',
+    ])
+      expect(required).toContain(m);
+    expect(mods).toContainEqual(['autoload', 'yes']);
+    expect(mods).toContainEqual(['noload', 'pbx_ael.so']);
+  });
+});

@@ -165,6 +165,24 @@ describe.skipIf(!hasSipp)('sipp scenarios of simulator/sipp, caller against agen
     expect(Date.now() - start).toBeLessThan(5000);
   });
 
+  it('the phone answers at once when the INVITE asks for auto-answer (Call-Info answer-after=0)', async () => {
+    // The adapter adds this header for auto-answer agents; the caller scenario stands in for Asterisk.
+    const auto = join(work, 'caller-15-auto-answer.xml');
+    const xml = readFileSync(CALLER, 'utf8');
+    expect(xml).toContain('Subject: sas-acd load test');
+    writeFileSync(auto, xml.replace('Subject: sas-acd load test', 'Call-Info: <sip:sasacd>;answer-after=0'));
+    const start = Date.now();
+    const { uac } = await callAgents({
+      calls: 1,
+      callerScenario: auto,
+      caller: ['-set', 'patience_ms', '100'],
+      agent: ['-set', 'ring_ms', '5000'],
+    });
+    expect(uac.code, uac.stderr).toBe(0);
+    expect(counter(uac.stdout, 'answered')).toBe(1);
+    expect(Date.now() - start).toBeLessThan(4000); // not the 5 s of ringing
+  });
+
   it('a caller who hears ringing too long gives up with CANCEL and is counted not answered', async () => {
     // The same scenario with its 30 s ringing limit cut to 300 ms, so the test stays short.
     const short = join(work, 'caller-15-short-ring.xml');

@@ -102,12 +102,13 @@ async function callAgents(opts: {
   caller: string[];
   agent: string[];
   callerScenario?: string;
+  agentScenario?: string;
 }): Promise<{ uac: SippRun; uas: SippRun }> {
   const [uasPort, uacPort] = [await freeUdpPort(), await freeUdpPort()];
   const n = String(opts.calls);
   const uasDone = sipp(`uas-${uasPort}`, [
     '-sf',
-    AGENT,
+    opts.agentScenario ?? AGENT,
     '-i',
     '127.0.0.1',
     '-p',
@@ -181,6 +182,40 @@ describe.skipIf(!hasSipp)('sipp scenarios of simulator/sipp, caller against agen
     expect(uac.code, uac.stderr).toBe(0);
     expect(counter(uac.stdout, 'answered')).toBe(1);
     expect(Date.now() - start).toBeLessThan(4000); // not the 5 s of ringing
+  });
+
+  it('a call refused with a final error (486 busy) is acknowledged and counted not answered', async () => {
+    const busy = join(work, 'busy-phone.xml');
+    writeFileSync(
+      busy,
+      `<?xml version="1.0" encoding="ISO-8859-1" ?>
+<scenario name="busy phone">
+  <recv request="INVITE" />
+  <send><![CDATA[
+
+      SIP/2.0 486 Busy Here
+      [last_Via:]
+      [last_From:]
+      [last_To:];tag=[pid]BUSY[call_number]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Content-Length: 0
+
+    ]]></send>
+  <recv request="ACK" />
+</scenario>
+`,
+    );
+    const { uac, uas } = await callAgents({
+      calls: 1,
+      agentScenario: busy,
+      caller: ['-set', 'patience_ms', '100'],
+      agent: [],
+    });
+    expect(uac.code, uac.stderr).toBe(0);
+    expect(counter(uac.stdout, 'not_answered')).toBe(1);
+    expect(counter(uac.stdout, 'answered')).toBe(0);
+    expect(uas.stats['SuccessfulCall(C)']).toBe('1'); // the ACK came: the phone's transaction closed
   });
 
   it('a caller who hears ringing too long gives up with CANCEL and is counted not answered', async () => {

@@ -162,7 +162,8 @@ export function connect(ctx: Ctx, call: Call, agentId: string): void {
     kind: p.kind,
     waitedMs: ctx.now - p.enteredAt,
     sinceArrivalMs: ctx.now - call.arrivedAt,
-    firstAnswer: call.firstAnsweredAt === null,
+    // Outbound calls (callbacks, click-to-dial) are never answered calls of the SAS.
+    firstAnswer: call.firstAnsweredAt === null && call.direction === 'inbound',
   });
   ctx.effect({ type: 'connectAgent', callId: call.id, agentId, conference: p.kind === 'conference' });
   for (const party of previous) {

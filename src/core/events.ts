@@ -105,6 +105,8 @@ export type CallQualified = {
   drmId: string;
   name: string;
   phone: string;
+  /** The step the qualifying ARM serves the call in (N1, or N2 for a call that entered there). */
+  stage: Stage;
 };
 
 /** P0, or any call in one-level mode: the N1 ARM keeps the call and serves it as the AMU ARM. */

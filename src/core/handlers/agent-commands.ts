@@ -43,6 +43,7 @@ export function qualifyCall(ctx: Ctx, cmd: Cmd<'qualifyCall'>): Rejection | void
     drmId: call.drm?.id ?? `drm-${call.id}`,
     name: cmd.name ?? call.drm?.name ?? call.callerName ?? '',
     phone: cmd.phone ?? call.drm?.phone ?? call.callerNumber ?? '',
+    stage,
   });
   if (cmd.qualification === 'P0') raiseP0(ctx, call.id);
   else if (wasP0) clearP0(ctx, call.id);

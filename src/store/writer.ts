@@ -66,7 +66,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class SiteWriter<S, E extends StoreEvent, C = StoreEvent> {
   role: WriterRole = 'standby';
+  /** Working state while leader: it already holds the batch being appended (see `lastId`). */
   state: S | undefined;
+  /** Id of the last event known persisted; the state up to here is in Redis. */
   lastId = '0-0';
   epoch: number | undefined;
   /** Resolves when the writer stops; rejects when it stops on a fatal error (corrupt stream). */
@@ -334,6 +336,7 @@ export class SiteWriter<S, E extends StoreEvent, C = StoreEvent> {
       retentionMs: this.options.eventRetentionMs,
     });
     this.eventsSinceSnapshot = 0;
+    await this.lastAck; // or the commands just appended would still look pending, and stay
     await trimCommands(this.redis, this.options.site);
     this.log.info({ site: this.options.site, lastId: this.lastId, trimmed }, 'snapshot saved');
   }

@@ -50,6 +50,7 @@ describe('fail-over between writer processes', () => {
     await traffic;
 
     await waitFor(() => standby.state?.balances.a === sent);
+    await waitFor(async () => (await redis.xlen(siteKeys(site).events)) >= sent); // state runs ahead of appends
     const entries = await redis.xrange(siteKeys(site).events, '-', '+');
     const commandIds = entries.map(([, fields]) => fields[fields.indexOf('cmd') + 1]);
     expect(new Set(commandIds).size).toBe(sent);
@@ -91,7 +92,7 @@ describe('fail-over between writer processes', () => {
   it('processes a command once when the writer dies between the append and the ack', async () => {
     const redis = connect();
     const site = freshSite();
-    const child = spawnWriterChild([redisUrl(), site, 'writer', 'crash']);
+    const child = spawnWriterChild([redisUrl(), site, 'writer', 'crash'], { LEASE_TTL_MS: '1000' });
     await child.waitForLine((line) => line.role === 'leader');
     await sendCommand(redis, site, { type: 'deposit', account: 'a', amount: 10 }, 'cmd-1');
     await child.exited; // SIGKILLed itself right after the append
@@ -103,6 +104,7 @@ describe('fail-over between writer processes', () => {
     await sendCommand(redis, site, { type: 'deposit', account: 'b', amount: 1 }, 'cmd-2');
     await waitFor(() => successor.state?.balances.b === 1, 8_000);
     expect(successor.state?.balances.a).toBe(10);
+    await waitFor(async () => (await redis.xlen(siteKeys(site).events)) >= 2);
     expect(await redis.xlen(siteKeys(site).events)).toBe(2);
     await waitFor(
       async () => ((await redis.xpending(siteKeys(site).commands, 'writers')) as [number])[0] === 0,
@@ -132,6 +134,7 @@ describe('a paused writer process (SIGSTOP) resumed after a take-over', () => {
     await waitFor(() => successor.state?.balances.b === 20);
 
     expect(successor.state?.balances.a).toBe(11);
+    await waitFor(async () => (await redis.xlen(siteKeys(site).events)) >= 22);
     const epochs = (await redis.xrange(siteKeys(site).events, '-', '+')).map(
       ([, fields]) => fields[fields.indexOf('epoch') + 1],
     );

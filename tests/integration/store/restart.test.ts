@@ -29,6 +29,7 @@ describe('redis-server restart', () => {
         await sendCommand(redis, site, { type: 'deposit', account: 'a', amount: 1 });
       await waitFor(() => writer.state?.balances.a === 100);
 
+      await waitFor(() => acknowledged.length === 100); // the last append has returned
       await restartRedis(server, { hard });
       const entries = await waitFor(async () => {
         try {
@@ -43,7 +44,7 @@ describe('redis-server restart', () => {
         await sendCommand(redis, site, { type: 'deposit', account: 'b', amount: 1 });
       await waitFor(() => writer.state?.balances.b === 20, 10_000);
       expect(writer.state?.balances.a).toBe(100);
-      await sleep(50);
+      await waitFor(async () => (await redis.xlen(siteKeys(site).events)) >= 120, 10_000);
       expect(await redis.xlen(siteKeys(site).events)).toBe(120);
     });
   }
@@ -53,12 +54,16 @@ describe('redis-server restart', () => {
     const redis = connect(server.url);
     const site = freshSite();
     const roles: string[] = [];
-    const writer = startLedgerWriter(server.url, site, { onRoleChange: (role) => void roles.push(role) });
+    const writer = startLedgerWriter(server.url, site, {
+      leaseTtlMs: 1_000,
+      renewEveryMs: 300,
+      onRoleChange: (role) => void roles.push(role),
+    });
     await sendCommand(redis, site, { type: 'deposit', account: 'a', amount: 1 });
     await waitFor(() => writer.state?.balances.a === 1);
 
     await server.stop({ keepDir: true });
-    await sleep(3_500);
+    await sleep(1_500); // longer than the lease TTL
     await server.start();
     await waitFor(async () => (await redis.ping().catch(() => '')) === 'PONG');
     await sendCommand(redis, site, { type: 'deposit', account: 'a', amount: 1 });

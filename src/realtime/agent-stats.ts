@@ -14,10 +14,23 @@ export class AgentStatsBook {
 
   setTimeZone(zone: string): void {
     this.timeZone = zone;
+    this.cached = { from: 0, until: -1, date: '' };
   }
 
+  /** The local day holding `at`, cached with its bounds (time zone arithmetic is not free). */
+  private cached = { from: 0, until: -1, date: '' };
+
   private day(at: number): string {
-    return DateTime.fromMillis(at, { zone: this.timeZone }).toISODate() ?? '';
+    const c = this.cached;
+    if (at >= c.from && at < c.until) return c.date;
+    const local = DateTime.fromMillis(at, { zone: this.timeZone });
+    const start = local.startOf('day');
+    this.cached = {
+      from: start.toMillis(),
+      until: start.plus({ days: 1 }).toMillis(),
+      date: local.toISODate() ?? '',
+    };
+    return this.cached.date;
   }
 
   private counters(agentId: string, at: number): Counters {

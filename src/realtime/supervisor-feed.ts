@@ -11,7 +11,6 @@ import type { Event } from '../core/events.js';
 import type { TokenService } from '../auth/index.js';
 import { SUPERVISION_ROLES } from '../auth/index.js';
 import {
-  agentView,
   agentViewSchema,
   alarmViewSchema,
   liveCallView,
@@ -34,7 +33,21 @@ export const siteDeltaSchema = z.object({
   period: z.enum(['sas', 'pdsa']).nullable(),
   qs30: qs30Schema,
   queues: z.array(queueViewSchema),
-  agents: z.array(agentViewSchema),
+  agents: z
+    .array(
+      agentViewSchema.pick({
+        id: true,
+        status: true,
+        since: true,
+        pauseReason: true,
+        callId: true,
+        wrapUntil: true,
+        skills: true,
+      }),
+    )
+    .describe(
+      'agents that changed: their live fields, to merge (name, roles, autoAnswer change only with the configuration, which sends a snapshot)',
+    ),
   calls: z.array(liveCallViewSchema),
   removedCalls: z.array(z.string()),
   alarms: z.array(alarmViewSchema),
@@ -121,7 +134,16 @@ class SitePublisher {
     };
     for (const id of this.agents) {
       const a = d.agents[id];
-      if (a) delta.agents.push(agentView(state, a));
+      if (a)
+        delta.agents.push({
+          id: a.id,
+          status: a.status,
+          since: a.since,
+          pauseReason: a.pauseReason,
+          callId: a.callId,
+          wrapUntil: a.wrapUntil,
+          skills: a.skills.map((k) => ({ queue: k.queue, preference: k.preference })),
+        });
     }
     for (const id of this.calls) {
       const c = d.calls[id];

@@ -53,7 +53,7 @@ function follow(socket: Socket) {
     room.qs30 = d.qs30;
     for (const c of d.calls) room.calls.set(c.id, c);
     for (const id of d.removedCalls) room.calls.delete(id);
-    for (const a of d.agents) room.agents.set(a.id, a);
+    for (const a of d.agents) room.agents.set(a.id, { ...room.agents.get(a.id), ...a });
     for (const a of d.alarms) room.alarms.set(a.id, a);
     for (const id of d.clearedAlarms) room.alarms.delete(id);
   });

@@ -328,7 +328,7 @@ export function simulate(
     else if (heapAt <= t) fire(heap.pop()!.item);
     else {
       const row = calls[next]!;
-      arrive(row, String(next), 1);
+      arrive(row, `c${next}`, 1);
       next++;
     }
     if (options.onProgress && now - progressAt >= 6 * HOUR_MS) {

@@ -55,7 +55,7 @@ export function defineRoute<
   return spec as unknown as AnyRoute;
 }
 
-const ANONYMOUS: Principal = { userId: '', username: '', roles: [], sites: [], agentId: null };
+const ANONYMOUS: Principal = { userId: '', username: '', roles: [], sites: [], agentId: null, expiresAt: 0 };
 
 export async function authenticate(tokens: TokenService, header: string | undefined): Promise<Principal> {
   const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');

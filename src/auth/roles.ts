@@ -17,6 +17,8 @@ export type Principal = {
   sites: string[];
   /** The engine agent the user acts as, when the user answers calls. */
   agentId: string | null;
+  /** When the token stops being valid (epoch ms); live connections are closed then. */
+  expiresAt: number;
 };
 
 export const hasAnyRole = (p: Principal, roles: readonly UserRole[]): boolean =>

@@ -97,6 +97,7 @@ export class TokenService {
         roles,
         sites,
         agentId: typeof payload.agentId === 'string' ? payload.agentId : null,
+        expiresAt: (payload.exp ?? 0) * 1000,
       };
     } catch (err) {
       if (err instanceof TokenError) throw err;

@@ -8,7 +8,7 @@ import type { Event } from '../core/events.js';
 import type { State } from '../core/state.js';
 import type { TokenService } from '../auth/index.js';
 import { agentView, callView } from '../api/views.js';
-import { principalOf, sitesFor, HandshakeError } from './handshake.js';
+import { closeOnExpiry, principalOf, sitesFor, HandshakeError } from './handshake.js';
 import type { SiteFeed } from './site-feed.js';
 
 const AGENT_NSP_ROLES = ['arm', 'osnp', 'mrg', 'mru', 'supervisor'] as const;
@@ -89,6 +89,7 @@ export function mountAgentFeed(opts: AgentFeedOptions): { close(): void } {
   });
   nsp.on('connection', (socket) => {
     const agentId = socket.data.principal.agentId as string;
+    closeOnExpiry(socket, socket.data.principal, opts.clock);
     for (const siteId of socket.data.sites as string[]) {
       socket.join(agentRoom(siteId, agentId));
       const d = desk(feeds.get(siteId)!, agentId, opts.clock());

@@ -41,6 +41,19 @@ export async function principalOf(
   return principal;
 }
 
+/** Closes the connection when its token expires (the client refreshes and reconnects). */
+export function closeOnExpiry(socket: Socket, principal: Principal, clock: () => number): void {
+  const timer = setTimeout(
+    () => {
+      socket.emit('expired', { reason: 'token-expired' });
+      socket.disconnect(true);
+    },
+    Math.min(Math.max(0, principal.expiresAt - clock()), 2_147_000_000),
+  );
+  timer.unref();
+  socket.once('disconnect', () => clearTimeout(timer));
+}
+
 /** The sites the client asked for (all of its own by default), kept to those it may see and we serve. */
 export function sitesFor(socket: Socket, principal: Principal, served: Set<string>): string[] {
   const asked = (socket.handshake.auth as { sites?: unknown }).sites;

@@ -19,7 +19,7 @@ import {
   queueViews,
   queueViewSchema,
 } from '../api/views.js';
-import { principalOf, sitesFor } from './handshake.js';
+import { closeOnExpiry, principalOf, sitesFor } from './handshake.js';
 import type { SiteFeed } from './site-feed.js';
 import { lineSwitchViews, lineSwitchViewSchema, siteSnapshot } from './supervisor-snapshot.js';
 
@@ -196,6 +196,7 @@ export function mountSupervisorFeed(opts: SupervisorFeedOptions): { close(): voi
   });
   nsp.on('connection', (socket) => {
     const sites = socket.data.sites as string[];
+    closeOnExpiry(socket, socket.data.principal, opts.clock);
     opts.logger.info({ userId: socket.data.principal?.userId, sites }, 'supervisor connected');
     for (const siteId of sites) {
       // Snapshot and join in the same tick: no delta can fall between them.

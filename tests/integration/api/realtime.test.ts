@@ -214,14 +214,17 @@ describe('/agent', () => {
 });
 
 describe('with the Redis adapter', () => {
-  it('serves snapshots and deltas through Redis pub/sub', async () => {
-    const r = await startHarness({ redisUrl: inject('redisUrl') });
+  it('serves snapshots and deltas through Redis pub/sub, and closes the connection when the token expires', async () => {
+    const r = await startHarness({ redisUrl: inject('redisUrl'), accessTtlSeconds: 2 });
     try {
       const sup = r.socket('/supervisor', await r.token('sup44'));
       await next(sup, 'snapshot');
       r.runtimes.get('44')!.dispatch({ type: 'arriveCall', callId: 'redis-1', line: '15' });
       const d = await next<any>(sup, 'delta');
       expect(n1(d).waiting).toBe(1);
+      const expired = await next<any>(sup, 'expired', () => true, 3000);
+      expect(expired.reason).toBe('token-expired');
+      await until(() => !sup.connected, 'disconnected');
     } finally {
       await r.stop();
     }

@@ -5,6 +5,7 @@ import { Redis, type RedisOptions } from 'ioredis';
 import { decodeEntry, type IsKnownEvent, type RawEntry } from './entry.js';
 import { siteKeys } from './keys.js';
 import { applyEvent, type Reducer, type StateCodec, type StoreEvent } from './reducer.js';
+import { StreamGapError } from './errors.js';
 import { assertNoGap, recover } from './recover.js';
 import { compareStreamIds } from './streamId.js';
 
@@ -19,7 +20,15 @@ export type TailOptions<S, E extends StoreEvent> = {
   blockMs?: number;
   count?: number;
   onEvent?: (event: E, id: string, state: S) => void;
+  /**
+   * The tail fell behind a trim (it lagged more than the retention, or past a snapshot with no
+   * retention): it rebuilt its state from the snapshot; the events in between were not seen one by one.
+   */
+  onResync?: (state: S, lastId: string) => void;
 };
+
+/** How often a tail checks that the stream was not trimmed past its position. */
+const GAP_CHECK_EVERY_MS = 1_000;
 
 export class EventTail<S, E extends StoreEvent> {
   state: S | undefined;
@@ -54,43 +63,73 @@ export class EventTail<S, E extends StoreEvent> {
   private async run(): Promise<void> {
     const { site, reducer, isKnownEvent, from } = this.options;
     const stream = siteKeys(site).events;
-    if (from) {
-      await assertNoGap(this.redis, stream, from.lastId);
-      this.state = from.state;
-      this.lastId = from.lastId;
-    } else {
+    let state: S;
+    const resync = async () => {
       const recovered = await recover(this.redis, { site, reducer, isKnownEvent, codec: this.options.codec });
-      this.state = recovered.state;
+      state = this.state = recovered.state;
       this.lastId = recovered.lastId;
+    };
+    if (from) {
+      state = this.state = from.state;
+      this.lastId = from.lastId;
+      if (await this.fellBehindTrim(stream)) {
+        await resync();
+        this.options.onResync?.(state!, this.lastId);
+      }
+    } else {
+      await resync();
     }
     this.wake();
+    let gapCheckedAt = performance.now();
     while (!this.stopping) {
-      let reply: [string, RawEntry[]][] | null;
-      try {
-        // The typed method, not `redis.call`: ioredis gives it the RESP2 shape whatever the protocol.
-        reply = (await (
-          this.redis.xread.bind(this.redis) as unknown as (...a: (string | number)[]) => Promise<unknown>
-        )(
-          'COUNT',
-          this.options.count ?? 1000,
-          'BLOCK',
-          this.options.blockMs ?? 250,
-          'STREAMS',
-          stream,
-          this.lastId,
-        )) as [string, RawEntry[]][] | null;
-      } catch {
-        if (this.stopping) break;
-        await new Promise((resolve) => setTimeout(resolve, 100)); // Redis restarting: try again
-        continue;
+      if (performance.now() - gapCheckedAt > GAP_CHECK_EVERY_MS) {
+        gapCheckedAt = performance.now();
+        if (await this.fellBehindTrim(stream)) {
+          await resync();
+          this.options.onResync?.(state!, this.lastId);
+        }
       }
-      for (const entry of reply?.[0]?.[1] ?? []) {
+      const entries = await this.read(stream);
+      for (const entry of entries ?? []) {
         const event = decodeEntry(stream, entry, isKnownEvent);
-        this.state = applyEvent(reducer, this.state, event);
+        state = this.state = applyEvent(reducer, state!, event);
         this.lastId = entry[0];
-        this.options.onEvent?.(event, entry[0], this.state);
+        this.options.onEvent?.(event, entry[0], state);
       }
       this.wake();
+    }
+  }
+
+  /** The next entries after `lastId`; null on timeout or when Redis is unreachable (retried). */
+  private async read(stream: string): Promise<RawEntry[] | null> {
+    // The typed method, not `redis.call`: ioredis gives it the RESP2 shape whatever the protocol.
+    const xread = this.redis.xread.bind(this.redis) as unknown as (
+      ...a: (string | number)[]
+    ) => Promise<unknown>;
+    try {
+      const reply = (await xread(
+        'COUNT',
+        this.options.count ?? 1000,
+        'BLOCK',
+        this.options.blockMs ?? 250,
+        'STREAMS',
+        stream,
+        this.lastId,
+      )) as [string, RawEntry[]][] | null;
+      return reply?.[0]?.[1] ?? null;
+    } catch {
+      if (!this.stopping) await new Promise((resolve) => setTimeout(resolve, 100)); // Redis restarting
+      return null;
+    }
+  }
+
+  private async fellBehindTrim(stream: string): Promise<boolean> {
+    try {
+      await assertNoGap(this.redis, stream, this.lastId);
+      return false;
+    } catch (error) {
+      if (error instanceof StreamGapError) return true;
+      return false; // Redis unreachable: the next read retries, the next check looks again
     }
   }
 

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { serveApiDoc } from './api-docs.js';
 import { AriError } from './ari-error.js';
 import type { Pbx } from './pbx.js';
+import { liveJson } from './recordings.js';
 
 export interface Credentials {
   user: string;
@@ -121,6 +122,22 @@ route('POST', '/channels/{channelId}/variable', (pbx, p, q) => {
   return none();
 });
 
+const recordParams = (q: Params) => ({
+  name: q.name,
+  format: q.format,
+  maxDurationSeconds: q.maxDurationSeconds,
+  ifExists: q.ifExists,
+});
+route('POST', '/channels/{channelId}/record', (pbx, p, q) =>
+  created(pbx.recordChannel(p.channelId!, recordParams(q))),
+);
+route('POST', '/channels/{channelId}/snoop', (pbx, p, q) =>
+  ok(pbx.snoop(p.channelId!, { app: q.app, appArgs: q.appArgs, snoopId: q.snoopId })),
+);
+route('POST', '/channels/{channelId}/snoop/{snoopId}', (pbx, p, q) =>
+  ok(pbx.snoop(p.channelId!, { app: q.app, appArgs: q.appArgs, snoopId: p.snoopId })),
+);
+
 // bridges
 route('GET', '/bridges', (pbx) => ok(pbx.listBridges()));
 route('POST', '/bridges', (pbx, _p, q) => ok(pbx.createBridge(q.type, q.name, q.bridgeId)));
@@ -152,6 +169,32 @@ route('POST', '/bridges/{bridgeId}/play', (pbx, p, q) =>
 route('POST', '/bridges/{bridgeId}/play/{playbackId}', (pbx, p, q) =>
   created(pbx.playOnBridge(p.bridgeId!, q.media, q.lang, p.playbackId)),
 );
+
+route('POST', '/bridges/{bridgeId}/record', (pbx, p, q) =>
+  created(pbx.recordBridge(p.bridgeId!, recordParams(q))),
+);
+
+// recordings
+route('GET', '/recordings/stored', (pbx) => ok([...pbx.recordings.stored.values()]));
+route('GET', '/recordings/stored/{recordingName}', (pbx, p) =>
+  ok(pbx.recordings.mustStored(p.recordingName!)),
+);
+route('DELETE', '/recordings/stored/{recordingName}', (pbx, p) => {
+  pbx.recordings.mustStored(p.recordingName!);
+  pbx.recordings.stored.delete(p.recordingName!);
+  return none();
+});
+route('GET', '/recordings/live/{recordingName}', (pbx, p) =>
+  ok(liveJson(pbx.recordings.must(p.recordingName!))),
+);
+route('DELETE', '/recordings/live/{recordingName}', (pbx, p) => {
+  pbx.recordings.finish(pbx.recordings.must(p.recordingName!), 'canceled');
+  return none();
+});
+route('POST', '/recordings/live/{recordingName}/stop', (pbx, p) => {
+  pbx.recordings.finish(pbx.recordings.must(p.recordingName!), 'done');
+  return none();
+});
 
 // playbacks
 route('GET', '/playbacks/{playbackId}', (pbx, p) => ok(pbx.getPlayback(p.playbackId!)));

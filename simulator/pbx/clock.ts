@@ -86,7 +86,18 @@ export class PausableClock implements Clock {
 
   pause(): void {
     if (this.paused) return;
-    this.virtualBase = this.now();
+    this.pauseAt(this.now());
+  }
+
+  /** Stop virtual time at `t` (not later than now), first running every timer due by then, so that
+   *  a timer racing with the pause is never held over. */
+  pauseAt(t: number): void {
+    const at = Math.min(t, this.now());
+    while (this.due.length > 0 && this.due[0]!.at <= at) {
+      const entry = this.due.shift()!;
+      if (entry.live) entry.fn();
+    }
+    this.virtualBase = at;
     this.paused = true;
     this.arm();
   }

@@ -17,8 +17,8 @@ export interface Dialplan {
 }
 
 /** inbound: a trunk caller that entered Stasis from the dialplan; originated: POST /channels;
- *  local2: the ;2 half of a Local channel pair. */
-export type ChannelKind = 'inbound' | 'originated' | 'local2';
+ *  local2: the ;2 half of a Local channel pair; snoop: POST /channels/{id}/snoop. */
+export type ChannelKind = 'inbound' | 'originated' | 'local2' | 'snoop';
 
 export interface Channel {
   id: string;
@@ -47,6 +47,8 @@ export interface Channel {
   endpoint: string | null;
   /** Local channel pairs point at each other. */
   partnerId: string | null;
+  /** A snoop channel's target. */
+  snoopOf: string | null;
   /** A dialplan leg (continue to a partner context) bridged outside the app. */
   dialplanPeerId: string | null;
   timers: Set<{ cancel(): void }>;

@@ -11,6 +11,8 @@ import type { Bridge, Channel, ChannelKind, Dialplan, Party } from './model.js';
 import { bridgeJson, channelJson, playbackJson, technologyFor } from './model.js';
 import { parseCallerId, parseTimeout, splitArgs } from './originate-params.js';
 import { Playbacks } from './playbacks.js';
+import type { RecordParams } from './recordings.js';
+import { Recordings, liveJson } from './recordings.js';
 import { RTP_QOS } from './rtp-qos.js';
 import type { CallRecord, EndedBy } from './timeline.js';
 import { Timelines } from './timeline.js';
@@ -71,6 +73,7 @@ export class Pbx {
   readonly channels = new Map<string, Channel>();
   readonly bridges = new Map<string, Bridge>();
   readonly playbacks: Playbacks;
+  readonly recordings: Recordings;
   readonly timelines = new Timelines();
   readonly endpoints = new Map<string, RegisteredEndpoint>();
   readonly asteriskId: string;
@@ -83,6 +86,7 @@ export class Pbx {
   private readonly dialplanRoutes: Record<string, string>;
   private readonly startedAt: number;
   private idSeq = 0;
+  private snoopSeq = 0;
   private nameSeq = 0;
   private callSeq = 0;
 
@@ -91,6 +95,7 @@ export class Pbx {
     this.bus = options.bus;
     this.defaultApp = options.defaultApp;
     this.asteriskId = options.asteriskId ?? '02:00:00:00:00:01';
+    this.recordings = new Recordings(this.clock, (app, type, body) => this.send(app, type, body));
     this.playbacks = new Playbacks(this.clock, options.sounds ?? {}, (app, type, body) =>
       this.send(app, type, body),
     );
@@ -172,6 +177,7 @@ export class Pbx {
       callId: null,
       endpoint: null,
       partnerId: null,
+      snoopOf: null,
       dialplanPeerId: null,
       timers: new Set(),
     };
@@ -369,7 +375,7 @@ export class Pbx {
     if (!c.inStasis) return;
     c.inStasis = false;
     this.sendChannel(c, 'StasisEnd');
-    if (c.kind === 'inbound') {
+    if (c.kind === 'inbound' || c.kind === 'snoop') {
       c.app = null; // a dialplan caller is unsubscribed at StasisEnd: no ChannelDestroyed follows
     } else {
       this.setVar(c, 'STASISSTATUS', 'SUCCESS');
@@ -383,6 +389,8 @@ export class Pbx {
     c.timers.clear();
     if (!this.channels.delete(c.id)) return;
     this.playbacks.finishTarget(`channel:${c.id}`);
+    this.recordings.finishTarget(`channel:${c.id}`);
+    for (const s of [...this.channels.values()]) if (s.snoopOf === c.id) this.farEndHangup(s, 'pbx');
     if (!quiet) {
       const body: Record<string, unknown> = { cause, cause_txt: causeText(cause) };
       if (techCause !== undefined) body.tech_cause = techCause;
@@ -940,6 +948,7 @@ export class Pbx {
         if (c) this.leaveBridge(c, 'remove');
       }
       this.playbacks.finishTarget(`bridge:${b.id}`);
+      this.recordings.finishTarget(`bridge:${b.id}`);
       this.bridges.delete(b.id);
       if (b.watched) this.send(b.app, 'BridgeDestroyed', { bridge: bridgeJson(b) });
     });
@@ -1003,6 +1012,63 @@ export class Pbx {
     this.playbacks.finish(this.playbacks.must(id), 'done');
   }
 
+  // ---- recordings and snooping ----------------------------------------------------------------
+
+  recordChannel(id: string, params: RecordParams): Record<string, unknown> {
+    const c = this.mustChannel(id, 404);
+    if (!c.inStasis) throw AriError.notInStasis(409);
+    const r = this.recordings.start(`channel:${c.id}`, c.app ?? this.defaultApp, params, (fn) =>
+      this.later(null, 0, fn),
+    );
+    return liveJson(r);
+  }
+
+  recordBridge(id: string, params: RecordParams): Record<string, unknown> {
+    const b = this.mustBridge(id);
+    const r = this.recordings.start(`bridge:${b.id}`, b.app, params, (fn) => this.later(null, 0, fn));
+    return liveJson(r);
+  }
+
+  /** A Snoop channel on `id`, already Up, that enters `app` (StasisStart) on the next tick. */
+  snoop(
+    id: string,
+    p: { app?: string | undefined; appArgs?: string | undefined; snoopId?: string | undefined },
+  ) {
+    if (!p.app) throw AriError.message(400, 'Required parameter app not provided');
+    const target = this.mustChannel(id, 404);
+    if (p.snoopId && this.channels.has(p.snoopId)) {
+      throw AriError.message(409, 'Channel with given unique ID already exists');
+    }
+    const app = p.app;
+    const s = this.newChannel({
+      id: p.snoopId,
+      prefix: `Snoop/${target.id}`,
+      tech: 'Snoop',
+      resource: target.id,
+      kind: 'snoop',
+      state: 'Up',
+      caller: { name: '', number: '' },
+      connected: { name: '', number: '' },
+      dialplan: { context: 'default', exten: 's', priority: 1, app_name: '', app_data: '' },
+      app,
+      protocolId: '',
+    });
+    s.name = `Snoop/${target.id}-${(this.snoopSeq++).toString(16).padStart(8, '0')}`;
+    this.nameSeq--;
+    s.snoopOf = target.id;
+    s.stasisArgs = splitArgs(p.appArgs);
+    this.later(s, 0, () => {
+      if (!this.bus.isActive(app)) {
+        this.destroy(s, 16, undefined, true);
+        return;
+      }
+      s.inStasis = true;
+      s.dialplan = { ...s.dialplan, app_name: 'Stasis', app_data: [app, ...s.stasisArgs].join(',') };
+      this.send(app, 'StasisStart', { args: s.stasisArgs, channel: channelJson(s) });
+    });
+    return channelJson(s);
+  }
+
   // ---- applications -----------------------------------------------------------------------------
 
   applicationJson(name: string): Record<string, unknown> {
@@ -1049,6 +1115,7 @@ export class Pbx {
   shutdown(): void {
     for (const c of this.channels.values()) for (const t of c.timers) t.cancel();
     this.playbacks.shutdown();
+    this.recordings.shutdown();
   }
 }
 

@@ -24,7 +24,9 @@ const VOLATILE_VARIABLE = /^(RTPAUDIOQOS|BRIDGEPVTCALLID)/;
 export function canon(value: unknown, lab: Labeler, key = ''): unknown {
   if (VOLATILE_KEYS.has(key)) return `<${typeof value}>`;
   if (ID_LIST_KEYS.has(key) && Array.isArray(value)) return value.map((id) => lab.of(String(id)));
-  if (key === 'name' && typeof value === 'string') return channelPrefix(value);
+  if (key === 'name' && typeof value === 'string') {
+    return channelPrefix(value).replace(ID_PATTERN, (id) => (lab.has(id) ? lab.of(id) : id));
+  }
   if (key === 'target_uri' && typeof value === 'string') {
     const [kind, id] = value.split(':');
     return `${kind}:${lab.of(id ?? '')}`;
@@ -126,6 +128,7 @@ export function normalizeEvent(e: Json, lab: Labeler, t_ms: number): NormEvent {
   const channel = (e.channel ?? e.peer) as Json | undefined;
   const bridge = e.bridge as Json | undefined;
   const playback = e.playback as Json | undefined;
+  const recording = e.recording as Json | undefined;
   const parts = [type];
   if (type === 'ChannelStateChange' && channel) parts.push(String(channel.state));
   if (type === 'Dial') parts.push(e.dialstatus === '' ? '""' : String(e.dialstatus));
@@ -134,6 +137,7 @@ export function normalizeEvent(e: Json, lab: Labeler, t_ms: number): NormEvent {
   if (channel) parts.push(lab.channel(channel));
   if (bridge) parts.push(lab.bridge(bridge));
   if (playback) parts.push(lab.playback(playback));
+  if (recording) parts.push(`recording:${String(recording.name)}`);
 
   const fields: Json = {};
   if (e.channel) fields.channel = channelFields(e.channel as Json);
@@ -150,6 +154,7 @@ export function normalizeEvent(e: Json, lab: Labeler, t_ms: number): NormEvent {
     };
   }
   if (playback) fields.playback = canon(playback, lab);
+  if (recording) fields.recording = canon(recording, lab);
   for (const k of [
     'args',
     'cause',

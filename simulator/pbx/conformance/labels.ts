@@ -26,7 +26,10 @@ export class Labeler {
 
   channel(c: { id?: unknown; name?: unknown }): string {
     if (typeof c.id !== 'string') return '?';
-    return this.assign(c.id, typeof c.name === 'string' ? channelPrefix(c.name) : 'channel');
+    if (typeof c.name !== 'string') return this.assign(c.id, 'channel');
+    // a Snoop channel's name holds its target's id
+    const base = channelPrefix(c.name).replace(ID_PATTERN, (id) => this.byId.get(id) ?? id);
+    return this.assign(c.id, base);
   }
 
   bridge(b: { id?: unknown; name?: unknown }): string {

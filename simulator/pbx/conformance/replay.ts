@@ -29,7 +29,7 @@ export interface ReplayResult {
   problems: NewDivergence[];
 }
 
-const WAIT_MS = 150;
+const WAIT_MS = 100;
 
 /** Events sim-pbx can send (its api-docs declare them); variable changes never prompt the app. */
 const SIM_EVENTS = new Set(
@@ -165,25 +165,22 @@ export async function replayScenario(trace: Trace, scale: number): Promise<Repla
     dialplanRoutes,
   });
   const sockets: WebSocket[] = [];
-  const afterScaled = (ms: number, fn: () => void): void => {
-    clock.setTimeout(fn, ms);
+  const start = clock.now();
+  /** A phone acts at the recorded moment (or at once if that has passed): the delay of its INVITE
+   *  over the loopback must not push its answer past the app's next move. */
+  const atRecorded = (t: number, fn: () => void): void => {
+    clock.setTimeout(fn, start + t - clock.now());
   };
   /** Let virtual time run until `t`, then stop it again. */
   const runUntil = async (t: number): Promise<void> => {
     if (clock.now() >= t) return;
     clock.resume();
     while (clock.now() < t) await sleep((t - clock.now()) * scale);
-    clock.pause();
+    clock.pauseAt(t);
   };
-  /** Wait for the sim: first with time stopped, then letting it run (the awaited event may be due
-   *  to a timer, e.g. a phone answering). */
-  const waitFor = async (cond: () => boolean): Promise<boolean> => {
-    if (await until(cond, 40)) return true;
-    clock.resume();
-    const ok = await until(cond, WAIT_MS);
-    clock.pause();
-    return ok;
-  };
+  /** Wait for the sim with time stopped: whatever a timer was to cause before this moment has been
+   *  set off already, and an event that never comes must not let virtual time run. */
+  const waitFor = (cond: () => boolean): Promise<boolean> => until(cond, WAIT_MS);
 
   try {
     // ---- the phones ----
@@ -208,19 +205,17 @@ export async function replayScenario(trace: Trace, scale: number): Promise<Repla
         const p = list.shift();
         const invited = p?.invited_at_ms ?? 0;
         if (!p || p.rings_at_ms !== undefined) {
-          afterScaled((p?.rings_at_ms ?? invited) - invited, () =>
-            send({ type: 'ringing', endpoint, channelId }),
-          );
+          atRecorded(p?.rings_at_ms ?? 0, () => send({ type: 'ringing', endpoint, channelId }));
         }
         if (!p) return;
         if (p.rejects_with !== undefined) {
-          afterScaled((p.rejects_at_ms ?? invited) - invited, () =>
+          atRecorded(p.rejects_at_ms ?? invited, () =>
             send({ type: 'reject', endpoint, channelId, code: p.rejects_with }),
           );
         } else if (p.answers_at_ms !== undefined) {
-          afterScaled(p.answers_at_ms - invited, () => send({ type: 'answer', endpoint, channelId }));
+          atRecorded(p.answers_at_ms, () => send({ type: 'answer', endpoint, channelId }));
           if (p.hangs_up_at_ms !== undefined) {
-            afterScaled(p.hangs_up_at_ms - invited, () => send({ type: 'hangup', endpoint, channelId }));
+            atRecorded(p.hangs_up_at_ms, () => send({ type: 'hangup', endpoint, channelId }));
           }
         }
       });
@@ -374,7 +369,6 @@ export async function replayScenario(trace: Trace, scale: number): Promise<Repla
     }
     actions.sort((a, b) => a.t - b.t || a.order - b.order);
 
-    const start = clock.now();
     for (const a of actions) {
       await runUntil(start + a.t);
       await a.run();

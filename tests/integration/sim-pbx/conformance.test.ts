@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAccepted } from '../../../simulator/pbx/conformance/accepted.js';
-import { runConformance } from '../../../simulator/pbx/conformance/run.js';
+import { DEFAULT_README, runConformance } from '../../../simulator/pbx/conformance/run.js';
 
 const TRACES = join(process.cwd(), '..', 'shared', 'asterisk-22', 'traces');
 
@@ -22,6 +22,17 @@ describe('sim-pbx conformance with the recorded traces', () => {
     expect(open).toEqual([]);
     expect(Object.keys(report.scenarios).length).toBeGreaterThanOrEqual(11);
     expect(Object.values(report.scenarios).every((s) => s.passed)).toBe(true);
+
+    // and the README accepts nothing that does not happen
+    const accepted = parseAccepted(readFileSync(DEFAULT_README, 'utf8'));
+    const unused = accepted.filter(
+      (a) =>
+        !Object.entries(report.scenarios).some(
+          ([name, s]) =>
+            (a.scenario === null || a.scenario === name) && s.divergences.some((d) => a.pattern.test(d.code)),
+        ),
+    );
+    expect(unused.map((a) => a.source)).toEqual([]);
   }, 60_000);
 
   it('fails a scenario whose recording disagrees with sim-pbx', async () => {

@@ -117,6 +117,8 @@ describe('sim-pbx api-docs against Asterisk 22', () => {
       'BridgeDestroyed',
       'PlaybackStarted',
       'PlaybackFinished',
+      'RecordingStarted',
+      'RecordingFinished',
       'ApplicationReplaced',
       'MissingParams',
     ];

@@ -63,6 +63,54 @@ describe('sim-pbx trunk and media', () => {
     expect((log.events.at(-1)!.playback as { state: string }).state).toBe('failed');
   });
 
+  it('records a bridge and snoops on a channel, as states', async () => {
+    const made = await post(`${sim.url}/sim/calls`, { line: '15' });
+    const channelId = String(made.body.channelId);
+    await log.waitFor((e) => e.type === 'StasisStart', 'caller StasisStart');
+    const bridge = await client.bridges.create({ type: 'mixing', name: 'call-15' });
+    await bridge.addChannel({ channel: channelId });
+    const auth = { authorization: `Basic ${Buffer.from('asterisk:asterisk').toString('base64')}` };
+    const ari = (method: string, path: string) => fetch(`${sim.url}/ari${path}`, { method, headers: auth });
+
+    const rec = await ari('POST', `/bridges/${bridge.id}/record?name=call-1&format=wav`);
+    expect(rec.status).toBe(201);
+    expect(await rec.json()).toEqual({
+      name: 'call-1',
+      format: 'wav',
+      state: 'queued',
+      target_uri: `bridge:${bridge.id}`,
+    });
+    await log.waitFor((e) => e.type === 'RecordingStarted', 'RecordingStarted');
+    expect((await ari('POST', `/bridges/${bridge.id}/record?name=call-1&format=wav`)).status).toBe(409);
+    expect((await ari('POST', `/bridges/${bridge.id}/record?name=x&format=nope`)).status).toBe(422);
+
+    const snoopRes = await ari('POST', `/channels/${channelId}/snoop?spy=both&app=sasacd&appArgs=snoop`);
+    expect(snoopRes.status).toBe(200);
+    const snoop = (await snoopRes.json()) as { id: string; name: string; state: string };
+    expect(snoop.name).toMatch(new RegExp(`^Snoop/${channelId.replace('.', '\\.')}-[0-9a-f]{8}$`));
+    expect(snoop.state).toBe('Up');
+    const start = await log.waitFor(
+      (e) => e.type === 'StasisStart' && e.channel?.id === snoop.id,
+      'snoop StasisStart',
+    );
+    expect(start.args).toEqual(['snoop']);
+
+    expect((await ari('POST', '/recordings/live/call-1/stop')).status).toBe(204);
+    const finished = await log.waitFor((e) => e.type === 'RecordingFinished', 'RecordingFinished');
+    expect((finished.recording as { state: string }).state).toBe('done');
+    expect(await (await ari('GET', '/recordings/stored')).json()).toEqual([
+      { name: 'call-1', format: 'wav' },
+    ]);
+    expect((await ari('GET', '/recordings/live/call-1')).status).toBe(404);
+
+    await client.channels.hangup({ channelId });
+    await log.waitFor(
+      (e) => e.type === 'StasisEnd' && e.channel?.id === snoop.id,
+      'snoop ends with its target',
+    );
+    expect(log.events.some((e) => e.type === 'ChannelDestroyed')).toBe(false);
+  });
+
   it('originates with a client-chosen id (ari-client Channel().originate)', async () => {
     const phone = await Phone.register(sim.endpointsWsUrl, 'PJSIP/doctor-1');
     const leg = client.Channel() as unknown as {

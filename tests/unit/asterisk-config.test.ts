@@ -5,11 +5,12 @@
 // It does not prove Asterisk accepts the files (that needs an Asterisk: asterisk-config/README.md).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseSiteConfig, type SiteConfig } from '../../src/core/config.js';
 import { exampleSite } from '../../src/core/example-site.js';
 
-const ROOT = resolve(import.meta.dirname, '../..');
+const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 const DIR = join(ROOT, 'asterisk-config');
 /** docker-compose.yml mounts asterisk-config/ as /etc/asterisk. */
 const inConfigDir = (path: string) => join(DIR, path.replace(/^\/etc\/asterisk\/?/, ''));

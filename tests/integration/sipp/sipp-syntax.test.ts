@@ -8,9 +8,10 @@ import { createSocket } from 'node:dgram';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 
-const SIPP_DIR = resolve(import.meta.dirname, '../../../simulator/sipp');
+const SIPP_DIR = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../simulator/sipp');
 const CALLER = join(SIPP_DIR, 'caller-15.xml');
 const AGENT = join(SIPP_DIR, 'agent-phone.xml');
 const hasSipp = spawnSync('sipp', ['-v'], { stdio: 'ignore' }).error === undefined;

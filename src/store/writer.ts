@@ -6,6 +6,7 @@ import { Redis, type RedisOptions } from 'ioredis';
 import {
   ackCommands,
   ensureWritersGroup,
+  parseStoreCommand,
   readCommands,
   trimCommands,
   type CommandEntry,
@@ -317,8 +318,13 @@ export class SiteWriter<S, E extends StoreEvent, C = StoreEvent> {
     try {
       const command = this.options.parseCommand
         ? this.options.parseCommand(entry.command)
-        : (entry.command as C);
-      return this.options.handle(state, command, now).events;
+        : (parseStoreCommand(entry.command) as C);
+      const { events } = this.options.handle(state, command, now);
+      // An event recovery would refuse must never reach the stream: it would stop every recovery.
+      const unknown = events.find((event) => !this.options.isKnownEvent(event));
+      if (unknown)
+        throw new Error(`handle produced an unknown event ${JSON.stringify(unknown).slice(0, 200)}`);
+      return events;
     } catch (error) {
       // Recorded as processed with no event, so a bad command is not retried for ever.
       this.log.error(

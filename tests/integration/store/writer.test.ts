@@ -136,4 +136,28 @@ describe('site writer', () => {
     const recovered = await recover(redis, { site, reducer: ledger, isKnownEvent: isLedgerEvent });
     expect(recovered.state.balances.a).toBe(25);
   });
+
+  it('rejects a command whose handling yields an event recovery would refuse, keeping the stream clean', async () => {
+    const redis = connect();
+    const site = freshSite();
+    const errors: string[] = [];
+    const writer = startLedgerWriter(redisUrl(), site, {
+      handle: (state, command) =>
+        command.type === 'deposit' && command.amount === 13
+          ? { events: [{ type: 'Unlucky' } as never] }
+          : handleLedger(state, command),
+      logger: {
+        info: () => undefined,
+        warn: () => undefined,
+        error: (_data, message) => errors.push(message),
+      },
+    });
+    await sendCommand(redis, site, { type: 'deposit', account: 'a', amount: 13 });
+    await sendCommand(redis, site, { type: 'deposit', account: 'a', amount: 2 });
+    await waitFor(async () => (await redis.xlen(siteKeys(site).events)) >= 1);
+    await writer.stop();
+    expect(errors).toEqual(['command rejected']);
+    const recovered = await recover(redis, { site, reducer: ledger, isKnownEvent: isLedgerEvent });
+    expect(recovered.state.balances).toEqual({ a: 2 });
+  });
 });

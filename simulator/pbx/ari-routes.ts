@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { serveApiDoc } from './api-docs.js';
 import { AriError } from './ari-error.js';
 import type { Pbx } from './pbx.js';
+import { DEFAULT_SOUNDS } from './playbacks.js';
 import { liveJson } from './recordings.js';
 
 export interface Credentials {
@@ -226,6 +227,22 @@ route('GET', '/endpoints/{tech}/{resource}', (pbx, p) => {
   if (!pbx.endpoints.has(key)) throw AriError.message(404, 'Endpoint not found');
   return ok(endpointJson(pbx, key));
 });
+
+// sounds (the media sim-pbx can play), device states and mailboxes (none)
+const soundJson = (media: string) => ({
+  id: media.slice('sound:'.length),
+  text: '',
+  formats: [{ language: 'en', format: 'wav' }],
+});
+const sounds = () => Object.keys(DEFAULT_SOUNDS).filter((m) => m.startsWith('sound:'));
+route('GET', '/sounds', () => ok(sounds().map(soundJson)));
+route('GET', '/sounds/{soundId}', (_pbx, p) => {
+  const media = `sound:${p.soundId}`;
+  if (!sounds().includes(media)) throw AriError.message(404, 'Sound not found');
+  return ok(soundJson(media));
+});
+route('GET', '/deviceStates', () => ok([]));
+route('GET', '/mailboxes', () => ok([]));
 
 // applications, asterisk
 route('GET', '/applications', (pbx) => ok(pbx.applications().map((name) => pbx.applicationJson(name))));

@@ -35,7 +35,10 @@ export class TokenError extends Error {
 const sha256 = (s: string) => createHash('sha256').update(s).digest('base64url');
 
 export class TokenService {
-  private readonly key: Uint8Array;
+  /** The HMAC key imported once: jose would import raw bytes again on every sign and verify. */
+  private readonly key: Promise<CryptoKey>;
+  /** Tokens already verified, until they expire: a panel sends the same token many times. */
+  private readonly verified = new Map<string, Principal>();
   private readonly accessTtl: number;
   private readonly refreshTtl: number;
   /** sha256(refresh token) → owner and expiry. Only hashes are kept: a memory dump yields no token. */
@@ -43,7 +46,13 @@ export class TokenService {
 
   constructor(private readonly opts: TokenOptions) {
     if (opts.secret.length < 32) throw new Error('jwtSecret must be at least 32 characters');
-    this.key = new TextEncoder().encode(opts.secret);
+    this.key = crypto.subtle.importKey(
+      'raw',
+      new TextEncoder().encode(opts.secret),
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['sign', 'verify'],
+    );
     this.accessTtl = opts.accessTtlSeconds ?? 15 * 60;
     this.refreshTtl = opts.refreshTtlSeconds ?? 12 * 3600;
   }
@@ -64,7 +73,7 @@ export class TokenService {
       .setIssuedAt(iat)
       .setExpirationTime(iat + this.accessTtl)
       .setJti(randomBytes(9).toString('base64url'))
-      .sign(this.key);
+      .sign(await this.key);
     const refreshToken = randomBytes(32).toString('base64url');
     this.pruneRefresh(now);
     this.refresh.set(sha256(refreshToken), { userId: user.id, expiresAt: now + this.refreshTtl * 1000 });
@@ -79,8 +88,20 @@ export class TokenService {
 
   /** Checks signature, issuer, audience and expiry against the injected clock. */
   async verify(token: string): Promise<Principal> {
+    const known = this.verified.get(token);
+    if (known) {
+      if (known.expiresAt > this.opts.clock()) return known;
+      this.verified.delete(token);
+    }
+    const principal = await this.verifyJwt(token);
+    if (this.verified.size >= 10_000) this.verified.clear();
+    this.verified.set(token, principal);
+    return principal;
+  }
+
+  private async verifyJwt(token: string): Promise<Principal> {
     try {
-      const { payload } = await jwtVerify(token, this.key, {
+      const { payload } = await jwtVerify(token, await this.key, {
         issuer: ISSUER,
         audience: AUDIENCE,
         algorithms: ['HS256'],

@@ -35,6 +35,8 @@ export type AgentFeedOptions = {
   tokens: TokenService;
   logger: Logger;
   clock: () => number;
+  /** True with the Redis adapter: the agent may be connected to another process. */
+  relayed?: boolean;
 };
 
 export function mountAgentFeed(opts: AgentFeedOptions): { close(): void } {
@@ -55,7 +57,10 @@ export function mountAgentFeed(opts: AgentFeedOptions): { close(): void } {
             if (e.type === 'CallEnded') callAgents.delete(e.callId);
             else if (seen.size > 0) callAgents.set(e.callId, seen);
           }
-          if (e.type === 'CallOffered') {
+          if (
+            e.type === 'CallOffered' &&
+            (opts.relayed || nsp.adapter.rooms.get(agentRoom(feed.site.siteId, e.agentId))?.size)
+          ) {
             const call = state.data.calls[e.callId];
             nsp.to(agentRoom(feed.site.siteId, e.agentId)).emit('offer', {
               siteId: feed.site.siteId,
@@ -69,6 +74,8 @@ export function mountAgentFeed(opts: AgentFeedOptions): { close(): void } {
         }
         const now = opts.clock();
         for (const agentId of touched) {
+          // Nobody to tell (and no other process to relay to): skip building and encoding.
+          if (!opts.relayed && !nsp.adapter.rooms.get(agentRoom(feed.site.siteId, agentId))?.size) continue;
           const d = desk(feed, agentId, now);
           if (d) nsp.to(agentRoom(feed.site.siteId, agentId)).emit('update', d);
         }

@@ -50,6 +50,7 @@ export function attachRealtime(httpServer: HttpServer, opts: RealtimeOptions): R
     tokens: opts.tokens,
     logger: opts.logger,
     clock: opts.clock,
+    relayed: redis.length > 0,
   });
   return {
     io,

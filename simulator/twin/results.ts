@@ -53,8 +53,10 @@ export type CallsResult = {
   abandoned: number;
   shortAbandoned: number;
   lostAfterTriage: number;
-  /** Still waiting when the drain after the horizon stopped (a step nobody staffs). */
+  /** Still in progress when the drain after the horizon stopped (a step nobody staffs). */
   stillInProgress: number;
+  /** Of which never answered: arrived = answeredBySas + abandoned + stillUnanswered. */
+  stillUnanswered: number;
   files: { drm: number; drmAmu: number; drmMg: number; dr: number };
 };
 
@@ -151,6 +153,7 @@ export function figuresOf(s: Scenario, site: TwinSite, run: TwinRun): TwinFigure
       shortAbandoned: c.shortAbandoned,
       lostAfterTriage: lost,
       stillInProgress: run.stillInProgress,
+      stillUnanswered: run.stillUnanswered,
       files: { drm: f.files.drm, drmAmu: f.files.drmAmu, drmMg: f.files.drmMg, dr: f.files.dr },
     },
     occupancy,

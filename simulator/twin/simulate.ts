@@ -47,6 +47,8 @@ export type TwinRun = {
   retrials: number;
   /** Calls still in progress when the drain stopped (waiting for a step nobody staffs). */
   stillInProgress: number;
+  /** Of which never answered. */
+  stillUnanswered: number;
   /** Per step, per hour from the start: agent time on calls or in wrap-up, and logged-in time (ms). */
   busyMs: Record<string, number[]>;
   loggedInMs: Record<string, number[]>;
@@ -350,6 +352,7 @@ export function simulate(
     firstAttempts: calls.length,
     retrials,
     stillInProgress: live.size,
+    stillUnanswered: [...live.keys()].filter((id) => state.data.calls[id]?.firstAnsweredAt === null).length,
     busyMs,
     loggedInMs,
     engineCommands: commands,

@@ -80,7 +80,7 @@ describe('twin counts', () => {
     expect(later).toBeGreaterThan(0);
     expect(r.calls.abandoned).toBe(r.queues['n1']!.abandoned);
     expect(r.calls.lostAfterTriage).toBe(later);
-    expect(r.calls.answeredBySas + r.calls.abandoned + r.calls.stillInProgress).toBe(r.calls.arrived);
+    expect(r.calls.answeredBySas + r.calls.abandoned + r.calls.stillUnanswered).toBe(r.calls.arrived);
   });
 
   it('makes abandoning callers call again: each retrial is a call received', () => {

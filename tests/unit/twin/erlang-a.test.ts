@@ -10,8 +10,8 @@ describe('twin vs Erlang A (M/M/c+M)', () => {
     const ahtSeconds = 180;
     const agents = 4;
     const patienceSeconds = 120;
-    const { scenario } = singleLevel({ callsPerHour, ahtSeconds, agents, patienceSeconds, hours: 120 });
-    const results = runTwin(scenario, { replications: 8 });
+    const { scenario } = singleLevel({ callsPerHour, ahtSeconds, agents, patienceSeconds, hours: 100 });
+    const results = runTwin(scenario, { replications: 6 });
     const theory = erlangAMetrics({
       callsPerHour,
       ahtSeconds,

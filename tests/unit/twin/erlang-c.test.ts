@@ -11,8 +11,8 @@ describe('twin vs Erlang C (M/M/c)', () => {
     const callsPerHour = 64;
     const ahtSeconds = 180;
     const agents = 4;
-    const { scenario } = singleLevel({ callsPerHour, ahtSeconds, agents, hours: 150 });
-    const results = runTwin(scenario, { replications: 8 });
+    const { scenario } = singleLevel({ callsPerHour, ahtSeconds, agents, hours: 120 });
+    const results = runTwin(scenario, { replications: 6 });
     const theory = erlangCMetrics({ callsPerHour, ahtSeconds, agents, thresholdSeconds: 30 });
     expectAgrees(results, 'queues.n1.probabilityOfWaiting', theory.probabilityOfWaiting);
     expectAgrees(results, 'queues.n1.qs30', theory.serviceLevel);

@@ -35,11 +35,11 @@ describe('twin vs M/M/c with non-preemptive priorities', () => {
       callsPerHour,
       ahtSeconds,
       agents,
-      hours: 150,
+      hours: 120,
       lines: share,
       linePriorities: { sdis: 5, '15': 1 },
     });
-    const results = runTwin(scenario, { replications: 8, linePriorities });
+    const results = runTwin(scenario, { replications: 6, linePriorities });
     const [urgent, normal] = priorityWaits(
       [share.sdis, share['15']].map((p) => (callsPerHour * p) / 3600),
       ahtSeconds,

@@ -19,6 +19,7 @@ import { authRoutes } from './routers/auth.js';
 import { callbackRoutes } from './routers/callbacks.js';
 import { callRoutes } from './routers/calls.js';
 import { configRoutes } from './routers/config.js';
+import { indicatorRoutes } from './routers/indicators.js';
 import { lineRoutes } from './routers/lines.js';
 import { roomRoutes } from './routers/room.js';
 
@@ -90,6 +91,7 @@ export function createApi(opts: ApiOptions): Api {
     ...callRoutes(ctx),
     ...callbackRoutes(ctx),
     ...roomRoutes(ctx),
+    ...indicatorRoutes(ctx),
     ...agentRoutes(ctx),
     ...lineRoutes(ctx),
     ...configRoutes(ctx),

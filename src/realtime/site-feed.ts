@@ -16,20 +16,20 @@ export type FeedListener = (events: Event[], state: State) => void;
 
 export class SiteFeed {
   readonly stats: AgentStatsBook;
-  private readonly indicators: Indicators;
+  private readonly acc: Indicators;
   private readonly listeners = new Set<FeedListener>();
   private readonly unsubscribe: () => void;
 
   constructor(readonly site: SiteHandle) {
     const config = site.state.data.config;
-    this.indicators = createIndicators(config);
+    this.acc = createIndicators(config);
     this.stats = new AgentStatsBook(config.calendar.timeZone);
     this.unsubscribe = site.onEvents((events, state) => this.apply(events, state));
   }
 
   private apply(events: Event[], state: State): void {
     for (const e of events) {
-      applyIndicatorEvent(this.indicators, e);
+      applyIndicatorEvent(this.acc, e);
       if (e.type === 'ConfigReplaced') this.stats.setTimeZone(e.config.calendar.timeZone);
     }
     this.stats.apply(events);
@@ -41,8 +41,13 @@ export class SiteFeed {
     return () => this.listeners.delete(listener);
   }
 
+  /** The indicators reducer's accumulator, for reports over the spans this process has seen. */
+  get indicators(): Indicators {
+    return this.acc;
+  }
+
   qs30(now: number): Qs30 {
-    const v = liveValues(this.indicators, now);
+    const v = liveValues(this.acc, now);
     return {
       last15min: v['live.qs30Last15min'],
       lastHour: v['live.qs30LastHour'],

@@ -51,6 +51,23 @@ describe('metrics and health', () => {
   });
 });
 
+describe('indicators', () => {
+  it('live values and the annex 3 figures by day, SAS and PDSA hours apart', async () => {
+    const live = await h.call('GET', '/sites/44/indicators/live', { as: 'sup44' });
+    expect(live.status).toBe(200);
+    expect(live.body.values['live.waiting']).toHaveProperty('n1');
+    expect(live.body.values['live.qs30Last15min']).toBe(1);
+    const day = await h.call('GET', '/sites/44/indicators?granularity=day', { as: 'sup44' });
+    expect(day.status).toBe(200);
+    expect(day.body.spans).toEqual([expect.objectContaining({ label: '2026-03-02' })]);
+    expect(day.body.spans[0].sas['calls.answered']).toBeGreaterThanOrEqual(1);
+    expect(day.body.spans[0].all['calls.qs30']).toBe(1);
+    expect(day.body.spans[0].pdsa['calls.arrived']).toBe(0);
+    const bad = await h.call('GET', '/sites/44/indicators?granularity=week', { as: 'sup44' });
+    expect(bad.body.errors[0].field).toBe('query.granularity');
+  });
+});
+
 describe('OpenAPI', () => {
   it('documents every route with its schemas, roles and problems, and serves a page', async () => {
     const doc = (await h.call('GET', '/openapi.json')).body;

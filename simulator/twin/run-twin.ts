@@ -8,6 +8,7 @@ import { combine, type Tree } from './confidence.js';
 import { figuresOf, seriesOf, type TwinFigures, type TwinSeries } from './results.js';
 import { simulate } from './simulate.js';
 import { buildTwinSite } from './site.js';
+import type { TwinScenario } from './twin-scenario.js';
 
 export type RunTwinOptions = {
   /** Independent replications (default 1); replication 0 uses the scenario's seed. */
@@ -39,7 +40,13 @@ export function replicationSeed(seed: number, r: number): number {
   return r === 0 ? seed : deriveSeed(seed, 'replication', r);
 }
 
-export function runTwin(s: Scenario, options: RunTwinOptions = {}): TwinResults {
+/**
+ * Runs a scenario through the twin. Takes a traffic scenario, or what `loadTwinScenarioFile` gives
+ * (the scenario with its line priorities); `options.linePriorities` wins over the latter's.
+ */
+export function runTwin(input: Scenario | TwinScenario, options: RunTwinOptions = {}): TwinResults {
+  const s = 'scenario' in input ? input.scenario : input;
+  const linePriorities = options.linePriorities ?? ('scenario' in input ? input.linePriorities : {});
   const replications = options.replications ?? 1;
   if (!Number.isInteger(replications) || replications < 1)
     throw new RangeError(`replications must be an integer ≥ 1, got ${replications}`);
@@ -47,7 +54,7 @@ export function runTwin(s: Scenario, options: RunTwinOptions = {}): TwinResults 
     throw new RangeError(
       'replications need generated arrivals: a trace file gives the same calls every time',
     );
-  const site = buildTwinSite(s, options.linePriorities ?? {});
+  const site = buildTwinSite(s, linePriorities);
   const figures: TwinFigures[] = [];
   let series: TwinSeries | undefined;
   let commands = 0;
@@ -58,7 +65,10 @@ export function runTwin(s: Scenario, options: RunTwinOptions = {}): TwinResults 
     const traffic = scenarioTraffic(sr);
     if (!traffic.ok)
       throw new Error(`trace ${s.arrivals.trace ?? ''} is not valid:\n${formatTraceErrors(traffic.errors)}`);
-    const run = simulate(sr, site, traffic.calls, {
+    // A trace may run past the scenario's hours: only the calls arriving within them are played.
+    const horizonS = s.hours * 3600;
+    const calls = traffic.calls.filter((c) => c.arrivalS < horizonS);
+    const run = simulate(sr, site, calls, {
       onProgress: options.onProgress
         ? (t, h) => options.onProgress!((r + (h > 0 ? t / h : 1)) / replications)
         : undefined,

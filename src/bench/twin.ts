@@ -60,6 +60,7 @@ addBench('twin', {
       simulationSeconds: Number(simulationSeconds.toFixed(2)),
       // On a loaded machine wall time overstates the cost: the process's own CPU time, beside it.
       simulationCpuSeconds: Number(((cpu.user + cpu.system) / 1e6).toFixed(2)),
+      callsPerCpuSecond: Math.round(f.calls.arrived / ((cpu.user + cpu.system) / 1e6)),
       figuresSeconds: Number(figuresSeconds.toFixed(2)),
       engineCommands: run.engineCommands,
       engineEvents: run.engineEvents,

@@ -1,7 +1,11 @@
 // The twin's figures are reproducible from the seed, and its counts follow the indicators' rules:
 // a call through N1, N2 and the doctor counts once as answered; queue steps count per entry.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generateTrace } from '../../../simulator/traffic/generate.js';
+import { formatTrace } from '../../../simulator/traffic/trace-write.js';
 import { runTwin, type TwinResults } from '../../../simulator/twin/run-twin.js';
 import { validateTwinScenario } from '../../../simulator/twin/twin-scenario.js';
 
@@ -123,5 +127,19 @@ describe('twin counts', () => {
     expect(r.queues['n2-mg']?.offered ?? 0).toBe(0);
     expect(r.queues['reg-amu']!.answered).toBeGreaterThan(0);
     expect(r.calls.answeredBySas).toBe(r.calls.arrived);
+  });
+});
+
+describe('twin on a trace file', () => {
+  it('gives the same figures as the generated traffic the trace was written from, and refuses replications', () => {
+    const s = twin({ patienceSeconds: { dist: 'exponential', mean: 90 } });
+    const dir = mkdtempSync(join(tmpdir(), 'twin-trace-'));
+    const path = join(dir, 'trace.csv');
+    writeFileSync(path, formatTrace(generateTrace(s)));
+    const fromTrace = { ...s, arrivals: { trace: path } };
+    const a = runTwin(s);
+    const b = runTwin(fromTrace);
+    expect(withoutTiming(b)).toEqual(withoutTiming(a));
+    expect(() => runTwin(fromTrace, { replications: 2 })).toThrow(/generated arrivals/);
   });
 });

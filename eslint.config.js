@@ -15,6 +15,10 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/web/public/**/*.js'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
     files: ['src/core/**/*.ts'],
     rules: {
       // The core is pure: time comes in as an argument.

@@ -1,9 +1,8 @@
 // The demo: the whole system on an embedded default, in one process — a local redis-server (when
 // no REDIS_URL is given), sim-pbx, the ACD (engine + ARI adapter + HTTP), bot agents on every seat
 // but one ARM left for a person, and generated traffic. Every number here is ILLUSTRATIVE.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import express from 'express';
+import { randomBytes } from 'node:crypto';
+import { InMemoryUserStore, seedDemoUsers } from '../auth/index.js';
 import { parseSiteConfig, type SiteConfig } from '../core/config.js';
 import { exampleSite } from '../core/example-site.js';
 import type { Event } from '../core/events.js';
@@ -16,6 +15,7 @@ import { CallerInjector } from '../../simulator/load/caller-injector.js';
 import { ScriptBook } from '../../simulator/load/script-book.js';
 import { generateTrace } from '../../simulator/traffic/generate.js';
 import { validateScenario } from '../../simulator/traffic/scenario.js';
+import { startAcdServer } from './acd-server.js';
 import type { Logger } from './logger.js';
 import { localSite, type SiteHandle } from './site-handle.js';
 import { SiteRuntime } from './site-runtime.js';
@@ -140,18 +140,18 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
   });
   injector.start();
 
-  const web = express();
-  web.get('/', (_req, res) => {
-    res
-      .type('text/plain; charset=utf-8')
-      .send(
-        'sas-acd demo. GET /status for live figures. The ARM panel and the wallboard land with the API (issue 5).\n',
-      );
+  const users = new InMemoryUserStore();
+  await seedDemoUsers(users, { siteId: config.id });
+  const acd = await startAcdServer({
+    port: o.port,
+    sites: new Map([[config.id, site]]),
+    users,
+    logger: log,
+    jwtSecret: randomBytes(32).toString('hex'),
+    redisUrl,
+    telephonyConnected: () => adapter.connected,
+    web: { siteId: config.id, virtualPhoneUrl: sim.endpointsWsUrl },
   });
-  web.get('/status', (_req, res) => res.json(summary()));
-  const server: Server = createServer(web);
-  await new Promise<void>((resolve) => server.listen(o.port, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
 
   function summary(): DemoSummary {
     const simCalls = [...sim.pbx.timelines.calls.values()];
@@ -167,8 +167,10 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
 
   return {
     urls: {
-      acd: `http://127.0.0.1:${port}/`,
-      status: `http://127.0.0.1:${port}/status`,
+      panel: `${acd.url}/arm.html`,
+      wallboard: `${acd.url}/wallboard.html`,
+      api: `${acd.url}/api/v1/docs`,
+      metrics: `${acd.url}/metrics`,
       ari: sim.ariUrl,
       simPbx: `${sim.url}/sim/calls`,
       redis: redisUrl,
@@ -183,7 +185,7 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
       for (const p of phones) p.close();
       runtime.stop();
       await adapter.stop();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await acd.close();
       await sim.close();
       await redis?.stop();
     },

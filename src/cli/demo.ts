@@ -55,7 +55,8 @@ export function registerDemo(program: Command): void {
           redisUrl: process.env.REDIS_URL,
         });
         console.log('sas-acd demo is running (illustrative traffic and staff). Open:');
-        for (const [name, url] of Object.entries(demo.urls)) console.log(`  ${name.padEnd(8)} ${url}`);
+        for (const [name, url] of Object.entries(demo.urls)) console.log(`  ${name.padEnd(9)} ${url}`);
+        console.log('Demo logins (password "demo"): arm-1 for the ARM panel, sup-1 for the wallboard.');
         const stop = async () => {
           console.log(JSON.stringify({ summary: demo.summary() }));
           await demo.stop();

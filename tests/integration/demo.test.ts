@@ -19,8 +19,9 @@ describe('sas-acd demo', () => {
       logger: silent,
     });
     try {
-      const status = await (await fetch(demo.urls.status!)).json();
-      expect(status).toHaveProperty('injected');
+      const panel = await fetch(demo.urls.panel!);
+      expect(panel.status).toBe(200);
+      expect(await panel.text()).toContain('Panneau ARM');
       await new Promise((r) => setTimeout(r, 4000));
       demo.stopTraffic();
       const deadline = Date.now() + 8000;

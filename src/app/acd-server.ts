@@ -1,0 +1,53 @@
+// The ACD's HTTP server: the REST API and live feeds (src/api), the browser UI (src/web/public:
+// ARM panel, wallboard) and a small web configuration document the pages read at start.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import express from 'express';
+import { createApi, type Api, type ApiOptions } from '../api/index.js';
+
+const PUBLIC_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'web', 'public');
+/** The Socket.IO browser client, served from the installed package (no CDN: rooms may be offline). */
+const SOCKET_IO_CLIENT = join(
+  dirname(createRequire(import.meta.url).resolve('socket.io-client')),
+  '..',
+  '..',
+  'dist',
+);
+
+export type WebConfig = {
+  siteId: string;
+  /** sim-pbx's endpoint WebSocket, for the panel's virtual phone (demo only; null with a real PBX). */
+  virtualPhoneUrl: string | null;
+};
+
+export type AcdServer = { server: Server; api: Api; url: string; close(): Promise<void> };
+
+export async function startAcdServer(
+  options: ApiOptions & { port: number; host?: string; web: WebConfig },
+): Promise<AcdServer> {
+  const { port, host, web: webConfig, ...apiOptions } = options;
+  const api = createApi(apiOptions);
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/web-config.json', (_req, res) => res.json(webConfig));
+  app.use('/vendor', express.static(SOCKET_IO_CLIENT));
+  app.use(express.static(PUBLIC_DIR, { index: 'index.html' }));
+  app.use(api.app);
+  const server = createServer(app);
+  api.attach(server);
+  await new Promise<void>((resolve) => server.listen(port, host ?? '127.0.0.1', resolve));
+  const url = `http://${host ?? '127.0.0.1'}:${(server.address() as AddressInfo).port}`;
+  return {
+    server,
+    api,
+    url,
+    async close() {
+      await api.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

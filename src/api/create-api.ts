@@ -107,6 +107,11 @@ export function createApi(opts: ApiOptions): Api {
   });
 
   const v1 = express.Router();
+  v1.use((_req: Request, res: Response, next: NextFunction) => {
+    // Answers carry tokens and callers' data: never cached by a browser or a proxy.
+    res.set({ 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
+    next();
+  });
   v1.use(express.json({ limit: '1mb' }));
   v1.get('/openapi.json', (_req, res) => {
     res.json(openapi);

@@ -275,6 +275,7 @@ async function measured(clients: number, callsPerSecond: number, seconds: number
     p50QualifyMs: round(percentile(qualifyMs, 50), 2),
     p99QualifyMs: round(percentile(qualifyMs, 99), 2),
     restErrors: errors.length,
+    restErrorStatuses: [...new Set(errors)].sort().join(','),
     callsLeftAfterRun: left,
     sent,
   };
@@ -331,6 +332,7 @@ addBench('fanout', {
       agents: m.agents,
       seconds,
       restErrors: m.restErrors,
+      restErrorStatuses: m.restErrorStatuses,
       callsLeftAfterRun: m.callsLeftAfterRun,
       coalesceIntervalMs: 250,
       cpus: cpus().length,

@@ -138,6 +138,13 @@ export class PausableClock implements Clock {
     timer.cancel();
   }
 
+  /** Resolves once no zero-delay work is pending (it runs at the current virtual instant). */
+  async settle(maxRounds = 200): Promise<void> {
+    for (let i = 0; i < maxRounds && this.immediates.size > 0; i++) {
+      await new Promise((r) => setTimeout(r, 0));
+    }
+  }
+
   /** Stop every pending timer. */
   dispose(): void {
     this.due.length = 0;

@@ -60,6 +60,8 @@ export interface Bridge {
   bridgeType: 'holding' | 'mixing';
   technology: string;
   channels: string[];
+  /** Channel ids in the order they joined (Asterisk lists bridge peers newest first). */
+  joined: string[];
   createdAt: number;
   moh: string | null;
   /** Internal Announcer/ARI_MOH;2 channel id while music plays (not an ARI channel). */

@@ -813,6 +813,7 @@ export class Pbx {
       watched: false,
       app: this.defaultApp,
       queuedPlaybacks: [],
+      joined: [],
     };
     this.bridges.set(b.id, b);
     return bridgeJson(b);
@@ -868,6 +869,7 @@ export class Pbx {
   }
 
   private enterBridge(c: Channel, b: Bridge): void {
+    b.joined.push(c.id);
     b.channels.push(c.id);
     b.channels.sort((x, y) => idSeq(x) - idSeq(y));
     c.bridgeId = b.id;
@@ -876,25 +878,48 @@ export class Pbx {
     const call = this.call(c);
     if (call)
       this.timelines.note(call, 'entered-bridge', this.clock.now(), { bridge: b.name, type: b.bridgeType });
-    if (b.bridgeType === 'mixing') this.onMixingChange(b, c);
+    if (b.bridgeType === 'mixing') {
+      this.bridgePeerRounds(b);
+      this.onMixingChange(b);
+    }
   }
 
-  /** Two parties in a mixing bridge see each other's identity (ChannelConnectedLine); a caller
-   *  sharing a mixing bridge with an answered agent leg counts as answered by that agent. */
-  private onMixingChange(b: Bridge, joiner: Channel): void {
-    const members = b.channels.map((id) => this.channels.get(id)).filter((x): x is Channel => !!x);
-    if (members.length === 2) {
-      const other = members[0] === joiner ? members[1]! : members[0]!;
-      for (const [self, peer] of [
-        [joiner, other],
-        [other, joiner],
-      ] as const) {
+  /**
+   * Asterisk's bookkeeping after a change in a mixing bridge holding two or more: three rounds of
+   * BRIDGEPEER (the others, newest first) and, between two, BRIDGEPVTCALLID (the peer's SIP call id),
+   * newest member first; between two, each side's ChannelConnectedLine (if it changes) after the
+   * second and third rounds. A third party clears BRIDGEPVTCALLID once.
+   */
+  private bridgePeerRounds(b: Bridge): void {
+    const members = [...b.joined]
+      .reverse()
+      .map((id) => this.channels.get(id))
+      .filter((x): x is Channel => !!x);
+    if (members.length < 2) return;
+    const two = members.length === 2;
+    for (let round = 0; round < 3; round++) {
+      for (const m of members) {
+        const peers = members.filter((x) => x !== m);
+        this.setVar(m, 'BRIDGEPEER', peers.map((x) => x.name).join(','));
+        if (two) this.setVar(m, 'BRIDGEPVTCALLID', peers[0]!.protocolId);
+        else if (round === 0 && (m.vars.get('BRIDGEPVTCALLID') ?? '') !== '')
+          this.setVar(m, 'BRIDGEPVTCALLID', '');
+      }
+      if (two && round > 0) {
+        const self = members[round - 1]!;
+        const peer = members[2 - round]!;
         if (self.connected.name !== peer.caller.name || self.connected.number !== peer.caller.number) {
           self.connected = { ...peer.caller };
           this.sendChannel(self, 'ChannelConnectedLine');
         }
       }
     }
+  }
+
+  /** Two parties in a mixing bridge see each other's identity (ChannelConnectedLine); a caller
+   *  sharing a mixing bridge with an answered agent leg counts as answered by that agent. */
+  private onMixingChange(b: Bridge): void {
+    const members = b.channels.map((id) => this.channels.get(id)).filter((x): x is Channel => !!x);
     const agents = members.filter((m) => m.kind === 'originated' && m.answered && m.endpoint);
     for (const m of members) {
       const call = this.call(m);
@@ -929,10 +954,14 @@ export class Pbx {
     if (!b) return;
     if (how === 'hangup' && c.kind !== 'inbound') this.noteAgentLeft(c);
     b.channels = b.channels.filter((id) => id !== c.id);
+    b.joined = b.joined.filter((id) => id !== c.id);
+    for (const v of ['BRIDGEPEER', 'BRIDGEPVTCALLID'])
+      if ((c.vars.get(v) ?? '') !== '') this.setVar(c, v, '');
     // Asterisk listed the MOH announcer in this one snapshot (redirect-to-partner trace).
     const shown = how === 'continue' && b.announcerId ? [...b.channels, b.announcerId] : b.channels;
     this.send(c.app, 'ChannelLeftBridge', { bridge: bridgeJson(b, shown), channel: channelJson(c) });
     b.technology = technologyFor(b);
+    if (b.bridgeType === 'mixing') this.bridgePeerRounds(b);
     if (how === 'hangup' || how === 'continue') b.watched = b.watched || c.app !== null;
     const call = this.call(c);
     if (call)

@@ -172,8 +172,9 @@ export function normalizeEvent(e: Json, lab: Labeler, t_ms: number): NormEvent {
     const variable = String(e.variable);
     const value = e.value;
     if (VOLATILE_VARIABLE.test(variable)) fields.value = `<${typeof value}>`;
-    else if (variable === 'BRIDGEPEER' && typeof value === 'string') fields.value = channelPrefix(value);
-    else fields.value = value;
+    else if (variable === 'BRIDGEPEER' && typeof value === 'string') {
+      fields.value = value === '' ? '' : value.split(',').map(channelPrefix).join(',');
+    } else fields.value = value;
   }
   return { key: parts.join(' '), fields, t_ms };
 }

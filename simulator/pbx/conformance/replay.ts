@@ -174,6 +174,7 @@ export async function replayScenario(trace: Trace, scale: number): Promise<Repla
   /** Let virtual time run until `t`, then stop it again. */
   const runUntil = async (t: number): Promise<void> => {
     if (clock.now() >= t) return;
+    await clock.settle(); // work set off by the last action happens at its instant
     clock.resume();
     while (clock.now() < t) await sleep((t - clock.now()) * scale);
     clock.pauseAt(t);

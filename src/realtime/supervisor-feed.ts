@@ -101,6 +101,12 @@ class SitePublisher {
 
   private flush(): void {
     this.timer = null;
+    // A timer may fire a hair early: never two updates closer than the interval.
+    const early = this.lastFlush + this.intervalMs - performance.now();
+    if (early > 0) {
+      this.timer = setTimeout(() => this.flush(), Math.ceil(early));
+      return;
+    }
     this.lastFlush = performance.now();
     const room = this.nsp.to(roomOf(this.feed.site.siteId));
     const changedSince = this.changedSince ?? Date.now();

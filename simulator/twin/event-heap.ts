@@ -1,11 +1,12 @@
 // The twin's agenda: a binary min-heap of future happenings, ordered by time then by the order
 // they were scheduled in, so two things due at the same millisecond always run in the same order
-// and a run is reproducible from its seed.
+// and a run is reproducible from its seed. Items carry their own time and rank (no wrapper object
+// per entry: the twin schedules millions of them).
 
-export type Scheduled<T> = { at: number; seq: number; item: T };
+export type Timed = { at: number; seq: number };
 
-export class EventHeap<T> {
-  private readonly items: Scheduled<T>[] = [];
+export class EventHeap<T extends Timed> {
+  private readonly items: T[] = [];
   private seq = 0;
 
   get size(): number {
@@ -17,22 +18,23 @@ export class EventHeap<T> {
     return this.items.length > 0 ? this.items[0]!.at : Infinity;
   }
 
-  push(at: number, item: T): void {
+  /** Schedules `item` at `item.at`; its `seq` is set here. */
+  push(item: T): void {
     const a = this.items;
-    const e = { at, seq: this.seq++, item };
+    item.seq = this.seq++;
     let i = a.length;
-    a.push(e);
+    a.push(item);
     while (i > 0) {
       const p = (i - 1) >> 1;
       const parent = a[p]!;
-      if (parent.at < at || (parent.at === at && parent.seq < e.seq)) break;
+      if (earlier(parent, item)) break;
       a[i] = parent;
       i = p;
     }
-    a[i] = e;
+    a[i] = item;
   }
 
-  pop(): Scheduled<T> | undefined {
+  pop(): T | undefined {
     const a = this.items;
     const top = a[0];
     const last = a.pop();
@@ -43,8 +45,7 @@ export class EventHeap<T> {
       const l = 2 * i + 1;
       if (l >= n) break;
       const r = l + 1;
-      let m = l;
-      if (r < n && earlier(a[r]!, a[l]!)) m = r;
+      const m = r < n && earlier(a[r]!, a[l]!) ? r : l;
       if (!earlier(a[m]!, last)) break;
       a[i] = a[m]!;
       i = m;
@@ -54,6 +55,6 @@ export class EventHeap<T> {
   }
 }
 
-function earlier<T>(x: Scheduled<T>, y: Scheduled<T>): boolean {
+function earlier(x: Timed, y: Timed): boolean {
   return x.at < y.at || (x.at === y.at && x.seq < y.seq);
 }

@@ -24,12 +24,14 @@ const DAY_MS = 24 * HOUR_MS;
 /** After the horizon, the twin lets calls in progress finish for at most this long. */
 export const DRAIN_MS = DAY_MS;
 
-type Happening =
+// What the twin has scheduled: `at` (epoch ms) and `seq` (set by the heap) order the agenda.
+type Happening = { at: number; seq: number } & (
   | { kind: 'retrial'; call: TraceCall; attempt: number }
-  | { kind: 'patience'; callId: string; seq: number }
+  | { kind: 'patience'; callId: string; queueSeq: number }
   | { kind: 'answer'; callId: string; agentId: string }
   | { kind: 'done'; callId: string; agentId: string; what: StepDone }
-  | { kind: 'staff'; hour: number };
+  | { kind: 'staff'; hour: number }
+);
 
 /** What an agent does when its part of a call is over. */
 type StepDone = 'n1' | 'kept' | 'n2' | 'regulation' | 'conference' | 'booking';
@@ -110,8 +112,6 @@ export function simulate(
     }
   };
 
-  const schedule = (at: number, h: Happening) => heap.push(at, h);
-
   const react = (e: Event): void => {
     switch (e.type) {
       case 'CallQueued': {
@@ -120,12 +120,18 @@ export function simulate(
         const call = state.data.calls[e.callId];
         // Patience restarts at each queue step: each wait is compared to the caller's patience.
         if (c && c.row.patienceS !== null && call?.pending)
-          schedule(now + ms(c.row.patienceS), { kind: 'patience', callId: e.callId, seq: call.pending.seq });
+          heap.push({
+            at: now + ms(c.row.patienceS),
+            seq: 0,
+            kind: 'patience',
+            callId: e.callId,
+            queueSeq: call.pending.seq,
+          });
         return;
       }
       case 'CallOffered':
         if (ringMs === 0) immediate.push({ type: 'answerOffer', callId: e.callId, agentId: e.agentId });
-        else schedule(now + ringMs, { kind: 'answer', callId: e.callId, agentId: e.agentId });
+        else heap.push({ at: now + ringMs, seq: 0, kind: 'answer', callId: e.callId, agentId: e.agentId });
         return;
       case 'CallConnected': {
         const c = live.get(e.callId);
@@ -149,7 +155,14 @@ export function simulate(
               : what === 'booking'
                 ? row.bookingTalkS
                 : row.regulationTalkS;
-        schedule(now + ms(talk ?? 0), { kind: 'done', callId: e.callId, agentId: e.agentId, what });
+        heap.push({
+          at: now + ms(talk ?? 0),
+          seq: 0,
+          kind: 'done',
+          callId: e.callId,
+          agentId: e.agentId,
+          what,
+        });
         return;
       }
       case 'CallEnded': {
@@ -159,7 +172,13 @@ export function simulate(
           const again = retrialOf(s, c.row, (now - start) / 1000, c.attempt);
           if (again) {
             retrials++;
-            schedule(start + ms(again.arrivalS), { kind: 'retrial', call: again, attempt: c.attempt + 1 });
+            heap.push({
+              at: start + ms(again.arrivalS),
+              seq: 0,
+              kind: 'retrial',
+              call: again,
+              attempt: c.attempt + 1,
+            });
           }
         }
         return;
@@ -243,21 +262,20 @@ export function simulate(
     const call = state.data.calls[callId];
     if (!call?.parties.some((p) => p.agentId === agentId)) return;
     const row = live.get(callId)!.row;
-    const hangUp = (disposition?: string) => run({ type: 'hangUp', callId, agentId, disposition });
     switch (what) {
       case 'n1': {
         const q = row.qualification;
         run({ type: 'qualifyCall', callId, agentId, qualification: q, name: row.caller || 'Inconnu' });
-        if (q === 'DR') return hangUp();
+        if (q === 'DR') return run({ type: 'hangUp', callId, agentId });
         if (q === 'P0') {
           // The ARM keeps a P0 and brings the emergency doctor in; it hangs up once the doctor is done.
           if (row.regulationTalkS !== null && hasQueue.has('reg-amu'))
             return run({ type: 'bringInDoctor', callId, agentId });
-          return hangUp();
+          return run({ type: 'hangUp', callId, agentId });
         }
         if (call.mode === 'one-level') {
           // One level: the N1 ARM kept the call and does the N2 part too.
-          schedule(now + ms(row.n2TalkS ?? 0), { kind: 'done', callId, agentId, what: 'kept' });
+          heap.push({ at: now + ms(row.n2TalkS ?? 0), seq: 0, kind: 'done', callId, agentId, what: 'kept' });
           return;
         }
         return run({ type: 'transferCall', callId, agentId });
@@ -268,14 +286,19 @@ export function simulate(
         const doctor = mg ? 'reg-mg' : 'reg-amu';
         if (row.regulationTalkS !== null && hasQueue.has(doctor))
           return run({ type: 'transferCall', callId, agentId, to: doctor });
-        return hangUp(mg ? 'conseil-medical' : 'envoi-moyens');
+        return run({ type: 'hangUp', callId, agentId, disposition: mg ? 'conseil-medical' : 'envoi-moyens' });
       }
       case 'regulation':
         if (row.qualification === 'P2' && row.bookingTalkS !== null && hasQueue.has('book-mg'))
           return run({ type: 'transferCall', callId, agentId, to: 'book-mg' });
-        return hangUp(row.qualification === 'P2' ? 'conseil-medical' : 'envoi-moyens');
+        return run({
+          type: 'hangUp',
+          callId,
+          agentId,
+          disposition: row.qualification === 'P2' ? 'conseil-medical' : 'envoi-moyens',
+        });
       case 'conference': {
-        hangUp();
+        run({ type: 'hangUp', callId, agentId });
         // The ARM who kept the P0 ends the call once the doctor is done.
         for (const p of [...(state.data.calls[callId]?.parties ?? [])])
           if (state.data.calls[callId])
@@ -283,7 +306,7 @@ export function simulate(
         return;
       }
       case 'booking':
-        return hangUp('consultation');
+        return run({ type: 'hangUp', callId, agentId, disposition: 'consultation' });
     }
   };
 
@@ -294,7 +317,7 @@ export function simulate(
         return;
       case 'patience': {
         const call = state.data.calls[h.callId];
-        if (call?.pending?.seq === h.seq && call.parties.length === 0)
+        if (call?.pending?.seq === h.queueSeq && call.parties.length === 0)
           run({ type: 'callerHungUp', callId: h.callId });
         return;
       }
@@ -313,7 +336,8 @@ export function simulate(
 
   run({ type: 'timerFired' });
   const staffedHours = Math.ceil(horizonMs / HOUR_MS);
-  for (let h = 0; h < staffedHours; h++) schedule(start + h * HOUR_MS, { kind: 'staff', hour: h });
+  for (let h = 0; h < staffedHours; h++)
+    heap.push({ at: start + h * HOUR_MS, seq: 0, kind: 'staff', hour: h });
 
   let next = 0;
   let progressAt = 0;
@@ -327,7 +351,7 @@ export function simulate(
     now = Math.max(now, t);
     // Engine deadlines first, then the agenda (staff changes, answers, talk ends), then arrivals.
     if (wake <= t) run({ type: 'timerFired' });
-    else if (heapAt <= t) fire(heap.pop()!.item);
+    else if (heapAt <= t) fire(heap.pop()!);
     else {
       const row = calls[next]!;
       arrive(row, `c${next}`, 1);

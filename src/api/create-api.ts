@@ -215,8 +215,8 @@ function problemHandler(logger: Logger) {
         'internal-error',
         'Internal error',
         fr_en(
-          'Erreur interne : rien n’a été modifié, réessayez ou prévenez l’exploitation',
-          'internal error: report it to operations',
+          'Erreur interne : vérifiez l’état (la commande a pu aboutir) puis réessayez, ou prévenez l’exploitation',
+          'internal error: check the state (the command may have gone through), then retry, or tell operations',
         ),
       );
     }

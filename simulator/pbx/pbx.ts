@@ -880,7 +880,7 @@ export class Pbx {
       this.timelines.note(call, 'entered-bridge', this.clock.now(), { bridge: b.name, type: b.bridgeType });
     if (b.bridgeType === 'mixing') {
       this.bridgePeerRounds(b);
-      this.onMixingChange(b);
+      this.noteAgentConnections(b);
     }
   }
 
@@ -916,9 +916,8 @@ export class Pbx {
     }
   }
 
-  /** Two parties in a mixing bridge see each other's identity (ChannelConnectedLine); a caller
-   *  sharing a mixing bridge with an answered agent leg counts as answered by that agent. */
-  private onMixingChange(b: Bridge): void {
+  /** Ground truth: a caller sharing a mixing bridge with an answered agent leg is answered by it. */
+  private noteAgentConnections(b: Bridge): void {
     const members = b.channels.map((id) => this.channels.get(id)).filter((x): x is Channel => !!x);
     const agents = members.filter((m) => m.kind === 'originated' && m.answered && m.endpoint);
     for (const m of members) {

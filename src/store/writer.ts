@@ -45,6 +45,11 @@ export type WriterOptions<S, E extends StoreEvent, C> = {
   handle: (state: S, command: C, now: number) => { events: readonly E[] };
   /** Validates a raw command; throwing rejects it (logged, acknowledged, recorded as processed). */
   parseCommand?: (raw: unknown) => C;
+  /**
+   * `handle` has already applied its events to the state it was given (an engine that evolves in
+   * place while it decides, like src/core): the writer must not apply them a second time.
+   */
+  handleEvolves?: boolean;
   codec?: StateCodec<S>;
   leaseTtlMs?: number;
   renewEveryMs?: number;
@@ -291,7 +296,8 @@ export class SiteWriter<S, E extends StoreEvent, C = StoreEvent> {
       }
       done.add(entry.id);
       const events = this.decide(state, entry, now);
-      for (const event of events) state = applyEvent(this.options.reducer, state, event);
+      if (!this.options.handleEvolves)
+        for (const event of events) state = applyEvent(this.options.reducer, state, event);
       groups.push({ commandId: entry.id, commandMs: streamIdMs(entry.streamId), events });
     }
     this.state = state;

@@ -142,6 +142,10 @@ describe('/supervisor', () => {
       'settled',
     );
     expect(comparable(again)).toEqual(comparable(followed));
+    // A client that suspects a gap may also ask for a snapshot without reconnecting.
+    const resync = next<any>(sup, 'snapshot');
+    sup.emit('resync');
+    expect((await resync).seq).toBeGreaterThanOrEqual(snap.seq);
     const rest = (await h.call('GET', '/sites/44/overview', { as: 'sup44' })).body;
     expect(rest.queues).toEqual(snap.queues);
     expect(rest.calls.map((c: any) => c.id)).toContain(b);

@@ -35,6 +35,14 @@ export function handleEndpointSocket(pbx: Pbx, ws: WebSocket): void {
             invite: (leg) => {
               send({ type: 'invite', ...leg });
               if (autoRing) pbx.endpointRinging(msg.endpoint, leg.channelId);
+              if (msg.autoAnswerMs !== undefined) {
+                // a bot agent: picks up by itself (on the sim's clock), unless the call went away
+                pbx.schedule(msg.autoAnswerMs, () => {
+                  if (pbx.channels.get(leg.channelId)?.answered === false) {
+                    pbx.endpointAnswer(msg.endpoint, leg.channelId);
+                  }
+                });
+              }
             },
             cancelled: (channelId, cause) =>
               send({ type: 'cancelled', endpoint: msg.endpoint, channelId, cause }),

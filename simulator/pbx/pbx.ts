@@ -107,6 +107,11 @@ export class Pbx {
     return this.defaultApp;
   }
 
+  /** Run `fn` after `ms` of the sim's clock (far-end behaviour such as a bot answering). */
+  schedule(ms: number, fn: () => void): Timer {
+    return this.later(null, ms, fn);
+  }
+
   // ---- ids, events ------------------------------------------------------------------------------
 
   private newChannelId(): string {

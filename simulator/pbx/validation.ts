@@ -44,6 +44,7 @@ export const endpointMessageSchema = z.discriminatedUnion('type', [
       endpoint: endpointKey,
       context: z.string().min(1).max(80).optional(),
       autoRing: z.boolean().optional(),
+      autoAnswerMs: z.number().min(0).max(3_600_000).optional(),
     })
     .strict(),
   z.object({ type: z.literal('unregister'), endpoint: endpointKey }).strict(),

@@ -130,6 +130,22 @@ describe('sim-pbx trunk and media', () => {
     phone.close();
   });
 
+  it('a bot phone with autoAnswerMs answers by itself', async () => {
+    const bot = await Phone.register(sim.endpointsWsUrl, 'PJSIP/bot-1', { autoAnswerMs: 2000 });
+    const leg = await client.channels.originate({
+      endpoint: 'PJSIP/bot-1',
+      app: 'sasacd',
+      appArgs: 'agent,bot-1',
+    });
+    // 2 s on the sim's clock, 0.2 s of real time here
+    const start = await log.waitFor(
+      (e) => e.type === 'StasisStart' && e.channel?.id === leg.id,
+      'bot answers',
+    );
+    expect(start.args).toEqual(['agent', 'bot-1']);
+    bot.close();
+  });
+
   it('a second WebSocket for the app takes over; the first hears ApplicationReplaced', async () => {
     const url = `${sim.url.replace('http', 'ws')}/ari/events?app=sasacd&api_key=asterisk:asterisk`;
     const second = new WebSocket(url);

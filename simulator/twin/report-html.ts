@@ -8,9 +8,9 @@ import { barChart, escapeHtml, lineChart, type ChartSeries } from './svg-chart.j
 const pct = (v: number) => `${(100 * v).toFixed(0)} %`;
 const num = (v: unknown, digits = 1) => (typeof v === 'number' ? v.toFixed(digits) : '—');
 
-/** Hours per chart bucket: hourly up to four days, then daily. */
+/** Hours per chart bucket: hourly up to two weeks, then daily. */
 function bucketHours(hours: number): number {
-  return hours <= 96 ? 1 : 24;
+  return hours <= 336 ? 1 : 24;
 }
 
 function bucketLabels(hours: number, size: number): string[] {
@@ -38,6 +38,9 @@ function charts(series: TwinSeries, tag: string): string[] {
   const size = bucketHours(series.hours);
   const labels = bucketLabels(series.hours, size);
   const per = size === 1 ? 'hour' : 'day';
+  // Hourly over several days: label each day's midnight (every few days on long runs).
+  const labelEvery =
+    size === 1 && series.hours > 24 ? 24 * Math.ceil(series.hours / 24 / 12) : size === 1 ? 2 : undefined;
   const queueIds = Object.keys(series.queues).filter((q) => series.queues[q]!.answered.some((v) => v > 0));
   const qs: ChartSeries[] = [
     {
@@ -63,6 +66,7 @@ function charts(series: TwinSeries, tag: string): string[] {
     lineChart({
       title: `QS 30 s per ${per} (answered within 30 s / answered; queues from entry into the queue)${tag}`,
       xLabels: labels,
+      labelEvery,
       yLabel: 'QS 30 s',
       series: qs,
       yMax: 1,
@@ -71,12 +75,14 @@ function charts(series: TwinSeries, tag: string): string[] {
     lineChart({
       title: `Mean wait of answered calls per ${per}, from entry into each queue (seconds)${tag}`,
       xLabels: labels,
+      labelEvery,
       yLabel: 'seconds',
       series: waits,
     }),
     lineChart({
       title: `Occupancy per level and ${per} (time on calls and in wrap-up / logged-in time)${tag}`,
       xLabels: labels,
+      labelEvery,
       yLabel: 'occupancy',
       series: occupancy,
       yMax: 1,
@@ -85,6 +91,7 @@ function charts(series: TwinSeries, tag: string): string[] {
     barChart({
       title: `Calls arrived per ${per} (first attempts and retrials)${tag}`,
       categories: labels,
+      labelEvery,
       yLabel: 'calls',
       series: [{ name: 'arrived', values: bucket(series.calls.arrived, size) }],
     }),

@@ -23,7 +23,8 @@ export type QueueResult = {
   p90WaitSeconds: number | null;
   /** Mean time in the queue of every call that left it answered or abandoned. */
   meanWaitAllSeconds: number | null;
-  /** Share of the calls answered or abandoned here that had to wait (> 0 ms). */
+  /** Share of the calls answered or abandoned here that had to wait for an agent: a wait longer
+   *  than the ring time (the engine's wait runs until the phone is answered, ringing included). */
   probabilityOfWaiting: number | null;
   /** abandoned / (answered + abandoned). */
   abandonRate: number | null;
@@ -102,7 +103,8 @@ export function figuresOf(s: Scenario, site: TwinSite, run: TwinRun): TwinFigure
     const q = f.queues.get(id);
     const answered = q?.answered ?? 0;
     const abandoned = q?.abandoned ?? 0;
-    const waited = (q?.waitsMs ?? []).reduce((n, w) => n + (w > 0 ? 1 : 0), 0);
+    const ringMs = Math.round(s.ringSeconds * 1000);
+    const waited = (q?.waitsMs ?? []).reduce((n, w) => n + (w > ringMs ? 1 : 0), 0);
     const p90 = q ? nearestRank(q.waitsMs, 0.9) : null;
     queues[id] = {
       offered: q?.offered ?? 0,

@@ -15,11 +15,20 @@ export function escapeHtml(text: string): string {
 function niceMax(v: number): number {
   if (!(v > 0)) return 1;
   const p = 10 ** Math.floor(Math.log10(v));
-  for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= v) return m * p;
+  for (const m of [1, 2, 4, 6, 8, 10]) if (m * p >= v) return m * p;
   return 10 * p;
 }
 
-function axes(yMax: number, format: (v: number) => string, xLabels: string[], yLabel: string): string[] {
+/** Default tick format: whole numbers as they are, others with one decimal. */
+const plain = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(1));
+
+function axes(
+  yMax: number,
+  format: (v: number) => string,
+  xLabels: string[],
+  yLabel: string,
+  labelEvery?: number,
+): string[] {
   const out: string[] = [];
   const plotW = W - M.left - M.right;
   const plotH = H - M.top - M.bottom;
@@ -31,7 +40,7 @@ function axes(yMax: number, format: (v: number) => string, xLabels: string[], yL
     );
   }
   const n = xLabels.length;
-  const step = Math.max(1, Math.ceil(n / 12));
+  const step = labelEvery ?? Math.max(1, Math.ceil(n / 12));
   for (let i = 0; i < n; i += step) {
     const x = M.left + (plotW * (i + 0.5)) / n;
     out.push(
@@ -60,14 +69,16 @@ export function lineChart(opts: {
   series: ChartSeries[];
   yMax?: number;
   format?: (v: number) => string;
+  /** Label every n-th bucket on the x axis (default: about 12 labels). */
+  labelEvery?: number;
 }): string {
-  const format = opts.format ?? ((v: number) => v.toFixed(0));
+  const format = opts.format ?? plain;
   const all = opts.series.flatMap((s) => s.values.filter((v): v is number => v !== null));
   const yMax = opts.yMax ?? niceMax(Math.max(0, ...all));
   const n = opts.xLabels.length;
   const plotW = W - M.left - M.right;
   const plotH = H - M.top - M.bottom;
-  const body = axes(yMax, format, opts.xLabels, opts.yLabel);
+  const body = axes(yMax, format, opts.xLabels, opts.yLabel, opts.labelEvery);
   opts.series.forEach((s, k) => {
     let d = '';
     let pen = false;
@@ -95,14 +106,16 @@ export function barChart(opts: {
   series: ChartSeries[];
   yMax?: number;
   format?: (v: number) => string;
+  /** Label every n-th bucket on the x axis (default: about 12 labels). */
+  labelEvery?: number;
 }): string {
-  const format = opts.format ?? ((v: number) => v.toFixed(0));
+  const format = opts.format ?? plain;
   const all = opts.series.flatMap((s) => s.values.filter((v): v is number => v !== null));
   const yMax = opts.yMax ?? niceMax(Math.max(0, ...all));
   const n = opts.categories.length;
   const plotW = W - M.left - M.right;
   const plotH = H - M.top - M.bottom;
-  const body = axes(yMax, format, opts.categories, opts.yLabel);
+  const body = axes(yMax, format, opts.categories, opts.yLabel, opts.labelEvery);
   const groupW = plotW / Math.max(1, n);
   const barW = (groupW * 0.8) / Math.max(1, opts.series.length);
   opts.series.forEach((s, k) => {

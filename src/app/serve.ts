@@ -1,0 +1,246 @@
+// `sas-acd serve`: the ACD process of a deployment. One site whose state lives in Redis (a
+// StoredSite: writer when it holds the lease, standby read model otherwise), the ARI adapter whose
+// effects only the leader carries out, and the HTTP server (API, live feeds over the Socket.IO Redis
+// adapter, web UI). Settings are read and checked whole before anything starts: every bad field is
+// named, so an operator fixes them in one go.
+import { readFileSync } from 'node:fs';
+import { Redis } from 'ioredis';
+import { z } from 'zod';
+import { InMemoryUserStore, USER_ROLES } from '../auth/index.js';
+import { parseSiteConfig, type SiteConfig } from '../core/config.js';
+import { AriAdapter } from '../telephony/ari/ari-adapter.js';
+import { startAcdServer, type AcdServer } from './acd-server.js';
+import type { Logger } from './logger.js';
+import { StoredSite } from './stored-site.js';
+
+export type ServeSettings = {
+  config: SiteConfig;
+  users: UserEntry[];
+  port: number;
+  host: string;
+  redisUrl: string;
+  ari: { url: string; user: string; password: string; app: string };
+  jwtSecret: string;
+};
+
+/**
+ * One user of the users file. `passwordHash` is what `sas-acd users hash` prints (scrypt);
+ * `password` (plain text) is accepted for development only and logged as a warning.
+ */
+const userEntry = z
+  .object({
+    username: z.string().min(1),
+    id: z.string().min(1).optional(),
+    displayName: z.string().min(1).optional(),
+    roles: z.array(z.enum(USER_ROLES)).min(1),
+    sites: z.array(z.string().min(1)).min(1),
+    agentId: z.string().min(1).nullable().optional(),
+    passwordHash: z
+      .string()
+      .regex(
+        /^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9_-]+\$[A-Za-z0-9_-]+$/,
+        'not a hash made by `sas-acd users hash`',
+      )
+      .optional(),
+    password: z.string().min(1).optional(),
+  })
+  .strict()
+  .refine((u) => (u.passwordHash === undefined) !== (u.password === undefined), {
+    message: 'give exactly one of "passwordHash" and "password"',
+  });
+export type UserEntry = z.infer<typeof userEntry>;
+const usersFile = z.array(userEntry).min(1);
+
+export type ServeInput = {
+  configFile: string | undefined;
+  usersFile: string | undefined;
+  port: string | number | undefined;
+  host: string | undefined;
+  env: NodeJS.ProcessEnv;
+};
+
+export type ParsedSettings = { ok: true; settings: ServeSettings } | { ok: false; errors: string[] };
+
+function readJson(file: string, label: string, errors: string[]): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as unknown;
+  } catch (err) {
+    errors.push(`${label} (${file}): cannot read a JSON document: ${(err as Error).message}`);
+    return undefined;
+  }
+}
+
+/** Checks every setting; the errors name each bad field (file fields by their path). */
+export function parseServeSettings(input: ServeInput): ParsedSettings {
+  const errors: string[] = [];
+  const env = input.env;
+  let config: SiteConfig | undefined;
+  if (!input.configFile) errors.push('--config: required (the site configuration, JSON)');
+  else {
+    const raw = readJson(input.configFile, '--config', errors);
+    if (raw !== undefined) {
+      const parsed = parseSiteConfig(raw);
+      if (parsed.ok) config = parsed.config;
+      else for (const e of parsed.errors) errors.push(`--config (${input.configFile}): ${e}`);
+    }
+  }
+  let users: UserEntry[] = [];
+  if (!input.usersFile) errors.push('--users: required (the users file, JSON; see docs/store.md)');
+  else {
+    const raw = readJson(input.usersFile, '--users', errors);
+    if (raw !== undefined) {
+      const parsed = usersFile.safeParse(raw);
+      if (parsed.success) {
+        users = parsed.data;
+        const seen = new Set<string>();
+        users.forEach((u, i) => {
+          if (seen.has(u.username))
+            errors.push(`--users (${input.usersFile}): ${i}.username: "${u.username}" appears twice`);
+          seen.add(u.username);
+          if (config && u.agentId && !config.agents.some((a) => a.id === u.agentId))
+            errors.push(`--users (${input.usersFile}): ${i}.agentId: unknown agent "${u.agentId}"`);
+        });
+      } else
+        for (const issue of parsed.error.issues)
+          errors.push(`--users (${input.usersFile}): ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    }
+  }
+  const port = Number(input.port ?? 8080);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) errors.push('--port: an integer from 0 to 65535');
+  const host = input.host ?? '127.0.0.1';
+  const redisUrl = env.REDIS_URL ?? '';
+  if (!redisUrl)
+    errors.push('REDIS_URL: required (e.g. redis://127.0.0.1:6379): the site state lives in Redis');
+  else if (!/^rediss?:\/\//.test(redisUrl)) errors.push('REDIS_URL: must start with redis:// or rediss://');
+  const ariUrl = env.ARI_URL ?? '';
+  if (!ariUrl) errors.push('ARI_URL: required (e.g. http://asterisk:8088): the PBX carries out the calls');
+  else if (!/^https?:\/\//.test(ariUrl)) errors.push('ARI_URL: must start with http:// or https://');
+  if (!env.ARI_USER) errors.push('ARI_USER: required');
+  if (!env.ARI_PASSWORD) errors.push('ARI_PASSWORD: required');
+  const jwtSecret = env.JWT_SECRET ?? '';
+  if (jwtSecret.length < 32) errors.push('JWT_SECRET: required, at least 32 characters');
+  const level = env.LOG_LEVEL;
+  if (level && !['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(level))
+    errors.push('LOG_LEVEL: one of fatal, error, warn, info, debug, trace, silent');
+  if (errors.length > 0 || !config) return { ok: false, errors };
+  return {
+    ok: true,
+    settings: {
+      config,
+      users,
+      port,
+      host,
+      redisUrl,
+      ari: { url: ariUrl, user: env.ARI_USER!, password: env.ARI_PASSWORD!, app: env.ARI_APP || 'sasacd' },
+      jwtSecret,
+    },
+  };
+}
+
+export async function loadUsers(entries: UserEntry[], logger: Logger): Promise<InMemoryUserStore> {
+  const store = new InMemoryUserStore();
+  for (const entry of entries) {
+    const user = await store.add({
+      id: entry.id ?? `u-${entry.username}`,
+      username: entry.username,
+      roles: entry.roles,
+      sites: entry.sites,
+      agentId: entry.agentId ?? null,
+      ...(entry.displayName ? { displayName: entry.displayName } : {}),
+      ...(entry.password !== undefined ? { password: entry.password } : {}),
+    });
+    if (entry.passwordHash) user.passwordHash = entry.passwordHash;
+    else logger.warn({ username: entry.username }, 'plain-text password in the users file: development only');
+  }
+  return store;
+}
+
+export type Serving = {
+  url: string;
+  site: StoredSite;
+  adapter: AriAdapter;
+  acd: AcdServer;
+  stop(): Promise<void>;
+};
+
+/** How often the adapter retries reaching the PBX until it first connects. */
+const ARI_RETRY_MS = 2_000;
+
+export async function startServe(settings: ServeSettings, logger: Logger): Promise<Serving> {
+  const { config } = settings;
+  const adapter = new AriAdapter({
+    ...settings.ari,
+    endpointOf: (id) => config.agents.find((a) => a.id === id)?.endpoint ?? `PJSIP/${id}`,
+    logger,
+  });
+  // Only the leader's afterAppend calls the executor: a standby's adapter never acts on calls.
+  const site = await StoredSite.start({
+    redisUrl: settings.redisUrl,
+    config,
+    logger,
+    effects: (effect) => adapter.execute(effect),
+  });
+  let stopping = false;
+  const connectPbx = async (): Promise<void> => {
+    while (!stopping) {
+      try {
+        await adapter.start((command, at) => {
+          void site.dispatch(command, at).then((result) => {
+            if (!result.ok)
+              logger.debug({ command: command.type, reason: result.reason }, 'telephony command refused');
+          });
+        });
+        logger.info({ url: settings.ari.url, app: settings.ari.app }, 'connected to the PBX');
+        return;
+      } catch (err) {
+        logger.warn({ err: (err as Error).message, url: settings.ari.url }, 'PBX unreachable; retrying');
+        await new Promise((resolve) => setTimeout(resolve, ARI_RETRY_MS));
+      }
+    }
+  };
+  const pbx = connectPbx();
+
+  const ping = new Redis(settings.redisUrl, { maxRetriesPerRequest: 1 });
+  ping.on('error', () => undefined);
+  const roundTrip = async () => {
+    const started = performance.now();
+    await ping.ping();
+    return performance.now() - started;
+  };
+  const users = await loadUsers(settings.users, logger);
+  const acd = await startAcdServer({
+    port: settings.port,
+    host: settings.host,
+    sites: new Map([[config.id, site]]),
+    users,
+    logger,
+    jwtSecret: settings.jwtSecret,
+    redisUrl: settings.redisUrl,
+    telephonyConnected: () => adapter.connected,
+    redisRoundTripMs: roundTrip,
+    readiness: {
+      redis: async () => (await roundTrip()) >= 0,
+      telephony: () => adapter.connected,
+      // Leader or standby both serve; a writer stopped on a corrupt stream does not.
+      writer: () => site.role !== 'stopped',
+    },
+    publishes: () => site.role === 'leader',
+    web: { siteId: config.id, virtualPhoneUrl: null },
+  });
+  logger.info({ url: acd.url, site: config.id }, 'sas-acd serving');
+  return {
+    url: acd.url,
+    site,
+    adapter,
+    acd,
+    async stop() {
+      stopping = true;
+      await pbx;
+      await acd.close();
+      await site.stop(); // releases the lease: a standby takes over at once
+      await site.settled();
+      await adapter.stop();
+      ping.disconnect();
+    },
+  };
+}

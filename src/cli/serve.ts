@@ -1,0 +1,70 @@
+// `sas-acd serve` (the ACD process of a deployment, see src/app/serve.ts) and `sas-acd users hash`
+// (the password hashes of the users file).
+import { Option, type Command } from 'commander';
+import { hashPassword } from '../auth/index.js';
+import { createLogger } from '../app/logger.js';
+import { parseServeSettings, startServe } from '../app/serve.js';
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
+}
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description(
+      'run the ACD for one site: state in Redis (writer or standby), ARI adapter, REST API, live feeds and web UI',
+    )
+    .option('--config <file>', 'the site configuration (JSON; see `sas-acd config check`)')
+    .option('--users <file>', 'the users (JSON; see docs/store.md, "sas-acd serve")')
+    .addOption(new Option('--port <port>', 'HTTP port').default('8080'))
+    .addOption(new Option('--host <host>', 'HTTP address to listen on').default('127.0.0.1'))
+    .addHelpText(
+      'after',
+      '\nEnvironment: REDIS_URL (required), ARI_URL, ARI_USER, ARI_PASSWORD (required), ARI_APP (default sasacd),\n' +
+        'JWT_SECRET (required, >= 32 characters), LOG_LEVEL (default info).',
+    )
+    .action(async (o: { config?: string; users?: string; port: string; host: string }) => {
+      const parsed = parseServeSettings({
+        configFile: o.config,
+        usersFile: o.users,
+        port: o.port,
+        host: o.host,
+        env: process.env,
+      });
+      if (!parsed.ok) {
+        console.error(`sas-acd serve: refused, ${parsed.errors.length} problem(s):`);
+        for (const e of parsed.errors) console.error(`  - ${e}`);
+        process.exitCode = 2;
+        return;
+      }
+      const logger = createLogger();
+      const serving = await startServe(parsed.settings, logger);
+      console.log(`sas-acd serve: site ${parsed.settings.config.id} on ${serving.url}`);
+      const stop = async () => {
+        await serving.stop();
+        process.exit(0);
+      };
+      process.once('SIGINT', () => void stop());
+      process.once('SIGTERM', () => void stop());
+    });
+
+  program
+    .command('users')
+    .description('users of `sas-acd serve`')
+    .command('hash')
+    .description('print the scrypt hash of a password read from standard input, for the users file')
+    .action(async () => {
+      const password = await readStdin();
+      if (!password) {
+        console.error('sas-acd users hash: give the password on standard input');
+        process.exitCode = 2;
+        return;
+      }
+      console.log(await hashPassword(password));
+    });
+}

@@ -204,6 +204,7 @@ async function measured(clients: number, callsPerSecond: number, seconds: number
   // The phones answer at once; the agent talks a little, qualifies DR and hangs up over REST.
   const qualifyMs: number[] = [];
   const errors: number[] = [];
+  const errorMessages = new Set<string>();
   const talkMs = 400;
   runtime.onEvents((events) => {
     for (const e of events) {
@@ -227,7 +228,10 @@ async function measured(clients: number, callsPerSecond: number, seconds: number
             .then((hang) => {
               if (hang !== 200) errors.push(hang);
             })
-            .catch(() => errors.push(0));
+            .catch((err: Error) => {
+              errors.push(0);
+              errorMessages.add(err.message);
+            });
         }, talkMs);
       }
     }
@@ -278,6 +282,7 @@ async function measured(clients: number, callsPerSecond: number, seconds: number
     p99QualifyMs: round(percentile(qualifyMs, 99), 2),
     restErrors: errors.length,
     restErrorStatuses: [...new Set(errors)].sort().join(','),
+    restErrorMessages: [...errorMessages].join('; '),
     callsLeftAfterRun: left,
     sent,
   };
@@ -335,6 +340,7 @@ addBench('fanout', {
       seconds,
       restErrors: m.restErrors,
       restErrorStatuses: m.restErrorStatuses,
+      restErrorMessages: m.restErrorMessages,
       callsLeftAfterRun: m.callsLeftAfterRun,
       coalesceIntervalMs: 250,
       cpus: cpus().length,

@@ -25,6 +25,18 @@ export function trunkRouter(pbx: Pbx, bus: AppBus): Router {
     res.json({ calls: [...pbx.timelines.calls.values()] });
   });
 
+  // Long load runs: forget the calls that have ended (their timelines have been read).
+  r.delete('/calls', (_req, res) => {
+    let removed = 0;
+    for (const [id, call] of pbx.timelines.calls) {
+      if (call.endedAtMs !== null) {
+        pbx.timelines.calls.delete(id);
+        removed++;
+      }
+    }
+    res.json({ removed });
+  });
+
   r.get('/calls/:callId', (req, res) => {
     const call = pbx.timelines.calls.get(req.params.callId);
     if (!call) {

@@ -95,6 +95,7 @@ export function simulate(
   const ringMs = ms(s.ringSeconds);
   let now = start;
   let retrials = 0;
+  let retrialIds = 0;
   let commands = 0;
   let eventCount = 0;
 
@@ -313,7 +314,7 @@ export function simulate(
   const fire = (h: Happening) => {
     switch (h.kind) {
       case 'retrial':
-        arrive(h.call, `${h.call.caller || 'anon'}#${h.attempt}@${now - start}`, h.attempt);
+        arrive(h.call, `r${++retrialIds}`, h.attempt); // ids unique even for withheld callers
         return;
       case 'patience': {
         const call = state.data.calls[h.callId];

@@ -8,6 +8,8 @@ import { RateLimiter, TokenService, type UserStore } from '../auth/index.js';
 import { createMetrics, mountHealth, type ReadinessCheck } from '../observability/index.js';
 import { attachRealtime, type Realtime } from '../realtime/realtime-server.js';
 import { SiteFeed } from '../realtime/site-feed.js';
+import { siteDeltaSchema } from '../realtime/supervisor-feed.js';
+import { siteSnapshotSchema } from '../realtime/supervisor-snapshot.js';
 import type { ApiContext } from './context.js';
 import { DOCS_PAGE } from './docs-page.js';
 import { buildOpenApi } from './openapi.js';
@@ -96,7 +98,12 @@ export function createApi(opts: ApiOptions): Api {
     ...lineRoutes(ctx),
     ...configRoutes(ctx),
   ];
-  const openapi = buildOpenApi(routes, { version: VERSION });
+  const openapi = buildOpenApi(
+    routes,
+    { version: VERSION },
+    // The live feed's messages, documented from the schemas they are tested against.
+    { SupervisorSnapshot: siteSnapshotSchema, SupervisorDelta: siteDeltaSchema },
+  );
 
   const app = express();
   app.disable('x-powered-by');

@@ -40,7 +40,12 @@ function parametersOf(schema: z.ZodType | undefined, where: 'path' | 'query') {
 
 const toOpenApiPath = (path: string) => '/api/v1' + path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
 
-export function buildOpenApi(routes: AnyRoute[], info: { version: string }): JsonSchema {
+/** `extraSchemas`: schemas outside REST (the Socket.IO messages), listed under components. */
+export function buildOpenApi(
+  routes: AnyRoute[],
+  info: { version: string },
+  extraSchemas: Record<string, z.ZodType> = {},
+): JsonSchema {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const r of routes) {
     const statuses = new Set([400, ...(r.access === 'public' ? [] : [401, 403]), ...(r.problems ?? []), 500]);
@@ -91,7 +96,10 @@ export function buildOpenApi(routes: AnyRoute[], info: { version: string }): Jso
     paths,
     components: {
       securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
-      schemas: { Problem: schemaOf(problemSchema, 'output') },
+      schemas: {
+        Problem: schemaOf(problemSchema, 'output'),
+        ...Object.fromEntries(Object.entries(extraSchemas).map(([k, v]) => [k, schemaOf(v, 'output')])),
+      },
     },
   };
 }

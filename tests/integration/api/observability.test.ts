@@ -88,6 +88,7 @@ describe('OpenAPI', () => {
     );
     expect(qualify.parameters.map((p: any) => p.name)).toEqual(['siteId', 'callId']);
     expect(doc.paths['/api/v1/sites/{siteId}/config'].put['x-roles']).toEqual(['admin']);
+    expect(Object.keys(doc.components.schemas)).toEqual(['Problem', 'SupervisorSnapshot', 'SupervisorDelta']);
     const page = await fetch(h.url + '/api/v1/docs');
     expect(page.headers.get('content-type')).toMatch(/^text\/html/);
     expect(await page.text()).toContain("fetch('openapi.json')");

@@ -4,6 +4,7 @@
 // gets a consistent snapshot, the handshake checks, the agent namespace, and the Redis adapter.
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
+import { siteDeltaSchema, siteSnapshotSchema } from '../../../src/realtime/index.js';
 import { next, startHarness, until, type Harness } from './harness.js';
 
 let h: Harness;
@@ -80,11 +81,14 @@ describe('/supervisor', () => {
     sup = h.socket('/supervisor', await h.token('sup44'));
     const snapshot = await next<any>(sup, 'snapshot');
     expect(snapshot.siteId).toBe('44');
+    // The messages match the schemas published in the OpenAPI components.
+    expect(siteSnapshotSchema.strict().safeParse(snapshot).success).toBe(true);
     expect(n1(snapshot).waiting).toBe(0);
     expect(snapshot.qs30.last15min).toBeNull();
 
     const callId = arrive();
     const first = await next<any>(sup, 'delta');
+    expect(siteDeltaSchema.strict().safeParse(first).success).toBe(true);
     expect(n1(first).waiting).toBe(1);
     expect(first.calls.map((c: any) => c.id)).toContain(callId);
     expect(JSON.stringify(first)).not.toMatch(/0611223344|Marie Curie/);

@@ -4,6 +4,7 @@ import { registerBench } from './cli/bench.js';
 import { registerConfig } from './cli/config.js';
 import { registerDemo } from './cli/demo.js';
 import { registerSimPbx } from './cli/sim-pbx.js';
+import { registerSimulate } from './cli/simulate.js';
 import { registerReport } from './cli/report.js';
 import { registerStaff } from './cli/staff.js';
 import { registerTraffic } from './cli/traffic.js';
@@ -21,6 +22,7 @@ registerSimPbx(program);
 registerStaff(program);
 registerTraffic(program);
 registerReport(program);
+registerSimulate(program);
 registerDemo(program);
 
 await program.parseAsync(process.argv);

@@ -2,3 +2,5 @@
 import './core.js';
 import './store.js';
 import './indicators.js';
+import './twin.js';
+import './fanout.js';

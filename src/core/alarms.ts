@@ -22,9 +22,20 @@ function clear(ctx: Ctx, alarmId: string) {
   if (ctx.data.alarms[alarmId]) ctx.emit({ type: 'AlarmCleared', at: ctx.now, alarmId });
 }
 
+/** Alarm ids per queue, built once: these checks run on every call movement. */
+const queueAlarmIds = new Map<string, { wait: string; unstaffed: string }>();
+function idsOf(queueId: string) {
+  let ids = queueAlarmIds.get(queueId);
+  if (!ids) {
+    ids = { wait: 'queue-wait:' + queueId, unstaffed: 'queue-unstaffed:' + queueId };
+    queueAlarmIds.set(queueId, ids);
+  }
+  return ids;
+}
+
 export function syncQueueWaitAlarm(ctx: Ctx, queueId: string): void {
   const on = (ctx.data.overThreshold[queueId] ?? 0) > 0;
-  const alarmId = 'queue-wait:' + queueId;
+  const alarmId = idsOf(queueId).wait;
   if (on === (ctx.data.alarms[alarmId] !== undefined)) return;
   if (!on) return clear(ctx, alarmId);
   const q = ctx.idx.queues.get(queueId)!;
@@ -59,7 +70,7 @@ export function queueIsStaffed(ctx: Ctx, queueId: string): boolean {
 }
 
 export function syncUnstaffedAlarm(ctx: Ctx, queueId: string): void {
-  const alarmId = 'queue-unstaffed:' + queueId;
+  const alarmId = idsOf(queueId).unstaffed;
   const active = ctx.data.alarms[alarmId] !== undefined;
   const waiting = (ctx.idx.waiting.get(queueId)?.length ?? 0) > 0;
   if (!waiting && !active) return;

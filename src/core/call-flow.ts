@@ -109,7 +109,7 @@ export function endCall(
       callId: call.id,
       reason: opts.outcome === 'callback' ? 'callback-accepted' : 'normal',
     });
-  clearP0(ctx, call.id);
+  if (call.qualification === 'P0') clearP0(ctx, call.id);
   if (p) {
     syncQueueWaitAlarm(ctx, p.queueId);
     syncUnstaffedAlarm(ctx, p.queueId);

@@ -128,6 +128,8 @@ export type StoredSiteOptions = {
   renewEveryMs?: number;
   standbyPollMs?: number;
   snapshotEveryEvents?: number;
+  /** false: a client only (read model + dispatch through the writer of another process), no writer. */
+  writer?: boolean;
   /** false: the leader arms no timer (tests that send `timerFired` themselves, at chosen times). */
   timers?: boolean;
   holder?: string;
@@ -140,7 +142,7 @@ export class StoredSite implements SiteHandle {
   readonly siteId: string;
   /** Identifies this process's StoredSite on the reply channel. */
   readonly instance = randomUUID();
-  private readonly writer: SiteWriter<State, Event, EngineEnvelope>;
+  private readonly writer: SiteWriter<State, Event, EngineEnvelope> | null;
   private readonly tail: EventTail<State, Event>;
   private readonly redis: Redis;
   private readonly subscriber: Redis;
@@ -187,6 +189,10 @@ export class StoredSite implements SiteHandle {
       },
     });
     this.tail.done.catch((err: Error) => this.log.error({ err: err.message }, 'read model stopped'));
+    if (opts.writer === false) {
+      this.writer = null;
+      return;
+    }
     this.writer = new SiteWriter<State, Event, EngineEnvelope>({
       redis: opts.redisUrl,
       site: this.siteId,
@@ -219,16 +225,16 @@ export class StoredSite implements SiteHandle {
   }
 
   get role(): WriterRole {
-    return this.writer.role;
+    return this.writer?.role ?? 'standby';
   }
 
   get epoch(): number | undefined {
-    return this.writer.epoch;
+    return this.writer?.epoch;
   }
 
   /** The leader's working state, else the read model tailing the event stream. */
   get state(): State {
-    const working = this.leading ? this.writer.state : undefined;
+    const working = this.leading ? this.writer?.state : undefined;
     return working ?? this.tail.state!;
   }
 
@@ -278,7 +284,7 @@ export class StoredSite implements SiteHandle {
   async stop(): Promise<void> {
     this.stopped = true;
     this.disarm();
-    await this.writer.stop();
+    await this.writer?.stop();
     await this.tail.stop();
     for (const [id, waiter] of this.waiters) {
       clearTimeout(waiter.timer);
@@ -308,7 +314,7 @@ export class StoredSite implements SiteHandle {
       await this.tail.caughtUp(this.tenureStartId);
       this.tailCaughtUpForTenure = true;
     }
-    const state = this.writer.state!;
+    const state = this.writer!.state!;
     for (const entry of entries) {
       const result = this.decided.get(entry.id);
       this.decided.delete(entry.id);
@@ -347,7 +353,7 @@ export class StoredSite implements SiteHandle {
   private roleChanged(role: WriterRole, epoch: number | undefined): void {
     const leading = role === 'leader';
     if (leading && !this.leading) {
-      this.tenureStartId = this.writer.lastId;
+      this.tenureStartId = this.writer!.lastId;
       this.tailCaughtUpForTenure = false;
       this.timerCommandId = null;
       this.lastNow = 0;
@@ -381,7 +387,7 @@ export class StoredSite implements SiteHandle {
   private arm(): void {
     this.disarm();
     if (this.stopped || !this.leading || this.timerCommandId !== null || this.opts.timers === false) return;
-    const state = this.writer.state;
+    const state = this.writer?.state;
     if (!state) return;
     const wake = nextWakeAt(state);
     if (wake === undefined) return;

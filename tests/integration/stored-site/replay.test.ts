@@ -78,7 +78,7 @@ describe('the engine on the store', () => {
         await tail.stop();
         await site.stop();
       }),
-      { numRuns: 15 },
+      { numRuns: 10 },
     );
   }, 60_000);
 

@@ -107,7 +107,7 @@ export function planScenario(s: Scenario, o: ScenarioPlanOptions): ScenarioPlan 
     caveats: [
       'Erlang sizes each step as a separate queue of identical agents: it ignores priorities between lines, the hold between N1 and N2, and ARMs moving between levels.',
       'Handling times and patience are taken by their means (Erlang assumes exponential); patience applies at every step.',
-      'Rates are the expected calls per hour of the scenario; the check of the plan in the digital twin comes with the twin.',
+      'Rates are the expected calls per hour of the scenario; the plan is checked in the digital twin (twinCheck) unless --no-twin is given.',
     ],
   };
 }

@@ -15,6 +15,7 @@ import {
 import { DEFAULT_HOURS_PER_POST, fullTimePosts24x7, rosteredAgents } from '../../simulator/staffing/posts.js';
 import { planStaffing, type StaffingPlan } from '../../simulator/staffing/plan.js';
 import { planScenario, type ScenarioPlan } from '../../simulator/staffing/scenario-plan.js';
+import { checkPlanInTwin, type PlanCheck } from '../../simulator/twin/plan-check.js';
 import { profileFromEvents } from '../../simulator/traffic/history-profile.js';
 import { formatScenarioErrors, loadScenarioFile } from '../../simulator/traffic/scenario.js';
 import {
@@ -36,6 +37,8 @@ interface StaffOptions {
   absenteeism: string;
   hoursPerPost: string;
   json?: boolean;
+  /** --no-twin turns off the check of a scenario plan in the digital twin. */
+  twin?: boolean;
 }
 
 /** A bad option value: reported on stderr, exit code 2. */
@@ -85,7 +88,9 @@ export function computeScenarioPlan(o: StaffOptions): ScenarioPlan & Record<stri
     );
   }
   const plan = planScenario(loaded.scenario, { ...common, target });
-  return { scenario: o.scenario, target, ...common, ...plan };
+  // The plan checked in the digital twin, which plays what Erlang leaves out (docs/staffing.md).
+  const twinCheck = o.twin === false ? undefined : checkPlanInTwin(loaded.scenario, plan);
+  return { scenario: o.scenario, target, ...common, ...plan, ...(twinCheck ? { twinCheck } : {}) };
 }
 
 const DAYS = ['lun', 'mar', 'mer', 'jeu', 'ven', 'sam', 'dim'];
@@ -293,6 +298,17 @@ function planTable(p: ScenarioPlan & Record<string, unknown>): string {
     '',
     ...p.caveats.map((c) => `note: ${c}`),
   );
+  const check = p.twinCheck as PlanCheck | undefined;
+  if (check) {
+    lines.push('', `Vérification du plan dans le jumeau numérique (${check.replications} réplications) :`);
+    for (const [step, c] of Object.entries(check.steps)) {
+      const f = (v: number | null) => (v === null ? '—' : pct(v));
+      lines.push(
+        `${(STEP_LABELS[step] ?? step).padEnd(24)} Erlang ${f(c.erlangServiceLevel).padStart(7)}  jumeau ${f(c.twinQs30).padStart(7)}  ` +
+          `écart ${c.difference === null ? '—' : `${(c.difference * 100).toFixed(1)} pts`}`,
+      );
+    }
+  }
   return lines.join('\n');
 }
 
@@ -320,6 +336,7 @@ export function registerStaff(program: Command): void {
     .command('staff')
     .description('size a team with Erlang C, or Erlang A when a mean patience is given')
     .option('--scenario <file>', 'size every step of a scenario (JSON) per hour; needs --target')
+    .option('--no-twin', 'with --scenario: do not check the plan in the digital twin')
     .option(
       '--from-history <file>',
       'size N1 per hour of the week from recorded events (JSON lines); needs --aht, --target',

@@ -70,12 +70,17 @@ class SitePublisher {
   private timer: NodeJS.Timeout | null = null;
   private readonly stop: () => void;
 
+  /** Whether this process published the site's last changes (asked again at every change). */
+  private publishing: boolean;
+
   constructor(
     private readonly feed: SiteFeed,
     private readonly nsp: Namespace,
     private readonly intervalMs: number,
     private readonly clock: () => number,
+    private readonly publishes: () => boolean,
   ) {
+    this.publishing = publishes();
     this.stop = feed.listen((events) => this.note(events));
   }
 
@@ -84,6 +89,16 @@ class SitePublisher {
   }
 
   private note(events: Event[]): void {
+    // With several processes only one publishes (the writer); a process that takes over sends the
+    // whole room first, since it did not track what changed before.
+    if (!this.publishes()) {
+      this.publishing = false;
+      return;
+    }
+    if (!this.publishing) {
+      this.publishing = true;
+      this.full = true;
+    }
     for (const e of events) {
       if ('callId' in e && e.callId) this.calls.add(e.callId);
       if ('agentId' in e && e.agentId) this.agents.add(e.agentId);
@@ -111,7 +126,9 @@ class SitePublisher {
     const room = this.nsp.to(roomOf(this.feed.site.siteId));
     const changedSince = this.changedSince ?? Date.now();
     this.changedSince = null;
-    this.seq++;
+    // A version that grows with time, so that snapshots and deltas from different processes
+    // (before and after a fail-over) still compare.
+    this.seq = Math.max(this.seq + 1, Date.now());
     if (this.full) {
       this.full = false;
       this.calls.clear();
@@ -188,8 +205,16 @@ export function mountSupervisorFeed(opts: SupervisorFeedOptions): { close(): voi
   const { nsp, feeds } = opts;
   const publishers = new Map<string, SitePublisher>();
   for (const [siteId, feed] of feeds)
-    if (opts.publishes?.(siteId) ?? true)
-      publishers.set(siteId, new SitePublisher(feed, nsp, opts.intervalMs ?? 250, opts.clock));
+    publishers.set(
+      siteId,
+      new SitePublisher(
+        feed,
+        nsp,
+        opts.intervalMs ?? 250,
+        opts.clock,
+        () => opts.publishes?.(siteId) ?? true,
+      ),
+    );
 
   nsp.use((socket, next) => {
     principalOf(socket, opts.tokens, SUPERVISION_ROLES)

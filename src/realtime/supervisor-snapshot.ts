@@ -25,7 +25,12 @@ export const lineSwitchViewSchema = z.object({
 
 export const siteSnapshotSchema = z.object({
   siteId: z.string(),
-  seq: z.number().int().describe('increases with every update sent for this site'),
+  seq: z
+    .number()
+    .int()
+    .describe(
+      'version of the room: grows with every update (time-based, comparable between processes); 0 from a process that never published',
+    ),
   serverTime: z.number().describe('epoch ms when built: waits are serverTime - since'),
   mode: z.enum(['two-level', 'one-level']).nullable(),
   period: z.enum(['sas', 'pdsa']).nullable(),

@@ -221,6 +221,35 @@ describe('/agent', () => {
   });
 });
 
+describe('several processes', () => {
+  it('only the publishing process sends deltas; one that takes over sends the whole room first', async () => {
+    let leader = false;
+    const r = await startHarness({ publishes: () => leader });
+    try {
+      const sup = r.socket('/supervisor', await r.token('sup44'), { sites: ['44'] });
+      const seen: string[] = [];
+      sup.on('delta', () => seen.push('delta'));
+      sup.on('snapshot', () => seen.push('snapshot'));
+      await until(() => seen.length === 1, 'first snapshot');
+      r.runtimes.get('44')!.dispatch({ type: 'arriveCall', callId: 'std-1', line: '15' });
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      expect(seen).toEqual(['snapshot']);
+      leader = true;
+      const takeover = next<any>(sup, 'snapshot');
+      r.runtimes.get('44')!.dispatch({ type: 'arriveCall', callId: 'std-2', line: '15' });
+      const full = await takeover;
+      expect(full.calls.map((c: any) => c.id).sort()).toEqual(['std-1', 'std-2']);
+      expect(full.seq).toBeGreaterThan(1_000_000_000_000);
+      r.runtimes.get('44')!.dispatch({ type: 'callerHungUp', callId: 'std-1' });
+      const d = await next<any>(sup, 'delta');
+      expect(d.removedCalls).toEqual(['std-1']);
+      expect(d.seq).toBeGreaterThan(full.seq);
+    } finally {
+      await r.stop();
+    }
+  });
+});
+
 describe('with the Redis adapter', () => {
   it('serves snapshots and deltas through Redis pub/sub, and closes the connection when the token expires', async () => {
     const r = await startHarness({ redisUrl: inject('redisUrl'), accessTtlSeconds: 2 });

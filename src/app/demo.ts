@@ -1,6 +1,7 @@
 // The demo: the whole system on an embedded default, in one process — a local redis-server (when
 // no REDIS_URL is given), sim-pbx, the ACD (engine + ARI adapter + HTTP), bot agents on every seat
 // but one ARM left for a person, and generated traffic. Every number here is ILLUSTRATIVE.
+// The site's state lives in that Redis (a StoredSite, the same path as `sas-acd serve`).
 import { randomBytes } from 'node:crypto';
 import { InMemoryUserStore, seedDemoUsers } from '../auth/index.js';
 import { parseSiteConfig, type SiteConfig } from '../core/config.js';
@@ -17,8 +18,8 @@ import { generateTrace } from '../../simulator/traffic/generate.js';
 import { validateScenario } from '../../simulator/traffic/scenario.js';
 import { startAcdServer } from './acd-server.js';
 import type { Logger } from './logger.js';
-import { localSite, type SiteHandle } from './site-handle.js';
-import { SiteRuntime } from './site-runtime.js';
+import type { SiteHandle } from './site-handle.js';
+import { StoredSite } from './stored-site.js';
 
 export type DemoOptions = {
   port: number;
@@ -93,10 +94,10 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
     endpointOf: (id) => config.agents.find((a) => a.id === id)?.endpoint ?? `PJSIP/${id}`,
     logger: log,
   });
-  const runtime = new SiteRuntime({ config, logger: log, effects: (f) => adapter.execute(f) });
-  const site = localSite(runtime);
+  // Effects are carried out by the writer once their events are persisted (docs/store.md).
+  const site = await StoredSite.start({ redisUrl, config, logger: log, effects: (f) => adapter.execute(f) });
   const counts = { arrived: 0, ended: 0, abandoned: 0, answered: 0 };
-  runtime.onEvents((events: Event[]) => {
+  site.onEvents((events: Event[]) => {
     for (const e of events) {
       if (e.type === 'CallArrived') counts.arrived++;
       if (e.type === 'CallConnected' && e.firstAnswer) counts.answered++;
@@ -107,8 +108,11 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
       }
     }
   });
-  await adapter.start((cmd, at) => runtime.dispatch(cmd, at));
-  runtime.start();
+  await adapter.start((cmd, at) => {
+    void site.dispatch(cmd, at).then((r) => {
+      if (!r.ok) log.debug({ command: cmd.type, reason: r.reason }, 'telephony command refused');
+    });
+  });
 
   const scripts = new ScriptBook();
   const bots: AgentBot[] = [];
@@ -158,8 +162,7 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
     return {
       injected: injector.injected,
       ...counts,
-      waiting: Object.values(runtime.state.data.calls).filter((c) => c.pending && c.parties.length === 0)
-        .length,
+      waiting: Object.values(site.state.data.calls).filter((c) => c.pending && c.parties.length === 0).length,
       simEnded: simCalls.filter((c) => c.endedAtMs !== null).length,
       simAbandoned: simCalls.filter((c) => c.endedBy === 'patience' && c.answeredByAgentAtMs === null).length,
     };
@@ -183,7 +186,7 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
       injector.stop();
       for (const b of bots) b.stop();
       for (const p of phones) p.close();
-      runtime.stop();
+      await site.stop();
       await adapter.stop();
       await acd.close();
       await sim.close();

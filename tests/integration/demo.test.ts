@@ -2,9 +2,11 @@
 // injected reaches the ACD once, and the ACD's count of ended and abandoned calls agrees with the
 // ground truth sim-pbx recorded on its own.
 import { Writable } from 'node:stream';
+import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { startDemo } from '../../src/app/demo.js';
 import { createLogger } from '../../src/app/logger.js';
+import { siteKeys } from '../../src/store/keys.js';
 
 const silent = createLogger({ destination: new Writable({ write: (_c, _e, cb) => cb() }) });
 
@@ -38,6 +40,12 @@ describe('sas-acd demo', () => {
       expect(s.abandoned).toBe(s.simAbandoned);
       // No call lost: every call that arrived has ended or is still in the ACD.
       expect(s.arrived).toBe(s.ended + Object.keys(demo.site.state.data.calls).length);
+      // The state lives in the demo's Redis: its event stream holds every arrival, once.
+      const redis = new Redis(demo.urls.redis!);
+      const entries = await redis.xrange(siteKeys(demo.site.siteId).events, '-', '+');
+      redis.disconnect();
+      const arrivals = entries.filter(([, f]) => f[f.indexOf('event') + 1]!.includes('"type":"CallArrived"'));
+      expect(arrivals).toHaveLength(s.arrived);
     } finally {
       await demo.stop();
     }

@@ -37,6 +37,8 @@ export type AgentFeedOptions = {
   clock: () => number;
   /** True with the Redis adapter: the agent may be connected to another process. */
   relayed?: boolean;
+  /** Whether this process tells agents of a site's changes (several processes: the writer only). */
+  publishes?: (siteId: string) => boolean;
 };
 
 export function mountAgentFeed(opts: AgentFeedOptions): { close(): void } {
@@ -47,6 +49,11 @@ export function mountAgentFeed(opts: AgentFeedOptions): { close(): void } {
     const callAgents = new Map<string, Set<string>>();
     stops.push(
       feed.listen((events: Event[], state: State) => {
+        // Another process publishes: our emits would reach the agent twice through the adapter.
+        if (opts.publishes && !opts.publishes(feed.site.siteId)) {
+          for (const e of events) if (e.type === 'CallEnded') callAgents.delete(e.callId);
+          return;
+        }
         const touched = new Set<string>();
         for (const e of events) {
           if ('agentId' in e && e.agentId) touched.add(e.agentId);

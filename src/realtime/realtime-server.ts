@@ -51,6 +51,7 @@ export function attachRealtime(httpServer: HttpServer, opts: RealtimeOptions): R
     logger: opts.logger,
     clock: opts.clock,
     relayed: redis.length > 0,
+    ...(opts.publishes ? { publishes: opts.publishes } : {}),
   });
   return {
     io,

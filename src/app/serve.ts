@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { z } from 'zod';
 import { InMemoryUserStore, USER_ROLES } from '../auth/index.js';
+import type { Command } from '../core/commands.js';
 import { parseSiteConfig, type SiteConfig } from '../core/config.js';
 import { AriAdapter } from '../telephony/ari/ari-adapter.js';
 import { startAcdServer, type AcdServer } from './acd-server.js';
@@ -158,7 +159,8 @@ export async function loadUsers(entries: UserEntry[], logger: Logger): Promise<I
 export type Serving = {
   url: string;
   site: StoredSite;
-  adapter: AriAdapter;
+  /** The PBX connection: held by the leader only (null on a standby). */
+  adapter(): AriAdapter | null;
   acd: AcdServer;
   stop(): Promise<void>;
 };
@@ -168,29 +170,35 @@ const ARI_RETRY_MS = 2_000;
 
 export async function startServe(settings: ServeSettings, logger: Logger): Promise<Serving> {
   const { config } = settings;
-  const adapter = new AriAdapter({
-    ...settings.ari,
-    endpointOf: (id) => config.agents.find((a) => a.id === id)?.endpoint ?? `PJSIP/${id}`,
-    logger,
-  });
-  // Only the leader's afterAppend calls the executor: a standby's adapter never acts on calls.
-  const site = await StoredSite.start({
-    redisUrl: settings.redisUrl,
-    config,
-    logger,
-    effects: (effect) => adapter.execute(effect),
-  });
+  // Only the leader connects to the Stasis application: the adapter acts on channels by itself (it
+  // hangs up agent legs it did not originate), so two connected adapters would fight. A standby
+  // connects when it takes the lease and the old leader disconnects when it loses it.
+  let adapter: AriAdapter | null = null;
   let stopping = false;
-  const connectPbx = async (): Promise<void> => {
-    while (!stopping) {
+  // The adapter may connect (role change) before StoredSite.start returns: commands wait for it, in order.
+  let siteStarted!: (site: StoredSite) => void;
+  const siteReady = new Promise<StoredSite>((resolve) => (siteStarted = resolve));
+  const sink = (command: Command, at: number) => {
+    void siteReady
+      .then((site) => site.dispatch(command, at))
+      .then((result) => {
+        if (!result.ok)
+          logger.debug({ command: command.type, reason: result.reason }, 'telephony command refused');
+      });
+  };
+  const attachPbx = async (): Promise<void> => {
+    const mine = new AriAdapter({
+      ...settings.ari,
+      endpointOf: (id) => config.agents.find((a) => a.id === id)?.endpoint ?? `PJSIP/${id}`,
+      logger,
+    });
+    adapter = mine;
+    while (!stopping && adapter === mine) {
       try {
-        await adapter.start((command, at) => {
-          void site.dispatch(command, at).then((result) => {
-            if (!result.ok)
-              logger.debug({ command: command.type, reason: result.reason }, 'telephony command refused');
-          });
-        });
-        logger.info({ url: settings.ari.url, app: settings.ari.app }, 'connected to the PBX');
+        await mine.start(sink);
+        if (adapter !== mine)
+          await mine.stop(); // lost the lease while connecting
+        else logger.info({ url: settings.ari.url, app: settings.ari.app }, 'connected to the PBX');
         return;
       } catch (err) {
         logger.warn({ err: (err as Error).message, url: settings.ari.url }, 'PBX unreachable; retrying');
@@ -198,7 +206,26 @@ export async function startServe(settings: ServeSettings, logger: Logger): Promi
       }
     }
   };
-  const pbx = connectPbx();
+  const detachPbx = async (): Promise<void> => {
+    const old = adapter;
+    adapter = null;
+    await old?.stop().catch((err: Error) => logger.warn({ err: err.message }, 'PBX disconnect failed'));
+  };
+  const stored = await StoredSite.start({
+    redisUrl: settings.redisUrl,
+    config,
+    logger,
+    // Called by the leader only, after the events are persisted.
+    effects: async (effect) => {
+      if (adapter) await adapter.execute(effect);
+      else logger.warn({ effect: effect.type }, 'no PBX connection: effect dropped');
+    },
+    onRoleChange: (role) => {
+      if (role === 'leader' && !adapter) void attachPbx();
+      if (role !== 'leader' && adapter) void detachPbx();
+    },
+  });
+  siteStarted(stored);
 
   const ping = new Redis(settings.redisUrl, { maxRetriesPerRequest: 1 });
   ping.on('error', () => undefined);
@@ -211,35 +238,35 @@ export async function startServe(settings: ServeSettings, logger: Logger): Promi
   const acd = await startAcdServer({
     port: settings.port,
     host: settings.host,
-    sites: new Map([[config.id, site]]),
+    sites: new Map([[config.id, stored]]),
     users,
     logger,
     jwtSecret: settings.jwtSecret,
     redisUrl: settings.redisUrl,
-    telephonyConnected: () => adapter.connected,
+    telephonyConnected: () => adapter?.connected ?? false,
     redisRoundTripMs: roundTrip,
     readiness: {
       redis: async () => (await roundTrip()) >= 0,
-      telephony: () => adapter.connected,
+      // A standby needs no PBX connection: it serves the API and the live feeds.
+      telephony: () => (stored.role === 'leader' ? (adapter?.connected ?? false) : true),
       // Leader or standby both serve; a writer stopped on a corrupt stream does not.
-      writer: () => site.role !== 'stopped',
+      writer: () => stored.role !== 'stopped',
     },
-    publishes: () => site.role === 'leader',
+    publishes: () => stored.role === 'leader',
     web: { siteId: config.id, virtualPhoneUrl: null },
   });
   logger.info({ url: acd.url, site: config.id }, 'sas-acd serving');
   return {
     url: acd.url,
-    site,
-    adapter,
+    site: stored,
+    adapter: () => adapter,
     acd,
     async stop() {
       stopping = true;
-      await pbx;
       await acd.close();
-      await site.stop(); // releases the lease: a standby takes over at once
-      await site.settled();
-      await adapter.stop();
+      await stored.stop(); // releases the lease: a standby takes over at once
+      await stored.settled();
+      await detachPbx();
       ping.disconnect();
     },
   };

@@ -143,6 +143,9 @@ describe('sas-acd serve', () => {
       );
       expect(types).toContain('CallArrived');
       expect(types).toContain('CallQueued');
+      // The leader carried out the effect (hold the caller with music): the PBX answered the caller.
+      expect(serving.adapter()?.connected).toBe(true);
+      await waitFor(() => [...sim.pbx.timelines.calls.values()][0]?.answeredByPbxAtMs);
     } finally {
       await serving.stop();
       await sim.close();

@@ -63,15 +63,18 @@ export class SiteRuntime {
     return result;
   }
 
-  /** Effects of one call run one after the other (hold, then ring, then bridge); calls run in parallel. */
+  /** Effects of one call run one after the other (hold, then bridge…), ringing at once; calls run in parallel. */
   private schedule(effect: Effect): void {
     const run = this.opts.effects;
     if (!run) return;
     const key = effect.callId;
     const previous = this.chains.get(key) ?? Promise.resolve();
-    const next = previous
-      .then(() => run(effect))
-      .catch((err: unknown) => this.opts.logger.error({ err, effect: effect.type }, 'effect failed'));
+    // Ringing the agent needs nothing before it (the caller may still be joining the queue's music):
+    // start it now; whatever follows (connect, cancel) still waits for both.
+    const ringing = effect.type === 'ringAgent' ? run(effect) : null;
+    const next = (
+      ringing ? Promise.all([previous, ringing]).then(() => undefined) : previous.then(() => run(effect))
+    ).catch((err: unknown) => this.opts.logger.error({ err, effect: effect.type }, 'effect failed'));
     this.chains.set(key, next);
     void next.then(() => {
       if (this.chains.get(key) === next) this.chains.delete(key);

@@ -4,3 +4,4 @@ import './store.js';
 import './indicators.js';
 import './twin.js';
 import './fanout.js';
+import './telephony.js';

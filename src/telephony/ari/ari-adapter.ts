@@ -233,6 +233,11 @@ export class AriAdapter implements TelephonyPort {
           timeout: f.timeoutSeconds ?? 30,
           variables,
         });
+        if (this.legs.get(`${f.callId}|${f.agentId}`) !== leg) {
+          // Cancelled while the originate was in flight: that phone must not keep ringing.
+          await this.hangupChannel(ch.id);
+          return;
+        }
         if (!leg.channelId) {
           leg.channelId = ch.id;
           this.legByChannel.set(ch.id, leg);

@@ -85,6 +85,8 @@ export class SiteWriter<S, E extends StoreEvent, C = StoreEvent> {
   private readonly log: WriterLogger;
   private stopping = false;
   private deposed: LeaseLostError | undefined;
+  /** With `handleEvolves`, a handle that threw may have changed the working state half-way. */
+  private stateSuspect = false;
   private scanPending = true;
   /** The next batch of new commands, read while the current one is appended (overlaps round trips). */
   private prefetch: Promise<CommandEntry[]> | undefined;
@@ -226,6 +228,7 @@ export class SiteWriter<S, E extends StoreEvent, C = StoreEvent> {
     this.state = recovered.state;
     this.lastId = recovered.lastId;
     this.eventsSinceSnapshot = recovered.replayed;
+    this.stateSuspect = false;
     this.scanPending = true;
   }
 
@@ -317,14 +320,21 @@ export class SiteWriter<S, E extends StoreEvent, C = StoreEvent> {
     ).catch((error: Error) =>
       this.log.warn({ err: error.message }, 'ack failed; the command will be re-delivered'),
     );
+    if (this.stateSuspect) {
+      // The batch is persisted without the failed command's events: rebuild the state from Redis.
+      this.stateSuspect = false;
+      throw new Error('handle failed after changing the working state');
+    }
     if (this.eventsSinceSnapshot >= (this.options.snapshotEveryEvents ?? 10_000)) await this.snapshot(lease);
   }
 
   private decide(state: S, entry: CommandEntry, now: number): readonly E[] {
+    let handled = false;
     try {
       const command = this.options.parseCommand
         ? this.options.parseCommand(entry.command)
         : (parseStoreCommand(entry.command) as C);
+      handled = true;
       const { events } = this.options.handle(state, command, now);
       // An event recovery would refuse must never reach the stream: it would stop every recovery.
       const unknown = events.find((event) => !this.options.isKnownEvent(event));
@@ -332,6 +342,7 @@ export class SiteWriter<S, E extends StoreEvent, C = StoreEvent> {
         throw new Error(`handle produced an unknown event ${JSON.stringify(unknown).slice(0, 200)}`);
       return events;
     } catch (error) {
+      if (handled && this.options.handleEvolves) this.stateSuspect = true;
       // Recorded as processed with no event, so a bad command is not retried for ever.
       this.log.error(
         { site: this.options.site, commandId: entry.id, err: (error as Error).message },

@@ -6,6 +6,7 @@ import { registerDemo } from './cli/demo.js';
 import { registerSimPbx } from './cli/sim-pbx.js';
 import { registerSimulate } from './cli/simulate.js';
 import { registerReport } from './cli/report.js';
+import { registerServe } from './cli/serve.js';
 import { registerStaff } from './cli/staff.js';
 import { registerTraffic } from './cli/traffic.js';
 
@@ -23,6 +24,7 @@ registerStaff(program);
 registerTraffic(program);
 registerReport(program);
 registerSimulate(program);
+registerServe(program);
 registerDemo(program);
 
 await program.parseAsync(process.argv);

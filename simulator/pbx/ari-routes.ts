@@ -69,7 +69,10 @@ route('POST', '/channels/create', (pbx, _p, q) => {
   const endpoint = q.endpoint ?? '';
   if (!endpoint.includes('/')) throw AriError.message(400, 'Invalid endpoint specified');
   if (!pbx.endpoints.has(endpoint)) throw AriError.allocationFailed();
-  throw AriError.message(501, 'channels/create is not implemented by sim-pbx');
+  throw AriError.message(
+    501,
+    'channels/create is outside the ARI subset sim-pbx serves (see simulator/pbx/README.md)',
+  );
 });
 route('POST', '/channels/{channelId}', (pbx, p, q, b) =>
   ok(pbx.originate(originateParams(q, b, p.channelId))),

@@ -95,7 +95,13 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
     logger: log,
   });
   // Effects are carried out by the writer once their events are persisted (docs/store.md).
-  const site = await StoredSite.start({ redisUrl, config, logger: log, effects: (f) => adapter.execute(f) });
+  const site = await StoredSite.start({
+    redisUrl,
+    config,
+    logger: log,
+    effects: (f) => adapter.execute(f),
+    archive: true,
+  });
   const counts = { arrived: 0, ended: 0, abandoned: 0, answered: 0 };
   site.onEvents((events: Event[]) => {
     for (const e of events) {

@@ -220,6 +220,8 @@ export async function startServe(settings: ServeSettings, logger: Logger): Promi
       if (adapter) await adapter.execute(effect);
       else logger.warn({ effect: effect.type }, 'no PBX connection: effect dropped');
     },
+    // History for the monthly exports and call detail records (docs/store.md, "Archive").
+    archive: true,
     onRoleChange: (role) => {
       if (role === 'leader' && !adapter) void attachPbx();
       if (role !== 'leader' && adapter) void detachPbx();

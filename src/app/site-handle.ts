@@ -6,12 +6,15 @@ import type { Command } from '../core/commands.js';
 import type { Result } from '../core/engine.js';
 import type { State } from '../core/state.js';
 import type { EventListener } from './site-runtime.js';
+import type { HistorySource } from './history.js';
 
 export interface SiteHandle {
   readonly siteId: string;
   readonly state: State;
   dispatch(command: Command): Promise<Result>;
   onEvents(listener: EventListener): () => void;
+  /** The site's past events (archive + stream) when it has a store; absent for in-memory sites. */
+  readonly history?: HistorySource;
 }
 
 /** Adapts an in-memory SiteRuntime to the SiteHandle interface. */

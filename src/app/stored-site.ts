@@ -27,6 +27,10 @@ import type { Reducer, StateCodec, StoreEvent } from '../store/reducer.js';
 import { compareStreamIds } from '../store/streamId.js';
 import { EventTail } from '../store/tail.js';
 import { SiteWriter, type AppendedBatch, type WriterRole } from '../store/writer.js';
+import { withoutPersonalData } from '../core/personal-data.js';
+import { readHistory } from '../store/archive.js';
+import { Archiver } from '../store/jobs/archiver.js';
+import type { HistorySource } from './history.js';
 import type { Logger } from './logger.js';
 import type { SiteHandle } from './site-handle.js';
 import type { EventListener } from './site-runtime.js';
@@ -134,6 +138,8 @@ export type StoredSiteOptions = {
   timers?: boolean;
   holder?: string;
   onRoleChange?: (role: WriterRole, epoch: number | undefined) => void;
+  /** Copy the stream into the long-lived archive (a BullMQ job scheduler); off unless asked (serve, demo). */
+  archive?: boolean | { everyMs?: number; retentionMs?: number };
 };
 
 type Waiter = { resolve: (result: Result) => void; timer: NodeJS.Timeout };
@@ -163,6 +169,7 @@ export class StoredSite implements SiteHandle {
   private timer: NodeJS.Timeout | null = null;
   private timerCommandId: string | null = null;
   private stopped = false;
+  private archiver: Archiver<Event> | null = null;
 
   private constructor(private readonly opts: StoredSiteOptions) {
     this.siteId = opts.config.id;
@@ -221,8 +228,37 @@ export class StoredSite implements SiteHandle {
     await site.subscriber.subscribe(replyChannel(site.siteId, site.instance));
     site.subscriber.on('message', (_channel: string, text: string) => site.onReply(text));
     await Promise.race([site.tail.caughtUp('0-0'), site.tail.done]);
+    if (opts.archive) {
+      const archive = opts.archive === true ? {} : opts.archive;
+      site.archiver = await Archiver.start({
+        redis: opts.redisUrl,
+        site: site.siteId,
+        isKnownEvent: isEngineEvent,
+        redact: withoutPersonalData,
+        timeOf: (e) => e.at,
+        ...archive,
+        onError: (err) => site.log.warn({ site: site.siteId, err: err.message }, 'archive step failed'),
+      });
+    }
     return site;
   }
+
+  /** The site's past events: the archive, then the stream not archived yet; no personal data. */
+  readonly history: HistorySource = {
+    read: (from, to, onEvent) =>
+      readHistory(
+        this.redis,
+        {
+          site: this.siteId,
+          from,
+          to,
+          isKnownEvent: isEngineEvent,
+          redact: withoutPersonalData,
+          timeOf: (e) => e.at,
+        },
+        onEvent,
+      ),
+  };
 
   get role(): WriterRole {
     return this.writer?.role ?? 'standby';
@@ -284,6 +320,7 @@ export class StoredSite implements SiteHandle {
   async stop(): Promise<void> {
     this.stopped = true;
     this.disarm();
+    await this.archiver?.close();
     await this.writer?.stop();
     await this.tail.stop();
     for (const [id, waiter] of this.waiters) {

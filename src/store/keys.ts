@@ -9,6 +9,10 @@
 //   sas:{<site>}:commands   stream  commands sent to the writer (fields: id, command)
 //   sas:{<site>}:processed  zset    command ids already turned into events (score: command time, ms)
 //   sas:{<site>}:bull:*             BullMQ queues of the site (prefix `sas:{<site>}:bull`)
+//   sas:{<site>}:archive:cursor     string  last event-stream id copied into the archive
+//   sas:{<site>}:archive:index      zset    archived chunks (member: chunk meta, score: last event time)
+//   sas:{<site>}:archive:<hour>     string  gzip of one hour of events without personal data (JSON lines)
+//   sas:{<site>}:archive:gaps       list    spans the archive could not copy (trimmed before it ran)
 
 /** Consumer group of the commands stream, and the one consumer name every writer uses (see commands.ts). */
 export const WRITERS_GROUP = 'writers';
@@ -22,6 +26,11 @@ export type SiteKeys = {
   commands: string;
   processed: string;
   bullPrefix: string;
+  archiveCursor: string;
+  archiveIndex: string;
+  archiveGaps: string;
+  /** Key of the archive chunk of the hour starting at `hourMs` (stream time). */
+  archiveChunk(hourMs: number): string;
 };
 
 const SITE_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -44,5 +53,9 @@ export function siteKeys(site: string): SiteKeys {
     commands: `${prefix}:commands`,
     processed: `${prefix}:processed`,
     bullPrefix: `${prefix}:bull`,
+    archiveCursor: `${prefix}:archive:cursor`,
+    archiveIndex: `${prefix}:archive:index`,
+    archiveGaps: `${prefix}:archive:gaps`,
+    archiveChunk: (hourMs) => `${prefix}:archive:${hourMs}`,
   };
 }

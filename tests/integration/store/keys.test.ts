@@ -4,7 +4,8 @@ import { siteKeys } from '../../../src/store/keys.js';
 describe('site keys', () => {
   it('puts every key of a site under the same hash tag', () => {
     const keys = siteKeys('44');
-    for (const key of Object.values(keys)) expect(key.startsWith('sas:{44}:')).toBe(true);
+    const all = Object.values(keys).map((k) => (typeof k === 'string' ? k : k(3600_000)));
+    for (const key of all) expect(key.startsWith('sas:{44}:')).toBe(true);
     expect(keys.events).toBe('sas:{44}:events');
   });
 

@@ -3,6 +3,7 @@
 import type { Server as HttpServer } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from '../app/logger.js';
+import { MemoryHistory, type HistorySource } from '../app/history.js';
 import type { SiteHandle } from '../app/site-handle.js';
 import { RateLimiter, TokenService, type UserStore } from '../auth/index.js';
 import { createMetrics, mountHealth, type ReadinessCheck } from '../observability/index.js';
@@ -21,6 +22,7 @@ import { authRoutes } from './routers/auth.js';
 import { callbackRoutes } from './routers/callbacks.js';
 import { callRoutes } from './routers/calls.js';
 import { configRoutes } from './routers/config.js';
+import { exportRoutes } from './routers/exports.js';
 import { indicatorRoutes } from './routers/indicators.js';
 import { lineRoutes } from './routers/lines.js';
 import { roomRoutes } from './routers/room.js';
@@ -64,6 +66,16 @@ const VERSION = '1.0.0';
 export function createApi(opts: ApiOptions): Api {
   const clock = opts.clock ?? Date.now;
   const feeds = new Map([...opts.sites].map(([id, site]) => [id, new SiteFeed(site)]));
+  // Stored sites read their Redis history; in-memory sites keep what this process sees.
+  const memoryHistories: MemoryHistory[] = [];
+  const histories = new Map<string, HistorySource>(
+    [...opts.sites].map(([id, site]) => {
+      if (site.history) return [id, site.history];
+      const memory = new MemoryHistory(site);
+      memoryHistories.push(memory);
+      return [id, memory];
+    }),
+  );
   const metrics = createMetrics({
     feeds,
     clock,
@@ -94,6 +106,7 @@ export function createApi(opts: ApiOptions): Api {
     ...callbackRoutes(ctx),
     ...roomRoutes(ctx),
     ...indicatorRoutes(ctx),
+    ...exportRoutes({ ...ctx, history: (id) => histories.get(id)! }),
     ...agentRoutes(ctx),
     ...lineRoutes(ctx),
     ...configRoutes(ctx),
@@ -164,6 +177,7 @@ export function createApi(opts: ApiOptions): Api {
     async close() {
       await realtime?.close();
       for (const f of feeds.values()) f.close();
+      for (const m of memoryHistories) m.close();
     },
   };
 }

@@ -52,7 +52,9 @@ export function buildOpenApi(
     const responses: Record<string, unknown> = {
       [String(r.response.status ?? 200)]: {
         description: r.response.description,
-        content: { 'application/json': { schema: schemaOf(r.response.schema, 'output') } },
+        content: {
+          [r.file?.contentType ?? 'application/json']: { schema: schemaOf(r.response.schema, 'output') },
+        },
       },
     };
     for (const s of [...statuses].sort())

@@ -39,6 +39,8 @@ export type RouteSpec<
   query?: Q;
   body?: B;
   response: { status?: number; description: string; schema: R };
+  /** A file download instead of JSON: the handler returns the file's text (schema z.string()). */
+  file?: { contentType: 'text/csv'; filename(input: { params: z.output<P>; query: z.output<Q> }): string };
   /** Statuses the route may answer besides 400/401/403/500, for the document. */
   problems?: number[];
   handler(input: HandlerInput<z.output<P>, z.output<Q>, z.output<B>>): Promise<z.input<R>> | z.input<R>;
@@ -114,6 +116,19 @@ export function mountRoute(router: Router, route: AnyRoute, tokens: TokenService
       }
       const issues: Issue[] = [];
       const params = validate(route.params, req.params, 'params', issues);
+      // The site scope before the query and body: nobody learns about a site he may not see.
+      const siteId = req.params.siteId;
+      if (
+        issues.length === 0 &&
+        route.access !== 'public' &&
+        typeof siteId === 'string' &&
+        !principal.sites.includes(siteId)
+      )
+        throw forbidden(
+          'site-forbidden',
+          `Vous n'êtes pas habilité(e) sur le site ${siteId} ; demandez l'accès à un administrateur`,
+          `you are not allowed on site ${siteId}; ask an administrator for access`,
+        );
       const query = validate(route.query, { ...req.query }, 'query', issues);
       const body = validate(route.body, req.body ?? {}, 'body', issues);
       if (issues.length > 0) {
@@ -132,7 +147,14 @@ export function mountRoute(router: Router, route: AnyRoute, tokens: TokenService
         // A response that breaks its own schema is our bug: say so rather than send it.
         throw new Error(`response of ${route.id} does not match its schema: ${checked.error.message}`);
       }
-      res.status(status).json(checked.data);
+      if (route.file) {
+        const name = route.file.filename({ params, query });
+        res
+          .status(status)
+          .type(`${route.file.contentType}; charset=utf-8`)
+          .attachment(name)
+          .send(checked.data);
+      } else res.status(status).json(checked.data);
     } catch (err) {
       next(err);
     }

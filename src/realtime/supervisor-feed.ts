@@ -1,9 +1,14 @@
 // The `/supervisor` namespace: a client joins the room of each of its sites, gets a full snapshot
-// at once, then deltas. Deltas are coalesced per site and sent to the room at most once per
-// `intervalMs` (250 ms: at most 4 updates/s per client), so a busy site costs one serialisation
-// per tick whatever the number of clients. A delta carries the full (small) queue table and QS,
-// and the agents, calls and alarms that changed, as whole values: applying it twice, or on a
-// snapshot that already had it, gives the same room (a reconnect just takes a fresh snapshot).
+// at once, then deltas. Deltas are coalesced per site (one timer per site, not per client) and
+// sent to the room at most once per `intervalMs` (default 250 ms: at most 4 updates/s per client):
+// each delta is built and encoded once (`nsp.to(room).emit`), whatever the number of clients.
+// Leading edge: the first change after a quiet spell goes out on the next macrotask, later ones
+// wait for the interval. A delta carries the full (small) queue table and QS, and the agents,
+// calls and alarms that changed, as whole values: applying it twice, or on a snapshot that
+// already had it, gives the same room (a reconnect just takes a fresh snapshot).
+// Client contract (docs/api.md, "/supervisor"): `seq` grows with every update of the site; a
+// snapshot with `seq` N holds every delta up to N (and possibly part of the next one, harmlessly);
+// the client applies, in order, the deltas with `seq` > N and ignores the others.
 import type { Namespace } from 'socket.io';
 import { z } from 'zod';
 import type { Logger } from '../app/logger.js';
@@ -27,7 +32,7 @@ export const siteDeltaSchema = z.object({
   siteId: z.string(),
   seq: z.number().int(),
   serverTime: z.number(),
-  /** When the oldest change folded into this delta happened (epoch ms): its delay is serverTime - changedSince at most. */
+  /** When the oldest change folded into this delta was seen (epoch ms, the server's clock like serverTime): its delay is serverTime - changedSince at most. */
   changedSince: z.number(),
   mode: z.enum(['two-level', 'one-level']).nullable(),
   period: z.enum(['sas', 'pdsa']).nullable(),
@@ -68,6 +73,8 @@ class SitePublisher {
   private changedSince: number | null = null;
   private lastFlush = -Infinity;
   private timer: NodeJS.Timeout | null = null;
+  /** Sockets that asked for a snapshot: answered at the next flush, in place of its delta. */
+  private readonly resyncs = new Set<string>();
   private readonly stop: () => void;
 
   /** Whether this process published the site's last changes (asked again at every change). */
@@ -80,6 +87,8 @@ class SitePublisher {
     private readonly clock: () => number,
     private readonly publishes: () => boolean,
   ) {
+    if (!(intervalMs >= 0) || !Number.isFinite(intervalMs))
+      throw new Error(`supervisor feed: intervalMs must be a finite number ≥ 0, got ${intervalMs}`);
     this.publishing = publishes();
     this.stop = feed.listen((events) => this.note(events));
   }
@@ -105,13 +114,28 @@ class SitePublisher {
       if ('alarmId' in e) this.alarms.add(e.alarmId);
       if (e.type === 'ConfigReplaced') this.full = true;
     }
-    this.changedSince ??= Date.now();
-    if (!this.timer) {
-      // Leading edge after a quiet spell (next macrotask, so one command's events go together),
-      // then at most one flush per interval.
-      const wait = Math.max(0, this.lastFlush + this.intervalMs - performance.now());
-      this.timer = setTimeout(() => this.flush(), wait);
-    }
+    this.changedSince ??= this.clock();
+    this.schedule();
+  }
+
+  /** A client asks for a fresh snapshot: it gets it at the site's next flush, instead of that
+   *  flush's delta, so asking never raises its rate above the cap (nor costs more than one
+   *  snapshot per interval and socket). */
+  resync(socketId: string): void {
+    this.resyncs.add(socketId);
+    this.schedule();
+  }
+
+  forget(socketId: string): void {
+    this.resyncs.delete(socketId);
+  }
+
+  private schedule(): void {
+    if (this.timer) return;
+    // Leading edge after a quiet spell (next macrotask, so one command's events go together),
+    // then at most one flush per interval.
+    const wait = Math.max(0, this.lastFlush + this.intervalMs - performance.now());
+    this.timer = setTimeout(() => this.flush(), wait);
   }
 
   private flush(): void {
@@ -123,12 +147,23 @@ class SitePublisher {
       return;
     }
     this.lastFlush = performance.now();
-    const room = this.nsp.to(roomOf(this.feed.site.siteId));
-    const changedSince = this.changedSince ?? Date.now();
+    const changed = this.changedSince !== null || this.full;
+    const resyncs = [...this.resyncs];
+    this.resyncs.clear();
+    if (changed) {
+      // A version that grows with time, so that snapshots and deltas from different processes
+      // (before and after a fail-over) still compare.
+      this.seq = Math.max(this.seq + 1, Date.now());
+    }
+    if (resyncs.length > 0) {
+      // Built once for every asker; they are left out of this flush's delta, which it holds.
+      const snapshot = siteSnapshot(this.feed, this.seq, this.clock());
+      for (const id of resyncs) this.nsp.sockets.get(id)?.emit('snapshot', snapshot);
+    }
+    if (!changed) return;
+    const room = this.nsp.to(roomOf(this.feed.site.siteId)).except(resyncs);
+    const changedSince = this.changedSince ?? this.clock();
     this.changedSince = null;
-    // A version that grows with time, so that snapshots and deltas from different processes
-    // (before and after a fail-over) still compare.
-    this.seq = Math.max(this.seq + 1, Date.now());
     if (this.full) {
       this.full = false;
       this.calls.clear();
@@ -196,6 +231,7 @@ export type SupervisorFeedOptions = {
   tokens: TokenService;
   logger: Logger;
   clock: () => number;
+  /** Minimum time between two updates of a site's room, so per client (default 250 ms: 4/s). */
   intervalMs?: number;
   /** Whether this process publishes a site's deltas (with several processes: the writer's). */
   publishes?: (siteId: string) => boolean;
@@ -235,13 +271,13 @@ export function mountSupervisorFeed(opts: SupervisorFeedOptions): { close(): voi
       const seq = publishers.get(siteId)?.currentSeq ?? 0;
       socket.emit('snapshot', siteSnapshot(feeds.get(siteId)!, seq, opts.clock()));
     }
-    // A client that suspects a gap asks again; answered with a fresh snapshot per site.
+    // A client that suspects a gap asks again; answered with a fresh snapshot per site, at the
+    // site's next flush (at once after a quiet spell).
     socket.on('resync', () => {
-      for (const siteId of sites)
-        socket.emit(
-          'snapshot',
-          siteSnapshot(feeds.get(siteId)!, publishers.get(siteId)?.currentSeq ?? 0, opts.clock()),
-        );
+      for (const siteId of sites) publishers.get(siteId)?.resync(socket.id);
+    });
+    socket.once('disconnect', () => {
+      for (const siteId of sites) publishers.get(siteId)?.forget(socket.id);
     });
   });
   return {

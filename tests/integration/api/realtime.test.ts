@@ -2,6 +2,9 @@
 // Live supervision over real Socket.IO clients: snapshot on connect, a new call in the N1 count
 // within one update, QS 30 s moving when it is answered, at most 4 updates/s, a reconnect that
 // gets a consistent snapshot, the handshake checks, the agent namespace, and the Redis adapter.
+// Then, under traffic with a cap of 5/s: clients of a site get the same delta sequence, a client
+// joining mid-traffic ends equal to a fresh snapshot, and no client (even one asking for
+// snapshots) gets more than the cap.
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
 import { siteDeltaSchema, siteSnapshotSchema } from '../../../src/realtime/index.js';
@@ -265,5 +268,150 @@ describe('with the Redis adapter', () => {
     } finally {
       await r.stop();
     }
+  });
+});
+
+describe('/supervisor: one flush per site room', () => {
+  // Its own API with a fixed cap of 5 updates/s (200 ms), and its own traffic.
+  const RATE = 5;
+  let r: Harness;
+  let k = 0;
+  beforeAll(async () => {
+    r = await startHarness({ supervisorIntervalMs: 1000 / RATE });
+  });
+  afterAll(() => r.stop());
+
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  /** Calls arriving every `everyMs`, the older ones hanging up, agents logging in and pausing. */
+  async function traffic(ms: number, everyMs: number, during?: (elapsed: number) => void) {
+    const site = r.runtimes.get('44')!;
+    const live: string[] = [];
+    const start = Date.now();
+    let i = 0;
+    while (Date.now() - start < ms) {
+      const callId = `fl-${++k}`;
+      site.dispatch({ type: 'arriveCall', callId, line: '15', callerNumber: '0611223344' });
+      live.push(callId);
+      if (live.length > 8) site.dispatch({ type: 'callerHungUp', callId: live.shift()! });
+      const agentId = `arm-${1 + (i % 4)}`;
+      const status = site.state.data.agents[agentId]?.status;
+      if (status === 'logged-out') site.dispatch({ type: 'agentLogin', agentId });
+      else if (status === 'available') site.dispatch({ type: 'agentPause', agentId, reason: 'test' });
+      else if (status === 'paused') site.dispatch({ type: 'agentReady', agentId });
+      i++;
+      during?.(Date.now() - start);
+      await sleep(everyMs);
+    }
+    return live;
+  }
+  const hangUpAll = (ids: string[]) => {
+    for (const id of ids) r.runtimes.get('44')!.dispatch({ type: 'callerHungUp', callId: id });
+  };
+
+  it('two clients of the same site receive the same delta sequence', async () => {
+    const [supToken, adminToken] = [await r.token('sup44'), await r.token('admin')];
+    const a = r.socket('/supervisor', supToken);
+    const b = r.socket('/supervisor', adminToken, { sites: ['44'] });
+    const seen = { a: [] as any[], b: [] as any[] };
+    a.on('delta', (d: any) => seen.a.push(d));
+    b.on('delta', (d: any) => seen.b.push(d));
+    const [sa, sb] = await Promise.all([next<any>(a, 'snapshot'), next<any>(b, 'snapshot')]);
+    const live = await traffic(1200, 10);
+    hangUpAll(live);
+    // Everything after both snapshots, until both hold the same last delta.
+    const from = Math.max(sa.seq, sb.seq);
+    await until(
+      () => seen.a.length > 2 && seen.a.at(-1)?.seq === seen.b.at(-1)?.seq && seen.a.at(-1),
+      'both clients at the same last delta',
+      5000,
+    );
+    await sleep(500);
+    const after = (ds: any[]) => ds.filter((d) => d.seq > from);
+    expect(after(seen.a).length).toBeGreaterThan(2);
+    // The same messages, in the same order, with the same content: one delta per flush for the room.
+    expect(after(seen.b)).toEqual(after(seen.a));
+    a.disconnect();
+    b.disconnect();
+  });
+
+  it('a client connecting mid-traffic applies snapshot + deltas and ends equal to a fresh snapshot', async () => {
+    const token = await r.token('sup44');
+    const watcher = r.socket('/supervisor', token);
+    const early = follow(watcher);
+    await next(watcher, 'snapshot');
+    let mid: Socket | null = null;
+    let midRoom: ReturnType<typeof follow> | null = null;
+    let midSnapshot: any = null;
+    const live = await traffic(1500, 8, (elapsed) => {
+      if (elapsed < 600 || mid) return;
+      mid = r.socket('/supervisor', token);
+      midRoom = follow(mid);
+      mid.once('snapshot', (s: any) => (midSnapshot = s));
+    });
+    hangUpAll(live.slice(0, 4));
+    await until(() => midSnapshot, 'the mid-traffic snapshot');
+    await sleep(600);
+    // A fresh client, then one more change: every client then applies the same delta, which holds
+    // all that changed since the last one (also what the fresh snapshot may already have had).
+    const fresh = r.socket('/supervisor', token);
+    const freshRoom = follow(fresh);
+    const snap = await next<any>(fresh, 'snapshot');
+    hangUpAll(live.slice(4));
+    await until(
+      () => freshRoom.seq > snap.seq && early.seq === freshRoom.seq && midRoom!.seq === freshRoom.seq,
+      'all three at the same version',
+      5000,
+    );
+    expect(comparable(midRoom!)).toEqual(comparable(freshRoom));
+    expect(comparable(early)).toEqual(comparable(freshRoom));
+    expect(freshRoom.calls.size).toBe(0);
+    // The mid-traffic client never got a delta its snapshot already held, and got them in order.
+    const seqs = midRoom!.deltas.map((d: any) => d.seq);
+    expect(seqs.length).toBeGreaterThan(0);
+    expect(seqs[0]).toBeGreaterThan(midSnapshot.seq);
+    for (let i = 1; i < seqs.length; i++) expect(seqs[i]).toBeGreaterThan(seqs[i - 1]);
+    for (const s of [watcher, mid!, fresh]) s.disconnect();
+  });
+
+  it('no client receives more than the cap over a burst, even one asking for snapshots', async () => {
+    const token = await r.token('sup44');
+    const clients = [0, 1, 2].map(() => r.socket('/supervisor', token));
+    const received = clients.map(() => [] as number[]);
+    const rooms = clients.map((c) => follow(c));
+    await Promise.all(clients.map((c) => next(c, 'snapshot')));
+    let resyncSnapshots = 0;
+    clients.forEach((c, i) => {
+      c.on('delta', () => received[i]!.push(Date.now()));
+      c.on('snapshot', () => {
+        received[i]!.push(Date.now());
+        if (i === 2) resyncSnapshots++;
+      });
+    });
+    const SECONDS = 2;
+    const start = Date.now();
+    // Heavy traffic (a change every 2 ms); the last client also asks for a snapshot every 20 ms.
+    let lastResync = 0;
+    const live = await traffic(SECONDS * 1000, 2, (elapsed) => {
+      if (elapsed - lastResync >= 20) {
+        lastResync = elapsed;
+        clients[2]!.emit('resync');
+      }
+    });
+    const end = start + SECONDS * 1000;
+    for (const times of received) {
+      const inBurst = times.filter((t) => t >= start && t < end).length;
+      expect(inBurst).toBeGreaterThanOrEqual(2);
+      expect(inBurst).toBeLessThanOrEqual(RATE * SECONDS + 1);
+    }
+    // The one that asked got snapshots (in place of deltas), and ends like the others.
+    expect(resyncSnapshots).toBeGreaterThan(0);
+    hangUpAll(live);
+    await until(
+      () => rooms.every((x) => x.seq === rooms[0]!.seq && x.calls.size === 0),
+      'every client settled',
+      5000,
+    );
+    expect(comparable(rooms[2]!)).toEqual(comparable(rooms[0]!));
+    for (const c of clients) c.disconnect();
   });
 });

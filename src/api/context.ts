@@ -2,7 +2,7 @@
 // the logger, the clock, and the decision-latency probe for metrics.
 import type { Logger } from '../app/logger.js';
 import type { SiteHandle } from '../app/site-handle.js';
-import type { TokenService, UserStore, RateLimiter } from '../auth/index.js';
+import type { LoginLimiter, TokenService, UserStore } from '../auth/index.js';
 import type { SiteFeed } from '../realtime/site-feed.js';
 
 export type ApiContext = {
@@ -10,7 +10,7 @@ export type ApiContext = {
   feeds: Map<string, SiteFeed>;
   users: UserStore;
   tokens: TokenService;
-  loginLimiter: RateLimiter;
+  loginLimiter: LoginLimiter;
   logger: Logger;
   clock: () => number;
   /** Seconds the engine took to decide a command, by command type (metrics). */

@@ -5,7 +5,8 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { Logger } from '../app/logger.js';
 import { MemoryHistory, type HistorySource } from '../app/history.js';
 import type { SiteHandle } from '../app/site-handle.js';
-import { RateLimiter, TokenService, type UserStore } from '../auth/index.js';
+import { Redis } from 'ioredis';
+import { LoginLimiter, TokenService, type UserStore } from '../auth/index.js';
 import { createMetrics, mountHealth, type ReadinessCheck } from '../observability/index.js';
 import { attachRealtime, type Realtime } from '../realtime/realtime-server.js';
 import { SiteFeed } from '../realtime/site-feed.js';
@@ -89,12 +90,21 @@ export function createApi(opts: ApiOptions): Api {
     ...(opts.accessTtlSeconds ? { accessTtlSeconds: opts.accessTtlSeconds } : {}),
     ...(opts.refreshTtlSeconds ? { refreshTtlSeconds: opts.refreshTtlSeconds } : {}),
   });
+  // Login counts shared by every process when there is a Redis (see src/auth/rate-limiter.ts).
+  const limiterRedis = opts.redisUrl ? new Redis(opts.redisUrl, { maxRetriesPerRequest: 1 }) : null;
+  limiterRedis?.on('error', (err: Error) =>
+    opts.logger.warn({ err: err.message }, 'login limiter: redis error'),
+  );
   const ctx: ApiContext = {
     sites: opts.sites,
     feeds,
     users: opts.users,
     tokens,
-    loginLimiter: new RateLimiter(opts.loginAttempts ?? 10, opts.loginWindowMs ?? 60_000, clock),
+    loginLimiter: new LoginLimiter({
+      limit: opts.loginAttempts ?? 10,
+      windowMs: opts.loginWindowMs ?? 60_000,
+      ...(limiterRedis ? { redis: limiterRedis } : {}),
+    }),
     logger: opts.logger,
     clock,
     observeDecision: metrics.observeDecision,
@@ -178,6 +188,7 @@ export function createApi(opts: ApiOptions): Api {
       await realtime?.close();
       for (const f of feeds.values()) f.close();
       for (const m of memoryHistories) m.close();
+      limiterRedis?.disconnect();
     },
   };
 }

@@ -5,5 +5,5 @@ export { hashPassword, verifyPassword, type ScryptCost } from './password.js';
 export { InMemoryUserStore, type User, type UserStore, type NewUser } from './user-store.js';
 export { seedDemoUsers } from './demo-users.js';
 export { TokenService, TokenError, type IssuedTokens } from './tokens.js';
-export { RateLimiter } from './rate-limiter.js';
+export { LoginLimiter, type LoginLimiterOptions } from './rate-limiter.js';
 export type { OidcProvider, ExternalIdentity } from './identity-provider.js';

@@ -1,33 +1,61 @@
-// A sliding-window limiter in memory, enough to slow password guessing on the login route of one
-// process (each process of a cluster limits on its own; a shared limit would live in Redis).
-export class RateLimiter {
-  private readonly hits = new Map<string, number[]>();
+// Login attempt limits, on rate-limiter-flexible (a maintained library with memory and Redis
+// stores, rather than our own counting). With one process the counts live in memory; with several
+// (a Redis URL given) they live in Redis, so a guesser cannot multiply his allowance by the number
+// of ACD processes behind the load balancer.
+import type { Redis } from 'ioredis';
+import {
+  RateLimiterMemory,
+  RateLimiterRedis,
+  RateLimiterRes,
+  type RateLimiterAbstract,
+} from 'rate-limiter-flexible';
 
-  constructor(
-    private readonly limit: number,
-    private readonly windowMs: number,
-    private readonly clock: () => number,
-  ) {}
+export type LoginLimiterOptions = {
+  /** Attempts allowed per key in a window. */
+  limit: number;
+  windowMs: number;
+  /** Shared counts; without it, counts are this process's own. */
+  redis?: Redis;
+  keyPrefix?: string;
+};
 
-  /** Records one attempt for `key` (allowed `factor` times the limit); returns 0 when allowed, else the seconds to wait. */
-  hit(key: string, factor = 1): number {
-    const now = this.clock();
-    const recent = (this.hits.get(key) ?? []).filter((t) => t > now - this.windowMs);
-    if (recent.length >= this.limit * factor) {
-      this.hits.set(key, recent);
-      return Math.max(1, Math.ceil((recent[0]! + this.windowMs - now) / 1000));
+export class LoginLimiter {
+  private readonly byFactor = new Map<number, RateLimiterAbstract>();
+
+  constructor(private readonly opts: LoginLimiterOptions) {}
+
+  private limiter(factor: number): RateLimiterAbstract {
+    let limiter = this.byFactor.get(factor);
+    if (!limiter) {
+      const common = {
+        points: this.opts.limit * factor,
+        duration: Math.max(1, Math.ceil(this.opts.windowMs / 1000)),
+        keyPrefix: `${this.opts.keyPrefix ?? 'sas:login'}:x${factor}`,
+      };
+      limiter = this.opts.redis
+        ? new RateLimiterRedis({
+            ...common,
+            storeClient: this.opts.redis,
+            // Redis unreachable: count in this process rather than lock the room out of the panel.
+            insuranceLimiter: new RateLimiterMemory(common),
+          })
+        : new RateLimiterMemory(common);
+      this.byFactor.set(factor, limiter);
     }
-    recent.push(now);
-    this.hits.set(key, recent);
-    if (this.hits.size > 50_000) this.prune(now);
-    return 0;
+    return limiter;
   }
 
-  reset(key: string): void {
-    this.hits.delete(key);
-  }
-
-  private prune(now: number): void {
-    for (const [k, v] of this.hits) if (!v.some((t) => t > now - this.windowMs)) this.hits.delete(k);
+  /**
+   * Records one attempt for `key` (allowed `factor` times the limit); resolves to 0 when allowed,
+   * else to the seconds to wait. With Redis down, the process's own counts apply meanwhile.
+   */
+  async hit(key: string, factor = 1): Promise<number> {
+    try {
+      await this.limiter(factor).consume(key);
+      return 0;
+    } catch (rejection) {
+      if (rejection instanceof RateLimiterRes) return Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+      throw rejection;
+    }
   }
 }

@@ -38,8 +38,8 @@ const badCredentials = () =>
   unauthenticated('bad-credentials', 'Identifiant ou mot de passe incorrect', 'wrong user name or password');
 
 export function authRoutes(ctx: ApiContext) {
-  const limited = (key: string, factor = 1) => {
-    const wait = ctx.loginLimiter.hit(key, factor);
+  const limited = async (key: string, factor = 1) => {
+    const wait = await ctx.loginLimiter.hit(key, factor);
     if (wait > 0)
       throw new Problem(
         429,
@@ -67,8 +67,8 @@ export function authRoutes(ctx: ApiContext) {
       problems: [401, 429],
       handler: async ({ body, req }) => {
         // One address may serve a whole room (NAT): it gets ten times a user name's allowance.
-        limited(`ip:${req.ip ?? ''}`, 10);
-        limited(`user:${body.username.toLowerCase()}`);
+        await limited(`ip:${req.ip ?? ''}`, 10);
+        await limited(`user:${body.username.toLowerCase()}`);
         const user = await ctx.users.findByUsername(body.username);
         if (!user || !user.passwordHash || user.disabled) {
           dummyHash ??= hashPassword('not-a-password');

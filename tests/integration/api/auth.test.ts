@@ -1,6 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- JSON bodies read loosely in tests */
 // Login, refresh, logout, who-am-I, the login rate limit, and expired or forged tokens.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { PASSWORD, startHarness, type Harness } from './harness.js';
 
 let h: Harness;
@@ -57,6 +58,23 @@ describe('POST /auth/login', () => {
     // Even the right password is refused until the window passes.
     const right = await h.call('POST', '/auth/login', { body: { username: 'osnp1', password: PASSWORD } });
     expect(right.status).toBe(429);
+  });
+
+  it('counts the attempts of every process together when they share a Redis', async () => {
+    const url = inject('redisUrl');
+    const [a, b] = await Promise.all([1, 2].map(() => startHarness({ loginAttempts: 3, redisUrl: url })));
+    try {
+      const username = `guesser-${randomBytes(4).toString('hex')}`;
+      const statuses: number[] = [];
+      for (const api of [a!, b!, a!, b!]) {
+        const r = await api.call('POST', '/auth/login', { body: { username, password: 'guess' } });
+        statuses.push(r.status);
+      }
+      // In memory, each process would have allowed 3: the 4th attempt passes through b's second.
+      expect(statuses).toEqual([401, 401, 401, 429]);
+    } finally {
+      await Promise.all([a!.stop(), b!.stop()]);
+    }
   });
 });
 

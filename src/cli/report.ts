@@ -1,5 +1,6 @@
 // `sas-acd report`: the annex 3 tables of a month (table 1) or a year (table 3), computed from an
-// exported JSON-lines event file (the Redis event stream later), with the imported base zéro and
+// exported JSON-lines event file or from a site's history in Redis (archive + stream, the same
+// source as the API's exports), with the imported base zéro and
 // LRM values beside; `--indicators day` exports every indicator per span as JSON; `--dictionary`
 // prints the data dictionary (docs/indicators.md).
 import { readFile, writeFile } from 'node:fs/promises';
@@ -13,11 +14,18 @@ import { GRANULARITIES, type Granularity } from '../core/indicators/spans.js';
 import { buildReport, reportCsv, reportJson, type ReportPeriod } from '../report/annex3-report.js';
 import { renderDictionary } from '../report/dictionary.js';
 import { readEventFile } from '../report/events-file.js';
+import { periodBounds } from '../report/period-bounds.js';
+import { readHistory } from '../store/archive.js';
+import { isEngineEvent } from '../app/stored-site.js';
+import type { Event } from '../core/events.js';
+import { withoutPersonalData } from '../core/personal-data.js';
+import { Redis } from 'ioredis';
 import { parseImport } from '../report/import.js';
 import { exportSpans } from '../report/spans-export.js';
 
 type Options = {
   events?: string;
+  redis?: string;
   month?: string;
   year?: string;
   format: string;
@@ -59,9 +67,10 @@ async function run(o: Options): Promise<void> {
     await output(renderDictionary(), o.out);
     return;
   }
-  if (!o.events) throw new UsageError('--events FILE.jsonl is required');
+  if (Boolean(o.events) === Boolean(o.redis))
+    throw new UsageError('give one event source: --events FILE.jsonl or --redis redis://HOST:PORT');
   if (o.indicators) {
-    await exportIndicators(o, o.events);
+    await exportIndicators(o);
     return;
   }
   if (o.format !== 'csv' && o.format !== 'json') throw new UsageError('--format is csv or json');
@@ -69,19 +78,64 @@ async function run(o: Options): Promise<void> {
   const period = periodOf(o);
   const imports = await loadImports(o.baseZero);
   const acc = createIndicators(await loadConfig(o.config));
-  for await (const e of readEventFile(o.events)) applyIndicatorEvent(acc, e);
+  await readEvents(o, acc.config, (e) => applyIndicatorEvent(acc, e));
   const report = buildReport(acc, period, imports);
   await output(o.format === 'json' ? reportJson(report) : reportCsv(report, o.separator), o.out);
 }
 
 /** `--indicators GRANULARITY`: every indicator of every span as JSON (within --month/--year if given). */
-async function exportIndicators(o: Options, events: string): Promise<void> {
+async function exportIndicators(o: Options): Promise<void> {
   const g = o.indicators as Granularity;
   if (!GRANULARITIES.includes(g)) throw new UsageError(`--indicators is one of ${GRANULARITIES.join(', ')}`);
   const acc = createIndicators(await loadConfig(o.config));
-  for await (const e of readEventFile(events)) applyIndicatorEvent(acc, e);
+  await readEvents(o, acc.config, (e) => applyIndicatorEvent(acc, e));
   const spans = exportSpans(acc, g, o.month ?? o.year ?? '');
   await output(`${JSON.stringify({ site: acc.config.id, granularity: g, spans }, null, 2)}\n`, o.out);
+}
+
+/** Events after a span still belong to calls that arrived in it (figures go by arrival). */
+const TAIL_MS = 24 * 3600_000;
+
+/**
+ * The events of the file, or of the site's Redis history within the period asked (all of it when
+ * no period). Parts missing from the history are reported on stderr, not hidden.
+ */
+async function readEvents(o: Options, config: SiteConfig, onEvent: (e: Event) => void): Promise<void> {
+  if (o.events) {
+    for await (const e of readEventFile(o.events)) onEvent(e);
+    return;
+  }
+  const label = o.month ?? o.year;
+  const { start, end } = label
+    ? periodBounds(config.calendar.timeZone, label)
+    : { start: 0, end: Date.now() };
+  const redis = new Redis(o.redis!, { maxRetriesPerRequest: 1, lazyConnect: true });
+  try {
+    await redis.connect().catch((err: Error) => {
+      throw new UsageError(`cannot reach ${o.redis}: ${err.message}`);
+    });
+    const read = await readHistory(
+      redis,
+      {
+        site: config.id,
+        from: start,
+        to: end + TAIL_MS,
+        isKnownEvent: isEngineEvent,
+        redact: withoutPersonalData,
+        timeOf: (e) => e.at,
+      },
+      onEvent,
+    );
+    console.error(
+      `site ${config.id}: ${read.events} events (${read.archivedHours} archived hours, ${read.fromStream} from the stream)`,
+    );
+    for (const g of read.gaps)
+      console.error(
+        `warning: history missing from ${new Date(g.fromMs).toISOString()} to ${new Date(g.toMs).toISOString()}`,
+      );
+  } finally {
+    redis.disconnect();
+  }
 }
 
 async function output(text: string, out: string | undefined): Promise<void> {
@@ -92,8 +146,9 @@ async function output(text: string, out: string | undefined): Promise<void> {
 export function registerReport(program: Command): void {
   program
     .command('report')
-    .description('write the annex 3 tables (month: table 1, year: table 3) from an exported event file')
+    .description('write the annex 3 tables (month: table 1, year: table 3) from an event file or Redis')
     .option('--events <file>', 'JSON-lines event file (one engine event per line)')
+    .option('--redis <url>', "instead of --events: the site's history in Redis (site id from --config)")
     .option('--month <YYYY-MM>', 'table 1 for this month (item 6 also for its quarter)')
     .option('--year <YYYY>', 'table 3 for this year')
     .option('--format <csv|json>', 'output format', 'csv')

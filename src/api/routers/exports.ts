@@ -12,6 +12,7 @@ import { createIndicators } from '../../core/indicators/accumulator.js';
 import { applyIndicatorEvent } from '../../core/indicators/reducer.js';
 import { allRecords, applyCdrEvent, createCdrBook, recordsArrivedIn } from '../../core/indicators/cdr.js';
 import { cdrCsv } from '../../report/cdr-csv.js';
+import { periodBounds } from '../../report/period-bounds.js';
 import { buildReport, reportCsv } from '../../report/annex3-report.js';
 import { siteOf } from '../access.js';
 import type { ApiContext } from '../context.js';
@@ -49,7 +50,10 @@ const periodQuery = z
 
 /** The longest span of call detail records one request may ask for. */
 const MAX_CDR_DAYS = 92;
-const localDate = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'expected YYYY-MM-DD');
+const localDate = z
+  .string()
+  .regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'expected YYYY-MM-DD')
+  .refine((v) => DateTime.fromISO(v).isValid, 'no such day in the calendar');
 
 const cdrQuery = z
   .object({
@@ -62,13 +66,6 @@ const cdrQuery = z
     message: `at most ${MAX_CDR_DAYS} days per file`,
     path: ['to'],
   });
-
-/** Start of a local calendar span (YYYY-MM-DD, YYYY-MM or YYYY) in the site's time zone, epoch ms. */
-export function localStart(timeZone: string, label: string): number {
-  const t = DateTime.fromISO(label, { zone: timeZone });
-  if (!t.isValid) throw new RangeError(`not a local date: ${label}`);
-  return t.toMillis();
-}
 
 function setHistoryHeaders(res: Response, read: HistoryRead): void {
   res.setHeader('X-History-Events', String(read.events));
@@ -105,10 +102,7 @@ export function exportRoutes(ctx: ApiContext & { history(siteId: string): Histor
         const config = site.state.data.config;
         const tz = config.calendar.timeZone;
         const label = (query.month ?? query.year)!;
-        const start = localStart(tz, label);
-        const end = query.month
-          ? DateTime.fromMillis(start, { zone: tz }).plus({ months: 1 }).toMillis()
-          : DateTime.fromMillis(start, { zone: tz }).plus({ years: 1 }).toMillis();
+        const { start, end } = periodBounds(tz, label);
         const acc = createIndicators(config);
         const read = await ctx
           .history(params.siteId)
@@ -139,8 +133,8 @@ export function exportRoutes(ctx: ApiContext & { history(siteId: string): Histor
         const site = siteOf(ctx, principal, params.siteId);
         const config = site.state.data.config;
         const tz = config.calendar.timeZone;
-        const start = localStart(tz, query.from);
-        const end = DateTime.fromMillis(localStart(tz, query.to), { zone: tz }).plus({ days: 1 }).toMillis();
+        const { start } = periodBounds(tz, query.from);
+        const { end } = periodBounds(tz, query.to);
         const book = createCdrBook(config);
         const read = await ctx
           .history(params.siteId)

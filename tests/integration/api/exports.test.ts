@@ -2,6 +2,10 @@
 // The supervisors' files: annex 3 of a month or a year and the call detail records, as CSV, from
 // the history of an in-memory site (the harness) and of a stored site (Redis archive + stream).
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parse } from 'csv-parse/sync';
@@ -10,8 +14,9 @@ import { createLogger } from '../../../src/app/logger.js';
 import { MemoryHistory } from '../../../src/app/history.js';
 import { isEngineEvent, StoredSite } from '../../../src/app/stored-site.js';
 import { createApi, InMemoryUserStore } from '../../../src/api/index.js';
+import { registerReport } from '../../../src/cli/report.js';
 import { parseSiteConfig, type SiteConfig } from '../../../src/core/config.js';
-import type { Command } from '../../../src/core/commands.js';
+import type { Command as EngineCommand } from '../../../src/core/commands.js';
 import type { Result } from '../../../src/core/engine.js';
 import { withoutPersonalData } from '../../../src/core/personal-data.js';
 import { archiveStep, HOUR_MS } from '../../../src/store/archive.js';
@@ -23,8 +28,11 @@ const NAME = 'Jeanne Dupont';
 const DRM_PHONE = '06 98 76 54 32';
 
 /** Two calls: one answered, qualified P1 with a DRM, then hung up by the caller; one abandoned. */
-async function traffic(dispatch: (c: Command) => Promise<Result> | Result, prefix: string): Promise<void> {
-  const ok = async (c: Command) => {
+async function traffic(
+  dispatch: (c: EngineCommand) => Promise<Result> | Result,
+  prefix: string,
+): Promise<void> {
+  const ok = async (c: EngineCommand) => {
     const r = await dispatch(c);
     if (!r.ok) throw new Error(`${c.type}: ${r.reason}`);
   };
@@ -116,6 +124,7 @@ describe('exports from an in-memory site', () => {
       ['/sites/44/exports/cdr.csv?from=2026-03-02&to=2026-03-01', 'query.to'],
       ['/sites/44/exports/cdr.csv?from=2026-01-01&to=2026-06-30', 'query.to'],
       ['/sites/44/exports/cdr.csv?from=2026-02-30x&to=2026-03-01', 'query.from'],
+      ['/sites/44/exports/cdr.csv?from=2026-02-30&to=2026-03-01', 'query.from'],
     ];
     for (const [path, field] of cases) {
       const res = await h.call('GET', path, { as: 'sup44' });
@@ -229,6 +238,17 @@ describe('exports from a stored site', () => {
         .sort(),
     ).toEqual(['s-a', 's-b']);
     for (const secret of [NUMBER, NAME, DRM_PHONE]) expect(cdr.text).not.toContain(secret);
+    // `sas-acd report --redis` reads the same history and writes the same table.
+    const dir = mkdtempSync(join(tmpdir(), 'sas-acd-export-'));
+    writeFileSync(join(dir, 'site.json'), JSON.stringify(config));
+    const program = new Command().exitOverride();
+    registerReport(program);
+    const args = ['--redis', inject('redisUrl'), '--config', join(dir, 'site.json'), '--month', month()];
+    await program.parseAsync(['report', ...args, '--separator', ';', '--out', join(dir, 't1.csv')], {
+      from: 'user',
+    });
+    expect(process.exitCode).toBeUndefined();
+    expect(readFileSync(join(dir, 't1.csv'), 'utf8')).toBe(archived.text);
     let seen = 0;
     await memory.read(0, Date.now() + HOUR_MS, () => seen++);
     expect(Number(cdr.headers.get('x-history-events'))).toBe(seen);

@@ -76,3 +76,9 @@ export function cdrCsv(records: readonly CdrRecord[], separator: ',' | ';' = ','
   const rows = records.map((r) => CDR_COLUMNS.map((c) => cell(r[c.name], separator)));
   return stringify([header, ...rows], { delimiter: separator, record_delimiter: 'unix' });
 }
+
+/** The column list as a Markdown table (docs/api.md holds it between cdr-columns markers). */
+export function cdrColumnsMarkdown(): string {
+  const rows = CDR_COLUMNS.map((c) => `| \`${c.name}\` | ${c.description.replaceAll('|', '\\|')} |`);
+  return ['| column | meaning |', '|---|---|', ...rows].join('\n');
+}

@@ -9,7 +9,7 @@ import { actingAgent, findCall, isSupervisor, siteOf } from '../access.js';
 import type { ApiContext } from '../context.js';
 import { dispatch, eventSummaries } from '../dispatch.js';
 import { callParams, onBehalf } from '../params.js';
-import { forbidden } from '../problem.js';
+import { forbidden, fr_en, Problem } from '../problem.js';
 import { defineRoute } from '../route.js';
 import { callView, callViewSchema, eventSummarySchema } from '../views.js';
 import { DESK_ROLES } from './agent-desk.js';
@@ -139,6 +139,55 @@ export function callRoutes(ctx: ApiContext) {
         ...(b.mode !== undefined ? { mode: b.mode } : {}),
       }),
     ),
+    defineRoute({
+      id: 'reorientCall',
+      method: 'post',
+      path: '/sites/:siteId/calls/:callId/reorient',
+      tag: 'calls',
+      summary: 'Reorient the call to the other branch from N2 (MG → AMU, AMU → MG OSNP), the caller kept',
+      description:
+        "A transfer to the other branch's N2 queue (routing.p1Queue for AMU, routing.p2Queue for MG). " +
+        'MG → AMU takes the reorientation priority and keeps its original arrival. Only from an N2 step.',
+      access: DESK_ROLES,
+      params: callParams,
+      body: z.object({
+        to: z.enum(['amu', 'mg']).describe('the branch to send the call to'),
+        mode: z.enum(['blind', 'warm']).optional().describe('default: the site routing.transferMode'),
+        agentId: onBehalf,
+      }),
+      response: { description: 'The call after the command', schema: actionSchema },
+      problems: [404, 409, 422],
+      handler: async ({ principal, params, body }) => {
+        const site = siteOf(ctx, principal, params.siteId);
+        const call = findCall(site, params.callId);
+        const agentId = actingAgent(principal, call, body.agentId);
+        const config = site.state.data.config;
+        const from = config.queues.find(
+          (q) => q.id === call.parties.find((p) => p.agentId === agentId)?.queueId,
+        );
+        if (!from || from.stage === 'n1' || from.branch === body.to)
+          throw new Problem(
+            409,
+            'not-a-reorientation',
+            'Not a reorientation',
+            fr_en(
+              `Réorientation impossible depuis ${from?.id ?? 'ce poste'} : seulement d'une file N2 vers l'autre branche (utilisez « transférer »)`,
+              `cannot reorient from ${from?.id ?? 'here'}: only from an N2 queue to the other branch (use transfer)`,
+            ),
+          );
+        const to = body.to === 'amu' ? config.routing.p1Queue : config.routing.p2Queue;
+        const command: Command = {
+          type: 'transferCall',
+          callId: call.id,
+          agentId,
+          to,
+          ...(body.mode !== undefined ? { mode: body.mode } : {}),
+        };
+        const result = await dispatch(ctx, site, command);
+        const after = site.state.data.calls[call.id];
+        return { call: after ? callView(after) : null, events: eventSummaries(result) };
+      },
+    }),
     action(
       'bringInDoctor',
       'doctor',

@@ -145,11 +145,15 @@ function offer(ctx: Ctx, call: Call, agentId: string): void {
 /** How long an auto-answer phone may take to pick up before the call is offered elsewhere. */
 export const AUTO_ANSWER_SAFETY_SECONDS = 5;
 
-/** The offered agent answered: bridge it with the caller (and release the previous agent of a warm transfer). */
+/**
+ * The offered agent answered: bridge it with the caller and release whoever stayed with the caller
+ * meanwhile — the previous agent of a warm transfer, or the agents left on a call that one of
+ * several blind-transferred (e.g. the doctor conferenced at N1). Only a conference keeps them.
+ */
 export function connect(ctx: Ctx, call: Call, agentId: string): void {
   const p = call.pending!;
   const q = ctx.idx.queues.get(p.queueId)!;
-  const previous = p.kind === 'warm' ? [...call.parties] : [];
+  const previous = p.kind === 'conference' ? [] : [...call.parties];
   ctx.emit({
     type: 'CallConnected',
     at: ctx.now,

@@ -145,9 +145,8 @@ export function evolve(s: State, e: Event): State {
     }
     case 'CallConnected': {
       const call = d.calls[e.callId]!;
-      const kind = call.pending!.kind;
       leaveWaitingList(s, call);
-      if (kind === 'queue') call.parties = [];
+      // Whoever stayed with the caller leaves by AgentLeftCall events that follow (see connect).
       call.parties.push({ agentId: e.agentId, role: e.role, queueId: e.queueId, since: e.at, kept: false });
       call.lastQueueId = call.parties[0]!.queueId;
       if (call.firstAnsweredAt === null) call.firstAnsweredAt = e.at;

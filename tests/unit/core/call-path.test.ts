@@ -227,6 +227,35 @@ describe('P0 and the doctor step', () => {
     expect(s.agent('mru-1').callId).toBe('c2');
   });
 
+  it('releases the conferenced doctor when the N1 ARM blind-transfers the call and N2 answers', () => {
+    // Found by the property run: the doctor stayed "on-call" for ever, dropped from the call
+    // without an AgentLeftCall when the N2 ARM answered.
+    const s = new TestSite(); // arm-1 answers by itself; arm-5 and mru-1 by hand, no wrap-up
+    s.login('arm-1', 'mru-1');
+    s.call('c1');
+    s.ok({ type: 'qualifyCall', callId: 'c1', agentId: 'arm-1', qualification: 'P1' });
+    s.ok({ type: 'bringInDoctor', callId: 'c1', agentId: 'arm-1' });
+    s.ok({ type: 'answerOffer', callId: 'c1', agentId: 'mru-1' });
+    s.advance(20);
+    const t = s.ok({ type: 'transferCall', callId: 'c1', agentId: 'arm-1', mode: 'blind' });
+    // The caller stays with the doctor meanwhile: no hold music.
+    expect(t.effects.some((e) => e.type === 'holdCaller')).toBe(false);
+    expect(s.callState('c1')!.parties.map((p) => p.agentId)).toEqual(['mru-1']);
+    s.advance(5);
+    s.login('arm-5');
+    const a = s.ok({ type: 'answerOffer', callId: 'c1', agentId: 'arm-5' });
+    expect(a.events.map((e) => e.type)).toEqual(['CallConnected', 'AgentLeftCall', 'AgentBecameAvailable']);
+    expect(a.effects).toContainEqual({ type: 'releaseAgent', callId: 'c1', agentId: 'mru-1' });
+    expect(s.callState('c1')!.parties.map((p) => p.agentId)).toEqual(['arm-5']);
+    expect(s.events('AgentLeftCall').at(-1)).toMatchObject({
+      callId: 'c1',
+      agentId: 'mru-1',
+      reason: 'warm-complete',
+      talkMs: 25_000,
+    });
+    expect(s.agent('mru-1')).toMatchObject({ status: 'available', callId: null });
+  });
+
   it('in one-level mode keeps every qualified call with the N1 ARM as AMU ARM', () => {
     const s = new TestSite();
     s.ok({ type: 'setMode', mode: 'one-level' });

@@ -3,9 +3,6 @@
 // checked against the engine and the indicators reducer. Times are Paris local, UTC+1 in March 2026.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Command } from '../../../src/core/commands.js';
-import { execute, nextWakeAt } from '../../../src/core/engine.js';
-import type { Event } from '../../../src/core/events.js';
 import {
   allRecords,
   applyCdrEvent,
@@ -16,9 +13,9 @@ import {
   type CdrRecord,
 } from '../../../src/core/indicators/cdr.js';
 import { rollUp } from '../../../src/core/indicators/spans.js';
-import { initialState, type State } from '../../../src/core/state.js';
 import { CDR_COLUMNS, cdrCsv } from '../../../src/report/cdr-csv.js';
-import { MONDAY_10H, TestSite, exampleConfig } from '../core/harness.js';
+import { TestSite, exampleConfig } from '../core/harness.js';
+import { randomConfig as config, randomRun, runCommands, type RandomRun } from '../core/random-commands.js';
 import { indicate } from './drive.js';
 
 /** Paris local time in March 2026 (UTC+1) as epoch ms. */
@@ -346,112 +343,15 @@ describe('personal data', () => {
   });
 });
 
-// Random engine runs: a compact version of the command generator of tests/unit/indicators/
-// properties.test.ts (which is not exported from that test file).
-const config = exampleConfig((c) => {
-  for (const a of c.agents as { autoAnswer?: boolean; wrapUpSeconds?: number }[]) {
-    a.autoAnswer = false;
-    a.wrapUpSeconds = 3;
-  }
-});
-const agentIds = config.agents.map((a) => a.id);
-type Action = { kind: number; a: number; b: number; c: number };
-const action = fc.record({ kind: fc.nat(19), a: fc.nat(50), b: fc.nat(50), c: fc.nat(10) });
-const pick = <T>(list: T[], i: number): T | undefined => (list.length ? list[i % list.length] : undefined);
-
-function toCommand(s: State, x: Action, n: number): Command | { advance: number } {
-  const calls = Object.values(s.data.calls);
-  const live = pick(
-    calls.filter((c) => c.parties.length > 0),
-    x.a,
-  );
-  const callId = live?.id ?? 'none';
-  const agentId = live ? live.parties[x.b % live.parties.length]!.agentId : pick(agentIds, x.b)!;
-  const o = pick(
-    calls.filter((c) => c.pending?.offer),
-    x.a,
-  );
-  switch (x.kind) {
-    case 0:
-    case 1:
-    case 2:
-      return {
-        type: 'arriveCall',
-        callId: `c${n}`,
-        line: pick(['15', '116117', 'sdis', 'pro'], x.a)!,
-        ...CALLER,
-      };
-    case 3:
-      return { type: 'callerHungUp', callId: pick(calls, x.a)?.id ?? 'none' };
-    case 4:
-    case 5:
-      return o ? { type: 'answerOffer', callId: o.id, agentId: o.pending!.offer!.agentId } : { advance: 2 };
-    case 6: {
-      const qualification = (['P0', 'P1', 'P2', 'DR', 'P1'] as const)[x.c % 5]!;
-      return { type: 'qualifyCall', callId, agentId, qualification, ...DRM };
-    }
-    case 7: {
-      const to = x.c > 6 ? pick(config.queues, x.c)!.id : undefined;
-      return { type: 'transferCall', callId, agentId, mode: x.c % 3 === 0 ? 'warm' : 'blind', to };
-    }
-    case 8:
-      return { type: 'hangUp', callId, agentId, disposition: x.c % 2 ? 'conseil-medical' : undefined };
-    case 9:
-      return { type: 'bringInDoctor', callId, agentId };
-    case 10:
-      return { type: 'agentLogin', agentId: pick(agentIds, x.b)! };
-    case 11:
-      return { type: x.c < 3 ? 'agentLogout' : 'agentReady', agentId: pick(agentIds, x.b)! };
-    case 12:
-      return { type: 'agentPause', agentId: pick(agentIds, x.b)!, reason: 'pause' };
-    case 13:
-      return o
-        ? { type: 'offerFailed', callId: o.id, agentId: o.pending!.offer!.agentId, reason: 'busy' }
-        : { advance: 1 };
-    case 14:
-      return x.c < 2
-        ? { type: 'setMode', mode: x.c === 0 ? 'one-level' : null }
-        : { type: 'acceptCallback', callId: pick(calls, x.a)?.id ?? 'none' };
-    case 15:
-      return {
-        type: 'dialOut',
-        callId: `o${n}`,
-        agentId: pick(agentIds, x.b)!,
-        number: DIALLED,
-        purpose: 'callback',
-      };
-    default:
-      return { advance: x.c * x.c * 12 + 1 }; // up to ~20 min
-  }
-}
-
-function run(actions: Action[]) {
-  const s = initialState(config);
-  let now = MONDAY_10H;
-  const log: Event[] = [];
-  const exec = (cmd: Command) => {
-    const r = execute(s, cmd, now);
-    if (r.ok) log.push(...r.events);
-  };
-  exec({ type: 'timerFired' });
-  actions.forEach((x, n) => {
-    const cmd = toCommand(s, x, n);
-    if (!('advance' in cmd)) return exec(cmd);
-    const target = now + cmd.advance * 1000;
-    for (let wake = nextWakeAt(s); wake !== undefined && wake <= target; wake = nextWakeAt(s)) {
-      now = Math.max(now, wake);
-      exec({ type: 'timerFired' });
-    }
-    now = target;
-  });
-  return { s, log };
-}
+// Random engine runs: the shared command generator of the core property tests, carrying the
+// personal data above so that the records and the CSV can be checked for leaks.
+const run = (r: RandomRun) => runCommands(r, { personal: { caller: CALLER, drm: DRM, dialled: DIALLED } });
 
 describe('call detail records over random engine runs', () => {
   it('give one record per call, first answer before the end, and the indicators’ count within 30 s', () => {
     fc.assert(
-      fc.property(fc.array(action, { minLength: 1, maxLength: 200, size: 'max' }), (actions) => {
-        const { s, log } = run(actions);
+      fc.property(randomRun(), (r) => {
+        const { s, log } = run(r);
         const b = createCdrBook(config);
         for (const e of log) applyCdrEvent(b, e);
         const records = allRecords(b);

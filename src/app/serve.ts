@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { InMemoryUserStore, USER_ROLES } from '../auth/index.js';
 import type { Command } from '../core/commands.js';
 import { parseSiteConfig, type SiteConfig } from '../core/config.js';
+import { telephonyPlan } from '../core/telephony-plan.js';
 import { AriAdapter } from '../telephony/ari/ari-adapter.js';
 import { startAcdServer, type AcdServer } from './acd-server.js';
 import type { Logger } from './logger.js';
@@ -198,7 +199,17 @@ export async function startServe(settings: ServeSettings, logger: Logger): Promi
         await mine.start(sink);
         if (adapter !== mine)
           await mine.stop(); // lost the lease while connecting
-        else logger.info({ url: settings.ari.url, app: settings.ari.app }, 'connected to the PBX');
+        else {
+          logger.info({ url: settings.ari.url, app: settings.ari.app }, 'connected to the PBX');
+          // Calls in progress under the previous leader (or before a restart) are taken over.
+          const site = await siteReady;
+          await mine
+            .adopt(telephonyPlan(site.state, Date.now()))
+            .then((report) => logger.info(report, 'calls in progress re-adopted from the PBX'))
+            .catch((err: Error) =>
+              logger.error({ err: err.message }, 'take-over of calls in progress failed'),
+            );
+        }
         return;
       } catch (err) {
         logger.warn({ err: (err as Error).message, url: settings.ari.url }, 'PBX unreachable; retrying');

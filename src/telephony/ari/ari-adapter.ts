@@ -6,7 +6,15 @@ import ari from 'ari-client';
 import type { Effect } from '../../core/effects.js';
 import type { Logger } from '../../app/logger.js';
 import type { CommandSink, TelephonyPort } from '../port.js';
-import { ariTime, type AriEventJson, type AriRest } from './ari-rest.js';
+import type { Command } from '../../core/commands.js';
+import type { CallPlan } from '../../core/telephony-plan.js';
+import {
+  ariTime,
+  type AriBridgeJson,
+  type AriChannelJson,
+  type AriEventJson,
+  type AriRest,
+} from './ari-rest.js';
 
 export type AriAdapterOptions = {
   url: string;
@@ -33,6 +41,20 @@ type Leg = {
 };
 type Caller = { channelId: string; line: string; answered: boolean };
 
+/** What a take-over found and did (counts). */
+export type AdoptionReport = {
+  callers: number;
+  legs: number;
+  /** Callers in the app the engine never heard of, reported as arrivals now. */
+  arrived: number;
+  /** Calls of the engine whose caller is gone from the PBX, reported as hung up. */
+  gone: number;
+  rung: number;
+  held: number;
+  /** Agent legs for nothing the engine knows, hung up. */
+  strays: number;
+};
+
 /** ari-client's swagger loader prints a deprecation notice (as an array) on every connect: keep it off the console. */
 function silenceSwaggerNotice(): void {
   const log = console.log;
@@ -55,6 +77,7 @@ export class AriAdapter implements TelephonyPort {
   private readonly mixing = new Map<string, Promise<string>>(); // callId -> bridge id
   private readonly callbackOffered = new Set<string>();
   private up = false;
+  private adoption: Promise<void> | null = null;
   private readonly clock: () => number;
 
   constructor(private readonly opts: AriAdapterOptions) {
@@ -117,6 +140,11 @@ export class AriAdapter implements TelephonyPort {
     if (args[0] === 'agent') {
       const [, agentId, callId] = args;
       const leg = agentId && callId ? this.legs.get(`${callId}|${agentId}`) : undefined;
+      if (!leg && this.adoption) {
+        // Answered while a take-over is listing the PBX: decide once the leg may have been adopted.
+        void this.adoption.then(() => this.guard(e, () => this.onStasisStart(e)));
+        return;
+      }
       if (!leg) {
         this.opts.logger.warn(
           { channel: ch.id, agentId, callId },
@@ -135,13 +163,14 @@ export class AriAdapter implements TelephonyPort {
     if (args[0] === 'outbound') return; // the engine already counts an outbound call as placed
     const line = args[0] ?? ch.dialplan?.exten ?? '';
     this.callers.set(ch.id, { channelId: ch.id, line, answered: false });
+    this.sink(this.arrival(ch, line), this.at(e));
+  }
+
+  private arrival(ch: AriChannelJson, line: string): Command {
     // A withheld number reaches us as "anonymous": it never blocks the call, it is just unknown.
     const number = ch.caller?.number && ch.caller.number !== 'anonymous' ? ch.caller.number : null;
     const name = ch.caller?.name && ch.caller.name !== 'Anonymous' ? ch.caller.name : null;
-    this.sink(
-      { type: 'arriveCall', callId: ch.id, line, callerNumber: number, callerName: name },
-      this.at(e),
-    );
+    return { type: 'arriveCall', callId: ch.id, line, callerNumber: number, callerName: name };
   }
 
   /** A caller who entered from the dialplan gets no ChannelDestroyed: StasisEnd is its end. */
@@ -360,6 +389,107 @@ export class AriAdapter implements TelephonyPort {
       await c.bridges.destroy({ bridgeId: await p });
     } catch {
       // Already destroyed with its last channel.
+    }
+  }
+
+  /**
+   * Takes over the calls in progress from another process (fail-over, restart): Asterisk replays
+   * nothing to a new connection (traces/ws-drop-and-readopt.json), but the channels and bridges of
+   * the Stasis app are still there. Rebuilds what this adapter tracks from them, then reconciles
+   * with the engine's plan: a caller gone meanwhile hung up; an agent leg gone ended; a caller the
+   * engine never heard of (its arrival died with the old leader) arrives now; an offer whose phone
+   * never rang rings; a caller waiting alone outside any bridge is put on hold; an agent leg for
+   * nothing the engine knows is hung up.
+   */
+  async adopt(plans: CallPlan[]): Promise<AdoptionReport> {
+    const c = this.client;
+    if (!c) throw new Error('adopt: not connected to the PBX');
+    const report: AdoptionReport = { callers: 0, legs: 0, arrived: 0, gone: 0, rung: 0, held: 0, strays: 0 };
+    let done!: () => void;
+    this.adoption = new Promise<void>((resolve) => (done = resolve));
+    try {
+      const [channels, bridges] = await Promise.all([c.channels.list(), c.bridges.list()]);
+      const inBridge = new Map<string, AriBridgeJson>();
+      for (const b of bridges) {
+        for (const id of b.channels) inBridge.set(id, b);
+        if (b.name.startsWith('queue-') && !this.holding.has(b.name.slice(6)))
+          this.holding.set(b.name.slice(6), Promise.resolve(b.id));
+        if (b.name.startsWith('call-') && !this.mixing.has(b.name.slice(5)))
+          this.mixing.set(b.name.slice(5), Promise.resolve(b.id));
+      }
+      const planned = new Map(plans.map((p) => [p.callId, p]));
+      const callers = new Set<string>();
+      const legs = new Set<string>();
+      const now = this.clock();
+      for (const ch of channels) {
+        const [app, kind, ...rest] = (
+          ch.dialplan?.app_name === 'Stasis' ? (ch.dialplan.app_data ?? '') : ''
+        ).split(',');
+        if (app !== this.opts.app) continue;
+        if (kind === 'outbound') continue;
+        if (kind === 'agent') {
+          const [agentId, callId] = rest;
+          const plan = callId ? planned.get(callId) : undefined;
+          if (!agentId || !plan || !(plan.agents.includes(agentId) || plan.ring?.agentId === agentId)) {
+            report.strays += 1;
+            await this.hangupChannel(ch.id);
+            continue;
+          }
+          const key = `${plan.callId}|${agentId}`;
+          legs.add(key);
+          if (this.legs.has(key)) continue;
+          const leg: Leg = {
+            channelId: ch.id,
+            callId: plan.callId,
+            agentId,
+            answered: ch.state === 'Up',
+            connectWanted: false,
+          };
+          this.legs.set(key, leg);
+          this.legByChannel.set(ch.id, leg);
+          report.legs += 1;
+          if (plan.agents.includes(agentId) && !inBridge.has(ch.id))
+            await this.bridge(plan.callId, ch.id, inBridge.get(plan.callId)?.name === `call-${plan.callId}`);
+          continue;
+        }
+        callers.add(ch.id);
+        if (!this.callers.has(ch.id)) {
+          this.callers.set(ch.id, {
+            channelId: ch.id,
+            line: kind ?? ch.dialplan?.exten ?? '',
+            answered: ch.state === 'Up',
+          });
+          report.callers += 1;
+        }
+        if (!planned.has(ch.id)) {
+          report.arrived += 1;
+          this.sink(this.arrival(ch, kind ?? ch.dialplan?.exten ?? ''), now);
+        }
+      }
+      for (const plan of plans) {
+        if (plan.direction !== 'inbound') continue;
+        if (!callers.has(plan.callId)) {
+          report.gone += 1;
+          this.callers.delete(plan.callId);
+          this.sink({ type: 'callerHungUp', callId: plan.callId }, now);
+          continue;
+        }
+        for (const agentId of plan.agents)
+          if (!legs.has(`${plan.callId}|${agentId}`))
+            this.sink({ type: 'hangUp', callId: plan.callId, agentId }, now);
+        if (plan.ring && !legs.has(`${plan.callId}|${plan.ring.agentId}`)) {
+          report.rung += 1;
+          await this.execute(plan.ring);
+        }
+        if (plan.hold && !inBridge.has(plan.callId)) {
+          report.held += 1;
+          await this.execute(plan.hold);
+        }
+      }
+      return report;
+    } finally {
+      this.adoption = null;
+      done();
     }
   }
 

@@ -6,7 +6,9 @@ import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/app/logger.js';
 import { SiteRuntime } from '../../../src/app/site-runtime.js';
+import type { Command } from '../../../src/core/commands.js';
 import type { Event } from '../../../src/core/events.js';
+import { telephonyPlan } from '../../../src/core/telephony-plan.js';
 import { AriAdapter } from '../../../src/telephony/ari/ari-adapter.js';
 import { PhoneClient } from '../../../simulator/bots/phone-client.js';
 import { startSimPbx, type SimPbx } from '../../../simulator/pbx/server.js';
@@ -16,6 +18,12 @@ let sim: SimPbx;
 let adapter: AriAdapter;
 let runtime: SiteRuntime;
 let events: Event[];
+let pbxDown = false;
+/** The old leader's last moments: what its adapter saw never reached the store. */
+let loseCommands = false;
+const sink = (cmd: Command, at: number) => {
+  if (!loseCommands) runtime.dispatch(cmd, at);
+};
 const phones: PhoneClient[] = [];
 const silent = createLogger({ destination: new Writable({ write: (_c, _e, cb) => cb() }) });
 
@@ -40,10 +48,15 @@ async function boot(patch: (c: Record<string, any>) => void = () => {}) {
     endpointOf: (id) => config.agents.find((a) => a.id === id)?.endpoint ?? `PJSIP/${id}`,
     logger: silent,
   });
-  runtime = new SiteRuntime({ config, logger: silent, effects: (f) => adapter.execute(f) });
+  runtime = new SiteRuntime({
+    config,
+    logger: silent,
+    // While no process holds the PBX (take-over), effects have nowhere to go, as in `serve`.
+    effects: (f) => (pbxDown ? Promise.resolve() : adapter.execute(f)),
+  });
   events = [];
   runtime.onEvents((e) => events.push(...e));
-  await adapter.start((cmd, at) => runtime.dispatch(cmd, at));
+  await adapter.start(sink);
   runtime.start();
 }
 
@@ -74,6 +87,8 @@ const connectedTo = (callId: string, agentId: string) =>
 
 beforeEach(() => {
   events = [];
+  pbxDown = false;
+  loseCommands = false;
 });
 
 afterEach(async () => {
@@ -199,5 +214,76 @@ describe('the ARI adapter against sim-pbx', () => {
       .map((e) => (e as { callId: string }).callId);
     expect(new Set(arrived).size).toBe(arrived.length);
     expect(arrived).toHaveLength(4);
+  });
+
+  it('takes over calls in progress from a dead leader: no call orphaned, none counted twice', async () => {
+    await boot((c) => {
+      for (const a of c.agents) a.autoAnswer = true;
+    });
+    await phone('arm-1');
+    const talking = await inject();
+    await until(() => connectedTo(talking.channelId, 'arm-1'), 'first call connected');
+    const waiting = await inject();
+    const leaving = await inject();
+    await until(
+      () => [waiting, leaving].every((w) => runtime.state.data.calls[w.channelId]?.pending),
+      'two callers waiting',
+    );
+    // The old leader sees a caller arrive but dies before its arrival is stored.
+    loseCommands = true;
+    const lost = await inject();
+    expect(timeline(lost.simCallId).route).toBe('stasis');
+    await new Promise((r) => setTimeout(r, 150)); // its StasisStart reached the old adapter, and went nowhere
+    expect(runtime.state.data.calls[lost.channelId]).toBeUndefined();
+    await adapter.stop();
+    pbxDown = true;
+    loseCommands = false;
+    // While nobody holds the PBX: a waiting caller hangs up, an agent logs in and is offered a call
+    // (the ring effect has nowhere to go).
+    await fetch(`${sim.url}/sim/calls/${leaving.simCallId}/hangup`, { method: 'POST' });
+    const late = await PhoneClient.register(sim.endpointsWsUrl, 'PJSIP/arm-2');
+    late.autoAnswer(0);
+    phones.push(late);
+    runtime.dispatch({ type: 'agentLogin', agentId: 'arm-2' });
+    expect(runtime.state.data.calls[waiting.channelId]!.pending!.offer?.agentId).toBe('arm-2');
+
+    // The new leader connects and re-adopts.
+    const next = new AriAdapter({
+      url: sim.ariUrl,
+      user: sim.user,
+      password: sim.password,
+      app: sim.app,
+      endpointOf: (id) => `PJSIP/${id}`,
+      logger: silent,
+    });
+    adapter = next;
+    await next.start(sink);
+    pbxDown = false;
+    const report = await next.adopt(telephonyPlan(runtime.state, Date.now()));
+    expect(report).toMatchObject({ gone: 1, arrived: 1, rung: 1, strays: 0 });
+    expect(report.legs).toBe(1); // arm-1's leg on the first call
+
+    const abandoned = await until(
+      () => events.find((e) => e.type === 'CallEnded' && e.callId === leaving.channelId),
+      'the caller who left is seen gone',
+    );
+    expect(abandoned).toMatchObject({ by: 'caller' });
+    await until(
+      () => connectedTo(waiting.channelId, 'arm-2'),
+      'the offer made while down is rung and answered',
+    );
+    await until(() => runtime.state.data.calls[lost.channelId]?.pending, 'the lost arrival is queued');
+
+    // The adopted call is still driven: arm-1 hangs up, the caller is released by the new adapter,
+    // and arm-1 takes the caller whose arrival had been lost.
+    runtime.dispatch({ type: 'hangUp', callId: talking.channelId, agentId: 'arm-1' });
+    await until(() => timeline(talking.simCallId).endedAtMs, 'adopted call ended by the new adapter');
+    expect(timeline(talking.simCallId).endedBy).toBe('pbx');
+    await until(() => connectedTo(lost.channelId, 'arm-1'), 'lost arrival connected', 10_000);
+    const arrived = events
+      .filter((e) => e.type === 'CallArrived')
+      .map((e) => (e as { callId: string }).callId);
+    expect(new Set(arrived).size).toBe(arrived.length);
+    expect(timeline(waiting.simCallId).endedAtMs).toBeNull();
   });
 });

@@ -10,7 +10,17 @@ export function registerBench(program: Command): void {
     .argument('<name>', 'benchmark name, or "all"')
     .option('--json', 'print machine-readable JSON only')
     .option('--quick', 'smaller workload (for smoke tests)')
-    .action(async (name: string, opts: { json?: boolean; quick?: boolean }) => {
+    .option('--max-updates-per-second <n>', 'fanout: the supervisor feed cap (default 4)')
+    .action(async (name: string, opts: { json?: boolean; quick?: boolean; maxUpdatesPerSecond?: string }) => {
+      if (opts.maxUpdatesPerSecond !== undefined) {
+        const rate = Number(opts.maxUpdatesPerSecond);
+        if (!(rate > 0 && rate <= 50)) {
+          console.error('--max-updates-per-second: a number between 0 (excluded) and 50');
+          process.exitCode = 2;
+          return;
+        }
+        process.env.FANOUT_MAX_UPDATES_PER_SECOND = String(rate);
+      }
       const names = name === 'all' ? Object.keys(benches) : [name];
       const unknown = names.filter((n) => !benches[n]);
       if (unknown.length > 0) {

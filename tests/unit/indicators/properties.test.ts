@@ -1,127 +1,25 @@
 // Property tests of the indicators over random command sequences through the real engine (the
-// generator follows tests/unit/core/invariants.test.ts): the counts are consistent with each
+// shared generator of tests/unit/core/random-commands.ts): the counts are consistent with each
 // other and with the engine's state, and replaying the exported events gives the same figures.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Command } from '../../../src/core/commands.js';
-import { execute, nextWakeAt } from '../../../src/core/engine.js';
 import type { Event } from '../../../src/core/events.js';
 import { createIndicators, type Indicators } from '../../../src/core/indicators/accumulator.js';
 import type { CallCounts, Figures } from '../../../src/core/indicators/figures.js';
 import { liveValues } from '../../../src/core/indicators/live.js';
 import { applyIndicatorEvent } from '../../../src/core/indicators/reducer.js';
 import { rollUp } from '../../../src/core/indicators/spans.js';
-import { initialState, type State } from '../../../src/core/state.js';
-import { MONDAY_10H, exampleConfig } from '../core/harness.js';
+import { randomConfig, randomRun, runCommands, type RandomRun } from '../core/random-commands.js';
 
-const config = exampleConfig((c) => {
-  for (const a of c.agents as { autoAnswer?: boolean; wrapUpSeconds?: number }[]) {
-    a.autoAnswer = false;
-    a.wrapUpSeconds = 3;
-  }
-});
-const agentIds = config.agents.map((a) => a.id);
-const lines = ['15', '116117', 'sdis', 'pro'];
-const dispositions = [undefined, 'conseil-medical', 'consultation', 'envoi-moyens'];
+const config = randomConfig;
 
-type Action = { kind: number; a: number; b: number; c: number };
-const action = fc.record({ kind: fc.nat(19), a: fc.nat(50), b: fc.nat(50), c: fc.nat(10) });
-const pick = <T>(list: T[], i: number): T | undefined =>
-  list.length === 0 ? undefined : list[i % list.length];
-
-function toCommand(s: State, x: Action, n: number): Command | { advance: number } {
-  const calls = Object.values(s.data.calls);
-  const call = pick(calls, x.a);
-  const agentId = pick(agentIds, x.b)!;
-  const live = pick(
-    calls.filter((c) => c.parties.length > 0),
-    x.a,
-  );
-  const liveParty = live ? live.parties[x.b % live.parties.length]!.agentId : agentId;
-  const o = pick(
-    calls.filter((c) => c.pending?.offer),
-    x.a,
-  );
-  switch (x.kind) {
-    case 0:
-    case 1:
-    case 2:
-      return { type: 'arriveCall', callId: `c${n}`, line: pick(lines, x.a)!, callerNumber: '0600000000' };
-    case 3:
-      return call ? { type: 'callerHungUp', callId: call.id } : { advance: 5 };
-    case 4:
-    case 5:
-      return o ? { type: 'answerOffer', callId: o.id, agentId: o.pending!.offer!.agentId } : { advance: 2 };
-    case 6:
-      return {
-        type: 'qualifyCall',
-        callId: live?.id ?? 'none',
-        agentId: liveParty,
-        qualification: (['P0', 'P1', 'P2', 'DR', 'P1'] as const)[x.c % 5]!,
-      };
-    case 7:
-      return {
-        type: 'transferCall',
-        callId: live?.id ?? 'none',
-        agentId: liveParty,
-        mode: x.c % 3 === 0 ? 'warm' : 'blind',
-        to: x.c > 6 ? pick(config.queues, x.c)!.id : undefined,
-      };
-    case 8:
-      return {
-        type: 'hangUp',
-        callId: live?.id ?? 'none',
-        agentId: liveParty,
-        disposition: dispositions[x.c % 4],
-      };
-    case 9:
-      return { type: 'bringInDoctor', callId: live?.id ?? 'none', agentId: liveParty };
-    case 10:
-      return { type: 'agentLogin', agentId };
-    case 11:
-      return x.c < 3 ? { type: 'agentLogout', agentId } : { type: 'agentReady', agentId };
-    case 12:
-      return { type: 'agentPause', agentId, reason: 'pause' };
-    case 13:
-      return o
-        ? { type: 'offerFailed', callId: o.id, agentId: o.pending!.offer!.agentId, reason: 'busy' }
-        : { advance: 1 };
-    case 14:
-      return x.c < 2
-        ? { type: 'setMode', mode: x.c === 0 ? 'one-level' : null }
-        : { type: 'acceptCallback', callId: call?.id ?? 'none' };
-    case 15:
-      return { type: 'dialOut', callId: `o${n}`, agentId, number: '0600000001', purpose: 'callback' };
-    default:
-      // Up to ~20 min: enough to cross 15-minute intervals and hours.
-      return { advance: x.c * x.c * 12 + 1 };
-  }
-}
-
-/** Runs the commands; the live accumulator is fed command by command, as the shell would. */
-function run(actions: Action[]) {
-  const s = initialState(config);
+/** Runs a random sequence; the live accumulator is fed step by step, as the shell would. */
+function run(r: RandomRun) {
   const live = createIndicators(config);
-  let now = MONDAY_10H;
-  const log: Event[] = [];
-  const exec = (cmd: Command) => {
-    const r = execute(s, cmd, now);
-    if (!r.ok) return;
-    log.push(...r.events);
-    for (const e of r.events) applyIndicatorEvent(live, e);
-  };
-  exec({ type: 'timerFired' });
-  actions.forEach((x, n) => {
-    const cmd = toCommand(s, x, n);
-    if (!('advance' in cmd)) return exec(cmd);
-    const target = now + cmd.advance * 1000;
-    for (let wake = nextWakeAt(s); wake !== undefined && wake <= target; wake = nextWakeAt(s)) {
-      now = Math.max(now, wake);
-      exec({ type: 'timerFired' });
-    }
-    now = target;
+  const result = runCommands(r, {
+    onResult: (_c, res) => res.ok && res.events.forEach((e) => applyIndicatorEvent(live, e)),
   });
-  return { s, live, log, now };
+  return { ...result, live };
 }
 
 const COUNTERS = [
@@ -171,8 +69,8 @@ function totals(acc: Indicators) {
 describe('indicators over random command sequences', () => {
   it('keep answered ≤ offered, within ≤ answered, breakdowns adding up, in every interval, day and year', () => {
     fc.assert(
-      fc.property(fc.array(action, { minLength: 1, maxLength: 150 }), (actions) => {
-        const { live, log } = run(actions);
+      fc.property(randomRun(), (r) => {
+        const { live, log } = run(r);
         for (const g of ['interval', 'day', 'year'] as const)
           for (const span of rollUp(live, g).values()) for (const f of Object.values(span)) checkFigures(f);
         // Per queue, summed over branches: the branches add up to the site's queue steps.
@@ -205,8 +103,8 @@ describe('indicators over random command sequences', () => {
 
   it('agree with the engine on the calls waiting and the agents live', () => {
     fc.assert(
-      fc.property(fc.array(action, { minLength: 1, maxLength: 150 }), (actions) => {
-        const { s, live, now } = run(actions);
+      fc.property(randomRun(), (r) => {
+        const { s, live, now } = run(r);
         const v = liveValues(live, now);
         const waiting: Record<string, number> = Object.fromEntries(config.queues.map((q) => [q.id, 0]));
         for (const c of Object.values(s.data.calls)) if (c.pending) waiting[c.pending.queueId]!++;
@@ -226,8 +124,8 @@ describe('indicators over random command sequences', () => {
 
   it('are rebuilt exactly by replaying the exported (JSON-lines) events', () => {
     fc.assert(
-      fc.property(fc.array(action, { minLength: 1, maxLength: 150 }), (actions) => {
-        const { live, log } = run(actions);
+      fc.property(randomRun(), (r) => {
+        const { live, log } = run(r);
         const exported = log.map((e) => JSON.stringify(e)).join('\n');
         const replayed = createIndicators(config);
         for (const line of exported.split('\n')) applyIndicatorEvent(replayed, JSON.parse(line) as Event);

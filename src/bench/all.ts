@@ -5,3 +5,4 @@ import './indicators.js';
 import './twin.js';
 import './fanout.js';
 import './telephony.js';
+import './history.js';

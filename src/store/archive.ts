@@ -208,19 +208,37 @@ export async function readHistory<E extends StoreEvent>(
     .map(decodeMeta)
     .filter((m) => m.firstAt < opts.to)
     .sort((a, b) => a.hour - b.hour);
-  for (const meta of chunks) {
+  const fetchChunk = async (meta: ChunkMeta): Promise<string> => {
     const body = await redis.getBuffer(keys.archiveChunk(meta.hour));
     if (body === null)
       throw new Error(`archive chunk ${keys.archiveChunk(meta.hour)} is indexed but missing`);
-    const text = (await gunzipAsync(body)).toString('utf8');
-    for (const [i, line] of text.split('\n').entries()) {
+    return (await gunzipAsync(body)).toString('utf8');
+  };
+  // The next chunk is fetched and inflated while this one is parsed and reduced.
+  let next = chunks[0] ? fetchChunk(chunks[0]) : null;
+  for (let c = 0; c < chunks.length; c++) {
+    const text = await next!;
+    next = c + 1 < chunks.length ? fetchChunk(chunks[c + 1]!) : null;
+    next?.catch(() => undefined); // awaited next turn; not an unhandled rejection if this one throws
+    const lines = text.split('\n');
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i]!;
       if (line === '') continue;
-      pass(
-        decodeEntry(
-          `${keys.archiveChunk(meta.hour)} line`,
-          [String(i + 1), ['event', line]],
-          opts.isKnownEvent,
-        ),
+      let event: unknown;
+      try {
+        event = JSON.parse(line);
+      } catch {
+        event = undefined;
+      }
+      if (typeof event === 'object' && event !== null && opts.isKnownEvent(event as StoreEvent)) {
+        pass(event as E);
+        continue;
+      }
+      // Not an event we know: decodeEntry names the chunk, the line and what is wrong.
+      decodeEntry(
+        `${keys.archiveChunk(chunks[c]!.hour)} line`,
+        [String(i + 1), ['event', line]],
+        opts.isKnownEvent,
       );
     }
     read.archivedHours += 1;

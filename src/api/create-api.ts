@@ -1,6 +1,7 @@
 // createApi: the REST API (Express 5, under /api/v1), the live feeds (Socket.IO, attached to the
 // HTTP server by the caller), metrics and health checks, for the sites this process serves.
 import type { Server as HttpServer } from 'node:http';
+import { DateTime } from 'luxon';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from '../app/logger.js';
 import { MemoryHistory, type HistorySource } from '../app/history.js';
@@ -57,6 +58,8 @@ export type Api = {
   /** Attaches Socket.IO to the HTTP server (call once, before listen). */
   attach(httpServer: HttpServer): Realtime;
   close(): Promise<void>;
+  /** Resolves once today's history is folded into the live figures of the stored sites. */
+  primed: Promise<void>;
   /** The route declarations (tests iterate over them). */
   routes: AnyRoute[];
   openapi: Record<string, unknown>;
@@ -95,6 +98,22 @@ export function createApi(opts: ApiOptions): Api {
   limiterRedis?.on('error', (err: Error) =>
     opts.logger.warn({ err: err.message }, 'login limiter: redis error'),
   );
+  // A process that starts mid-day shows today's figures, not zeros: stored sites fold today's
+  // history into their live feed (in-memory sites have no past to read).
+  const primed = Promise.all(
+    [...opts.sites].map(async ([id, site]) => {
+      if (!site.history) return;
+      const now = clock();
+      const tz = site.state.data.config.calendar.timeZone;
+      const midnight = DateTime.fromMillis(now, { zone: tz }).startOf('day').toMillis();
+      try {
+        const n = await feeds.get(id)!.prime(site.history, midnight, now + 3600_000);
+        opts.logger.info({ site: id, events: n }, "today's history folded into the live figures");
+      } catch (err) {
+        opts.logger.warn({ site: id, err: (err as Error).message }, "today's history could not be read");
+      }
+    }),
+  ).then(() => undefined);
   const ctx: ApiContext = {
     sites: opts.sites,
     feeds,
@@ -168,6 +187,7 @@ export function createApi(opts: ApiOptions): Api {
   return {
     app,
     routes,
+    primed,
     openapi,
     attach(httpServer) {
       if (realtime) throw new Error('createApi: attach() was already called');

@@ -9,6 +9,7 @@ import type { State } from '../core/state.js';
 import { createIndicators, type Indicators } from '../core/indicators/accumulator.js';
 import { applyIndicatorEvent } from '../core/indicators/reducer.js';
 import { liveValues } from '../core/indicators/live.js';
+import type { HistorySource } from '../app/history.js';
 import { AgentStatsBook } from './agent-stats.js';
 
 export type Qs30 = { last15min: number | null; lastHour: number | null; today: number | null };
@@ -28,13 +29,48 @@ export class SiteFeed {
   }
 
   private apply(events: Event[], state: State): void {
+    if (this.pending) this.pending.push(...events);
+    else this.fold(events);
+    for (const l of this.listeners) l(events, state);
+  }
+
+  private fold(events: Event[]): void {
     for (const e of events) {
       applyIndicatorEvent(this.acc, e);
       if (e.type === 'ConfigReplaced') this.stats.setTimeZone(e.config.calendar.timeZone);
     }
     this.stats.apply(events);
-    for (const l of this.listeners) l(events, state);
   }
+
+  /** Live events held back while `prime` reads the history. */
+  private pending: Event[] | null = null;
+
+  /**
+   * Folds the site's history since `from` (today's local midnight) into the live figures, so
+   * that a restarted process shows today's QS and agents' figures, not zeros. Live events that
+   * arrive meanwhile are held back, then folded; the history is taken up to the first of them
+   * (events carry no stream id here: a batch at the very same millisecond as an earlier one may
+   * be left out, never counted twice).
+   */
+  async prime(history: HistorySource, from: number, to: number): Promise<number> {
+    this.pending = [];
+    const past: Event[] = [];
+    try {
+      await history.read(from, to, (e) => past.push(e));
+    } finally {
+      const live = this.pending;
+      this.pending = null;
+      const boundary = live[0]?.at ?? Infinity;
+      const before = past.filter((e) => e.at < boundary);
+      this.fold(before);
+      this.fold(live);
+      this.primed = before.length;
+    }
+    return this.primed;
+  }
+
+  /** Events of the history folded in by `prime`. */
+  primed = 0;
 
   listen(listener: FeedListener): () => void {
     this.listeners.add(listener);

@@ -181,6 +181,7 @@ describe('exports from a stored site', () => {
       jwtSecret: 'x'.repeat(40),
       processMetrics: false,
     });
+    await api.primed;
     const server = createServer(api.app);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`;
@@ -252,5 +253,21 @@ describe('exports from a stored site', () => {
     let seen = 0;
     await memory.read(0, Date.now() + HOUR_MS, () => seen++);
     expect(Number(cdr.headers.get('x-history-events'))).toBe(seen);
+  });
+
+  it("shows today's figures in a process that started after the calls, and counts later calls once", async () => {
+    const day = async () => {
+      const res = await fetch(`${url}/sites/${config.id}/indicators?granularity=day&span=${today()}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      return ((await res.json()) as { spans: { all: Record<string, number> }[] }).spans[0]?.all;
+    };
+    // This API was created after the traffic: what it shows was folded in from the history.
+    expect(await day()).toMatchObject({ 'calls.arrived': 2, 'calls.answered': 1 });
+    const ok = async (c: EngineCommand) => expect((await site.dispatch(c)).ok).toBe(true);
+    await ok({ type: 'agentReady', agentId: 'arm-2' });
+    await ok({ type: 'arriveCall', callId: 's-c', line: '15', callerNumber: null });
+    await ok({ type: 'answerOffer', callId: 's-c', agentId: 'arm-2' });
+    expect(await day()).toMatchObject({ 'calls.arrived': 3, 'calls.answered': 2 });
   });
 });

@@ -37,17 +37,21 @@ async function until<T>(find: () => T | undefined | false, what: string, ms = 40
   }
 }
 
-async function boot(patch: (c: Record<string, any>) => void = () => {}) {
-  sim = await startSimPbx({ port: 0 });
-  const config = exampleConfig(patch);
-  adapter = new AriAdapter({
+function newAdapter(endpointOf: (agentId: string) => string): AriAdapter {
+  return new AriAdapter({
     url: sim.ariUrl,
     user: sim.user,
     password: sim.password,
     app: sim.app,
-    endpointOf: (id) => config.agents.find((a) => a.id === id)?.endpoint ?? `PJSIP/${id}`,
+    endpointOf,
     logger: silent,
   });
+}
+
+async function boot(patch: (c: Record<string, any>) => void = () => {}) {
+  sim = await startSimPbx({ port: 0 });
+  const config = exampleConfig(patch);
+  adapter = newAdapter((id) => config.agents.find((a) => a.id === id)?.endpoint ?? `PJSIP/${id}`);
   runtime = new SiteRuntime({
     config,
     logger: silent,
@@ -248,14 +252,7 @@ describe('the ARI adapter against sim-pbx', () => {
     expect(runtime.state.data.calls[waiting.channelId]!.pending!.offer?.agentId).toBe('arm-2');
 
     // The new leader connects and re-adopts.
-    const next = new AriAdapter({
-      url: sim.ariUrl,
-      user: sim.user,
-      password: sim.password,
-      app: sim.app,
-      endpointOf: (id) => `PJSIP/${id}`,
-      logger: silent,
-    });
+    const next = newAdapter((id) => `PJSIP/${id}`);
     adapter = next;
     await next.start(sink);
     pbxDown = false;

@@ -19,7 +19,7 @@ import { validateScenario } from '../../simulator/traffic/scenario.js';
 import { startAcdServer } from './acd-server.js';
 import type { Logger } from './logger.js';
 import type { SiteHandle } from './site-handle.js';
-import { StoredSite } from './stored-site.js';
+import { SiteShell } from '../shell/site-shell.js';
 
 export type DemoOptions = {
   port: number;
@@ -95,12 +95,11 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
     logger: log,
   });
   // Effects are carried out by the writer once their events are persisted (docs/store.md).
-  const site = await StoredSite.start({
-    redisUrl,
+  const site = await SiteShell.start({
     config,
     logger: log,
     effects: (f) => adapter.execute(f),
-    archive: true,
+    store: { redisUrl, archive: true },
   });
   const counts = { arrived: 0, ended: 0, abandoned: 0, answered: 0 };
   site.onEvents((events: Event[]) => {

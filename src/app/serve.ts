@@ -13,7 +13,7 @@ import { telephonyPlan } from '../core/telephony-plan.js';
 import { AriAdapter } from '../telephony/ari/ari-adapter.js';
 import { startAcdServer, type AcdServer } from './acd-server.js';
 import type { Logger } from './logger.js';
-import { StoredSite } from './stored-site.js';
+import { SiteShell } from '../shell/site-shell.js';
 
 export type ServeSettings = {
   config: SiteConfig;
@@ -159,7 +159,7 @@ export async function loadUsers(entries: UserEntry[], logger: Logger): Promise<I
 
 export type Serving = {
   url: string;
-  site: StoredSite;
+  site: SiteShell;
   /** The PBX connection: held by the leader only (null on a standby). */
   adapter(): AriAdapter | null;
   acd: AcdServer;
@@ -176,9 +176,9 @@ export async function startServe(settings: ServeSettings, logger: Logger): Promi
   // connects when it takes the lease and the old leader disconnects when it loses it.
   let adapter: AriAdapter | null = null;
   let stopping = false;
-  // The adapter may connect (role change) before StoredSite.start returns: commands wait for it, in order.
-  let siteStarted!: (site: StoredSite) => void;
-  const siteReady = new Promise<StoredSite>((resolve) => (siteStarted = resolve));
+  // The adapter may connect (role change) before SiteShell.start returns: commands wait for it, in order.
+  let siteStarted!: (site: SiteShell) => void;
+  const siteReady = new Promise<SiteShell>((resolve) => (siteStarted = resolve));
   const sink = (command: Command, at: number) => {
     void siteReady
       .then((site) => site.dispatch(command, at))
@@ -222,8 +222,7 @@ export async function startServe(settings: ServeSettings, logger: Logger): Promi
     adapter = null;
     await old?.stop().catch((err: Error) => logger.warn({ err: err.message }, 'PBX disconnect failed'));
   };
-  const stored = await StoredSite.start({
-    redisUrl: settings.redisUrl,
+  const stored = await SiteShell.start({
     config,
     logger,
     // Called by the leader only, after the events are persisted.
@@ -232,7 +231,7 @@ export async function startServe(settings: ServeSettings, logger: Logger): Promi
       else logger.warn({ effect: effect.type }, 'no PBX connection: effect dropped');
     },
     // History for the monthly exports and call detail records (docs/store.md, "Archive").
-    archive: true,
+    store: { redisUrl: settings.redisUrl, archive: true },
     onRoleChange: (role) => {
       if (role === 'leader' && !adapter) void attachPbx();
       if (role !== 'leader' && adapter) void detachPbx();

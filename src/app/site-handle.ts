@@ -5,13 +5,16 @@
 import type { Command } from '../core/commands.js';
 import type { Result } from '../core/engine.js';
 import type { State } from '../core/state.js';
-import type { EventListener } from './site-runtime.js';
+import type { EventListener } from '../shell/command-log.js';
 import type { HistorySource } from './history.js';
+
+export type { EventListener };
 
 export interface SiteHandle {
   readonly siteId: string;
   readonly state: State;
-  dispatch(command: Command): Promise<Result>;
+  /** `at`: when telephony observed it (epoch ms); the writer never goes back in time. */
+  dispatch(command: Command, at?: number): Promise<Result>;
   onEvents(listener: EventListener): () => void;
   /** The site's past events (archive + stream) when it has a store; absent for in-memory sites. */
   readonly history?: HistorySource;

@@ -1,5 +1,5 @@
 // `sas-acd bench fanout`: live supervision under load. 200 supervisor clients (real socket.io-client
-// connections) watch one site while 100 calls/s arrive through an in-process SiteRuntime; phones
+// connections) watch one site while 100 calls/s arrive through an in-process SiteShell (memory log); phones
 // answer at once, and each call's agent qualifies it (DR) and hangs up over REST after a short
 // talk. Measured: the delay from an event applied (persisted, in process) to a client receiving
 // the update that carries it (the oldest change folded into each delta, so a delta's worst case),
@@ -23,8 +23,7 @@ import { io as ioClient, type Socket } from 'socket.io-client';
 import { createApi } from '../api/index.js';
 import { InMemoryUserStore } from '../auth/index.js';
 import { createLogger } from '../app/logger.js';
-import { localSite } from '../app/site-handle.js';
-import { SiteRuntime } from '../app/site-runtime.js';
+import { SiteShell } from '../shell/site-shell.js';
 import { bigSite } from './core.js';
 import { addBench } from './registry.js';
 
@@ -122,8 +121,7 @@ type Sent = { payload: unknown; at: number };
 async function measured(clients: number, callsPerSecond: number, seconds: number, intervalMs: number) {
   const logger = createLogger({ level: 'warn', destination: new Writable({ write: (_c, _e, cb) => cb() }) });
   const agents = Math.ceil(callsPerSecond * 1.6);
-  const runtime = new SiteRuntime({ config: bigSite(agents, 0, 0), logger });
-  runtime.start();
+  const runtime = await SiteShell.start({ config: bigSite(agents, 0, 0), logger });
   const users = new InMemoryUserStore({ N: 1024, r: 8, p: 1 });
   for (let i = 0; i < agents; i++)
     await users.add({
@@ -143,7 +141,7 @@ async function measured(clients: number, callsPerSecond: number, seconds: number
     agentId: null,
   });
   const api = createApi({
-    sites: new Map([['44', localSite(runtime)]]),
+    sites: new Map([['44', runtime]]),
     users,
     logger,
     jwtSecret: SECRET,
@@ -277,7 +275,7 @@ async function measured(clients: number, callsPerSecond: number, seconds: number
   observer!.disconnect();
   agent.destroy();
   await api.close();
-  runtime.stop();
+  await runtime.stop();
   server.closeAllConnections();
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return {

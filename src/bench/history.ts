@@ -5,7 +5,7 @@
 // in memory and reduced, without Redis or gzip. Printed: archive size per event and per call,
 // archive time, and read+reduce speed against the baseline.
 import { Redis } from 'ioredis';
-import { isEngineEvent } from '../app/stored-site.js';
+import { isEngineEvent } from '../core/event-registry.js';
 import type { Event } from '../core/events.js';
 import { createIndicators } from '../core/indicators/accumulator.js';
 import { applyIndicatorEvent } from '../core/indicators/reducer.js';

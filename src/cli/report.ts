@@ -16,7 +16,7 @@ import { renderDictionary } from '../report/dictionary.js';
 import { readEventFile } from '../report/events-file.js';
 import { periodBounds } from '../report/period-bounds.js';
 import { readHistory } from '../store/archive.js';
-import { isEngineEvent } from '../app/stored-site.js';
+import { isEngineEvent } from '../core/event-registry.js';
 import type { Event } from '../core/events.js';
 import { withoutPersonalData } from '../core/personal-data.js';
 import { Redis } from 'ioredis';

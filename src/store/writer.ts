@@ -34,15 +34,28 @@ export type WriterLogger = {
   error(data: object, message: string): void;
 };
 
-export type AppendedBatch = { entries: readonly CommandEntry[]; ids: readonly string[] };
+/** A persisted batch: its commands, the ids of its events, and what `handle` decided per command id. */
+export type AppendedBatch<D = unknown> = {
+  entries: readonly CommandEntry[];
+  ids: readonly string[];
+  decisions: ReadonlyMap<string, D>;
+};
 
-export type WriterOptions<S, E extends StoreEvent, C> = {
+export type WriterOptions<
+  S,
+  E extends StoreEvent,
+  C,
+  D extends { events: readonly E[] } = { events: readonly E[] },
+> = {
   redis: string | RedisOptions;
   site: string;
   reducer: Reducer<S, E>;
   isKnownEvent: IsKnownEvent<E>;
-  /** Decides what a command does; must not throw for bad input (return no events instead). */
-  handle: (state: S, command: C, now: number) => { events: readonly E[] };
+  /**
+   * Decides what a command does; must not throw for bad input (return no events instead). The whole
+   * decision (events and anything else, e.g. effects and a reply) reaches `afterAppend` once persisted.
+   */
+  handle: (state: S, command: C, now: number) => D;
   /** Validates a raw command; throwing rejects it (logged, acknowledged, recorded as processed). */
   parseCommand?: (raw: unknown) => C;
   /**
@@ -63,14 +76,19 @@ export type WriterOptions<S, E extends StoreEvent, C> = {
   now?: () => number;
   onRoleChange?: (role: WriterRole, epoch: number | undefined) => void;
   /** Called after a batch is persisted and before it is acknowledged (benchmarks, crash tests). */
-  afterAppend?: (batch: AppendedBatch) => void | Promise<void>;
+  afterAppend?: (batch: AppendedBatch<D>) => void | Promise<void>;
 };
 
 const FATAL = [CorruptEntryError, CorruptSnapshotError, StreamGapError];
 const silent: WriterLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export class SiteWriter<S, E extends StoreEvent, C = StoreEvent> {
+export class SiteWriter<
+  S,
+  E extends StoreEvent,
+  C = StoreEvent,
+  D extends { events: readonly E[] } = { events: readonly E[] },
+> {
   role: WriterRole = 'standby';
   /** Working state while leader: it already holds the batch being appended (see `lastId`). */
   state: S | undefined;
@@ -94,7 +112,7 @@ export class SiteWriter<S, E extends StoreEvent, C = StoreEvent> {
   private lastAck: Promise<void> = Promise.resolve();
   private eventsSinceSnapshot = 0;
 
-  constructor(private readonly options: WriterOptions<S, E, C>) {
+  constructor(private readonly options: WriterOptions<S, E, C, D>) {
     const redisOptions: RedisOptions = { maxRetriesPerRequest: 2 };
     const connect = () =>
       typeof options.redis === 'string'
@@ -283,6 +301,7 @@ export class SiteWriter<S, E extends StoreEvent, C = StoreEvent> {
         )
       : new Set<string>();
     const groups: AppendGroup[] = [];
+    const decisions = new Map<string, D>();
     let state = this.state as S;
     const now = (this.options.now ?? Date.now)();
     for (const entry of entries) {
@@ -298,7 +317,9 @@ export class SiteWriter<S, E extends StoreEvent, C = StoreEvent> {
         continue;
       }
       done.add(entry.id);
-      const events = this.decide(state, entry, now);
+      const decision = this.decide(state, entry, now);
+      const events = decision?.events ?? [];
+      if (decision) decisions.set(entry.id, decision);
       if (!this.options.handleEvolves)
         for (const event of events) state = applyEvent(this.options.reducer, state, event);
       groups.push({ commandId: entry.id, commandMs: streamIdMs(entry.streamId), events });
@@ -310,7 +331,7 @@ export class SiteWriter<S, E extends StoreEvent, C = StoreEvent> {
     const ids = groups.length > 0 ? await appendGroups(this.redis, site, lease.token, groups) : [];
     this.lastId = ids.at(-1) ?? this.lastId;
     this.eventsSinceSnapshot += ids.length;
-    await this.options.afterAppend?.({ entries, ids });
+    await this.options.afterAppend?.({ entries, ids, decisions });
     // Not awaited: the next commands on this connection queue behind it anyway. A lost ack only
     // means a re-delivery, which the `processed` set recognises.
     this.lastAck = ackCommands(
@@ -328,19 +349,19 @@ export class SiteWriter<S, E extends StoreEvent, C = StoreEvent> {
     if (this.eventsSinceSnapshot >= (this.options.snapshotEveryEvents ?? 10_000)) await this.snapshot(lease);
   }
 
-  private decide(state: S, entry: CommandEntry, now: number): readonly E[] {
+  private decide(state: S, entry: CommandEntry, now: number): D | undefined {
     let handled = false;
     try {
       const command = this.options.parseCommand
         ? this.options.parseCommand(entry.command)
         : (parseStoreCommand(entry.command) as C);
       handled = true;
-      const { events } = this.options.handle(state, command, now);
+      const decision = this.options.handle(state, command, now);
       // An event recovery would refuse must never reach the stream: it would stop every recovery.
-      const unknown = events.find((event) => !this.options.isKnownEvent(event));
+      const unknown = decision.events.find((event) => !this.options.isKnownEvent(event));
       if (unknown)
         throw new Error(`handle produced an unknown event ${JSON.stringify(unknown).slice(0, 200)}`);
-      return events;
+      return decision;
     } catch (error) {
       if (handled && this.options.handleEvolves) this.stateSuspect = true;
       // Recorded as processed with no event, so a bad command is not retried for ever.
@@ -348,7 +369,7 @@ export class SiteWriter<S, E extends StoreEvent, C = StoreEvent> {
         { site: this.options.site, commandId: entry.id, err: (error as Error).message },
         'command rejected',
       );
-      return [];
+      return undefined;
     }
   }
 

@@ -11,9 +11,9 @@ beforeAll(async () => {
 });
 afterAll(() => h.stop());
 
-const arrive = (extra: Record<string, unknown> = {}) => {
+const arrive = async (extra: Record<string, unknown> = {}) => {
   const callId = `c-${++n}`;
-  const r = h.runtimes.get('44')!.dispatch({
+  const r = await h.runtimes.get('44')!.dispatch({
     type: 'arriveCall',
     callId,
     line: '15',
@@ -82,7 +82,7 @@ describe('agent desk', () => {
 describe('the call path', () => {
   it('answer, qualify P1, transfer to N2 AMU, doctor conference, hang up with a disposition', async () => {
     await h.call('POST', '/sites/44/agent/login', { as: 'arm1' });
-    const callId = arrive();
+    const callId = await arrive();
     expect(state().data.calls[callId]!.pending?.offer?.agentId).toBe('arm-1');
 
     // Only the agent it is offered to answers it.
@@ -212,7 +212,7 @@ describe('the call path', () => {
 
   it('a supervisor of the site acts on the call of its only agent; a supervisor of another site may not', async () => {
     await h.call('POST', '/sites/44/agent/login', { as: 'arm2' });
-    const callId = arrive();
+    const callId = await arrive();
     // arm-1 is in wrap-up after the previous call: arm-2 gets this one.
     expect(state().data.calls[callId]!.pending?.offer?.agentId).toBe('arm-2');
     h.runtimes.get('44')!.dispatch({ type: 'answerOffer', callId, agentId: 'arm-2' });
@@ -240,7 +240,7 @@ describe('the call path', () => {
 
 describe('callbacks', () => {
   it('a waiting MG caller accepts a callback; an agent claims it once and completes it', async () => {
-    const callId = arrive({ line: 'sdis', queue: 'n2-mg' });
+    const callId = await arrive({ line: 'sdis', queue: 'n2-mg' });
     expect(state().data.calls[callId]!.pending?.queueId).toBe('n2-mg');
     expect(
       (await h.call('POST', `/sites/44/calls/${callId}/callback`, { as: 'arm1', body: {} })).status,

@@ -12,7 +12,8 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createLogger } from '../../../src/app/logger.js';
 import { MemoryHistory } from '../../../src/app/history.js';
-import { isEngineEvent, StoredSite } from '../../../src/app/stored-site.js';
+import { isEngineEvent } from '../../../src/core/event-registry.js';
+import { SiteShell } from '../../../src/shell/site-shell.js';
 import { createApi, InMemoryUserStore } from '../../../src/api/index.js';
 import { registerReport } from '../../../src/cli/report.js';
 import { parseSiteConfig, type SiteConfig } from '../../../src/core/config.js';
@@ -147,7 +148,7 @@ describe('exports from an in-memory site', () => {
 });
 
 describe('exports from a stored site', () => {
-  let site: StoredSite;
+  let site: SiteShell;
   let memory: MemoryHistory;
   let url: string;
   let token: string;
@@ -162,7 +163,7 @@ describe('exports from a stored site', () => {
     if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
     config = parsed.config;
     const logger = createLogger({ level: 'silent' });
-    site = await StoredSite.start({ redisUrl: inject('redisUrl'), config, logger });
+    site = await SiteShell.start({ store: { redisUrl: inject('redisUrl') }, config, logger });
     memory = new MemoryHistory(site);
     await traffic((c) => site.dispatch(c), 's');
     const users = new InMemoryUserStore({ N: 1024, r: 8, p: 1 });

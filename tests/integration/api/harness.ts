@@ -8,8 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { io as ioClient, type Socket } from 'socket.io-client';
 import { createLogger } from '../../../src/app/logger.js';
-import { localSite, type SiteHandle } from '../../../src/app/site-handle.js';
-import { SiteRuntime } from '../../../src/app/site-runtime.js';
+import type { SiteHandle } from '../../../src/app/site-handle.js';
+import { SiteShell } from '../../../src/shell/site-shell.js';
 import { parseSiteConfig, type SiteConfig } from '../../../src/core/config.js';
 import { exampleSite } from '../../../src/core/example-site.js';
 import { createApi, InMemoryUserStore, type Api, type ApiOptions } from '../../../src/api/index.js';
@@ -40,7 +40,7 @@ export function siteConfig(id: '44' | '85'): SiteConfig {
 export type Harness = {
   url: string;
   api: Api;
-  runtimes: Map<string, SiteRuntime>;
+  runtimes: Map<string, SiteShell>;
   sites: Map<string, SiteHandle>;
   logs: string[];
   /** Moves the API's clock (tokens) ahead without touching the sites' clocks. */
@@ -82,13 +82,12 @@ export async function startHarness(extra: Partial<ApiOptions> = {}): Promise<Har
   const started = Date.now();
   const now = () => MONDAY_10H + (Date.now() - started);
   let skew = 0;
-  const runtimes = new Map<string, SiteRuntime>();
+  const runtimes = new Map<string, SiteShell>();
   const sites = new Map<string, SiteHandle>();
   for (const id of ['44', '85'] as const) {
-    const runtime = new SiteRuntime({ config: siteConfig(id), logger, clock: now });
-    runtime.start();
+    const runtime = await SiteShell.start({ config: siteConfig(id), logger, clock: now });
     runtimes.set(id, runtime);
-    sites.set(id, localSite(runtime));
+    sites.set(id, runtime);
   }
   const users = new InMemoryUserStore({ N: 1024, r: 8, p: 1 });
   for (const u of USERS)
@@ -174,7 +173,7 @@ export async function startHarness(extra: Partial<ApiOptions> = {}): Promise<Har
     async stop() {
       for (const s of sockets) s.disconnect();
       await api.close();
-      for (const r of runtimes.values()) r.stop();
+      for (const r of runtimes.values()) await r.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

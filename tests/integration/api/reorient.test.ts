@@ -14,7 +14,7 @@ const state = () => h.runtimes.get('44')!.state;
 describe('POST /sites/{s}/calls/{c}/reorient', () => {
   it('sends an MG call to the AMU at the reorientation priority; refuses from N1 and to the same branch', async () => {
     await h.call('POST', '/sites/44/agent/login', { as: 'arm1' });
-    const arrived = h.runtimes
+    const arrived = await h.runtimes
       .get('44')!
       .dispatch({ type: 'arriveCall', callId: 'r1', line: '15', callerNumber: null });
     expect(arrived.ok).toBe(true);
@@ -30,7 +30,7 @@ describe('POST /sites/{s}/calls/{c}/reorient', () => {
     // The OSNP first (longest idle gets the call), and a GP regulator on duty, else P2 goes to the
     // AMU doctors (routing.p2WithoutGpRegulator).
     await h.call('POST', '/sites/44/agent/login', { as: 'osnp1' });
-    expect(h.runtimes.get('44')!.dispatch({ type: 'agentLogin', agentId: 'mrg-1' }).ok).toBe(true);
+    expect((await h.runtimes.get('44')!.dispatch({ type: 'agentLogin', agentId: 'mrg-1' })).ok).toBe(true);
     const transfer = await h.call('POST', '/sites/44/calls/r1/transfer', { as: 'arm1', body: {} });
     expect(transfer.status).toBe(200);
     expect(state().data.calls.r1!.pending?.queueId).toBe('n2-mg');

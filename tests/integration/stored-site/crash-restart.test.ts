@@ -3,7 +3,7 @@
 // the ring-no-answer and wrap-up deadlines that were pending at the kill fire after recovery.
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { nextWakeAt } from '../../../src/core/engine.js';
-import { engineCodec, engineReducer, isEngineEvent } from '../../../src/app/stored-site.js';
+import { engineCodec, engineReducer, isEngineEvent } from '../../../src/core/event-registry.js';
 import { recover } from '../../../src/store/recover.js';
 import { compareStreamIds } from '../../../src/store/streamId.js';
 import { checkNoLossNoDuplicate, readStream } from './fixtures/stream.js';

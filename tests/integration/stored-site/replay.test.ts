@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Command } from '../../../src/core/commands.js';
 import { execute, nextWakeAt, type Result } from '../../../src/core/engine.js';
 import { initialState } from '../../../src/core/state.js';
-import { engineCodec, engineReducer, isEngineEvent } from '../../../src/app/stored-site.js';
+import { engineCodec, engineReducer, isEngineEvent } from '../../../src/core/event-registry.js';
 import { recover } from '../../../src/store/recover.js';
 import { siteKeys } from '../../../src/store/keys.js';
 import { EventTail } from '../../../src/store/tail.js';

@@ -1,0 +1,41 @@
+// Carries out the engine's effects through the telephony port, with one ordering policy: a call's
+// effects run one after the other (hold, then connect, then release…), except that ringing an agent
+// starts at once — it needs nothing before it, and the caller joining the queue's music must not
+// delay the agent's phone; whatever follows the ring still waits for both. Calls run in parallel.
+import type { Effect } from '../core/effects.js';
+import type { Logger } from '../app/logger.js';
+
+export type EffectExecutor = (effect: Effect) => Promise<void>;
+
+export class EffectRunner {
+  private readonly chains = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly run: EffectExecutor,
+    private readonly log: Logger,
+  ) {}
+
+  schedule(effect: Effect): void {
+    const key = effect.callId;
+    const previous = this.chains.get(key) ?? Promise.resolve();
+    const ringing = effect.type === 'ringAgent' ? this.attempt(effect) : null;
+    const next = ringing
+      ? Promise.all([previous, ringing]).then(() => undefined)
+      : previous.then(() => this.attempt(effect));
+    this.chains.set(key, next);
+    void next.then(() => {
+      if (this.chains.get(key) === next) this.chains.delete(key);
+    });
+  }
+
+  /** Resolves when every effect scheduled so far has been carried out. */
+  async settled(): Promise<void> {
+    while (this.chains.size > 0) await Promise.all([...this.chains.values()]);
+  }
+
+  private attempt(effect: Effect): Promise<void> {
+    return this.run(effect).catch((err: unknown) =>
+      this.log.error({ err, effect: effect.type, callId: effect.callId }, 'effect failed'),
+    );
+  }
+}

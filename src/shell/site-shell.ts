@@ -1,0 +1,162 @@
+// The one shell around a site's engine, used by `serve`, the demo, the benches and the tests. It is
+// made of small parts with narrow jobs:
+// - a command log (memory-log.ts or redis-log.ts): commands in, whole decisions out once durable;
+// - an effect runner (effect-runner.ts): the leader carries out the effects of its decisions through
+//   the telephony port, in order per call;
+// - a deadline timer (deadline-timer.ts): the engine's next deadline sent as `timerFired`;
+// - on Redis, the archive job (history for the reports) and the history reader.
+// Read models (src/realtime) subscribe to `onEvents`; the API and bots call `dispatch`.
+import type { Command } from '../core/commands.js';
+import type { SiteConfig } from '../core/config.js';
+import type { Result } from '../core/engine.js';
+import type { Event } from '../core/events.js';
+import { isEngineEvent } from '../core/event-registry.js';
+import { withoutPersonalData } from '../core/personal-data.js';
+import type { State } from '../core/state.js';
+import { readHistory } from '../store/archive.js';
+import { Archiver } from '../store/jobs/archiver.js';
+import type { HistorySource } from '../app/history.js';
+import type { Logger } from '../app/logger.js';
+import type { SiteHandle } from '../app/site-handle.js';
+import type { CommandLog, EventListener, LogRole } from './command-log.js';
+import { DeadlineTimer } from './deadline-timer.js';
+import { EffectRunner, type EffectExecutor } from './effect-runner.js';
+import { MemoryLog } from './memory-log.js';
+import { RedisLog, type RedisLogOptions } from './redis-log.js';
+
+export type StoreOptions = Omit<RedisLogOptions, 'config' | 'logger' | 'clock'> & {
+  /** Copy the stream into the long-lived archive (a BullMQ job scheduler); serve and the demo ask for it. */
+  archive?: boolean | { everyMs?: number; retentionMs?: number };
+};
+
+export type SiteShellOptions = {
+  config: SiteConfig;
+  logger: Logger;
+  clock?: () => number;
+  /** Carries out an effect (the telephony port); called by the leader only, after persistence. */
+  effects?: EffectExecutor;
+  /** false: no timer (tests that send `timerFired` themselves, at chosen times). */
+  timers?: boolean;
+  /** The site's state in Redis; without it, in memory (nothing survives the process). */
+  store?: StoreOptions;
+  /** In memory only: start from this state instead of the configuration's initial state. */
+  state?: State;
+  onRoleChange?: (role: LogRole, epoch: number | undefined) => void;
+};
+
+export class SiteShell implements SiteHandle {
+  readonly siteId: string;
+  readonly history?: HistorySource;
+  private readonly effects: EffectRunner | null;
+  private readonly timer: DeadlineTimer;
+  private archiver: Archiver<Event> | null = null;
+  private stopped = false;
+
+  private constructor(
+    readonly log: CommandLog,
+    private readonly opts: SiteShellOptions,
+  ) {
+    this.siteId = opts.config.id;
+    const clock = opts.clock ?? Date.now;
+    this.effects = opts.effects ? new EffectRunner(opts.effects, opts.logger) : null;
+    this.timer = new DeadlineTimer(
+      () => log.state,
+      () => log.submit({ type: 'timerFired' }),
+      clock,
+      opts.logger,
+    );
+    log.onDecided((decision) => {
+      for (const effect of decision.effects) this.effects?.schedule(effect);
+    });
+    log.onBatch(() => this.timer.arm());
+    log.onRoleChange((role, epoch) => this.roleChanged(role, epoch));
+    if (log instanceof RedisLog) this.history = redisHistory(log);
+  }
+
+  static async start(opts: SiteShellOptions): Promise<SiteShell> {
+    const clock = opts.clock ?? Date.now;
+    const log = opts.store
+      ? new RedisLog({ ...opts.store, config: opts.config, logger: opts.logger, clock })
+      : new MemoryLog(opts.config, opts.logger, clock, opts.state);
+    const shell = new SiteShell(log, opts);
+    if (log instanceof RedisLog) await log.open();
+    if (opts.store?.archive) {
+      const archive = opts.store.archive === true ? {} : opts.store.archive;
+      shell.archiver = await Archiver.start({
+        redis: opts.store.redisUrl,
+        site: shell.siteId,
+        isKnownEvent: isEngineEvent,
+        redact: withoutPersonalData,
+        timeOf: (e) => e.at,
+        ...archive,
+        onError: (err) => opts.logger.warn({ site: shell.siteId, err: err.message }, 'archive step failed'),
+      });
+    }
+    // An in-memory log leads from the start: every deadline of its initial state is armed now.
+    if (log.role === 'leader') shell.roleChanged('leader', undefined);
+    return shell;
+  }
+
+  get state(): State {
+    return this.log.state;
+  }
+
+  get role(): LogRole {
+    return this.log.role;
+  }
+
+  get epoch(): number | undefined {
+    return this.log instanceof RedisLog ? this.log.epoch : undefined;
+  }
+
+  /** Sends a command to the site's writer; `at` is when telephony observed it (epoch ms). */
+  dispatch(command: Command, at?: number): Promise<Result> {
+    return this.log.submit(command, at);
+  }
+
+  onEvents(listener: EventListener): () => void {
+    return this.log.onEvents(listener);
+  }
+
+  /** Resolves once this process's read model has applied the event with this id (Redis only). */
+  caughtUp(id: string): Promise<void> {
+    return this.log instanceof RedisLog ? this.log.caughtUp(id) : Promise.resolve();
+  }
+
+  /** Resolves when every effect scheduled so far has been carried out. */
+  async settled(): Promise<void> {
+    await this.effects?.settled();
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.timer.setActive(false);
+    await this.archiver?.close();
+    await this.log.stop();
+  }
+
+  private roleChanged(role: LogRole, epoch: number | undefined): void {
+    this.timer.setActive(role === 'leader' && !this.stopped && this.opts.timers !== false);
+    this.opts.onRoleChange?.(role, epoch);
+  }
+}
+
+/** The site's past events: the archive, then the stream not archived yet; no personal data. */
+function redisHistory(log: RedisLog): HistorySource {
+  return {
+    read: (from, to, onEvent) =>
+      readHistory(
+        log.redis,
+        {
+          site: log.siteId,
+          from,
+          to,
+          isKnownEvent: isEngineEvent,
+          redact: withoutPersonalData,
+          timeOf: (e) => e.at,
+        },
+        onEvent,
+      ),
+  };
+}

@@ -1,14 +1,15 @@
 // The demo: the whole system on an embedded default, in one process — a local redis-server (when
 // no REDIS_URL is given), sim-pbx, the ACD (engine + ARI adapter + HTTP), bot agents on every seat
 // but one ARM left for a person, and generated traffic. Every number here is ILLUSTRATIVE.
-// The site's state lives in that Redis (a StoredSite, the same path as `sas-acd serve`).
+// The site's state lives in that Redis (the SiteShell on its Redis log, as `sas-acd serve` runs it);
+// on a machine without redis-server, on the shell's in-memory log (same engine, API and screens).
 import { randomBytes } from 'node:crypto';
 import { InMemoryUserStore, seedDemoUsers } from '../auth/index.js';
 import { parseSiteConfig, type SiteConfig } from '../core/config.js';
 import { exampleSite } from '../core/example-site.js';
 import type { Event } from '../core/events.js';
 import { AriAdapter } from '../telephony/ari/ari-adapter.js';
-import { startRedisServer, type RedisServer } from '../store/redisServer.js';
+import { redisServerInstalled, startRedisServer, type RedisServer } from '../store/redisServer.js';
 import { startSimPbx, type SimPbx } from '../../simulator/pbx/server.js';
 import { PhoneClient } from '../../simulator/bots/phone-client.js';
 import { AgentBot } from '../../simulator/load/agent-bot.js';
@@ -30,6 +31,8 @@ export type DemoOptions = {
   humanSeats: string[];
   logger: Logger;
   redisUrl?: string;
+  /** Keep the state in memory even when redis-server is installed (tests of the fallback). */
+  memory?: boolean;
 };
 
 export type DemoSummary = {
@@ -45,6 +48,8 @@ export type DemoSummary = {
 
 export type Demo = {
   urls: Record<string, string>;
+  /** No redis-server: the state lives in this process (no persistence, archive or fail-over). */
+  inMemory: boolean;
   site: SiteHandle;
   sim: SimPbx;
   summary(): DemoSummary;
@@ -80,7 +85,8 @@ function demoScenario(callsPerHour: number, seed: number) {
 export async function startDemo(o: DemoOptions): Promise<Demo> {
   const log = o.logger;
   let redis: RedisServer | null = null;
-  const redisUrl = o.redisUrl ?? (redis = await startRedisServer()).url;
+  const inMemory = !o.redisUrl && (o.memory === true || !redisServerInstalled());
+  const redisUrl = inMemory ? undefined : (o.redisUrl ?? (redis = await startRedisServer()).url);
   const sim = await startSimPbx({ port: 0 });
   const parsed = parseSiteConfig(exampleSite);
   if (!parsed.ok) throw new Error(parsed.errors.join('; '));
@@ -99,7 +105,7 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
     config,
     logger: log,
     effects: (f) => adapter.execute(f),
-    store: { redisUrl, archive: true },
+    ...(redisUrl ? { store: { redisUrl, archive: true } } : {}),
   });
   const counts = { arrived: 0, ended: 0, abandoned: 0, answered: 0 };
   site.onEvents((events: Event[]) => {
@@ -157,7 +163,7 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
     users,
     logger: log,
     jwtSecret: randomBytes(32).toString('hex'),
-    redisUrl,
+    ...(redisUrl ? { redisUrl } : {}),
     telephonyConnected: () => adapter.connected,
     web: { siteId: config.id, virtualPhoneUrl: sim.endpointsWsUrl },
   });
@@ -181,8 +187,9 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
       metrics: `${acd.url}/metrics`,
       ari: sim.ariUrl,
       simPbx: `${sim.url}/sim/calls`,
-      redis: redisUrl,
+      ...(redisUrl ? { redis: redisUrl } : {}),
     },
+    inMemory,
     site,
     sim,
     summary,

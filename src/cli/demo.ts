@@ -54,6 +54,11 @@ export function registerDemo(program: Command): void {
           logger,
           redisUrl: process.env.REDIS_URL,
         });
+        if (demo.inMemory)
+          console.log(
+            'No redis-server here: the site state lives in this process (no persistence, archive or ' +
+              'fail-over). For those: `sudo apt-get install redis-server` (or set REDIS_URL) and start again.',
+          );
         console.log('sas-acd demo is running (illustrative traffic and staff). Open:');
         for (const [name, url] of Object.entries(demo.urls)) console.log(`  ${name.padEnd(9)} ${url}`);
         console.log('Demo logins (password "demo"): arm-1 for the ARM panel, sup-1 for the wallboard.');

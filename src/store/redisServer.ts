@@ -43,9 +43,13 @@ export class RedisServerMissingError extends Error {
   }
 }
 
-export function assertRedisServerInstalled(): void {
+export function redisServerInstalled(): boolean {
   const probe = spawnSync('redis-server', ['--version'], { stdio: 'ignore' });
-  if (probe.error || probe.status !== 0) throw new RedisServerMissingError();
+  return !probe.error && probe.status === 0;
+}
+
+export function assertRedisServerInstalled(): void {
+  if (!redisServerInstalled()) throw new RedisServerMissingError();
 }
 
 export async function freePort(): Promise<number> {

@@ -4,9 +4,10 @@
 import type { Effect } from './effects.js';
 import type { Event } from './events.js';
 import { evolve } from './evolve.js';
+import type { RejectionReason } from './rejections.js';
 import type { State } from './state.js';
 
-export type Rejection = { ok: false; reason: string; message: string };
+export type Rejection = { ok: false; reason: RejectionReason; message: string };
 
 export class Ctx {
   readonly events: Event[] = [];
@@ -35,6 +36,6 @@ export class Ctx {
   }
 }
 
-export function reject(reason: string, message: string): Rejection {
+export function reject(reason: RejectionReason, message: string): Rejection {
   return { ok: false, reason, message };
 }

@@ -2,7 +2,7 @@
 // resulting events to the state, and returns them with the effects telephony must carry out.
 // A rejected command changes nothing and says why.
 import type { Command } from './commands.js';
-import { Ctx, type Rejection } from './context.js';
+import { Ctx, reject, type Rejection } from './context.js';
 import type { Effect } from './effects.js';
 import type { Event } from './events.js';
 import * as agentCommands from './handlers/agent-commands.js';
@@ -63,12 +63,12 @@ function run(ctx: Ctx, cmd: Command): Rejection | void {
     case 'timerFired':
       return timerFired(ctx);
     default: {
-      const unknown: { type?: unknown } = cmd;
-      return {
-        ok: false,
-        reason: 'unknown-command',
-        message: `unknown command type ${JSON.stringify(unknown.type)}`,
-      };
+      // A command type without a handler fails to compile here; at run time, bad input is refused.
+      const unhandled: never = cmd;
+      return reject(
+        'unknown-command',
+        `unknown command type ${JSON.stringify((unhandled as { type?: unknown }).type)}`,
+      );
     }
   }
 }

@@ -1,7 +1,7 @@
 // A bot agent: logs in, answers its phone, and plays each call as the caller's script says —
 // qualifies and transfers at N1, passes the call to the doctor or ends it at N2, books at N4.
 // It acts through the same SiteHandle as a person's panel would (engine commands).
-import type { SiteHandle } from '../../src/app/site-handle.js';
+import type { SiteHandle } from '../../src/ports/site-handle.js';
 import type { Command } from '../../src/core/commands.js';
 import type { Event } from '../../src/core/events.js';
 import type { PhoneClient } from '../bots/phone-client.js';

@@ -1,6 +1,6 @@
 // Who may act on what: a site in the user's scope, the agent the user is linked to, a call the
 // agent holds (or any call of a site the user supervises).
-import type { SiteHandle } from '../app/site-handle.js';
+import type { SiteHandle } from '../ports/site-handle.js';
 import type { Call } from '../core/model.js';
 import { hasAnyRole, SUPERVISION_ROLES, type Principal } from '../auth/index.js';
 import type { ApiContext } from './context.js';

@@ -1,7 +1,7 @@
 // What every router needs: the sites this process serves, their live feeds, the users and tokens,
 // the logger, the clock, and the decision-latency probe for metrics.
-import type { Logger } from '../app/logger.js';
-import type { SiteHandle } from '../app/site-handle.js';
+import type { Logger } from '../ports/logger.js';
+import type { SiteHandle } from '../ports/site-handle.js';
 import type { LoginLimiter, TokenService, UserStore } from '../auth/index.js';
 import type { SiteFeed } from '../realtime/site-feed.js';
 

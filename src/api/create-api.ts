@@ -3,9 +3,10 @@
 import type { Server as HttpServer } from 'node:http';
 import { DateTime } from 'luxon';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import type { Logger } from '../app/logger.js';
-import { MemoryHistory, type HistorySource } from '../app/history.js';
-import type { SiteHandle } from '../app/site-handle.js';
+import type { Logger } from '../ports/logger.js';
+import type { HistorySource } from '../ports/history.js';
+import { MemoryHistory } from '../shell/memory-history.js';
+import type { SiteHandle } from '../ports/site-handle.js';
 import { Redis } from 'ioredis';
 import { LoginLimiter, TokenService, type UserStore } from '../auth/index.js';
 import { createMetrics, mountHealth, type ReadinessCheck } from '../observability/index.js';

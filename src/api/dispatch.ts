@@ -3,7 +3,7 @@
 // disposition, role rule…), 409 when it is fine but the state does not allow it now (call not
 // qualified yet, agent on a call…), 503 when no decision could be had. The engine changes nothing
 // when it refuses.
-import type { SiteHandle } from '../app/site-handle.js';
+import type { SiteHandle } from '../ports/site-handle.js';
 import type { Command } from '../core/commands.js';
 import type { Accepted } from '../core/engine.js';
 import {

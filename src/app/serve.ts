@@ -12,7 +12,7 @@ import { parseSiteConfig, type SiteConfig } from '../core/config.js';
 import { telephonyPlan } from '../core/telephony-plan.js';
 import { AriAdapter } from '../telephony/ari/ari-adapter.js';
 import { startAcdServer, type AcdServer } from './acd-server.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '../ports/logger.js';
 import { SiteShell } from '../shell/site-shell.js';
 
 export type ServeSettings = {

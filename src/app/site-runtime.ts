@@ -7,7 +7,7 @@ import type { Effect } from '../core/effects.js';
 import { execute, nextWakeAt, type Result } from '../core/engine.js';
 import type { Event } from '../core/events.js';
 import { initialState, type State } from '../core/state.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '../ports/logger.js';
 
 export type EventListener = (events: Event[], state: State) => void;
 

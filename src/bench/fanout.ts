@@ -22,7 +22,7 @@ import { Server } from 'socket.io';
 import { io as ioClient, type Socket } from 'socket.io-client';
 import { createApi } from '../api/index.js';
 import { InMemoryUserStore } from '../auth/index.js';
-import { createLogger } from '../app/logger.js';
+import { createLogger } from '../ports/logger.js';
 import { SiteShell } from '../shell/site-shell.js';
 import { bigSite } from './core.js';
 import { addBench } from './registry.js';

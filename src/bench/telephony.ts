@@ -4,7 +4,7 @@
 // the ACD cannot go below).
 import { Writable } from 'node:stream';
 import ari from 'ari-client';
-import { createLogger } from '../app/logger.js';
+import { createLogger } from '../ports/logger.js';
 import { SiteRuntime } from '../app/site-runtime.js';
 import { AriAdapter } from '../telephony/ari/ari-adapter.js';
 import { PhoneClient } from '../../simulator/bots/phone-client.js';

@@ -1,7 +1,7 @@
 // `sas-acd demo`: the whole system on an embedded default (see src/app/demo.ts).
 import { Option, type Command } from 'commander';
-import { startDemo } from '../app/demo.js';
-import { createLogger } from '../app/logger.js';
+import { startDemo } from '../../simulator/demo/demo.js';
+import { createLogger } from '../ports/logger.js';
 
 export function registerDemo(program: Command): void {
   program

@@ -2,7 +2,7 @@
 // (the password hashes of the users file).
 import { Option, type Command } from 'commander';
 import { hashPassword } from '../auth/index.js';
-import { createLogger } from '../app/logger.js';
+import { createLogger } from '../ports/logger.js';
 import { parseServeSettings, startServe } from '../app/serve.js';
 
 async function readStdin(): Promise<string> {

@@ -3,7 +3,7 @@
 // as seen by the API, telephony connection state and Redis round-trip from the callbacks given.
 import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { SiteFeed } from '../realtime/site-feed.js';
-import { queueViews } from '../api/views.js';
+import { queueViews } from '../read-models/views.js';
 
 export type MetricsOptions = {
   feeds: Map<string, SiteFeed>;

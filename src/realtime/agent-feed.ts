@@ -3,11 +3,11 @@
 // to the agent, and `update` (the whole desk, small) whenever its state, its call or its figures
 // change. Not coalesced: an offer must ring the panel at once, and an agent sees few events.
 import type { Namespace } from 'socket.io';
-import type { Logger } from '../app/logger.js';
+import type { Logger } from '../ports/logger.js';
 import type { Event } from '../core/events.js';
 import type { State } from '../core/state.js';
 import type { TokenService } from '../auth/index.js';
-import { agentView, callView } from '../api/views.js';
+import { agentView, callView } from '../read-models/views.js';
 import { closeOnExpiry, principalOf, sitesFor, HandshakeError } from './handshake.js';
 import type { SiteFeed } from './site-feed.js';
 

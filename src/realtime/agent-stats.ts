@@ -3,7 +3,7 @@
 // day starts from zero.
 import { DateTime } from 'luxon';
 import type { Event } from '../core/events.js';
-import type { AgentStats } from '../api/views.js';
+import type { AgentStats } from '../read-models/views.js';
 
 type Counters = { date: string; answered: number; talkMs: number; qualified: number; transferred: number };
 

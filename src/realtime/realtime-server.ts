@@ -5,7 +5,7 @@ import type { Server as HttpServer } from 'node:http';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Redis } from 'ioredis';
 import { Server } from 'socket.io';
-import type { Logger } from '../app/logger.js';
+import type { Logger } from '../ports/logger.js';
 import type { TokenService } from '../auth/index.js';
 import { mountAgentFeed } from './agent-feed.js';
 import type { SiteFeed } from './site-feed.js';

@@ -2,14 +2,14 @@
 // but the room wants live (the rolling QS 30 s from the indicators reducer, today's figures per
 // agent), then tells the API's listeners (supervisor and agent namespaces, metrics).
 // QS counts first answers seen since this process started following the site.
-import type { SiteHandle } from '../app/site-handle.js';
+import type { SiteHandle } from '../ports/site-handle.js';
 import type { Event } from '../core/events.js';
 import type { State } from '../core/state.js';
 // The reducer's own modules, not the package index: the live path needs no report definitions.
 import { createIndicators, type Indicators } from '../core/indicators/accumulator.js';
 import { applyIndicatorEvent } from '../core/indicators/reducer.js';
 import { liveValues } from '../core/indicators/live.js';
-import type { HistorySource } from '../app/history.js';
+import type { HistorySource } from '../ports/history.js';
 import { AgentStatsBook } from './agent-stats.js';
 
 export type Qs30 = { last15min: number | null; lastHour: number | null; today: number | null };

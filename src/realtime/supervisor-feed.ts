@@ -11,7 +11,7 @@
 // the client applies, in order, the deltas with `seq` > N and ignores the others.
 import type { Namespace } from 'socket.io';
 import { z } from 'zod';
-import type { Logger } from '../app/logger.js';
+import type { Logger } from '../ports/logger.js';
 import type { Event } from '../core/events.js';
 import type { TokenService } from '../auth/index.js';
 import { SUPERVISION_ROLES } from '../auth/index.js';
@@ -23,7 +23,7 @@ import {
   qs30Schema,
   queueViews,
   queueViewSchema,
-} from '../api/views.js';
+} from '../read-models/views.js';
 import { closeOnExpiry, principalOf, sitesFor } from './handshake.js';
 import type { SiteFeed } from './site-feed.js';
 import { lineSwitchViews, lineSwitchViewSchema, siteSnapshot } from './supervisor-snapshot.js';

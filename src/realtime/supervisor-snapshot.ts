@@ -12,7 +12,7 @@ import {
   qs30Schema,
   queueViews,
   queueViewSchema,
-} from '../api/views.js';
+} from '../read-models/views.js';
 import type { SiteFeed } from './site-feed.js';
 
 export const lineSwitchViewSchema = z.object({

@@ -5,13 +5,12 @@
 // the leaseholder decides).
 import type { Command } from '../core/commands.js';
 import type { Accepted, Result } from '../core/engine.js';
-import type { Event } from '../core/events.js';
 import type { State } from '../core/state.js';
+import type { EventListener } from '../ports/site-handle.js';
+
+export type { EventListener };
 
 export type LogRole = 'leader' | 'standby' | 'stopped';
-
-/** Events as they become visible to this process, each once, in the site's order. */
-export type EventListener = (events: Event[], state: State) => void;
 
 /** A decision of this process's writer, once its events are durable (effects are carried out after). */
 export type DecisionListener = (decision: Accepted, state: State) => void;

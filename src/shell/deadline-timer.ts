@@ -5,7 +5,7 @@
 import type { Result } from '../core/engine.js';
 import { nextWakeAt } from '../core/engine.js';
 import type { State } from '../core/state.js';
-import type { Logger } from '../app/logger.js';
+import type { Logger } from '../ports/logger.js';
 
 const MAX_DELAY_MS = 2_147_000_000;
 const RETRY_MS = 200;
@@ -57,6 +57,20 @@ export class DeadlineTimer {
       );
     }, delay);
     this.timer.unref();
+  }
+
+  /** Fires now if a deadline is already due (a site starting in memory decides its calendar at once). */
+  async catchUp(): Promise<void> {
+    const wake = this.active ? nextWakeAt(this.state()) : undefined;
+    if (wake === undefined || wake > this.clock() || this.inFlight) return;
+    this.disarm();
+    this.inFlight = true;
+    try {
+      await this.fire();
+    } finally {
+      this.inFlight = false;
+      this.arm();
+    }
   }
 
   disarm(): void {

@@ -4,7 +4,7 @@
 import type { Command } from '../core/commands.js';
 import { execute, type Result } from '../core/engine.js';
 import type { State } from '../core/state.js';
-import type { Logger } from '../app/logger.js';
+import type { Logger } from '../ports/logger.js';
 
 export class Decider {
   private lastNow = 0;

@@ -3,7 +3,7 @@
 // starts at once — it needs nothing before it, and the caller joining the queue's music must not
 // delay the agent's phone; whatever follows the ring still waits for both. Calls run in parallel.
 import type { Effect } from '../core/effects.js';
-import type { Logger } from '../app/logger.js';
+import type { Logger } from '../ports/logger.js';
 
 export type EffectExecutor = (effect: Effect) => Promise<void>;
 

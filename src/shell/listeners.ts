@@ -1,5 +1,5 @@
 // A list of callbacks where one that throws is logged and never stops the others (or the caller).
-import type { Logger } from '../app/logger.js';
+import type { Logger } from '../ports/logger.js';
 
 export class Listeners<A extends unknown[]> {
   private readonly list: ((...args: A) => void)[] = [];

@@ -4,7 +4,7 @@ import type { Command } from '../core/commands.js';
 import type { SiteConfig } from '../core/config.js';
 import type { Result } from '../core/engine.js';
 import { initialState, type State } from '../core/state.js';
-import type { Logger } from '../app/logger.js';
+import type { Logger } from '../ports/logger.js';
 import type { CommandLog, DecisionListener, EventListener, LogRole } from './command-log.js';
 import { Decider } from './decider.js';
 import { Listeners } from './listeners.js';

@@ -16,7 +16,7 @@ import { sendCommand, type CommandEntry } from '../store/commands.js';
 import { compareStreamIds } from '../store/streamId.js';
 import { EventTail } from '../store/tail.js';
 import { SiteWriter, type AppendedBatch, type WriterRole } from '../store/writer.js';
-import type { Logger } from '../app/logger.js';
+import type { Logger } from '../ports/logger.js';
 import type { CommandLog, DecisionListener, EventListener, LogRole } from './command-log.js';
 import { Decider } from './decider.js';
 import { parseEnvelope, replyChannel, type EngineEnvelope } from './envelope.js';

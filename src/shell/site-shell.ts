@@ -15,9 +15,9 @@ import { withoutPersonalData } from '../core/personal-data.js';
 import type { State } from '../core/state.js';
 import { readHistory } from '../store/archive.js';
 import { Archiver } from '../store/jobs/archiver.js';
-import type { HistorySource } from '../app/history.js';
-import type { Logger } from '../app/logger.js';
-import type { SiteHandle } from '../app/site-handle.js';
+import type { HistorySource } from '../ports/history.js';
+import type { Logger } from '../ports/logger.js';
+import type { SiteHandle } from '../ports/site-handle.js';
 import type { CommandLog, EventListener, LogRole } from './command-log.js';
 import { DeadlineTimer } from './deadline-timer.js';
 import { EffectRunner, type EffectExecutor } from './effect-runner.js';
@@ -92,8 +92,12 @@ export class SiteShell implements SiteHandle {
         onError: (err) => opts.logger.warn({ site: shell.siteId, err: err.message }, 'archive step failed'),
       });
     }
-    // An in-memory log leads from the start: every deadline of its initial state is armed now.
-    if (log.role === 'leader') shell.roleChanged('leader', undefined);
+    // An in-memory log leads from the start: what is due (the calendar) is decided before start
+    // returns, every later deadline is armed.
+    if (log.role === 'leader') {
+      shell.roleChanged('leader', undefined);
+      await shell.timer.catchUp();
+    }
     return shell;
   }
 

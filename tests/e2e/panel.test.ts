@@ -4,8 +4,8 @@
 import { Writable } from 'node:stream';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDemo, type Demo } from '../../src/app/demo.js';
-import { createLogger } from '../../src/app/logger.js';
+import { startDemo, type Demo } from '../../simulator/demo/demo.js';
+import { createLogger } from '../../src/ports/logger.js';
 import { hasChromium, launch } from './browser.js';
 
 const silent = createLogger({ destination: new Writable({ write: (_c, _e, cb) => cb() }) });

@@ -4,8 +4,8 @@
 import { Writable } from 'node:stream';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { startDemo } from '../../src/app/demo.js';
-import { createLogger } from '../../src/app/logger.js';
+import { startDemo } from '../../simulator/demo/demo.js';
+import { createLogger } from '../../src/ports/logger.js';
 import { siteKeys } from '../../src/store/keys.js';
 
 const silent = createLogger({ destination: new Writable({ write: (_c, _e, cb) => cb() }) });

@@ -14,7 +14,7 @@ import {
   callView,
   callViewSchema,
   eventSummarySchema,
-} from '../views.js';
+} from '../../read-models/views.js';
 
 /** Roles that sit at a desk; a supervisor may also take calls when configured as an agent. */
 export const DESK_ROLES: readonly UserRole[] = ['arm', 'osnp', 'mrg', 'mru', 'supervisor'];

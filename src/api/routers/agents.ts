@@ -7,7 +7,7 @@ import type { ApiContext } from '../context.js';
 import { dispatch, eventSummaries } from '../dispatch.js';
 import { agentParams, siteParams } from '../params.js';
 import { defineRoute } from '../route.js';
-import { agentView, agentViewSchema, eventSummarySchema, skillSchema } from '../views.js';
+import { agentView, agentViewSchema, eventSummarySchema, skillSchema } from '../../read-models/views.js';
 
 const actionSchema = z.object({ agent: agentViewSchema, events: z.array(eventSummarySchema) });
 

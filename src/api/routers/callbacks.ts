@@ -3,14 +3,14 @@
 // assign one to an agent.
 import { z } from 'zod';
 import type { Principal } from '../../auth/index.js';
-import type { SiteHandle } from '../../app/site-handle.js';
+import type { SiteHandle } from '../../ports/site-handle.js';
 import { isSupervisor, ownAgentId, siteOf } from '../access.js';
 import type { ApiContext } from '../context.js';
 import { dispatch, eventSummaries } from '../dispatch.js';
 import { onBehalf, siteParams, taskParams } from '../params.js';
 import { forbidden, notFound } from '../problem.js';
 import { defineRoute } from '../route.js';
-import { callbackView, callbackViewSchema, eventSummarySchema } from '../views.js';
+import { callbackView, callbackViewSchema, eventSummarySchema } from '../../read-models/views.js';
 import { DESK_ROLES } from './agent-desk.js';
 
 const ROLES = [...DESK_ROLES, 'admin'] as const;

@@ -11,7 +11,7 @@ import { dispatch, eventSummaries } from '../dispatch.js';
 import { callParams, onBehalf } from '../params.js';
 import { forbidden, fr_en, Problem } from '../problem.js';
 import { defineRoute } from '../route.js';
-import { callView, callViewSchema, eventSummarySchema } from '../views.js';
+import { callView, callViewSchema, eventSummarySchema } from '../../read-models/views.js';
 import { DESK_ROLES } from './agent-desk.js';
 
 const actionSchema = z.object({

@@ -9,7 +9,7 @@ import { dispatch, eventSummaries } from '../dispatch.js';
 import { siteParams } from '../params.js';
 import { fr_en, Problem } from '../problem.js';
 import { defineRoute } from '../route.js';
-import { eventSummarySchema } from '../views.js';
+import { eventSummarySchema } from '../../read-models/views.js';
 
 export function configRoutes(ctx: ApiContext) {
   return [

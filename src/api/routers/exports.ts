@@ -5,7 +5,7 @@
 // agree. Parts of the span missing from the history are said in the X-History-Gaps header.
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import type { HistoryRead, HistorySource } from '../../app/history.js';
+import type { HistoryRead, HistorySource } from '../../ports/history.js';
 import { SUPERVISION_ROLES } from '../../auth/index.js';
 import type { Event } from '../../core/events.js';
 import { createIndicators } from '../../core/indicators/accumulator.js';

@@ -7,7 +7,7 @@ import type { ApiContext } from '../context.js';
 import { dispatch, eventSummaries } from '../dispatch.js';
 import { lineParams } from '../params.js';
 import { defineRoute } from '../route.js';
-import { eventSummarySchema } from '../views.js';
+import { eventSummarySchema } from '../../read-models/views.js';
 
 const resultSchema = z.object({
   lineSwitches: z.array(lineSwitchViewSchema),

@@ -15,7 +15,7 @@ import {
   liveCallViewSchema,
   queueViews,
   queueViewSchema,
-} from '../views.js';
+} from '../../read-models/views.js';
 
 export function roomRoutes(ctx: ApiContext) {
   return [

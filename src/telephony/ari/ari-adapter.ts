@@ -4,7 +4,7 @@
 // "agent,<agentId>,<callId>" as arguments. Timestamps come from the ARI events.
 import ari from 'ari-client';
 import type { Effect } from '../../core/effects.js';
-import type { Logger } from '../../app/logger.js';
+import type { Logger } from '../../ports/logger.js';
 import type { CommandSink, TelephonyPort } from '../port.js';
 import type { Command } from '../../core/commands.js';
 import type { CallPlan } from '../../core/telephony-plan.js';

@@ -1,8 +1,8 @@
 // A site feed primed from the history while live events keep coming: nothing counted twice.
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../../src/app/logger.js';
-import type { HistorySource } from '../../../src/app/history.js';
+import { createLogger } from '../../../src/ports/logger.js';
+import type { HistorySource } from '../../../src/ports/history.js';
 import type { Event } from '../../../src/core/events.js';
 import { rollUp } from '../../../src/core/indicators/spans.js';
 import { SiteFeed } from '../../../src/realtime/site-feed.js';

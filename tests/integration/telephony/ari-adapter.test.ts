@@ -4,7 +4,7 @@
 // abandons, ring-no-answer, unreachable agents, and a dropped WebSocket.
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../../../src/app/logger.js';
+import { createLogger } from '../../../src/ports/logger.js';
 import { SiteRuntime } from '../../../src/app/site-runtime.js';
 import type { Command } from '../../../src/core/commands.js';
 import type { Event } from '../../../src/core/events.js';

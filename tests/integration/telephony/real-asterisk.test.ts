@@ -6,7 +6,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../../src/app/logger.js';
+import { createLogger } from '../../../src/ports/logger.js';
 import { SiteRuntime } from '../../../src/app/site-runtime.js';
 import type { Event } from '../../../src/core/events.js';
 import { AriAdapter } from '../../../src/telephony/ari/ari-adapter.js';

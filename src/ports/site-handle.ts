@@ -5,10 +5,11 @@
 import type { Command } from '../core/commands.js';
 import type { Result } from '../core/engine.js';
 import type { State } from '../core/state.js';
-import type { EventListener } from '../shell/command-log.js';
+import type { Event } from '../core/events.js';
 import type { HistorySource } from './history.js';
 
-export type { EventListener };
+/** Events as they become visible to this process, each once, in the site's order. */
+export type EventListener = (events: Event[], state: State) => void;
 
 export interface SiteHandle {
   readonly siteId: string;

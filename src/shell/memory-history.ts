@@ -1,17 +1,9 @@
-// Where the exports read a site's past events: the Redis archive plus the stream not archived yet
-// (StoredSite), or, for a site held in memory only (tests, development), what this process has
-// seen since it started. Either way the events come without the caller's personal data.
+// The history of a site held in memory only (tests, development, the demo without redis-server):
+// what this process has seen since it started, without the caller's personal data.
 import type { Event } from '../core/events.js';
 import { withoutPersonalData } from '../core/personal-data.js';
-import type { HistoryRead } from '../store/archive.js';
-import type { SiteHandle } from './site-handle.js';
-
-export type { HistoryRead };
-
-export interface HistorySource {
-  /** Passes the site's events whose time is in [from, to), in order, to `onEvent`. */
-  read(from: number, to: number, onEvent: (event: Event) => void): Promise<HistoryRead>;
-}
+import type { HistoryRead, HistorySource } from '../ports/history.js';
+import type { SiteHandle } from '../ports/site-handle.js';
 
 /**
  * The events seen by this process, without personal data, at most `limit` (the oldest go first;

@@ -4,23 +4,23 @@
 // The site's state lives in that Redis (the SiteShell on its Redis log, as `sas-acd serve` runs it);
 // on a machine without redis-server, on the shell's in-memory log (same engine, API and screens).
 import { randomBytes } from 'node:crypto';
-import { InMemoryUserStore, seedDemoUsers } from '../auth/index.js';
-import { parseSiteConfig, type SiteConfig } from '../core/config.js';
-import { exampleSite } from '../core/example-site.js';
-import type { Event } from '../core/events.js';
-import { AriAdapter } from '../telephony/ari/ari-adapter.js';
-import { redisServerInstalled, startRedisServer, type RedisServer } from '../store/redisServer.js';
-import { startSimPbx, type SimPbx } from '../../simulator/pbx/server.js';
-import { PhoneClient } from '../../simulator/bots/phone-client.js';
-import { AgentBot } from '../../simulator/load/agent-bot.js';
-import { CallerInjector } from '../../simulator/load/caller-injector.js';
-import { ScriptBook } from '../../simulator/load/script-book.js';
-import { generateTrace } from '../../simulator/traffic/generate.js';
-import { validateScenario } from '../../simulator/traffic/scenario.js';
-import { startAcdServer } from './acd-server.js';
-import type { Logger } from './logger.js';
-import type { SiteHandle } from './site-handle.js';
-import { SiteShell } from '../shell/site-shell.js';
+import { InMemoryUserStore, seedDemoUsers } from '../../src/auth/index.js';
+import { parseSiteConfig, type SiteConfig } from '../../src/core/config.js';
+import { exampleSite } from '../../src/core/example-site.js';
+import type { Event } from '../../src/core/events.js';
+import { AriAdapter } from '../../src/telephony/ari/ari-adapter.js';
+import { redisServerInstalled, startRedisServer, type RedisServer } from '../../src/store/redisServer.js';
+import { startSimPbx, type SimPbx } from '../pbx/server.js';
+import { PhoneClient } from '../bots/phone-client.js';
+import { AgentBot } from '../load/agent-bot.js';
+import { CallerInjector } from '../load/caller-injector.js';
+import { ScriptBook } from '../load/script-book.js';
+import { generateTrace } from '../traffic/generate.js';
+import { validateScenario } from '../traffic/scenario.js';
+import { startAcdServer } from '../../src/app/acd-server.js';
+import type { Logger } from '../../src/ports/logger.js';
+import type { SiteHandle } from '../../src/ports/site-handle.js';
+import { SiteShell } from '../../src/shell/site-shell.js';
 
 export type DemoOptions = {
   port: number;

@@ -67,6 +67,8 @@ export const FRENCH_REJECTIONS: Record<RejectionReason, string> = {
   'not-logged-in': "Connectez d'abord l'agent à l'ACD",
   'not-offered-to-agent': "L'appel n'est pas proposé à ce poste",
   'not-qualified': "Qualifiez l'appel (P0/P1/P2) avant de le transférer",
+  'not-a-reorientation':
+    "Réorientation possible seulement d'une file N2 vers l'autre filière (sinon, « transférer »)",
   'task-already-claimed': 'Ce rappel est déjà pris par un autre agent',
   'task-not-claimed-by-agent': "Prenez d'abord ce rappel",
   'transfer-in-progress': "L'appel est déjà en cours de transfert",

@@ -36,6 +36,8 @@ export type Command =
       phone?: string;
     }
   | { type: 'transferCall'; callId: string; agentId: string; to?: string; mode?: TransferMode }
+  /** From an N2 step to the other branch's N2 queue (MG → AMU, AMU → MG), the caller kept. */
+  | { type: 'reorientCall'; callId: string; agentId: string; to: 'amu' | 'mg'; mode?: TransferMode }
   | { type: 'bringInDoctor'; callId: string; agentId: string }
   | { type: 'hangUp'; callId: string; agentId: string; disposition?: string }
   | {

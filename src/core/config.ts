@@ -122,6 +122,11 @@ const routingSchema = z.object({
   /** When no GP regulator is logged in, P2 falls back here before any partner SAS. */
   p2WithoutGpRegulator: id.nullable().default('reg-amu'),
   reorientationPriority: z.number().int().min(0).max(9).default(8),
+  /**
+   * "P0: the ARM keeps the call and brings the emergency doctor in." `on-key`: the ARM presses the
+   * doctor key (today's practice in most rooms); `at-once`: the P0 qualification rings the doctor.
+   */
+  p0Doctor: z.enum(['on-key', 'at-once']).default('on-key'),
   conferencePriority: z.number().int().min(0).max(9).default(9),
   callbackOfferAfterSeconds: seconds.nullable().default(null),
   transferMode: z.enum(['blind', 'warm']).default('blind'),

@@ -8,6 +8,7 @@ import type { Event } from './events.js';
 import * as agentCommands from './handlers/agent-commands.js';
 import * as supervisorCommands from './handlers/supervisor-commands.js';
 import * as telephonyCommands from './handlers/telephony-commands.js';
+import { reorientCall } from './handlers/reorientation.js';
 import { timerFired } from './handlers/site-clock.js';
 import { deadlineOf, type State } from './state.js';
 
@@ -30,6 +31,8 @@ function run(ctx: Ctx, cmd: Command): Rejection | void {
       return agentCommands.qualifyCall(ctx, cmd);
     case 'transferCall':
       return agentCommands.transferCall(ctx, cmd);
+    case 'reorientCall':
+      return reorientCall(ctx, cmd);
     case 'bringInDoctor':
       return agentCommands.bringInDoctor(ctx, cmd);
     case 'hangUp':

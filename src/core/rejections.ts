@@ -51,6 +51,7 @@ export const REJECTIONS = {
   'not-logged-in': 'conflict',
   'not-offered-to-agent': 'conflict',
   'not-qualified': 'conflict',
+  'not-a-reorientation': 'conflict',
   'task-already-claimed': 'conflict',
   'task-not-claimed-by-agent': 'conflict',
   'transfer-in-progress': 'conflict',

@@ -9,7 +9,7 @@ import { actingAgent, findCall, isSupervisor, siteOf } from '../access.js';
 import type { ApiContext } from '../context.js';
 import { dispatch, eventSummaries } from '../dispatch.js';
 import { callParams, onBehalf } from '../params.js';
-import { forbidden, fr_en, Problem } from '../problem.js';
+import { forbidden } from '../problem.js';
 import { defineRoute } from '../route.js';
 import { callView, callViewSchema, eventSummarySchema } from '../../read-models/views.js';
 import { DESK_ROLES } from './agent-desk.js';
@@ -161,26 +161,12 @@ export function callRoutes(ctx: ApiContext) {
         const site = siteOf(ctx, principal, params.siteId);
         const call = findCall(site, params.callId);
         const agentId = actingAgent(principal, call, body.agentId);
-        const config = site.state.data.config;
-        const from = config.queues.find(
-          (q) => q.id === call.parties.find((p) => p.agentId === agentId)?.queueId,
-        );
-        if (!from || from.stage === 'n1' || from.branch === body.to)
-          throw new Problem(
-            409,
-            'not-a-reorientation',
-            'Not a reorientation',
-            fr_en(
-              `Réorientation impossible depuis ${from?.id ?? 'ce poste'} : seulement d'une file N2 vers l'autre branche (utilisez « transférer »)`,
-              `cannot reorient from ${from?.id ?? 'here'}: only from an N2 queue to the other branch (use transfer)`,
-            ),
-          );
-        const to = body.to === 'amu' ? config.routing.p1Queue : config.routing.p2Queue;
+        // The rule (from N2 to the other branch's N2 queue) is the engine's: src/core/handlers/reorientation.ts.
         const command: Command = {
-          type: 'transferCall',
+          type: 'reorientCall',
           callId: call.id,
           agentId,
-          to,
+          to: body.to,
           ...(body.mode !== undefined ? { mode: body.mode } : {}),
         };
         const result = await dispatch(ctx, site, command);

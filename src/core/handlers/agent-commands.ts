@@ -57,6 +57,9 @@ export function qualifyCall(ctx: Ctx, cmd: Cmd<'qualifyCall'>): Rejection | void
       asQueueId: ctx.data.config.routing.keptAsQueue,
     });
   }
+  // P0 keeps the call and brings the doctor in: at once when the site's policy says so.
+  if (cmd.qualification === 'P0' && !wasP0 && ctx.data.config.routing.p0Doctor === 'at-once')
+    return bringInDoctor(ctx, { type: 'bringInDoctor', callId: call.id, agentId: cmd.agentId });
 }
 
 export function transferCall(ctx: Ctx, cmd: Cmd<'transferCall'>): Rejection | void {

@@ -3,7 +3,6 @@
 import {
   queueIsStaffed,
   clearP0,
-  syncAllUnstaffedAlarms,
   syncQueueWaitAlarm,
   syncUnstaffedAlarm,
 } from './alarms.js';
@@ -151,8 +150,4 @@ export function p2Target(ctx: Ctx): string {
   if (!mgOpen(ctx) && r.p2OutsideMgHours) return r.p2OutsideMgHours;
   if (!gpRegulatorLoggedIn(ctx) && r.p2WithoutGpRegulator) return r.p2WithoutGpRegulator;
   return r.p2Queue;
-}
-
-export function afterStaffChange(ctx: Ctx): void {
-  syncAllUnstaffedAlarms(ctx);
 }

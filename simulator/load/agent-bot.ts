@@ -1,10 +1,20 @@
-// A bot agent: logs in, answers its phone, and plays each call as the caller's script says —
-// qualifies and transfers at N1, passes the call to the doctor or ends it at N2, books at N4.
-// It acts through the same SiteHandle as a person's panel would (engine commands).
+// A bot agent: logs in, answers its phone, and plays each call as the caller's trace row says,
+// through the shared agent script the digital twin uses too (simulator/agent-script): qualifies
+// and transfers at N1, passes the call to the doctor or ends it at N2, books at N4. It acts through
+// the same SiteHandle as a person's panel would (engine commands).
 import type { SiteHandle } from '../../src/ports/site-handle.js';
 import type { Command } from '../../src/core/commands.js';
 import type { Event } from '../../src/core/events.js';
 import type { PhoneClient } from '../bots/phone-client.js';
+import type { TraceCall } from '../traffic/trace.js';
+import {
+  afterPartyLeft,
+  afterTalk,
+  siteTargets,
+  stepOnConnect,
+  talkSeconds,
+  type AgentStep,
+} from '../agent-script/agent-script.js';
 import type { ScriptBook } from './script-book.js';
 
 export type AgentBotOptions = {
@@ -67,63 +77,33 @@ export class AgentBot {
       this.later(10, () => void this.send({ type: 'agentReady', agentId: me }));
       return;
     }
-    if (e.type !== 'CallConnected' || e.agentId !== me) return;
-    const script = this.o.scripts.get(this.o.site.state.data.calls[e.callId]?.callerNumber ?? null);
-    const callId = e.callId;
-    const still = () => this.o.site.state.data.calls[callId]?.parties.some((p) => p.agentId === me) ?? false;
-    const act = (seconds: number, run: () => void) => this.later(seconds, () => still() && run());
-    const hangUp = (disposition?: string) =>
-      void this.send({ type: 'hangUp', callId, agentId: me, disposition });
-    switch (e.stage) {
-      case 'n1':
-        act(
-          script.n1TalkS,
-          () => void this.atN1(callId, script.qualification, script.caller, script.regulationTalkS),
-        );
-        return;
-      case 'n2':
-        act(script.n2TalkS ?? 60, () => {
-          if (script.regulationTalkS === null)
-            return hangUp(e.branch === 'mg' ? 'conseil-medical' : undefined);
-          void this.send({
-            type: 'transferCall',
-            callId,
-            agentId: me,
-            to: e.branch === 'mg' ? 'reg-mg' : undefined,
-          });
-        });
-        return;
-      case 'regulation':
-        act(script.regulationTalkS ?? 120, () => {
-          if (e.kind === 'conference' || script.bookingTalkS === null)
-            return hangUp(e.branch === 'mg' ? 'conseil-medical' : 'envoi-moyens');
-          void this.send({ type: 'transferCall', callId, agentId: me, to: 'book-mg' });
-        });
-        return;
-      case 'booking':
-        act(script.bookingTalkS ?? 60, () => hangUp('consultation'));
-        return;
+    const state = this.o.site.state;
+    if (e.type === 'AgentLeftCall' && e.agentId !== me) {
+      // Another party left: the ARM who kept a P0 ends the call once the doctor is done.
+      const call = state.data.calls[e.callId];
+      if (call) void this.sendAll(afterPartyLeft(siteTargets(state.data.config), call, me));
+      return;
     }
+    if (e.type !== 'CallConnected' || e.agentId !== me) return;
+    const row = this.o.scripts.get(state.data.calls[e.callId]?.callerNumber ?? null);
+    this.play(e.callId, row, stepOnConnect(e), talkSeconds(row, stepOnConnect(e)));
   }
 
-  private async atN1(
-    callId: string,
-    qualification: 'P0' | 'P1' | 'P2' | 'DR',
-    caller: string,
-    regulation: number | null,
-  ) {
+  /** Talks for the step's time, then sends what the shared agent script says (simulator/agent-script). */
+  private play(callId: string, row: TraceCall, step: AgentStep, seconds: number): void {
     const me = this.o.agentId;
-    await this.send({ type: 'qualifyCall', callId, agentId: me, qualification, name: caller || 'Inconnu' });
-    if (qualification === 'DR') return this.send({ type: 'hangUp', callId, agentId: me });
-    if (qualification !== 'P0') return this.send({ type: 'transferCall', callId, agentId: me });
-    // P0: the ARM keeps the call and brings the emergency doctor in; it hangs up once the doctor is done.
-    if (regulation !== null) await this.send({ type: 'bringInDoctor', callId, agentId: me });
-    const waitDoctor = () => {
-      const call = this.o.site.state.data.calls[callId];
-      if (!call || !call.parties.some((p) => p.agentId === me)) return;
-      if (call.pending || call.parties.length > 1) return this.later(5, waitDoctor);
-      void this.send({ type: 'hangUp', callId, agentId: me });
-    };
-    this.later(regulation === null ? 30 : 5, waitDoctor);
+    this.later(seconds, () => {
+      const state = this.o.site.state;
+      const call = state.data.calls[callId];
+      if (!call?.parties.some((p) => p.agentId === me)) return;
+      const turn = afterTalk(siteTargets(state.data.config), call, row, step, me);
+      void this.sendAll(turn.commands).then(() => {
+        if (turn.then) this.play(callId, row, turn.then.step, turn.then.afterSeconds);
+      });
+    });
+  }
+
+  private async sendAll(commands: Command[]): Promise<void> {
+    for (const command of commands) await this.send(command);
   }
 }

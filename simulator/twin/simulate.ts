@@ -1,8 +1,8 @@
 // One run of the digital twin: a discrete-event simulation that drives the routing engine of
 // src/core (the same `execute`, no second implementation of the rules) in virtual time. The twin
 // plays telephony (calls arrive, phones answer after `ringSeconds`, callers hang up when their
-// patience runs out), the agents (each plays a call the way simulator/load/agent-bot.ts does,
-// with the talk times of the call's trace row) and the room (seats filled hour by hour). Every
+// patience runs out), the agents (each plays a call with the shared agent script the live bots use,
+// simulator/agent-script, with the talk times of the call's trace row) and the room (seats filled hour by hour). Every
 // engine event goes through the indicators reducer, so the twin counts as the live ACD does.
 import type { Command } from '../../src/core/commands.js';
 import { execute, nextWakeAt } from '../../src/core/engine.js';
@@ -10,6 +10,14 @@ import type { Event } from '../../src/core/events.js';
 import { createIndicators, type Indicators } from '../../src/core/indicators/accumulator.js';
 import { applyIndicatorEvent } from '../../src/core/indicators/reducer.js';
 import { initialState, type State } from '../../src/core/state.js';
+import {
+  afterPartyLeft,
+  afterTalk,
+  siteTargets,
+  stepOnConnect,
+  talkSeconds,
+  type AgentStep,
+} from '../agent-script/agent-script.js';
 import { retrialOf } from '../traffic/retrial.js';
 import type { Scenario, Step } from '../traffic/scenario.js';
 import type { TraceCall } from '../traffic/trace.js';
@@ -29,12 +37,9 @@ type Happening = { at: number; seq: number } & (
   | { kind: 'retrial'; call: TraceCall; attempt: number }
   | { kind: 'patience'; callId: string; queueSeq: number }
   | { kind: 'answer'; callId: string; agentId: string }
-  | { kind: 'done'; callId: string; agentId: string; what: StepDone }
+  | { kind: 'done'; callId: string; agentId: string; what: AgentStep }
   | { kind: 'staff'; hour: number }
 );
-
-/** What an agent does when its part of a call is over. */
-type StepDone = 'n1' | 'kept' | 'n2' | 'regulation' | 'conference' | 'booking';
 
 type LiveCall = { row: TraceCall; attempt: number };
 
@@ -80,7 +85,7 @@ export function simulate(
   const endCap = start + horizonMs + DRAIN_MS;
   const heap = new EventHeap<Happening>();
   const live = new Map<string, LiveCall>();
-  const hasQueue = new Set(config.queues.map((q) => q.id));
+  const targets = siteTargets(config);
   const stepOfAgent = new Map<string, Step>();
   for (const t of site.teams) for (const id of t.agentIds) stepOfAgent.set(id, t.step);
   const hours = Math.ceil(horizonMs / HOUR_MS) + Math.ceil(DRAIN_MS / HOUR_MS) + 1;
@@ -137,27 +142,9 @@ export function simulate(
       case 'CallConnected': {
         const c = live.get(e.callId);
         if (!c) return;
-        const row = c.row;
-        const what: StepDone =
-          e.kind === 'conference'
-            ? 'conference'
-            : e.stage === 'n1'
-              ? 'n1'
-              : e.stage === 'n2'
-                ? 'n2'
-                : e.stage === 'regulation'
-                  ? 'regulation'
-                  : 'booking';
-        const talk =
-          what === 'n1'
-            ? row.n1TalkS
-            : what === 'n2'
-              ? row.n2TalkS
-              : what === 'booking'
-                ? row.bookingTalkS
-                : row.regulationTalkS;
+        const what = stepOnConnect(e);
         heap.push({
-          at: now + ms(talk ?? 0),
+          at: now + ms(talkSeconds(c.row, what)),
           seq: 0,
           kind: 'done',
           callId: e.callId,
@@ -259,55 +246,26 @@ export function simulate(
     }
   };
 
-  const stepDone = (callId: string, agentId: string, what: StepDone) => {
+  // Each agent plays its part as the shared agent script says (simulator/agent-script).
+  const stepDone = (callId: string, agentId: string, what: AgentStep) => {
     const call = state.data.calls[callId];
     if (!call?.parties.some((p) => p.agentId === agentId)) return;
     const row = live.get(callId)!.row;
-    switch (what) {
-      case 'n1': {
-        const q = row.qualification;
-        run({ type: 'qualifyCall', callId, agentId, qualification: q, name: row.caller || 'Inconnu' });
-        if (q === 'DR') return run({ type: 'hangUp', callId, agentId });
-        if (q === 'P0') {
-          // The ARM keeps a P0 and brings the emergency doctor in; it hangs up once the doctor is done.
-          if (row.regulationTalkS !== null && hasQueue.has('reg-amu'))
-            return run({ type: 'bringInDoctor', callId, agentId });
-          return run({ type: 'hangUp', callId, agentId });
-        }
-        if (call.mode === 'one-level') {
-          // One level: the N1 ARM kept the call and does the N2 part too.
-          heap.push({ at: now + ms(row.n2TalkS ?? 0), seq: 0, kind: 'done', callId, agentId, what: 'kept' });
-          return;
-        }
-        return run({ type: 'transferCall', callId, agentId });
-      }
-      case 'kept':
-      case 'n2': {
-        const mg = row.qualification === 'P2';
-        const doctor = mg ? 'reg-mg' : 'reg-amu';
-        if (row.regulationTalkS !== null && hasQueue.has(doctor))
-          return run({ type: 'transferCall', callId, agentId, to: doctor });
-        return run({ type: 'hangUp', callId, agentId, disposition: mg ? 'conseil-medical' : 'envoi-moyens' });
-      }
-      case 'regulation':
-        if (row.qualification === 'P2' && row.bookingTalkS !== null && hasQueue.has('book-mg'))
-          return run({ type: 'transferCall', callId, agentId, to: 'book-mg' });
-        return run({
-          type: 'hangUp',
-          callId,
-          agentId,
-          disposition: row.qualification === 'P2' ? 'conseil-medical' : 'envoi-moyens',
-        });
-      case 'conference': {
-        run({ type: 'hangUp', callId, agentId });
-        // The ARM who kept the P0 ends the call once the doctor is done.
-        for (const p of [...(state.data.calls[callId]?.parties ?? [])])
-          if (state.data.calls[callId])
-            run({ type: 'hangUp', callId, agentId: p.agentId, disposition: 'envoi-moyens' });
-        return;
-      }
-      case 'booking':
-        return run({ type: 'hangUp', callId, agentId, disposition: 'consultation' });
+    const turn = afterTalk(targets, call, row, what, agentId);
+    for (const command of turn.commands) run(command);
+    if (turn.then)
+      heap.push({
+        at: now + ms(turn.then.afterSeconds),
+        seq: 0,
+        kind: 'done',
+        callId,
+        agentId,
+        what: turn.then.step,
+      });
+    // Whoever is left on the call reacts (the ARM who kept a P0 ends it once the doctor is done).
+    for (const p of [...(state.data.calls[callId]?.parties ?? [])]) {
+      const still = state.data.calls[callId];
+      if (still) for (const command of afterPartyLeft(targets, still, p.agentId)) run(command);
     }
   };
 

@@ -1,5 +1,5 @@
 // `sas-acd serve`: the ACD process of a deployment. One site whose state lives in Redis (a
-// StoredSite: writer when it holds the lease, standby read model otherwise), the ARI adapter whose
+// SiteShell on Redis: writer when it holds the lease, standby read model otherwise), the ARI adapter whose
 // effects only the leader carries out, and the HTTP server (API, live feeds over the Socket.IO Redis
 // adapter, web UI). Settings are read and checked whole before anything starts: every bad field is
 // named, so an operator fixes them in one go.

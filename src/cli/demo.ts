@@ -1,4 +1,4 @@
-// `sas-acd demo`: the whole system on an embedded default (see src/app/demo.ts).
+// `sas-acd demo`: the whole system on an embedded default (see simulator/demo/demo.ts).
 import { Option, type Command } from 'commander';
 import { startDemo } from '../../simulator/demo/demo.js';
 import { createLogger } from '../ports/logger.js';

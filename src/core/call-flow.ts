@@ -1,11 +1,6 @@
 // The call's path between agents: entering a queue (with the overflow and unstaffed rules),
 // ending, redirecting to a partner SAS, and where a transfer may go.
-import {
-  queueIsStaffed,
-  clearP0,
-  syncQueueWaitAlarm,
-  syncUnstaffedAlarm,
-} from './alarms.js';
+import { queueIsStaffed, clearP0, syncQueueWaitAlarm, syncUnstaffedAlarm } from './alarms.js';
 import { periodAt } from './calendar.js';
 import type { Ctx } from './context.js';
 import { afterCall, dispatchAgent, dispatchCall, leaveCall, withdrawOffer } from './dispatch.js';

@@ -1,5 +1,5 @@
 // What the API, the realtime layer and the bots need of a site: its current state (a read model),
-// a way to send commands, and the stream of events. In one process it is the SiteRuntime itself;
+// a way to send commands, and the stream of events: a SiteShell (src/shell), in memory or on Redis;
 // with the Redis store, commands go through the site's command stream to whichever process holds
 // the writer lease, and the state is a read model tailing the event stream.
 import type { Command } from '../core/commands.js';
@@ -19,20 +19,4 @@ export interface SiteHandle {
   onEvents(listener: EventListener): () => void;
   /** The site's past events (archive + stream) when it has a store; absent for in-memory sites. */
   readonly history?: HistorySource;
-}
-
-/** Adapts an in-memory SiteRuntime to the SiteHandle interface. */
-export function localSite(runtime: {
-  state: State;
-  dispatch(command: Command): Result;
-  onEvents(listener: EventListener): () => void;
-}): SiteHandle {
-  return {
-    siteId: runtime.state.data.config.id,
-    get state() {
-      return runtime.state;
-    },
-    dispatch: async (command) => runtime.dispatch(command),
-    onEvents: (listener) => runtime.onEvents(listener),
-  };
 }

@@ -15,11 +15,18 @@ export const queueBridgeReason: BridgeReason = (b) =>
     ? `the music bridge of queue ${b.name.slice(6)}, kept for its next caller`
     : null;
 
+/** Why a channel may outlive the calls, or null when it is a leak. */
+export type ChannelReason = (c: AriChannelJson) => string | null;
+
+/** Asterisk plays a bridge's music through an Announcer channel of its own (res_stasis). */
+export const mohAnnouncerReason: ChannelReason = (c) =>
+  c.name.startsWith('Announcer/ARI_MOH') ? "the music of a queue's holding bridge" : null;
+
 export type Leftovers = {
   channels: AriChannelJson[];
   bridges: AriBridgeJson[];
-  /** Bridges left for a reason, with it. */
-  explained: { bridge: AriBridgeJson; reason: string }[];
+  /** Bridges and channels left for a reason, with it. */
+  explained: { bridge?: AriBridgeJson; channel?: AriChannelJson; reason: string }[];
 };
 
 async function get<T>(pbx: PbxAccess, path: string): Promise<T> {
@@ -35,13 +42,18 @@ async function get<T>(pbx: PbxAccess, path: string): Promise<T> {
 export async function leftovers(
   pbx: PbxAccess,
   reasonFor: BridgeReason = queueBridgeReason,
-  ignoreChannel: (c: AriChannelJson) => boolean = () => false,
+  channelReason: ChannelReason = mohAnnouncerReason,
 ): Promise<Leftovers> {
   const [channels, bridges] = await Promise.all([
     get<AriChannelJson[]>(pbx, '/channels'),
     get<AriBridgeJson[]>(pbx, '/bridges'),
   ]);
-  const out: Leftovers = { channels: channels.filter((c) => !ignoreChannel(c)), bridges: [], explained: [] };
+  const out: Leftovers = { channels: [], bridges: [], explained: [] };
+  for (const c of channels) {
+    const reason = channelReason(c);
+    if (reason) out.explained.push({ channel: c, reason });
+    else out.channels.push(c);
+  }
   for (const b of bridges) {
     const reason = reasonFor(b);
     if (reason) out.explained.push({ bridge: b, reason });
@@ -64,14 +76,14 @@ export async function expectCleanPbx(
   opts: {
     within?: number;
     reasonFor?: BridgeReason;
-    /** Channels that are not the ACD's (e.g. a lab PBX's own); none by default. */
-    ignoreChannel?: (c: AriChannelJson) => boolean;
+    /** Why a channel may stay (by default only Asterisk's music announcer). */
+    channelReason?: ChannelReason;
   } = {},
 ): Promise<Leftovers> {
   const within = opts.within ?? 5000;
   const start = Date.now();
   for (;;) {
-    const left = await leftovers(pbx, opts.reasonFor, opts.ignoreChannel);
+    const left = await leftovers(pbx, opts.reasonFor, opts.channelReason);
     if (left.channels.length === 0 && left.bridges.length === 0) return left;
     if (Date.now() - start > within) {
       const lines = [

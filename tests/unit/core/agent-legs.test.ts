@@ -252,4 +252,18 @@ describe('a lost agent leg never ends the call', () => {
     // Talk time for both ARMs: 10 s, then 20 s.
     expect(v.sas['talk.meanS']).toEqual({ 'n1-arm': 15 });
   });
+  it('a lost N1 leg hands the N1 orientation to the next ARM, timed from its answer', () => {
+    const s = site();
+    s.login('arm-1', 'arm-5');
+    s.call('c1');
+    s.advance(10);
+    s.ok({ type: 'agentLegLost', callId: 'c1', agentId: 'arm-1' });
+    s.login('arm-2');
+    s.advance(20);
+    s.ok({ type: 'qualifyCall', callId: 'c1', agentId: 'arm-2', qualification: 'P1' });
+    s.ok({ type: 'transferCall', callId: 'c1', agentId: 'arm-2' });
+    const v = valuesOf(indicate(s.state.data.config, s.log), 'day', '2026-03-02');
+    expect(v.sas['n1.oriented']).toBe(1);
+    expect(v.sas['n1.byArm.orientationMeanS']).toEqual({ 'arm-2': 20 });
+  });
 });

@@ -9,7 +9,7 @@
 //   answered, with releaseAgent — on a transfer, a warm transfer completed, an agent's hang-up, a
 //   caller's hang-up (the PBX does not hang up the other party of a bridge by itself), a lost leg;
 // - dialOut creates an outbound leg (its channel id is the call's id); it ends with the hangUp of
-//   that call;
+//   that call (the agent hangs up, or the call it was placed from ends);
 // - hangUp ends the caller's leg (and whatever of the call is still up); a caller who hung up or
 //   was sent to a partner needs none.
 // A release of a leg that is already gone is a no-op, never an error. What the adapter creates for

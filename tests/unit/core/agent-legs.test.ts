@@ -82,6 +82,48 @@ describe('every agent leg is released when its part of the call ends', () => {
     expect(releases(r.effects)).toEqual(['releaseAgent:arm-5']);
     expect(s.agent('arm-5')).toMatchObject({ status: 'available', callId: null });
   });
+
+  it('a dial-out placed from a call ends with it, whoever ends the call', () => {
+    for (const end of ['caller', 'agent'] as const) {
+      const s = site();
+      s.login('arm-1');
+      s.call('c1');
+      s.ok({
+        type: 'dialOut',
+        callId: 'o1',
+        agentId: 'arm-1',
+        number: '0240000000',
+        purpose: 'external-conference',
+        parentCallId: 'c1',
+      });
+      const r = s.ok(
+        end === 'caller'
+          ? { type: 'callerHungUp', callId: 'c1' }
+          : { type: 'hangUp', callId: 'c1', agentId: 'arm-1' },
+      );
+      expect(r.effects).toContainEqual({ type: 'hangUp', callId: 'o1', reason: 'normal' });
+      expect(s.events('CallEnded').map((e) => e.callId)).toEqual(['c1', 'o1']);
+      expect(s.state.data.calls).toEqual({});
+    }
+  });
+
+  it('a dial-out that ends first leaves its call going on', () => {
+    const s = site();
+    s.login('arm-1');
+    s.call('c1');
+    s.ok({
+      type: 'dialOut',
+      callId: 'o1',
+      agentId: 'arm-1',
+      number: '0240000000',
+      purpose: 'external-conference',
+      parentCallId: 'c1',
+    });
+    s.ok({ type: 'callerHungUp', callId: 'o1' });
+    expect(s.callState('c1')!.dialOuts).toBeUndefined();
+    const r = s.ok({ type: 'hangUp', callId: 'c1', agentId: 'arm-1' });
+    expect(r.events.filter((e) => e.type === 'CallEnded')).toHaveLength(1);
+  });
 });
 
 describe('a lost agent leg never ends the call', () => {

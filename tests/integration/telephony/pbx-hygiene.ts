@@ -54,10 +54,13 @@ export async function leftovers(
     if (reason) out.explained.push({ channel: c, reason });
     else out.channels.push(c);
   }
+  const named = new Set<string>();
   for (const b of bridges) {
-    const reason = reasonFor(b);
+    // A reason holds for one bridge of a name: a second queue bridge is one nobody will use again.
+    const reason = named.has(b.name) ? null : reasonFor(b);
     if (reason) out.explained.push({ bridge: b, reason });
     else out.bridges.push(b);
+    named.add(b.name);
   }
   return out;
 }

@@ -22,6 +22,7 @@ import { SiteRuntime } from '../../../src/app/site-runtime.js';
 import type { SiteConfig } from '../../../src/core/config.js';
 import type { Event } from '../../../src/core/events.js';
 import { LEG_LOST_PAUSE_REASON } from '../../../src/core/handlers/telephony-commands.js';
+import { telephonyPlan } from '../../../src/core/telephony-plan.js';
 import { AriAdapter } from '../../../src/telephony/ari/ari-adapter.js';
 import type { AriBridgeJson, AriChannelJson } from '../../../src/telephony/ari/ari-rest.js';
 import { exampleConfig } from '../../unit/core/harness.js';
@@ -188,6 +189,8 @@ describe.skipIf(!enabled)('the ARI adapter against a real Asterisk', () => {
     await adapter.start((cmd, at) => runtime.dispatch(cmd, at));
     runtime.start();
     await expectCleanPbx(pbx, { within: 10_000 }); // nothing left over from an earlier run
+    // As `serve` does at start: take over what the PBX holds (here, the queues' holding bridges).
+    await adapter.adopt(telephonyPlan(runtime.state, Date.now()));
   }, 30_000);
 
   afterEach(async () => {

@@ -113,6 +113,11 @@ export function endCall(
     dispatchAgent(ctx, offeredTo);
   }
   for (const party of parties) afterCall(ctx, party.agentId);
+  // A dial-out placed from this call (external transfer or conference) has no reason to outlive it.
+  for (const id of call.dialOuts ?? []) {
+    const child = ctx.data.calls[id];
+    if (child) endCall(ctx, child, 'system');
+  }
 }
 
 /** Sends the caller to a partner SAS (débordement or bascule); the call ends here for this site. */

@@ -26,6 +26,11 @@ export type Command =
       reason: Extract<OfferFailure, 'no-answer' | 'busy' | 'unreachable' | 'rejected'>;
     }
   | { type: 'acceptCallback'; callId: string }
+  /**
+   * An answered agent leg vanished without the ACD hanging it up (phone crash, network loss):
+   * never the end of the call, which goes on with the others or back to its queue.
+   */
+  | { type: 'agentLegLost'; callId: string; agentId: string }
   // From an agent's panel
   | {
       type: 'qualifyCall';

@@ -2,7 +2,7 @@
 // with the best skill preference, then the longest idle; a freed agent gets the most urgent call
 // across its queues (priority class, then original arrival). Offers, answers and their failures.
 import type { Ctx } from './context.js';
-import type { OfferFailure } from './events.js';
+import type { AgentLeftCall, OfferFailure } from './events.js';
 import type { Call, Role } from './model.js';
 import { syncQueueWaitAlarm, syncUnstaffedAlarm } from './alarms.js';
 
@@ -153,7 +153,9 @@ export const AUTO_ANSWER_SAFETY_SECONDS = 5;
 export function connect(ctx: Ctx, call: Call, agentId: string): void {
   const p = call.pending!;
   const q = ctx.idx.queues.get(p.queueId)!;
-  const previous = p.kind === 'conference' ? [] : [...call.parties];
+  // A conference whose agents all left meanwhile (hang-up, lost leg) is a plain answer now.
+  const conference = p.kind === 'conference' && call.parties.length > 0;
+  const previous = conference ? [] : [...call.parties];
   ctx.emit({
     type: 'CallConnected',
     at: ctx.now,
@@ -169,7 +171,7 @@ export function connect(ctx: Ctx, call: Call, agentId: string): void {
     // Outbound calls (callbacks, click-to-dial) are never answered calls of the SAS.
     firstAnswer: call.firstAnsweredAt === null && call.direction === 'inbound',
   });
-  ctx.effect({ type: 'connectAgent', callId: call.id, agentId, conference: p.kind === 'conference' });
+  ctx.effect({ type: 'connectAgent', callId: call.id, agentId, conference });
   for (const party of previous) {
     leaveCall(ctx, call, party.agentId, 'warm-complete');
     afterCall(ctx, party.agentId);
@@ -178,13 +180,11 @@ export function connect(ctx: Ctx, call: Call, agentId: string): void {
   syncUnstaffedAlarm(ctx, q.id);
 }
 
-/** An agent leaves a call that goes on (transfer, warm transfer done, hang-up with others still there). */
-export function leaveCall(
-  ctx: Ctx,
-  call: Call,
-  agentId: string,
-  reason: 'transfer' | 'hangup' | 'warm-complete' | 'caller-hangup',
-): void {
+/**
+ * An agent leaves a call, whatever the reason: its leg is always released (the PBX does not hang
+ * up the other party of a bridge by itself), even when the caller hung up or the leg is already gone.
+ */
+export function leaveCall(ctx: Ctx, call: Call, agentId: string, reason: AgentLeftCall['reason']): void {
   const party = call.parties.find((x) => x.agentId === agentId)!;
   const q = ctx.idx.queues.get(party.queueId)!;
   ctx.emit({
@@ -199,7 +199,7 @@ export function leaveCall(
     talkMs: ctx.now - party.since,
     reason,
   });
-  if (reason !== 'caller-hangup') ctx.effect({ type: 'releaseAgent', callId: call.id, agentId });
+  ctx.effect({ type: 'releaseAgent', callId: call.id, agentId });
 }
 
 /** After a call: wrap-up when the agent has some, else available again (and offered the next call). */

@@ -9,8 +9,12 @@ export type Effect =
   | { type: 'cancelRing'; callId: string; agentId: string }
   /** Bridge the answered agent with the caller; conference = keep the agents already there. */
   | { type: 'connectAgent'; callId: string; agentId: string; conference: boolean }
-  /** Hang up the agent's leg only: the caller is never cut by a transfer. */
+  /**
+   * Hang up the agent's leg only: the caller is never cut by a transfer. Emitted whenever an agent
+   * leaves a call, whoever ended its part (the caller too: a PBX does not hang up the other party).
+   */
   | { type: 'releaseAgent'; callId: string; agentId: string }
+  /** Hang up the caller's leg (or a dial-out's) and whatever of the call is still up. */
   | { type: 'hangUp'; callId: string; reason: 'normal' | 'callback-accepted' }
   | { type: 'redirectToPartner'; callId: string; partnerId: string; destination: string }
   | { type: 'offerCallback'; callId: string }

@@ -27,6 +27,8 @@ function run(ctx: Ctx, cmd: Command): Rejection | void {
       return telephonyCommands.offerFailed(ctx, cmd);
     case 'acceptCallback':
       return telephonyCommands.acceptCallback(ctx, cmd);
+    case 'agentLegLost':
+      return telephonyCommands.agentLegLost(ctx, cmd);
     case 'qualifyCall':
       return agentCommands.qualifyCall(ctx, cmd);
     case 'transferCall':

@@ -32,7 +32,9 @@ export type CallArrived = {
   priority: number;
 };
 
-export type QueueReason = 'arrival' | 'transfer' | 'reorientation' | 'conference' | 'unstaffed' | 'fallback';
+/** `leg-lost`: the call returns to the queue of its step because its agent's leg dropped. */
+export type QueueReason =
+  'arrival' | 'transfer' | 'reorientation' | 'conference' | 'unstaffed' | 'fallback' | 'leg-lost';
 
 export type CallQueued = StepLabel & {
   type: 'CallQueued';
@@ -130,7 +132,8 @@ export type AgentLeftCall = StepLabel & {
   agentId: string;
   role: Role;
   talkMs: number;
-  reason: 'transfer' | 'hangup' | 'warm-complete' | 'caller-hangup';
+  /** `leg-lost`: the agent's phone dropped (never the end of the call). */
+  reason: 'transfer' | 'hangup' | 'warm-complete' | 'caller-hangup' | 'leg-lost';
 };
 
 export type CallEnded = {

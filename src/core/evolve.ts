@@ -67,6 +67,11 @@ export function evolve(s: State, e: Event): State {
         pending: null,
         lastQueueId: e.queueId,
       };
+      const parent = e.parentCallId ? d.calls[e.parentCallId] : undefined;
+      if (parent) {
+        parent.dialOuts = [...(parent.dialOuts ?? []), e.callId];
+        d.calls[e.callId]!.parentCallId = parent.id;
+      }
       if (!e.parentCallId) {
         const agent = d.agents[e.agentId]!;
         agent.status = 'on-call';
@@ -182,6 +187,11 @@ export function evolve(s: State, e: Event): State {
     case 'CallEnded': {
       const call = d.calls[e.callId]!;
       leaveWaitingList(s, call);
+      const parent = call.parentCallId ? d.calls[call.parentCallId] : undefined;
+      if (parent?.dialOuts) {
+        parent.dialOuts = parent.dialOuts.filter((id) => id !== e.callId);
+        if (parent.dialOuts.length === 0) delete parent.dialOuts;
+      }
       for (const p of call.parties) d.agents[p.agentId]!.callId = null;
       delete d.calls[e.callId];
       break;

@@ -80,6 +80,10 @@ export type Call = {
   pending: Pending | null;
   /** The last queue the call was served in or waited in (for transfer rules and end reports). */
   lastQueueId: string;
+  /** Outbound calls placed from this one (external transfer or conference), still live: they end with it. */
+  dialOuts?: string[];
+  /** For such an outbound call: the call it was placed from. */
+  parentCallId?: string;
 };
 
 export const AGENT_STATUSES = ['logged-out', 'available', 'offered', 'on-call', 'wrap-up', 'paused'] as const;

@@ -1,10 +1,10 @@
 // Commands that come from telephony: a call arrives, the caller hangs up, an agent's phone
-// answers or fails, the caller accepts a callback.
+// answers, fails or drops, the caller accepts a callback.
 import { periodAt } from '../calendar.js';
 import { endCall, enqueue, redirect } from '../call-flow.js';
 import type { Command } from '../commands.js';
 import { reject, type Ctx, type Rejection } from '../context.js';
-import { connect, failOffer } from '../dispatch.js';
+import { connect, failOffer, leaveCall } from '../dispatch.js';
 import { currentMode } from './site-clock.js';
 
 type Cmd<T extends Command['type']> = Extract<Command, { type: T }>;
@@ -93,4 +93,35 @@ export function acceptCallback(ctx: Ctx, cmd: Cmd<'acceptCallback'>): Rejection 
     department: call.department,
   });
   endCall(ctx, call, 'system', { outcome: 'callback' });
+}
+
+/** What the supervisor sees on an agent whose phone dropped during a call. */
+export const LEG_LOST_PAUSE_REASON = 'ligne perdue';
+
+/**
+ * An agent's answered leg dropped: only the caller or an agent's explicit hang-up ends a call.
+ * The agent leaves it and is paused as unreachable; the others on the call stay connected; a
+ * caller left alone waits again, in the queue it was already waiting in (a transfer under way) or
+ * back in the queue of the step it was served in, with its original arrival (so ahead of every
+ * later call of its priority class), its qualification and DRM kept.
+ */
+export function agentLegLost(ctx: Ctx, cmd: Cmd<'agentLegLost'>): Rejection | void {
+  const call = ctx.data.calls[cmd.callId];
+  if (!call) return reject('unknown-call', `no call ${cmd.callId}`);
+  const party = call.parties.find((p) => p.agentId === cmd.agentId);
+  if (!party) {
+    // Lost before the engine heard of its answer: the offer failed, the phone is unreachable.
+    if (call.pending?.offer?.agentId === cmd.agentId) return failOffer(ctx, call, 'unreachable');
+    return reject('agent-not-on-call', `agent ${cmd.agentId} is not connected to call ${cmd.callId}`);
+  }
+  leaveCall(ctx, call, cmd.agentId, 'leg-lost');
+  ctx.emit({ type: 'AgentPaused', at: ctx.now, agentId: cmd.agentId, reason: LEG_LOST_PAUSE_REASON });
+  if (call.parties.length > 0) return;
+  const p = call.pending;
+  if (p) {
+    const music = ctx.idx.queues.get(p.queueId)!.music;
+    ctx.effect({ type: 'holdCaller', callId: call.id, queueId: p.queueId, music });
+    return;
+  }
+  enqueue(ctx, call, party.queueId, 'queue', 'leg-lost', call.priority);
 }

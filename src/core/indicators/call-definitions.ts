@@ -74,7 +74,7 @@ export const perQueue: IndicatorGroup = {
   id: 'queues',
   title: 'Per queue step',
   intro:
-    'What supervisors steer with: each entry of an inbound call into a queue (N1, N2 AMU, N2 MG, a doctor step, booking) is a separate offer of that queue. A call that passes through three queues is offered three times, once in each.',
+    "What supervisors steer with: each entry of an inbound call into a queue (N1, N2 AMU, N2 MG, a doctor step, booking) is a separate offer of that queue. A call that passes through three queues is offered three times, once in each. A call back in the queue of its step because its agent's phone dropped (CallQueued reason leg-lost) is not a new entry: neither offered nor answered again there.",
   items: [
     def('queue.offered', 'Offered', 'calls', 'Entries of inbound calls into the queue (CallQueued).', {
       keyedBy: 'queue',

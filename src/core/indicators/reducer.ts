@@ -62,7 +62,8 @@ function queued(acc: Indicators, e: CallQueued): void {
   if (!t) return;
   if (t.pending?.q) t.pending.q.otherExits++;
   let q = null;
-  if (t.inbound) {
+  // A call back in the queue of its step after its agent's phone dropped is not a new entry.
+  if (t.inbound && e.reason !== 'leg-lost') {
     // Dated by the entry into this queue, split by the call's arrival period.
     q = entry(figuresAt(acc, intervalStart(e.at), t.period).queues, e.queueId, newQueueFigures);
     q.offered++;
@@ -141,6 +142,8 @@ function leftCall(acc: Indicators, e: AgentLeftCall): void {
   const agent = acc.agents.get(e.agentId);
   if (agent) agent.lastLabel = label;
   if (t) addDuration(entry(t.fig.talk, label, newDuration), e.talkMs);
+  // The N1 ARM whose phone dropped orients nothing: the next N1 answer starts the measure again.
+  if (t && e.reason === 'leg-lost' && t.n1?.agentId === e.agentId && !t.n1Measured) t.n1 = null;
 }
 
 function fileBranch(t: CallTrack): 'amu' | 'mg' {

@@ -15,7 +15,7 @@ export const n1: IndicatorGroup = {
       'n1.oriented',
       'Calls oriented by N1',
       'calls',
-      'Calls transferred by the N1 ARM who answered them.',
+      "Calls transferred by the N1 ARM who answered them (when the first N1 ARM's phone dropped, by the N1 ARM who answered next, timed from that answer).",
       {
         clock: N1_CLOCK,
       },

@@ -76,6 +76,7 @@ export class AriAdapter implements TelephonyPort {
   private readonly holding = new Map<string, Promise<string>>(); // queueId -> bridge id
   private readonly mixing = new Map<string, Promise<string>>(); // callId -> bridge id
   private readonly callbackOffered = new Set<string>();
+  private readonly dialOuts = new Set<string>(); // outbound channels we originated (id = the call's id)
   private up = false;
   private adoption: Promise<void> | null = null;
   private readonly clock: () => number;
@@ -179,19 +180,29 @@ export class AriAdapter implements TelephonyPort {
     if (!this.callers.has(id)) return;
     this.callers.delete(id);
     this.callbackOffered.delete(id);
+    // The call's bridge has no reason to outlive its caller (Asterisk keeps an empty ARI bridge).
+    if (this.client) void this.dropMixing(this.client, id);
     if (this.ours.delete(id)) return;
     this.sink({ type: 'callerHungUp', callId: id }, this.at(e));
   }
 
-  /** Originated agent legs always end with ChannelDestroyed; its cause says why an offer failed. */
+  /**
+   * Originated legs always end with ChannelDestroyed. An answered agent leg we did not hang up was
+   * lost (phone crash, network): never the end of the call. An unanswered one's cause says why the
+   * offer failed. A dial-out we did not hang up was ended by the called party.
+   */
   private onChannelDestroyed(e: AriEventJson): void {
     const id = e.channel!.id;
+    if (this.dialOuts.delete(id)) {
+      if (!this.ours.delete(id)) this.sink({ type: 'callerHungUp', callId: id }, this.at(e));
+      return;
+    }
     const leg = this.legByChannel.get(id);
     if (!leg) return;
     this.forgetLeg(leg);
     if (this.ours.delete(id)) return;
     if (leg.answered) {
-      this.sink({ type: 'hangUp', callId: leg.callId, agentId: leg.agentId }, this.at(e));
+      this.sink({ type: 'agentLegLost', callId: leg.callId, agentId: leg.agentId }, this.at(e));
       return;
     }
     const reason =
@@ -293,7 +304,7 @@ export class AriAdapter implements TelephonyPort {
           this.forgetLeg(leg);
           if (leg.channelId) await this.hangupChannel(leg.channelId);
         }
-        if (this.callers.has(f.callId)) await this.hangupChannel(f.callId);
+        if (this.callers.has(f.callId) || this.dialOuts.has(f.callId)) await this.hangupChannel(f.callId);
         await this.dropMixing(c, f.callId);
         return;
       }
@@ -307,6 +318,10 @@ export class AriAdapter implements TelephonyPort {
           extension: f.destination || caller.line,
           priority: 1,
         });
+        // The caller now belongs to the dialplan: the hangUp that ends the call here must not cut it.
+        this.callers.delete(f.callId);
+        this.ours.delete(f.callId);
+        await this.dropMixing(c, f.callId);
         return;
       }
       case 'offerCallback':
@@ -314,6 +329,7 @@ export class AriAdapter implements TelephonyPort {
         await c.channels.play({ channelId: f.callId, media: 'sound:sas-acd/rappel-tapez-1' });
         return;
       case 'dialOut':
+        this.dialOuts.add(f.callId);
         await c.channels.originate({
           endpoint: (this.opts.outboundEndpoint ?? ((n) => `PJSIP/${n}@trunk`))(f.number),
           app: this.opts.app,
@@ -344,6 +360,8 @@ export class AriAdapter implements TelephonyPort {
         this.clock(),
       );
     }
+    if (f.type === 'dialOut' && this.dialOuts.delete(f.callId))
+      this.sink({ type: 'callerHungUp', callId: f.callId }, this.clock()); // never placed: it ended
   }
 
   private async hangupChannel(channelId: string): Promise<void> {
@@ -396,7 +414,7 @@ export class AriAdapter implements TelephonyPort {
    * Takes over the calls in progress from another process (fail-over, restart): Asterisk replays
    * nothing to a new connection (traces/ws-drop-and-readopt.json), but the channels and bridges of
    * the Stasis app are still there. Rebuilds what this adapter tracks from them, then reconciles
-   * with the engine's plan: a caller gone meanwhile hung up; an agent leg gone ended; a caller the
+   * with the engine's plan: a caller gone meanwhile hung up; an agent leg gone was lost; a caller the
    * engine never heard of (its arrival died with the old leader) arrives now; an offer whose phone
    * never rang rings; a caller waiting alone outside any bridge is put on hold; an agent leg for
    * nothing the engine knows is hung up.
@@ -476,7 +494,7 @@ export class AriAdapter implements TelephonyPort {
         }
         for (const agentId of plan.agents)
           if (!legs.has(`${plan.callId}|${agentId}`))
-            this.sink({ type: 'hangUp', callId: plan.callId, agentId }, now);
+            this.sink({ type: 'agentLegLost', callId: plan.callId, agentId }, now);
         if (plan.ring && !legs.has(`${plan.callId}|${plan.ring.agentId}`)) {
           report.rung += 1;
           await this.execute(plan.ring);
@@ -495,7 +513,7 @@ export class AriAdapter implements TelephonyPort {
 
   /**
    * After a reconnection Asterisk replays nothing: list what is still there. A caller we knew who
-   * vanished meanwhile hung up; an agent leg that vanished ended too.
+   * vanished meanwhile hung up; an answered agent leg that vanished was lost (the call goes on).
    */
   async readopt(): Promise<void> {
     const c = this.client;
@@ -505,6 +523,11 @@ export class AriAdapter implements TelephonyPort {
     for (const [id] of this.callers) {
       if (alive.has(id)) continue;
       this.callers.delete(id);
+      if (!this.ours.delete(id)) this.sink({ type: 'callerHungUp', callId: id }, now);
+    }
+    for (const id of [...this.dialOuts]) {
+      if (alive.has(id)) continue;
+      this.dialOuts.delete(id);
       if (!this.ours.delete(id)) this.sink({ type: 'callerHungUp', callId: id }, now);
     }
     for (const leg of [...this.legs.values()]) {

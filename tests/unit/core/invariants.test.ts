@@ -189,6 +189,7 @@ const MINIMUMS = {
   'CallTransferred:amu-to-mg': 8,
   'CallTransferred:mg-to-amu': 1,
   'CallQueued:reorientation': 10,
+  'CallQueued:leg-lost': 5,
   'CallConnected:conference': 8,
   'CallConnected@n2-amu': 20,
   'CallConnected@reg-amu': 15,

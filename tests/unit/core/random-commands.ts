@@ -57,6 +57,7 @@ const KINDS = {
   doctor: 2,
   hangUp: 7,
   callerHangUp: 3,
+  legLost: 1,
   login: 2,
   ready: 6,
   logout: 1,
@@ -258,6 +259,13 @@ export function toCommand(s: State, x: Action, n: number, now: number, personal 
         agentId: partyIn(call, x.b).agentId,
         ...(x.c < 50 ? { disposition: pick(DISPOSITIONS, x.c) } : {}),
       };
+    }
+    case 'legLost': {
+      // An agent's phone drops: mostly one on a call, sometimes one ringing or on no call.
+      const call = pick(x.c < 85 ? connected : calls, x.a);
+      if (!call) return { advance: 2 };
+      const agentId = call.parties.length > 0 ? partyIn(call, x.b).agentId : anyAgent;
+      return { type: 'agentLegLost', callId: call.id, agentId };
     }
     case 'callerHangUp': {
       const call = x.c < 65 ? (pick(waiting, x.a) ?? pick(calls, x.a)) : pick(calls, x.a);

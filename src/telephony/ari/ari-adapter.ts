@@ -238,8 +238,13 @@ export class AriAdapter implements TelephonyPort {
           caller.answered = true;
           await c.channels.answer({ channelId: f.callId });
         }
-        const bridgeId = await this.holdingBridge(c, f.queueId, f.music);
+        const bridgeId = await this.holdingBridge(c, f.queueId);
         await c.bridges.addChannel({ bridgeId, channel: f.callId });
+        // Asterisk's music channel leaves a holding bridge as soon as it is alone there (res_stasis
+        // gives it the "lonely" flag), so music started with the bridge ends with its first caller.
+        // Start it at every join: while it plays this is a no-op (204, the music goes on from
+        // where it was).
+        await c.bridges.startMoh({ bridgeId, mohClass: f.music });
         return;
       }
       case 'ringAgent': {
@@ -355,14 +360,10 @@ export class AriAdapter implements TelephonyPort {
     }
   }
 
-  private holdingBridge(c: AriRest, queueId: string, music: string): Promise<string> {
+  private holdingBridge(c: AriRest, queueId: string): Promise<string> {
     let p = this.holding.get(queueId);
     if (!p) {
-      p = (async () => {
-        const b = await c.bridges.create({ type: 'holding', name: `queue-${queueId}` });
-        await c.bridges.startMoh({ bridgeId: b.id, mohClass: music });
-        return b.id;
-      })();
+      p = c.bridges.create({ type: 'holding', name: `queue-${queueId}` }).then((b) => b.id);
       p.catch(() => this.holding.delete(queueId));
       this.holding.set(queueId, p);
     }

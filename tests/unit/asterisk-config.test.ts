@@ -318,6 +318,26 @@ describe('asterisk-config: quiet, self-cleaning, usable in a lab as it is', () =
     expect(compose).not.toContain('sipp-host');
   });
 
+  it("lab only: app_queue's queue beside the ACD rings the lab's sipp phones", () => {
+    const lab = context('lab-app-queue')!.entries.map(([, v]) => v);
+    const queue = /Queue\(([^,)]+)/.exec(lab.join('\n'))?.[1];
+    expect(queue).toBe('lab-15');
+    const q = parseConf('queues.conf').find((sec) => sec.name === queue)!;
+    expect(q.entries).toContainEqual(['strategy', 'leastrecent']);
+    const members = q.entries.filter(([k]) => k === 'member').map(([, v]) => v);
+    expect(members.length).toBeGreaterThanOrEqual(6);
+    const labEndpoints = new Set(
+      parseConf('pjsip-loadtest.conf')
+        .filter((sec) => !sec.template)
+        .map((sec) => sec.name),
+    );
+    for (const m of members) expect(labEndpoints.has(m.replace('PJSIP/', '')), m).toBe(true);
+    // reached only through the lab include, marked as such
+    const text = readFileSync(join(DIR, 'extensions.conf'), 'utf8');
+    expect(text).toMatch(/LAB ONLY[^\n]*\n[^\n]*\n#include extensions-lab\.conf/);
+    expect(readFileSync(join(DIR, 'queues.conf'), 'utf8')).toMatch(/LAB ONLY/);
+  });
+
   it('loads no module that only warns: deprecated ones and those wanting a config not shipped are noload', () => {
     const mods = parseConf('modules.conf').find((sec) => sec.name === 'modules')!.entries;
     const noload = new Set(mods.filter(([k]) => k === 'noload').map(([, v]) => v));

@@ -151,8 +151,8 @@ route('DELETE', '/bridges/{bridgeId}', (pbx, p) => {
   pbx.destroyBridge(p.bridgeId!);
   return none();
 });
-route('POST', '/bridges/{bridgeId}/addChannel', (pbx, p, q) => {
-  pbx.addChannel(p.bridgeId!, q.channel);
+route('POST', '/bridges/{bridgeId}/addChannel', async (pbx, p, q) => {
+  await pbx.addChannel(p.bridgeId!, q.channel);
   return none();
 });
 route('POST', '/bridges/{bridgeId}/removeChannel', (pbx, p, q) => {

@@ -882,16 +882,22 @@ export class Pbx {
     return list;
   }
 
-  addChannel(bridgeId: string, channel: string | undefined): void {
+  /** Resolves once the channels are in the bridge: Asterisk replies after the join (traces). */
+  addChannel(bridgeId: string, channel: string | undefined): Promise<void> {
     if (!channel) throw AriError.message(400, 'Missing parameter channel');
     const b = this.mustBridge(bridgeId);
     const list = this.stasisChannels(channel);
-    this.later(null, this.timing.bridgeMs, () => {
-      for (const c of list) {
-        if (!this.channels.has(c.id) || !this.bridges.has(b.id) || c.bridgeId === b.id) continue;
-        if (c.bridgeId) this.leaveBridge(c, 'move');
-        this.enterBridge(c, b);
-      }
+    this.clockWaits++;
+    return new Promise((resolve) => {
+      this.later(null, this.timing.bridgeMs, () => {
+        this.clockWaits--;
+        for (const c of list) {
+          if (!this.channels.has(c.id) || !this.bridges.has(b.id) || c.bridgeId === b.id) continue;
+          if (c.bridgeId) this.leaveBridge(c, 'move');
+          this.enterBridge(c, b);
+        }
+        resolve();
+      });
     });
   }
 

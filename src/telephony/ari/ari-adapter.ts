@@ -242,9 +242,14 @@ export class AriAdapter implements TelephonyPort {
         await c.bridges.addChannel({ bridgeId, channel: f.callId });
         // Asterisk's music channel leaves a holding bridge as soon as it is alone there (res_stasis
         // gives it the "lonely" flag), so music started with the bridge ends with its first caller.
-        // Start it at every join: while it plays this is a no-op (204, the music goes on from
-        // where it was).
-        await c.bridges.startMoh({ bridgeId, mohClass: f.music });
+        // Start it at every join, once the caller is in (no window where the last other caller
+        // leaves first): while it plays this is a no-op (204, the music goes on from where it was).
+        // Not awaited: what follows for this call (ringing the agent) need not wait for the music.
+        c.bridges
+          .startMoh({ bridgeId, mohClass: f.music })
+          .catch((err: Error) =>
+            this.opts.logger.warn({ callId: f.callId, err: err?.message }, 'queue music not started'),
+          );
         return;
       }
       case 'ringAgent': {

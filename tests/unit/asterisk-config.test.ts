@@ -365,6 +365,34 @@ describe('asterisk-config: quiet, self-cleaning, usable in a lab as it is', () =
       expect(shipped.has(conf), `${conf} is not shipped`).toBe(false);
       expect(noload, m).toContain(m);
     }
+    // Unused PJSIP/ARI parts that want a .conf of their own.
+    for (const m of [
+      'res_pjsip_config_wizard.so',
+      'res_pjsip_notify.so',
+      'res_geolocation.so',
+      'chan_websocket.so',
+    ])
+      expect(noload).toContain(m);
+    // The core (and res_ari's required res_websocket_client, res_pjproject) read these at every
+    // start: they are shipped, CDR, CEL and AMI off.
+    for (const f of [
+      'cdr.conf',
+      'cel.conf',
+      'features.conf',
+      'ccss.conf',
+      'acl.conf',
+      'udptl.conf',
+      'manager.conf',
+      'pjproject.conf',
+      'websocket_client.conf',
+    ])
+      expect(shipped.has(f), f).toBe(true);
+    for (const [f, key, value] of [
+      ['cdr.conf', 'enable', 'no'],
+      ['cel.conf', 'enable', 'no'],
+      ['manager.conf', 'enabled', 'no'],
+    ] as const)
+      expect(parseConf(f).find((sec) => sec.name === 'general')?.entries, f).toContainEqual([key, value]);
     // Nothing needed is kept out: no module both required and noload, and every application and
     // function the dialplan uses comes from the core or from a module that loads.
     for (const m of required) expect(noload.has(m), m).toBe(false);

@@ -53,7 +53,7 @@ export async function asteriskLatencies(count: number, rate: number): Promise<As
       '-i',
       '127.0.0.1',
       '-p',
-      '5080',
+      process.env.LAB_PHONES_PORT ?? '5080', // pjsip-loadtest.conf's contacts
       '-set',
       'ring_ms',
       '1000',

@@ -19,7 +19,7 @@ interface Reply {
   status: number;
   body?: unknown;
 }
-type Handler = (pbx: Pbx, path: Params, q: Params, body: Body) => Reply;
+type Handler = (pbx: Pbx, path: Params, q: Params, body: Body) => Reply | Promise<Reply>;
 
 interface Route {
   method: string;
@@ -90,8 +90,8 @@ route('POST', '/channels/{channelId}/redirect', (pbx, p, q) => {
   pbx.redirect(p.channelId!, q.endpoint);
   return none();
 });
-route('POST', '/channels/{channelId}/answer', (pbx, p) => {
-  pbx.answer(p.channelId!);
+route('POST', '/channels/{channelId}/answer', async (pbx, p) => {
+  await pbx.answer(p.channelId!);
   return none();
 });
 route('POST', '/channels/{channelId}/ring', (pbx, p) => {
@@ -151,8 +151,8 @@ route('DELETE', '/bridges/{bridgeId}', (pbx, p) => {
   pbx.destroyBridge(p.bridgeId!);
   return none();
 });
-route('POST', '/bridges/{bridgeId}/addChannel', (pbx, p, q) => {
-  pbx.addChannel(p.bridgeId!, q.channel);
+route('POST', '/bridges/{bridgeId}/addChannel', async (pbx, p, q) => {
+  await pbx.addChannel(p.bridgeId!, q.channel);
   return none();
 });
 route('POST', '/bridges/{bridgeId}/removeChannel', (pbx, p, q) => {
@@ -280,7 +280,7 @@ function sendJson(res: Response, status: number, body?: unknown): void {
 const queryStrings = z.record(z.string(), z.union([z.string(), z.array(z.string())]).optional());
 
 export function ariHandler(pbx: Pbx, creds: Credentials) {
-  return (req: Request, res: Response): void => {
+  return async (req: Request, res: Response): Promise<void> => {
     if (!authorized(req, creds)) {
       res.setHeader('WWW-Authenticate', 'Basic realm="Asterisk REST Interface"');
       sendJson(res, 401, { message: 'Authentication required' });
@@ -327,7 +327,7 @@ export function ariHandler(pbx: Pbx, creds: Credentials) {
     const pathParams: Params = {};
     hit.r.names.forEach((name, i) => (pathParams[name] = decodeURIComponent(hit.m[i + 1] ?? '')));
     try {
-      const reply = hit.r.handler(pbx, pathParams, q, body);
+      const reply = await hit.r.handler(pbx, pathParams, q, body);
       sendJson(res, reply.status, reply.body);
     } catch (err) {
       if (err instanceof AriError) sendJson(res, err.status, err.body);

@@ -138,6 +138,20 @@ export class PausableClock implements Clock {
     timer.cancel();
   }
 
+  /** While paused: move virtual time to the next due timer and run it (and any due with it).
+   *  The conformance runner does this while sim-pbx holds an HTTP answer on its clock (answer). */
+  advanceToNext(): boolean {
+    while (this.due.length > 0 && !this.due[0]!.live) this.due.shift();
+    const next = this.due[0];
+    if (!this.paused || !next) return false;
+    this.virtualBase = Math.max(this.virtualBase, next.at);
+    while (this.due.length > 0 && this.due[0]!.at <= this.virtualBase) {
+      const entry = this.due.shift()!;
+      if (entry.live) entry.fn();
+    }
+    return true;
+  }
+
   /** Resolves once no zero-delay work is pending (it runs at the current virtual instant). */
   async settle(maxRounds = 200): Promise<void> {
     for (let i = 0; i < maxRounds && this.immediates.size > 0; i++) {

@@ -43,3 +43,38 @@ export function rejectOutcome(sipCode: number): { cause: number; dialstatus: str
   if (sipCode === 404) return { cause: 1, dialstatus: 'CHANUNAVAIL' };
   return { cause: 21, dialstatus: 'CONGESTION' };
 }
+
+/** The final Dial status of a leg hung up while ringing (dial.c ast_hangup_cause_to_dial_status). */
+export function dialStatusOf(cause: number): string {
+  if (cause === 17) return 'BUSY';
+  if (cause === 34) return 'CONGESTION';
+  if (cause === 3 || cause === 20) return 'CHANUNAVAIL';
+  return 'NOANSWER';
+}
+
+/** The SIP code chan_pjsip gives a Q.850 cause (hangup_cause2sip); 0 when it has none (16). */
+export function sipCodeOf(cause: number): number {
+  const codes: Record<number, number> = {
+    1: 404,
+    2: 404,
+    3: 404,
+    17: 486,
+    18: 408,
+    19: 480,
+    20: 480,
+    21: 403,
+    22: 410,
+    23: 302,
+    27: 502,
+    28: 484,
+    29: 501,
+    31: 480,
+    34: 503,
+    38: 500,
+    42: 503,
+    58: 488,
+    66: 503,
+    127: 500,
+  };
+  return codes[cause] ?? 0;
+}

@@ -51,6 +51,9 @@ export interface Channel {
   snoopOf: string | null;
   /** A dialplan leg (continue to a partner context) bridged outside the app. */
   dialplanPeerId: string | null;
+  /** Asterisk's hangupcause, once set: leaving a bridge (move, remove, continue) sets 16, as
+   *  bridge_channel.c does; a far-end BYE then reports it in ChannelHangupRequest. */
+  hangupCause: number | null;
   timers: Set<{ cancel(): void }>;
 }
 

@@ -6,7 +6,7 @@ import type { AppBus, AppEvent } from './app-bus.js';
 import { AriError } from './ari-error.js';
 import type { Clock, Timer } from './clock.js';
 import { asteriskTime } from './clock.js';
-import { causeText, HANGUP_REASONS, rejectOutcome } from './hangup-causes.js';
+import { causeText, dialStatusOf, HANGUP_REASONS, rejectOutcome, sipCodeOf } from './hangup-causes.js';
 import type { Bridge, Channel, ChannelKind, Dialplan, Party } from './model.js';
 import { bridgeJson, channelJson, playbackJson, technologyFor } from './model.js';
 import { parseCallerId, parseTimeout, splitArgs } from './originate-params.js';
@@ -16,6 +16,8 @@ import { Recordings, liveJson } from './recordings.js';
 import { RTP_QOS } from './rtp-qos.js';
 import type { CallRecord, EndedBy } from './timeline.js';
 import { Timelines } from './timeline.js';
+import type { PbxTiming } from './timing.js';
+import { pbxTiming } from './timing.js';
 
 /** What the far end of an originated leg (a registered phone) is told. */
 export interface EndpointSession {
@@ -67,6 +69,8 @@ export interface PbxOptions {
   sounds?: Record<string, number>;
   /** Dialplan contexts a `continue` may send a caller to, each dialling one endpoint. */
   dialplanRoutes?: Record<string, string>;
+  /** How long operations take (default: Asterisk 22's, see timing.ts). */
+  timing?: Partial<PbxTiming>;
 }
 
 export class Pbx {
@@ -79,6 +83,9 @@ export class Pbx {
   readonly asteriskId: string;
   /** Fault switch: the next originate fails with this error. */
   failNextOriginate: AriError | null = null;
+  readonly timing: PbxTiming;
+  /** HTTP answers held until a timer of the sim's clock fires (answer is synchronous in Asterisk). */
+  clockWaits = 0;
 
   private readonly clock: Clock;
   private readonly bus: AppBus;
@@ -100,6 +107,7 @@ export class Pbx {
       this.send(app, type, body),
     );
     this.dialplanRoutes = { ...(options.dialplanRoutes ?? {}) };
+    this.timing = pbxTiming(options.timing);
     this.startedAt = this.clock.now();
   }
 
@@ -184,6 +192,7 @@ export class Pbx {
       partnerId: null,
       snoopOf: null,
       dialplanPeerId: null,
+      hangupCause: null,
       timers: new Set(),
     };
     this.channels.set(c.id, c);
@@ -436,9 +445,11 @@ export class Pbx {
         ? b.channels.find((id) => id !== c.id)
         : undefined;
     const peer = peerId ? this.channels.get(peerId) : undefined;
+    // rtp_engine.c sets each variable only while it is empty: once per channel, however many
+    // times the statistics are taken (session end, hang-up) or peers hang up beside it.
     for (const [name, value] of RTP_QOS) {
-      this.setVar(c, name, value);
-      if (peer) this.setVar(peer, `${name}BRIDGED`, value);
+      if (!c.vars.get(name)) this.setVar(c, name, value);
+      if (peer && !peer.vars.get(`${name}BRIDGED`)) this.setVar(peer, `${name}BRIDGED`, value);
     }
   }
 
@@ -446,7 +457,8 @@ export class Pbx {
   private farEndHangup(c: Channel, endedBy: EndedBy): void {
     if (!this.channels.has(c.id)) return;
     this.reportRtpQos(c);
-    this.sendChannel(c, 'ChannelHangupRequest');
+    // chan_pjsip queues the hang-up with the channel's cause when one is set (ast_queue_hangup).
+    this.sendChannel(c, 'ChannelHangupRequest', c.hangupCause ? { cause: c.hangupCause } : {});
     if (c.bridgeId) this.leaveBridge(c, 'hangup');
     this.leaveStasis(c);
     if (c.kind === 'inbound') this.endCall(c, endedBy, 16);
@@ -470,19 +482,31 @@ export class Pbx {
       if (n === undefined) throw AriError.message(400, 'Invalid reason for hangup reason provided');
       cause = n;
     }
-    this.later(null, 0, () => this.hangupFromApp(c, cause));
+    this.later(null, this.timing.hangupMs, () => this.hangupFromApp(c, cause));
   }
 
   private hangupFromApp(c: Channel, cause: number): void {
     if (!this.channels.has(c.id)) return;
+    // ARI sets the hangupcause, then soft-hangs up (AST_SOFTHANGUP_EXPLICIT, reported as cause 32).
+    c.hangupCause = cause;
     this.reportRtpQos(c);
     this.sendChannel(c, 'ChannelHangupRequest', { cause: 32, soft: true });
+    if (c.endpoint && !c.answered && c.app !== null) {
+      // A leg still ringing: dial.c reads the hang-up and reports the final Dial status of its
+      // cause (NOANSWER for a normal one), then the channel is destroyed with that cause; the
+      // phone gets a CANCEL.
+      const endpoint = c.endpoint;
+      this.sendDial(c, dialStatusOf(cause));
+      this.destroy(c, cause, sipCodeOf(cause) || undefined);
+      this.endpoints.get(endpoint)?.session.cancelled(c.id, cause);
+      return;
+    }
     if (c.bridgeId) this.leaveBridge(c, 'hangup');
     const partner = c.partnerId ? this.channels.get(c.partnerId) : undefined;
     this.leaveStasis(c);
     if (c.kind === 'inbound') this.endCall(c, 'pbx', cause);
     if (c.endpoint && !c.answered) {
-      this.sendDial(c, 'CANCEL');
+      this.sendDial(c, dialStatusOf(cause));
       this.endpoints.get(c.endpoint)?.session.cancelled(c.id, cause);
     }
     if (partner) {
@@ -518,11 +542,21 @@ export class Pbx {
     return channelJson(this.mustChannel(id, 404));
   }
 
-  answer(id: string): void {
+  /** Resolves once the channel is Up: Asterisk answers before it sends the 204. */
+  answer(id: string): Promise<void> {
     const c = this.mustStasis(id);
-    if (c.state === 'Up') return;
-    this.markAnswered(c);
-    this.sendChannel(c, 'ChannelStateChange');
+    if (c.state === 'Up') return Promise.resolve();
+    this.clockWaits++;
+    return new Promise((resolve) => {
+      this.later(null, this.timing.answerMs, () => {
+        this.clockWaits--;
+        if (this.channels.has(c.id) && c.state !== 'Up') {
+          this.markAnswered(c);
+          this.sendChannel(c, 'ChannelStateChange');
+        }
+        resolve();
+      });
+    });
   }
 
   /** 180 Ringing to the caller; chan_pjsip keeps the channel in state Ring (no event). */
@@ -689,7 +723,7 @@ export class Pbx {
     if (p.app) c.vars.set('__ORIGINATE_APP', p.app);
     for (const [k, v] of Object.entries(p.variables ?? {})) c.vars.set(k, String(v));
     const timeoutS = parseTimeout(p.timeout);
-    this.later(c, 0, () => {
+    this.later(c, this.timing.originateMs, () => {
       if (!this.channels.has(c.id)) return;
       this.sendDial(c, '');
       ep.session.invite({ channelId: c.id, endpoint: key, caller: { ...caller } });
@@ -848,16 +882,22 @@ export class Pbx {
     return list;
   }
 
-  addChannel(bridgeId: string, channel: string | undefined): void {
+  /** Resolves once the channels are in the bridge: Asterisk replies after the join (traces). */
+  addChannel(bridgeId: string, channel: string | undefined): Promise<void> {
     if (!channel) throw AriError.message(400, 'Missing parameter channel');
     const b = this.mustBridge(bridgeId);
     const list = this.stasisChannels(channel);
-    this.later(null, 0, () => {
-      for (const c of list) {
-        if (!this.channels.has(c.id) || !this.bridges.has(b.id) || c.bridgeId === b.id) continue;
-        if (c.bridgeId) this.leaveBridge(c, 'move');
-        this.enterBridge(c, b);
-      }
+    this.clockWaits++;
+    return new Promise((resolve) => {
+      this.later(null, this.timing.bridgeMs, () => {
+        this.clockWaits--;
+        for (const c of list) {
+          if (!this.channels.has(c.id) || !this.bridges.has(b.id) || c.bridgeId === b.id) continue;
+          if (c.bridgeId) this.leaveBridge(c, 'move');
+          this.enterBridge(c, b);
+        }
+        resolve();
+      });
     });
   }
 
@@ -868,7 +908,7 @@ export class Pbx {
     for (const c of list) {
       if (c.bridgeId !== b.id) throw AriError.message(422, 'Channel not in this bridge');
     }
-    this.later(null, 0, () => {
+    this.later(null, this.timing.bridgeMs, () => {
       for (const c of list) if (c.bridgeId === b.id) this.leaveBridge(c, 'remove');
     });
   }
@@ -963,7 +1003,10 @@ export class Pbx {
       if ((c.vars.get(v) ?? '') !== '') this.setVar(c, v, '');
     // Asterisk listed the MOH announcer in this one snapshot (redirect-to-partner trace).
     const shown = how === 'continue' && b.announcerId ? [...b.channels, b.announcerId] : b.channels;
+    // Departing a bridge alive sets the channel's hangupcause (bridge_channel.c channel_set_cause).
+    if (how !== 'hangup' && c.hangupCause === null) c.hangupCause = 16;
     this.send(c.app, 'ChannelLeftBridge', { bridge: bridgeJson(b, shown), channel: channelJson(c) });
+    if (b.channels.length === 0 && b.moh) this.announcerLeaves(b);
     b.technology = technologyFor(b);
     if (b.bridgeType === 'mixing') this.bridgePeerRounds(b);
     if (how === 'hangup' || how === 'continue') b.watched = b.watched || c.app !== null;
@@ -974,7 +1017,7 @@ export class Pbx {
 
   destroyBridge(id: string): void {
     const b = this.mustBridge(id);
-    this.later(null, 0, () => {
+    this.later(null, this.timing.bridgeMs, () => {
       if (!this.bridges.has(b.id)) return;
       for (const cid of [...b.channels]) {
         const c = this.channels.get(cid);
@@ -999,7 +1042,22 @@ export class Pbx {
   stopBridgeMoh(id: string): void {
     const b = this.mustBridge(id);
     if (!b.moh) throw AriError.message(409, "Bridge isn't playing music");
+    this.stopMusic(b);
+  }
+
+  /**
+   * res_stasis gives the bridge's music channel the "lonely" flag: when the last other channel
+   * leaves, the announcer leaves too and the music stops (`Announcer/ARI_MOH… left`, `Stopped
+   * music on hold`). Nothing is reported to the app; a later caller waits in silence unless the
+   * app starts the music again.
+   */
+  private announcerLeaves(b: Bridge): void {
+    this.stopMusic(b);
+  }
+
+  private stopMusic(b: Bridge): void {
     b.moh = null;
+    b.announcerId = null;
     const queued = b.queuedPlaybacks.splice(0);
     for (const pid of queued) {
       const p = this.playbacks.all.get(pid);

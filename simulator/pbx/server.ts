@@ -12,6 +12,7 @@ import type { Clock } from './clock.js';
 import { asteriskTime, realClock } from './clock.js';
 import { handleEndpointSocket } from './endpoint-ws.js';
 import { Pbx } from './pbx.js';
+import type { PbxTiming } from './timing.js';
 import { handleTimelineSocket, trunkRouter } from './trunk-api.js';
 
 export interface SimPbxOptions {
@@ -24,6 +25,8 @@ export interface SimPbxOptions {
   clock?: Clock;
   sounds?: Record<string, number>;
   dialplanRoutes?: Record<string, string>;
+  /** How long operations take (default: Asterisk 22's; see timing.ts). */
+  timing?: Partial<PbxTiming>;
 }
 
 export interface SimPbx {
@@ -53,6 +56,7 @@ export async function startSimPbx(options: SimPbxOptions = {}): Promise<SimPbx> 
     defaultApp: appName,
     ...(options.sounds ? { sounds: options.sounds } : {}),
     ...(options.dialplanRoutes ? { dialplanRoutes: options.dialplanRoutes } : {}),
+    ...(options.timing ? { timing: options.timing } : {}),
   });
 
   const web = express();

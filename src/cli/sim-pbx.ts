@@ -10,6 +10,13 @@ function port(value: string): number {
   return n;
 }
 
+function millis(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0)
+    throw new InvalidArgumentError('must be a number of ms ≥ 0');
+  return n;
+}
+
 function positive(value: string): number {
   const n = Number(value);
   if (!(n > 0)) throw new InvalidArgumentError('must be a number > 0');
@@ -26,6 +33,14 @@ export function registerSimPbx(program: Command): void {
     .option('--password <password>', 'ARI password', 'asterisk')
     .option('--app <app>', 'Stasis application the trunk sends calls to', 'sasacd')
     .option('--route <context=endpoint...>', 'dialplan context a `continue` may use, dialling an endpoint')
+    .option('--answer-ms <ms>', "time an answer takes (default: Asterisk 22's, 2)", millis)
+    .option('--bridge-ms <ms>', "time a bridge add/remove/destroy takes (default: Asterisk 22's, 2)", millis)
+    .option('--hangup-ms <ms>', "time a hang-up takes (default: Asterisk 22's, 1)", millis)
+    .option(
+      '--originate-ms <ms>',
+      "time from originate to the first Dial (default: Asterisk 22's, 3)",
+      millis,
+    )
     .action(
       async (opts: {
         port: number;
@@ -34,6 +49,10 @@ export function registerSimPbx(program: Command): void {
         password: string;
         app: string;
         route?: string[];
+        answerMs?: number;
+        bridgeMs?: number;
+        hangupMs?: number;
+        originateMs?: number;
       }) => {
         const { startSimPbx } = await import('../../simulator/pbx/server.js');
         const dialplanRoutes: Record<string, string> = {};
@@ -43,7 +62,13 @@ export function registerSimPbx(program: Command): void {
             throw new InvalidArgumentError(`--route ${r}: expected context=PJSIP/name`);
           dialplanRoutes[context] = endpoint;
         }
-        const s = await startSimPbx({ ...opts, dialplanRoutes });
+        const timing = Object.fromEntries(
+          (['answerMs', 'bridgeMs', 'hangupMs', 'originateMs'] as const)
+            .filter((k) => opts[k] !== undefined)
+            .map((k) => [k, opts[k]!]),
+        );
+        const { port: p, host, user, password, app } = opts;
+        const s = await startSimPbx({ port: p, host, user, password, app, dialplanRoutes, timing });
         const ws = s.url.replace(/^http/, 'ws');
         console.log(`sim-pbx listening on ${s.url}`);
         console.log(

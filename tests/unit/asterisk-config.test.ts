@@ -213,7 +213,15 @@ describe('asterisk-config/extensions.conf', () => {
       .entries.map(([, v]) => v)
       .join('\n');
     expect(fallback).toContain('Answer()');
-    expect(fallback).toMatch(/Dial\(\$\{N1_FALLBACK\},/);
+    // It dials the phones of the N1 group that have a contact (sasacd-fallback-targets).
+    expect(fallback).toMatch(/GoSub\(sasacd-fallback-targets,s,1\)/);
+    expect(fallback).toMatch(/Dial\(\$\{FALLBACK_TARGETS\},/);
+    const targets = context('sasacd-fallback-targets')!
+      .entries.map(([, v]) => v)
+      .join('\n');
+    expect(targets).toContain('${CUT(N1_FALLBACK,&,${i})}');
+    expect(targets).toMatch(/DEVICE_STATE\(\$\{phone\}\)/);
+    expect(targets).toMatch(/UNAVAILABLE/);
     const group = globals.get('N1_FALLBACK')!.split('&');
     const n1Agents = site.agents.filter((a) => a.endpoint && a.skills.some((s) => s.queue === 'n1'));
     expect(n1Agents.length).toBeGreaterThan(0);
@@ -237,6 +245,198 @@ describe('asterisk-config/extensions.conf', () => {
       .join('\n');
     expect(outbound).toContain('@trunk');
     expect(context('from-agents')!.entries).toContainEqual(['include', 'outbound']);
+  });
+});
+
+describe('asterisk-config: quiet, self-cleaning, usable in a lab as it is', () => {
+  it('keeps the fallback quiet while the group is unregistered: no log line of its own per round', () => {
+    // Dialling an endpoint without contact logs errors for each one at every round; the fallback
+    // dials only reachable phones, and says what it does at verbose level, never at NOTICE or above.
+    for (const name of ['sasacd-fallback', 'sasacd-fallback-targets']) {
+      const text = context(name)!
+        .entries.map(([, v]) => v)
+        .join('\n');
+      expect(text, name).not.toMatch(/\bLog\(/);
+      expect(text.match(/Verbose\((\d),/g) ?? [], name).toEqual(
+        (text.match(/Verbose\((\d),/g) ?? []).filter((v) => /Verbose\([1-4],/.test(v)),
+      );
+    }
+    const fallback = context('sasacd-fallback')!.entries.map(([, v]) => v);
+    // One Stasis() retry per round: Asterisk's own "not active" ERROR is the only line left.
+    expect(fallback.filter((v) => v.includes('Stasis(sasacd,'))).toHaveLength(1);
+    const wait = fallback.find((v) => v.startsWith('n(wait),MusicOnHold('));
+    expect(wait, 'waits with music when no phone is reachable').toBeDefined();
+    expect(Number(globals.get('FALLBACK_WAIT_SECONDS'))).toBeGreaterThanOrEqual(5);
+  });
+
+  it('ends a dead channel by itself: rtp_timeout and rtp_keepalive on every endpoint', () => {
+    expect(endpoints.size).toBeGreaterThan(10);
+    for (const ep of endpoints.values()) {
+      const timeout = Number(ep.get('rtp_timeout').at(-1));
+      const keepalive = Number(ep.get('rtp_keepalive').at(-1));
+      const hold = Number(ep.get('rtp_timeout_hold').at(-1));
+      expect(timeout, `rtp_timeout of ${ep.name}`).toBeGreaterThan(0);
+      expect(keepalive, `rtp_keepalive of ${ep.name}`).toBeGreaterThan(0);
+      expect(keepalive, `${ep.name}: keepalives well inside the timeout`).toBeLessThan(timeout / 2);
+      expect(hold, `rtp_timeout_hold of ${ep.name}`).toBeGreaterThanOrEqual(timeout);
+    }
+    // Real far ends send RTP all call long: a minute without it is a dead channel.
+    for (const name of ['trunk', 'arm-1', 'secours-1'])
+      expect(Number(endpoints.get(name)!.get('rtp_timeout').at(-1)), name).toBeLessThanOrEqual(60);
+  });
+
+  it('opens its keys from one documented place', () => {
+    const keyOptions =
+      /^(cert_file|priv_key_file|dtls_cert_file|dtls_private_key|tlscertfile|tlsprivatekey)$/;
+    const paths = [
+      ...pjsip.flatMap((o) => [
+        ...o.get('cert_file'),
+        ...o.get('priv_key_file'),
+        ...o.get('dtls_cert_file'),
+        ...o.get('dtls_private_key'),
+      ]),
+      ...parseConf('http.conf').flatMap((sec) =>
+        sec.entries.filter(([k]) => keyOptions.test(k)).map(([, v]) => v),
+      ),
+    ];
+    expect(paths.length).toBeGreaterThanOrEqual(6);
+    // Asterisk opens them as written (a relative path follows its working directory): one prefix,
+    // which the README tells how to change with another configuration directory.
+    for (const p of paths) expect(p).toMatch(/^\/etc\/asterisk\/keys\/asterisk\.(crt|key)$/);
+    const readme = readFileSync(join(DIR, 'README.md'), 'utf8');
+    expect(readme).toMatch(/## Key paths/);
+    expect(readme).toContain('/etc/asterisk/keys/');
+  });
+
+  it('lab file: usable on 127.0.0.1 without editing (no host name to resolve)', () => {
+    const lab = parseConf('pjsip-loadtest.conf');
+    const contacts = lab.flatMap((sec) => sec.entries.filter(([k]) => k === 'contact').map(([, v]) => v));
+    expect(contacts).toHaveLength(10);
+    for (const c of contacts) expect(c).toMatch(/^sip:load-agent-\d+@127\.0\.0\.1:5080$/);
+    const callers = pjsip.find((o) => o.type === 'identify' && o.name === 'loadtest-callers');
+    expect(callers?.get('match')).toContain('127.0.0.1');
+    expect(compose).not.toContain('sipp-host');
+  });
+
+  it("lab only: app_queue's queue beside the ACD rings the lab's sipp phones", () => {
+    const lab = context('lab-app-queue')!.entries.map(([, v]) => v);
+    const queue = /Queue\(([^,)]+)/.exec(lab.join('\n'))?.[1];
+    expect(queue).toBe('lab-15');
+    const q = parseConf('queues.conf').find((sec) => sec.name === queue)!;
+    expect(q.entries).toContainEqual(['strategy', 'leastrecent']);
+    const members = q.entries.filter(([k]) => k === 'member').map(([, v]) => v);
+    expect(members.length).toBeGreaterThanOrEqual(6);
+    const labEndpoints = new Set(
+      parseConf('pjsip-loadtest.conf')
+        .filter((sec) => !sec.template)
+        .map((sec) => sec.name),
+    );
+    for (const m of members) expect(labEndpoints.has(m.replace('PJSIP/', '')), m).toBe(true);
+    // reached only through the lab include, marked as such
+    const text = readFileSync(join(DIR, 'extensions.conf'), 'utf8');
+    expect(text).toMatch(/LAB ONLY[^\n]*\n[^\n]*\n#include extensions-lab\.conf/);
+    expect(readFileSync(join(DIR, 'queues.conf'), 'utf8')).toMatch(/LAB ONLY/);
+  });
+
+  it('loads no module that only warns: deprecated ones and those wanting a config not shipped are noload', () => {
+    const mods = parseConf('modules.conf').find((sec) => sec.name === 'modules')!.entries;
+    const noload = new Set(mods.filter(([k]) => k === 'noload').map(([, v]) => v));
+    const required = mods.filter(([k]) => k === 'require').map(([, v]) => v);
+    // Deprecated in Asterisk 22 (a warning at every start with autoload).
+    for (const m of ['res_adsi.so', 'app_adsiprog.so', 'app_getcpeid.so']) expect(noload).toContain(m);
+    // Built by default, unused here, and without the .conf they want (which is not shipped).
+    const shipped = new Set(readdirSync(DIR).filter((f) => f.endsWith('.conf')));
+    for (const [m, conf] of [
+      ['app_voicemail.so', 'voicemail.conf'],
+      ['app_minivm.so', 'minivm.conf'],
+      ['app_followme.so', 'followme.conf'],
+      ['app_agent_pool.so', 'agents.conf'],
+      ['chan_iax2.so', 'iax.conf'],
+      ['chan_unistim.so', 'unistim.conf'],
+      ['pbx_dundi.so', 'dundi.conf'],
+      ['res_smdi.so', 'smdi.conf'],
+      ['res_statsd.so', 'statsd.conf'],
+      ['res_hep.so', 'hep.conf'],
+      ['res_phoneprov.so', 'phoneprov.conf'],
+      ['res_config_sqlite3.so', 'res_config_sqlite3.conf'],
+      ['cdr_custom.so', 'cdr_custom.conf'],
+      ['cel_custom.so', 'cel_custom.conf'],
+    ] as const) {
+      expect(shipped.has(conf), `${conf} is not shipped`).toBe(false);
+      expect(noload, m).toContain(m);
+    }
+    // Unused PJSIP/ARI parts that want a .conf of their own.
+    for (const m of [
+      'res_pjsip_config_wizard.so',
+      'res_pjsip_notify.so',
+      'res_geolocation.so',
+      'chan_websocket.so',
+    ])
+      expect(noload).toContain(m);
+    // The core (and res_ari's required res_websocket_client, res_pjproject) read these at every
+    // start: they are shipped, CDR, CEL and AMI off.
+    for (const f of [
+      'cdr.conf',
+      'cel.conf',
+      'features.conf',
+      'ccss.conf',
+      'acl.conf',
+      'udptl.conf',
+      'manager.conf',
+      'pjproject.conf',
+      'websocket_client.conf',
+    ])
+      expect(shipped.has(f), f).toBe(true);
+    for (const [f, key, value] of [
+      ['cdr.conf', 'enable', 'no'],
+      ['cel.conf', 'enable', 'no'],
+      ['manager.conf', 'enabled', 'no'],
+    ] as const)
+      expect(parseConf(f).find((sec) => sec.name === 'general')?.entries, f).toContainEqual([key, value]);
+    // Nothing needed is kept out: no module both required and noload, and every application and
+    // function the dialplan uses comes from the core or from a module that loads.
+    for (const m of required) expect(noload.has(m), m).toBe(false);
+    const moduleOf: Record<string, string | null> = {
+      Answer: null,
+      Set: null,
+      Goto: null,
+      GotoIf: null,
+      NoOp: null,
+      Hangup: null,
+      Wait: null,
+      Dial: 'app_dial.so',
+      Stasis: 'app_stasis.so',
+      MusicOnHold: 'res_musiconhold.so',
+      Log: 'app_verbose.so',
+      Verbose: 'app_verbose.so',
+      GoSub: 'app_stack.so',
+      Return: 'app_stack.so',
+      While: 'app_while.so',
+      EndWhile: 'app_while.so',
+      Queue: 'app_queue.so',
+      CALLERID: 'func_callerid.so',
+      FIELDQTY: 'func_strings.so',
+      CUT: 'func_cut.so',
+      DEVICE_STATE: 'func_devstate.so',
+      IF: 'func_logic.so',
+      LOCAL: 'app_stack.so',
+    };
+    const used = new Set<string>();
+    for (const sec of dialplan)
+      for (const [k, v] of sec.entries) {
+        if (k !== 'exten' && k !== 'same') continue;
+        // exten => <pattern>,<priority>,App(...)   same => n[(label)],App(...)
+        const body = k === 'exten' ? v.split(',').slice(2).join(',') : v.replace(/^n(\([a-z]+\))?,/, '');
+        const app = /^([A-Za-z]+)\(/.exec(body);
+        if (app) used.add(app[1]!);
+        for (const f of v.matchAll(/\$\{([A-Z_]+)\(/g)) used.add(f[1]!);
+      }
+    expect(used.size).toBeGreaterThan(10);
+    for (const name of used) {
+      expect(name in moduleOf, `${name}: which module provides it?`).toBe(true);
+      const m = moduleOf[name];
+      if (m) expect(noload.has(m), `${name} needs ${m}`).toBe(false);
+    }
   });
 });
 

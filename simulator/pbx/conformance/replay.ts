@@ -351,11 +351,23 @@ export async function replayScenario(trace: Trace, scale: number): Promise<Repla
           if (r.status !== 401)
             headers.authorization = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
           if (body !== undefined) headers['content-type'] = 'application/json';
-          const res = await fetch(`${sim.url}${path}`, {
+          const pending = fetch(`${sim.url}${path}`, {
             method: r.method,
             headers,
             ...(body !== undefined ? { body } : {}),
           });
+          // Asterisk answers before it replies: sim-pbx holds that reply on its clock, which
+          // stands still during an action; let just the time the operation takes pass.
+          let replied = false;
+          void pending.then(
+            () => (replied = true),
+            () => (replied = true),
+          );
+          while (!replied) {
+            await sleep(1);
+            if (sim.pbx.clockWaits > 0) clock.advanceToNext();
+          }
+          const res = await pending;
           const text = await res.text();
           let parsed: unknown;
           try {

@@ -70,11 +70,15 @@ declare module 'ari-client' {
       get(params: { channelId: string }): Promise<AriChannel>;
       originate(params: Record<string, unknown>): Promise<AriChannel>;
       hangup(params: { channelId: string; reason?: string }): Promise<void>;
+      answer(params: { channelId: string }): Promise<void>;
     };
     bridges: {
       list(): Promise<AriBridge[]>;
       get(params: { bridgeId: string }): Promise<AriBridge>;
       create(params: { type: string; name?: string }): Promise<AriBridge>;
+      addChannel(params: { bridgeId: string; channel: string }): Promise<void>;
+      startMoh(params: { bridgeId: string; mohClass?: string }): Promise<void>;
+      stopMoh(params: { bridgeId: string }): Promise<void>;
     };
     applications: {
       list(): Promise<{ name: string; channel_ids: string[]; bridge_ids: string[] }[]>;

@@ -249,8 +249,18 @@ export class AriAdapter implements TelephonyPort {
           caller.answered = true;
           await c.channels.answer({ channelId: f.callId });
         }
-        const bridgeId = await this.holdingBridge(c, f.queueId, f.music);
+        const bridgeId = await this.holdingBridge(c, f.queueId);
         await c.bridges.addChannel({ bridgeId, channel: f.callId });
+        // Asterisk's music channel leaves a holding bridge as soon as it is alone there (res_stasis
+        // gives it the "lonely" flag), so music started with the bridge ends with its first caller.
+        // Start it at every join, once the caller is in (no window where the last other caller
+        // leaves first): while it plays this is a no-op (204, the music goes on from where it was).
+        // Not awaited: what follows for this call (ringing the agent) need not wait for the music.
+        c.bridges
+          .startMoh({ bridgeId, mohClass: f.music })
+          .catch((err: Error) =>
+            this.opts.logger.warn({ callId: f.callId, err: err?.message }, 'queue music not started'),
+          );
         return;
       }
       case 'ringAgent': {
@@ -373,14 +383,10 @@ export class AriAdapter implements TelephonyPort {
     }
   }
 
-  private holdingBridge(c: AriRest, queueId: string, music: string): Promise<string> {
+  private holdingBridge(c: AriRest, queueId: string): Promise<string> {
     let p = this.holding.get(queueId);
     if (!p) {
-      p = (async () => {
-        const b = await c.bridges.create({ type: 'holding', name: `queue-${queueId}` });
-        await c.bridges.startMoh({ bridgeId: b.id, mohClass: music });
-        return b.id;
-      })();
+      p = c.bridges.create({ type: 'holding', name: `queue-${queueId}` }).then((b) => b.id);
       p.catch(() => this.holding.delete(queueId));
       this.holding.set(queueId, p);
     }

@@ -18,7 +18,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { Writable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/ports/logger.js';
-import { SiteRuntime } from '../../../src/app/site-runtime.js';
+import { SiteShell } from '../../../src/shell/site-shell.js';
 import type { SiteConfig } from '../../../src/core/config.js';
 import type { Event } from '../../../src/core/events.js';
 import { LEG_LOST_PAUSE_REASON } from '../../../src/core/handlers/telephony-commands.js';
@@ -62,14 +62,14 @@ const AGENTS = [
 ].map((a) => ({ name: a.id, endpoint: `PJSIP/${a.id}`, ...a }));
 
 /** The site the adapter drives (the one place that builds it, so the shell can replace it). */
-function newRuntime(config: SiteConfig, adapter: AriAdapter): SiteRuntime {
-  return new SiteRuntime({ config, logger: silent, effects: (f) => adapter.execute(f) });
+function newRuntime(config: SiteConfig, adapter: AriAdapter): Promise<SiteShell> {
+  return SiteShell.start({ config, logger: silent, effects: (f) => adapter.execute(f) });
 }
 
 describe.skipIf(!enabled)('the ARI adapter against a real Asterisk', () => {
   let phones: ChildProcess;
   let adapter: AriAdapter;
-  let runtime: SiteRuntime;
+  let runtime: SiteShell;
   const events: Event[] = [];
   const callers: ChildProcess[] = [];
   let nextPort = 5071;
@@ -146,8 +146,9 @@ describe.skipIf(!enabled)('the ARI adapter against a real Asterisk', () => {
     );
   const mixingMembers = async (callId: string) =>
     (await ari<AriBridgeJson[]>('GET', '/bridges')).find((b) => b.name === `call-${callId}`)?.channels ?? [];
-  const login = (...ids: string[]) => {
-    for (const agentId of ids) expect(runtime.dispatch({ type: 'agentLogin', agentId }).ok).toBe(true);
+  const login = async (...ids: string[]) => {
+    for (const agentId of ids)
+      expect((await runtime.dispatch({ type: 'agentLogin', agentId })).ok).toBe(true);
   };
 
   /** The end of every test: the callers' dialogs over, the effects carried out, the PBX clean. */
@@ -184,10 +185,9 @@ describe.skipIf(!enabled)('the ARI adapter against a real Asterisk', () => {
       endpointOf: (id) => AGENTS.find((a) => a.id === id)?.endpoint ?? `PJSIP/${id}`,
       logger: silent,
     });
-    runtime = newRuntime(config, adapter);
+    runtime = await newRuntime(config, adapter);
     runtime.onEvents((e) => events.push(...e));
     await adapter.start((cmd, at) => runtime.dispatch(cmd, at));
-    runtime.start();
     await expectCleanPbx(pbx, { within: 10_000 }); // nothing left over from an earlier run
     // As `serve` does at start: take over what the PBX holds (here, the queues' holding bridges).
     await adapter.adopt(telephonyPlan(runtime.state, Date.now()));
@@ -207,14 +207,14 @@ describe.skipIf(!enabled)('the ARI adapter against a real Asterisk', () => {
     await runtime.settled();
     for (const a of AGENTS)
       if (runtime.state.data.agents[a.id]?.status !== 'logged-out')
-        runtime.dispatch({ type: 'agentLogout', agentId: a.id });
+        await runtime.dispatch({ type: 'agentLogout', agentId: a.id });
     events.length = 0;
   });
 
   afterAll(async () => {
     // Hang-ups still in flight are carried out before the adapter lets go of the PBX.
     await runtime?.settled();
-    runtime?.stop();
+    await runtime?.stop();
     await adapter?.stop();
     phones?.kill('SIGTERM');
   });
@@ -227,7 +227,7 @@ describe.skipIf(!enabled)('the ARI adapter against a real Asterisk', () => {
   }, 30_000);
 
   it('sees an abandon while the agent rings, and stops the ringing', async () => {
-    login('load-agent-7');
+    await login('load-agent-7');
     caller(60_000);
     const callId = await arrivedCall();
     await until(() => events.some((e) => e.type === 'CallOffered'), 'ringing');
@@ -239,7 +239,7 @@ describe.skipIf(!enabled)('the ARI adapter against a real Asterisk', () => {
   }, 30_000);
 
   it('gives the call back to the queue when the agent does not answer, and pauses the agent', async () => {
-    login('load-agent-6');
+    await login('load-agent-6');
     caller(60_000);
     const callId = await arrivedCall();
     const failed = await until(() => events.find((e) => e.type === 'CallOfferFailed'), 'ring-no-answer');
@@ -252,7 +252,7 @@ describe.skipIf(!enabled)('the ARI adapter against a real Asterisk', () => {
   }, 30_000);
 
   it('reports an agent whose endpoint does not exist as unreachable and keeps the call waiting', async () => {
-    login('ghost');
+    await login('ghost');
     caller(60_000);
     const callId = await arrivedCall();
     const failed = await until(() => events.find((e) => e.type === 'CallOfferFailed'), 'originate failure');
@@ -265,14 +265,23 @@ describe.skipIf(!enabled)('the ARI adapter against a real Asterisk', () => {
 
   for (const mode of ['blind', 'warm'] as const)
     it(`moves a P1 to N2 AMU (${mode}) without cutting the caller, and ends the call`, async () => {
-      login('load-agent-1', 'load-agent-2');
+      await login('load-agent-1', 'load-agent-2');
       caller(60_000);
       const callId = await arrivedCall();
       await until(() => connectedTo(callId, 'load-agent-1'), 'N1 answer');
       expect(
-        runtime.dispatch({ type: 'qualifyCall', callId, agentId: 'load-agent-1', qualification: 'P1' }).ok,
+        (
+          await runtime.dispatch({
+            type: 'qualifyCall',
+            callId,
+            agentId: 'load-agent-1',
+            qualification: 'P1',
+          })
+        ).ok,
       ).toBe(true);
-      expect(runtime.dispatch({ type: 'transferCall', callId, agentId: 'load-agent-1', mode }).ok).toBe(true);
+      expect(
+        (await runtime.dispatch({ type: 'transferCall', callId, agentId: 'load-agent-1', mode })).ok,
+      ).toBe(true);
       await until(() => connectedTo(callId, 'load-agent-2'), 'N2 answer');
       expect(events.find((e) => e.type === 'AgentLeftCall' && e.agentId === 'load-agent-1')).toMatchObject({
         reason: mode === 'warm' ? 'warm-complete' : 'transfer',
@@ -280,13 +289,13 @@ describe.skipIf(!enabled)('the ARI adapter against a real Asterisk', () => {
       expect(events.some((e) => e.type === 'CallEnded')).toBe(false); // never cut by the transfer
       await runtime.settled();
       expect(await mixingMembers(callId)).toHaveLength(2);
-      runtime.dispatch({ type: 'hangUp', callId, agentId: 'load-agent-2' });
+      await runtime.dispatch({ type: 'hangUp', callId, agentId: 'load-agent-2' });
       await until(() => events.find((e) => e.type === 'CallEnded'), 'end');
       await expectCleanPbxAtEnd();
     }, 60_000);
 
   it("releases the agent's leg when the caller hangs up in conversation", async () => {
-    login('load-agent-1');
+    await login('load-agent-1');
     caller(3000); // sipp's own BYE, 3 s after Asterisk answered
     const callId = await arrivedCall();
     await until(() => connectedTo(callId, 'load-agent-1'), 'N1 answer');
@@ -296,11 +305,11 @@ describe.skipIf(!enabled)('the ARI adapter against a real Asterisk', () => {
   }, 30_000);
 
   it("never ends the call when an agent's leg drops: the next ARM answers, counted once", async () => {
-    login('load-agent-1');
+    await login('load-agent-1');
     caller(60_000);
     const callId = await arrivedCall();
     await until(() => connectedTo(callId, 'load-agent-1'), 'N1 answer');
-    login('load-agent-5');
+    await login('load-agent-5');
     await ari('DELETE', `/channels/${await legOf('load-agent-1', callId)}`);
     await until(() => connectedTo(callId, 'load-agent-5'), 'the next ARM answers');
     expect(runtime.state.data.agents['load-agent-1']).toMatchObject({
@@ -311,18 +320,18 @@ describe.skipIf(!enabled)('the ARI adapter against a real Asterisk', () => {
     expect(events.some((e) => e.type === 'CallEnded')).toBe(false);
     await runtime.settled();
     await until(async () => (await mixingMembers(callId)).length === 2, 'caller bridged with the next ARM');
-    runtime.dispatch({ type: 'hangUp', callId, agentId: 'load-agent-5' });
+    await runtime.dispatch({ type: 'hangUp', callId, agentId: 'load-agent-5' });
     await until(() => events.find((e) => e.type === 'CallEnded'), 'end');
     await expectCleanPbxAtEnd();
   }, 60_000);
 
   it("conferences the doctor into a P0, keeps the caller with the doctor when the ARM's leg drops, and releases everyone when the caller hangs up", async () => {
-    login('load-agent-1', 'load-agent-4');
+    await login('load-agent-1', 'load-agent-4');
     caller(60_000);
     const callId = await arrivedCall();
     await until(() => connectedTo(callId, 'load-agent-1'), 'N1 answer');
-    runtime.dispatch({ type: 'qualifyCall', callId, agentId: 'load-agent-1', qualification: 'P0' });
-    runtime.dispatch({ type: 'bringInDoctor', callId, agentId: 'load-agent-1' });
+    await runtime.dispatch({ type: 'qualifyCall', callId, agentId: 'load-agent-1', qualification: 'P0' });
+    await runtime.dispatch({ type: 'bringInDoctor', callId, agentId: 'load-agent-1' });
     await until(() => connectedTo(callId, 'load-agent-4'), 'doctor answers');
     await runtime.settled();
     await until(async () => (await mixingMembers(callId)).length === 3, 'three-way bridge');
@@ -340,7 +349,7 @@ describe.skipIf(!enabled)('the ARI adapter against a real Asterisk', () => {
     await expectCleanPbxAtEnd();
   }, 60_000);
   it('leaves no agent leg after 150 calls whose callers hang up first', async () => {
-    login('load-agent-1', 'load-agent-5'); // both answer at once: callers are answered, then hang up
+    await login('load-agent-1', 'load-agent-5'); // both answer at once: callers are answered, then hang up
     caller(1500, { calls: 150, rate: 10, limit: 30 });
     await until(() => events.filter((e) => e.type === 'CallEnded').length === 150, '150 calls ended', 90_000);
     const ended = events.filter((e) => e.type === 'CallEnded');

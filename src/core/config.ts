@@ -127,6 +127,20 @@ const routingSchema = z.object({
   transferMode: z.enum(['blind', 'warm']).default('blind'),
 });
 
+/**
+ * Reporting choices. `mgDecisions`: the site's disposition ids each MG-decision item of annex 3
+ * table 3 counts (items 2–8, src/core/indicators/mg-decisions.ts); absent = the default mapping.
+ */
+const reportingSchema = z.object({
+  mgDecisions: z
+    .strictObject(
+      Object.fromEntries(
+        ['2', '3', '4', '5', '6', '7', '8'].map((k) => [k, z.array(z.string().min(1)).optional()]),
+      ) as Record<'2' | '3' | '4' | '5' | '6' | '7' | '8', z.ZodOptional<z.ZodArray<z.ZodString>>>,
+    )
+    .optional(),
+});
+
 export const siteConfigSchema = z.object({
   id,
   name: z.string().min(1),
@@ -141,6 +155,7 @@ export const siteConfigSchema = z.object({
   agents: z.array(agentSchema).default([]),
   routing: routingSchema.prefault({}),
   dispositions: z.array(z.string().min(1)).min(1),
+  reporting: reportingSchema.prefault({}),
   /** Explicit, logged exceptions to the role rules, e.g. an ARM given an OSNP queue. */
   roleExceptions: z.array(z.object({ agentId: id, queueId: id, reason: z.string().min(3) })).default([]),
 });
@@ -219,6 +234,11 @@ function checkReferences(c: SiteConfig): string[] {
   ] as const) {
     queueRef(`routing.${key}`, r[key]);
   }
+  for (const [item, ids] of Object.entries(c.reporting.mgDecisions ?? {}))
+    (ids ?? []).forEach((d, j) => {
+      if (!c.dispositions.includes(d))
+        errors.push(`reporting.mgDecisions.${item}.${j}: "${d}" is not one of the site's dispositions`);
+    });
   c.agents.forEach((a, i) => {
     errors.push(...checkSkills(c, a.id, a.roles, a.skills, `agents.${i}.skills`));
   });

@@ -80,6 +80,7 @@ export function evolve(s: State, e: Event): State {
       const call = d.calls[e.callId]!;
       const q = s.idx.queues.get(e.queueId)!;
       leaveWaitingList(s, call);
+      if (e.reason === 'reorientation' && q.branch === 'amu') call.reorientedToAmu = true;
       call.priority = e.priority;
       call.lastQueueId = e.queueId;
       const firstTier = q.overflow.tiers[0];

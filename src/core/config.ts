@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { validateHHMM, type Weekday } from './calendar.js';
 import { MODES, ROLES, STAGES, type Role } from './model.js';
+import { checkFirstAnswer } from './first-answer.js';
 
 const hhmm = z.string().refine(validateHHMM, { message: 'expected a time "HH:MM"' });
 const id = z
@@ -48,6 +49,12 @@ const partnerSchema = z.object({
 const lineSchema = z.object({
   id,
   label: z.string().optional(),
+  /**
+   * Who calls on it: the population (first answer by an ARM, whatever the routing: first-answer.ts),
+   * the fire brigade (CTA-CODIS) or professionals (doctors, ambulance companies…), who may enter
+   * N2 directly.
+   */
+  kind: z.enum(['population', 'fire-brigade', 'professional']).default('population'),
   department: z.string().min(1),
   entryQueue: id,
   /** Queues this line may enter directly (a fire-brigade line may reach N2 AMU or N2 MG). */
@@ -177,6 +184,8 @@ export function parseSiteConfig(input: unknown): ConfigResult {
     };
   }
   const errors = checkReferences(parsed.data);
+  // The graph is walked only once every reference resolves.
+  if (errors.length === 0) errors.push(...checkFirstAnswer(parsed.data));
   return errors.length > 0 ? { ok: false, errors } : { ok: true, config: parsed.data };
 }
 

@@ -1,6 +1,7 @@
 // The urgency a waiting call is served by, before the line's priority and the arrival order.
-// Annex 1 of the instruction: "P0 : urgence vitale", "P1 : urgence nécessitant une régulation
-// médicale immédiate", "P2 : ... peut être mise en attente sans risque pour le patient". So
+// Annex 1 of the instruction: "P0 : urgence vitale ; P1 : régulation médicale immédiate par volet
+// AMU ; P2 : régulation médicale différée par médecin généraliste (MG) régulateur, qui peut être
+// mise en attente sans risque pour le patient." So
 // wherever calls of several urgencies share a queue (a P2 sent to the AMU doctors because no GP
 // regulator is logged in, an N1 call overflowing to N2 AMU ARMs), P0 comes before P1, P1 before
 // P2, whatever the line; the line's priority only orders calls of the same urgency, then the

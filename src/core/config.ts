@@ -148,6 +148,18 @@ const reportingSchema = z.object({
     .optional(),
 });
 
+/** A minimum-presence rule (src/core/presence.ts); absent = the defaults of annex 1 II.b. */
+const presenceRuleSchema = z.object({
+  id,
+  role: z.enum(ROLES),
+  /** Counts agents skilled on a queue of this branch (amu, mg…); absent = any branch. */
+  branch: z.string().min(1).optional(),
+  /** Counts agents skilled on a queue of this stage; absent = any stage. */
+  stage: z.enum(STAGES).optional(),
+  hours: z.enum(['always', 'sas', 'pdsa']).default('always'),
+  minimum: z.number().int().min(1).default(1),
+});
+
 export const siteConfigSchema = z.object({
   id,
   name: z.string().min(1),
@@ -163,6 +175,7 @@ export const siteConfigSchema = z.object({
   routing: routingSchema.prefault({}),
   dispositions: z.array(z.string().min(1)).min(1),
   reporting: reportingSchema.prefault({}),
+  presence: z.array(presenceRuleSchema).optional(),
   /** Explicit, logged exceptions to the role rules, e.g. an ARM given an OSNP queue. */
   roleExceptions: z.array(z.object({ agentId: id, queueId: id, reason: z.string().min(3) })).default([]),
 });
@@ -248,6 +261,20 @@ function checkReferences(c: SiteConfig): string[] {
       if (!c.dispositions.includes(d))
         errors.push(`reporting.mgDecisions.${item}.${j}: "${d}" is not one of the site's dispositions`);
     });
+  for (const d of duplicates((c.presence ?? []).map((p) => p.id)))
+    errors.push(`presence: duplicate id "${d}"`);
+  (c.presence ?? []).forEach((p, i) => {
+    const served = c.queues.some(
+      (q) =>
+        q.roles.includes(p.role) &&
+        (p.stage === undefined || q.stage === p.stage) &&
+        (p.branch === undefined || q.branch === p.branch),
+    );
+    if (!served)
+      errors.push(
+        `presence.${i}: no queue ${[p.stage, p.branch].filter(Boolean).join(' ')} is served by ${p.role}; the rule could never be met`,
+      );
+  });
   c.agents.forEach((a, i) => {
     errors.push(...checkSkills(c, a.id, a.roles, a.skills, `agents.${i}.skills`));
   });

@@ -96,7 +96,11 @@ export function evolve(s: State, e: Event): State {
         callbackOffered: false,
         nextTierAt: firstTier ? at(e.at, firstTier.afterSeconds) : null,
         alarmAt: at(e.at, q.alarmAfterSeconds),
-        partnerAt: at(e.at, q.overflow.partner?.afterSeconds),
+        // A call received from a partner SAS never overflows back to it.
+        partnerAt:
+          q.overflow.partner?.partnerId === call.originSite
+            ? null
+            : at(e.at, q.overflow.partner?.afterSeconds),
         callbackAt: callbackable ? at(e.at, d.config.routing.callbackOfferAfterSeconds) : null,
       };
       call.pending = pending;

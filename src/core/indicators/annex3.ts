@@ -6,7 +6,7 @@
 // which indicator it is computed from, or that it is imported.
 import type { Indicators } from './accumulator.js';
 import { spanFigures, type Granularity } from './spans.js';
-import { indicatorValues, type IndicatorValues, type Value } from './values.js';
+import { callValuesBy, indicatorValues, type IndicatorValues, type Value } from './values.js';
 import {
   SIMPLE_ADVICE_DISPOSITION,
   mgDecisionMapping,
@@ -232,13 +232,57 @@ export function quarterOf(month: string): string {
   return `${month.slice(0, 4)}-Q${Math.ceil(Number(month.slice(5, 7)) / 3)}`;
 }
 
+/** The per-call figures an origin split gives (calls.* values). */
+const BY_ORIGIN = [
+  ['arrived', 'calls.arrived', 'Calls arrived'],
+  ['answered', 'calls.answered', 'Calls answered by the SAS (appels décrochés)'],
+  ['qs30', 'calls.qs30', 'QS 30 s'],
+  ['abandoned', 'calls.abandoned', 'Calls abandoned before any answer'],
+] as const;
+
+/**
+ * The calls split by origin SAS (report P59–P60: a call received from a partner SAS keeps its
+ * origin): the site's own calls, then each partner's, so that a SAS reports its own figures and
+ * the calls it took for a partner apart. Rows "o.ORIGIN.figure".
+ */
+function originRows(acc: Indicators, granularity: Granularity, period: string): TableRow[] {
+  const span = spanFigures(acc, granularity, period);
+  const by = {
+    sas: callValuesBy(span.sas, 'origin'),
+    pdsa: callValuesBy(span.pdsa, 'origin'),
+    all: callValuesBy(span.all, 'origin'),
+  };
+  const own = acc.config.id;
+  const origins = [
+    own,
+    ...Object.keys(by.all)
+      .filter((o) => o !== own)
+      .sort(),
+  ];
+  return origins.flatMap((o) =>
+    BY_ORIGIN.map(([key, id, label]) => {
+      const pick = (v: Record<string, Record<string, Value>>) => v[o]?.[id] ?? (key === 'qs30' ? null : 0);
+      return {
+        table: 'by origin SAS',
+        item: `o.${o}.${key}`,
+        label: `${label}, ${o === own ? `own calls (SAS ${o})` : `calls received from SAS ${o}`}`,
+        period,
+        sas: pick(by.sas),
+        pdsa: pick(by.pdsa),
+        h24: pick(by.all),
+        source: 'ACD',
+      };
+    }),
+  );
+}
+
 /** Annex 3 table 1 for a month, with item 6 for the month's quarter, and the base zéro beside. */
 export function table1(acc: Indicators, month: string, imports: ImportedValue[] = []): TableRow[] {
   const rows = rowsFor(acc, 1, 'month', month, imports);
   const t16 = TABLE_ITEMS.find((i) => i.id === 't1.6')!;
   const quarter = quarterOf(month);
   rows.push(computedRow('table 1 (quarterly item)', t16, quarter, spanValues(acc, 'quarter', quarter)));
-  return [...rows, ...baseZeroRows(1, imports)];
+  return [...rows, ...originRows(acc, 'month', month), ...baseZeroRows(1, imports)];
 }
 
 /** Annex 3 table 3 for a year, sas-acd's own figures apart, and the base zéro beside. */
@@ -246,6 +290,7 @@ export function table3(acc: Indicators, year: string, imports: ImportedValue[] =
   return [
     ...rowsFor(acc, 3, 'year', year, imports),
     ...rowsFor(acc, 'extra', 'year', year, imports),
+    ...originRows(acc, 'year', year),
     ...baseZeroRows(3, imports),
   ];
 }

@@ -34,6 +34,8 @@ interface RegisteredEndpoint {
 
 export interface InjectCall {
   line: string;
+  /** Stasis arguments after the line, as the dialplan passes them (asterisk-config/extensions.conf). */
+  stasisArgs?: string[] | undefined;
   callerNumber?: string | undefined;
   callerName?: string | undefined;
   withheld?: boolean | undefined;
@@ -230,7 +232,7 @@ export class Pbx {
         exten: input.line,
         priority: input.priority ?? 1,
         app_name: 'Stasis',
-        app_data: `${app},${input.line}`,
+        app_data: [app, input.line, ...(input.stasisArgs ?? [])].join(','),
       },
       app: null,
       protocolId: `${randomUUID()}@sim-pbx`,
@@ -261,8 +263,8 @@ export class Pbx {
     if (this.bus.isActive(app)) {
       c.app = app;
       c.inStasis = true;
-      c.stasisArgs = [input.line];
-      this.send(app, 'StasisStart', { args: [input.line], channel: channelJson(c) });
+      c.stasisArgs = [input.line, ...(input.stasisArgs ?? [])];
+      this.send(app, 'StasisStart', { args: c.stasisArgs, channel: channelJson(c) });
       this.timelines.note(call, 'stasis-start', now, { app });
     } else {
       // Stasis() fails, the dialplan fallback answers and plays a tone: the ACD hears nothing.

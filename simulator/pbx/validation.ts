@@ -9,6 +9,11 @@ export const endpointKey = z
 export const injectCallSchema = z
   .object({
     line: z.string().regex(/^[0-9A-Za-z*#+-]{1,32}$/, 'must be a dialled number such as "15"'),
+    /** Stasis arguments after the line, as the dialplan passes them (e.g. "queue=n2-mg"). */
+    stasisArgs: z
+      .array(z.string().regex(/^[A-Za-z0-9=._-]{0,64}$/, 'must look like "key=value"'))
+      .max(8)
+      .optional(),
     callerNumber: z.string().max(64).optional(),
     callerName: z.string().max(128).optional(),
     withheld: z.boolean().optional(),

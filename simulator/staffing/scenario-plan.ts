@@ -6,7 +6,12 @@ import type { Distribution } from '../traffic/distributions.js';
 import type { Scenario, Step } from '../traffic/scenario.js';
 import { planStaffing, type StaffingPlan } from './plan.js';
 
-/** The national rule of thumb (DOMAIN.md, Staffing): 1 N1 ARM for 2 N2 operators. */
+/**
+ * The national rule of thumb, report 2023, recommendation P2: "Le respect du ratio d'un assistant
+ * de régulation médicale en N1 (front office) pour deux opérateurs en N2 (back office) permet
+ * d'approcher efficacement une bonne planification des ressources du front office." 1 N1 ARM for
+ * 2 N2 operators: informational, shown beside the plan, never a constraint of the sizing.
+ */
 export const RULE_OF_THUMB_N1_PER_N2 = 0.5;
 
 export interface ScenarioPlanOptions {

@@ -51,6 +51,7 @@ export const FRENCH_REJECTIONS: Record<RejectionReason, string> = {
   'unknown-line': 'Ligne inconnue sur ce site',
   'unknown-partner': 'SAS partenaire inconnu',
   'unknown-queue': 'File inconnue sur ce site',
+  'back-to-origin': "Un appel reçu d'un SAS partenaire ne lui est jamais renvoyé",
   'agent-busy': "L'agent est occupé",
   'agent-not-logged-in': "L'agent n'est pas connecté",
   'agent-not-on-call': "L'agent n'est pas en communication sur cet appel",

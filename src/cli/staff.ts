@@ -264,6 +264,17 @@ const STEP_LABELS: Record<string, string> = {
   'book-mg': 'OSNP prise de RDV (N4)',
 };
 
+/**
+ * The plan's N1 : N2 ratio beside the rule of thumb of report P2 (1 N1 ARM for 2 N2 operators),
+ * written the way the room says it: "1 : 2".
+ */
+export function ratioLine(n1PerN2: number | null): string {
+  const rule = `repère national (rapport 2023, P2) : 1 ARM N1 pour 2 opérateurs N2, soit N1 : N2 = 1 : 2 (0.50)`;
+  if (n1PerN2 === null || n1PerN2 <= 0) return `Ratio N1 : N2 du plan : — (pas de N2 dans le plan) ; ${rule}`;
+  const n2PerN1 = 1 / n1PerN2;
+  return `Ratio N1 : N2 du plan : 1 : ${n2PerN1.toFixed(1)} (${n1PerN2.toFixed(2)}) ; ${rule}`;
+}
+
 function planTable(p: ScenarioPlan & Record<string, unknown>): string {
   const steps = Object.values(p.steps);
   const lines = [
@@ -291,13 +302,7 @@ function planTable(p: ScenarioPlan & Record<string, unknown>): string {
         `${s.fullTimePosts.toFixed(1).padStart(6)} ETP sur un an 24 h/24`,
     );
   }
-  const ratio = p.n1PerN2.plan;
-  lines.push(
-    '',
-    `Ratio N1/N2 du plan : ${ratio === null ? '—' : ratio.toFixed(2)} (repère national : 1 ARM N1 pour 2 opérateurs N2 = 0.50)`,
-    '',
-    ...p.caveats.map((c) => `note: ${c}`),
-  );
+  lines.push('', ratioLine(p.n1PerN2.plan), '', ...p.caveats.map((c) => `note: ${c}`));
   const check = p.twinCheck as PlanCheck | undefined;
   if (check) {
     lines.push('', `Vérification du plan dans le jumeau numérique (${check.replications} réplications) :`);

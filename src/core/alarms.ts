@@ -1,10 +1,12 @@
 // Live alarms, raised and cleared as events: a queue waiting over its threshold, a P0 in progress,
-// a queue nobody logged in can serve, and the minimum presence (an emergency doctor at all hours,
-// a GP regulator in SAS hours, N1 staffed). Messages are in French: supervisors read them.
+// a queue nobody logged in can serve, and the minimum presence (configured rules, defaults from
+// annex 1 II.b: presence.ts). Messages are in French: supervisors read them.
 // The queue checks run on every call movement, so they return early and build no closures.
 import type { Ctx } from './context.js';
+import type { State } from './state.js';
 import type { AlarmKind } from './model.js';
 import { periodAt } from './calendar.js';
+import { countsFor, presenceMessage, presenceRules, type PresenceRule } from './presence.js';
 
 function raise(
   ctx: Ctx,
@@ -97,27 +99,41 @@ function setAlarm(ctx: Ctx, on: boolean, alarmId: string, message: string): void
   else clear(ctx, alarmId);
 }
 
-/** Minimum presence; runs on logins, logouts, skill moves and period changes only. */
+/**
+ * Agents present for each presence rule at `now` (logged in, role and skill fitting the rule),
+ * and whether the rule applies then. Read by the alarms and by /metrics.
+ */
+export function presenceCounts(
+  state: Pick<State, 'data' | 'idx'>,
+  now: number,
+): { rule: PresenceRule; present: number; required: boolean }[] {
+  const { data, idx } = state;
+  const period = periodAt(data.config.calendar, now);
+  return presenceRules(data.config).map((rule) => {
+    let present = 0;
+    for (const a of Object.values(data.agents)) {
+      if (a.status === 'logged-out') continue;
+      const roles = idx.agentConfigs.get(a.id)?.roles ?? [];
+      if (countsFor(rule, roles, a.skills, idx.queues)) present++;
+    }
+    return { rule, present, required: rule.hours === 'always' || rule.hours === period };
+  });
+}
+
+/**
+ * Minimum presence (src/core/presence.ts: the site's rules, defaults from annex 1 II.b); runs on
+ * logins, logouts, skill moves, period changes and configuration changes only. An alarm whose
+ * rule is gone is cleared.
+ */
 export function syncPresenceAlarms(ctx: Ctx): void {
-  let mru = false;
-  let mrg = false;
-  let n1 = false;
-  for (const a of Object.values(ctx.data.agents)) {
-    if (a.status === 'logged-out') continue;
-    const roles = ctx.idx.agentConfigs.get(a.id)!.roles;
-    mru ||= roles.includes('mru');
-    mrg ||= roles.includes('mrg');
-    n1 ||= a.skills.some((s) => ctx.idx.queues.get(s.queue)?.stage === 'n1');
+  const ids = new Set<string>();
+  for (const { rule, present, required } of presenceCounts(ctx, ctx.now)) {
+    const alarmId = `presence:${rule.id}`;
+    ids.add(alarmId);
+    setAlarm(ctx, required && present < rule.minimum, alarmId, presenceMessage(rule));
   }
-  const sasHours = periodAt(ctx.data.config.calendar, ctx.now) === 'sas';
-  setAlarm(ctx, !mru, 'presence:mru', 'Aucun médecin régulateur urgentiste connecté');
-  setAlarm(
-    ctx,
-    sasHours && !mrg,
-    'presence:mrg',
-    'Aucun médecin régulateur généraliste connecté (horaires SAS)',
-  );
-  setAlarm(ctx, !n1, 'presence:n1', 'Aucun ARM connecté au niveau 1');
+  for (const [alarmId, alarm] of Object.entries(ctx.data.alarms))
+    if (alarm.kind === 'presence' && !ids.has(alarmId)) clear(ctx, alarmId);
 }
 
 export function raiseP0(ctx: Ctx, callId: string): void {

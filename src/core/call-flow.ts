@@ -22,13 +22,14 @@ export function enqueue(
   if (alone && kind === 'queue') {
     const partner = q.overflow.partner;
     const length = ctx.idx.waiting.get(queueId)!.length;
-    if (partner?.whenWaitingAtLeast !== undefined && length >= partner.whenWaitingAtLeast) {
+    const back = partner?.partnerId === call.originSite; // never back to the SAS it came from
+    if (!back && partner?.whenWaitingAtLeast !== undefined && length >= partner.whenWaitingAtLeast) {
       redirect(ctx, call, partner.partnerId, 'overflow-length', queueId);
       return;
     }
     if (depth < 3 && !queueIsStaffed(ctx, queueId)) {
       const action = q.whenUnstaffed;
-      if (action.action === 'partner') {
+      if (action.action === 'partner' && action.partnerId !== call.originSite) {
         redirect(ctx, call, action.partnerId, 'unstaffed', queueId);
         return;
       }

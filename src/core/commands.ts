@@ -16,6 +16,11 @@ export type Command =
       originSite?: string;
       /** A direct entry asked for by the line (e.g. the fire brigade choosing N2 MG). */
       queue?: string;
+      /**
+       * Telephony already holds the caller: a `queue` the line may not enter directly is replaced
+       * by the line's entry queue instead of refusing the call (which would leave it unanswered).
+       */
+      orEntryQueue?: boolean;
     }
   | { type: 'callerHungUp'; callId: string }
   | { type: 'answerOffer'; callId: string; agentId: string }

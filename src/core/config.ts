@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { validateHHMM, type Weekday } from './calendar.js';
 import { MODES, ROLES, STAGES, type Role } from './model.js';
+import { checkFirstAnswer } from './first-answer.js';
 
 const hhmm = z.string().refine(validateHHMM, { message: 'expected a time "HH:MM"' });
 const id = z
@@ -48,6 +49,12 @@ const partnerSchema = z.object({
 const lineSchema = z.object({
   id,
   label: z.string().optional(),
+  /**
+   * Who calls on it: the population (first answer by an ARM, whatever the routing: first-answer.ts),
+   * the fire brigade (CTA-CODIS) or professionals (doctors, ambulance companies…), who may enter
+   * N2 directly.
+   */
+  kind: z.enum(['population', 'fire-brigade', 'professional']).default('population'),
   department: z.string().min(1),
   entryQueue: id,
   /** Queues this line may enter directly (a fire-brigade line may reach N2 AMU or N2 MG). */
@@ -132,6 +139,32 @@ const routingSchema = z.object({
   transferMode: z.enum(['blind', 'warm']).default('blind'),
 });
 
+/**
+ * Reporting choices. `mgDecisions`: the site's disposition ids each MG-decision item of annex 3
+ * table 3 counts (items 2–8, src/core/indicators/mg-decisions.ts); absent = the default mapping.
+ */
+const reportingSchema = z.object({
+  mgDecisions: z
+    .strictObject(
+      Object.fromEntries(
+        ['2', '3', '4', '5', '6', '7', '8'].map((k) => [k, z.array(z.string().min(1)).optional()]),
+      ) as Record<'2' | '3' | '4' | '5' | '6' | '7' | '8', z.ZodOptional<z.ZodArray<z.ZodString>>>,
+    )
+    .optional(),
+});
+
+/** A minimum-presence rule (src/core/presence.ts); absent = the defaults of annex 1 II.b. */
+const presenceRuleSchema = z.object({
+  id,
+  role: z.enum(ROLES),
+  /** Counts agents skilled on a queue of this branch (amu, mg…); absent = any branch. */
+  branch: z.string().min(1).optional(),
+  /** Counts agents skilled on a queue of this stage; absent = any stage. */
+  stage: z.enum(STAGES).optional(),
+  hours: z.enum(['always', 'sas', 'pdsa']).default('always'),
+  minimum: z.number().int().min(1).default(1),
+});
+
 export const siteConfigSchema = z.object({
   id,
   name: z.string().min(1),
@@ -146,6 +179,8 @@ export const siteConfigSchema = z.object({
   agents: z.array(agentSchema).default([]),
   routing: routingSchema.prefault({}),
   dispositions: z.array(z.string().min(1)).min(1),
+  reporting: reportingSchema.prefault({}),
+  presence: z.array(presenceRuleSchema).optional(),
   /** Explicit, logged exceptions to the role rules, e.g. an ARM given an OSNP queue. */
   roleExceptions: z.array(z.object({ agentId: id, queueId: id, reason: z.string().min(3) })).default([]),
 });
@@ -167,6 +202,8 @@ export function parseSiteConfig(input: unknown): ConfigResult {
     };
   }
   const errors = checkReferences(parsed.data);
+  // The graph is walked only once every reference resolves.
+  if (errors.length === 0) errors.push(...checkFirstAnswer(parsed.data));
   return errors.length > 0 ? { ok: false, errors } : { ok: true, config: parsed.data };
 }
 
@@ -224,6 +261,25 @@ function checkReferences(c: SiteConfig): string[] {
   ] as const) {
     queueRef(`routing.${key}`, r[key]);
   }
+  for (const [item, ids] of Object.entries(c.reporting.mgDecisions ?? {}))
+    (ids ?? []).forEach((d, j) => {
+      if (!c.dispositions.includes(d))
+        errors.push(`reporting.mgDecisions.${item}.${j}: "${d}" is not one of the site's dispositions`);
+    });
+  for (const d of duplicates((c.presence ?? []).map((p) => p.id)))
+    errors.push(`presence: duplicate id "${d}"`);
+  (c.presence ?? []).forEach((p, i) => {
+    const served = c.queues.some(
+      (q) =>
+        q.roles.includes(p.role) &&
+        (p.stage === undefined || q.stage === p.stage) &&
+        (p.branch === undefined || q.branch === p.branch),
+    );
+    if (!served)
+      errors.push(
+        `presence.${i}: no queue ${[p.stage, p.branch].filter(Boolean).join(' ')} is served by ${p.role}; the rule could never be met`,
+      );
+  });
   c.agents.forEach((a, i) => {
     errors.push(...checkSkills(c, a.id, a.roles, a.skills, `agents.${i}.skills`));
   });

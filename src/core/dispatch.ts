@@ -1,9 +1,10 @@
 // Distribution: which agent gets which call. A waiting call goes to the eligible available agent
 // with the best skill preference, then the longest idle; a freed agent gets the most urgent call
-// across its queues (priority class, then original arrival). Offers, answers and their failures.
+// across its queues (urgency, priority class, then original arrival). Offers, answers and their failures.
 import type { Ctx } from './context.js';
 import type { AgentLeftCall, OfferFailure } from './events.js';
 import type { Call, Role } from './model.js';
+import type { WaitingEntry } from './waiting-list.js';
 import { syncQueueWaitAlarm, syncUnstaffedAlarm } from './alarms.js';
 
 /** The role under which the agent serves this queue, if any. */
@@ -59,11 +60,12 @@ export function dispatchCall(ctx: Ctx, call: Call): void {
   if (agentId) offer(ctx, call, agentId);
 }
 
-type Candidate = { callId: string; priority: number; arrivedAt: number; seq: number; rank: number };
+type Candidate = WaitingEntry & { rank: number };
 
-/** Priority class first, then original arrival, then skill preference, then order of entry. */
+/** Urgency, priority class, original arrival, skill preference, order of entry (urgency.ts). */
 function moreUrgent(c: Candidate, best: Candidate | undefined): boolean {
   if (!best) return true;
+  if (c.urgency !== best.urgency) return c.urgency > best.urgency;
   if (c.priority !== best.priority) return c.priority > best.priority;
   if (c.arrivedAt !== best.arrivedAt) return c.arrivedAt < best.arrivedAt;
   if (c.rank !== best.rank) return c.rank < best.rank;
@@ -79,13 +81,7 @@ export function dispatchAgent(ctx: Ctx, agentId: string): void {
     if (!roleFor(ctx, agentId, s.queue)) continue;
     const head = ctx.idx.waiting.get(s.queue)?.head();
     if (head) {
-      const cand = {
-        callId: head.callId,
-        priority: head.priority,
-        arrivedAt: head.arrivedAt,
-        seq: head.seq,
-        rank: s.preference,
-      };
+      const cand = { ...head, rank: s.preference };
       if (moreUrgent(cand, best)) best = cand;
     }
     const widened = ctx.idx.widenedInto.get(s.queue);
@@ -95,13 +91,7 @@ export function dispatchAgent(ctx: Ctx, agentId: string): void {
       // The first waiting call of that queue that has reached the tier adding this agent.
       for (const e of ctx.idx.waiting.get(w.queueId)!.entries) {
         if (ctx.data.calls[e.callId]!.pending!.tier < w.tier) continue;
-        const cand = {
-          callId: e.callId,
-          priority: e.priority,
-          arrivedAt: e.arrivedAt,
-          seq: e.seq,
-          rank: 100 * w.tier + s.preference,
-        };
+        const cand = { ...e, rank: 100 * w.tier + s.preference };
         if (moreUrgent(cand, best)) best = cand;
         break;
       }

@@ -85,6 +85,7 @@ export function evolve(s: State, e: Event): State {
       const call = d.calls[e.callId]!;
       const q = s.idx.queues.get(e.queueId)!;
       leaveWaitingList(s, call);
+      if (e.reason === 'reorientation' && q.branch === 'amu') call.reorientedToAmu = true;
       call.priority = e.priority;
       call.lastQueueId = e.queueId;
       const firstTier = q.overflow.tiers[0];
@@ -100,7 +101,11 @@ export function evolve(s: State, e: Event): State {
         callbackOffered: false,
         nextTierAt: firstTier ? at(e.at, firstTier.afterSeconds) : null,
         alarmAt: at(e.at, q.alarmAfterSeconds),
-        partnerAt: at(e.at, q.overflow.partner?.afterSeconds),
+        // A call received from a partner SAS never overflows back to it.
+        partnerAt:
+          q.overflow.partner?.partnerId === call.originSite
+            ? null
+            : at(e.at, q.overflow.partner?.afterSeconds),
         callbackAt: callbackable ? at(e.at, d.config.routing.callbackOfferAfterSeconds) : null,
       };
       call.pending = pending;

@@ -36,13 +36,28 @@ export const exampleSite: SiteInput = {
     {
       id: 'sdis',
       label: 'CTA-CODIS (sapeurs-pompiers)',
+      kind: 'fire-brigade',
       department: '44',
       entryQueue: 'n2-amu',
       directQueues: ['n1', 'n2-amu', 'n2-mg'],
       priority: 5,
     },
-    { id: 'pro', label: 'Ligne des professionnels', department: '44', entryQueue: 'n1', priority: 5 },
-    { id: 'atsu', label: 'Transporteurs sanitaires', department: '44', entryQueue: 'n1', priority: 3 },
+    {
+      id: 'pro',
+      label: 'Ligne des professionnels',
+      kind: 'professional',
+      department: '44',
+      entryQueue: 'n1',
+      priority: 5,
+    },
+    {
+      id: 'atsu',
+      label: 'Transporteurs sanitaires',
+      kind: 'professional',
+      department: '44',
+      entryQueue: 'n1',
+      priority: 3,
+    },
   ],
   queues: [
     {

@@ -74,6 +74,8 @@ export type Call = {
   period: Period;
   priority: number;
   qualification: Qualification | null;
+  /** Sent from MG to AMU (the patient worsened): waits as a P1 from then on (urgency.ts). */
+  reorientedToAmu?: boolean;
   drm: { id: string; name: string; phone: string } | null;
   firstAnsweredAt: number | null;
   parties: Party[];

@@ -34,6 +34,7 @@ export const REJECTIONS = {
   'unknown-line': 'invalid',
   'unknown-partner': 'invalid',
   'unknown-queue': 'invalid',
+  'back-to-origin': 'invalid',
   // the state does not allow it now
   'agent-busy': 'conflict',
   'agent-not-logged-in': 'conflict',

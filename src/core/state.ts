@@ -5,6 +5,7 @@ import type { AgentConfig, LineConfig, QueueConfig, SiteConfig } from './config.
 import type { Agent, Alarm, Call, CallbackTask, LineSwitch, Mode, Pending } from './model.js';
 import { TimerHeap, type TimerKind } from './timer-heap.js';
 import { WaitingList, type WaitingEntry } from './waiting-list.js';
+import { urgencyOf } from './urgency.js';
 
 export type SiteData = {
   config: SiteConfig;
@@ -73,7 +74,13 @@ export function initialState(config: SiteConfig): State {
 }
 
 export function entryOf(call: Call, pending: Pending): WaitingEntry {
-  return { callId: call.id, priority: call.priority, arrivedAt: call.arrivedAt, seq: pending.seq };
+  return {
+    callId: call.id,
+    urgency: urgencyOf(call),
+    priority: call.priority,
+    arrivedAt: call.arrivedAt,
+    seq: pending.seq,
+  };
 }
 
 export function serversOf(

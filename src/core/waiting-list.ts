@@ -1,9 +1,17 @@
-// One queue's waiting calls, kept sorted: priority class first (larger is more urgent), then the
-// call's original arrival at the platform, then the order of entry. Offered calls leave the list
-// and come back to the very same place (same key) if the agent does not answer.
-export type WaitingEntry = { callId: string; priority: number; arrivedAt: number; seq: number };
+// One queue's waiting calls, kept sorted: urgency first (P0 > P1 > P2, see urgency.ts), then the
+// line's priority class (larger is more urgent), then the call's original arrival at the platform,
+// then the order of entry. Offered calls leave the list and come back to the very same place
+// (same key) if the agent does not answer. No aging: see urgency.ts.
+export type WaitingEntry = {
+  callId: string;
+  urgency: number;
+  priority: number;
+  arrivedAt: number;
+  seq: number;
+};
 
 function before(a: WaitingEntry, b: WaitingEntry): boolean {
+  if (a.urgency !== b.urgency) return a.urgency > b.urgency;
   if (a.priority !== b.priority) return a.priority > b.priority;
   if (a.arrivedAt !== b.arrivedAt) return a.arrivedAt < b.arrivedAt;
   return a.seq < b.seq;

@@ -4,6 +4,10 @@
 import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { SiteFeed } from '../realtime/site-feed.js';
 import { queueViews } from '../read-models/views.js';
+import { presenceCounts } from '../core/alarms.js';
+import { presenceRules } from '../core/presence.js';
+
+type PresenceCount = ReturnType<typeof presenceCounts>[number];
 
 export type MetricsOptions = {
   feeds: Map<string, SiteFeed>;
@@ -97,6 +101,48 @@ export function createMetrics(opts: MetricsOptions): Metrics {
       this.reset();
       for (const f of sites())
         this.set({ site: f.site.siteId }, Object.keys(f.site.state.data.alarms).length);
+    },
+  });
+  // Minimum presence (src/core/presence.ts, defaults from annex 1 II.b): agents counted for each
+  // rule, its minimum, and whether its alarm is raised now.
+  const presence = (set: (site: string, rule: string, role: string, p: PresenceCount) => void) => {
+    const now = opts.clock();
+    for (const f of sites())
+      for (const p of presenceCounts(f.site.state, now)) set(f.site.siteId, p.rule.id, p.rule.role, p);
+  };
+  new Gauge({
+    name: 'sas_acd_presence_agents',
+    help: 'Agents logged in that count for each minimum-presence rule',
+    labelNames: ['site', 'rule', 'role'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      presence((site, rule, role, p) => this.set({ site, rule, role }, p.present));
+    },
+  });
+  new Gauge({
+    name: 'sas_acd_presence_minimum',
+    help: 'Minimum of each presence rule (0 outside the hours the rule applies)',
+    labelNames: ['site', 'rule', 'role'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      presence((site, rule, role, p) => this.set({ site, rule, role }, p.required ? p.rule.minimum : 0));
+    },
+  });
+  new Gauge({
+    name: 'sas_acd_presence_alarm',
+    help: '1 while the presence alarm of the rule is raised, else 0',
+    labelNames: ['site', 'rule', 'role'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const f of sites())
+        for (const r of presenceRules(f.site.state.data.config))
+          this.set(
+            { site: f.site.siteId, rule: r.id, role: r.role },
+            f.site.state.data.alarms[`presence:${r.id}`] ? 1 : 0,
+          );
     },
   });
   const decision = new Histogram({

@@ -1,7 +1,13 @@
 // The data dictionary (docs/indicators.md), rendered from the definitions the code uses: the
 // indicators (core/indicators/definitions.ts), the annex 3 items (core/indicators/annex3.ts) and
 // the import file's columns (report/import.ts). A test fails when the published file differs.
-import { MG_OUTCOME_DISPOSITIONS, TABLE_ITEMS } from '../core/indicators/annex3.js';
+import { TABLE_ITEMS } from '../core/indicators/annex3.js';
+import {
+  DEFAULT_MG_DECISIONS,
+  MG_DECISION_ITEMS,
+  SIMPLE_ADVICE_DISPOSITION,
+} from '../core/indicators/mg-decisions.js';
+import { TABLE3_ITEMS } from '../core/indicators/table3-items.js';
 import { INDICATOR_GROUPS, type IndicatorDefinition } from '../core/indicators/definitions.js';
 import {
   INTERVAL_MS,
@@ -9,7 +15,7 @@ import {
   QS_THRESHOLD_MS,
   SHORT_ABANDON_MS,
 } from '../core/indicators/rules.js';
-import { TALK_LABELS } from '../core/indicators/role-labels.js';
+import { ANNEX_ROLES, TALK_LABELS } from '../core/indicators/role-labels.js';
 import { IMPORT_COLUMNS, IMPORT_FORMAT } from './import.js';
 
 const GENERAL = [
@@ -31,15 +37,44 @@ function entry(d: IndicatorDefinition): string {
   return lines.join('\n');
 }
 
-function annexTable(): string {
-  const rows = TABLE_ITEMS.map((it) => {
-    const from = it.from
-      ? `\`${it.from.indicator}\`${it.from.key ? ` [\`${it.from.key}\`]` : ''}`
-      : 'import slot (LRM only)';
-    return `| ${it.id} | ${it.table} | ${it.label} | ${it.unit} | ${from} |`;
-  });
-  return ['| Item | Table | Label | Unit | Computed from |', '|---|---|---|---|---|', ...rows].join('\n');
+function fromText(it: (typeof TABLE_ITEMS)[number]): string {
+  if (it.annex?.source === 'mg-decisions')
+    return `MG dispositions mapped to item ${it.annex.item} (\`dispositions\` [\`mg:…\`])`;
+  return it.from
+    ? `\`${it.from.indicator}\`${it.from.key ? ` [\`${it.from.key}\`]` : ''}`
+    : 'import slot (LRM only)';
 }
+
+function annexTable(table: 1 | 'extra'): string {
+  const rows = TABLE_ITEMS.filter((it) => it.table === table).map(
+    (it) => `| ${it.id} | ${it.label} | ${it.unit} | ${fromText(it)} |`,
+  );
+  return ['| Item | Label | Unit | Computed from |', '|---|---|---|---|', ...rows].join('\n');
+}
+
+function table3Table(): string {
+  const rows = TABLE3_ITEMS.map((a) => {
+    const it = TABLE_ITEMS.find((i) => i.annex?.item === a.item)!;
+    const column = a.scope === 'pdsa' ? 'PDSA hours' : 'SAS hours';
+    return `| ${a.item} | ${a.label} | ${a.gloss} | \`${a.source}\` | ${column} | ${fromText(it)} |`;
+  });
+  return [
+    '| # | Annex wording (French, word for word) | English gloss | Source | Value | Computed from |',
+    '|---|---|---|---|---|---|',
+    ...rows,
+  ].join('\n');
+}
+
+const ITEMS_9_13 = [
+  'Reading of items 9–13 ("Durée moyenne des appels pris en charge par …"): **per call taken by the role**, not per agent leg. For each inbound call, the talk time of every agent of the role on it is added up over all its legs (an OSNP at N2 and again at N4 on the same call, or two ARMs at N1 after a failed transfer, make one call); the mean is that total over the number of calls the role took (`callDuration.calls`). Why: the annex counts "appels pris en charge", calls, and a per-leg mean would shorten the figure each time a call comes back to a role. Wrap-up is not talk and is left out; a call still in progress at the end of the year is not counted (it counts when it ends, by its arrival date).',
+  `Item 9 (the "assistant de régulation médicale de front office") takes every call an N1 ARM answered, **including the calls it kept** (P0 kept at N1, every call in one-level mode): the annex names the ARM by its position, not by what it then did with the call. Talk labels per annex role: ${Object.entries(
+    ANNEX_ROLES,
+  )
+    .map(([role, r]) => `item ${r.item} \`${role}\` = ${r.labels.map((l) => `\`${l}\``).join(' + ')}`)
+    .join(
+      '; ',
+    )}. An ARM serving elsewhere through a role exception (\`arm-STAGE-BRANCH\`) and outbound calls are in no item.`,
+];
 
 export function renderDictionary(): string {
   const parts = [
@@ -65,13 +100,38 @@ export function renderDictionary(): string {
     '',
     '## Annex 3 tables',
     '',
-    'Table 1 is monthly (item t1.6 also for the quarter holding the month); table 3 is yearly. Item ids are sas-acd\'s. Each row gives SAS hours, PDSA hours and 24 h, and its source: "ACD" (computed from the events) or "imported (…)" (from the import file, with its source). LRM slots stay empty ("not available") until imported.',
+    'Each row of the report gives SAS hours, PDSA hours and 24 h, and its source: computed from the events ("ACD", "telephony (ACD)", "mg-decisions (ACD: ids)") or "imported (…)" (from the import file, with its source). Import slots stay empty ("not available") until imported.',
     '',
-    annexTable(),
+    '### Table 1 (monthly)',
     '',
-    'MG outcome items count the calls ended with these dispositions (`CallEnded.disposition`) whose file is in the MG branch after reorientations:',
+    "Item t1.6 is also given for the quarter holding the month. Ids are sas-acd's (the LRM slots beside the ACD's DRM counts).",
     '',
-    ...Object.entries(MG_OUTCOME_DISPOSITIONS).map(([k, v]) => `- ${k}: \`${v}\``),
+    annexTable(1),
+    '',
+    `Item t1.6 counts the calls ended with the disposition \`${SIMPLE_ADVICE_DISPOSITION}\` whose file is in the MG branch after reorientations.`,
+    '',
+    "### Table 3 (yearly): the annex's 23 items",
+    '',
+    'Ids are "t3.N", N the annex\'s number. Source: `telephony` = computed by sas-acd (annex: "Outils SI/téléphonie SAMU"); `mg-decisions` = computed from the MG dispositions through the site\'s mapping (annex: "Tableau de suivi des décisions/orientations de la filière MG"); `lrm-import` = only the LRM holds it (annex: "outils SI du SAMU (LRM)"), filled by an "lrm" line of the import file and labelled as imported. Value: the column the annex asks for, SAS hours ("Les horaires du SAS sont en journée et jour ouvrés, en complémentarité avec les horaires de PDSA"; items 14 and 19: "aux horaires SAS c’est-à-dire hors horaires réglementaires de PDSA"), PDSA hours for items 5 and 6 ("aux horaires PDSA"). `sas-acd report --year YYYY --format json` lists them as `table3`: `{item, label, source, value, status}`, status "computed", "imported" or "not-available".',
+    '',
+    table3Table(),
+    '',
+    ...ITEMS_9_13.flatMap((p) => [p, '']),
+    'MG decisions (items 2–8) count the calls ended with a mapped disposition (`CallEnded.disposition`) whose file is in the MG branch after reorientations. The mapping is site configuration, `reporting.mgDecisions`: `{"2": ["id", …], …, "8": […]}`, each id one of the site\'s `dispositions` (checked by `config check`); one disposition may count in two items. An item mapped to nothing is "not-available". Without a mapping, the default below applies to the ids the site has:',
+    '',
+    ...MG_DECISION_ITEMS.map(
+      (i) => `- item ${i}: ${DEFAULT_MG_DECISIONS[i].map((d) => `\`${d}\``).join(', ')}`,
+    ),
+    '',
+    '### Calls by origin SAS',
+    '',
+    "Both tables are followed by the calls split by origin SAS (report P59–P60: a call received from a partner SAS keeps its origin, from its line's `originSite` or the dialplan's `origin=` Stasis argument): rows `o.ORIGIN.arrived`, `o.ORIGIN.answered`, `o.ORIGIN.qs30`, `o.ORIGIN.abandoned` (table \"by origin SAS\"), the site's own calls first, then each partner's, by the same definitions as `calls.*` (`callValuesBy(figures, 'origin')`).",
+    '',
+    '### sas-acd figures (not in the annex)',
+    '',
+    "Yearly figures sas-acd adds after table 3, in their own section so that table 3 stays the annex's.",
+    '',
+    annexTable('extra'),
     '',
     '## Where to read them',
     '',

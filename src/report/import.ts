@@ -10,7 +10,7 @@
 // A file with any bad line is refused whole: nothing is imported, and every bad line is named
 // with its number and the reason.
 import { parse } from 'csv-parse/sync';
-import { TABLE_ITEMS, type ImportedValue, type Scope } from '../core/indicators/annex3.js';
+import { TABLE_ITEMS, isImportSlot, type ImportedValue, type Scope } from '../core/indicators/annex3.js';
 
 export const IMPORT_COLUMNS = ['kind', 'period', 'item', 'scope', 'value', 'source'] as const;
 
@@ -18,7 +18,7 @@ export const IMPORT_COLUMNS = ['kind', 'period', 'item', 'scope', 'value', 'sour
 export const IMPORT_FORMAT: Record<(typeof IMPORT_COLUMNS)[number], string> = {
   kind: '"base-zero" (history before the ACD: former PBX statistics, operator reports) or "lrm" (an item only the regulation software holds, for a month or year the ACD covers).',
   period: '"YYYY-MM" (month), "YYYY-Qn" (quarter) or "YYYY" (year).',
-  item: 'A table item id (t1.1 … t1.6, t3.1 … t3.23, and the LRM slots t1.3-lrm, t1.4-lrm, t1.5-lrm, t3.20, t3.21). "lrm" lines may only fill LRM slots.',
+  item: 'A table item id: t1.1 … t1.6 and the LRM slots t1.3-lrm, t1.4-lrm, t1.5-lrm; t3.1 … t3.23 (the annex\'s numbers), of which the LRM slots t3.1 and t3.14 … t3.23; or a sas-acd figure x.*. "lrm" lines may only fill LRM slots.',
   scope: '"sas" (SAS hours), "pdsa" (PDSA hours) or "24h".',
   value: 'A non-negative number; "." or "," as the decimal mark; ratios (QS) between 0 and 1.',
   source: 'Where the value comes from (shown beside it in the report); required.',
@@ -36,7 +36,7 @@ function checkLine(cells: string[], line: number, seen: Set<string>): ImportedVa
   if (!period || !PERIOD.test(period)) return `period must be YYYY-MM, YYYY-Qn or YYYY, got "${period}"`;
   const it = TABLE_ITEMS.find((i) => i.id === itemId);
   if (!it) return `unknown item "${itemId}"`;
-  if (kind === 'lrm' && it.from !== null)
+  if (kind === 'lrm' && !isImportSlot(it))
     return `item ${it.id} is computed by the ACD; "lrm" lines fill LRM slots only`;
   if (!SCOPES.includes(scope as Scope)) return `scope must be sas, pdsa or 24h, got "${scope}"`;
   if (!rawValue || !NUMBER.test(rawValue)) return `value must be a non-negative number, got "${rawValue}"`;

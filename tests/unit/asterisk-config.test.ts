@@ -186,7 +186,7 @@ describe('asterisk-config/extensions.conf', () => {
     expect(apps.length).toBeGreaterThan(0);
     for (const m of apps) {
       expect(m[1]).toBe('sasacd');
-      expect(m[2]).toBe('${SASACD_LINE}');
+      expect(m[2]).toBe('${SASACD_LINE},${SASACD_ARGS}');
     }
     const trunkIn = context('from-trunk')!
       .entries.map(([, v]) => v)
@@ -196,6 +196,37 @@ describe('asterisk-config/extensions.conf', () => {
     // The 15 and the 116 117 are delivered as such by the operator.
     expect(trunkIn).toMatch(/^15,1,/m);
     expect(trunkIn).toMatch(/^116117,1,/m);
+  });
+
+  it('sends the fire brigade to each level it may enter, and partner calls with their origin, as the site allows', () => {
+    // [from-trunk]: exten => NUMBER,1,Set(SASACD_LINE=line) / same => n,Set(SASACD_ARGS=key=value).
+    const entries = context('from-trunk')!.entries.map(([, v]) => v);
+    const routes: { number: string; line: string; args: string }[] = [];
+    entries.forEach((v, i) => {
+      const m = /^([^,]+),1,Set\(SASACD_LINE=([^)]+)\)$/.exec(v);
+      if (!m) return;
+      const args = /^n,Set\(SASACD_ARGS=([^)]*)\)$/.exec(entries[i + 1] ?? '');
+      routes.push({ number: m[1]!, line: m[2]!, args: args?.[1] ?? '' });
+    });
+    const sdisQueues = routes.filter((r) => r.line === 'sdis' && r.args).map((r) => r.args);
+    expect(sdisQueues.sort()).toEqual(['queue=n1', 'queue=n2-amu', 'queue=n2-mg']);
+    for (const r of routes) {
+      const line = site.lines.find((l) => l.id === r.line)!;
+      expect(line, `${r.number}: line ${r.line}`).toBeDefined();
+      const [key, value] = r.args.split('=');
+      if (key === 'queue')
+        expect([line.entryQueue, ...line.directQueues], `${r.number}: ${r.args} on line ${r.line}`).toContain(
+          value,
+        );
+      else if (key === 'origin') {
+        expect(
+          site.partners.map((p) => p.id),
+          `${r.number}: ${r.args}`,
+        ).toContain(value);
+        expect(line.kind, `${r.number}: a partner's calls are population calls`).toBe('population');
+      } else expect(r.args, `${r.number}: no other option`).toBe('');
+    }
+    expect(routes.some((r) => r.args === 'origin=85')).toBe(true);
   });
 
   it('rings the fallback N1 group when the app is not connected (STASISSTATUS = FAILED)', () => {

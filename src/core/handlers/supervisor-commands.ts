@@ -74,6 +74,8 @@ export function redirectCall(ctx: Ctx, cmd: Cmd<'redirectCall'>): Rejection | vo
   if (!ctx.data.config.partners.some((p) => p.id === cmd.partnerId))
     return reject('unknown-partner', `no partner ${cmd.partnerId}`);
   if (call.parties.length > 0) return reject('call-connected', 'only a waiting call is redirected');
+  if (call.originSite === cmd.partnerId)
+    return reject('back-to-origin', `call ${call.id} came from SAS ${cmd.partnerId}: not sent back to it`);
   redirect(ctx, call, cmd.partnerId, 'supervisor', call.pending?.queueId ?? null);
 }
 

@@ -15,9 +15,11 @@ export function arriveCall(ctx: Ctx, cmd: Cmd<'arriveCall'>): Rejection | void {
   const config = ctx.data.config;
   // An unknown line never loses the call: it is routed as the site's first line, its label kept.
   const line = ctx.idx.lines.get(cmd.line) ?? config.lines[0]!;
-  const entry = cmd.queue ?? line.entryQueue;
+  let entry = cmd.queue ?? line.entryQueue;
   if (entry !== line.entryQueue && !line.directQueues.includes(entry)) {
-    return reject('queue-not-allowed-for-line', `line ${line.id} may not enter queue ${entry} directly`);
+    if (!cmd.orEntryQueue)
+      return reject('queue-not-allowed-for-line', `line ${line.id} may not enter queue ${entry} directly`);
+    entry = line.entryQueue; // the site configuration decides; the call the PBX holds is kept
   }
   const department =
     cmd.department && config.departments.includes(cmd.department) ? cmd.department : line.department;
@@ -36,7 +38,14 @@ export function arriveCall(ctx: Ctx, cmd: Cmd<'arriveCall'>): Rejection | void {
   });
   const call = ctx.data.calls[cmd.callId]!;
   const sw = ctx.data.lineSwitches[cmd.line];
-  if (sw && sw.from <= ctx.now && (sw.until === null || sw.until > ctx.now) && sw.credit >= 1 - 1e-9) {
+  // A call received from a partner SAS is never switched back to it (it would loop).
+  if (
+    sw &&
+    sw.partnerId !== call.originSite &&
+    sw.from <= ctx.now &&
+    (sw.until === null || sw.until > ctx.now) &&
+    sw.credit >= 1 - 1e-9
+  ) {
     redirect(ctx, call, sw.partnerId, 'line-switched', null);
     return;
   }

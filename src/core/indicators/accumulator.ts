@@ -22,6 +22,8 @@ export type CallTrack = {
   qualification: Qualification | null;
   /** Branch of the last reorientation (MG→AMU or AMU→MG), which overrides the qualification's. */
   reorientedTo: 'amu' | 'mg' | null;
+  /** Talk time on this call so far, by annex 3 role (items 9–13), added up over every leg. */
+  roleMs: Map<string, number>;
   /** The queue step the call waits in now; `q` is null when not counted (outbound calls). */
   pending: { queueId: string; enteredAt: number; q: QueueFigures | null } | null;
 };

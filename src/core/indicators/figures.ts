@@ -52,6 +52,11 @@ export type Figures = {
   talk: Map<string, Duration>;
   /** Wrap-up time, keyed by the role label of the call the agent left last. */
   wrapUp: Map<string, Duration>;
+  /**
+   * Annex 3 table 3 items 9–13: per inbound call, the time all agents of one annex role spent on
+   * it (every leg added), counted once per call, dated by the call's arrival. Keyed by annex role.
+   */
+  callDuration: Map<string, Duration>;
   files: {
     drm: number;
     drmAmu: number;
@@ -99,6 +104,7 @@ export const newFigures = (): Figures => ({
   keptAtN1: new Map(),
   talk: new Map(),
   wrapUp: new Map(),
+  callDuration: new Map(),
   files: { drm: 0, drmAmu: 0, drmMg: 0, dr: 0, noFile: 0 },
   lostAfterTriage: new Map(),
   reorientations: { mgToAmu: 0, amuToMg: 0 },
@@ -174,6 +180,7 @@ export function addFigures(into: Figures, from: Figures): void {
   mergeMap(into.keptAtN1, from.keptAtN1, newDuration, addDurations);
   mergeMap(into.talk, from.talk, newDuration, addDurations);
   mergeMap(into.wrapUp, from.wrapUp, newDuration, addDurations);
+  mergeMap(into.callDuration, from.callDuration, newDuration, addDurations);
   into.files.drm += from.files.drm;
   into.files.drmAmu += from.files.drmAmu;
   into.files.drmMg += from.files.drmMg;

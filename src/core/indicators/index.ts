@@ -17,11 +17,14 @@ export {
   table1,
   table3,
   quarterOf,
+  table3Entries,
   TABLE_ITEMS,
-  MG_OUTCOME_DISPOSITIONS,
   type ImportedValue,
+  type Table3Entry,
   type TableItem,
   type TableRow,
 } from './annex3.js';
-export { TALK_LABELS, talkLabel } from './role-labels.js';
+export { TALK_LABELS, ANNEX_ROLES, annexRole, talkLabel } from './role-labels.js';
+export { TABLE3_ITEMS, type Table3Item, type Table3Source } from './table3-items.js';
+export { DEFAULT_MG_DECISIONS, mgDecisionMapping, type MgDecisionMapping } from './mg-decisions.js';
 export * from './rules.js';

@@ -29,7 +29,7 @@ import {
   SHORT_ABANDON_MS,
   intervalStart,
 } from './rules.js';
-import { talkLabel } from './role-labels.js';
+import { annexRole, talkLabel } from './role-labels.js';
 
 function arrived(acc: Indicators, e: CallArrived): void {
   const fig = figuresAt(acc, intervalStart(e.at), e.period);
@@ -53,6 +53,7 @@ function arrived(acc: Indicators, e: CallArrived): void {
     keptBy: null,
     qualification: null,
     reorientedTo: null,
+    roleMs: new Map(),
     pending: null,
   });
 }
@@ -141,9 +142,12 @@ function leftCall(acc: Indicators, e: AgentLeftCall): void {
   const label = t?.inbound ? talkLabel(e, t.keptBy === e.agentId) : 'outbound';
   const agent = acc.agents.get(e.agentId);
   if (agent) agent.lastLabel = label;
-  if (t) addDuration(entry(t.fig.talk, label, newDuration), e.talkMs);
+  if (!t) return;
+  addDuration(entry(t.fig.talk, label, newDuration), e.talkMs);
+  const role = t.inbound ? annexRole(label) : null;
+  if (role) t.roleMs.set(role, (t.roleMs.get(role) ?? 0) + e.talkMs);
   // The N1 ARM whose phone dropped orients nothing: the next N1 answer starts the measure again.
-  if (t && e.reason === 'leg-lost' && t.n1?.agentId === e.agentId && !t.n1Measured) t.n1 = null;
+  if (e.reason === 'leg-lost' && t.n1?.agentId === e.agentId && !t.n1Measured) t.n1 = null;
 }
 
 function fileBranch(t: CallTrack): 'amu' | 'mg' {
@@ -164,6 +168,8 @@ function ended(acc: Indicators, e: CallEnded): void {
   }
   const fig = t.fig;
   if (!t.inbound) return;
+  // Items 9–13: one call taken by a role, however many legs that role had on it.
+  for (const [role, ms] of t.roleMs) addDuration(entry(fig.callDuration, role, newDuration), ms);
   t.qualification = e.qualification;
   if (e.outcome === 'abandoned' && !e.answered) {
     const short = e.sinceArrivalMs < SHORT_ABANDON_MS;
@@ -234,6 +240,7 @@ export function applyIndicatorEvent(acc: Indicators, e: Event): Indicators {
         keptBy: null,
         qualification: null,
         reorientedTo: null,
+        roleMs: new Map(),
         pending: null,
       });
       if (!e.parentCallId) setStatus(acc, e.agentId, 'on-call', e.at);

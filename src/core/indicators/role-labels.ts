@@ -24,3 +24,26 @@ export function talkLabel(e: Pick<AgentLeftCall, 'role' | 'stage' | 'branch'>, k
   }
   return e.role;
 }
+
+/**
+ * The roles of annex 3 table 3 items 9–13 ("Durée moyenne des appels pris en charge par …"), each
+ * with the talk labels it gathers. Item 9, the front-office ARM, takes every call an N1 ARM took,
+ * those it kept too (P0, one-level mode): the annex asks for the ARM "de front office", whatever
+ * the ARM then did with the call.
+ */
+export const ANNEX_ROLES = {
+  'front-office-arm': { item: 9, labels: ['n1-arm', 'arm-kept'] },
+  'n2-amu-arm': { item: 10, labels: ['n2-amu-arm'] },
+  osnp: { item: 11, labels: ['osnp'] },
+  mrg: { item: 12, labels: ['mrg'] },
+  mru: { item: 13, labels: ['mru'] },
+} as const;
+
+export type AnnexRole = keyof typeof ANNEX_ROLES;
+
+/** The annex 3 role a talk label counts under, or null (outbound calls, role exceptions). */
+export function annexRole(label: string): AnnexRole | null {
+  for (const [role, r] of Object.entries(ANNEX_ROLES))
+    if ((r.labels as readonly string[]).includes(label)) return role as AnnexRole;
+  return null;
+}

@@ -91,6 +91,24 @@ export const roles: IndicatorGroup = {
         'Starts when the agent is connected (CallConnected); stops when it leaves the call (AgentLeftCall.talkMs: transfer, hang-up, warm transfer done, caller hung up).',
     }),
     def(
+      'callDuration.calls',
+      'Calls taken, by annex 3 role',
+      'calls',
+      'Inbound calls on which at least one agent of the role talked, counted once per call however many legs (annex 3 table 3 items 9–13), by annex role: front-office-arm (talk labels n1-arm and arm-kept: P0 and one-level calls included), n2-amu-arm, osnp, mrg, mru.',
+      { keyedBy: 'annex role' },
+    ),
+    def(
+      'callDuration.meanS',
+      'Mean call duration, by annex 3 role',
+      'seconds',
+      'Annex 3 table 3 items 9–13: the time agents of the role spent on a call, all their legs added (two OSNP legs, N2 then N4, make one call), divided by the calls taken (callDuration.calls). Wrap-up is not included.',
+      {
+        keyedBy: 'annex role',
+        clock:
+          'Each leg from CallConnected to AgentLeftCall (talkMs), added per call; the call is counted when it ends (CallEnded).',
+      },
+    ),
+    def(
       'wrapUp.count',
       'Wrap-ups',
       'count',

@@ -72,6 +72,8 @@ export function indicatorValues(f: Figures): IndicatorValues {
     'talk.meanS': keyed(f.talk, durMean),
     'wrapUp.count': keyed(f.wrapUp, (d) => d.count),
     'wrapUp.meanS': keyed(f.wrapUp, durMean),
+    'callDuration.calls': keyed(f.callDuration, (d) => d.count),
+    'callDuration.meanS': keyed(f.callDuration, durMean),
     'files.drmOpenedAtN1': f.files.drm,
     'files.drmAmu': f.files.drmAmu,
     'files.drmMg': f.files.drmMg,

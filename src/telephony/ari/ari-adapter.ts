@@ -15,6 +15,7 @@ import {
   type AriEventJson,
   type AriRest,
 } from './ari-rest.js';
+import { stasisOptions } from './stasis-args.js';
 
 export type AriAdapterOptions = {
   url: string;
@@ -164,14 +165,25 @@ export class AriAdapter implements TelephonyPort {
     if (args[0] === 'outbound') return; // the engine already counts an outbound call as placed
     const line = args[0] ?? ch.dialplan?.exten ?? '';
     this.callers.set(ch.id, { channelId: ch.id, line, answered: false });
-    this.sink(this.arrival(ch, line), this.at(e));
+    this.sink(this.arrival(ch, line, args.slice(1)), this.at(e));
   }
 
-  private arrival(ch: AriChannelJson, line: string): Command {
+  private arrival(ch: AriChannelJson, line: string, more: string[] = []): Command {
     // A withheld number reaches us as "anonymous": it never blocks the call, it is just unknown.
     const number = ch.caller?.number && ch.caller.number !== 'anonymous' ? ch.caller.number : null;
     const name = ch.caller?.name && ch.caller.name !== 'Anonymous' ? ch.caller.name : null;
-    return { type: 'arriveCall', callId: ch.id, line, callerNumber: number, callerName: name };
+    // Level asked by a fire-brigade number, origin of a partner's call (stasis-args.ts).
+    const { queue, originSite, ignored } = stasisOptions(more);
+    if (ignored.length > 0) this.opts.logger.warn({ channel: ch.id, ignored }, 'Stasis arguments ignored');
+    return {
+      type: 'arriveCall',
+      callId: ch.id,
+      line,
+      callerNumber: number,
+      callerName: name,
+      ...(queue ? { queue, orEntryQueue: true } : {}),
+      ...(originSite ? { originSite } : {}),
+    };
   }
 
   /** A caller who entered from the dialplan gets no ChannelDestroyed: StasisEnd is its end. */

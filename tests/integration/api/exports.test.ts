@@ -89,7 +89,14 @@ describe('exports from an in-memory site', () => {
     // Table 3 of the year.
     const year = await h.call('GET', '/sites/44/exports/annex3.csv?year=2026', { as: 'sup44' });
     expect(year.status).toBe(200);
-    expect(item(year.body, 't3.1')).toMatchObject({ period: '2026', '24h': '1' });
+    // The annex's 23 items (t3.N, N the annex's number), then sas-acd's own figures apart.
+    expect(rows(year.body).filter((r) => r.table === 'table 3')).toHaveLength(23);
+    expect(item(year.body, 't3.1')).toMatchObject({
+      period: '2026',
+      source: 'not available (LRM import slot)',
+    });
+    expect(item(year.body, 't3.9')).toMatchObject({ period: '2026', source: 'telephony (ACD)' });
+    expect(item(year.body, 'x.dr')).toMatchObject({ table: 'sas-acd (not in the annex)', '24h': '0' });
   });
 
   it('gives one call detail record per call, without the caller or the DRM identity', async () => {

@@ -29,12 +29,19 @@ describe('metrics and health', () => {
     expect(text).toContain('sas_acd_redis_round_trip_seconds 0.0004');
     expect(text).toContain('# TYPE sas_acd_decision_latency_seconds histogram');
     expect(text).toContain('# TYPE sas_acd_qs30_ratio gauge');
+    // Minimum presence (annex 1 II.b defaults): nobody at N1 yet, the N1 rule's alarm is up.
+    expect(text).toContain('sas_acd_presence_agents{site="44",rule="n1",role="arm"} 0');
+    expect(text).toContain('sas_acd_presence_minimum{site="44",rule="n1",role="arm"} 1');
+    expect(text).toContain('sas_acd_presence_alarm{site="44",rule="n1",role="arm"} 1');
+    expect(text).toContain('sas_acd_presence_alarm{site="44",rule="n2-amu-arm",role="arm"} 1');
     await h.call('POST', '/sites/44/agent/login', { as: 'arm1' });
     await h.call('POST', '/sites/44/calls/m1/answer', { as: 'arm1' });
     const after = await (await fetch(h.url + '/metrics')).text();
     expect(after).toContain('sas_acd_qs30_ratio{site="44",window="15m"} 1');
     expect(after).toMatch(/sas_acd_decision_latency_seconds_count\{command="answerOffer"\} 1/);
     expect(after).toContain('sas_acd_calls_waiting{site="44",queue="n1"} 0');
+    expect(after).toContain('sas_acd_presence_agents{site="44",rule="n1",role="arm"} 1');
+    expect(after).toContain('sas_acd_presence_alarm{site="44",rule="n1",role="arm"} 0');
   });
 
   it('/healthz is up; /readyz follows the readiness checks', async () => {

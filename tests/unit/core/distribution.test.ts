@@ -207,8 +207,14 @@ describe('modes, periods and alarms', () => {
 
   it('raises the minimum-presence alarms and clears them as staff log in', () => {
     const s = new TestSite();
-    expect(Object.keys(s.state.data.alarms).sort()).toEqual(['presence:mrg', 'presence:mru', 'presence:n1']);
-    s.login('arm-1', 'mru-1', 'mrg-1');
+    expect(Object.keys(s.state.data.alarms).sort()).toEqual([
+      'presence:mrg',
+      'presence:mru',
+      'presence:n1',
+      'presence:n2-amu-arm',
+      'presence:osnp',
+    ]);
+    s.login('arm-1', 'arm-5', 'mru-1', 'osnp-1', 'mrg-1');
     expect(Object.keys(s.state.data.alarms)).toEqual([]);
   });
 

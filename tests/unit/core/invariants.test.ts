@@ -96,11 +96,18 @@ function checkInvariants(s: State, book: Book, stepEvents: Event[]): void {
 
 type Idle = Map<string, { status: string; since: number }>;
 
+/** P0 > P1 (and not yet qualified, and sent from MG to AMU) > P2 > DR: docs/engine.md. */
+function urgencyByRule(c: Call): number {
+  if (c.qualification === 'P0') return 3;
+  if (c.reorientedToAmu || c.qualification === null || c.qualification === 'P1') return 2;
+  return c.qualification === 'P2' ? 1 : 0;
+}
+
 /**
  * Distribution, checked after each command against the agents as they stood before it: a call
  * offered in it (1) is never behind a call, waiting when the offer was made, that the agent may
- * take too — in any of its queues or through an overflow tier (priority class, then original
- * arrival); (2) went to no worse an agent than one left idle: best skill preference, then the
+ * take too — in any of its queues or through an overflow tier (urgency, priority class, then
+ * original arrival); (2) went to no worse an agent than one left idle: best skill preference, then the
  * longest idle. A call or an agent whose situation changed later in the same command is excused:
  * an offer is not taken back because a more urgent call returned after it was made. A longer run
  * found exactly that case (an advance firing one offer at 73 s, then the older call's
@@ -124,7 +131,12 @@ function checkDistribution(s: State, events: Event[], before: Idle): void {
     if (moved.has(c.id)) return;
     for (const [qid, list] of s.idx.waiting) {
       for (const w of list.entries) {
-        const ahead = w.priority > c.priority || (w.priority === c.priority && w.arrivedAt < c.arrivedAt);
+        const wc = d.calls[w.callId]!;
+        const [wu, cu] = [urgencyByRule(wc), urgencyByRule(c)];
+        const ahead =
+          wu > cu ||
+          (wu === cu &&
+            (w.priority > c.priority || (w.priority === c.priority && w.arrivedAt < c.arrivedAt)));
         if (!ahead || moved.has(w.callId)) continue;
         expect(
           rankFor(s, e.agentId, d.calls[w.callId]!),

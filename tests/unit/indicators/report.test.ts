@@ -82,10 +82,21 @@ describe('sas-acd report', () => {
     const r = JSON.parse(readFileSync(out, 'utf8')) as {
       period: string;
       rows: { item: string; h24: number }[];
+      table3: { item: number; source: string; value: number | null; status: string }[];
     };
     expect(r.period).toBe('2026');
-    expect(r.rows.find((x) => x.item === 't3.7')!.h24).toBe(1);
-    expect(r.rows.find((x) => x.item === 't3.1')!.h24).toBe(2);
+    expect(r.table3).toHaveLength(23);
+    // Item 9: arm-1 talked 40 s on c1 and 0 s on c2 (qualified and sent on at its answer): 40 / 2 = 20 s.
+    expect(r.table3[8]).toMatchObject({ item: 9, source: 'telephony', value: 20, status: 'computed' });
+    expect(r.table3[0]).toMatchObject({
+      item: 1,
+      source: 'lrm-import',
+      value: null,
+      status: 'not-available',
+    });
+    // Item 2 (advice to go to the ED): none; c2's simple advice is table 1 item 6, not table 3.
+    expect(r.table3[1]).toMatchObject({ item: 2, source: 'mg-decisions', value: 0, status: 'computed' });
+    expect(r.rows.find((x) => x.item === 't3.9')!.h24).toBe(20);
   });
 
   it('refuses a bad import file whole, with the line number and the reason', async () => {

@@ -130,3 +130,30 @@ describe('sas-acd staff', () => {
     }
   });
 });
+
+describe('the N1 : N2 ratio beside the rule of thumb (report P2: 1 N1 ARM for 2 N2 operators)', () => {
+  it('writes the ratio the way the room says it', async () => {
+    const { ratioLine } = await import('../../../src/cli/staff.js');
+    // 10 N1 seat-hours for 25 N2 seat-hours: 0.40, i.e. 1 : 2.5.
+    expect(ratioLine(10 / 25)).toBe(
+      'Ratio N1 : N2 du plan : 1 : 2.5 (0.40) ; repère national (rapport 2023, P2) : 1 ARM N1 pour 2 opérateurs N2, soit N1 : N2 = 1 : 2 (0.50)',
+    );
+    expect(ratioLine(null)).toMatch(
+      /^Ratio N1 : N2 du plan : — \(pas de N2 dans le plan\) ; repère national/,
+    );
+  });
+
+  it('is printed under a scenario plan', () => {
+    const r = staff(
+      '--scenario',
+      'simulator/traffic/scenarios/issue-12-example.json',
+      '--target',
+      '0.8',
+      '--no-twin',
+    );
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(
+      /Ratio N1 : N2 du plan : 1 : \d+\.\d \(\d\.\d\d\) ; repère national .* N1 : N2 = 1 : 2/,
+    );
+  });
+});

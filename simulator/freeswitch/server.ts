@@ -185,7 +185,7 @@ function handlePhones(sim: SimFs, ws: WebSocket): void {
           phone.hangup(msg.channelId);
           break;
       }
-      send({ type: 'ok', endpoint: msg.endpoint, channelId: msg.channelId });
+      send({ type: 'ok', request: msg.type, endpoint: msg.endpoint, channelId: msg.channelId });
     } catch (err) {
       send({ type: 'error', message: (err as Error).message });
     }

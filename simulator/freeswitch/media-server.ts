@@ -42,15 +42,21 @@ export type FsChannel = {
   eslTarget: string;
   userAgent: string;
   conn: EslConn | null;
-  /** The application the socket runs now (playback, park, conference…) and its Event-UUID. */
-  app: { name: string; arg: string; eventUuid: string } | null;
+  /** Applications running, outermost first (socket, park, playback, conference…), as FreeSWITCH nests them. */
+  stack: App[];
+  /** Applications sent while a conference with endconf holds the channel: they run when it leaves. */
+  queued: App[];
   bridgedWith: string | null;
   conference: { name: string; memberId: number } | null;
   recording: string | null;
   vars: Record<string, string>;
   createdAt: number;
   hungUp: boolean;
+  /** The last application response (the socket application reports it when it ends). */
+  lastResponse: string;
 };
+
+type App = { name: string; arg: string; eventUuid: string; flags?: string };
 
 type EslConn = {
   socket: net.Socket;
@@ -66,6 +72,8 @@ export type MediaServerOptions = {
   sipPort?: number;
   /** Delay of FreeSWITCH's asynchronous steps (events after a command), ms. */
   stepMs?: number;
+  /** Multiplies every delay (a replay at 0.1 runs ten times faster than recorded). */
+  timeScale?: number;
   recordingsDir?: string;
 };
 
@@ -73,22 +81,28 @@ export class MediaServerSim implements SipPeer {
   readonly host: string;
   readonly port: number;
   readonly channels = new Map<string, FsChannel>();
-  readonly conferences = new Map<string, { uuid: string; members: Map<number, string> }>();
+  readonly conferences = new Map<
+    string,
+    { uuid: string; members: Map<number, string>; floor: number | null }
+  >();
   private readonly inbound = new Set<EslConn>();
   private readonly outbound = new Set<EslConn>();
   private readonly server = net.createServer((s) => this.onInbound(s));
   private nextMember = 1;
+  private destroyed: (() => void) | null = null;
   private seq = 1000;
   private nextPort = 20000;
   private readonly coreUuid = randomUUID();
   private drachtio!: DrachtioServerSim;
   private readonly stepMs: number;
+  private readonly timeScale: number;
   private heartbeat: NodeJS.Timeout | null = null;
 
   constructor(private readonly opts: MediaServerOptions) {
     this.host = opts.sipHost ?? '127.0.0.1';
     this.port = opts.sipPort ?? 5080;
     this.stepMs = opts.stepMs ?? 5;
+    this.timeScale = opts.timeScale ?? 1;
   }
 
   attach(drachtio: DrachtioServerSim): void {
@@ -109,8 +123,9 @@ export class MediaServerSim implements SipPeer {
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 
+  /** FreeSWITCH's own delays (20 ms from a command to its events…), scaled with the clock of a replay. */
   private later(fn: () => void, ms = this.stepMs): void {
-    setTimeout(fn, ms);
+    setTimeout(fn, ms * this.timeScale);
   }
 
   // ---- SIP (the drachtio_mrf profile) ----
@@ -199,13 +214,15 @@ export class MediaServerSim implements SipPeer {
       eslTarget: target,
       userAgent: ua,
       conn: null,
-      app: null,
+      stack: [],
+      queued: [],
       bridgedWith: null,
       conference: null,
       recording: null,
       vars: {},
       createdAt: Date.now(),
       hungUp: false,
+      lastResponse: '_none_',
     };
     this.channels.set(ch.uuid, ch);
     if (m.body) {
@@ -215,30 +232,41 @@ export class MediaServerSim implements SipPeer {
     } else this.reply(m, 200, ch.fsTag, ch.localSdp);
   }
 
-  /** FS hangs up a channel: events on its socket, disconnect-notice, and a BYE unless the app sent one. */
-  private hangup(ch: FsChannel, cause: string, sendBye: boolean): void {
+  /**
+   * FS hangs up a channel. From a hangup application: COMPLETE hangup, then what was running unwinds
+   * (PLAYBACK_STOP, COMPLETE playback, park, socket), CHANNEL_CALLSTATE HANGUP, disconnect-notice, and
+   * FS sends the BYE. From the app's BYE: the same, without a BYE. A conference member's socket closes
+   * before the conference hears it left.
+   */
+  private hangup(ch: FsChannel, cause: string, sendBye: boolean, app?: App): void {
     if (ch.hungUp) return;
     ch.hungUp = true;
-    this.leaveConference(ch);
     if (ch.bridgedWith) {
       // park_after_bridge: the other leg parks, and hears nothing about it.
       const other = this.channels.get(ch.bridgedWith);
       if (other) other.bridgedWith = null;
       ch.bridgedWith = null;
     }
-    if (ch.app) this.complete(ch, '_none_');
-    this.complete(ch, '_none_', { name: 'socket', arg: ch.eslTarget, eventUuid: '' }, true);
-    this.emit(ch, 'CHANNEL_CALLSTATE', {
-      'Channel-Call-State': 'HANGUP',
-      'Original-Channel-Call-State': 'ACTIVE',
-      'Hangup-Cause': cause,
-    });
+    if (app) this.emit(ch, 'CHANNEL_EXECUTE_COMPLETE', this.appHeaders(app, '_none_'));
+    const inConference = ch.conference !== null;
+    if (!inConference) {
+      while (ch.stack.length > 0) this.unwind(ch);
+      this.emit(ch, 'CHANNEL_CALLSTATE', {
+        'Channel-Call-State': 'HANGUP',
+        'Original-Channel-Call-State': 'ACTIVE',
+        'Hangup-Cause': cause,
+      });
+    }
     if (ch.recording) this.stopRecording(ch);
+    // The last member gone: the conference is destroyed before this socket closes.
+    this.destroyed?.();
     const conn = ch.conn;
     if (conn) {
       this.write(conn, disconnectNotice(ch.uuid));
       conn.socket.end();
+      ch.conn = null;
     }
+    if (inConference) this.leaveConference(ch);
     this.channels.delete(ch.uuid);
     if (sendBye) {
       const bye: SipMessage = {
@@ -256,6 +284,30 @@ export class MediaServerSim implements SipPeer {
       };
       this.later(() => this.drachtio.fromPeer(this, bye), 10);
     }
+  }
+
+  private appHeaders(app: App, response: string): Record<string, string> {
+    return {
+      Application: app.name,
+      'Application-Data': app.arg,
+      'Application-UUID': app.eventUuid,
+      'Application-Response': response,
+    };
+  }
+
+  /** The innermost running application ends (CHANNEL_EXECUTE_COMPLETE); a playback stops first. */
+  private unwind(ch: FsChannel, response?: string): App | undefined {
+    const app = ch.stack.pop();
+    if (!app) return undefined;
+    if (app.name === 'playback') {
+      this.emit(ch, 'PLAYBACK_STOP', { 'Playback-File-Path': app.arg, 'Playback-Status': 'break' });
+      ch.lastResponse = 'FILE PLAYED';
+    }
+    const r =
+      response ??
+      (app.name === 'playback' ? 'FILE PLAYED' : app.name === 'socket' ? ch.lastResponse : '_none_');
+    this.emit(ch, 'CHANNEL_EXECUTE_COMPLETE', this.appHeaders(app, r));
+    return app;
   }
 
   private drachtioHostport(): string {
@@ -345,7 +397,7 @@ export class MediaServerSim implements SipPeer {
     const conn: EslConn = { socket, events: new Set(), filters: [], uuid: ch.uuid, authed: true };
     ch.conn = conn;
     this.outbound.add(conn);
-    ch.app = { name: 'socket', arg: `${ch.eslTarget} async full`, eventUuid: '' };
+    ch.stack = [{ name: 'socket', arg: `${ch.eslTarget} async full`, eventUuid: '' }];
     const reader = new EslReader();
     socket.on('data', (chunk) => {
       for (const m of reader.push(chunk)) {
@@ -365,17 +417,11 @@ export class MediaServerSim implements SipPeer {
   }
 
   private channelData(ch: FsChannel): string {
-    const h: Record<string, string> = {
-      'Event-Name': 'CHANNEL_DATA',
-      ...this.channelHeaders(ch),
-      'Content-Type': 'command/reply',
-      'Reply-Text': '+OK\n',
-      'Socket-Mode': 'async',
-      Control: 'full',
-    };
-    return `${Object.entries(h)
-      .map(([k, v]) => `${k}: ${encodeURIComponent(v).replace(/%3A%20/g, '%3A%20')}`)
-      .join('\n')}\n\n`;
+    // The channel's headers URL-encoded, then the reply's own (Reply-Text encoded too, as recorded).
+    const h = { 'Event-Name': 'CHANNEL_DATA', ...this.channelHeaders(ch) };
+    const lines = Object.entries(h).map(([k, v]) => `${k}: ${encodeURIComponent(v)}`);
+    lines.push('Content-Type: command/reply', 'Reply-Text: %2BOK%0A', 'Socket-Mode: async', 'Control: full');
+    return `${lines.join('\n')}\n\n`;
   }
 
   private channelHeaders(ch: FsChannel): Record<string, string> {
@@ -472,36 +518,44 @@ export class MediaServerSim implements SipPeer {
     }
     this.write(conn, commandReply('+OK'));
     if (h['call-command'] !== 'execute') return;
-    const app = {
+    const app: App = {
       name: h['execute-app-name'] ?? '',
       arg: h['execute-app-arg'] ?? '',
       eventUuid: h['Event-UUID'] ?? randomUUID(),
     };
+    const top = ch.stack.at(-1);
+    if (top?.name === 'conference' && top.flags?.includes('endconf')) {
+      // The conference holds the channel: the application waits until it leaves (conf.destroy hangs).
+      ch.queued.push(app);
+      return;
+    }
     this.later(() => this.execute(ch, app), 20);
   }
 
-  private execute(ch: FsChannel, app: { name: string; arg: string; eventUuid: string }): void {
+  private execute(ch: FsChannel, app: App): void {
     if (ch.hungUp) return;
-    const exec = { Application: app.name, 'Application-Data': app.arg, 'Application-UUID': app.eventUuid };
-    this.emit(ch, 'CHANNEL_EXECUTE', exec);
+    this.emit(ch, 'CHANNEL_EXECUTE', {
+      Application: app.name,
+      'Application-Data': app.arg,
+      'Application-UUID': app.eventUuid,
+    });
     switch (app.name) {
       case 'playback': {
-        ch.app = app;
+        ch.stack.push(app);
         this.emit(ch, 'PLAYBACK_START', { 'Playback-File-Path': app.arg });
         if (!/^(local_stream|tone_stream):\/\//.test(app.arg)) {
           // A file: a short prompt that ends by itself.
-          setTimeout(() => {
-            if (ch.app === app) this.stopPlayback(ch);
+          this.later(() => {
+            if (ch.stack.at(-1) === app) this.unwind(ch);
           }, 200);
         }
         return;
       }
       case 'hangup':
-        ch.app = app;
-        this.hangup(ch, app.arg || 'NORMAL_CLEARING', true);
+        this.hangup(ch, app.arg || 'NORMAL_CLEARING', true, app);
         return;
       case 'park':
-        ch.app = app;
+        ch.stack.push(app);
         return;
       case 'conference':
         this.joinConference(ch, app);
@@ -518,63 +572,61 @@ export class MediaServerSim implements SipPeer {
       default:
         break;
     }
-    this.emit(ch, 'CHANNEL_EXECUTE_COMPLETE', { ...exec, 'Application-Response': '_none_' });
-  }
-
-  /** The running application ends (CHANNEL_EXECUTE_COMPLETE with its Application-UUID). */
-  private complete(ch: FsChannel, response: string, app = ch.app, quiet = false): void {
-    if (!app) return;
-    if (app === ch.app) ch.app = null;
-    if (quiet && !ch.conn) return;
-    this.emit(ch, 'CHANNEL_EXECUTE_COMPLETE', {
-      Application: app.name,
-      'Application-Data': app.arg,
-      'Application-UUID': app.eventUuid,
-      'Application-Response': response,
-    });
+    this.emit(ch, 'CHANNEL_EXECUTE_COMPLETE', this.appHeaders(app, '_none_'));
   }
 
   private stopPlayback(ch: FsChannel): void {
-    if (ch.app?.name !== 'playback') return;
-    this.emit(ch, 'PLAYBACK_STOP', { 'Playback-File-Path': ch.app.arg, 'Playback-Status': 'break' });
-    this.complete(ch, 'FILE PLAYED');
+    if (ch.stack.at(-1)?.name === 'playback') this.unwind(ch);
   }
 
-  private joinConference(ch: FsChannel, app: { name: string; arg: string; eventUuid: string }): void {
-    const name = app.arg.split(/[+@]/)[0]!;
-    let conf = this.conferences.get(name);
+  private joinConference(ch: FsChannel, app: App): void {
+    const confName = app.arg.split(/[+@]/)[0]!;
+    const flags = /flags\{([^}]*)\}/.exec(app.arg)?.[1] ?? '';
+    let conf = this.conferences.get(confName);
+    const first = !conf;
     if (!conf) {
-      conf = { uuid: randomUUID(), members: new Map() };
-      this.conferences.set(name, conf);
+      conf = { uuid: randomUUID(), members: new Map(), floor: null };
+      this.conferences.set(confName, conf);
     }
     const memberId = this.nextMember++;
     conf.members.set(memberId, ch.uuid);
-    ch.app = app;
-    ch.conference = { name, memberId };
-    this.confEvent(name, ch, 'add-member', memberId);
+    ch.stack.push({ ...app, flags });
+    ch.conference = { name: confName, memberId };
+    this.confEvent(confName, ch, 'add-member', memberId);
+    if (first) {
+      conf.floor = memberId;
+      this.later(() => this.confEvent(confName, ch, 'floor-change', memberId), 20);
+    }
   }
 
   private confEvent(name: string, ch: FsChannel | null, action: string, memberId?: number): void {
     const conf = this.conferences.get(name);
     if (!conf) return;
+    this.confBroadcast(name, conf.uuid, conf.members.size, action, ch, memberId);
+  }
+
+  private confBroadcast(
+    name: string,
+    uuid: string,
+    size: number,
+    action: string,
+    ch: FsChannel | null,
+    memberId?: number,
+  ): void {
     const e: Record<string, string> = {
       ...this.base('CUSTOM'),
       'Event-Subclass': 'conference::maintenance',
       'Conference-Name': name,
-      'Conference-Unique-ID': conf.uuid,
-      'Conference-Size': String(conf.members.size),
+      'Conference-Unique-ID': uuid,
+      'Conference-Size': String(size),
       Action: action,
       ...(memberId !== undefined ? { 'Member-ID': String(memberId) } : {}),
       ...(ch ? this.channelHeaders(ch) : {}),
     };
-    const seen = new Set<EslConn>();
-    for (const c of [...this.outbound, ...this.inbound]) {
-      if (seen.has(c)) continue;
-      seen.add(c);
-      this.sendEvent(c, e);
-    }
+    for (const c of [...this.outbound, ...this.inbound]) this.sendEvent(c, e);
   }
 
+  /** A member leaves (kicked, hung up): conference events, its conference application ends, queued ones run. */
   private leaveConference(ch: FsChannel, action?: string): void {
     if (!ch.conference) return;
     const { name, memberId } = ch.conference;
@@ -583,12 +635,21 @@ export class MediaServerSim implements SipPeer {
     if (!conf) return;
     if (action) this.confEvent(name, ch, action, memberId);
     conf.members.delete(memberId);
-    this.confEvent(name, ch, 'del-member', memberId);
-    if (ch.app?.name === 'conference') this.complete(ch, '_none_');
-    if (conf.members.size === 0) {
-      this.confEvent(name, null, 'conference-destroy');
-      this.conferences.delete(name);
+    if (conf.floor === memberId) {
+      conf.floor = null;
+      this.confBroadcast(name, conf.uuid, conf.members.size, 'floor-change', null);
     }
+    this.confEvent(name, ch, 'del-member', memberId);
+    if (!ch.hungUp && ch.stack.at(-1)?.name === 'conference') this.unwind(ch, '_none_');
+    if (conf.members.size === 0) {
+      this.conferences.delete(name);
+      this.destroyed = () => {
+        this.destroyed = null;
+        this.confBroadcast(name, conf.uuid, 0, 'conference-destroy', null);
+      };
+    }
+    for (const app of ch.queued.splice(0)) if (!ch.hungUp) this.execute(ch, app);
+    this.destroyed?.();
   }
 
   private startRecording(ch: FsChannel, path: string): void {
@@ -654,20 +715,24 @@ export class MediaServerSim implements SipPeer {
         if (!a) return '-ERR No such channel!\n';
         const legs = args[1] === '-both' && a.bridgedWith ? [a, ch(a.bridgedWith)!] : [a];
         for (const l of legs) l.bridgedWith = null;
-        this.later(() => {
-          for (const l of legs) {
-            if (l.app) this.complete(l, '_none_');
-            this.emit(l, 'CHANNEL_CALLSTATE', { 'Channel-Call-State': 'RINGING' });
-            this.emit(l, 'CHANNEL_CALLSTATE', { 'Channel-Call-State': 'ACTIVE' });
-            const park = { name: 'park', arg: '', eventUuid: randomUUID() };
-            l.app = park;
-            this.emit(l, 'CHANNEL_EXECUTE', {
-              Application: 'park',
-              'Application-Data': '',
-              'Application-UUID': park.eventUuid,
-            });
-          }
-        }, 20);
+        // Each leg rings and parks; the other leg's events come some 30 ms after the first's.
+        legs.forEach((l, i) =>
+          this.later(
+            () => {
+              if (l.hungUp) return;
+              this.emit(l, 'CHANNEL_CALLSTATE', { 'Channel-Call-State': 'RINGING' });
+              this.emit(l, 'CHANNEL_CALLSTATE', { 'Channel-Call-State': 'ACTIVE' });
+              const park: App = { name: 'park', arg: '', eventUuid: randomUUID() };
+              l.stack.push(park);
+              this.emit(l, 'CHANNEL_EXECUTE', {
+                Application: 'park',
+                'Application-Data': '',
+                'Application-UUID': park.eventUuid,
+              });
+            },
+            20 + i * 30,
+          ),
+        );
         return '+OK\n';
       }
       case 'uuid_record': {
@@ -686,8 +751,8 @@ export class MediaServerSim implements SipPeer {
             name: `sofia/drachtio_mrf/nobody@${this.drachtioHostport()}`,
             state: 'CS_EXECUTE',
             dest: 'drachtio',
-            application: c.app?.name ?? '',
-            application_data: c.app?.arg ?? '',
+            application: c.stack.at(-1)?.name ?? '',
+            application_data: c.stack.at(-1)?.arg ?? '',
             callstate: 'ACTIVE',
             call_uuid: c.bridgedWith ?? '',
           }));
@@ -703,26 +768,21 @@ export class MediaServerSim implements SipPeer {
     }
   }
 
+  /** uuid_bridge: whatever runs on both legs ends (the socket application too); the sockets stay open. */
   private bridge(a: FsChannel, b: FsChannel): void {
     a.bridgedWith = b.uuid;
     b.bridgedWith = a.uuid;
-    for (const l of [a, b]) {
-      if (l.app?.name === 'playback') this.stopPlayback(l);
-      else if (l.app && l.app.name !== 'socket') this.complete(l, '_none_');
-    }
+    // The api reply goes first; the music stops right after it.
+    this.later(() => {
+      for (const l of [a, b]) if (l.stack.at(-1)?.name === 'playback') this.unwind(l);
+    }, 0);
     this.later(() => {
       for (const l of [a, b]) {
-        this.complete(l, l === a ? 'FILE PLAYED' : '_none_', {
-          name: 'socket',
-          arg: l.eslTarget,
-          eventUuid: '',
-        });
-        const br = { name: 'uuid_bridge', arg: '', eventUuid: randomUUID() };
-        l.app = br;
+        while (l.stack.length > 0) this.unwind(l);
         this.emit(l, 'CHANNEL_EXECUTE', {
           Application: 'uuid_bridge',
           'Application-Data': '',
-          'Application-UUID': br.eventUuid,
+          'Application-UUID': randomUUID(),
         });
       }
     }, 20);
@@ -788,6 +848,7 @@ export class MediaServerSim implements SipPeer {
         if (o && o !== ch) withPorts.push(portOf(o));
       }
     }
-    return { music: ch.app?.name === 'playback' ? ch.app.arg : null, withPorts };
+    const top = ch.stack.at(-1);
+    return { music: top?.name === 'playback' ? top.arg : null, withPorts };
   }
 }

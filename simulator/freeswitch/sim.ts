@@ -9,6 +9,7 @@ export type SimFsOptions = {
   secret?: string;
   eslPassword?: string;
   stepMs?: number;
+  timeScale?: number;
 };
 
 export class SimFs {
@@ -27,6 +28,7 @@ export class SimFs {
     this.media = new MediaServerSim({
       password: this.eslPassword,
       ...(opts.stepMs !== undefined ? { stepMs: opts.stepMs } : {}),
+      ...(opts.timeScale !== undefined ? { timeScale: opts.timeScale } : {}),
     });
     this.drachtio = new DrachtioServerSim({
       secret: this.secret,

@@ -77,7 +77,34 @@ export function registerSimPbx(program: Command): void {
       0.1,
     )
     .option('--readme <file>', 'README listing the accepted divergences (default: simulator/pbx/README.md)')
-    .action(async (opts: { traces: string; json?: boolean; scale: number; readme?: string }) => {
+    .option(
+      '--pbx <kind>',
+      'asterisk (ARI traces) or freeswitch (drachtio + event socket traces)',
+      'asterisk',
+    )
+    .action(async (opts: { traces: string; json?: boolean; scale: number; readme?: string; pbx: string }) => {
+      if (opts.pbx === 'freeswitch') {
+        const { runFsConformance, formatFsReport } =
+          await import('../../simulator/freeswitch/conformance/run.js');
+        try {
+          const report = await runFsConformance({
+            tracesDir: opts.traces,
+            scale: opts.scale,
+            readme: opts.readme,
+          });
+          console.log(opts.json ? JSON.stringify(report, null, 2) : formatFsReport(report));
+          process.exitCode = Object.values(report.scenarios).every((s) => s.passed) ? 0 : 1;
+        } catch (err) {
+          console.error(`sim-pbx conformance: ${(err as Error).message}`);
+          process.exitCode = 2;
+        }
+        return;
+      }
+      if (opts.pbx !== 'asterisk') {
+        console.error(`sim-pbx conformance: --pbx must be asterisk or freeswitch, not "${opts.pbx}"`);
+        process.exitCode = 2;
+        return;
+      }
       const { runConformance, formatReport } = await import('../../simulator/pbx/conformance/run.js');
       try {
         const report = await runConformance({

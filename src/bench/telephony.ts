@@ -40,7 +40,7 @@ async function drive(sim: SimPbx, count: number, sent: Map<string, number>): Pro
   }
 }
 
-async function acdLatencies(count: number): Promise<number[]> {
+export async function acdLatencies(count: number): Promise<number[]> {
   const sim = await startSimPbx({ port: 0 });
   const config = bigSite(40, 0, 0);
   const adapter = new AriAdapter({

@@ -109,12 +109,20 @@ export class DrachtioAdapter implements TelephonyPort {
       this.opts.logger.warn({ err: String(err) }, 'drachtio connection error');
     });
     srf.on('close', () => (this.up = false));
+    let connections = 0;
     const connected = new Promise<void>((resolve, reject) => {
       const t = setTimeout(() => reject(new Error('drachtio-server did not answer')), 5000);
       srf.on('connect', (err: unknown) => {
         if (err) return;
         clearTimeout(t);
-        this.up = !!this.ms || this.up;
+        connections += 1;
+        if (connections > 1) {
+          // drachtio-srf reconnected by itself: what happened meanwhile is unknown.
+          this.up = !!this.ms;
+          void this.readopt().catch((e: unknown) =>
+            this.opts.logger.error({ err: String(e) }, 'drachtio re-adoption failed'),
+          );
+        }
         resolve();
       });
     });
@@ -471,12 +479,67 @@ export class DrachtioAdapter implements TelephonyPort {
 
   // ---- releasing ----
 
+  /** Destroys an endpoint; never waits more than 5 s (fsmrf waits for FreeSWITCH's BYE, which a
+   * drachtio that forgot the dialog answers 481 and never passes on). */
   private async destroyQuietly(ep: FsEndpoint): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
     try {
-      await ep.destroy();
+      await Promise.race([ep.destroy(), new Promise<void>((resolve) => (timer = setTimeout(resolve, 5000)))]);
     } catch {
       // already gone
+    } finally {
+      clearTimeout(timer);
     }
+  }
+
+  /** BYE on a dialog; after a reconnection the Dialog's old socket is gone: BYE by its id instead. */
+  private async bye(dialog: SrfDialog): Promise<void> {
+    try {
+      await dialog.destroy();
+    } catch {
+      await this.srf
+        ?.request({ uri: 'sip:placeholder', method: 'BYE', stackDialogId: dialog.id })
+        .catch(() => {});
+    }
+  }
+
+  /** Whether drachtio still knows a dialog; touching it also binds it to this connection. */
+  private async alive(dialog: SrfDialog | null | undefined): Promise<boolean> {
+    if (!dialog || !this.srf) return false;
+    try {
+      // In-dialog: drachtio fills the request-URI from the dialog.
+      await this.srf.request({ uri: 'sip:placeholder', method: 'INFO', stackDialogId: dialog.id });
+      return true;
+    } catch (err) {
+      return (err as { code?: string }).code !== 'ENODIALOG';
+    }
+  }
+
+  /**
+   * After drachtio-srf reconnects (drachtio keeps the dialogs, FreeSWITCH the channels): each caller
+   * and agent leg whose dialog drachtio forgot meanwhile (its BYE got a 481 while no app was there)
+   * hung up: reported once, and its FreeSWITCH endpoint destroyed; the others are bound to the new
+   * connection, so their later BYEs reach us.
+   */
+  async readopt(): Promise<{ callersGone: number; legsGone: number }> {
+    let callersGone = 0;
+    let legsGone = 0;
+    for (const caller of [...this.callers.values()]) {
+      if (!caller.dialog) continue;
+      await this.alive(caller.ep?.dialog);
+      if (await this.alive(caller.dialog)) continue;
+      callersGone += 1;
+      caller.dialog = null;
+      this.callerGone(caller);
+    }
+    for (const leg of [...this.legs.values()]) {
+      if (!leg.dialog) continue;
+      await this.alive(leg.ep?.dialog);
+      if (await this.alive(leg.dialog)) continue;
+      legsGone += 1;
+      this.agentHungUp(leg);
+    }
+    return { callersGone, legsGone };
   }
 
   private async endLeg(leg: Leg): Promise<void> {
@@ -484,7 +547,7 @@ export class DrachtioAdapter implements TelephonyPort {
     if (leg.timer) clearTimeout(leg.timer);
     const dialog = leg.dialog;
     leg.dialog = null;
-    if (dialog) await dialog.destroy().catch(() => {});
+    if (dialog) await this.bye(dialog);
     else if (leg.uacReq && !leg.answered) leg.uacReq.cancel();
     if (leg.ep) await this.destroyQuietly(leg.ep);
     leg.ep = null;
@@ -520,7 +583,7 @@ export class DrachtioAdapter implements TelephonyPort {
       return;
     }
     await caller.answering?.catch(() => {});
-    if (caller.dialog?.connected) await caller.dialog.destroy().catch(() => {});
+    if (caller.dialog?.connected) await this.bye(caller.dialog);
     if (caller.ep) await this.destroyQuietly(caller.ep);
     caller.ep = null;
   }

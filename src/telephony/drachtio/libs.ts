@@ -47,13 +47,19 @@ export interface Srf {
       cbProvisional?: (res: { status: number }) => void;
     },
   ): Promise<SrfDialog>;
-  request(opts: { method: string; stackDialogId: string; uri?: string }): Promise<unknown>;
+  request(opts: {
+    uri: string;
+    method: string;
+    stackDialogId: string;
+    headers?: Record<string, string>;
+  }): Promise<unknown>;
 }
 
 export interface FsEndpoint {
   readonly uuid: string;
   readonly local: { sdp: string };
   readonly conf: { memberId?: number; name?: string };
+  readonly dialog: SrfDialog | null;
   play(file: string): Promise<unknown>;
   api(command: string, args: string | string[]): Promise<{ body?: string; getBody?: () => string }>;
   execute(app: string, arg?: string): Promise<unknown>;

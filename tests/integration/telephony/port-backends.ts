@@ -16,6 +16,8 @@ export type Backend = {
   /** A caller dials 15; `callId` is what the engine will call it. */
   inject(extra?: Record<string, unknown>): Promise<{ simId: string; callId: string }>;
   hangupCaller(simId: string): Promise<void>;
+  /** Cuts the adapter's connection to the PBX (its client reconnects by itself). */
+  dropConnection(): Promise<void>;
   hears(simId: string): Hears;
   ended(simId: string): CallEnd;
   /** Calls' legs still on the PBX (channels, dialogs, mixing bridges, conferences): 0 once every call ended. */
@@ -54,6 +56,9 @@ export async function asteriskBackend(logger: Logger): Promise<Backend> {
     },
     async hangupCaller(simId) {
       await fetch(`${sim.url}/sim/calls/${simId}/hangup`, { method: 'POST' });
+    },
+    async dropConnection() {
+      await post(`${sim.url}/sim/faults`, { dropAriWebSocket: true });
     },
     hears(simId) {
       const ch = sim.pbx.channels.get(timeline(simId).channelId);
@@ -109,6 +114,9 @@ export async function freeswitchBackend(logger: Logger): Promise<Backend> {
     },
     async hangupCaller(simId) {
       await fetch(`${lab.url}/sim/calls/${simId}/hangup`, { method: 'POST' });
+    },
+    async dropConnection() {
+      await post(`${lab.url}/sim/faults`, { dropApp: true });
     },
     hears(simId) {
       const h = sim.hears(simId);

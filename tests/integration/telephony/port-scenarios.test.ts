@@ -247,4 +247,32 @@ describe.each(backends)('port scenarios on %s', (_name, make) => {
     );
     await expectClean(w);
   });
+
+  it('sees a caller who hung up while the PBX connection was down, once it is back, and counts nothing twice', async () => {
+    const w = await boot(make);
+    const stays = await w.backend.inject({ callerNumber: '0611111111' });
+    const leaves = await w.backend.inject({ callerNumber: '0622222222' });
+    await until(
+      () => w.backend.hears(stays.simId).music && w.backend.hears(leaves.simId).music,
+      'both on hold',
+    );
+    await w.backend.dropConnection();
+    await w.backend.hangupCaller(leaves.simId); // while the adapter is not connected
+    expect(
+      await until(() => endedEvent(w, leaves.callId), 'abandon seen after the reconnection', 10_000),
+    ).toMatchObject({
+      outcome: 'abandoned',
+      by: 'caller',
+    });
+    await until(() => w.backend.port.connected, 'reconnected', 10_000);
+    expect(w.backend.hears(stays.simId).music).toBe(true); // the other caller is still held
+    await w.backend.hangupCaller(stays.simId);
+    await until(() => endedEvent(w, stays.callId), 'second abandon');
+    const arrived = w.events
+      .filter((e) => e.type === 'CallArrived')
+      .map((e) => (e as { callId: string }).callId);
+    expect(arrived).toHaveLength(2);
+    expect(w.events.filter((e) => e.type === 'CallEnded')).toHaveLength(2);
+    await expectClean(w);
+  });
 });

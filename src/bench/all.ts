@@ -5,4 +5,5 @@ import './indicators.js';
 import './twin.js';
 import './fanout.js';
 import './telephony.js';
+import './telephony-freeswitch.js';
 import './history.js';

@@ -33,7 +33,7 @@ function quantile(sorted: number[], p: number): number | null {
 const sortedOf = (xs: number[]) => [...xs].sort((a, b) => a - b);
 
 /** Arrival → the offered agent's phone invited, through engine + adapter, on a sim-pbx in its own process. */
-async function acdLatencies(count: number, timing: PbxTiming): Promise<number[]> {
+export async function acdLatencies(count: number, timing: PbxTiming): Promise<number[]> {
   const config = bigSite(40, 0, 0);
   const world = await startWorld({ agents: config.agents.map((a) => a.id), timing });
   const adapter = new AriAdapter({

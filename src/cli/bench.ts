@@ -3,6 +3,8 @@ import type { Command } from 'commander';
 import { benches } from '../bench/registry.js';
 import '../bench/all.js';
 
+type BenchOptions = { json?: boolean; quick?: boolean; maxUpdatesPerSecond?: string; pbx?: string };
+
 export function registerBench(program: Command): void {
   program
     .command('bench')
@@ -10,8 +12,15 @@ export function registerBench(program: Command): void {
     .argument('<name>', 'benchmark name, or "all"')
     .option('--json', 'print machine-readable JSON only')
     .option('--quick', 'smaller workload (for smoke tests)')
+    .option('--pbx <kind>', 'telephony: asterisk (default) or freeswitch (beside Asterisk, in the same run)')
     .option('--max-updates-per-second <n>', 'fanout: the supervisor feed cap (default 4)')
-    .action(async (name: string, opts: { json?: boolean; quick?: boolean; maxUpdatesPerSecond?: string }) => {
+    .action(async (name: string, opts: BenchOptions) => {
+      if (opts.pbx !== undefined && opts.pbx !== 'asterisk' && opts.pbx !== 'freeswitch') {
+        console.error(`--pbx: asterisk or freeswitch, not "${opts.pbx}"`);
+        process.exitCode = 2;
+        return;
+      }
+      if (opts.pbx === 'freeswitch' && name === 'telephony') name = 'telephony-freeswitch';
       if (opts.maxUpdatesPerSecond !== undefined) {
         const rate = Number(opts.maxUpdatesPerSecond);
         if (!(rate > 0 && rate <= 50)) {

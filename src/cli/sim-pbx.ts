@@ -23,6 +23,30 @@ function positive(value: string): number {
   return n;
 }
 
+/** sim-fs: the simulated drachtio-server + FreeSWITCH, with sim-pbx's trunk and endpoint sides. */
+async function startFs(opts: {
+  port: number;
+  host: string;
+  drachtioPort: number;
+  eslPort: number;
+  secret: string;
+  eslPassword: string;
+}): Promise<void> {
+  const { startSimFs } = await import('../../simulator/freeswitch/server.js');
+  const s = await startSimFs(opts);
+  console.log(`sim-fs (drachtio-server + FreeSWITCH) listening on ${s.url}`);
+  console.log(`  drachtio app   ${s.drachtio.host}:${s.drachtio.port} (secret ${s.drachtio.secret})`);
+  console.log(`  event socket   ${s.esl.host}:${s.esl.port} (password ${s.esl.password})`);
+  console.log(`  trunk          POST ${s.url}/sim/calls   timelines GET ${s.url}/sim/calls`);
+  console.log(`  endpoints      WS ${s.endpointsWsUrl}`);
+  console.log(`  leftovers      GET ${s.url}/sim/leftovers   faults POST ${s.url}/sim/faults`);
+  const stop = (): void => {
+    void s.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
 export function registerSimPbx(program: Command): void {
   const sim = program
     .command('sim-pbx')
@@ -41,6 +65,11 @@ export function registerSimPbx(program: Command): void {
       "time from originate to the first Dial (default: Asterisk 22's, 3)",
       millis,
     )
+    .option('--pbx <kind>', 'asterisk (ARI) or freeswitch (drachtio-server + FreeSWITCH: sim-fs)', 'asterisk')
+    .option('--drachtio-port <port>', 'freeswitch: drachtio app port (0: any free port)', port, 9022)
+    .option('--esl-port <port>', 'freeswitch: FreeSWITCH inbound event socket port (0: any)', port, 8021)
+    .option('--secret <secret>', 'freeswitch: drachtio secret', 'cymru')
+    .option('--esl-password <password>', 'freeswitch: event socket password', 'ClueCon')
     .action(
       async (opts: {
         port: number;
@@ -53,7 +82,14 @@ export function registerSimPbx(program: Command): void {
         bridgeMs?: number;
         hangupMs?: number;
         originateMs?: number;
+        pbx: string;
+        drachtioPort: number;
+        eslPort: number;
+        secret: string;
+        eslPassword: string;
       }) => {
+        if (opts.pbx === 'freeswitch') return startFs(opts);
+        if (opts.pbx !== 'asterisk') throw new InvalidArgumentError(`--pbx must be asterisk or freeswitch`);
         const { startSimPbx } = await import('../../simulator/pbx/server.js');
         const dialplanRoutes: Record<string, string> = {};
         for (const r of opts.route ?? []) {
@@ -102,19 +138,52 @@ export function registerSimPbx(program: Command): void {
       0.1,
     )
     .option('--readme <file>', 'README listing the accepted divergences (default: simulator/pbx/README.md)')
-    .action(async (opts: { traces: string; json?: boolean; scale: number; readme?: string }) => {
-      const { runConformance, formatReport } = await import('../../simulator/pbx/conformance/run.js');
-      try {
-        const report = await runConformance({
-          tracesDir: opts.traces,
-          scale: opts.scale,
-          readme: opts.readme,
-        });
-        console.log(opts.json ? JSON.stringify(report, null, 2) : formatReport(report));
-        process.exitCode = Object.values(report.scenarios).every((s) => s.passed) ? 0 : 1;
-      } catch (err) {
-        console.error(`sim-pbx conformance: ${(err as Error).message}`);
-        process.exitCode = 2;
-      }
-    });
+    .option(
+      '--pbx <kind>',
+      'asterisk (ARI traces, the default) or freeswitch (drachtio + event socket traces)',
+    )
+    .action(
+      async (
+        opts: { traces: string; json?: boolean; scale: number; readme?: string; pbx?: string },
+        command: Command,
+      ) => {
+        // `sim-pbx` itself has --pbx too: whichever side of `conformance` it was written on.
+        const pbx = opts.pbx ?? (command.parent?.opts() as { pbx?: string } | undefined)?.pbx ?? 'asterisk';
+        if (pbx === 'freeswitch') {
+          const { runFsConformance, formatFsReport } =
+            await import('../../simulator/freeswitch/conformance/run.js');
+          try {
+            const report = await runFsConformance({
+              tracesDir: opts.traces,
+              scale: opts.scale,
+              readme: opts.readme,
+            });
+            console.log(opts.json ? JSON.stringify(report, null, 2) : formatFsReport(report));
+            process.exitCode = Object.values(report.scenarios).every((s) => s.passed) ? 0 : 1;
+          } catch (err) {
+            console.error(`sim-pbx conformance: ${(err as Error).message}`);
+            process.exitCode = 2;
+          }
+          return;
+        }
+        if (pbx !== 'asterisk') {
+          console.error(`sim-pbx conformance: --pbx must be asterisk or freeswitch, not "${pbx}"`);
+          process.exitCode = 2;
+          return;
+        }
+        const { runConformance, formatReport } = await import('../../simulator/pbx/conformance/run.js');
+        try {
+          const report = await runConformance({
+            tracesDir: opts.traces,
+            scale: opts.scale,
+            readme: opts.readme,
+          });
+          console.log(opts.json ? JSON.stringify(report, null, 2) : formatReport(report));
+          process.exitCode = Object.values(report.scenarios).every((s) => s.passed) ? 0 : 1;
+        } catch (err) {
+          console.error(`sim-pbx conformance: ${(err as Error).message}`);
+          process.exitCode = 2;
+        }
+      },
+    );
 }

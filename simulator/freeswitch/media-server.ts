@@ -1,0 +1,854 @@
+// A simulated FreeSWITCH 1.10 as drachtio-fsmrf drives it: one SIP profile (drachtio_mrf) reached
+// through the simulated drachtio network, the inbound event socket (auth, event json, api) and one
+// outbound event-socket connection per channel (the `socket <X-esl-outbound> async full` dialplan).
+// Behaviours from ../shared/freeswitch-1.10/README.md: music until uuid_break (PLAYBACK_STOP and
+// "FILE PLAYED" ~20 ms later), uuid_bridge ends `socket` on both legs and the sockets stay open,
+// unbridge = uuid_transfer -both park inline, hangup from sendmsg → FS sends the BYE, a BYE from the
+// app → FS answers and hangs up, conference member ids global to the process, RECORD_START/STOP only
+// on the inbound connection.
+import { randomUUID } from 'node:crypto';
+import net from 'node:net';
+import type { DrachtioServerSim, SipPeer } from './drachtio-server.js';
+import {
+  EslReader,
+  REASONS,
+  apiResponse,
+  commandReply,
+  disconnectNotice,
+  eslText,
+  eventJson,
+  header,
+  isResponse,
+  methodOf,
+  newBranch,
+  newTag,
+  tagOf,
+  type EslMessage,
+  type SipMessage,
+} from './wire.js';
+
+export type FsChannel = {
+  uuid: string;
+  callId: string;
+  /** drachtio's tag (From of the INVITE) and FreeSWITCH's (To). */
+  appTag: string;
+  fsTag: string;
+  appUri: string;
+  fsUri: string;
+  cseq: number;
+  remoteSdp: string;
+  localSdp: string;
+  localPort: number;
+  eslTarget: string;
+  userAgent: string;
+  conn: EslConn | null;
+  /** Applications running, outermost first (socket, park, playback, conference…), as FreeSWITCH nests them. */
+  stack: App[];
+  /** Applications sent while a conference with endconf holds the channel: they run when it leaves. */
+  queued: App[];
+  bridgedWith: string | null;
+  conference: { name: string; memberId: number } | null;
+  recording: string | null;
+  vars: Record<string, string>;
+  createdAt: number;
+  hungUp: boolean;
+  /** The last application response (the socket application reports it when it ends). */
+  lastResponse: string;
+};
+
+type App = { name: string; arg: string; eventUuid: string; flags?: string };
+
+type EslConn = {
+  socket: net.Socket;
+  events: Set<string>;
+  filters: [string, string][];
+  uuid: string | null;
+  authed: boolean;
+};
+
+export type MediaServerOptions = {
+  password: string;
+  sipHost?: string;
+  sipPort?: number;
+  /** Delay of FreeSWITCH's asynchronous steps (events after a command), ms. */
+  stepMs?: number;
+  /** Multiplies every delay (a replay at 0.1 runs ten times faster than recorded). */
+  timeScale?: number;
+  recordingsDir?: string;
+};
+
+export class MediaServerSim implements SipPeer {
+  readonly host: string;
+  readonly port: number;
+  readonly channels = new Map<string, FsChannel>();
+  readonly conferences = new Map<
+    string,
+    { uuid: string; members: Map<number, string>; floor: number | null }
+  >();
+  private readonly inbound = new Set<EslConn>();
+  private readonly outbound = new Set<EslConn>();
+  private readonly server = net.createServer((s) => this.onInbound(s));
+  private nextMember = 1;
+  private destroyed: (() => void) | null = null;
+  private seq = 1000;
+  private nextPort = 20000;
+  private readonly coreUuid = randomUUID();
+  private drachtio!: DrachtioServerSim;
+  private readonly stepMs: number;
+  private readonly timeScale: number;
+  private heartbeat: NodeJS.Timeout | null = null;
+
+  constructor(private readonly opts: MediaServerOptions) {
+    this.host = opts.sipHost ?? '127.0.0.1';
+    this.port = opts.sipPort ?? 5080;
+    this.stepMs = opts.stepMs ?? 5;
+    this.timeScale = opts.timeScale ?? 1;
+  }
+
+  attach(drachtio: DrachtioServerSim): void {
+    this.drachtio = drachtio;
+  }
+
+  listen(port = 0, host = '127.0.0.1'): Promise<number> {
+    this.heartbeat = setInterval(() => this.broadcastInbound(this.heartbeatEvent()), 20_000);
+    this.heartbeat.unref();
+    return new Promise((resolve) =>
+      this.server.listen(port, host, () => resolve((this.server.address() as net.AddressInfo).port)),
+    );
+  }
+
+  close(): Promise<void> {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    for (const c of [...this.inbound, ...this.outbound]) c.socket.destroy();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** FreeSWITCH's own delays (20 ms from a command to its events…), scaled with the clock of a replay. */
+  private later(fn: () => void, ms = this.stepMs): void {
+    setTimeout(fn, ms * this.timeScale);
+  }
+
+  // ---- SIP (the drachtio_mrf profile) ----
+
+  receive(m: SipMessage): void {
+    if (isResponse(m)) {
+      // Answers to our BYEs: nothing more to do.
+      return;
+    }
+    const method = methodOf(m);
+    const callId = header(m, 'Call-ID') ?? '';
+    const ch = [...this.channels.values()].find((c) => c.callId === callId);
+    if (method === 'INVITE' && !tagOf(header(m, 'To'))) {
+      this.newChannel(m);
+      return;
+    }
+    if (!ch) {
+      if (method !== 'ACK') this.reply(m, 481);
+      return;
+    }
+    if (method === 'ACK') {
+      if (m.body) ch.remoteSdp = m.body;
+      // 3pcc: the outbound socket opens only after the ACK.
+      if (!ch.conn && !ch.hungUp) this.later(() => this.openOutbound(ch), 4);
+      return;
+    }
+    if (method === 'INVITE') {
+      if (m.body) ch.remoteSdp = m.body;
+      this.reply(m, 200, ch.fsTag, ch.localSdp);
+      return;
+    }
+    if (method === 'BYE') {
+      this.reply(m, 200, ch.fsTag);
+      this.hangup(ch, 'NORMAL_CLEARING', false);
+      return;
+    }
+    this.reply(m, 200, ch.fsTag);
+  }
+
+  private reply(req: SipMessage, status: number, toTag?: string, sdp?: string): void {
+    const to = header(req, 'To') ?? '';
+    const r: SipMessage = {
+      first: `SIP/2.0 ${status} ${REASONS[status] ?? 'OK'}`,
+      headers: [
+        ['Via', header(req, 'Via') ?? ''],
+        ['From', header(req, 'From') ?? ''],
+        ['To', toTag && !tagOf(to) ? `${to};tag=${toTag}` : to],
+        ['Call-ID', header(req, 'Call-ID') ?? ''],
+        ['CSeq', header(req, 'CSeq') ?? ''],
+        ['Contact', `<sip:drachtio@${this.host}:${this.port};transport=udp>`],
+        ['User-Agent', 'sas-acd sim FreeSWITCH'],
+        ['Allow', 'INVITE, ACK, BYE, CANCEL, OPTIONS, MESSAGE, INFO, UPDATE, REGISTER, REFER, NOTIFY'],
+      ],
+      body: sdp ?? '',
+    };
+    if (sdp) r.headers.push(['Content-Type', 'application/sdp']);
+    this.drachtio.fromPeer(this, r);
+  }
+
+  private sdp(port: number): string {
+    const id = Math.floor(Math.random() * 1e9);
+    return `v=0\r\no=FreeSWITCH ${id} ${id + 1} IN IP4 ${this.host}\r\ns=FreeSWITCH\r\nc=IN IP4 ${this.host}\r\nt=0 0\r\nm=audio ${port} RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\na=ptime:20\r\na=sendrecv\r\n`;
+  }
+
+  private newChannel(m: SipMessage): void {
+    const ua = header(m, 'User-Agent') ?? '';
+    const target = header(m, 'X-esl-outbound') ?? '';
+    if (!ua.startsWith('drachtio-fsmrf:') || !target) {
+      // The dialplan only takes fsmrf's calls.
+      this.reply(m, 404, newTag());
+      return;
+    }
+    const port = this.nextPort;
+    this.nextPort += 2;
+    const ch: FsChannel = {
+      uuid: randomUUID(),
+      callId: header(m, 'Call-ID') ?? '',
+      appTag: tagOf(header(m, 'From')) ?? '',
+      fsTag: newTag(),
+      appUri: (header(m, 'From') ?? '').replace(/;tag=[^;>\s]+/, ''),
+      fsUri: (header(m, 'To') ?? '').replace(/;tag=[^;>\s]+/, ''),
+      cseq: Number((header(m, 'CSeq') ?? '1').split(' ')[0]),
+      remoteSdp: m.body,
+      localSdp: this.sdp(port),
+      localPort: port,
+      eslTarget: target,
+      userAgent: ua,
+      conn: null,
+      stack: [],
+      queued: [],
+      bridgedWith: null,
+      conference: null,
+      recording: null,
+      vars: {},
+      createdAt: Date.now(),
+      hungUp: false,
+      lastResponse: '_none_',
+    };
+    this.channels.set(ch.uuid, ch);
+    if (m.body) {
+      // Caller SDP in the INVITE: the socket connects as FS answers, before the app sees the 200.
+      this.openOutbound(ch);
+      this.later(() => this.reply(m, 200, ch.fsTag, ch.localSdp), 2);
+    } else this.reply(m, 200, ch.fsTag, ch.localSdp);
+  }
+
+  /**
+   * FS hangs up a channel. From a hangup application: COMPLETE hangup, then what was running unwinds
+   * (PLAYBACK_STOP, COMPLETE playback, park, socket), CHANNEL_CALLSTATE HANGUP, disconnect-notice, and
+   * FS sends the BYE. From the app's BYE: the same, without a BYE. A conference member's socket closes
+   * before the conference hears it left.
+   */
+  private hangup(ch: FsChannel, cause: string, sendBye: boolean, app?: App): void {
+    if (ch.hungUp) return;
+    ch.hungUp = true;
+    if (ch.bridgedWith) {
+      // park_after_bridge: the other leg parks, and hears nothing about it.
+      const other = this.channels.get(ch.bridgedWith);
+      if (other) other.bridgedWith = null;
+      ch.bridgedWith = null;
+    }
+    if (app) this.emit(ch, 'CHANNEL_EXECUTE_COMPLETE', this.appHeaders(app, '_none_'));
+    const inConference = ch.conference !== null;
+    if (!inConference) {
+      while (ch.stack.length > 0) this.unwind(ch);
+      this.emit(ch, 'CHANNEL_CALLSTATE', {
+        'Channel-Call-State': 'HANGUP',
+        'Original-Channel-Call-State': 'ACTIVE',
+        'Hangup-Cause': cause,
+      });
+    }
+    if (ch.recording) this.stopRecording(ch);
+    // The last member gone: the conference is destroyed before this socket closes.
+    this.destroyed?.();
+    const conn = ch.conn;
+    if (conn) {
+      this.write(conn, disconnectNotice(ch.uuid));
+      conn.socket.end();
+      ch.conn = null;
+    }
+    if (inConference) this.leaveConference(ch);
+    this.channels.delete(ch.uuid);
+    if (sendBye) {
+      const bye: SipMessage = {
+        first: `BYE sip:${this.drachtioHostport()} SIP/2.0`,
+        headers: [
+          ['Via', `SIP/2.0/UDP ${this.host}:${this.port};rport=${this.port};branch=${newBranch()}`],
+          ['Max-Forwards', '70'],
+          ['From', `${ch.fsUri};tag=${ch.fsTag}`],
+          ['To', `${ch.appUri};tag=${ch.appTag}`],
+          ['Call-ID', ch.callId],
+          ['CSeq', `${++ch.cseq + 1} BYE`],
+          ['Reason', `Q.850;cause=16;text="${cause}"`],
+        ],
+        body: '',
+      };
+      this.later(() => this.drachtio.fromPeer(this, bye), 10);
+    }
+  }
+
+  private appHeaders(app: App, response: string): Record<string, string> {
+    return {
+      Application: app.name,
+      'Application-Data': app.arg,
+      'Application-UUID': app.eventUuid,
+      'Application-Response': response,
+    };
+  }
+
+  /** The innermost running application ends (CHANNEL_EXECUTE_COMPLETE); a playback stops first. */
+  private unwind(ch: FsChannel, response?: string): App | undefined {
+    const app = ch.stack.pop();
+    if (!app) return undefined;
+    if (app.name === 'playback') {
+      this.emit(ch, 'PLAYBACK_STOP', { 'Playback-File-Path': app.arg, 'Playback-Status': 'break' });
+      ch.lastResponse = 'FILE PLAYED';
+    }
+    const r =
+      response ??
+      (app.name === 'playback' ? 'FILE PLAYED' : app.name === 'socket' ? ch.lastResponse : '_none_');
+    this.emit(ch, 'CHANNEL_EXECUTE_COMPLETE', this.appHeaders(app, r));
+    return app;
+  }
+
+  private drachtioHostport(): string {
+    return '127.0.0.1:5060';
+  }
+
+  // ---- event socket ----
+
+  private write(conn: EslConn, text: string): void {
+    if (!conn.socket.destroyed && conn.socket.writable) conn.socket.write(text);
+  }
+
+  private onInbound(socket: net.Socket): void {
+    const conn: EslConn = { socket, events: new Set(), filters: [], uuid: null, authed: false };
+    this.inbound.add(conn);
+    const reader = new EslReader();
+    socket.on('data', (chunk) => {
+      for (const m of reader.push(chunk)) this.onInboundCommand(conn, m);
+    });
+    socket.on('error', () => {});
+    socket.on('close', () => this.inbound.delete(conn));
+    this.write(conn, eslText({ 'Content-Type': 'auth/request' }));
+  }
+
+  private onInboundCommand(conn: EslConn, m: EslMessage): void {
+    const [verb = '', ...rest] = m.command.split(' ');
+    if (!conn.authed) {
+      if (verb === 'auth' && rest.join(' ') === this.opts.password) {
+        conn.authed = true;
+        this.write(conn, commandReply('+OK accepted'));
+      } else {
+        this.write(conn, commandReply('-ERR invalid'));
+        this.write(conn, disconnectNotice());
+        conn.socket.end();
+      }
+      return;
+    }
+    this.common(conn, verb, rest, m);
+  }
+
+  private common(conn: EslConn, verb: string, rest: string[], m: EslMessage): void {
+    switch (verb) {
+      case 'event':
+        for (const e of rest.slice(1)) conn.events.add(e);
+        this.write(conn, commandReply(`+OK event listener enabled ${rest[0] ?? 'plain'}`));
+        return;
+      case 'filter':
+        conn.filters.push([rest[0] ?? '', rest.slice(1).join(' ')]);
+        this.write(conn, commandReply(`+OK filter added. [${rest[0]}]=[${rest.slice(1).join(' ')}]`));
+        return;
+      case 'api':
+        this.write(conn, apiResponse(this.api(rest[0] ?? '', rest.slice(1))));
+        return;
+      case 'bgapi': {
+        const job = randomUUID();
+        this.write(
+          conn,
+          eslText({ 'Content-Type': 'command/reply', 'Reply-Text': `+OK Job-UUID: ${job}`, 'Job-UUID': job }),
+        );
+        const body = this.api(rest[0] ?? '', rest.slice(1));
+        this.later(() =>
+          this.sendEvent(conn, {
+            ...this.base('BACKGROUND_JOB'),
+            'Job-UUID': job,
+            'Job-Command': rest[0] ?? '',
+            _body: body,
+          }),
+        );
+        return;
+      }
+      case 'sendmsg':
+        this.sendmsg(conn, rest[0] ?? conn.uuid ?? '', m.headers);
+        return;
+      case 'exit':
+        this.write(conn, commandReply('+OK bye'));
+        this.write(conn, disconnectNotice());
+        conn.socket.end();
+        return;
+      default:
+        this.write(conn, commandReply('-ERR command not found'));
+    }
+  }
+
+  private openOutbound(ch: FsChannel): void {
+    const [host = '127.0.0.1', port = '8085'] = ch.eslTarget.split(':');
+    const socket = net.connect({ host, port: Number(port) });
+    const conn: EslConn = { socket, events: new Set(), filters: [], uuid: ch.uuid, authed: true };
+    ch.conn = conn;
+    this.outbound.add(conn);
+    ch.stack = [{ name: 'socket', arg: `${ch.eslTarget} async full`, eventUuid: '' }];
+    const reader = new EslReader();
+    socket.on('data', (chunk) => {
+      for (const m of reader.push(chunk)) {
+        if (m.command === 'connect') this.write(conn, this.channelData(ch));
+        else {
+          const [verb = '', ...rest] = m.command.split(' ');
+          this.common(conn, verb, rest, m);
+        }
+      }
+    });
+    socket.on('error', () => {});
+    // The app going away does not hang up the channel (music keeps playing).
+    socket.on('close', () => {
+      this.outbound.delete(conn);
+      if (ch.conn === conn) ch.conn = null;
+    });
+  }
+
+  private channelData(ch: FsChannel): string {
+    // The channel's headers URL-encoded, then the reply's own (Reply-Text encoded too, as recorded).
+    const h = { 'Event-Name': 'CHANNEL_DATA', ...this.channelHeaders(ch) };
+    const lines = Object.entries(h).map(([k, v]) => `${k}: ${encodeURIComponent(v)}`);
+    lines.push('Content-Type: command/reply', 'Reply-Text: %2BOK%0A', 'Socket-Mode: async', 'Control: full');
+    return `${lines.join('\n')}\n\n`;
+  }
+
+  private channelHeaders(ch: FsChannel): Record<string, string> {
+    return {
+      'Core-UUID': this.coreUuid,
+      'FreeSWITCH-Hostname': 'sim',
+      'FreeSWITCH-IPv4': this.host,
+      'Channel-State': 'CS_EXECUTE',
+      'Channel-Call-State': 'ACTIVE',
+      'Channel-Name': `sofia/drachtio_mrf/nobody@${this.drachtioHostport()}`,
+      'Channel-Unique-ID': ch.uuid,
+      'Unique-ID': ch.uuid,
+      'Call-Direction': 'inbound',
+      'Answer-State': 'answered',
+      variable_uuid: ch.uuid,
+      variable_sip_call_id: ch.callId,
+      variable_sip_from_tag: ch.appTag,
+      variable_sip_user_agent: ch.userAgent,
+      'variable_sip_h_X-esl-outbound': ch.eslTarget,
+      variable_switch_r_sdp: ch.remoteSdp,
+      variable_rtp_local_sdp_str: ch.localSdp,
+      variable_local_media_ip: this.host,
+      variable_local_media_port: String(ch.localPort),
+      variable_remote_media_ip: /c=IN IP4 (\S+)/.exec(ch.remoteSdp)?.[1] ?? '',
+      variable_remote_media_port: /m=audio (\d+)/.exec(ch.remoteSdp)?.[1] ?? '',
+      variable_dtmf_type: 'info',
+      variable_hangup_after_bridge: 'false',
+      variable_park_after_bridge: 'true',
+      variable_playback_terminators: 'none',
+      ...Object.fromEntries(Object.entries(ch.vars).map(([k, v]) => [`variable_${k}`, v])),
+    };
+  }
+
+  private base(name: string): Record<string, string> {
+    return {
+      'Event-Name': name,
+      'Core-UUID': this.coreUuid,
+      'FreeSWITCH-Hostname': 'sim',
+      'FreeSWITCH-IPv4': this.host,
+      'Event-Date-Timestamp': String(Date.now() * 1000),
+      'Event-Sequence': String(++this.seq),
+    };
+  }
+
+  /** An event of a channel: to its outbound socket (if subscribed) and to matching inbound listeners. */
+  private emit(ch: FsChannel, name: string, extra: Record<string, string>): void {
+    const e = { ...this.base(name), ...this.channelHeaders(ch), ...extra };
+    if (ch.conn) this.sendEvent(ch.conn, e);
+    for (const c of this.inbound) this.sendEvent(c, e);
+  }
+
+  private sendEvent(conn: EslConn, e: Record<string, string>): void {
+    const name = e['Event-Name']!;
+    const key = name === 'CUSTOM' ? `CUSTOM ${e['Event-Subclass']}` : name;
+    const wanted =
+      conn.events.has('ALL') ||
+      conn.events.has(name) ||
+      conn.events.has(key) ||
+      (name === 'CUSTOM' && [...conn.events].some((x) => x === e['Event-Subclass'])) ||
+      (name.startsWith('PLAYBACK_') && conn.events.has(`SWITCH_EVENT_${name}`));
+    // fsmrf subscribes SWITCH_EVENT_PLAYBACK_*, which FreeSWITCH takes as PLAYBACK_*.
+    if (!wanted) return;
+    if (conn.filters.length > 0 && !conn.filters.some(([k, v]) => e[k] === v)) return;
+    const { _body, ...headers } = e;
+    if (_body !== undefined) {
+      this.write(conn, eventJson({ ...headers, _body }));
+      return;
+    }
+    this.write(conn, eventJson(headers));
+  }
+
+  private broadcastInbound(e: Record<string, string>): void {
+    for (const c of this.inbound) this.sendEvent(c, e);
+  }
+
+  private heartbeatEvent(): Record<string, string> {
+    return {
+      ...this.base('HEARTBEAT'),
+      'Session-Count': String(this.channels.size),
+      'Max-Sessions': '1000',
+      'Session-Per-Sec': '30',
+      'Idle-CPU': '99.0',
+      'FreeSWITCH-Version': '1.10.12-release~64bit',
+    };
+  }
+
+  // ---- applications ----
+
+  private sendmsg(conn: EslConn, uuid: string, h: Record<string, string>): void {
+    const ch = this.channels.get(uuid);
+    if (!ch) {
+      this.write(conn, commandReply('-ERR invalid session id [' + uuid + ']'));
+      return;
+    }
+    this.write(conn, commandReply('+OK'));
+    if (h['call-command'] !== 'execute') return;
+    const app: App = {
+      name: h['execute-app-name'] ?? '',
+      arg: h['execute-app-arg'] ?? '',
+      eventUuid: h['Event-UUID'] ?? randomUUID(),
+    };
+    const top = ch.stack.at(-1);
+    if (top?.name === 'conference' && top.flags?.includes('endconf')) {
+      // The conference holds the channel: the application waits until it leaves (conf.destroy hangs).
+      ch.queued.push(app);
+      return;
+    }
+    this.later(() => this.execute(ch, app), 20);
+  }
+
+  private execute(ch: FsChannel, app: App): void {
+    if (ch.hungUp) return;
+    this.emit(ch, 'CHANNEL_EXECUTE', {
+      Application: app.name,
+      'Application-Data': app.arg,
+      'Application-UUID': app.eventUuid,
+    });
+    switch (app.name) {
+      case 'playback': {
+        ch.stack.push(app);
+        this.emit(ch, 'PLAYBACK_START', { 'Playback-File-Path': app.arg });
+        if (!/^(local_stream|tone_stream):\/\//.test(app.arg)) {
+          // A file: a short prompt that ends by itself.
+          this.later(() => {
+            if (ch.stack.at(-1) === app) this.unwind(ch);
+          }, 200);
+        }
+        return;
+      }
+      case 'hangup':
+        this.hangup(ch, app.arg || 'NORMAL_CLEARING', true, app);
+        return;
+      case 'park':
+        ch.stack.push(app);
+        return;
+      case 'conference':
+        this.joinConference(ch, app);
+        return;
+      case 'set':
+      case 'export': {
+        const [k = '', ...v] = app.arg.split('=');
+        ch.vars[k] = v.join('=');
+        break;
+      }
+      case 'record_session':
+        this.startRecording(ch, app.arg.split(' ')[0] ?? '');
+        break;
+      default:
+        break;
+    }
+    this.emit(ch, 'CHANNEL_EXECUTE_COMPLETE', this.appHeaders(app, '_none_'));
+  }
+
+  private stopPlayback(ch: FsChannel): void {
+    if (ch.stack.at(-1)?.name === 'playback') this.unwind(ch);
+  }
+
+  private joinConference(ch: FsChannel, app: App): void {
+    const confName = app.arg.split(/[+@]/)[0]!;
+    const flags = /flags\{([^}]*)\}/.exec(app.arg)?.[1] ?? '';
+    let conf = this.conferences.get(confName);
+    const first = !conf;
+    if (!conf) {
+      conf = { uuid: randomUUID(), members: new Map(), floor: null };
+      this.conferences.set(confName, conf);
+    }
+    const memberId = this.nextMember++;
+    conf.members.set(memberId, ch.uuid);
+    ch.stack.push({ ...app, flags });
+    ch.conference = { name: confName, memberId };
+    this.confEvent(confName, ch, 'add-member', memberId);
+    if (first) {
+      conf.floor = memberId;
+      this.later(() => this.confEvent(confName, ch, 'floor-change', memberId), 20);
+    }
+  }
+
+  private confEvent(name: string, ch: FsChannel | null, action: string, memberId?: number): void {
+    const conf = this.conferences.get(name);
+    if (!conf) return;
+    this.confBroadcast(name, conf.uuid, conf.members.size, action, ch, memberId);
+  }
+
+  private confBroadcast(
+    name: string,
+    uuid: string,
+    size: number,
+    action: string,
+    ch: FsChannel | null,
+    memberId?: number,
+  ): void {
+    const e: Record<string, string> = {
+      ...this.base('CUSTOM'),
+      'Event-Subclass': 'conference::maintenance',
+      'Conference-Name': name,
+      'Conference-Unique-ID': uuid,
+      'Conference-Size': String(size),
+      Action: action,
+      ...(memberId !== undefined ? { 'Member-ID': String(memberId) } : {}),
+      ...(ch ? this.channelHeaders(ch) : {}),
+    };
+    for (const c of [...this.outbound, ...this.inbound]) this.sendEvent(c, e);
+  }
+
+  /** A member leaves (kicked, hung up): conference events, its conference application ends, queued ones run. */
+  private leaveConference(ch: FsChannel, action?: string): void {
+    if (!ch.conference) return;
+    const { name, memberId } = ch.conference;
+    const conf = this.conferences.get(name);
+    ch.conference = null;
+    if (!conf) return;
+    if (action) this.confEvent(name, ch, action, memberId);
+    conf.members.delete(memberId);
+    if (conf.floor === memberId) {
+      conf.floor = null;
+      this.confBroadcast(name, conf.uuid, conf.members.size, 'floor-change', null);
+    }
+    this.confEvent(name, ch, 'del-member', memberId);
+    if (!ch.hungUp && ch.stack.at(-1)?.name === 'conference') this.unwind(ch, '_none_');
+    if (conf.members.size === 0) {
+      this.conferences.delete(name);
+      this.destroyed = () => {
+        this.destroyed = null;
+        this.confBroadcast(name, conf.uuid, 0, 'conference-destroy', null);
+      };
+    }
+    for (const app of ch.queued.splice(0)) if (!ch.hungUp) this.execute(ch, app);
+    this.destroyed?.();
+  }
+
+  private startRecording(ch: FsChannel, path: string): void {
+    ch.recording = path;
+    this.emit(ch, 'RECORD_START', { 'Record-File-Path': path });
+  }
+
+  private stopRecording(ch: FsChannel): void {
+    const path = ch.recording;
+    ch.recording = null;
+    const e = { ...this.base('RECORD_STOP'), ...this.channelHeaders(ch), 'Record-File-Path': path ?? '' };
+    for (const c of this.inbound) this.sendEvent(c, e);
+  }
+
+  // ---- api ----
+
+  private api(cmd: string, args: string[]): string {
+    const ch = (id?: string) => (id ? this.channels.get(id) : undefined);
+    switch (cmd) {
+      case 'sofia':
+        return [
+          '                     Name\t   Type\t                                      Data\tState',
+          '=================================================================================================',
+          `             drachtio_mrf\tprofile\t              sip:mod_sofia@${this.host}:${this.port}\tRUNNING (0)`,
+          '=================================================================================================',
+          '1 profile 0 aliases',
+          '',
+        ].join('\n');
+      case 'status':
+        return `UP 0 years, 0 days\n${this.channels.size} session(s)\n`;
+      case 'uuid_exists':
+        return ch(args[0]) ? 'true' : 'false';
+      case 'uuid_set_media_stats':
+        return '+OK:\n';
+      case 'uuid_dump': {
+        const c = ch(args[0]);
+        if (!c) return '-ERR No such channel!\n';
+        return `${Object.entries({ 'Event-Name': 'CHANNEL_DATA', ...this.channelHeaders(c) })
+          .map(([k, v]) => `${k}: ${encodeURIComponent(v)}`)
+          .join('\n')}\n\n`;
+      }
+      case 'uuid_break': {
+        const c = ch(args[0]);
+        if (!c) return '-ERR no such channel\n';
+        this.later(() => this.stopPlayback(c), 20);
+        return '+OK\n';
+      }
+      case 'uuid_kill': {
+        const c = ch(args[0]);
+        if (!c) return '-ERR No such channel!\n';
+        this.later(() => this.hangup(c, args[1] ?? 'NORMAL_CLEARING', true));
+        return '+OK\n';
+      }
+      case 'uuid_bridge': {
+        const a = ch(args[0]);
+        const b = ch(args[1]);
+        if (!a || !b) return '-ERR Invalid uuid\n';
+        this.bridge(a, b);
+        return `+OK ${b.uuid}\n`;
+      }
+      case 'uuid_transfer': {
+        const a = ch(args[0]);
+        if (!a) return '-ERR No such channel!\n';
+        const legs = args[1] === '-both' && a.bridgedWith ? [a, ch(a.bridgedWith)!] : [a];
+        for (const l of legs) l.bridgedWith = null;
+        // Each leg rings and parks; the other leg's events come some 30 ms after the first's.
+        legs.forEach((l, i) =>
+          this.later(
+            () => {
+              if (l.hungUp) return;
+              this.emit(l, 'CHANNEL_CALLSTATE', { 'Channel-Call-State': 'RINGING' });
+              this.emit(l, 'CHANNEL_CALLSTATE', { 'Channel-Call-State': 'ACTIVE' });
+              const park: App = { name: 'park', arg: '', eventUuid: randomUUID() };
+              l.stack.push(park);
+              this.emit(l, 'CHANNEL_EXECUTE', {
+                Application: 'park',
+                'Application-Data': '',
+                'Application-UUID': park.eventUuid,
+              });
+            },
+            20 + i * 30,
+          ),
+        );
+        return '+OK\n';
+      }
+      case 'uuid_record': {
+        const c = ch(args[0]);
+        if (!c) return '-ERR Cannot locate session!\n';
+        if (args[1] === 'start') this.startRecording(c, args[2] ?? '');
+        else if (args[1] === 'stop') this.stopRecording(c);
+        return '+OK Success\n';
+      }
+      case 'show':
+        if (args[0] === 'channels') {
+          const rows = [...this.channels.values()].map((c) => ({
+            uuid: c.uuid,
+            direction: 'inbound',
+            created_epoch: String(Math.floor(c.createdAt / 1000)),
+            name: `sofia/drachtio_mrf/nobody@${this.drachtioHostport()}`,
+            state: 'CS_EXECUTE',
+            dest: 'drachtio',
+            application: c.stack.at(-1)?.name ?? '',
+            application_data: c.stack.at(-1)?.arg ?? '',
+            callstate: 'ACTIVE',
+            call_uuid: c.bridgedWith ?? '',
+          }));
+          if (args.includes('json'))
+            return rows.length ? JSON.stringify({ row_count: rows.length, rows }) : '{"row_count": 0}\n';
+          return `${rows.length} total.\n`;
+        }
+        return '-ERR\n';
+      case 'conference':
+        return this.conferenceApi(args);
+      default:
+        return `-ERR ${cmd} Command not found!\n`;
+    }
+  }
+
+  /** uuid_bridge: whatever runs on both legs ends (the socket application too); the sockets stay open. */
+  private bridge(a: FsChannel, b: FsChannel): void {
+    a.bridgedWith = b.uuid;
+    b.bridgedWith = a.uuid;
+    // The api reply goes first; the music stops right after it.
+    this.later(() => {
+      for (const l of [a, b]) if (l.stack.at(-1)?.name === 'playback') this.unwind(l);
+    }, 0);
+    this.later(() => {
+      for (const l of [a, b]) {
+        while (l.stack.length > 0) this.unwind(l);
+        this.emit(l, 'CHANNEL_EXECUTE', {
+          Application: 'uuid_bridge',
+          'Application-Data': '',
+          'Application-UUID': randomUUID(),
+        });
+      }
+    }, 20);
+  }
+
+  private conferenceApi(args: string[]): string {
+    const [name = '', op = '', ...rest] = args;
+    const conf = this.conferences.get(name);
+    if (!conf) return `-ERR Conference ${name} not found\n`;
+    const members = [...conf.members.entries()];
+    switch (op) {
+      case 'list':
+        if (rest[0] === 'count') return `${members.length}\n`;
+        return members.map(([id, uuid]) => `${id};sofia/drachtio_mrf;${uuid};;;`).join('\n') + '\n';
+      case 'set':
+        return '0\n';
+      case 'kick':
+      case 'hup': {
+        const ids = rest[0] === 'all' ? members.map(([id]) => id) : [Number(rest[0])];
+        const done: number[] = [];
+        for (const id of ids) {
+          const uuid = conf.members.get(id);
+          const c = uuid ? this.channels.get(uuid) : undefined;
+          if (!c) continue;
+          done.push(id);
+          this.later(() => {
+            this.leaveConference(c, op === 'kick' ? 'kick-member' : 'hup-member');
+            if (op === 'hup') this.hangup(c, 'NORMAL_CLEARING', true);
+          }, 10);
+        }
+        if (done.length === 0) return `-ERR Non-Existant ID ${rest[0]}\n`;
+        return `+OK ${op === 'kick' ? 'kicked' : 'hup'} ${done.join(' ')}\n`;
+      }
+      default:
+        return '+OK\n';
+    }
+  }
+
+  /** What is left on this FreeSWITCH (hygiene checks). */
+  snapshot(): { channels: number; conferences: number; outboundSockets: number } {
+    return {
+      channels: this.channels.size,
+      conferences: this.conferences.size,
+      outboundSockets: this.outbound.size,
+    };
+  }
+
+  /** Which channels share media with the channel whose remote SDP port is `port` (ground truth). */
+  peersOfMediaPort(port: number): { music: string | null; withPorts: number[] } {
+    const ch = [...this.channels.values()].find(
+      (c) => /m=audio (\d+)/.exec(c.remoteSdp)?.[1] === String(port),
+    );
+    if (!ch) return { music: null, withPorts: [] };
+    const portOf = (c: FsChannel) => Number(/m=audio (\d+)/.exec(c.remoteSdp)?.[1] ?? 0);
+    const withPorts: number[] = [];
+    if (ch.bridgedWith) {
+      const o = this.channels.get(ch.bridgedWith);
+      if (o) withPorts.push(portOf(o));
+    }
+    if (ch.conference) {
+      for (const uuid of this.conferences.get(ch.conference.name)?.members.values() ?? []) {
+        const o = this.channels.get(uuid);
+        if (o && o !== ch) withPorts.push(portOf(o));
+      }
+    }
+    const top = ch.stack.at(-1);
+    return { music: top?.name === 'playback' ? top.arg : null, withPorts };
+  }
+}

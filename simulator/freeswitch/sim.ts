@@ -1,0 +1,119 @@
+// The FreeSWITCH lab in one process: a simulated drachtio-server and FreeSWITCH, trunk callers and
+// the agents' phones, wired on an in-process SIP network.
+import { DrachtioServerSim } from './drachtio-server.js';
+import { Phone, TrunkCaller, type CallTimeline, type PhoneSession } from './far-end.js';
+import { MediaServerSim } from './media-server.js';
+import { parseUri } from './wire.js';
+
+export type SimFsOptions = {
+  secret?: string;
+  eslPassword?: string;
+  stepMs?: number;
+  timeScale?: number;
+};
+
+export class SimFs {
+  readonly drachtio: DrachtioServerSim;
+  readonly media: MediaServerSim;
+  readonly secret: string;
+  readonly eslPassword: string;
+  readonly calls = new Map<string, TrunkCaller>();
+  readonly phones = new Map<string, Phone>();
+  private nextPort = 5070;
+  private nextMedia = 6000;
+
+  constructor(opts: SimFsOptions = {}) {
+    this.secret = opts.secret ?? 'cymru';
+    this.eslPassword = opts.eslPassword ?? 'ClueCon';
+    this.media = new MediaServerSim({
+      password: this.eslPassword,
+      ...(opts.stepMs !== undefined ? { stepMs: opts.stepMs } : {}),
+      ...(opts.timeScale !== undefined ? { timeScale: opts.timeScale } : {}),
+    });
+    this.drachtio = new DrachtioServerSim({
+      secret: this.secret,
+      route: (uri) => {
+        const u = parseUri(uri);
+        if (u.host === this.media.host && u.port === this.media.port) return this.media;
+        return [...this.phones.values()].find((p) => p.user === u.user) ?? null;
+      },
+    });
+    this.media.attach(this.drachtio);
+  }
+
+  private ports(): { sip: number; media: number } {
+    const p = { sip: this.nextPort, media: this.nextMedia };
+    this.nextPort += 2;
+    this.nextMedia += 2;
+    return p;
+  }
+
+  /** A caller dials `line` on the trunk. */
+  injectCall(opts: {
+    line: string;
+    callerNumber?: string;
+    callerName?: string;
+    withheld?: boolean;
+    patienceSec?: number;
+  }): CallTimeline {
+    const { sip, media } = this.ports();
+    const caller = new TrunkCaller(this.drachtio, sip, media, opts, () => {});
+    this.calls.set(caller.timeline.callId, caller);
+    caller.dial();
+    return caller.timeline;
+  }
+
+  callerHangup(callId: string): void {
+    const c = this.calls.get(callId);
+    if (!c) throw new Error(`no call ${callId}`);
+    c.hangup('caller');
+  }
+
+  registerPhone(endpoint: string, session: PhoneSession): Phone {
+    if (this.phones.has(endpoint)) throw new Error(`${endpoint} is already registered`);
+    const { sip, media } = this.ports();
+    const phone = new Phone(this.drachtio, endpoint, sip, media, session);
+    this.phones.set(endpoint, phone);
+    return phone;
+  }
+
+  unregisterPhone(endpoint: string): void {
+    const p = this.phones.get(endpoint);
+    if (!p) return;
+    this.phones.delete(endpoint);
+    p.dropAll();
+  }
+
+  /** Who the caller hears now: hold music, or the phones it shares media with (ground truth). */
+  hears(callId: string): { music: string | null; phones: string[] } {
+    const c = this.calls.get(callId);
+    if (!c || c.ended) return { music: null, phones: [] };
+    const { music, withPorts } = this.media.peersOfMediaPort(c.mediaPort);
+    const phones = [...this.phones.values()]
+      .filter((p) => withPorts.includes(p.mediaPort))
+      .map((p) => p.endpoint);
+    for (const p of phones) if (!c.timeline.agents.includes(p)) c.timeline.agents.push(p);
+    return { music, phones };
+  }
+
+  timeline(callId: string): CallTimeline | undefined {
+    const c = this.calls.get(callId);
+    if (c) this.hears(callId);
+    return c?.timeline;
+  }
+
+  /** What is left in the servers: a finished test leaves nothing (no dialog, channel, conference, socket). */
+  leftovers(): {
+    dialogs: number;
+    channels: number;
+    conferences: number;
+    outboundSockets: number;
+    phoneLegs: number;
+  } {
+    return {
+      dialogs: this.drachtio.dialogs.size,
+      ...this.media.snapshot(),
+      phoneLegs: [...this.phones.values()].reduce((n, p) => n + p.activeLegs, 0),
+    };
+  }
+}

@@ -1,0 +1,590 @@
+// The FreeSWITCH adapter: SIP through a drachtio-server (drachtio-srf), media on FreeSWITCH
+// (drachtio-fsmrf over the event socket). It implements the same TelephonyPort as the ARI adapter and
+// holds no rule of the 15. A caller is answered through FreeSWITCH (connectCaller) and held with its
+// queue's music; each agent leg is its own FreeSWITCH endpoint (3pcc) and a createUAC to the phone,
+// bridged (uuid_bridge) on answer; a third party turns the call into a conference. Every endpoint is
+// destroyed when its part of the call ends: FreeSWITCH learns of a caller's BYE only that way
+// (../shared/freeswitch-1.10/README.md).
+import type { Logger } from '../../ports/logger.js';
+import type { Command } from '../../core/commands.js';
+import type { Effect } from '../../core/effects.js';
+import type { CommandSink, TelephonyPort } from '../port.js';
+import {
+  MrfCtor,
+  SrfCtor,
+  type FsEndpoint,
+  type FsMediaServer,
+  type Srf,
+  type SrfDialog,
+  type SrfError,
+  type SrfRequest,
+  type SrfResponse,
+} from './libs.js';
+
+export type DrachtioAdapterOptions = {
+  drachtio: { host: string; port: number; secret: string };
+  freeswitch: { host: string; port: number; password: string };
+  /** Where fsmrf listens for FreeSWITCH's outbound event-socket connections (port 0: any). */
+  eslListen?: { address: string; port: number; advertisedAddress?: string };
+  /** SIP URI that rings an agent, e.g. "sip:arm-12@10.0.0.5". */
+  agentUri: (agentId: string) => string;
+  /** SIP URI of a partner SAS (REFER after answer, 302 before). */
+  partnerUri: (partnerId: string, destination: string) => string;
+  /** SIP URI for an outside number (callbacks). */
+  outboundUri?: (number: string) => string;
+  /** FreeSWITCH file for a queue's music class ("default" → local_stream://default). */
+  musicFile?: (music: string) => string;
+  /** Where FreeSWITCH writes whole-call recordings (record_session); none when absent. */
+  recordingsDir?: string;
+  callerId?: string;
+  logger: Logger;
+  clock?: () => number;
+};
+
+type Caller = {
+  callId: string;
+  req: SrfRequest;
+  res: SrfResponse;
+  answering: Promise<void> | null;
+  ep: FsEndpoint | null;
+  dialog: SrfDialog | null;
+  /** Agents whose leg shares media with the caller (bridge or conference). */
+  with: Set<string>;
+  conference: string | null;
+  gone: boolean;
+  ours: boolean;
+};
+
+type Leg = {
+  callId: string;
+  agentId: string;
+  ep: FsEndpoint | null;
+  uacReq: SrfRequest | null;
+  dialog: SrfDialog | null;
+  answered: boolean;
+  connectWanted: { conference: boolean } | null;
+  /** We ended it (cancel, release, hang-up): its end is not news. */
+  ours: boolean;
+  timedOut: boolean;
+  timer: NodeJS.Timeout | null;
+};
+
+const reasonOf = (status: number | undefined, timedOut: boolean) =>
+  status === 486 || status === 600
+    ? ('busy' as const)
+    : status === 487 && timedOut
+      ? ('no-answer' as const)
+      : status === 480 || status === 408
+        ? ('no-answer' as const)
+        : status === 603
+          ? ('rejected' as const)
+          : ('unreachable' as const);
+
+export class DrachtioAdapter implements TelephonyPort {
+  private srf: Srf | null = null;
+  private ms: FsMediaServer | null = null;
+  private sink: CommandSink = () => {};
+  private readonly callers = new Map<string, Caller>();
+  private readonly legs = new Map<string, Leg>(); // callId|agentId
+  private readonly outbound = new Map<string, { ep: FsEndpoint | null; dialog: SrfDialog | null }>();
+  private up = false;
+  private readonly clock: () => number;
+
+  constructor(private readonly opts: DrachtioAdapterOptions) {
+    this.clock = opts.clock ?? Date.now;
+  }
+
+  get connected(): boolean {
+    return this.up;
+  }
+
+  async start(sink: CommandSink): Promise<void> {
+    this.sink = sink;
+    const srf = new SrfCtor();
+    this.srf = srf;
+    // Routes are announced at connect: register the INVITE handler first.
+    srf.invite((req, res) => this.guard('invite', () => this.onInvite(req, res)));
+    srf.on('error', (err) => {
+      this.up = false;
+      this.opts.logger.warn({ err: String(err) }, 'drachtio connection error');
+    });
+    srf.on('close', () => (this.up = false));
+    let connections = 0;
+    const connected = new Promise<void>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error('drachtio-server did not answer')), 5000);
+      srf.on('connect', (err: unknown) => {
+        if (err) return;
+        clearTimeout(t);
+        connections += 1;
+        if (connections > 1) {
+          // drachtio-srf reconnected by itself: what happened meanwhile is unknown.
+          this.up = !!this.ms;
+          void this.readopt().catch((e: unknown) =>
+            this.opts.logger.error({ err: String(e) }, 'drachtio re-adoption failed'),
+          );
+        }
+        resolve();
+      });
+    });
+    srf.connect(this.opts.drachtio);
+    await connected;
+    const mrf = new MrfCtor(srf);
+    const listen = this.opts.eslListen ?? { address: '127.0.0.1', port: 0 };
+    this.ms = await mrf.connect({
+      address: this.opts.freeswitch.host,
+      port: this.opts.freeswitch.port,
+      secret: this.opts.freeswitch.password,
+      listenAddress: listen.address,
+      listenPort: listen.port,
+      ...(listen.advertisedAddress ? { advertisedAddress: listen.advertisedAddress } : {}),
+    });
+    this.ms.on('end', () => (this.up = false));
+    this.ms.on('error', (err) =>
+      this.opts.logger.warn({ err: String(err) }, 'FreeSWITCH event socket error'),
+    );
+    this.up = true;
+  }
+
+  async stop(): Promise<void> {
+    this.up = false;
+    this.ms?.disconnect();
+    this.srf?.disconnect();
+    this.ms = null;
+    this.srf = null;
+  }
+
+  private guard(what: string, fn: () => void | Promise<void>): void {
+    try {
+      const p = fn();
+      if (p)
+        p.catch((err: unknown) =>
+          this.opts.logger.error({ err: String(err), what }, 'drachtio handler failed'),
+        );
+    } catch (err) {
+      this.opts.logger.error({ err: String(err), what }, 'drachtio handler failed');
+    }
+  }
+
+  private report(cmd: Command): void {
+    this.sink(cmd, this.clock());
+  }
+
+  // ---- the network tells us ----
+
+  private onInvite(req: SrfRequest, res: SrfResponse): void {
+    const callId = req.get('Call-ID') ?? '';
+    const line = /^sips?:([^@;]+)@/.exec(req.uri)?.[1] ?? '';
+    const from = req.get('From') ?? '';
+    const user = /<?sips?:([^@;>]+)@/.exec(from)?.[1] ?? '';
+    const name = /^\s*"([^"]*)"/.exec(from)?.[1] ?? '';
+    const caller: Caller = {
+      callId,
+      req,
+      res,
+      answering: null,
+      ep: null,
+      dialog: null,
+      with: new Set(),
+      conference: null,
+      gone: false,
+      ours: false,
+    };
+    this.callers.set(callId, caller);
+    req.on('cancel', () => this.callerGone(caller));
+    // A withheld number reaches us as "anonymous": unknown, never blocking.
+    this.report({
+      type: 'arriveCall',
+      callId,
+      line,
+      callerNumber: user && user !== 'anonymous' ? user : null,
+      callerName: name && name !== 'Anonymous' ? name : null,
+    });
+  }
+
+  /** The caller hung up (CANCEL before answer, BYE after): report it, then free everything left. */
+  private callerGone(caller: Caller): void {
+    if (caller.gone) return;
+    caller.gone = true;
+    this.callers.delete(caller.callId);
+    if (!caller.ours) this.report({ type: 'callerHungUp', callId: caller.callId });
+    void this.releaseCall(caller.callId, caller);
+  }
+
+  // ---- the engine asks ----
+
+  async execute(effect: Effect): Promise<void> {
+    if (!this.srf || !this.ms) {
+      this.opts.logger.error({ effect: effect.type }, 'telephony not connected: effect dropped');
+      return;
+    }
+    try {
+      await this.run(effect);
+    } catch (err) {
+      this.opts.logger.warn(
+        { effect: effect.type, err: (err as Error)?.message ?? String(err) },
+        'drachtio effect failed',
+      );
+      if (effect.type === 'ringAgent') this.legFailed(effect.callId, effect.agentId, undefined);
+    }
+  }
+
+  private async run(f: Effect): Promise<void> {
+    switch (f.type) {
+      case 'holdCaller':
+        return this.hold(f.callId, f.music);
+      case 'ringAgent':
+        return this.ring(f.callId, f.agentId, f.timeoutSeconds);
+      case 'cancelRing':
+      case 'releaseAgent':
+        return this.releaseLeg(this.legs.get(`${f.callId}|${f.agentId}`));
+      case 'connectAgent': {
+        const leg = this.legs.get(`${f.callId}|${f.agentId}`);
+        if (!leg) return;
+        if (leg.answered) return this.connect(leg, f.conference);
+        leg.connectWanted = { conference: f.conference }; // auto-answer: bridged when it answers
+        return;
+      }
+      case 'hangUp': {
+        const caller = this.callers.get(f.callId);
+        if (caller) caller.ours = true;
+        return this.releaseCall(f.callId, caller, true);
+      }
+      case 'redirectToPartner':
+        return this.redirect(f.callId, f.partnerId, f.destination);
+      case 'offerCallback': {
+        const caller = this.callers.get(f.callId);
+        if (!caller?.ep) return;
+        caller.ep.on('dtmf', (e) => {
+          if (e.dtmf === '1') this.report({ type: 'acceptCallback', callId: f.callId });
+        });
+        await caller.ep.api('uuid_break', [caller.ep.uuid, 'all']);
+        void caller.ep.play('sas-acd/rappel-tapez-1.wav').catch(() => {});
+        return;
+      }
+      case 'dialOut':
+        return this.dialOut(f.callId, f.number);
+      default: {
+        const never: never = f;
+        this.opts.logger.warn({ effect: never }, 'unknown effect ignored');
+      }
+    }
+  }
+
+  private music(name: string): string {
+    return (this.opts.musicFile ?? ((m) => `local_stream://${m || 'default'}`))(name);
+  }
+
+  private async answer(caller: Caller): Promise<void> {
+    if (!caller.answering) {
+      caller.answering = (async () => {
+        // What ms.connectCaller does, but the endpoint is destroyed if the caller left meanwhile
+        // (fsmrf 4.1.2 leaks it when createUAS fails).
+        const endpoint = await this.ms!.createEndpoint({ remoteSdp: caller.req.body });
+        caller.ep = endpoint;
+        let dialog: SrfDialog;
+        try {
+          dialog = await this.srf!.createUAS(caller.req, caller.res, { localSdp: endpoint.local.sdp });
+        } catch (err) {
+          await this.destroyQuietly(endpoint);
+          caller.ep = null;
+          throw err;
+        }
+        caller.dialog = dialog;
+        dialog.on('destroy', () => this.callerGone(caller));
+        if (caller.gone) {
+          // Hung up while FreeSWITCH was answering: nothing may be left behind.
+          await this.destroyQuietly(endpoint);
+          await dialog.destroy().catch(() => {});
+          return;
+        }
+        if (this.opts.recordingsDir)
+          await endpoint.execute('record_session', `${this.opts.recordingsDir}/${endpoint.uuid}.wav`);
+      })();
+    }
+    return caller.answering;
+  }
+
+  private async hold(callId: string, music: string): Promise<void> {
+    const caller = this.callers.get(callId);
+    if (!caller || caller.gone) return;
+    await this.answer(caller);
+    const ep = caller.ep;
+    if (!ep || caller.gone) return;
+    if (caller.conference) {
+      await ep.api('conference', `${caller.conference} kick ${ep.conf.memberId ?? ''}`).catch(() => {});
+      caller.conference = null;
+    } else if (caller.with.size > 0) {
+      // Out of the bridge without cutting anyone: both legs park, then the caller hears music.
+      await ep.unbridge().catch(() => {});
+    }
+    caller.with.clear();
+    void ep.play(this.music(music)).catch(() => {});
+  }
+
+  private async ring(callId: string, agentId: string, timeoutSeconds: number | null): Promise<void> {
+    const caller = this.callers.get(callId);
+    const leg: Leg = {
+      callId,
+      agentId,
+      ep: null,
+      uacReq: null,
+      dialog: null,
+      answered: false,
+      connectWanted: null,
+      ours: false,
+      timedOut: false,
+      timer: null,
+    };
+    const key = `${callId}|${agentId}`;
+    this.legs.set(key, leg);
+    const ep = await this.ms!.createEndpoint();
+    leg.ep = ep;
+    if (leg.ours || this.legs.get(key) !== leg) {
+      await this.destroyQuietly(ep);
+      return;
+    }
+    let dialog: SrfDialog;
+    try {
+      dialog = await this.srf!.createUAC(
+        this.opts.agentUri(agentId),
+        {
+          localSdp: ep.local.sdp,
+          headers: { From: `"SAMU 15" <sip:${this.opts.callerId ?? '15'}@localhost>` },
+        },
+        {
+          cbRequest: (_err, req) => {
+            leg.uacReq = req;
+            if (leg.ours) req.cancel();
+            else if (timeoutSeconds)
+              leg.timer = setTimeout(() => {
+                leg.timedOut = true;
+                req.cancel();
+              }, timeoutSeconds * 1000);
+          },
+        },
+      );
+    } catch (err) {
+      if (leg.timer) clearTimeout(leg.timer);
+      this.legFailed(callId, agentId, (err as SrfError).status, leg);
+      return;
+    }
+    if (leg.timer) clearTimeout(leg.timer);
+    leg.dialog = dialog;
+    dialog.on('destroy', () => this.agentHungUp(leg));
+    if (leg.ours || this.legs.get(key) !== leg || !caller || caller.gone) {
+      await this.endLeg(leg);
+      return;
+    }
+    await ep.modify(dialog.remote.sdp);
+    leg.answered = true;
+    if (leg.connectWanted) await this.connect(leg, leg.connectWanted.conference);
+    else this.report({ type: 'answerOffer', callId, agentId });
+  }
+
+  /** An agent leg that never answered: the unused endpoint is always destroyed. */
+  private legFailed(callId: string, agentId: string, status: number | undefined, leg?: Leg): void {
+    const key = `${callId}|${agentId}`;
+    const l = leg ?? this.legs.get(key);
+    if (l?.ep) void this.destroyQuietly(l.ep);
+    if (l && this.legs.get(key) === l) this.legs.delete(key);
+    if (l?.ours) return;
+    this.report({ type: 'offerFailed', callId, agentId, reason: reasonOf(status, l?.timedOut ?? false) });
+  }
+
+  private agentHungUp(leg: Leg): void {
+    const key = `${leg.callId}|${leg.agentId}`;
+    const caller = this.callers.get(leg.callId);
+    caller?.with.delete(leg.agentId);
+    if (leg.ep) void this.destroyQuietly(leg.ep);
+    leg.ep = null;
+    leg.dialog = null;
+    if (this.legs.get(key) === leg) this.legs.delete(key);
+    // A dropped agent leg never ends the call: the engine decides what the caller hears next.
+    if (!leg.ours) this.report({ type: 'hangUp', callId: leg.callId, agentId: leg.agentId });
+  }
+
+  private async connect(leg: Leg, conference: boolean): Promise<void> {
+    const caller = this.callers.get(leg.callId);
+    await caller?.answering?.catch(() => {});
+    if (!caller?.ep || caller.gone || !leg.ep) return;
+    const others = [...caller.with].map((a) => this.legs.get(`${leg.callId}|${a}`)).filter((l) => l?.ep);
+    if (!conference && !caller.conference && others.length === 0) {
+      await caller.ep.api('uuid_break', [caller.ep.uuid, 'all']);
+      await caller.ep.bridge(leg.ep);
+      caller.with.add(leg.agentId);
+      return;
+    }
+    // A third party: everyone into one conference named after the call.
+    const name = `acd-${leg.callId.replace(/[^A-Za-z0-9-]/g, '')}`.slice(0, 60);
+    if (!caller.conference) {
+      if (caller.with.size > 0) await caller.ep.unbridge();
+      else await caller.ep.api('uuid_break', [caller.ep.uuid, 'all']);
+      caller.conference = name;
+      await caller.ep.join(name);
+      for (const o of others) await o!.ep!.join(name);
+    }
+    await leg.ep.join(name);
+    caller.with.add(leg.agentId);
+  }
+
+  private async redirect(callId: string, partnerId: string, destination: string): Promise<void> {
+    const caller = this.callers.get(callId);
+    if (!caller || caller.gone) return;
+    caller.ours = true;
+    const uri = this.opts.partnerUri(partnerId, destination);
+    if (!caller.dialog && !caller.answering) {
+      // Before answer: a 302 to the partner (drachtio collects the caller's ACK).
+      caller.res.send(302, { headers: { Contact: `<${uri}>` } });
+      caller.gone = true;
+      this.callers.delete(callId);
+      await this.releaseLegs(callId);
+      return;
+    }
+    await caller.answering;
+    const dialog = caller.dialog;
+    if (!dialog || caller.gone) return;
+    const done = new Promise<void>((resolve) => {
+      dialog.on('notify', (req, res) => {
+        res.send(200);
+        if (/SIP\/2\.0\s+[2-6]\d\d/.test(req.body ?? '')) resolve();
+      });
+      setTimeout(resolve, 32_000).unref(); // no final NOTIFY: give up and hang up anyway
+    });
+    await dialog.request({
+      method: 'REFER',
+      headers: { 'Refer-To': `<${uri}>`, 'Referred-By': `<sip:${this.opts.callerId ?? '15'}@localhost>` },
+    });
+    await done;
+    await this.releaseCall(callId, caller, true);
+  }
+
+  private async dialOut(callId: string, number: string): Promise<void> {
+    const uri = (this.opts.outboundUri ?? ((n) => `sip:${n}@trunk`))(number);
+    const ep = await this.ms!.createEndpoint();
+    const entry: { ep: FsEndpoint | null; dialog: SrfDialog | null } = { ep, dialog: null };
+    this.outbound.set(callId, entry);
+    try {
+      entry.dialog = await this.srf!.createUAC(uri, { localSdp: ep.local.sdp });
+      await ep.modify(entry.dialog.remote.sdp);
+      entry.dialog.on('destroy', () => {
+        void this.destroyQuietly(ep);
+        this.outbound.delete(callId);
+      });
+    } catch (err) {
+      this.outbound.delete(callId);
+      await this.destroyQuietly(ep);
+      throw err;
+    }
+  }
+
+  // ---- releasing ----
+
+  /** Destroys an endpoint; never waits more than 5 s (fsmrf waits for FreeSWITCH's BYE, which a
+   * drachtio that forgot the dialog answers 481 and never passes on). */
+  private async destroyQuietly(ep: FsEndpoint): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([ep.destroy(), new Promise<void>((resolve) => (timer = setTimeout(resolve, 5000)))]);
+    } catch {
+      // already gone
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** BYE on a dialog; after a reconnection the Dialog's old socket is gone: BYE by its id instead. */
+  private async bye(dialog: SrfDialog): Promise<void> {
+    try {
+      await dialog.destroy();
+    } catch {
+      await this.srf
+        ?.request({ uri: 'sip:placeholder', method: 'BYE', stackDialogId: dialog.id })
+        .catch(() => {});
+    }
+  }
+
+  /** Whether drachtio still knows a dialog; touching it also binds it to this connection. */
+  private async alive(dialog: SrfDialog | null | undefined): Promise<boolean> {
+    if (!dialog || !this.srf) return false;
+    try {
+      // In-dialog: drachtio fills the request-URI from the dialog.
+      await this.srf.request({ uri: 'sip:placeholder', method: 'INFO', stackDialogId: dialog.id });
+      return true;
+    } catch (err) {
+      return (err as { code?: string }).code !== 'ENODIALOG';
+    }
+  }
+
+  /**
+   * After drachtio-srf reconnects (drachtio keeps the dialogs, FreeSWITCH the channels): each caller
+   * and agent leg whose dialog drachtio forgot meanwhile (its BYE got a 481 while no app was there)
+   * hung up: reported once, and its FreeSWITCH endpoint destroyed; the others are bound to the new
+   * connection, so their later BYEs reach us.
+   */
+  async readopt(): Promise<{ callersGone: number; legsGone: number }> {
+    let callersGone = 0;
+    let legsGone = 0;
+    for (const caller of [...this.callers.values()]) {
+      if (!caller.dialog) continue;
+      await this.alive(caller.ep?.dialog);
+      if (await this.alive(caller.dialog)) continue;
+      callersGone += 1;
+      caller.dialog = null;
+      this.callerGone(caller);
+    }
+    for (const leg of [...this.legs.values()]) {
+      if (!leg.dialog) continue;
+      await this.alive(leg.ep?.dialog);
+      if (await this.alive(leg.dialog)) continue;
+      legsGone += 1;
+      this.agentHungUp(leg);
+    }
+    return { callersGone, legsGone };
+  }
+
+  private async endLeg(leg: Leg): Promise<void> {
+    leg.ours = true;
+    if (leg.timer) clearTimeout(leg.timer);
+    const dialog = leg.dialog;
+    leg.dialog = null;
+    if (dialog) await this.bye(dialog);
+    else if (leg.uacReq && !leg.answered) leg.uacReq.cancel();
+    if (leg.ep) await this.destroyQuietly(leg.ep);
+    leg.ep = null;
+  }
+
+  private async releaseLeg(leg: Leg | undefined): Promise<void> {
+    if (!leg) return;
+    const key = `${leg.callId}|${leg.agentId}`;
+    if (this.legs.get(key) === leg) this.legs.delete(key);
+    this.callers.get(leg.callId)?.with.delete(leg.agentId);
+    await this.endLeg(leg);
+  }
+
+  private async releaseLegs(callId: string): Promise<void> {
+    for (const leg of [...this.legs.values()].filter((l) => l.callId === callId)) await this.releaseLeg(leg);
+  }
+
+  /** Ends what is left of a call: agent legs, the caller's dialog (BYE) and its endpoint. */
+  private async releaseCall(callId: string, caller: Caller | undefined, byUs = false): Promise<void> {
+    await this.releaseLegs(callId);
+    const out = this.outbound.get(callId);
+    if (out) {
+      this.outbound.delete(callId);
+      await out.dialog?.destroy().catch(() => {});
+      if (out.ep) await this.destroyQuietly(out.ep);
+    }
+    if (!caller) return;
+    if (byUs) caller.ours = true;
+    caller.gone = true;
+    this.callers.delete(callId);
+    if (!caller.dialog && !caller.answering) {
+      if (byUs) caller.res.send(480);
+      return;
+    }
+    await caller.answering?.catch(() => {});
+    if (caller.dialog?.connected) await this.bye(caller.dialog);
+    if (caller.ep) await this.destroyQuietly(caller.ep);
+    caller.ep = null;
+  }
+}

@@ -254,6 +254,7 @@ function problemHandler(logger: Logger) {
         'Body too large',
         fr_en('Corps trop volumineux (1 Mo max.)', 'body too large (1 MB max)'),
       );
+    else if (clientError(err) !== null) problem = clientProblem(err as ClientError);
     else {
       logger.error(
         {
@@ -283,6 +284,66 @@ function problemHandler(logger: Logger) {
       .type('application/problem+json')
       .send(JSON.stringify(problem.body(req.originalUrl.split('?')[0])));
   };
+}
+
+type ClientError = { status: number; type?: string; message?: string };
+
+/** The 4xx status of an error the HTTP layer raised about the request itself (body-parser, router). */
+function clientError(err: unknown): number | null {
+  if (typeof err !== 'object' || err === null) return null;
+  const { status, statusCode } = err as { status?: unknown; statusCode?: unknown };
+  const code = typeof status === 'number' ? status : statusCode;
+  return typeof code === 'number' && code >= 400 && code < 500 ? code : null;
+}
+
+/**
+ * The request was wrong before any route ran: an unsupported charset or Content-Encoding (415),
+ * a broken %-escape in the URL (400, from the router's URIError), a body cut short. A clear 4xx
+ * rather than "internal error", and nothing changed.
+ */
+function clientProblem(err: ClientError): Problem {
+  if (err.type === 'charset.unsupported')
+    return new Problem(
+      415,
+      'unsupported-charset',
+      'Unsupported charset',
+      fr_en(
+        'Jeu de caractères non pris en charge : envoyez le JSON en UTF-8',
+        'unsupported charset: send the JSON body in UTF-8',
+      ),
+      [{ field: 'headers.content-type', message: 'charset must be utf-8' }],
+    );
+  if (err.type === 'encoding.unsupported')
+    return new Problem(
+      415,
+      'unsupported-encoding',
+      'Unsupported content encoding',
+      fr_en(
+        'Content-Encoding non pris en charge : envoyez le corps tel quel, ou en gzip, deflate ou br',
+        'unsupported Content-Encoding: send the body as is, or as gzip, deflate or br',
+      ),
+      [{ field: 'headers.content-encoding', message: 'expected identity, gzip, deflate or br' }],
+    );
+  if (err instanceof URIError)
+    return new Problem(
+      400,
+      'malformed-url',
+      'Malformed URL',
+      fr_en(
+        'Adresse mal formée : un échappement « % » est invalide',
+        'malformed URL: a "%" escape is invalid',
+      ),
+      [{ field: 'url', message: 'invalid percent-encoding' }],
+    );
+  return new Problem(
+    err.status,
+    'bad-request',
+    'Bad request',
+    fr_en(
+      `Requête illisible (${err.type ?? 'http'}) : vérifiez les en-têtes et le corps`,
+      `unreadable request (${err.type ?? 'http'}): check the headers and the body`,
+    ),
+  );
 }
 
 function isBodyError(err: unknown): err is { type: string } {

@@ -87,7 +87,7 @@ export function authRoutes(ctx: ApiContext) {
       tag: 'auth',
       summary: 'Exchange a refresh token for new tokens',
       access: 'public',
-      body: z.object({ refreshToken: z.string().min(1) }),
+      body: z.object({ refreshToken: z.string().min(1).max(200) }),
       response: { description: 'New tokens (the refresh token given is now spent)', schema: tokensSchema },
       problems: [401],
       handler: async ({ body }) => {
@@ -109,7 +109,7 @@ export function authRoutes(ctx: ApiContext) {
       tag: 'auth',
       summary: 'Revoke a refresh token',
       access: 'authenticated',
-      body: z.object({ refreshToken: z.string().min(1) }),
+      body: z.object({ refreshToken: z.string().min(1).max(200) }),
       response: { description: 'Revoked', schema: z.object({ revoked: z.literal(true) }) },
       handler: ({ body }) => {
         ctx.tokens.revokeRefresh(body.refreshToken);

@@ -7,7 +7,7 @@ import type { SiteHandle } from '../../app/site-handle.js';
 import { isSupervisor, ownAgentId, siteOf } from '../access.js';
 import type { ApiContext } from '../context.js';
 import { dispatch, eventSummaries } from '../dispatch.js';
-import { onBehalf, siteParams, taskParams } from '../params.js';
+import { onBehalf, plainText, siteParams, taskParams } from '../params.js';
 import { forbidden, notFound } from '../problem.js';
 import { defineRoute } from '../route.js';
 import { callbackView, callbackViewSchema, eventSummarySchema } from '../views.js';
@@ -94,7 +94,7 @@ export function callbackRoutes(ctx: ApiContext) {
       access: ROLES,
       params: taskParams,
       body: z.object({
-        outcome: z.string().trim().min(1).max(100).describe('e.g. "rappelé", "injoignable", a disposition'),
+        outcome: plainText(100).min(1).describe('e.g. "rappelé", "injoignable", a disposition'),
         agentId: onBehalf,
       }),
       response: { description: 'The task is done', schema: actionSchema },

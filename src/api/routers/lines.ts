@@ -25,7 +25,7 @@ export function lineRoutes(ctx: ApiContext) {
       access: SUPERVISION_ROLES,
       params: lineParams,
       body: z.object({
-        partnerId: z.string().min(1).describe('a partner of the site configuration'),
+        partnerId: z.string().min(1).max(100).describe('a partner of the site configuration'),
         share: z.number().gt(0).max(1).optional().describe('fraction of calls switched, default 1'),
         from: z.number().int().positive().optional().describe('epoch ms; default now'),
         until: z.number().int().positive().optional().describe('epoch ms when the line comes back'),

@@ -69,7 +69,7 @@ export function configRoutes(ctx: ApiContext) {
       problems: [404, 409, 422],
       handler: async ({ principal, params, req }) => {
         const site = siteOf(ctx, principal, params.siteId);
-        const raw = req.body as Record<string, unknown>;
+        const raw = (req.body ?? {}) as Record<string, unknown>;
         const missing = SECTIONS.filter((k) => raw[k] === undefined);
         if (missing.length > 0)
           throw refused(
@@ -99,7 +99,7 @@ export function configRoutes(ctx: ApiContext) {
       handler: async ({ principal, params, req }) => {
         const site = siteOf(ctx, principal, params.siteId);
         // The sections as sent (not as parsed with defaults): one left out keeps its value in force.
-        const raw = req.body as Record<string, unknown>;
+        const raw = (req.body ?? {}) as Record<string, unknown>;
         const given = Object.fromEntries(
           SECTIONS.filter((k) => raw[k] !== undefined).map((k) => [k, raw[k]]),
         );

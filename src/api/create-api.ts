@@ -38,9 +38,20 @@ export type ApiOptions = {
   clock?: () => number;
   accessTtlSeconds?: number;
   refreshTtlSeconds?: number;
-  /** Login attempts allowed per address and per user name in `loginWindowMs` (default 10 per minute). */
+  /**
+   * Failed logins allowed per user name and address before each further one imposes a doubling
+   * delay (default 5), remembered for `loginWindowMs` (default 15 min); see src/auth/rate-limiter.ts.
+   */
   loginAttempts?: number;
   loginWindowMs?: number;
+  /** Failed logins allowed per address, all user names together, in the window (default 200). */
+  loginAddressFailures?: number;
+  /**
+   * Express's `trust proxy`: which hops may set X-Forwarded-For, so that `req.ip` (login
+   * throttling, logs) is the client's address behind a reverse proxy. Default false (the socket's
+   * address). E.g. `1` (one proxy), `'loopback'`, `'10.0.0.0/8'`. `startAcdServer` reads TRUST_PROXY.
+   */
+  trustProxy?: boolean | number | string;
   /** When given, Socket.IO uses the Redis adapter so several processes serve clients. */
   redisUrl?: string;
   telephonyConnected?: () => boolean;
@@ -120,8 +131,9 @@ export function createApi(opts: ApiOptions): Api {
     users: opts.users,
     tokens,
     loginLimiter: new LoginLimiter({
-      limit: opts.loginAttempts ?? 10,
-      windowMs: opts.loginWindowMs ?? 60_000,
+      freeFailures: opts.loginAttempts ?? 5,
+      windowMs: opts.loginWindowMs ?? 15 * 60_000,
+      ...(opts.loginAddressFailures !== undefined ? { addressFailures: opts.loginAddressFailures } : {}),
       ...(limiterRedis ? { redis: limiterRedis } : {}),
     }),
     logger: opts.logger,
@@ -149,6 +161,7 @@ export function createApi(opts: ApiOptions): Api {
 
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', opts.trustProxy ?? false);
   app.use(requestLog(opts.logger));
   mountHealth(app, opts.readiness ?? {});
   app.get('/metrics', async (_req, res) => {

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import express from 'express';
 import { createApi, type Api, type ApiOptions } from '../api/index.js';
+import { parseTrustProxy } from '../api/trust-proxy.js';
 
 const PUBLIC_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'web', 'public');
 /** The Socket.IO browser client, served from the installed package (no CDN: rooms may be offline). */
@@ -29,7 +30,10 @@ export async function startAcdServer(
   options: ApiOptions & { port: number; host?: string; web: WebConfig },
 ): Promise<AcdServer> {
   const { port, host, web: webConfig, ...apiOptions } = options;
-  const api = createApi(apiOptions);
+  const api = createApi({
+    ...apiOptions,
+    trustProxy: apiOptions.trustProxy ?? parseTrustProxy(process.env.TRUST_PROXY),
+  });
   const app = express();
   app.disable('x-powered-by');
   app.get('/web-config.json', (_req, res) => res.json(webConfig));

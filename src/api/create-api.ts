@@ -7,7 +7,7 @@ import type { Logger } from '../app/logger.js';
 import { MemoryHistory, type HistorySource } from '../app/history.js';
 import type { SiteHandle } from '../app/site-handle.js';
 import { Redis } from 'ioredis';
-import { LoginLimiter, TokenService, type UserStore } from '../auth/index.js';
+import { LoginLimiter, RedisRefreshStore, TokenService, type UserStore } from '../auth/index.js';
 import { createMetrics, mountHealth, type ReadinessCheck } from '../observability/index.js';
 import { attachRealtime, type Realtime } from '../realtime/realtime-server.js';
 import { SiteFeed } from '../realtime/site-feed.js';
@@ -98,17 +98,17 @@ export function createApi(opts: ApiOptions): Api {
     ...(opts.redisRoundTripMs ? { redisRoundTripMs: opts.redisRoundTripMs } : {}),
     ...(opts.processMetrics !== undefined ? { processMetrics: opts.processMetrics } : {}),
   });
+  // Login counts and refresh tokens shared by every process when there is a Redis
+  // (src/auth/rate-limiter.ts, src/auth/refresh-store.ts).
+  const limiterRedis = opts.redisUrl ? new Redis(opts.redisUrl, { maxRetriesPerRequest: 1 }) : null;
+  limiterRedis?.on('error', (err: Error) => opts.logger.warn({ err: err.message }, 'auth: redis error'));
   const tokens = new TokenService({
+    ...(limiterRedis ? { refreshStore: new RedisRefreshStore(limiterRedis) } : {}),
     secret: opts.jwtSecret,
     clock,
     ...(opts.accessTtlSeconds ? { accessTtlSeconds: opts.accessTtlSeconds } : {}),
     ...(opts.refreshTtlSeconds ? { refreshTtlSeconds: opts.refreshTtlSeconds } : {}),
   });
-  // Login counts shared by every process when there is a Redis (see src/auth/rate-limiter.ts).
-  const limiterRedis = opts.redisUrl ? new Redis(opts.redisUrl, { maxRetriesPerRequest: 1 }) : null;
-  limiterRedis?.on('error', (err: Error) =>
-    opts.logger.warn({ err: err.message }, 'login limiter: redis error'),
-  );
   // A process that starts mid-day shows today's figures, not zeros: stored sites fold today's
   // history into their live feed (in-memory sites have no past to read).
   const primed = Promise.all(

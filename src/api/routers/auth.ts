@@ -101,7 +101,7 @@ export function authRoutes(ctx: ApiContext) {
       response: { description: 'New tokens (the refresh token given is now spent)', schema: tokensSchema },
       problems: [401],
       handler: async ({ body }) => {
-        const userId = ctx.tokens.consumeRefresh(body.refreshToken);
+        const userId = await ctx.tokens.consumeRefresh(body.refreshToken);
         const user = userId ? await ctx.users.findById(userId) : undefined;
         if (!user || user.disabled)
           throw unauthenticated(
@@ -121,8 +121,8 @@ export function authRoutes(ctx: ApiContext) {
       access: 'authenticated',
       body: z.object({ refreshToken: z.string().min(1).max(200) }),
       response: { description: 'Revoked', schema: z.object({ revoked: z.literal(true) }) },
-      handler: ({ body }) => {
-        ctx.tokens.revokeRefresh(body.refreshToken);
+      handler: async ({ body }) => {
+        await ctx.tokens.revokeRefresh(body.refreshToken);
         return { revoked: true as const };
       },
     }),

@@ -158,6 +158,32 @@ describe('tokens', () => {
     expect((await h.call('POST', '/auth/logout', { body: { refreshToken: 'x' } })).status).toBe(401);
   });
 
+  it('a refresh token is valid on every process sharing the Redis, and spent once for all', async () => {
+    const url = inject('redisUrl');
+    const [a, b] = await Promise.all([1, 2].map(() => startHarness({ redisUrl: url })));
+    try {
+      const login = await a!.call('POST', '/auth/login', { body: { username: 'sup44', password: PASSWORD } });
+      expect(login.status).toBe(200);
+      // The writer fails over: the same user renews on the other process.
+      const onB = await b!.call('POST', '/auth/refresh', { body: { refreshToken: login.body.refreshToken } });
+      expect(onB.status).toBe(200);
+      const replayOnA = await a!.call('POST', '/auth/refresh', {
+        body: { refreshToken: login.body.refreshToken },
+      });
+      expect(replayOnA.status).toBe(401);
+      await b!.call('POST', '/auth/logout', {
+        token: onB.body.accessToken,
+        body: { refreshToken: onB.body.refreshToken },
+      });
+      const afterLogout = await a!.call('POST', '/auth/refresh', {
+        body: { refreshToken: onB.body.refreshToken },
+      });
+      expect(afterLogout.status).toBe(401);
+    } finally {
+      await Promise.all([a!.stop(), b!.stop()]);
+    }
+  });
+
   it('replaying a token after it expired is refused (401 token-expired), on REST and at the socket handshake', async () => {
     const token = await h.token('sup44');
     expect((await h.call('GET', '/auth/me', { token })).status).toBe(200);

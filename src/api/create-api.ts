@@ -1,5 +1,6 @@
 // createApi: the REST API (Express 5, under /api/v1), the live feeds (Socket.IO, attached to the
 // HTTP server by the caller), metrics and health checks, for the sites this process serves.
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
 import { DateTime } from 'luxon';
 import express, { type NextFunction, type Request, type Response } from 'express';
@@ -16,7 +17,7 @@ import { siteSnapshotSchema } from '../realtime/supervisor-snapshot.js';
 import type { ApiContext } from './context.js';
 import { DOCS_PAGE } from './docs-page.js';
 import { buildOpenApi } from './openapi.js';
-import { fr_en, Problem } from './problem.js';
+import { forbidden, fr_en, Problem, unauthenticated } from './problem.js';
 import { mountRoute, type AnyRoute } from './route.js';
 import { agentDeskRoutes } from './routers/agent-desk.js';
 import { agentRoutes } from './routers/agents.js';
@@ -52,6 +53,12 @@ export type ApiOptions = {
    * address). E.g. `1` (one proxy), `'loopback'`, `'10.0.0.0/8'`. `startAcdServer` reads TRUST_PROXY.
    */
   trustProxy?: boolean | number | string;
+  /**
+   * Bearer token for GET /metrics. Without one, /metrics answers only direct loopback requests
+   * (no proxy headers): callers' figures are not for anyone who can reach the port.
+   * `startAcdServer` reads METRICS_TOKEN.
+   */
+  metricsToken?: string;
   /** When given, Socket.IO uses the Redis adapter so several processes serve clients. */
   redisUrl?: string;
   telephonyConnected?: () => boolean;
@@ -164,7 +171,7 @@ export function createApi(opts: ApiOptions): Api {
   app.set('trust proxy', opts.trustProxy ?? false);
   app.use(requestLog(opts.logger));
   mountHealth(app, opts.readiness ?? {});
-  app.get('/metrics', async (_req, res) => {
+  app.get('/metrics', metricsGate(opts.metricsToken), async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 
@@ -223,6 +230,39 @@ export function createApi(opts: ApiOptions): Api {
       for (const m of memoryHistories) m.close();
       limiterRedis?.disconnect();
     },
+  };
+}
+
+/** /metrics for the scraper only: its bearer token, or (no token set) a direct loopback request. */
+function metricsGate(token: string | undefined) {
+  const expected = token ? createHash('sha256').update(token).digest() : null;
+  return (req: Request, res: Response, next: NextFunction) => {
+    let refusal: Problem | null = null;
+    if (expected) {
+      const given = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
+      if (!timingSafeEqual(createHash('sha256').update(given).digest(), expected))
+        refusal = unauthenticated(
+          'metrics-token',
+          'Jeton de métriques absent ou faux : en-tête « Authorization: Bearer <METRICS_TOKEN> »',
+          'missing or wrong metrics token: send "Authorization: Bearer <METRICS_TOKEN>"',
+        );
+    } else {
+      const peer = req.socket.remoteAddress ?? '';
+      const loopback = peer === '::1' || peer.startsWith('127.') || peer.startsWith('::ffff:127.');
+      const proxied = req.headers['x-forwarded-for'] !== undefined || req.headers.forwarded !== undefined;
+      if (!loopback || proxied)
+        refusal = forbidden(
+          'metrics-loopback-only',
+          'Métriques réservées à la machine locale : définissez METRICS_TOKEN pour les lire à distance',
+          '/metrics answers loopback only: set METRICS_TOKEN to scrape it from elsewhere',
+        );
+    }
+    if (!refusal) return next();
+    res
+      .status(refusal.status)
+      .set(refusal.headers)
+      .type('application/problem+json')
+      .send(JSON.stringify(refusal.body('/metrics')));
   };
 }
 

@@ -33,6 +33,9 @@ export async function startAcdServer(
   const api = createApi({
     ...apiOptions,
     trustProxy: apiOptions.trustProxy ?? parseTrustProxy(process.env.TRUST_PROXY),
+    ...(process.env.METRICS_TOKEN && apiOptions.metricsToken === undefined
+      ? { metricsToken: process.env.METRICS_TOKEN }
+      : {}),
   });
   const app = express();
   app.disable('x-powered-by');

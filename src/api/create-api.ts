@@ -15,7 +15,7 @@ import { SiteFeed } from '../realtime/site-feed.js';
 import { siteDeltaSchema } from '../realtime/supervisor-feed.js';
 import { siteSnapshotSchema } from '../realtime/supervisor-snapshot.js';
 import type { ApiContext } from './context.js';
-import { DOCS_PAGE } from './docs-page.js';
+import { DOCS_CSP, DOCS_PAGE } from './docs-page.js';
 import { buildOpenApi } from './openapi.js';
 import { forbidden, fr_en, Problem, unauthenticated } from './problem.js';
 import { mountRoute, type AnyRoute } from './route.js';
@@ -186,6 +186,7 @@ export function createApi(opts: ApiOptions): Api {
     res.json(openapi);
   });
   v1.get('/docs', (_req, res) => {
+    res.set({ 'Content-Security-Policy': DOCS_CSP, 'X-Frame-Options': 'DENY' });
     res.type('html').send(DOCS_PAGE);
   });
   for (const r of routes) mountRoute(v1, r, tokens);

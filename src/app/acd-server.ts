@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import express from 'express';
+import helmet from 'helmet';
 import { createApi, type Api, type ApiOptions } from '../api/index.js';
 import { parseTrustProxy } from '../api/trust-proxy.js';
 
@@ -26,6 +27,36 @@ export type WebConfig = {
 
 export type AcdServer = { server: Server; api: Api; url: string; close(): Promise<void> };
 
+/**
+ * CSP and frame headers on every answer (helmet, a maintained set of defaults): the pages load
+ * scripts and styles from this server only (no inline script: src/web/public keeps them in files),
+ * connect to this server and, in the demo, to sim-pbx's virtual phone; no page may be framed
+ * (clickjacking on a panel that answers emergency calls). No upgrade-insecure-requests: the demo
+ * and a room's LAN may serve plain HTTP.
+ */
+function securityHeaders(web: WebConfig) {
+  const phone = web.virtualPhoneUrl ? [new URL(web.virtualPhoneUrl).origin] : [];
+  return helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'", ...phone],
+        fontSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    frameguard: { action: 'deny' },
+    strictTransportSecurity: false,
+  });
+}
+
 export async function startAcdServer(
   options: ApiOptions & { port: number; host?: string; web: WebConfig },
 ): Promise<AcdServer> {
@@ -39,6 +70,7 @@ export async function startAcdServer(
   });
   const app = express();
   app.disable('x-powered-by');
+  app.use(securityHeaders(webConfig));
   app.get('/web-config.json', (_req, res) => res.json(webConfig));
   app.use('/vendor', express.static(SOCKET_IO_CLIENT));
   app.use(express.static(PUBLIC_DIR, { index: 'index.html' }));

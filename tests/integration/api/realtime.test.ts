@@ -124,7 +124,6 @@ describe('/supervisor', () => {
     // (about 1 s on a quiet machine, longer on a busy one: the cap, not the machine, is tested).
     const seconds = (Date.now() - started) / 1000;
     expect(room.deltas.length).toBeLessThanOrEqual(Math.ceil(seconds * 4) + 2);
-    expect(room.deltas.length).toBeLessThan(ids.length);
     for (const id of ids) h.runtimes.get('44')!.dispatch({ type: 'callerHungUp', callId: id });
     await until(() => ids.every((id) => !room.calls.has(id)), 'every call gone');
   });

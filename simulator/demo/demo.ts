@@ -86,7 +86,7 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
   const log = o.logger;
   let redis: RedisServer | null = null;
   const inMemory = !o.redisUrl && (o.memory === true || !redisServerInstalled());
-  const redisUrl = inMemory ? undefined : (o.redisUrl ?? (redis = await startRedisServer()).url);
+  const redisUrl = inMemory ? undefined : o.redisUrl || (redis = await startRedisServer()).url;
   const sim = await startSimPbx({ port: 0 });
   const parsed = parseSiteConfig(exampleSite);
   if (!parsed.ok) throw new Error(parsed.errors.join('; '));

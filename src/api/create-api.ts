@@ -1,5 +1,6 @@
 // createApi: the REST API (Express 5, under /api/v1), the live feeds (Socket.IO, attached to the
 // HTTP server by the caller), metrics and health checks, for the sites this process serves.
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
 import { DateTime } from 'luxon';
 import express, { type NextFunction, type Request, type Response } from 'express';
@@ -8,16 +9,16 @@ import type { HistorySource } from '../ports/history.js';
 import { MemoryHistory } from '../shell/memory-history.js';
 import type { SiteHandle } from '../ports/site-handle.js';
 import { Redis } from 'ioredis';
-import { LoginLimiter, TokenService, type UserStore } from '../auth/index.js';
+import { LoginLimiter, RedisRefreshStore, TokenService, type UserStore } from '../auth/index.js';
 import { createMetrics, mountHealth, type ReadinessCheck } from '../observability/index.js';
 import { attachRealtime, type Realtime } from '../realtime/realtime-server.js';
 import { SiteFeed } from '../realtime/site-feed.js';
 import { siteDeltaSchema } from '../realtime/supervisor-feed.js';
 import { siteSnapshotSchema } from '../realtime/supervisor-snapshot.js';
 import type { ApiContext } from './context.js';
-import { DOCS_PAGE } from './docs-page.js';
+import { DOCS_CSP, DOCS_PAGE } from './docs-page.js';
 import { buildOpenApi } from './openapi.js';
-import { fr_en, Problem } from './problem.js';
+import { forbidden, fr_en, Problem, unauthenticated } from './problem.js';
 import { mountRoute, type AnyRoute } from './route.js';
 import { agentDeskRoutes } from './routers/agent-desk.js';
 import { agentRoutes } from './routers/agents.js';
@@ -39,9 +40,26 @@ export type ApiOptions = {
   clock?: () => number;
   accessTtlSeconds?: number;
   refreshTtlSeconds?: number;
-  /** Login attempts allowed per address and per user name in `loginWindowMs` (default 10 per minute). */
+  /**
+   * Failed logins allowed per user name and address before each further one imposes a doubling
+   * delay (default 5), remembered for `loginWindowMs` (default 15 min); see src/auth/rate-limiter.ts.
+   */
   loginAttempts?: number;
   loginWindowMs?: number;
+  /** Failed logins allowed per address, all user names together, in the window (default 200). */
+  loginAddressFailures?: number;
+  /**
+   * Express's `trust proxy`: which hops may set X-Forwarded-For, so that `req.ip` (login
+   * throttling, logs) is the client's address behind a reverse proxy. Default false (the socket's
+   * address). E.g. `1` (one proxy), `'loopback'`, `'10.0.0.0/8'`. `startAcdServer` reads TRUST_PROXY.
+   */
+  trustProxy?: boolean | number | string;
+  /**
+   * Bearer token for GET /metrics. Without one, /metrics answers only direct loopback requests
+   * (no proxy headers): callers' figures are not for anyone who can reach the port.
+   * `startAcdServer` reads METRICS_TOKEN.
+   */
+  metricsToken?: string;
   /** When given, Socket.IO uses the Redis adapter so several processes serve clients. */
   redisUrl?: string;
   telephonyConnected?: () => boolean;
@@ -88,17 +106,17 @@ export function createApi(opts: ApiOptions): Api {
     ...(opts.redisRoundTripMs ? { redisRoundTripMs: opts.redisRoundTripMs } : {}),
     ...(opts.processMetrics !== undefined ? { processMetrics: opts.processMetrics } : {}),
   });
+  // Login counts and refresh tokens shared by every process when there is a Redis
+  // (src/auth/rate-limiter.ts, src/auth/refresh-store.ts).
+  const limiterRedis = opts.redisUrl ? new Redis(opts.redisUrl, { maxRetriesPerRequest: 1 }) : null;
+  limiterRedis?.on('error', (err: Error) => opts.logger.warn({ err: err.message }, 'auth: redis error'));
   const tokens = new TokenService({
+    ...(limiterRedis ? { refreshStore: new RedisRefreshStore(limiterRedis) } : {}),
     secret: opts.jwtSecret,
     clock,
     ...(opts.accessTtlSeconds ? { accessTtlSeconds: opts.accessTtlSeconds } : {}),
     ...(opts.refreshTtlSeconds ? { refreshTtlSeconds: opts.refreshTtlSeconds } : {}),
   });
-  // Login counts shared by every process when there is a Redis (see src/auth/rate-limiter.ts).
-  const limiterRedis = opts.redisUrl ? new Redis(opts.redisUrl, { maxRetriesPerRequest: 1 }) : null;
-  limiterRedis?.on('error', (err: Error) =>
-    opts.logger.warn({ err: err.message }, 'login limiter: redis error'),
-  );
   // A process that starts mid-day shows today's figures, not zeros: stored sites fold today's
   // history into their live feed (in-memory sites have no past to read).
   const primed = Promise.all(
@@ -121,8 +139,9 @@ export function createApi(opts: ApiOptions): Api {
     users: opts.users,
     tokens,
     loginLimiter: new LoginLimiter({
-      limit: opts.loginAttempts ?? 10,
-      windowMs: opts.loginWindowMs ?? 60_000,
+      freeFailures: opts.loginAttempts ?? 5,
+      windowMs: opts.loginWindowMs ?? 15 * 60_000,
+      ...(opts.loginAddressFailures !== undefined ? { addressFailures: opts.loginAddressFailures } : {}),
       ...(limiterRedis ? { redis: limiterRedis } : {}),
     }),
     logger: opts.logger,
@@ -150,9 +169,10 @@ export function createApi(opts: ApiOptions): Api {
 
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', opts.trustProxy ?? false);
   app.use(requestLog(opts.logger));
   mountHealth(app, opts.readiness ?? {});
-  app.get('/metrics', async (_req, res) => {
+  app.get('/metrics', metricsGate(opts.metricsToken), async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 
@@ -167,6 +187,7 @@ export function createApi(opts: ApiOptions): Api {
     res.json(openapi);
   });
   v1.get('/docs', (_req, res) => {
+    res.set({ 'Content-Security-Policy': DOCS_CSP, 'X-Frame-Options': 'DENY' });
     res.type('html').send(DOCS_PAGE);
   });
   for (const r of routes) mountRoute(v1, r, tokens);
@@ -214,6 +235,39 @@ export function createApi(opts: ApiOptions): Api {
   };
 }
 
+/** /metrics for the scraper only: its bearer token, or (no token set) a direct loopback request. */
+function metricsGate(token: string | undefined) {
+  const expected = token ? createHash('sha256').update(token).digest() : null;
+  return (req: Request, res: Response, next: NextFunction) => {
+    let refusal: Problem | null = null;
+    if (expected) {
+      const given = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
+      if (!timingSafeEqual(createHash('sha256').update(given).digest(), expected))
+        refusal = unauthenticated(
+          'metrics-token',
+          'Jeton de métriques absent ou faux : en-tête « Authorization: Bearer <METRICS_TOKEN> »',
+          'missing or wrong metrics token: send "Authorization: Bearer <METRICS_TOKEN>"',
+        );
+    } else {
+      const peer = req.socket.remoteAddress ?? '';
+      const loopback = peer === '::1' || peer.startsWith('127.') || peer.startsWith('::ffff:127.');
+      const proxied = req.headers['x-forwarded-for'] !== undefined || req.headers.forwarded !== undefined;
+      if (!loopback || proxied)
+        refusal = forbidden(
+          'metrics-loopback-only',
+          'Métriques réservées à la machine locale : définissez METRICS_TOKEN pour les lire à distance',
+          '/metrics answers loopback only: set METRICS_TOKEN to scrape it from elsewhere',
+        );
+    }
+    if (!refusal) return next();
+    res
+      .status(refusal.status)
+      .set(refusal.headers)
+      .type('application/problem+json')
+      .send(JSON.stringify(refusal.body('/metrics')));
+  };
+}
+
 /** One line per request: method, path, status, duration and user; never the body or the query. */
 function requestLog(logger: Logger) {
   return (req: Request, res: Response, next: NextFunction) => {
@@ -255,6 +309,7 @@ function problemHandler(logger: Logger) {
         'Body too large',
         fr_en('Corps trop volumineux (1 Mo max.)', 'body too large (1 MB max)'),
       );
+    else if (clientError(err) !== null) problem = clientProblem(err as ClientError);
     else {
       logger.error(
         {
@@ -284,6 +339,66 @@ function problemHandler(logger: Logger) {
       .type('application/problem+json')
       .send(JSON.stringify(problem.body(req.originalUrl.split('?')[0])));
   };
+}
+
+type ClientError = { status: number; type?: string; message?: string };
+
+/** The 4xx status of an error the HTTP layer raised about the request itself (body-parser, router). */
+function clientError(err: unknown): number | null {
+  if (typeof err !== 'object' || err === null) return null;
+  const { status, statusCode } = err as { status?: unknown; statusCode?: unknown };
+  const code = typeof status === 'number' ? status : statusCode;
+  return typeof code === 'number' && code >= 400 && code < 500 ? code : null;
+}
+
+/**
+ * The request was wrong before any route ran: an unsupported charset or Content-Encoding (415),
+ * a broken %-escape in the URL (400, from the router's URIError), a body cut short. A clear 4xx
+ * rather than "internal error", and nothing changed.
+ */
+function clientProblem(err: ClientError): Problem {
+  if (err.type === 'charset.unsupported')
+    return new Problem(
+      415,
+      'unsupported-charset',
+      'Unsupported charset',
+      fr_en(
+        'Jeu de caractères non pris en charge : envoyez le JSON en UTF-8',
+        'unsupported charset: send the JSON body in UTF-8',
+      ),
+      [{ field: 'headers.content-type', message: 'charset must be utf-8' }],
+    );
+  if (err.type === 'encoding.unsupported')
+    return new Problem(
+      415,
+      'unsupported-encoding',
+      'Unsupported content encoding',
+      fr_en(
+        'Content-Encoding non pris en charge : envoyez le corps tel quel, ou en gzip, deflate ou br',
+        'unsupported Content-Encoding: send the body as is, or as gzip, deflate or br',
+      ),
+      [{ field: 'headers.content-encoding', message: 'expected identity, gzip, deflate or br' }],
+    );
+  if (err instanceof URIError)
+    return new Problem(
+      400,
+      'malformed-url',
+      'Malformed URL',
+      fr_en(
+        'Adresse mal formée : un échappement « % » est invalide',
+        'malformed URL: a "%" escape is invalid',
+      ),
+      [{ field: 'url', message: 'invalid percent-encoding' }],
+    );
+  return new Problem(
+    err.status,
+    'bad-request',
+    'Bad request',
+    fr_en(
+      `Requête illisible (${err.type ?? 'http'}) : vérifiez les en-têtes et le corps`,
+      `unreadable request (${err.type ?? 'http'}): check the headers and the body`,
+    ),
+  );
 }
 
 function isBodyError(err: unknown): err is { type: string } {

@@ -1,5 +1,6 @@
 // A small, self-contained page that renders the OpenAPI document (no CDN, no framework): the
 // operations by tag, who may call them, and their request and response schemas.
+import { createHash } from 'node:crypto';
 export const DOCS_PAGE = `<!doctype html>
 <html lang="fr"><head><meta charset="utf-8"><title>sas-acd API</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -47,3 +48,19 @@ fetch('openapi.json').then((r) => r.json()).then((doc) => {
 }).catch((e) => { document.getElementById('ops').textContent = 'Erreur : ' + e; });
 </script></body></html>
 `;
+
+/** sha256 sources for the page's one inline script and style, so its CSP needs no 'unsafe-inline'. */
+const hashOf = (tag: 'script' | 'style') => {
+  const body = new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`).exec(DOCS_PAGE)![1]!;
+  return `'sha256-${createHash('sha256').update(body).digest('base64')}'`;
+};
+
+export const DOCS_CSP = [
+  "default-src 'self'",
+  `script-src ${hashOf('script')}`,
+  `style-src ${hashOf('style')}`,
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "frame-ancestors 'none'",
+].join('; ');

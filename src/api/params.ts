@@ -18,5 +18,15 @@ export const lineParams = siteParams.extend({ lineId: id('line') });
 export const onBehalf = z
   .string()
   .min(1)
+  .max(200)
   .optional()
   .describe("supervisors: the agent to act for (default: the call's only agent); agents: omit");
+
+/** Free text a person typed (a name, a reason): trimmed, bounded, no control characters. */
+export const plainText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    // eslint-disable-next-line no-control-regex -- control characters are what this refuses
+    .regex(/^[^\u0000-\u001f\u007f-\u009f]*$/, 'control characters are not allowed');

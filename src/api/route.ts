@@ -3,11 +3,11 @@
 // the request before the handler runs and the response before it leaves) and writes its part of
 // the OpenAPI document, so the two cannot drift apart.
 import type { NextFunction, Request, Response, Router } from 'express';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { hasAnyRole, TokenError, type Principal, type TokenService, type UserRole } from '../auth/index.js';
 import { forbidden, fr_en, Problem, unauthenticated } from './problem.js';
 
-export type Method = 'get' | 'post' | 'put' | 'delete';
+export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 /** 'public': no token; 'authenticated': any valid token; a role list: any one of these roles. */
 export type Access = 'public' | 'authenticated' | readonly UserRole[];
 
@@ -48,13 +48,22 @@ export type RouteSpec<
 
 export type AnyRoute = RouteSpec;
 
+/**
+ * A body object refuses fields it does not declare (named in the 400), like the strict schemas of
+ * the configuration: a misspelt field must not be silently ignored. Applied once, at declaration,
+ * so the OpenAPI document says `additionalProperties: false` too.
+ */
+function strictBody(schema: z.ZodType | undefined): z.ZodType | undefined {
+  return schema instanceof z.ZodObject ? schema.strict() : schema;
+}
+
 export function defineRoute<
   P extends z.ZodType,
   Q extends z.ZodType,
   B extends z.ZodType,
   R extends z.ZodType,
 >(spec: RouteSpec<P, Q, B, R>): AnyRoute {
-  return spec as unknown as AnyRoute;
+  return { ...spec, body: strictBody(spec.body) } as unknown as AnyRoute;
 }
 
 const ANONYMOUS: Principal = { userId: '', username: '', roles: [], sites: [], agentId: null, expiresAt: 0 };

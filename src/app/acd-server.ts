@@ -6,7 +6,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import express from 'express';
+import helmet from 'helmet';
 import { createApi, type Api, type ApiOptions } from '../api/index.js';
+import { parseTrustProxy } from '../api/trust-proxy.js';
 
 const PUBLIC_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'web', 'public');
 /** The Socket.IO browser client, served from the installed package (no CDN: rooms may be offline). */
@@ -25,13 +27,50 @@ export type WebConfig = {
 
 export type AcdServer = { server: Server; api: Api; url: string; close(): Promise<void> };
 
+/**
+ * CSP and frame headers on every answer (helmet, a maintained set of defaults): the pages load
+ * scripts and styles from this server only (no inline script: src/web/public keeps them in files),
+ * connect to this server and, in the demo, to sim-pbx's virtual phone; no page may be framed
+ * (clickjacking on a panel that answers emergency calls). No upgrade-insecure-requests: the demo
+ * and a room's LAN may serve plain HTTP.
+ */
+function securityHeaders(web: WebConfig) {
+  const phone = web.virtualPhoneUrl ? [new URL(web.virtualPhoneUrl).origin] : [];
+  return helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'", ...phone],
+        fontSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    frameguard: { action: 'deny' },
+    strictTransportSecurity: false,
+  });
+}
+
 export async function startAcdServer(
   options: ApiOptions & { port: number; host?: string; web: WebConfig },
 ): Promise<AcdServer> {
   const { port, host, web: webConfig, ...apiOptions } = options;
-  const api = createApi(apiOptions);
+  const api = createApi({
+    ...apiOptions,
+    trustProxy: apiOptions.trustProxy ?? parseTrustProxy(process.env.TRUST_PROXY),
+    ...(process.env.METRICS_TOKEN && apiOptions.metricsToken === undefined
+      ? { metricsToken: process.env.METRICS_TOKEN }
+      : {}),
+  });
   const app = express();
   app.disable('x-powered-by');
+  app.use(securityHeaders(webConfig));
   app.get('/web-config.json', (_req, res) => res.json(webConfig));
   app.use('/vendor', express.static(SOCKET_IO_CLIENT));
   app.use(express.static(PUBLIC_DIR, { index: 'index.html' }));

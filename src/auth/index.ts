@@ -6,4 +6,5 @@ export { InMemoryUserStore, type User, type UserStore, type NewUser } from './us
 export { seedDemoUsers } from './demo-users.js';
 export { TokenService, TokenError, type IssuedTokens } from './tokens.js';
 export { LoginLimiter, type LoginLimiterOptions } from './rate-limiter.js';
+export { MemoryRefreshStore, RedisRefreshStore, type RefreshStore } from './refresh-store.js';
 export type { OidcProvider, ExternalIdentity } from './identity-provider.js';

@@ -1,8 +1,10 @@
 // Access tokens (short-lived JWT, HS256 with jose) and refresh tokens (opaque, single use, kept
-// hashed in memory). The clock is injected so expiry is tested without waiting.
+// hashed in a RefreshStore: Redis when there is one). The clock is injected so expiry is tested
+// without waiting.
 import { createHash, randomBytes } from 'node:crypto';
 import { SignJWT, jwtVerify, errors } from 'jose';
 import { USER_ROLES, type Principal, type UserRole } from './roles.js';
+import { MemoryRefreshStore, type RefreshStore } from './refresh-store.js';
 import type { User } from './user-store.js';
 
 const ISSUER = 'sas-acd';
@@ -13,6 +15,8 @@ export type TokenOptions = {
   clock: () => number;
   accessTtlSeconds?: number;
   refreshTtlSeconds?: number;
+  /** Where refresh tokens live (default: this process's memory). */
+  refreshStore?: RefreshStore;
 };
 
 export type IssuedTokens = {
@@ -41,8 +45,8 @@ export class TokenService {
   private readonly verified = new Map<string, Principal>();
   private readonly accessTtl: number;
   private readonly refreshTtl: number;
-  /** sha256(refresh token) → owner and expiry. Only hashes are kept: a memory dump yields no token. */
-  private readonly refresh = new Map<string, { userId: string; expiresAt: number }>();
+  /** sha256(refresh token) → owner, until expiry. Only hashes are kept: a dump yields no token. */
+  private readonly refresh: RefreshStore;
 
   constructor(private readonly opts: TokenOptions) {
     if (opts.secret.length < 32) throw new Error('jwtSecret must be at least 32 characters');
@@ -55,6 +59,7 @@ export class TokenService {
     );
     this.accessTtl = opts.accessTtlSeconds ?? 15 * 60;
     this.refreshTtl = opts.refreshTtlSeconds ?? 12 * 3600;
+    this.refresh = opts.refreshStore ?? new MemoryRefreshStore(opts.clock);
   }
 
   async issue(user: User): Promise<IssuedTokens> {
@@ -75,8 +80,7 @@ export class TokenService {
       .setJti(randomBytes(9).toString('base64url'))
       .sign(await this.key);
     const refreshToken = randomBytes(32).toString('base64url');
-    this.pruneRefresh(now);
-    this.refresh.set(sha256(refreshToken), { userId: user.id, expiresAt: now + this.refreshTtl * 1000 });
+    await this.refresh.put(sha256(refreshToken), user.id, this.refreshTtl * 1000);
     return {
       accessToken,
       tokenType: 'Bearer',
@@ -128,20 +132,11 @@ export class TokenService {
   }
 
   /** Consumes a refresh token (single use: a replayed one is refused) and returns its user id. */
-  consumeRefresh(token: string): string | null {
-    const key = sha256(token);
-    const entry = this.refresh.get(key);
-    if (!entry) return null;
-    this.refresh.delete(key);
-    return entry.expiresAt > this.opts.clock() ? entry.userId : null;
+  consumeRefresh(token: string): Promise<string | null> {
+    return this.refresh.take(sha256(token));
   }
 
-  revokeRefresh(token: string): void {
-    this.refresh.delete(sha256(token));
-  }
-
-  private pruneRefresh(now: number): void {
-    if (this.refresh.size < 10_000) return;
-    for (const [k, v] of this.refresh) if (v.expiresAt <= now) this.refresh.delete(k);
+  revokeRefresh(token: string): Promise<void> {
+    return this.refresh.drop(sha256(token));
   }
 }

@@ -52,7 +52,7 @@ export function registerDemo(program: Command): void {
           seed: o.seed,
           humanSeats: o.human.split(',').filter(Boolean),
           logger,
-          redisUrl: process.env.REDIS_URL,
+          redisUrl: process.env.REDIS_URL || undefined,
         });
         if (demo.inMemory)
           console.log(
@@ -62,13 +62,22 @@ export function registerDemo(program: Command): void {
         console.log('sas-acd demo is running (illustrative traffic and staff). Open:');
         for (const [name, url] of Object.entries(demo.urls)) console.log(`  ${name.padEnd(9)} ${url}`);
         console.log('Demo logins (password "demo"): arm-1 for the ARM panel, sup-1 for the wallboard.');
+        // Ctrl-C or SIGTERM: a clean stop (redis-server last, in its own process group so the
+        // terminal's signal does not reach it); a second signal, or a stop that hangs, exits at once.
+        let stopping = false;
         const stop = async () => {
+          if (stopping) process.exit(130);
+          stopping = true;
+          setTimeout(() => {
+            console.error('sas-acd demo: the clean stop takes too long, exiting');
+            process.exit(1);
+          }, 10_000).unref();
           console.log(JSON.stringify({ summary: demo.summary() }));
-          await demo.stop();
+          await demo.stop().catch((err: Error) => console.error(`sas-acd demo: stop failed: ${err.message}`));
           process.exit(0);
         };
-        process.once('SIGINT', () => void stop());
-        process.once('SIGTERM', () => void stop());
+        process.on('SIGINT', () => void stop());
+        process.on('SIGTERM', () => void stop());
         if (o.duration !== undefined) setTimeout(() => void stop(), o.duration * 1000);
       },
     );

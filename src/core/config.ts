@@ -1,28 +1,52 @@
 // The site configuration: its schema (zod), the role rules it must obey, and the parser that
 // refuses a bad configuration whole, naming every bad field.
+import { DateTime, IANAZone } from 'luxon';
 import { z } from 'zod';
 import { validateHHMM, type Weekday } from './calendar.js';
 import { MODES, ROLES, STAGES, type Role } from './model.js';
 import { checkFirstAnswer } from './first-answer.js';
 
+// Every object is strict (an unknown field is refused with its name, not dropped), every string
+// and list bounded, and names free of control characters: a configuration comes from people and
+// scripts, and reaches logs, screens and the PBX.
 const hhmm = z.string().refine(validateHHMM, { message: 'expected a time "HH:MM"' });
 const id = z
   .string()
+  .max(100)
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'expected an id of letters, digits, ".", "_" or "-"');
-const localDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date "YYYY-MM-DD"');
-const seconds = z.number().finite().nonnegative();
+/** A name or label shown to people: 1 to 200 characters, no control characters. */
+const text = (max = 200) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    // eslint-disable-next-line no-control-regex -- control characters are what this refuses
+    .regex(/^[^\u0000-\u001f\u007f-\u009f]*$/, 'control characters are not allowed');
+const localDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date "YYYY-MM-DD"')
+  .refine((d) => DateTime.fromISO(d).isValid && d >= '2000-01-01' && d <= '2100-12-31', {
+    message: 'expected a real date between 2000-01-01 and 2100-12-31',
+  });
+const seconds = z.number().finite().nonnegative().max(86_400);
+/** Sizes far above any SAS (illustrative): they only stop a runaway or hostile document. */
+const MAX = { queues: 200, lines: 500, agents: 2000, small: 100, rules: 500 } as const;
 
-const calendarSchema = z.object({
-  timeZone: z.string().default('Europe/Paris'),
+const calendarSchema = z.strictObject({
+  timeZone: z
+    .string()
+    .max(100)
+    .refine((tz) => IANAZone.isValidZone(tz), { message: 'unknown time zone (expected e.g. "Europe/Paris")' })
+    .default('Europe/Paris'),
   pdsa: z
-    .object({
+    .strictObject({
       weekdayFrom: hhmm.default('20:00'),
       weekdayUntil: hhmm.default('08:00'),
       saturdayFrom: hhmm.default('12:00'),
       publicHolidays: z.boolean().default(true),
     })
     .prefault({}),
-  extraHolidays: z.array(localDate).default([]),
+  extraHolidays: z.array(localDate).max(MAX.rules).default([]),
 });
 
 const weekday = z.union(
@@ -32,92 +56,95 @@ const weekday = z.union(
   ],
 );
 
-const weeklyRule = z.object({
-  days: z.array(weekday).min(1),
+const weeklyRule = z.strictObject({
+  days: z.array(weekday).min(1).max(7),
   from: hhmm,
   to: hhmm,
   value: z.enum(MODES),
 });
 
-const partnerSchema = z.object({
+const partnerSchema = z.strictObject({
   id,
-  name: z.string().min(1),
+  name: text(),
   /** How telephony reaches the partner: a dialplan destination or a number. */
-  destination: z.string().min(1),
+  destination: text(),
 });
 
-const lineSchema = z.object({
+const lineSchema = z.strictObject({
   id,
-  label: z.string().optional(),
+  label: text().optional(),
   /**
    * Who calls on it: the population (first answer by an ARM, whatever the routing: first-answer.ts),
    * the fire brigade (CTA-CODIS) or professionals (doctors, ambulance companies…), who may enter
    * N2 directly.
    */
   kind: z.enum(['population', 'fire-brigade', 'professional']).default('population'),
-  department: z.string().min(1),
+  department: text(20),
   entryQueue: id,
   /** Queues this line may enter directly (a fire-brigade line may reach N2 AMU or N2 MG). */
-  directQueues: z.array(id).default([]),
+  directQueues: z.array(id).max(MAX.small).default([]),
   /** Larger is more urgent; calls in a queue are ordered by priority, then by arrival. */
   priority: z.number().int().min(0).max(9).default(1),
   /** Set for a line that receives calls from a partner SAS: they keep their origin. */
-  originSite: z.string().optional(),
-  music: z.string().default('default'),
+  originSite: id.optional(),
+  music: text().default('default'),
 });
 
-const overflowTier = z.object({
+const overflowTier = z.strictObject({
   afterSeconds: seconds,
   /** Agents skilled at these queues also become eligible (role rules still apply). */
-  addQueues: z.array(id).min(1),
+  addQueues: z.array(id).min(1).max(MAX.small),
 });
 
-const queueSchema = z.object({
+const queueSchema = z.strictObject({
   id,
-  name: z.string().optional(),
+  name: text().optional(),
   stage: z.enum(STAGES),
-  branch: z.string().min(1),
-  roles: z.array(z.enum(ROLES)).min(1),
+  branch: text(50),
+  roles: z.array(z.enum(ROLES)).min(1).max(ROLES.length),
   /** The service threshold of this queue step (QS): 30 s at N1; N2 and doctors: local choices. */
   thresholdSeconds: seconds.default(30),
   /** Raise a live alarm when a call waits longer than this (null: no alarm). */
   alarmAfterSeconds: seconds.nullable().default(null),
-  music: z.string().default('default'),
+  music: text().default('default'),
   overflow: z
-    .object({
-      tiers: z.array(overflowTier).default([]),
+    .strictObject({
+      tiers: z.array(overflowTier).max(MAX.small).default([]),
       partner: z
-        .object({
+        .strictObject({
           partnerId: id,
           afterSeconds: seconds.optional(),
-          whenWaitingAtLeast: z.number().int().positive().optional(),
+          whenWaitingAtLeast: z.number().int().positive().max(10_000).optional(),
         })
         .optional(),
     })
     .prefault({}),
   whenUnstaffed: z
     .discriminatedUnion('action', [
-      z.object({ action: z.literal('wait') }),
-      z.object({ action: z.literal('queue'), queueId: id }),
-      z.object({ action: z.literal('partner'), partnerId: id }),
+      z.strictObject({ action: z.literal('wait') }),
+      z.strictObject({ action: z.literal('queue'), queueId: id }),
+      z.strictObject({ action: z.literal('partner'), partnerId: id }),
     ])
     .default({ action: 'wait' }),
 });
 
-const agentSchema = z.object({
+const agentSchema = z.strictObject({
   id,
-  name: z.string().min(1),
-  roles: z.array(z.enum(ROLES)).min(1),
-  skills: z.array(z.object({ queue: id, preference: z.number().int().min(1).max(9).default(1) })).default([]),
+  name: text(),
+  roles: z.array(z.enum(ROLES)).min(1).max(ROLES.length),
+  skills: z
+    .array(z.strictObject({ queue: id, preference: z.number().int().min(1).max(9).default(1) }))
+    .max(MAX.queues)
+    .default([]),
   autoAnswer: z.boolean().default(false),
   wrapUpSeconds: seconds.default(0),
   ringNoAnswerSeconds: seconds.default(15),
   remote: z.boolean().default(false),
   /** Where telephony rings this agent, e.g. "PJSIP/arm-12". */
-  endpoint: z.string().optional(),
+  endpoint: text().optional(),
 });
 
-const routingSchema = z.object({
+const routingSchema = z.strictObject({
   p1Queue: id.default('n2-amu'),
   p2Queue: id.default('n2-mg'),
   /** Where a P0 kept at N1 (or any call in one-level mode) is served as by the AMU ARM. */
@@ -143,18 +170,18 @@ const routingSchema = z.object({
  * Reporting choices. `mgDecisions`: the site's disposition ids each MG-decision item of annex 3
  * table 3 counts (items 2–8, src/core/indicators/mg-decisions.ts); absent = the default mapping.
  */
-const reportingSchema = z.object({
+const reportingSchema = z.strictObject({
   mgDecisions: z
     .strictObject(
       Object.fromEntries(
-        ['2', '3', '4', '5', '6', '7', '8'].map((k) => [k, z.array(z.string().min(1)).optional()]),
+        ['2', '3', '4', '5', '6', '7', '8'].map((k) => [k, z.array(text(100)).max(MAX.small).optional()]),
       ) as Record<'2' | '3' | '4' | '5' | '6' | '7' | '8', z.ZodOptional<z.ZodArray<z.ZodString>>>,
     )
     .optional(),
 });
 
 /** A minimum-presence rule (src/core/presence.ts); absent = the defaults of annex 1 II.b. */
-const presenceRuleSchema = z.object({
+const presenceRuleSchema = z.strictObject({
   id,
   role: z.enum(ROLES),
   /** Counts agents skilled on a queue of this branch (amu, mg…); absent = any branch. */
@@ -165,24 +192,27 @@ const presenceRuleSchema = z.object({
   minimum: z.number().int().min(1).default(1),
 });
 
-export const siteConfigSchema = z.object({
+export const siteConfigSchema = z.strictObject({
   id,
-  name: z.string().min(1),
-  departments: z.array(z.string().min(1)).min(1),
+  name: text(),
+  departments: z.array(text(20)).min(1).max(MAX.small),
   calendar: calendarSchema.prefault({}),
   modes: z
-    .object({ default: z.enum(MODES), rules: z.array(weeklyRule) })
+    .strictObject({ default: z.enum(MODES), rules: z.array(weeklyRule).max(MAX.rules) })
     .default({ default: 'two-level', rules: [] }),
-  partners: z.array(partnerSchema).default([]),
-  lines: z.array(lineSchema).min(1),
-  queues: z.array(queueSchema).min(1),
-  agents: z.array(agentSchema).default([]),
+  partners: z.array(partnerSchema).max(MAX.small).default([]),
+  lines: z.array(lineSchema).min(1).max(MAX.lines),
+  queues: z.array(queueSchema).min(1).max(MAX.queues),
+  agents: z.array(agentSchema).max(MAX.agents).default([]),
   routing: routingSchema.prefault({}),
-  dispositions: z.array(z.string().min(1)).min(1),
+  dispositions: z.array(text(100)).min(1).max(MAX.small),
   reporting: reportingSchema.prefault({}),
-  presence: z.array(presenceRuleSchema).optional(),
+  presence: z.array(presenceRuleSchema).max(MAX.small).optional(),
   /** Explicit, logged exceptions to the role rules, e.g. an ARM given an OSNP queue. */
-  roleExceptions: z.array(z.object({ agentId: id, queueId: id, reason: z.string().min(3) })).default([]),
+  roleExceptions: z
+    .array(z.strictObject({ agentId: id, queueId: id, reason: text(500).min(3) }))
+    .max(MAX.rules)
+    .default([]),
 });
 
 export type SiteConfig = z.infer<typeof siteConfigSchema>;
@@ -280,7 +310,10 @@ function checkReferences(c: SiteConfig): string[] {
         `presence.${i}: no queue ${[p.stage, p.branch].filter(Boolean).join(' ')} is served by ${p.role}; the rule could never be met`,
       );
   });
+  for (const d of duplicates(c.dispositions)) errors.push(`dispositions: duplicate "${d}"`);
   c.agents.forEach((a, i) => {
+    for (const d of duplicates(a.skills.map((s) => s.queue)))
+      errors.push(`agents.${i}.skills: queue "${d}" given twice`);
     errors.push(...checkSkills(c, a.id, a.roles, a.skills, `agents.${i}.skills`));
   });
   c.roleExceptions.forEach((e, i) => {

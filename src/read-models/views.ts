@@ -7,8 +7,8 @@ import type { State } from '../core/state.js';
 import type { Agent, Call, CallbackTask } from '../core/model.js';
 import { AGENT_STATUSES, QUALIFICATIONS, ROLES, STAGES } from '../core/model.js';
 
-export const skillSchema = z.object({
-  queue: z.string().min(1),
+export const skillSchema = z.strictObject({
+  queue: z.string().min(1).max(100),
   preference: z.number().int().min(1).max(9),
 });
 

@@ -95,7 +95,10 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   let exited: Promise<void> = Promise.resolve();
 
   const start = async (): Promise<void> => {
-    const proc = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const [command, commandArgs] = withParentDeathSignal('redis-server', args);
+    // Its own process group (detached): a terminal's Ctrl-C goes to the demo, which then stops
+    // redis-server last, instead of killing it under the demo's feet.
+    const proc = spawn(command, commandArgs, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let output = '';
     proc.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     proc.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -126,6 +129,18 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     },
   };
 }
+
+/**
+ * Runs `command` under util-linux's `setpriv --pdeathsig SIGTERM` when it is installed, so the
+ * kernel stops redis-server (flushing its AOF) when the process that started it dies, even by
+ * kill -9: a killed demo or test run leaves no redis-server behind. Without setpriv (not Linux),
+ * the command runs as is and only a clean stop stops it.
+ */
+function withParentDeathSignal(command: string, args: string[]): [string, string[]] {
+  hasSetpriv ??= spawnSync('setpriv', ['--help'], { stdio: 'ignore' }).status === 0;
+  return hasSetpriv ? ['setpriv', ['--pdeathsig', 'SIGTERM', '--', command, ...args]] : [command, args];
+}
+let hasSetpriv: boolean | undefined;
 
 async function waitUntilReady(port: number, proc: ChildProcess, output: () => string): Promise<void> {
   const deadline = Date.now() + 10_000;

@@ -1,8 +1,9 @@
 // The ARM panel and the wallboard in a real browser against the running demo system: an ARM logs
 // in, takes a call on the panel's virtual phone, qualifies it P1 with one key, and the caller goes
-// on to N2 AMU; the supervisor's wallboard shows the queues live.
+// on to N2 AMU; the supervisor's wallboard shows the queues live. All under the pages' Content
+// Security Policy (no inline script, no framing): any CSP violation fails the suite.
 import { Writable } from 'node:stream';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemo, type Demo } from '../../simulator/demo/demo.js';
 import { createLogger } from '../../src/ports/logger.js';
@@ -11,6 +12,16 @@ import { hasChromium, launch } from './browser.js';
 const silent = createLogger({ destination: new Writable({ write: (_c, _e, cb) => cb() }) });
 let demo: Demo;
 let browser: Browser;
+/** Console errors the pages raised, CSP refusals among them ("Refused to … Content Security Policy"). */
+const violations: string[] = [];
+
+async function newPage(): Promise<Page> {
+  const page = await browser.newPage();
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) violations.push(m.text());
+  });
+  return page;
+}
 
 describe.skipIf(!hasChromium)('the ARM panel and the wallboard in chromium', () => {
   beforeAll(async () => {
@@ -32,8 +43,21 @@ describe.skipIf(!hasChromium)('the ARM panel and the wallboard in chromium', () 
     await demo?.stop();
   });
 
+  it('sends CSP and frame headers, and the API docs page renders under its own CSP', async () => {
+    for (const url of [demo.urls.panel!, demo.urls.wallboard!, demo.urls.api!]) {
+      const res = await fetch(url);
+      expect(res.headers.get('content-security-policy'), url).toMatch(/frame-ancestors 'none'/);
+      expect(res.headers.get('content-security-policy'), url).not.toMatch(/unsafe-inline/);
+      expect(res.headers.get('x-frame-options'), url).toBe('DENY');
+    }
+    const page = await newPage();
+    await page.goto(demo.urls.api!);
+    await expect.poll(() => page.locator('#ops details').count(), { timeout: 5000 }).toBeGreaterThan(20);
+    expect(violations).toEqual([]);
+  }, 30_000);
+
   it('takes a call, qualifies it P1 with one key, and the caller goes on to N2 AMU', async () => {
-    const page = await browser.newPage();
+    const page = await newPage();
     await page.goto(demo.urls.panel!);
     await page.fill('input[name=username]', 'arm-1');
     await page.fill('input[name=password]', 'demo');
@@ -61,10 +85,11 @@ describe.skipIf(!hasChromium)('the ARM panel and the wallboard in chromium', () 
       .poll(() => call.parties[0]?.queueId ?? call.pending?.queueId, { timeout: 5000 })
       .toBe('n2-amu');
     await page.screenshot({ path: '.tmp/arm-panel.png' });
+    expect(violations).toEqual([]);
   }, 30_000);
 
   it('shows the queues, the agents and the alarms on the wallboard', async () => {
-    const page = await browser.newPage();
+    const page = await newPage();
     await page.goto(demo.urls.wallboard!);
     await page.fill('input[name=username]', 'sup-1');
     await page.fill('input[name=password]', 'demo');
@@ -75,5 +100,6 @@ describe.skipIf(!hasChromium)('the ARM panel and the wallboard in chromium', () 
     expect(await page.textContent('[data-testid=queues]')).toContain('Niveau 1 (ARM)');
     expect(await page.textContent('[data-testid=agents]')).toContain('ARM 1');
     await page.screenshot({ path: '.tmp/wallboard.png', fullPage: true });
+    expect(violations).toEqual([]);
   }, 30_000);
 });

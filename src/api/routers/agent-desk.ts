@@ -5,7 +5,7 @@ import type { UserRole } from '../../auth/index.js';
 import { findAgent, ownAgentId, siteOf } from '../access.js';
 import type { ApiContext } from '../context.js';
 import { dispatch, eventSummaries } from '../dispatch.js';
-import { siteParams } from '../params.js';
+import { plainText, siteParams } from '../params.js';
 import { defineRoute } from '../route.js';
 import {
   agentStatsSchema,
@@ -101,7 +101,7 @@ export function agentDeskRoutes(ctx: ApiContext) {
       'Pause with a reason',
       (agentId, b) => ({ type: 'agentPause', agentId, reason: b.reason ?? '' }),
       z.object({
-        reason: z.string().trim().min(1).max(100).describe('e.g. "pause", "formation", "débriefing"'),
+        reason: plainText(100).min(1).describe('e.g. "pause", "formation", "débriefing"'),
       }),
     ),
   ];

@@ -5,7 +5,7 @@ import { SUPERVISION_ROLES } from '../../auth/index.js';
 import { findAgent, siteOf } from '../access.js';
 import type { ApiContext } from '../context.js';
 import { dispatch, eventSummaries } from '../dispatch.js';
-import { agentParams, siteParams } from '../params.js';
+import { agentParams, plainText, siteParams } from '../params.js';
 import { defineRoute } from '../route.js';
 import { agentView, agentViewSchema, eventSummarySchema, skillSchema } from '../../read-models/views.js';
 
@@ -40,7 +40,13 @@ export function agentRoutes(ctx: ApiContext) {
       access: SUPERVISION_ROLES,
       params: agentParams,
       body: z.object({
-        skills: z.array(skillSchema).describe('queues the agent serves, preference 1 (best) to 9'),
+        skills: z
+          .array(skillSchema)
+          .max(200)
+          .refine((list) => new Set(list.map((s) => s.queue)).size === list.length, {
+            message: 'a queue is given twice',
+          })
+          .describe('queues the agent serves, preference 1 (best) to 9'),
       }),
       response: { description: 'The agent with its new skills', schema: actionSchema },
       problems: [404, 409, 422],
@@ -63,7 +69,7 @@ export function agentRoutes(ctx: ApiContext) {
       summary: 'Pause an agent, with a reason',
       access: SUPERVISION_ROLES,
       params: agentParams,
-      body: z.object({ reason: z.string().trim().min(1).max(100) }),
+      body: z.object({ reason: plainText(100).min(1) }),
       response: { description: 'The paused agent', schema: actionSchema },
       problems: [404, 409, 422],
       handler: async ({ principal, params, body }) => {

@@ -1,5 +1,6 @@
 // Login with a user name and password, token refresh (single-use refresh tokens), logout, and
-// who-am-I. Login is rate-limited per address and per user name to slow password guessing.
+// who-am-I. Failed logins slow further tries per user name and address (src/auth/rate-limiter.ts):
+// a guesser elsewhere never locks a user out of his correct password.
 import { z } from 'zod';
 import { hashPassword, USER_ROLES, verifyPassword, type User } from '../../auth/index.js';
 import type { ApiContext } from '../context.js';
@@ -38,21 +39,18 @@ const badCredentials = () =>
   unauthenticated('bad-credentials', 'Identifiant ou mot de passe incorrect', 'wrong user name or password');
 
 export function authRoutes(ctx: ApiContext) {
-  const limited = async (key: string, factor = 1) => {
-    const wait = await ctx.loginLimiter.hit(key, factor);
-    if (wait > 0)
-      throw new Problem(
-        429,
-        'too-many-attempts',
-        'Too many login attempts',
-        fr_en(
-          `Trop de tentatives de connexion : réessayez dans ${wait} s`,
-          `too many login attempts: retry in ${wait} s`,
-        ),
-        undefined,
-        { 'Retry-After': String(wait) },
-      );
-  };
+  const tooMany = (wait: number) =>
+    new Problem(
+      429,
+      'too-many-attempts',
+      'Too many login attempts',
+      fr_en(
+        `Trop de tentatives de connexion : réessayez dans ${wait} s`,
+        `too many login attempts: retry in ${wait} s`,
+      ),
+      undefined,
+      { 'Retry-After': String(wait) },
+    );
   return [
     defineRoute({
       id: 'login',
@@ -66,16 +64,28 @@ export function authRoutes(ctx: ApiContext) {
       response: { description: 'Tokens and the user', schema: tokensSchema },
       problems: [401, 429],
       handler: async ({ body, req }) => {
-        // One address may serve a whole room (NAT): it gets ten times a user name's allowance.
-        await limited(`ip:${req.ip ?? ''}`, 10);
-        await limited(`user:${body.username.toLowerCase()}`);
+        // The client's address: the socket's, or X-Forwarded-For's behind a trusted proxy.
+        const address = req.ip ?? '';
+        const wait = await ctx.loginLimiter.wait(body.username, address);
+        if (wait > 0) throw tooMany(wait);
+        // Still a plain "wrong password"; past the free failures it says how long to wait.
+        const failed = async () => {
+          const delay = await ctx.loginLimiter.failed(body.username, address);
+          const p = badCredentials();
+          if (delay === 0) return p;
+          return new Problem(p.status, p.reason, p.title, p.detail, undefined, {
+            ...p.headers,
+            'Retry-After': String(delay),
+          });
+        };
         const user = await ctx.users.findByUsername(body.username);
         if (!user || !user.passwordHash || user.disabled) {
           dummyHash ??= hashPassword('not-a-password');
           await verifyPassword(body.password, await dummyHash);
-          throw badCredentials();
+          throw await failed();
         }
-        if (!(await verifyPassword(body.password, user.passwordHash))) throw badCredentials();
+        if (!(await verifyPassword(body.password, user.passwordHash))) throw await failed();
+        await ctx.loginLimiter.succeeded(body.username, address);
         ctx.logger.info({ userId: user.id }, 'user logged in');
         return { ...(await ctx.tokens.issue(user)), user: userInfo(user) };
       },
@@ -87,11 +97,11 @@ export function authRoutes(ctx: ApiContext) {
       tag: 'auth',
       summary: 'Exchange a refresh token for new tokens',
       access: 'public',
-      body: z.object({ refreshToken: z.string().min(1) }),
+      body: z.object({ refreshToken: z.string().min(1).max(200) }),
       response: { description: 'New tokens (the refresh token given is now spent)', schema: tokensSchema },
       problems: [401],
       handler: async ({ body }) => {
-        const userId = ctx.tokens.consumeRefresh(body.refreshToken);
+        const userId = await ctx.tokens.consumeRefresh(body.refreshToken);
         const user = userId ? await ctx.users.findById(userId) : undefined;
         if (!user || user.disabled)
           throw unauthenticated(
@@ -109,10 +119,10 @@ export function authRoutes(ctx: ApiContext) {
       tag: 'auth',
       summary: 'Revoke a refresh token',
       access: 'authenticated',
-      body: z.object({ refreshToken: z.string().min(1) }),
+      body: z.object({ refreshToken: z.string().min(1).max(200) }),
       response: { description: 'Revoked', schema: z.object({ revoked: z.literal(true) }) },
-      handler: ({ body }) => {
-        ctx.tokens.revokeRefresh(body.refreshToken);
+      handler: async ({ body }) => {
+        await ctx.tokens.revokeRefresh(body.refreshToken);
         return { revoked: true as const };
       },
     }),

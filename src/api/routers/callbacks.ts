@@ -1,13 +1,16 @@
 // The callback worklist (rappels): tasks created when a waiting MG caller accepts a callback.
 // Agents claim one (once) and complete it with an outcome; supervisors see them all and may
-// assign one to an agent.
+// assign one to an agent. An agent lists only the tasks it may claim (its roles serve the task's
+// queue, as the engine checks on claim) and its own: no caller numbers for the others.
 import { z } from 'zod';
 import type { Principal } from '../../auth/index.js';
 import type { SiteHandle } from '../../ports/site-handle.js';
+import type { SiteConfig } from '../../core/config.js';
+import type { CallbackTask } from '../../core/model.js';
 import { isSupervisor, ownAgentId, siteOf } from '../access.js';
 import type { ApiContext } from '../context.js';
 import { dispatch, eventSummaries } from '../dispatch.js';
-import { onBehalf, siteParams, taskParams } from '../params.js';
+import { onBehalf, plainText, siteParams, taskParams } from '../params.js';
 import { forbidden, notFound } from '../problem.js';
 import { defineRoute } from '../route.js';
 import { callbackView, callbackViewSchema, eventSummarySchema } from '../../read-models/views.js';
@@ -42,6 +45,20 @@ function findTask(site: SiteHandle, taskId: string) {
   return task;
 }
 
+/** The engine's claim rule (core/dispatch.ts roleFor): a role of the agent serves the queue, or an exception. */
+function mayClaim(config: SiteConfig, agentId: string, queueId: string): boolean {
+  const roles = config.agents.find((a) => a.id === agentId)?.roles ?? [];
+  const queue = config.queues.find((q) => q.id === queueId);
+  if (queue?.roles.some((r) => roles.includes(r))) return true;
+  return config.roleExceptions.some((e) => e.agentId === agentId && e.queueId === queueId);
+}
+
+function visibleTo(principal: Principal, config: SiteConfig): (t: CallbackTask) => boolean {
+  if (isSupervisor(principal)) return () => true;
+  const own = ownAgentId(principal);
+  return (t) => t.claimedBy === own || (t.claimedBy === null && mayClaim(config, own, t.queueId));
+}
+
 export function callbackRoutes(ctx: ApiContext) {
   return [
     defineRoute({
@@ -50,6 +67,8 @@ export function callbackRoutes(ctx: ApiContext) {
       path: '/sites/:siteId/callbacks',
       tag: 'callbacks',
       summary: 'The callback worklist, oldest first',
+      description:
+        'Supervisors see every task; an agent sees the open tasks it may claim and the ones it holds.',
       access: ROLES,
       params: siteParams,
       query: z.object({
@@ -58,7 +77,9 @@ export function callbackRoutes(ctx: ApiContext) {
       response: { description: 'Tasks', schema: z.object({ tasks: z.array(callbackViewSchema) }) },
       handler: ({ principal, params, query }) => {
         const site = siteOf(ctx, principal, params.siteId);
+        const visible = visibleTo(principal, site.state.data.config);
         const tasks = Object.values(site.state.data.callbacks)
+          .filter(visible)
           .filter((t) => query.status === 'all' || (query.status === 'open') === (t.claimedBy === null))
           .sort((a, b) => a.createdAt - b.createdAt)
           .map(callbackView);
@@ -94,7 +115,7 @@ export function callbackRoutes(ctx: ApiContext) {
       access: ROLES,
       params: taskParams,
       body: z.object({
-        outcome: z.string().trim().min(1).max(100).describe('e.g. "rappelé", "injoignable", a disposition'),
+        outcome: plainText(100).min(1).describe('e.g. "rappelé", "injoignable", a disposition'),
         agentId: onBehalf,
       }),
       response: { description: 'The task is done', schema: actionSchema },

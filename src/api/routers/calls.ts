@@ -8,7 +8,7 @@ import { SUPERVISION_ROLES } from '../../auth/index.js';
 import { actingAgent, findCall, isSupervisor, siteOf } from '../access.js';
 import type { ApiContext } from '../context.js';
 import { dispatch, eventSummaries } from '../dispatch.js';
-import { callParams, onBehalf } from '../params.js';
+import { callParams, onBehalf, plainText } from '../params.js';
 import { forbidden } from '../problem.js';
 import { defineRoute } from '../route.js';
 import { callView, callViewSchema, eventSummarySchema } from '../../read-models/views.js';
@@ -23,7 +23,7 @@ const qualifyBody = z.object({
   qualification: z
     .enum(QUALIFICATIONS)
     .describe('P0 urgence vitale, P1 AMU, P2 MG, DR dossier de régulation'),
-  name: z.string().trim().max(200).optional().describe("DRM: caller's name (default: caller id name)"),
+  name: plainText(200).optional().describe("DRM: caller's name (default: caller id name)"),
   phone: z
     .string()
     .trim()
@@ -37,6 +37,7 @@ const transferBody = z.object({
   to: z
     .string()
     .min(1)
+    .max(100)
     .optional()
     .describe(
       'target queue; default: the N2 queue of the qualification (from N1) or the doctors (from N2 AMU)',
@@ -186,7 +187,7 @@ export function callRoutes(ctx: ApiContext) {
       'hangup',
       "Leave or end the call, with the site's disposition (issue) when it ends",
       z.object({
-        disposition: z.string().min(1).optional().describe("one of the site's dispositions"),
+        disposition: z.string().min(1).max(100).optional().describe("one of the site's dispositions"),
         agentId: onBehalf,
       }),
       (callId, agentId, b) => ({

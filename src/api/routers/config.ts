@@ -1,7 +1,11 @@
-// The site configuration, for administrators: read it, or replace it whole. A bad configuration is
-// refused whole with every bad field named (schema and cross-references), before the engine sees
-// it; the engine then refuses one that live calls or logged-in agents still depend on.
+// The site configuration, for administrators: read it, replace it whole (PUT, every section
+// given: a section left out is refused, never reset to its defaults), or change some sections
+// (PATCH: the sections given replace the ones in force, the others stay). Either way the
+// resulting configuration is checked whole, with every bad field named (schema and
+// cross-references), before the engine sees it, and a refused one changes nothing; the engine
+// then refuses one that live calls or logged-in agents still depend on.
 import { z } from 'zod';
+import type { SiteHandle } from '../../ports/site-handle.js';
 import { parseSiteConfig, siteConfigSchema } from '../../core/config.js';
 import { siteOf } from '../access.js';
 import type { ApiContext } from '../context.js';
@@ -10,6 +14,39 @@ import { siteParams } from '../params.js';
 import { fr_en, Problem } from '../problem.js';
 import { defineRoute } from '../route.js';
 import { eventSummarySchema } from '../../read-models/views.js';
+
+const SECTIONS = Object.keys(siteConfigSchema.shape);
+/**
+ * Sections whose absence means "the instruction's defaults" (presence: annex 1 II.b; reporting: the
+ * default MG-decision mapping of annex 3), not a reset of a site's own choices: PUT may leave them out.
+ */
+const RULE_SECTIONS = ['presence', 'reporting'];
+const resultSchema = z.object({ config: siteConfigSchema, events: z.array(eventSummarySchema) });
+
+const refused = (errors: { field: string; message: string }[], title = 'Invalid configuration') => {
+  const list = errors.map((e) => `${e.field}: ${e.message}`).join('; ');
+  return new Problem(
+    400,
+    'validation-failed',
+    title,
+    fr_en(`Configuration refusée, corrigez : ${list}`, `configuration refused, fix: ${list}`),
+    errors,
+  );
+};
+
+/** Checks the whole configuration, then hands it to the engine (which may still refuse it). */
+async function apply(ctx: ApiContext, site: SiteHandle, candidate: unknown) {
+  const parsed = parseSiteConfig(candidate);
+  if (!parsed.ok)
+    throw refused(
+      parsed.errors.map((e) => {
+        const at = e.indexOf(': ');
+        return { field: `body.${e.slice(0, at)}`, message: e.slice(at + 2) };
+      }),
+    );
+  const result = await dispatch(ctx, site, { type: 'replaceConfig', config: parsed.config });
+  return { config: site.state.data.config, events: eventSummaries(result) };
+}
 
 export function configRoutes(ctx: ApiContext) {
   return [
@@ -33,32 +70,45 @@ export function configRoutes(ctx: ApiContext) {
       access: ['admin'],
       params: siteParams,
       body: siteConfigSchema,
-      response: {
-        description: 'The configuration now in force',
-        schema: z.object({ config: siteConfigSchema, events: z.array(eventSummarySchema) }),
-      },
+      response: { description: 'The configuration now in force', schema: resultSchema },
       problems: [404, 409, 422],
-      handler: async ({ principal, params, body }) => {
+      handler: async ({ principal, params, req }) => {
         const site = siteOf(ctx, principal, params.siteId);
-        const parsed = parseSiteConfig(body);
-        if (!parsed.ok) {
-          const errors = parsed.errors.map((e) => {
-            const at = e.indexOf(': ');
-            return { field: `body.${e.slice(0, at)}`, message: e.slice(at + 2) };
-          });
-          throw new Problem(
-            400,
-            'validation-failed',
-            'Invalid configuration',
-            fr_en(
-              `Configuration refusée : ${parsed.errors.join('; ')}`,
-              `configuration refused: ${parsed.errors.join('; ')}`,
-            ),
-            errors,
+        const raw = (req.body ?? {}) as Record<string, unknown>;
+        const missing = SECTIONS.filter((k) => raw[k] === undefined && !RULE_SECTIONS.includes(k));
+        if (missing.length > 0)
+          throw refused(
+            missing.map((k) => ({
+              field: `body.${k}`,
+              message: 'required: PUT replaces the whole configuration (use PATCH to change some sections)',
+            })),
+            'Incomplete configuration',
           );
-        }
-        const result = await dispatch(ctx, site, { type: 'replaceConfig', config: parsed.config });
-        return { config: site.state.data.config, events: eventSummaries(result) };
+        return apply(ctx, site, raw);
+      },
+    }),
+    defineRoute({
+      id: 'patchConfig',
+      method: 'patch',
+      path: '/sites/:siteId/config',
+      tag: 'admin',
+      summary: 'Replace some sections of the site configuration (the others stay as they are)',
+      description:
+        'Each top-level section given (e.g. "agents", "calendar") replaces that section whole; the ' +
+        'resulting configuration is validated whole, and a bad one changes nothing.',
+      access: ['admin'],
+      params: siteParams,
+      body: siteConfigSchema.partial(),
+      response: { description: 'The configuration now in force', schema: resultSchema },
+      problems: [404, 409, 422],
+      handler: async ({ principal, params, req }) => {
+        const site = siteOf(ctx, principal, params.siteId);
+        // The sections as sent (not as parsed with defaults): one left out keeps its value in force.
+        const raw = (req.body ?? {}) as Record<string, unknown>;
+        const given = Object.fromEntries(
+          SECTIONS.filter((k) => raw[k] !== undefined).map((k) => [k, raw[k]]),
+        );
+        return apply(ctx, site, { ...site.state.data.config, ...given });
       },
     }),
   ];

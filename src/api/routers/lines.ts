@@ -14,6 +14,13 @@ const resultSchema = z.object({
   events: z.array(eventSummarySchema),
 });
 
+/** A time as epoch ms, before 2100: a far-off date is a typo, not a plan. */
+const epochMs = z
+  .number()
+  .int()
+  .positive()
+  .max(Date.UTC(2100, 0, 1));
+
 export function lineRoutes(ctx: ApiContext) {
   return [
     defineRoute({
@@ -25,10 +32,10 @@ export function lineRoutes(ctx: ApiContext) {
       access: SUPERVISION_ROLES,
       params: lineParams,
       body: z.object({
-        partnerId: z.string().min(1).describe('a partner of the site configuration'),
+        partnerId: z.string().min(1).max(100).describe('a partner of the site configuration'),
         share: z.number().gt(0).max(1).optional().describe('fraction of calls switched, default 1'),
-        from: z.number().int().positive().optional().describe('epoch ms; default now'),
-        until: z.number().int().positive().optional().describe('epoch ms when the line comes back'),
+        from: epochMs.optional().describe('epoch ms; default now'),
+        until: epochMs.optional().describe('epoch ms when the line comes back'),
       }),
       response: { description: 'Lines switched now', schema: resultSchema },
       problems: [409, 422],

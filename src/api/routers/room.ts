@@ -100,7 +100,13 @@ export function roomRoutes(ctx: ApiContext) {
       params: siteParams,
       body: z.object({
         mode: z.enum(['two-level', 'one-level']).nullable().describe('null: back to the configured schedule'),
-        until: z.number().int().positive().optional().describe('epoch ms when the override ends'),
+        until: z
+          .number()
+          .int()
+          .positive()
+          .max(Date.UTC(2100, 0, 1))
+          .optional()
+          .describe('epoch ms when the override ends'),
       }),
       response: {
         description: 'The mode in force',

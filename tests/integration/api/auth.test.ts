@@ -6,7 +6,7 @@ import { PASSWORD, startHarness, type Harness } from './harness.js';
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness({ loginAttempts: 5 });
+  h = await startHarness({ loginAttempts: 5, trustProxy: 'loopback' });
 });
 afterAll(() => h.stop());
 
@@ -47,31 +47,68 @@ describe('POST /auth/login', () => {
     expect(r.body.reason).toBe('malformed-json');
   });
 
-  it('is rate-limited per user name (429 with Retry-After)', async () => {
+  /** A login from `address` (the harness's proxy on loopback is trusted to say it). */
+  const loginFrom = async (harness: Harness, address: string, username: string, password: string) => {
+    const res = await fetch(`${harness.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': address },
+      body: JSON.stringify({ username, password }),
+    });
+    await res.text();
+    return { status: res.status, retryAfter: Number(res.headers.get('retry-after') ?? 0) };
+  };
+
+  it('never locks a user out of the right password from another address', async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < 6; i++) {
-      const r = await h.call('POST', '/auth/login', { body: { username: 'osnp1', password: 'guess' + i } });
-      statuses.push(r.status);
-      if (r.status === 429) expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0);
-    }
-    expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
-    // Even the right password is refused until the window passes.
-    const right = await h.call('POST', '/auth/login', { body: { username: 'osnp1', password: PASSWORD } });
-    expect(right.status).toBe(429);
+    for (let i = 0; i < 12; i++)
+      statuses.push((await loginFrom(h, '203.0.113.9', 'osnp1', `guess${i}`)).status);
+    expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
+    expect(statuses).toContain(429);
+    // The real OSNP, at her own desk, is not locked out by the guesser.
+    expect((await loginFrom(h, '198.51.100.7', 'osnp1', PASSWORD)).status).toBe(200);
   });
 
-  it('counts the attempts of every process together when they share a Redis', async () => {
+  it('slows guesses per user and address with growing delays; the right password clears them', async () => {
+    const at = '192.0.2.44';
+    for (let i = 0; i < 5; i++)
+      expect(await loginFrom(h, at, 'arm5', 'nope')).toEqual({ status: 401, retryAfter: 0 });
+    const sixth = await loginFrom(h, at, 'arm5', 'nope');
+    expect(sixth).toEqual({ status: 401, retryAfter: 1 });
+    const early = await loginFrom(h, at, 'arm5', PASSWORD);
+    expect(early.status).toBe(429);
+    // Wait as long as the server says, then the next failure doubles the delay.
+    await new Promise((r) => setTimeout(r, early.retryAfter * 1000 + 50));
+    expect(await loginFrom(h, at, 'arm5', 'nope')).toEqual({ status: 401, retryAfter: 2 });
+    const again = await loginFrom(h, at, 'arm5', 'nope');
+    expect(again.status).toBe(429);
+    await new Promise((r) => setTimeout(r, again.retryAfter * 1000 + 50));
+    expect((await loginFrom(h, at, 'arm5', PASSWORD)).status).toBe(200);
+    expect(await loginFrom(h, at, 'arm5', 'nope')).toEqual({ status: 401, retryAfter: 0 });
+  });
+
+  it('without a trusted proxy, X-Forwarded-For is ignored (the socket address counts)', async () => {
+    const plain = await startHarness({ loginAttempts: 2 });
+    try {
+      for (const address of ['198.51.100.1', '198.51.100.2', '198.51.100.3'])
+        await loginFrom(plain, address, 'mru1', 'nope');
+      expect((await loginFrom(plain, '198.51.100.4', 'mru1', PASSWORD)).status).toBe(429);
+    } finally {
+      await plain.stop();
+    }
+  });
+
+  it('counts the failures of every process together when they share a Redis', async () => {
     const url = inject('redisUrl');
-    const [a, b] = await Promise.all([1, 2].map(() => startHarness({ loginAttempts: 3, redisUrl: url })));
+    const [a, b] = await Promise.all(
+      [1, 2].map(() => startHarness({ loginAttempts: 3, redisUrl: url, trustProxy: 'loopback' })),
+    );
     try {
       const username = `guesser-${randomBytes(4).toString('hex')}`;
       const statuses: number[] = [];
-      for (const api of [a!, b!, a!, b!]) {
-        const r = await api.call('POST', '/auth/login', { body: { username, password: 'guess' } });
-        statuses.push(r.status);
-      }
-      // In memory, each process would have allowed 3: the 4th attempt passes through b's second.
-      expect(statuses).toEqual([401, 401, 401, 429]);
+      for (const api of [a!, b!, a!, b!, a!])
+        statuses.push((await loginFrom(api, '203.0.113.50', username, 'guess')).status);
+      // In memory, each process would have allowed 3 free failures: the 4th imposes a delay.
+      expect(statuses).toEqual([401, 401, 401, 401, 429]);
     } finally {
       await Promise.all([a!.stop(), b!.stop()]);
     }
@@ -119,6 +156,32 @@ describe('tokens', () => {
     const again = await h.call('POST', '/auth/refresh', { body: { refreshToken: login.body.refreshToken } });
     expect(again.status).toBe(401);
     expect((await h.call('POST', '/auth/logout', { body: { refreshToken: 'x' } })).status).toBe(401);
+  });
+
+  it('a refresh token is valid on every process sharing the Redis, and spent once for all', async () => {
+    const url = inject('redisUrl');
+    const [a, b] = await Promise.all([1, 2].map(() => startHarness({ redisUrl: url })));
+    try {
+      const login = await a!.call('POST', '/auth/login', { body: { username: 'sup44', password: PASSWORD } });
+      expect(login.status).toBe(200);
+      // The writer fails over: the same user renews on the other process.
+      const onB = await b!.call('POST', '/auth/refresh', { body: { refreshToken: login.body.refreshToken } });
+      expect(onB.status).toBe(200);
+      const replayOnA = await a!.call('POST', '/auth/refresh', {
+        body: { refreshToken: login.body.refreshToken },
+      });
+      expect(replayOnA.status).toBe(401);
+      await b!.call('POST', '/auth/logout', {
+        token: onB.body.accessToken,
+        body: { refreshToken: onB.body.refreshToken },
+      });
+      const afterLogout = await a!.call('POST', '/auth/refresh', {
+        body: { refreshToken: onB.body.refreshToken },
+      });
+      expect(afterLogout.status).toBe(401);
+    } finally {
+      await Promise.all([a!.stop(), b!.stop()]);
+    }
   });
 
   it('replaying a token after it expired is refused (401 token-expired), on REST and at the socket handshake', async () => {

@@ -253,6 +253,12 @@ describe('callbacks', () => {
     expect(list.status).toBe(200);
     const task = list.body.tasks.find((t: { callId: string }) => t.callId === callId);
     expect(task).toMatchObject({ queueId: 'n2-mg', claimedBy: null });
+    // An ARM may not claim an MG (OSNP) task: it does not see it, nor the caller's number.
+    const armList = await h.call('GET', '/sites/44/callbacks', { as: 'arm1' });
+    expect(armList.status).toBe(200);
+    expect(armList.body.tasks.map((t: { id: string }) => t.id)).not.toContain(task.id);
+    const supList = await h.call('GET', '/sites/44/callbacks', { as: 'sup44' });
+    expect(supList.body.tasks.map((t: { id: string }) => t.id)).toContain(task.id);
     expect(
       (await h.call('GET', '/sites/44/callbacks?status=later', { as: 'osnp1' })).body.errors[0].field,
     ).toBe('query.status');

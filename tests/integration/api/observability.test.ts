@@ -44,6 +44,27 @@ describe('metrics and health', () => {
     expect(after).toContain('sas_acd_presence_alarm{site="44",rule="n1",role="arm"} 0');
   });
 
+  it('/metrics answers its bearer token only, or loopback only when no token is set', async () => {
+    const proxied = await fetch(h.url + '/metrics', { headers: { 'x-forwarded-for': '203.0.113.7' } });
+    expect(proxied.status).toBe(403);
+    expect(((await proxied.json()) as any).reason).toBe('metrics-loopback-only');
+    const guarded = await startHarness({ metricsToken: 'scrape-me-please-0123456789' });
+    try {
+      const none = await fetch(guarded.url + '/metrics');
+      expect(none.status).toBe(401);
+      expect(((await none.json()) as any).detail).toMatch(/METRICS_TOKEN/);
+      const wrong = await fetch(guarded.url + '/metrics', { headers: { authorization: 'Bearer nope' } });
+      expect(wrong.status).toBe(401);
+      const right = await fetch(guarded.url + '/metrics', {
+        headers: { authorization: 'Bearer scrape-me-please-0123456789' },
+      });
+      expect(right.status).toBe(200);
+      expect(await right.text()).toContain('sas_acd_calls_waiting');
+    } finally {
+      await guarded.stop();
+    }
+  });
+
   it('/healthz is up; /readyz follows the readiness checks', async () => {
     expect((await h.call('GET', '/healthz')).body.status).toBe('ok');
     const ready = await h.call('GET', '/readyz');

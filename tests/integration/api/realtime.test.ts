@@ -112,6 +112,7 @@ describe('/supervisor', () => {
     const room = follow(sup);
     await next(sup, 'snapshot');
     const ids: string[] = [];
+    const started = Date.now();
     for (let i = 0; i < 40; i++) {
       ids.push(arrive());
       await new Promise((r) => setTimeout(r, 25));
@@ -119,7 +120,10 @@ describe('/supervisor', () => {
     await until(() => ids.every((id) => room.calls.has(id)), 'every call on the wallboard');
     const times = room.deltas.map((d) => d.receivedAt);
     for (let i = 4; i < times.length; i++) expect(times[i]! - times[i - 4]!).toBeGreaterThanOrEqual(950);
-    expect(room.deltas.length).toBeLessThanOrEqual(6);
+    // 40 changes coalesced into at most 4 deltas a second of however long the 40 took to arrive
+    // (about 1 s on a quiet machine, longer on a busy one: the cap, not the machine, is tested).
+    const seconds = (Date.now() - started) / 1000;
+    expect(room.deltas.length).toBeLessThanOrEqual(Math.ceil(seconds * 4) + 2);
     for (const id of ids) h.runtimes.get('44')!.dispatch({ type: 'callerHungUp', callId: id });
     await until(() => ids.every((id) => !room.calls.has(id)), 'every call gone');
   });

@@ -1,21 +1,12 @@
-// The ACD's HTTP server: the REST API and live feeds (src/api), the browser UI (src/web/public:
-// ARM panel, wallboard) and a small web configuration document the pages read at start.
+// The ACD's HTTP server: the REST API and live feeds (src/api), the browser UI (web/, built by
+// Vite into web/dist: agent panel, supervisor console) and a small web configuration document the
+// pages read at start.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createRequire } from 'node:module';
 import express from 'express';
 import { createApi, type Api, type ApiOptions } from '../api/index.js';
-
-const PUBLIC_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'web', 'public');
-/** The Socket.IO browser client, served from the installed package (no CDN: rooms may be offline). */
-const SOCKET_IO_CLIENT = join(
-  dirname(createRequire(import.meta.url).resolve('socket.io-client')),
-  '..',
-  '..',
-  'dist',
-);
+import { webSite, type WebConfigDocument } from './web-config.js';
+import { ensureWebBuilt, WEB_DIST } from './web-build.js';
 
 export type WebConfig = {
   siteId: string;
@@ -29,12 +20,15 @@ export async function startAcdServer(
   options: ApiOptions & { port: number; host?: string; web: WebConfig },
 ): Promise<AcdServer> {
   const { port, host, web: webConfig, ...apiOptions } = options;
+  await ensureWebBuilt();
   const api = createApi(apiOptions);
   const app = express();
   app.disable('x-powered-by');
-  app.get('/web-config.json', (_req, res) => res.json(webConfig));
-  app.use('/vendor', express.static(SOCKET_IO_CLIENT));
-  app.use(express.static(PUBLIC_DIR, { index: 'index.html' }));
+  app.get('/web-config.json', (_req, res) => {
+    const doc: WebConfigDocument = { ...webConfig, site: webSite(apiOptions.sites.get(webConfig.siteId)) };
+    res.json(doc);
+  });
+  app.use(express.static(WEB_DIST, { index: 'index.html' }));
   app.use(api.app);
   const server = createServer(app);
   api.attach(server);

@@ -1,6 +1,7 @@
 // A room for the browser tests: the example site in memory (engine + SiteRuntime), the demo users
 // (password "demo"), and the real ACD HTTP server (API, live feeds, the built web UI) on a port
-// that survives a restart, so a test can kill the server and bring it back. Calls arrive through
+// that survives a restart, so a test can kill the server and bring it back. web/dist is built
+// (when stale) once per run by tests/setup/web-build.ts. Calls arrive through
 // the engine; agents answer through the pages (no PBX: the panel answers through the ACD).
 import { mkdirSync } from 'node:fs';
 import { Writable } from 'node:stream';
@@ -10,7 +11,6 @@ import { createLogger } from '../../src/app/logger.js';
 import { startAcdServer, type AcdServer } from '../../src/app/acd-server.js';
 import { localSite } from '../../src/app/site-handle.js';
 import { SiteRuntime } from '../../src/app/site-runtime.js';
-import { ensureWebBuilt } from '../../src/app/web-build.js';
 import { InMemoryUserStore } from '../../src/auth/index.js';
 import { seedDemoUsers } from '../../src/auth/demo-users.js';
 import { parseSiteConfig } from '../../src/core/config.js';
@@ -39,7 +39,6 @@ export type Room = {
 };
 
 export async function startRoom(options: { accessTtlSeconds?: number } = {}): Promise<Room> {
-  await ensureWebBuilt({ ifStale: true });
   mkdirSync(SHOTS, { recursive: true });
   const logger = createLogger({ destination: new Writable({ write: (_c, _e, cb) => cb() }) });
   const started = Date.now();

@@ -10,14 +10,21 @@ export function Chart(props: {
   series: Series[];
   data: [number[], ...(number | null)[][]];
   yRange?: [number, number];
-  /** Span shown when there are fewer than two points (seconds before and after them). */
-  xPad?: [number, number];
+  /** The x span shown (epoch seconds); default: the data's. */
+  xWindow?: [number, number];
   yFormat?: (v: number) => string;
   timeZone?: string;
   testId: string;
 }) {
+  const hhmm = new Intl.DateTimeFormat('fr-FR', {
+    hour: '2-digit',
+    minute: '2-digit',
+    ...(props.timeZone ? { timeZone: props.timeZone } : {}),
+  });
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
+  const win = useRef(props.xWindow);
+  win.current = props.xWindow;
   useEffect(() => {
     if (!box.current) return;
     const width = Math.max(280, box.current.clientWidth);
@@ -32,15 +39,18 @@ export function Chart(props: {
         scales: {
           x: {
             time: true,
-            range: (_u, min, max) => {
-              const [before, after] = props.xPad ?? [3600, 900];
-              return max - min < 60 ? [min - before, max + after] : [min, max];
-            },
+            range: (_u, min, max) => win.current ?? [min, max],
           },
           ...(props.yRange ? { y: { range: props.yRange } } : {}),
         },
         axes: [
-          { stroke: '#cbd5e1', grid: { stroke: '#334155' }, ticks: { stroke: '#334155' } },
+          {
+            stroke: '#cbd5e1',
+            grid: { stroke: '#334155' },
+            ticks: { stroke: '#334155' },
+            // 24-hour French times in the site's time zone (uPlot's default is 10:00am).
+            values: (_u: uPlot, ticks: number[]) => ticks.map((t) => hhmm.format(new Date(t * 1000))),
+          },
           {
             stroke: '#cbd5e1',
             grid: { stroke: '#334155' },

@@ -34,7 +34,7 @@ export function Console({ config }: { config: WebConfig }) {
   );
   const [wall, setWall] = useState(false);
   const waits = useRef<WaitSample[]>([]);
-  const now = useNow(feed.skewMs);
+  const ticking = useNow(feed.skewMs);
 
   useEffect(() => {
     const sample = (r: Room) => {
@@ -49,7 +49,7 @@ export function Console({ config }: { config: WebConfig }) {
       const r = fromSnapshot(s);
       sample(r);
       setRoom(r);
-      setLastSeen(Date.now());
+      setLastSeen(Date.now() + feed.skewMs);
     });
     feed.socket.on('delta', (d: SiteDelta) =>
       setRoom((r) => {
@@ -61,7 +61,7 @@ export function Console({ config }: { config: WebConfig }) {
     );
     const off = feed.onChange(() => {
       setLive(feed.state);
-      if (feed.state === 'live') setLastSeen(Date.now());
+      if (feed.state === 'live') setLastSeen(Date.now() + feed.skewMs);
     });
     return () => {
       off();
@@ -70,8 +70,8 @@ export function Console({ config }: { config: WebConfig }) {
   }, [feed]);
 
   useEffect(() => {
-    if (live === 'live') setLastSeen(Date.now());
-  }, [now]);
+    if (live === 'live') setLastSeen(ticking);
+  }, [ticking]);
 
   useEffect(() => {
     const read = () => loadFigures(siteId).then(setFigures, () => undefined);
@@ -100,6 +100,8 @@ export function Console({ config }: { config: WebConfig }) {
     );
 
   const stale = live !== 'live';
+  // Frozen figures do not tick: waits stop at the last moment the feed was known alive.
+  const now = stale && lastSeen ? lastSeen : ticking;
   const run = async (p: NonNullable<Pending>) => {
     setPending(null);
     try {
@@ -236,6 +238,7 @@ export function Console({ config }: { config: WebConfig }) {
           yRange={[0, 1]}
           yFormat={(v) => `${Math.round(v * 100)} %`}
           timeZone={site?.timeZone}
+          xWindow={dayWindow(figures, now)}
           series={[
             { label: 'QS 30 s', stroke: '#60a5fa', fmt: (v) => percent(v) },
             {
@@ -254,6 +257,7 @@ export function Console({ config }: { config: WebConfig }) {
           testId="chart-flow"
           title="Arrivés, décrochés, abandons par quart d’heure"
           timeZone={site?.timeZone}
+          xWindow={dayWindow(figures, now)}
           series={[
             { label: 'Arrivés', stroke: '#e2e8f0' },
             { label: 'Décrochés', stroke: '#4ade80', dash: [8, 4] },
@@ -274,7 +278,7 @@ export function Console({ config }: { config: WebConfig }) {
           title="Appels en attente (dernière heure, depuis l’ouverture de l’écran)"
           series={[{ label: 'En attente', stroke: '#fbbf24' }]}
           timeZone={site?.timeZone}
-          xPad={[3600, 60]}
+          xWindow={[now / 1000 - 3600, now / 1000]}
           data={useMemo(() => {
             const w = waits.current;
             return [w.map((s) => s.at / 1000), w.map((s) => s.waiting)];
@@ -356,6 +360,13 @@ export function Console({ config }: { config: WebConfig }) {
 }
 
 const ACK_KEY = 'sas-acd-acknowledged-alarms';
+
+/** Today's quarter hours so far, two hours at least (epoch seconds). */
+function dayWindow(figures: Figures | null, now: number): [number, number] {
+  const end = now / 1000 + 900;
+  const first = figures?.intervals[0]?.at;
+  return [Math.min(first !== undefined ? first / 1000 : end, end - 2 * 3600), end];
+}
 const ackKey = (id: string, raisedAt: number) => `${id}@${raisedAt}`;
 
 function QsCard({ label, value }: { label: string; value: number | null }) {
@@ -395,7 +406,8 @@ function alarmText(
     const call = room.calls.get(a.id.replace(/^p0:/, ''));
     if (!call) return 'P0 en cours';
     const at = call.parties[0];
-    return `P0 en cours — ${lineLabel(site, call.line)}, arrivé à ${clock(call.arrivedAt)}${at ? `, ${ROLE[at.role] ?? at.role}` : ''}`;
+    const who = at ? (room.agents.get(at.agentId)?.name ?? ROLE[at.role] ?? at.role) : null;
+    return `P0 en cours — ${lineLabel(site, call.line)}, arrivé à ${clock(call.arrivedAt)}${who ? `, ${who}` : ''}`;
   }
   return a.message;
 }

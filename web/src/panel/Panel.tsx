@@ -102,6 +102,12 @@ export function Panel({ config }: { config: WebConfig }) {
   const forwardTargets = site && stepQueue ? onwardQueues(site.queues, stepQueue) : [];
 
   const say = (text: string, tone: Message['tone'] = 'ok') => setMessage({ text, tone });
+  // A confirmation fades after 8 s (an old "Connecté au poste" must not read as news); errors stay.
+  useEffect(() => {
+    if (message?.tone !== 'ok') return;
+    const t = setTimeout(() => setMessage(null), 8000);
+    return () => clearTimeout(t);
+  }, [message]);
 
   const act = useCallback(
     async (name: string, confirmed = false) => {
@@ -209,7 +215,13 @@ export function Panel({ config }: { config: WebConfig }) {
     return () => document.removeEventListener('keydown', onKey);
   }, [act, stepKeys]);
 
-  const status = agent ? STATUS[agent.status] : STATUS['logged-out'];
+  // Lost: the last known state is not shown as if it were live.
+  const status =
+    live === 'lost'
+      ? { label: 'Hors ligne — état inconnu', symbol: '⚠' }
+      : agent
+        ? STATUS[agent.status]
+        : STATUS['logged-out'];
   const loggedOut = !agent || agent.status === 'logged-out';
   const queues = (feed.lastProbe?.queues as Record<string, QueueView[]> | undefined)?.[siteId] ?? [];
   const myQueues = queues.filter((q) => agent?.skills.some((s) => s.queue === q.id));
@@ -220,12 +232,17 @@ export function Panel({ config }: { config: WebConfig }) {
       <header class="desk-head">
         <div>
           <strong class="agent-name">{agent ? agentTitle(agent.name, agent.roles) : '…'}</strong>
-          <span class={`badge status-${agent?.status ?? 'logged-out'}`} data-testid="status">
+          <span
+            class={`badge status-${live === 'lost' ? 'lost' : (agent?.status ?? 'logged-out')}`}
+            data-testid="status"
+          >
             <span aria-hidden="true">{status.symbol} </span>
             {status.label}
             {agent?.pauseReason ? ` — ${agent.pauseReason}` : ''}
           </span>
-          {agent && !loggedOut && <span class="since">depuis {duration(now - agent.since)}</span>}
+          {agent && !loggedOut && live !== 'lost' && (
+            <span class="since">depuis {duration(now - agent.since)}</span>
+          )}
         </div>
         <div class="row">
           {loggedOut && (

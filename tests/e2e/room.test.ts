@@ -55,7 +55,13 @@ describe.skipIf(!hasChromium)('the room in chromium', () => {
     await expect.poll(() => n1.textContent('[data-testid=message]')).toContain('Renseignez le nom');
     expect(await n1.evaluate(() => document.activeElement?.id)).toBe('drm-name');
     expect(room.runtime.state.data.calls['c-n1']!.qualification).toBeNull();
-    await n1.keyboard.type('Jeanne MARTIN');
+    await n1.keyboard.type('Jeanne');
+    // Live re-renders (the talk time ticks every second) keep the focus and the text being typed.
+    const talk = await n1.textContent('[data-testid=talk]');
+    await expect.poll(() => n1.textContent('[data-testid=talk]'), { timeout: 5000 }).not.toBe(talk);
+    await n1.keyboard.type(' MARTIN');
+    expect(await n1.evaluate(() => document.activeElement?.id)).toBe('drm-name');
+    expect(await n1.inputValue('#drm-name')).toBe('Jeanne MARTIN');
     await n1.screenshot({ path: `${SHOTS}/panel-n1.png` });
     await n1.keyboard.press('Escape');
     await n1.keyboard.press('1');
@@ -108,6 +114,69 @@ describe.skipIf(!hasChromium)('the room in chromium', () => {
       .toContain('Médecin en ligne');
     expect(await n1.textContent('[data-testid=participants]')).toContain('Médecin régulateur urgentiste');
   }, 60_000);
+
+  it('MG: P2 reaches the OSNP, who passes it to the GP regulator, who ends it with a disposition; a callback is claimed', async () => {
+    const n1 = await agentPage('arm-3');
+    const osnp = await agentPage('osnp-1');
+    const mrg = await agentPage('mrg-1');
+    for (const page of [n1, osnp, mrg]) {
+      await page.keyboard.press('c');
+      await expect.poll(() => status(page)).toContain('Disponible');
+    }
+    room.arrive('c-mg', '0655555555', 'Paul Durand');
+    await expect.poll(() => status(n1), { timeout: 5000 }).toContain('Sonnerie');
+    await n1.keyboard.press('Enter');
+    await expect.poll(() => status(n1), { timeout: 5000 }).toContain('En appel');
+    await n1.keyboard.press('2');
+    // The OSNP, first on N2 MG, answers and passes the call on to the GP regulator (V).
+    const ringing = async () =>
+      (await status(osnp))?.includes('Sonnerie')
+        ? osnp
+        : (await status(mrg))?.includes('Sonnerie')
+          ? mrg
+          : null;
+    await expect.poll(ringing, { timeout: 5000 }).not.toBeNull();
+    const n2 = (await ringing())!;
+    await n2.keyboard.press('Enter');
+    await expect.poll(() => status(n2), { timeout: 5000 }).toContain('En appel');
+    expect(await n2.textContent('[data-testid=call]')).toContain('P2');
+    expect(await n2.textContent('[data-testid=drm]')).toContain('Paul Durand');
+    await n2.screenshot({ path: `${SHOTS}/panel-n2-mg.png` });
+    if (n2 === osnp) {
+      await osnp.keyboard.press('v');
+      await expect.poll(() => status(mrg), { timeout: 5000 }).toContain('Sonnerie');
+      await mrg.keyboard.press('Enter');
+      await expect.poll(() => status(mrg), { timeout: 5000 }).toContain('En appel');
+    }
+    await mrg.keyboard.press('1'); // the site's first disposition
+    await expect
+      .poll(() => mrg.textContent('[data-testid=message]'), { timeout: 5000 })
+      .toContain('Conseil médical');
+    await expect.poll(() => room.runtime.state.data.calls['c-mg']).toBeUndefined();
+
+    // A caller waiting at N2 MG accepts a callback: the task shows on the worklist and is claimed.
+    for (const p of [osnp, mrg]) await p.keyboard.press('p');
+    for (const p of [osnp, mrg]) {
+      await p.locator('dialog[open]').waitFor();
+      await p.keyboard.press('1');
+      await expect.poll(() => status(p)).toContain('En pause');
+    }
+    room.arrive('c-cb', '0666666666', 'Marie Petit');
+    await expect.poll(() => status(n1), { timeout: 5000 }).toContain('Sonnerie');
+    await n1.keyboard.press('Enter');
+    await expect.poll(() => status(n1), { timeout: 5000 }).toContain('En appel');
+    await n1.keyboard.press('2');
+    await expect
+      .poll(() => room.runtime.state.data.calls['c-cb']?.pending?.queueId, { timeout: 5000 })
+      .toBe('n2-mg');
+    expect((await room.rest('sup-1', 'POST', '/sites/44/calls/c-cb/callback', {})).status).toBe(200);
+    const task = osnp.locator('[data-testid=callbacks] li', { hasText: 'Marie Petit' });
+    await task.getByRole('button', { name: 'Prendre' }).click({ timeout: 10_000 });
+    await expect.poll(() => task.textContent(), { timeout: 5000 }).toContain('Pris par vous');
+    expect(Object.values(room.runtime.state.data.callbacks ?? {}).map((t) => t.claimedBy)).toContain(
+      'osnp-1',
+    );
+  }, 90_000);
 
   it('no page logged a console error', () => {
     expect(pages.flatMap((p) => p.errors)).toEqual([]);

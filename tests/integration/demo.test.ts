@@ -23,7 +23,12 @@ describe('sas-acd demo', () => {
     try {
       const panel = await fetch(demo.urls.panel!);
       expect(panel.status).toBe(200);
-      expect(await panel.text()).toContain('Panneau ARM');
+      const html = await panel.text();
+      expect(html).toContain('Poste de travail');
+      // The built UI (web/dist), its script served too.
+      const script = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+      expect(script).toBeTruthy();
+      expect((await fetch(new URL(script!, demo.urls.panel!))).status).toBe(200);
       await new Promise((r) => setTimeout(r, 4000));
       demo.stopTraffic();
       const deadline = Date.now() + 8000;

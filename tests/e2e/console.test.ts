@@ -20,7 +20,7 @@ describe.skipIf(!hasChromium)('the supervisor console in chromium', () => {
     await room?.stop();
   });
 
-  it('moves an agent N1 → N2, switches a line to the partner and back, acknowledges an alarm', async () => {
+  it('moves an agent N1 → N2, switches a line to the partner and back, sets the mode, acknowledges an alarm', async () => {
     // Some life in the room: two ARMs, one call answered, one waiting.
     for (const a of ['arm-1', 'arm-3']) await room.rest(a, 'POST', '/sites/44/agent/login');
     room.arrive('s-1', '0611111111', null);
@@ -55,6 +55,17 @@ describe.skipIf(!hasChromium)('the supervisor console in chromium', () => {
     await page.click('[data-testid=confirm-ok]');
     await expect.poll(() => page.textContent('[data-line="15"]'), { timeout: 5000 }).toContain('Reçue ici');
     expect(room.runtime.state.data.lineSwitches['15']).toBeUndefined();
+
+    // The operating mode: one level, then back to the schedule.
+    await page.click('button[data-action=mode]');
+    await page.click('[data-testid=confirm-ok]');
+    await expect
+      .poll(() => page.textContent('[data-testid=mode]'), { timeout: 5000 })
+      .toContain('mono-niveau');
+    expect(room.runtime.state.data.mode).toBe('one-level');
+    await page.getByRole('button', { name: 'Mode du planning' }).click();
+    await page.click('[data-testid=confirm-ok]');
+    await expect.poll(() => page.textContent('[data-testid=mode]'), { timeout: 5000 }).toContain('bi-niveau');
 
     // An alarm (no emergency doctor logged in) acknowledged: it stays listed, marked as such.
     const alarm = page.locator('[data-testid=alarms] li', { hasText: 'médecin régulateur urgentiste' });

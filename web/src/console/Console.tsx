@@ -135,7 +135,41 @@ export function Console({ config }: { config: WebConfig }) {
       <header class="console-head">
         <h1>{site?.name ?? `SAS ${siteId}`}</h1>
         <span class="badge">{room.period === 'pdsa' ? 'Horaires PDSA' : 'Horaires SAS'}</span>
-        <span class="badge">{room.mode === 'one-level' ? 'Décroché mono-niveau' : 'Décroché bi-niveau'}</span>
+        <span class="badge" data-testid="mode">
+          {room.mode === 'one-level' ? 'Décroché mono-niveau' : 'Décroché bi-niveau'}
+        </span>
+        <button
+          type="button"
+          data-action="mode"
+          onClick={() => {
+            const next = room.mode === 'one-level' ? 'two-level' : 'one-level';
+            const label = next === 'one-level' ? 'mono-niveau' : 'bi-niveau';
+            setPending({
+              title: `Passer en décroché ${label} ?`,
+              text:
+                next === 'one-level'
+                  ? 'Les ARM de niveau 1 traiteront les appels jusqu’au bout (pas de passage en N2), jusqu’au retour au planning.'
+                  : 'Les appels qualifiés passent de nouveau en N2, jusqu’au retour au planning.',
+              run: () => api('PUT', `/sites/${siteId}/mode`, { mode: next }),
+              done: `Décroché ${label}.`,
+            });
+          }}
+        >
+          Changer de mode
+        </button>
+        <button
+          type="button"
+          onClick={() =>
+            setPending({
+              title: 'Revenir au mode du planning ?',
+              text: 'Le mode suit de nouveau les règles de la configuration du site.',
+              run: () => api('PUT', `/sites/${siteId}/mode`, { mode: null }),
+              done: 'Mode du planning rétabli.',
+            })
+          }
+        >
+          Mode du planning
+        </button>
         <span class="clock">{clock(now)}</span>
         <button type="button" onClick={() => setWall(!wall)} aria-pressed={wall}>
           {wall ? 'Quitter le mode mur' : 'Mode mur'}

@@ -6,3 +6,4 @@ import './twin.js';
 import './fanout.js';
 import './telephony.js';
 import './history.js';
+import './web.js';

@@ -21,6 +21,9 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev && npm cache clean --force
 
 COPY . .
+# The browser UI (web/ → web/dist, Vite): the `prepare` script could not build it above, before
+# the sources were copied.
+RUN npm run build:web
 
 # Not root. npx needs a writable cache: node's home (/home/node) has one.
 USER node

@@ -1,23 +1,14 @@
-// The ACD's HTTP server: the REST API and live feeds (src/api), the browser UI (src/web/public:
-// ARM panel, wallboard) and a small web configuration document the pages read at start.
+// The ACD's HTTP server: the REST API and live feeds (src/api), the browser UI (web/, built by
+// Vite into web/dist: agent panel, supervisor console) and a small web configuration document the
+// pages read at start.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createRequire } from 'node:module';
 import express from 'express';
 import helmet from 'helmet';
 import { createApi, type Api, type ApiOptions } from '../api/index.js';
 import { parseTrustProxy } from '../api/trust-proxy.js';
-
-const PUBLIC_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'web', 'public');
-/** The Socket.IO browser client, served from the installed package (no CDN: rooms may be offline). */
-const SOCKET_IO_CLIENT = join(
-  dirname(createRequire(import.meta.url).resolve('socket.io-client')),
-  '..',
-  '..',
-  'dist',
-);
+import { webSite, type WebConfigDocument } from './web-config.js';
+import { ensureWebBuilt, WEB_DIST } from './web-build.js';
 
 export type WebConfig = {
   siteId: string;
@@ -29,7 +20,7 @@ export type AcdServer = { server: Server; api: Api; url: string; close(): Promis
 
 /**
  * CSP and frame headers on every answer (helmet, a maintained set of defaults): the pages load
- * scripts and styles from this server only (no inline script: src/web/public keeps them in files),
+ * scripts and styles from this server only (no inline script: Vite builds web/ into files),
  * connect to this server and, in the demo, to sim-pbx's virtual phone; no page may be framed
  * (clickjacking on a panel that answers emergency calls). No upgrade-insecure-requests: the demo
  * and a room's LAN may serve plain HTTP.
@@ -61,6 +52,7 @@ export async function startAcdServer(
   options: ApiOptions & { port: number; host?: string; web: WebConfig },
 ): Promise<AcdServer> {
   const { port, host, web: webConfig, ...apiOptions } = options;
+  await ensureWebBuilt();
   const api = createApi({
     ...apiOptions,
     trustProxy: apiOptions.trustProxy ?? parseTrustProxy(process.env.TRUST_PROXY),
@@ -71,9 +63,11 @@ export async function startAcdServer(
   const app = express();
   app.disable('x-powered-by');
   app.use(securityHeaders(webConfig));
-  app.get('/web-config.json', (_req, res) => res.json(webConfig));
-  app.use('/vendor', express.static(SOCKET_IO_CLIENT));
-  app.use(express.static(PUBLIC_DIR, { index: 'index.html' }));
+  app.get('/web-config.json', (_req, res) => {
+    const doc: WebConfigDocument = { ...webConfig, site: webSite(apiOptions.sites.get(webConfig.siteId)) };
+    res.json(doc);
+  });
+  app.use(express.static(WEB_DIST, { index: 'index.html' }));
   app.use(api.app);
   const server = createServer(app);
   api.attach(server);

@@ -7,3 +7,4 @@ import './fanout.js';
 import './telephony.js';
 import './telephony-freeswitch.js';
 import './history.js';
+import './web.js';

@@ -7,6 +7,7 @@ import { Redis } from 'ioredis';
 import { Server } from 'socket.io';
 import type { Logger } from '../ports/logger.js';
 import type { TokenService } from '../auth/index.js';
+import { queueViews } from '../read-models/views.js';
 import { mountAgentFeed } from './agent-feed.js';
 import type { SiteFeed } from './site-feed.js';
 import { mountSupervisorFeed } from './supervisor-feed.js';
@@ -53,6 +54,22 @@ export function attachRealtime(httpServer: HttpServer, opts: RealtimeOptions): R
     relayed: redis.length > 0,
     ...(opts.publishes ? { publishes: opts.publishes } : {}),
   });
+  // Liveness probe of the browser pages (web/src/live.ts): they ask every 1.5 s and show "connexion
+  // perdue" when unanswered. Agents also get their sites' queue load (no caller data in it).
+  io.of('/supervisor').on('connection', (socket) =>
+    socket.on('alive', (ack: unknown) => typeof ack === 'function' && ack({ serverTime: opts.clock() })),
+  );
+  io.of('/agent').on('connection', (socket) =>
+    socket.on('alive', (ack: unknown) => {
+      if (typeof ack !== 'function') return;
+      const queues: Record<string, ReturnType<typeof queueViews>> = {};
+      for (const siteId of (socket.data.sites as string[] | undefined) ?? []) {
+        const feed = opts.feeds.get(siteId);
+        if (feed) queues[siteId] = queueViews(feed.site.state);
+      }
+      ack({ serverTime: opts.clock(), queues });
+    }),
+  );
   return {
     io,
     async close() {

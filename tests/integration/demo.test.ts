@@ -24,7 +24,12 @@ describe('sas-acd demo', () => {
     try {
       const panel = await fetch(demo.urls.panel!);
       expect(panel.status).toBe(200);
-      expect(await panel.text()).toContain('Panneau ARM');
+      const html = await panel.text();
+      expect(html).toContain('Poste de travail');
+      // The built UI (web/dist), its script served too.
+      const script = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+      expect(script).toBeTruthy();
+      expect((await fetch(new URL(script!, demo.urls.panel!))).status).toBe(200);
       await until(() => demo.summary().injected >= 10, 'ten calls injected');
       demo.stopTraffic();
       // While calls still move, the ACD lags sim-pbx by an event or two; wait for them to agree

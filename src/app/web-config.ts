@@ -1,0 +1,56 @@
+// The small document the browser pages read at start (`/web-config.json`): which site, the demo's
+// virtual phone, and the labels of the site's configuration the screens show (line labels, queue
+// names, dispositions, partners) so that no screen shows a raw id. No agent, user or caller data:
+// the document is public like the pages themselves. Built at each request: a configuration
+// change shows at the next page load.
+import type { SiteHandle } from '../ports/site-handle.js';
+
+export type WebSite = {
+  name: string;
+  /** The site's time zone: clock times on the screens are the room's, not the browser's. */
+  timeZone: string;
+  lines: { id: string; label: string }[];
+  queues: {
+    id: string;
+    name: string;
+    stage: string;
+    branch: string;
+    roles: string[];
+    thresholdSeconds: number;
+  }[];
+  dispositions: string[];
+  partners: { id: string; name: string }[];
+  routing: { p1Queue: string; p2Queue: string; keptAsQueue: string; doctorQueue: string };
+};
+
+export type WebConfigDocument = {
+  siteId: string;
+  virtualPhoneUrl: string | null;
+  site: WebSite | null;
+};
+
+export function webSite(site: SiteHandle | undefined): WebSite | null {
+  if (!site) return null;
+  const c = site.state.data.config;
+  return {
+    name: c.name,
+    timeZone: c.calendar.timeZone,
+    lines: c.lines.map((l) => ({ id: l.id, label: l.label ?? l.id })),
+    queues: c.queues.map((q) => ({
+      id: q.id,
+      name: q.name ?? q.id,
+      stage: q.stage,
+      branch: q.branch,
+      roles: [...q.roles],
+      thresholdSeconds: q.thresholdSeconds,
+    })),
+    dispositions: [...c.dispositions],
+    partners: c.partners.map((p) => ({ id: p.id, name: p.name })),
+    routing: {
+      p1Queue: c.routing.p1Queue,
+      p2Queue: c.routing.p2Queue,
+      keptAsQueue: c.routing.keptAsQueue,
+      doctorQueue: c.routing.doctorQueue,
+    },
+  };
+}

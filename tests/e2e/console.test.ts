@@ -1,0 +1,86 @@
+// The supervisor's console in Debian's chromium against the real ACD server: the room live, an
+// agent moved from N1 to N2 (with confirmation), a line switched to the partner SAS and back, an
+// alarm acknowledged, no console error. Screenshot in .tmp/screens.
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasChromium, launch } from './browser.js';
+import { keyboardLogin, openPage, SHOTS, startRoom, type Room } from './room-harness.js';
+
+let room: Room;
+let browser: Browser;
+
+describe.skipIf(!hasChromium)('the supervisor console in chromium', () => {
+  beforeAll(async () => {
+    room = await startRoom();
+    browser = await launch();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await room?.stop();
+  });
+
+  it('moves an agent N1 → N2, switches a line to the partner and back, sets the mode, acknowledges an alarm', async () => {
+    // Some life in the room: two ARMs, one call answered, one waiting.
+    for (const a of ['arm-1', 'arm-3']) await room.rest(a, 'POST', '/sites/44/agent/login');
+    await room.arrive('s-1', '0611111111', null);
+    await expect.poll(() => room.runtime.state.data.calls['s-1']?.pending?.offer?.agentId).toBeTruthy();
+    const offered = room.runtime.state.data.calls['s-1']!.pending!.offer!.agentId;
+    expect((await room.rest(offered, 'POST', '/sites/44/calls/s-1/answer')).status).toBe(200);
+
+    const { page, errors } = await openPage(browser, `${room.url}/wallboard.html`);
+    await keyboardLogin(page, 'sup-1');
+    await page.locator('[data-testid=queues] tr[data-queue=n1]').waitFor({ timeout: 10_000 });
+    expect(await page.textContent('[data-testid=queues]')).toContain('Niveau 1 (ARM)');
+    // Logged-out agents are on the board too.
+    expect(await page.textContent('[data-agent=arm-2]')).toContain('Déconnecté');
+
+    // Move arm-2 from N1 to N2 AMU, after a confirmation.
+    await page.click('[data-agent=arm-2] button[data-action=move]');
+    await page.locator('dialog[open]').waitFor();
+    expect(await page.textContent('dialog[open]')).toContain('Niveau 2 AMU');
+    await page.click('[data-testid=confirm-ok]');
+    await expect
+      .poll(() => room.runtime.state.data.agents['arm-2']!.skills.map((s) => s.queue))
+      .toEqual(['n2-amu']);
+    await page.locator('[data-group=arm-n2] [data-agent=arm-2]').waitFor({ timeout: 5000 });
+
+    // Line 15 to the partner SAS and back.
+    await page.click('[data-line="15"] button');
+    await page.click('[data-testid=confirm-ok]');
+    await expect.poll(() => page.textContent('[data-line="15"]'), { timeout: 5000 }).toContain('Basculée');
+    expect(room.runtime.state.data.lineSwitches['15']?.partnerId).toBe('85');
+    await page.screenshot({ path: `${SHOTS}/console.png`, fullPage: true });
+    await page.click('[data-line="15"] button');
+    await page.click('[data-testid=confirm-ok]');
+    await expect.poll(() => page.textContent('[data-line="15"]'), { timeout: 5000 }).toContain('Reçue ici');
+    expect(room.runtime.state.data.lineSwitches['15']).toBeUndefined();
+
+    // The operating mode: one level, then back to the schedule.
+    await page.click('button[data-action=mode]');
+    await page.click('[data-testid=confirm-ok]');
+    await expect
+      .poll(() => page.textContent('[data-testid=mode]'), { timeout: 5000 })
+      .toContain('mono-niveau');
+    expect(room.runtime.state.data.mode).toBe('one-level');
+    await page.getByRole('button', { name: 'Mode du planning' }).click();
+    await page.click('[data-testid=confirm-ok]');
+    await expect.poll(() => page.textContent('[data-testid=mode]'), { timeout: 5000 }).toContain('bi-niveau');
+
+    // An alarm (no emergency doctor logged in) acknowledged: it stays listed, marked as such.
+    const alarm = page.locator('[data-testid=alarms] li', { hasText: 'médecin régulateur urgentiste' });
+    await alarm.getByRole('button', { name: 'Acquitter' }).click();
+    await expect.poll(() => alarm.textContent()).toContain('Acquittée');
+    // A P0 alarm names the call by its line and arrival time, never by its internal id.
+    await room.arrive('s-p0', '0622222222', null);
+    await expect.poll(() => room.runtime.state.data.calls['s-p0']?.pending?.offer?.agentId).toBeTruthy();
+    const p0agent = room.runtime.state.data.calls['s-p0']!.pending!.offer!.agentId;
+    await room.rest(p0agent, 'POST', '/sites/44/calls/s-p0/answer');
+    await room.rest(p0agent, 'POST', '/sites/44/calls/s-p0/qualify', { qualification: 'P0' });
+    const p0 = page.locator('[data-alarm=p0-in-progress]');
+    await expect.poll(() => p0.textContent(), { timeout: 5000 }).toContain('Centre 15');
+    expect(await p0.textContent()).not.toContain('s-p0');
+    await page.screenshot({ path: `${SHOTS}/console-alarms.png` });
+    expect(errors).toEqual([]);
+  }, 60_000);
+});

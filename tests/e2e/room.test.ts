@@ -1,0 +1,188 @@
+// The regulation room in Debian's chromium: the agent panels by role and the supervisor console
+// against the real ACD server (API, live feeds, the built web UI), keyboard only where an agent
+// works, no console error on any page. Screenshots go to .tmp/screens (test artifacts).
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasChromium, launch } from './browser.js';
+import { keyboardLogin, openPage, SHOTS, startRoom, type Room } from './room-harness.js';
+
+let room: Room;
+let browser: Browser;
+const pages: { page: Page; errors: string[] }[] = [];
+
+async function agentPage(user: string) {
+  const p = await openPage(browser, `${room.url}/arm.html`);
+  pages.push(p);
+  await keyboardLogin(p.page, user);
+  await p.page.locator('[data-testid=status]').waitFor();
+  return p.page;
+}
+const status = (page: Page) => page.textContent('[data-testid=status]');
+
+describe.skipIf(!hasChromium)('the room in chromium', () => {
+  beforeAll(async () => {
+    room = await startRoom();
+    browser = await launch();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await room?.stop();
+  });
+
+  it('N1 takes a call with the keyboard, types the DRM, P1 with one key; the N2 AMU panel gets it with its context and passes it to the doctor', async () => {
+    const n1 = await agentPage('arm-1');
+    const n2 = await agentPage('arm-5');
+    for (const page of [n1, n2]) {
+      await page.keyboard.press('c');
+      await expect.poll(() => status(page)).toContain('Disponible');
+    }
+    expect(await room.rest('mru-1', 'POST', '/sites/44/agent/login')).toMatchObject({ status: 200 });
+
+    await room.arrive('c-n1', '0612345678', 'Jeanne Martin');
+    await expect.poll(() => status(n1), { timeout: 5000 }).toContain('Sonnerie');
+    await n1.keyboard.press('Enter');
+    await expect.poll(() => status(n1), { timeout: 5000 }).toContain('En appel');
+    expect(await n1.textContent('[data-testid=call]')).toContain('Centre 15'); // the line's label, not its id
+    expect(await n1.textContent('[data-testid=caller]')).toContain('0612345678');
+
+    // An empty DRM name is refused before the transfer, and the name field gets the focus.
+    await n1.keyboard.press('n');
+    await n1.keyboard.press('Control+a');
+    await n1.keyboard.press('Backspace');
+    await n1.keyboard.press('Escape');
+    await n1.keyboard.press('1');
+    await expect.poll(() => n1.textContent('[data-testid=message]')).toContain('Renseignez le nom');
+    expect(await n1.evaluate(() => document.activeElement?.id)).toBe('drm-name');
+    expect(room.runtime.state.data.calls['c-n1']!.qualification).toBeNull();
+    await n1.keyboard.type('Jeanne');
+    // Live re-renders (the talk time ticks every second) keep the focus and the text being typed.
+    const talk = await n1.textContent('[data-testid=talk]');
+    await expect.poll(() => n1.textContent('[data-testid=talk]'), { timeout: 5000 }).not.toBe(talk);
+    await n1.keyboard.type(' MARTIN');
+    expect(await n1.evaluate(() => document.activeElement?.id)).toBe('drm-name');
+    expect(await n1.inputValue('#drm-name')).toBe('Jeanne MARTIN');
+    await n1.screenshot({ path: `${SHOTS}/panel-n1.png` });
+    await n1.keyboard.press('Escape');
+    await n1.keyboard.press('1');
+    await expect.poll(() => n1.textContent('[data-testid=message]'), { timeout: 5000 }).toContain('P1');
+
+    await expect.poll(() => status(n2), { timeout: 5000 }).toContain('Sonnerie');
+    await n2.keyboard.press('Enter');
+    await expect.poll(() => status(n2), { timeout: 5000 }).toContain('En appel');
+    const card = await n2.textContent('[data-testid=call]');
+    expect(card).toContain('Centre 15');
+    expect(card).toContain('P1');
+    expect(await n2.textContent('[data-testid=drm]')).toContain('Jeanne MARTIN');
+    expect(await n2.textContent('[data-testid=drm]')).toContain('0612345678');
+    // N2 sees its own step's actions, not the N1 qualification keys.
+    expect(await n2.locator('button[data-action=P1]').count()).toBe(0);
+    await n2.screenshot({ path: `${SHOTS}/panel-n2-amu.png` });
+
+    await n2.keyboard.press('v');
+    await expect
+      .poll(() => room.runtime.state.data.calls['c-n1']?.pending?.queueId, { timeout: 5000 })
+      .toBe('reg-amu');
+    await expect.poll(() => n2.textContent('[data-testid=message]')).toContain('Régulation AMU');
+    expect((await room.runtime.dispatch({ type: 'callerHungUp', callId: 'c-n1' })).ok).toBe(true);
+  }, 60_000);
+
+  it('P0: the doctor ringing then joined is shown, and leaving before the doctor joins asks first', async () => {
+    const n1 = await agentPage('arm-2');
+    await n1.keyboard.press('c');
+    await expect.poll(() => status(n1)).toContain('Disponible');
+    await expect.poll(() => room.runtime.state.data.agents['mru-1']?.status).toBe('available');
+    await room.arrive('c-p0', '0240000000', null);
+    await expect.poll(() => status(n1), { timeout: 5000 }).toContain('Sonnerie');
+    await n1.keyboard.press('Enter');
+    await expect.poll(() => status(n1), { timeout: 5000 }).toContain('En appel');
+    await n1.keyboard.press('0');
+    await expect.poll(() => n1.textContent('[data-testid=doctor]'), { timeout: 5000 }).toContain('sonnerie');
+    await n1.screenshot({ path: `${SHOTS}/panel-p0-ringing.png` });
+
+    await n1.keyboard.press('r');
+    await n1.locator('dialog[open]').waitFor();
+    expect(await n1.textContent('dialog[open]')).toContain('n’a pas encore rejoint');
+    await n1.screenshot({ path: `${SHOTS}/panel-p0-leave.png` });
+    await n1.keyboard.press('Escape');
+    await expect.poll(() => n1.locator('dialog[open]').count()).toBe(0);
+    expect(room.runtime.state.data.calls['c-p0']!.parties.map((p) => p.agentId)).toContain('arm-2');
+
+    expect((await room.rest('mru-1', 'POST', '/sites/44/calls/c-p0/answer')).status).toBe(200);
+    await expect
+      .poll(() => n1.textContent('[data-testid=doctor]'), { timeout: 5000 })
+      .toContain('Médecin en ligne');
+    expect(await n1.textContent('[data-testid=participants]')).toContain('Médecin régulateur urgentiste');
+  }, 60_000);
+
+  it('MG: P2 reaches the OSNP, who passes it to the GP regulator, who ends it with a disposition; a callback is claimed', async () => {
+    // The N1 ARM of the first test is still available (and idle longer): off the seat, so this
+    // call goes to arm-3 whatever order the tests run in.
+    if (room.runtime.state.data.agents['arm-1']?.status === 'available')
+      expect((await room.runtime.dispatch({ type: 'agentLogout', agentId: 'arm-1' })).ok).toBe(true);
+    const n1 = await agentPage('arm-3');
+    const osnp = await agentPage('osnp-1');
+    const mrg = await agentPage('mrg-1');
+    for (const page of [n1, osnp, mrg]) {
+      await page.keyboard.press('c');
+      await expect.poll(() => status(page)).toContain('Disponible');
+    }
+    await room.arrive('c-mg', '0655555555', 'Paul Durand');
+    await expect.poll(() => status(n1), { timeout: 5000 }).toContain('Sonnerie');
+    await n1.keyboard.press('Enter');
+    await expect.poll(() => status(n1), { timeout: 5000 }).toContain('En appel');
+    await n1.keyboard.press('2');
+    // The OSNP, first on N2 MG, answers and passes the call on to the GP regulator (V).
+    const ringing = async () =>
+      (await status(osnp))?.includes('Sonnerie')
+        ? osnp
+        : (await status(mrg))?.includes('Sonnerie')
+          ? mrg
+          : null;
+    await expect.poll(ringing, { timeout: 5000 }).not.toBeNull();
+    const n2 = (await ringing())!;
+    await n2.keyboard.press('Enter');
+    await expect.poll(() => status(n2), { timeout: 5000 }).toContain('En appel');
+    expect(await n2.textContent('[data-testid=call]')).toContain('P2');
+    expect(await n2.textContent('[data-testid=drm]')).toContain('Paul Durand');
+    await n2.screenshot({ path: `${SHOTS}/panel-n2-mg.png` });
+    if (n2 === osnp) {
+      await osnp.keyboard.press('v');
+      await expect.poll(() => status(mrg), { timeout: 5000 }).toContain('Sonnerie');
+      await mrg.keyboard.press('Enter');
+      await expect.poll(() => status(mrg), { timeout: 5000 }).toContain('En appel');
+    }
+    await mrg.keyboard.press('1'); // the site's first disposition
+    await expect
+      .poll(() => mrg.textContent('[data-testid=message]'), { timeout: 5000 })
+      .toContain('Conseil médical');
+    await expect.poll(() => room.runtime.state.data.calls['c-mg']).toBeUndefined();
+
+    // A caller waiting at N2 MG accepts a callback: the task shows on the worklist and is claimed.
+    for (const p of [osnp, mrg]) await p.keyboard.press('p');
+    for (const p of [osnp, mrg]) {
+      await p.locator('dialog[open]').waitFor();
+      await p.keyboard.press('1');
+      await expect.poll(() => status(p)).toContain('En pause');
+    }
+    await room.arrive('c-cb', '0666666666', 'Marie Petit');
+    await expect.poll(() => status(n1), { timeout: 5000 }).toContain('Sonnerie');
+    await n1.keyboard.press('Enter');
+    await expect.poll(() => status(n1), { timeout: 5000 }).toContain('En appel');
+    await n1.keyboard.press('2');
+    await expect
+      .poll(() => room.runtime.state.data.calls['c-cb']?.pending?.queueId, { timeout: 5000 })
+      .toBe('n2-mg');
+    expect((await room.rest('sup-1', 'POST', '/sites/44/calls/c-cb/callback', {})).status).toBe(200);
+    const task = osnp.locator('[data-testid=callbacks] li', { hasText: 'Marie Petit' });
+    await task.getByRole('button', { name: 'Prendre' }).click({ timeout: 10_000 });
+    await expect.poll(() => task.textContent(), { timeout: 5000 }).toContain('Pris par vous');
+    expect(Object.values(room.runtime.state.data.callbacks ?? {}).map((t) => t.claimedBy)).toContain(
+      'osnp-1',
+    );
+  }, 90_000);
+
+  it('no page logged a console error', () => {
+    expect(pages.flatMap((p) => p.errors)).toEqual([]);
+  });
+});

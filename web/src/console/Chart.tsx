@@ -1,0 +1,84 @@
+// A uPlot chart (time on x, several series) kept across renders: created once, fed with setData.
+import { useEffect, useRef } from 'preact/hooks';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+
+export type Series = { label: string; stroke: string; dash?: number[]; fmt?: (v: number) => string };
+
+export function Chart(props: {
+  title: string;
+  series: Series[];
+  data: [number[], ...(number | null)[][]];
+  yRange?: [number, number];
+  /** The x span shown (epoch seconds); default: the data's. */
+  xWindow?: [number, number];
+  yFormat?: (v: number) => string;
+  timeZone?: string;
+  testId: string;
+}) {
+  const hhmm = new Intl.DateTimeFormat('fr-FR', {
+    hour: '2-digit',
+    minute: '2-digit',
+    ...(props.timeZone ? { timeZone: props.timeZone } : {}),
+  });
+  const box = useRef<HTMLDivElement>(null);
+  const plot = useRef<uPlot | null>(null);
+  const win = useRef(props.xWindow);
+  win.current = props.xWindow;
+  useEffect(() => {
+    if (!box.current) return;
+    const width = Math.max(280, box.current.clientWidth);
+    plot.current = new uPlot(
+      {
+        width,
+        height: 220,
+        legend: { show: true },
+        ...(props.timeZone
+          ? { tzDate: (ts: number) => uPlot.tzDate(new Date(ts * 1e3), props.timeZone!) }
+          : {}),
+        scales: {
+          x: {
+            time: true,
+            range: (_u, min, max) => win.current ?? [min, max],
+          },
+          ...(props.yRange ? { y: { range: props.yRange } } : {}),
+        },
+        axes: [
+          {
+            stroke: '#cbd5e1',
+            grid: { stroke: '#334155' },
+            ticks: { stroke: '#334155' },
+            // 24-hour French times in the site's time zone (uPlot's default is 10:00am).
+            values: (_u: uPlot, ticks: number[]) => ticks.map((t) => hhmm.format(new Date(t * 1000))),
+          },
+          {
+            stroke: '#cbd5e1',
+            grid: { stroke: '#334155' },
+            ticks: { stroke: '#334155' },
+            ...(props.yFormat ? { values: (_u: uPlot, ticks: number[]) => ticks.map(props.yFormat!) } : {}),
+          },
+        ],
+        series: [
+          { label: 'Heure' },
+          ...props.series.map((s) => ({
+            label: s.label,
+            stroke: s.stroke,
+            width: 2,
+            ...(s.dash ? { dash: s.dash } : {}),
+            ...(s.fmt ? { value: (_u: uPlot, v: number | null) => (v === null ? '—' : s.fmt!(v)) } : {}),
+          })),
+        ],
+      },
+      props.data as uPlot.AlignedData,
+      box.current,
+    );
+    return () => plot.current?.destroy();
+  }, []);
+  useEffect(() => plot.current?.setData(props.data as uPlot.AlignedData), [props.data]);
+  return (
+    <figure class="chart" data-testid={props.testId}>
+      <figcaption>{props.title}</figcaption>
+      <div ref={box} />
+    </figure>
+  );
+}

@@ -1,0 +1,601 @@
+// The supervisor's console: QS 30 s against the target, alarms to acknowledge, queues with
+// today's figures, charts, the agents board with its actions, and the line switches. When the
+// feed goes quiet (no answer to the liveness probe) the figures are greyed and a banner says
+// since when they are frozen: a frozen screen must never look alive.
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { clock, duration, percent, plural, ROLE, STATUS } from '../i18n.js';
+import { LiveFeed, type LiveState } from '../live.js';
+import { lineLabel, queueName, queueOf } from '../panel/labels.js';
+import { api, ApiError, endSession } from '../session.js';
+import type { AgentView, SiteDelta, SiteSnapshot, WebConfig } from '../types.js';
+import { Confirm, ConnectionBanner, useNow } from '../ui.js';
+import { Chart } from './Chart.js';
+import { loadFigures, type Figures } from './indicators.js';
+import { applyDelta, fromSnapshot, type Room } from './room.js';
+
+/** Illustrative target for QS 30 s (no source document sets one; the site configuration has none yet). */
+export const QS_TARGET = 0.9;
+
+type Pending = { title: string; text: string; run: () => Promise<unknown>; done: string } | null;
+type WaitSample = { at: number; waiting: number };
+
+export function Console({ config }: { config: WebConfig }) {
+  const site = config.site;
+  const siteId = config.siteId;
+  const feed = useMemo(() => new LiveFeed('/supervisor', { sites: [siteId] }), [siteId]);
+  const [room, setRoom] = useState<Room | null>(null);
+  const [live, setLive] = useState<LiveState>(feed.state);
+  const [lastSeen, setLastSeen] = useState<number | null>(null);
+  const [figures, setFigures] = useState<Figures | null>(null);
+  const [pending, setPending] = useState<Pending>(null);
+  const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
+  const [acked, setAcked] = useState<Set<string>>(
+    () => new Set(JSON.parse(localStorage.getItem(ACK_KEY) ?? '[]') as string[]),
+  );
+  const [wall, setWall] = useState(false);
+  const waits = useRef<WaitSample[]>([]);
+  const ticking = useNow(feed.skewMs);
+
+  useEffect(() => {
+    const sample = (r: Room) => {
+      const total = r.queues.reduce((n, q) => n + q.waiting + q.offered, 0);
+      waits.current = [
+        ...waits.current.filter((w) => w.at > r.serverTime - 3_600_000),
+        { at: r.serverTime, waiting: total },
+      ];
+    };
+    feed.socket.on('snapshot', (s: SiteSnapshot) => {
+      if (s.siteId !== siteId) return;
+      const r = fromSnapshot(s);
+      sample(r);
+      setRoom(r);
+      setLastSeen(Date.now() + feed.skewMs);
+    });
+    feed.socket.on('delta', (d: SiteDelta) =>
+      setRoom((r) => {
+        if (!r) return r;
+        const next = applyDelta(r, d);
+        if (next !== r) sample(next);
+        return next;
+      }),
+    );
+    const off = feed.onChange(() => {
+      setLive(feed.state);
+      if (feed.state === 'live') setLastSeen(Date.now() + feed.skewMs);
+    });
+    return () => {
+      off();
+      feed.close();
+    };
+  }, [feed]);
+
+  useEffect(() => {
+    if (live === 'live') setLastSeen(ticking);
+  }, [ticking]);
+
+  useEffect(() => {
+    const read = () => loadFigures(siteId).then(setFigures, () => undefined);
+    void read();
+    const t = setInterval(read, 30_000);
+    return () => clearInterval(t);
+  }, [siteId]);
+
+  // A sound for each new alarm not acknowledged yet.
+  const heard = useRef(new Set<string>());
+  useEffect(() => {
+    if (!room) return;
+    for (const a of room.alarms.values()) {
+      const key = ackKey(a.id, a.raisedAt);
+      if (!heard.current.has(key) && !acked.has(key)) beep();
+      heard.current.add(key);
+    }
+  }, [room?.alarms]);
+
+  if (!room)
+    return (
+      <div class="console">
+        <ConnectionBanner state={live} lostText="Connexion perdue — la supervision n’est pas à jour." />
+        <p class="loading">Chargement de la salle…</p>
+      </div>
+    );
+
+  const stale = live !== 'live';
+  // Frozen figures do not tick: waits stop at the last moment the feed was known alive.
+  const now = stale && lastSeen ? lastSeen : ticking;
+  const run = async (p: NonNullable<Pending>) => {
+    setPending(null);
+    try {
+      await p.run();
+      setMessage({ text: p.done, error: false });
+    } catch (err) {
+      setMessage({ text: err instanceof ApiError ? err.message : 'Action impossible.', error: true });
+    }
+  };
+  const ack = (key: string) => {
+    const next = new Set(acked).add(key);
+    setAcked(next);
+    localStorage.setItem(ACK_KEY, JSON.stringify([...next].slice(-200)));
+  };
+
+  return (
+    <div
+      class={`console ${stale ? 'stale' : ''} ${wall ? 'wall' : ''}`}
+      data-testid="console"
+      data-stale={stale}
+    >
+      {stale && (
+        <div class="banner banner-lost" role="alert" data-testid="stale">
+          ⚠ Flux de supervision interrompu — chiffres figés depuis {lastSeen ? clock(lastSeen) : 'le début'} ;
+          reconnexion automatique en cours.
+          <button type="button" class="link" onClick={() => endSession(null)}>
+            Revenir à la connexion
+          </button>
+        </div>
+      )}
+      <header class="console-head">
+        <h1>{site?.name ?? `SAS ${siteId}`}</h1>
+        <span class="badge">{room.period === 'pdsa' ? 'Horaires PDSA' : 'Horaires SAS'}</span>
+        <span class="badge" data-testid="mode">
+          {room.mode === 'one-level' ? 'Décroché mono-niveau' : 'Décroché bi-niveau'}
+        </span>
+        <button
+          type="button"
+          data-action="mode"
+          onClick={() => {
+            const next = room.mode === 'one-level' ? 'two-level' : 'one-level';
+            const label = next === 'one-level' ? 'mono-niveau' : 'bi-niveau';
+            setPending({
+              title: `Passer en décroché ${label} ?`,
+              text:
+                next === 'one-level'
+                  ? 'Les ARM de niveau 1 traiteront les appels jusqu’au bout (pas de passage en N2), jusqu’au retour au planning.'
+                  : 'Les appels qualifiés passent de nouveau en N2, jusqu’au retour au planning.',
+              run: () => api('PUT', `/sites/${siteId}/mode`, { mode: next }),
+              done: `Décroché ${label}.`,
+            });
+          }}
+        >
+          Changer de mode
+        </button>
+        <button
+          type="button"
+          onClick={() =>
+            setPending({
+              title: 'Revenir au mode du planning ?',
+              text: 'Le mode suit de nouveau les règles de la configuration du site.',
+              run: () => api('PUT', `/sites/${siteId}/mode`, { mode: null }),
+              done: 'Mode du planning rétabli.',
+            })
+          }
+        >
+          Mode du planning
+        </button>
+        <span class="clock">{clock(now)}</span>
+        <button type="button" onClick={() => setWall(!wall)} aria-pressed={wall}>
+          {wall ? 'Quitter le mode mur' : 'Mode mur'}
+        </button>
+        <button type="button" onClick={() => endSession(null)}>
+          Quitter
+        </button>
+      </header>
+
+      <section class="qs" data-testid="qs30" aria-label="QS 30 secondes">
+        <QsCard label="QS 30 s — 15 min" value={room.qs30.last15min} />
+        <QsCard label="QS 30 s — 1 h" value={room.qs30.lastHour} />
+        <QsCard label="QS 30 s — aujourd’hui" value={room.qs30.today} />
+      </section>
+
+      <section class="alarms" data-testid="alarms" aria-label="Alarmes">
+        <h2>Alarmes</h2>
+        {room.alarms.size === 0 && <p class="ok">✔ Aucune alarme</p>}
+        <ul>
+          {[...room.alarms.values()]
+            .sort((a, b) => b.raisedAt - a.raisedAt)
+            .map((a) => {
+              const key = ackKey(a.id, a.raisedAt);
+              const done = acked.has(key);
+              return (
+                <li key={a.id} class={`alarm ${done ? 'acked' : 'open'}`} data-alarm={a.kind}>
+                  <span class="alarm-time">{clock(a.raisedAt)}</span>
+                  <span class="alarm-text">
+                    {done ? '✔ ' : '⚠ '}
+                    {alarmText(a, room, site)}
+                  </span>
+                  {done ? (
+                    <span class="badge">Acquittée</span>
+                  ) : (
+                    <button type="button" onClick={() => ack(key)}>
+                      Acquitter
+                    </button>
+                  )}
+                </li>
+              );
+            })}
+        </ul>
+      </section>
+
+      <p class={`message ${message?.error ? 'tone-error' : 'tone-ok'}`} role="status" data-testid="message">
+        {message?.text ?? ''}
+      </p>
+
+      <section aria-label="Files">
+        <table class="queues" data-testid="queues">
+          <thead>
+            <tr>
+              <th scope="col">File</th>
+              <th scope="col">En attente</th>
+              <th scope="col">Plus ancienne</th>
+              <th scope="col">Sonnerie</th>
+              <th scope="col">Agents connectés / disponibles</th>
+              <th scope="col">Présentés</th>
+              <th scope="col">Décrochés</th>
+              <th scope="col">Abandons</th>
+              <th scope="col">Attente moyenne (ASA)</th>
+              <th scope="col">Niveau de service</th>
+            </tr>
+          </thead>
+          <tbody>
+            {room.queues.map((q) => {
+              const wait = q.oldestWaitingSince ? now - q.oldestWaitingSince : 0;
+              const late = wait >= q.thresholdSeconds * 1000;
+              const f = figures?.queues[q.id];
+              return (
+                <tr key={q.id} data-queue={q.id} class={late ? 'late' : ''}>
+                  <th scope="row">{q.name}</th>
+                  <td class="num waiting">{q.waiting}</td>
+                  <td class="num">
+                    {q.oldestWaitingSince ? duration(wait) : '—'}
+                    {late && <span class="flag"> ⚠ au-delà de {q.thresholdSeconds} s</span>}
+                  </td>
+                  <td class="num">{q.offered}</td>
+                  <td class="num">
+                    {q.agentsLoggedIn} / {q.agentsAvailable}
+                  </td>
+                  <td class="num">{f?.offered ?? 0}</td>
+                  <td class="num">{f?.answered ?? 0}</td>
+                  <td class="num">{f?.abandoned ?? 0}</td>
+                  <td class="num">{f?.asaSeconds != null ? duration(f.asaSeconds * 1000) : '—'}</td>
+                  <td class="num">
+                    <Level value={f?.serviceLevel ?? null} threshold={q.thresholdSeconds} />
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </section>
+
+      <section class="charts" aria-label="Graphiques">
+        <Chart
+          testId="chart-qs"
+          title="QS 30 s par quart d’heure (aujourd’hui)"
+          yRange={[0, 1]}
+          yFormat={(v) => `${Math.round(v * 100)} %`}
+          timeZone={site?.timeZone}
+          xWindow={dayWindow(figures, now)}
+          series={[
+            { label: 'QS 30 s', stroke: '#60a5fa', fmt: (v) => percent(v) },
+            {
+              label: `Objectif ${percent(QS_TARGET)}`,
+              stroke: '#fbbf24',
+              dash: [6, 6],
+              fmt: (v) => percent(v),
+            },
+          ]}
+          data={useMemo(() => {
+            const iv = figures?.intervals ?? [];
+            return [iv.map((i) => i.at / 1000), iv.map((i) => i.qs30), iv.map(() => QS_TARGET)];
+          }, [figures])}
+        />
+        <Chart
+          testId="chart-flow"
+          title="Arrivés, décrochés, abandons par quart d’heure"
+          timeZone={site?.timeZone}
+          xWindow={dayWindow(figures, now)}
+          series={[
+            { label: 'Arrivés', stroke: '#e2e8f0' },
+            { label: 'Décrochés', stroke: '#4ade80', dash: [8, 4] },
+            { label: 'Abandons', stroke: '#f87171', dash: [2, 4] },
+          ]}
+          data={useMemo(() => {
+            const iv = figures?.intervals ?? [];
+            return [
+              iv.map((i) => i.at / 1000),
+              iv.map((i) => i.arrived),
+              iv.map((i) => i.answered),
+              iv.map((i) => i.abandoned),
+            ];
+          }, [figures])}
+        />
+        <Chart
+          testId="chart-waiting"
+          title="Appels en attente (dernière heure, depuis l’ouverture de l’écran)"
+          series={[{ label: 'En attente', stroke: '#fbbf24' }]}
+          timeZone={site?.timeZone}
+          xWindow={[now / 1000 - 3600, now / 1000]}
+          data={useMemo(() => {
+            const w = waits.current;
+            return [w.map((s) => s.at / 1000), w.map((s) => s.waiting)];
+          }, [room.seq])}
+        />
+      </section>
+
+      <Agents room={room} site={site} now={now} onAction={(p) => setPending(p)} siteId={siteId} />
+
+      <section class="lines" aria-label="Lignes" data-testid="lines">
+        <h2>Lignes</h2>
+        <ul>
+          {(site?.lines ?? []).map((l) => {
+            const sw = room.lineSwitches.find((s) => s.line === l.id);
+            const partner = site?.partners[0];
+            const partnerName = (id: string) => site?.partners.find((p) => p.id === id)?.name ?? id;
+            return (
+              <li key={l.id} data-line={l.id} class={sw ? 'switched' : ''}>
+                <span class="line-name">{l.label}</span>
+                <span class="badge">
+                  {sw
+                    ? `⇄ Basculée vers ${partnerName(sw.partnerId)}${sw.share < 1 ? ` (${percent(sw.share)})` : ''} depuis ${clock(sw.from)}`
+                    : '● Reçue ici'}
+                </span>
+                {sw ? (
+                  <button
+                    type="button"
+                    onClick={() =>
+                      setPending({
+                        title: `Reprendre la ligne ${l.label} ?`,
+                        text: 'Les appels de cette ligne arriveront de nouveau dans cette salle.',
+                        run: () => api('POST', `/sites/${siteId}/lines/${l.id}/restore`, {}),
+                        done: `Ligne ${l.label} reprise.`,
+                      })
+                    }
+                  >
+                    Reprendre
+                  </button>
+                ) : (
+                  partner && (
+                    <button
+                      type="button"
+                      onClick={() =>
+                        setPending({
+                          title: `Basculer la ligne ${l.label} vers ${partner.name} ?`,
+                          text: 'Tous les nouveaux appels de cette ligne iront au SAS partenaire jusqu’à la reprise.',
+                          run: () =>
+                            api('POST', `/sites/${siteId}/lines/${l.id}/switch`, { partnerId: partner.id }),
+                          done: `Ligne ${l.label} basculée vers ${partner.name}.`,
+                        })
+                      }
+                    >
+                      Basculer vers {partner.name}
+                    </button>
+                  )
+                )}
+              </li>
+            );
+          })}
+        </ul>
+      </section>
+
+      <footer class="footer">
+        {plural(room.calls.size, 'appel en cours', 'appels en cours')} · mise à jour {clock(room.serverTime)}
+      </footer>
+
+      {pending && (
+        <Confirm
+          title={pending.title}
+          confirmLabel="Confirmer"
+          onCancel={() => setPending(null)}
+          onConfirm={() => void run(pending)}
+        >
+          <p>{pending.text}</p>
+        </Confirm>
+      )}
+    </div>
+  );
+}
+
+const ACK_KEY = 'sas-acd-acknowledged-alarms';
+
+/** Today's quarter hours so far, two hours at least (epoch seconds). */
+function dayWindow(figures: Figures | null, now: number): [number, number] {
+  const end = now / 1000 + 900;
+  const first = figures?.intervals[0]?.at;
+  return [Math.min(first !== undefined ? first / 1000 : end, end - 2 * 3600), end];
+}
+const ackKey = (id: string, raisedAt: number) => `${id}@${raisedAt}`;
+
+function QsCard({ label, value }: { label: string; value: number | null }) {
+  const state = value === null ? 'none' : value >= QS_TARGET ? 'ok' : 'bad';
+  const text =
+    state === 'none'
+      ? 'aucun appel décroché'
+      : state === 'ok'
+        ? `✔ objectif ${percent(QS_TARGET)} atteint`
+        : `✖ sous l’objectif de ${percent(QS_TARGET)}`;
+  return (
+    <div class={`qs-card qs-${state}`}>
+      <span class="big">{percent(value)}</span>
+      <span class="qs-label">{label}</span>
+      <span class="qs-state">{text}</span>
+    </div>
+  );
+}
+
+function Level({ value, threshold }: { value: number | null; threshold: number }) {
+  if (value === null) return <span>—</span>;
+  const ok = value >= QS_TARGET;
+  return (
+    <span class={ok ? 'ok' : 'bad'} title={`réponses en moins de ${threshold} s`}>
+      {ok ? '✔' : '✖'} {percent(value)} <small>(&lt; {threshold} s)</small>
+    </span>
+  );
+}
+
+/** The alarm in words; a P0 alarm names the call by its line and arrival, never by an internal id. */
+function alarmText(
+  a: { id: string; kind: string; message: string },
+  room: Room,
+  site: WebConfig['site'],
+): string {
+  if (a.kind === 'p0-in-progress') {
+    const call = room.calls.get(a.id.replace(/^p0:/, ''));
+    if (!call) return 'P0 en cours';
+    const at = call.parties[0];
+    const who = at ? (room.agents.get(at.agentId)?.name ?? ROLE[at.role] ?? at.role) : null;
+    return `P0 en cours — ${lineLabel(site, call.line)}, arrivé à ${clock(call.arrivedAt)}${who ? `, ${who}` : ''}`;
+  }
+  return a.message;
+}
+
+function beep() {
+  try {
+    const ctx = new AudioContext();
+    const osc = ctx.createOscillator();
+    const gain = ctx.createGain();
+    gain.gain.value = 0.06;
+    osc.frequency.value = 660;
+    osc.connect(gain).connect(ctx.destination);
+    osc.start();
+    osc.stop(ctx.currentTime + 0.25);
+  } catch {
+    // no audio: the alarm list is the alert
+  }
+}
+
+type Group = { id: string; title: string; agents: AgentView[] };
+
+/** Level of an agent from its skills: the earliest stage it serves. */
+function levelOf(a: AgentView, site: WebConfig['site']): string {
+  const stages = a.skills.map((s) => queueOf(site, s.queue)?.stage);
+  if (a.roles.includes('arm')) return stages.includes('n1') ? 'arm-n1' : 'arm-n2';
+  return a.roles[0] ?? 'other';
+}
+
+const GROUP_TITLES: Record<string, string> = {
+  'arm-n1': 'ARM — niveau 1',
+  'arm-n2': 'ARM — niveau 2 AMU',
+  mru: 'Médecins régulateurs urgentistes',
+  osnp: 'OSNP',
+  mrg: 'Médecins régulateurs généralistes',
+  supervisor: 'Supervision',
+};
+
+function Agents(props: {
+  room: Room;
+  site: WebConfig['site'];
+  now: number;
+  siteId: string;
+  onAction: (p: NonNullable<Pending>) => void;
+}) {
+  const { room, site, now, siteId } = props;
+  const groups: Group[] = [];
+  for (const a of room.agents.values()) {
+    const id = levelOf(a, site);
+    let g = groups.find((x) => x.id === id);
+    if (!g) groups.push((g = { id, title: GROUP_TITLES[id] ?? id, agents: [] }));
+    g.agents.push(a);
+  }
+  const order = Object.keys(GROUP_TITLES);
+  groups.sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
+  const n1 = site?.queues.find((q) => q.stage === 'n1' && q.roles.includes('arm'));
+  const n2 = site?.queues.find((q) => q.id === site.routing.p1Queue);
+  return (
+    <section class="agents" aria-label="Agents" data-testid="agents">
+      <h2>Agents</h2>
+      {groups.map((g) => (
+        <div class="agent-group" key={g.id} data-group={g.id}>
+          <h3>
+            {g.title} —{' '}
+            {plural(g.agents.filter((a) => a.status !== 'logged-out').length, 'connecté', 'connectés')} sur{' '}
+            {g.agents.length}
+          </h3>
+          <table>
+            <tbody>
+              {g.agents.map((a) => {
+                const s = STATUS[a.status];
+                const call = a.callId ? room.calls.get(a.callId) : undefined;
+                const target = g.id === 'arm-n1' ? n2 : g.id === 'arm-n2' ? n1 : undefined;
+                return (
+                  <tr key={a.id} data-agent={a.id} class={`status-row status-${a.status}`}>
+                    <th scope="row">{a.name}</th>
+                    <td>
+                      <span class={`badge status-${a.status}`}>
+                        <span aria-hidden="true">{s.symbol} </span>
+                        {s.label}
+                        {a.pauseReason ? ` — ${a.pauseReason}` : ''}
+                      </span>
+                    </td>
+                    <td class="num">
+                      {a.status === 'logged-out' ? '' : `depuis ${duration(now - a.since)}`}
+                    </td>
+                    <td>
+                      {call
+                        ? `${lineLabel(site, call.line)}${call.qualification ? ` · ${call.qualification}` : ''}`
+                        : ''}
+                    </td>
+                    <td class="row">
+                      {target && (
+                        <button
+                          type="button"
+                          data-action="move"
+                          onClick={() =>
+                            props.onAction({
+                              title: `Passer ${a.name} en ${target.name} ?`,
+                              text: 'Ses files sont remplacées ; un appel en cours n’est pas interrompu.',
+                              run: () =>
+                                api('PUT', `/sites/${siteId}/agents/${a.id}/skills`, {
+                                  skills: [{ queue: target.id, preference: 1 }],
+                                }),
+                              done: `${a.name} passe en ${target.name}.`,
+                            })
+                          }
+                        >
+                          → {target.stage === 'n1' ? 'N1' : 'N2'}
+                        </button>
+                      )}
+                      {a.status !== 'logged-out' && a.status !== 'paused' && (
+                        <button
+                          type="button"
+                          onClick={() =>
+                            props.onAction({
+                              title: `Mettre ${a.name} en pause ?`,
+                              text: 'Aucun nouvel appel ne lui sera présenté jusqu’à son retour.',
+                              run: () =>
+                                api('POST', `/sites/${siteId}/agents/${a.id}/pause`, {
+                                  reason: 'Pause (superviseur)',
+                                }),
+                              done: `${a.name} est en pause.`,
+                            })
+                          }
+                        >
+                          Pause
+                        </button>
+                      )}
+                      {a.status !== 'logged-out' && (
+                        <button
+                          type="button"
+                          class="danger"
+                          onClick={() =>
+                            props.onAction({
+                              title: `Déconnecter ${a.name} ?`,
+                              text: 'Son poste ne recevra plus d’appels.',
+                              run: () => api('POST', `/sites/${siteId}/agents/${a.id}/logout`, {}),
+                              done: `${a.name} est déconnecté.`,
+                            })
+                          }
+                        >
+                          Déconnecter
+                        </button>
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      ))}
+    </section>
+  );
+}
+
+export { queueName };

@@ -1,0 +1,24 @@
+// The home page: where each person goes.
+import { render } from 'preact';
+import './styles.css';
+
+render(
+  <div class="home">
+    <h1>sas-acd — distribution des appels du 15 et du SAS</h1>
+    <ul>
+      <li>
+        <a href="/arm.html">Poste de travail (ARM, OSNP, médecins)</a>
+      </li>
+      <li>
+        <a href="/wallboard.html">Supervision de salle</a>
+      </li>
+      <li>
+        <a href="/api/v1/docs">API (OpenAPI)</a>
+      </li>
+      <li>
+        <a href="/metrics">Métriques Prometheus</a>
+      </li>
+    </ul>
+  </div>,
+  document.getElementById('app')!,
+);

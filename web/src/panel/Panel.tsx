@@ -1,0 +1,617 @@
+// The agent's desk (bandeau téléphonique): state and seat actions, the call card, the actions the
+// agent's step allows (N1: DRM and qualification; N2 and doctors: onward transfer, reorientation,
+// dispositions), the queues' load, today's figures and, for the MG branch, the callback worklist.
+// Live updates re-render through Preact's diff: fields keep their focus and their text.
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { clock, duration, plural, QUALIFICATION, ROLE, STATUS } from '../i18n.js';
+import { LiveFeed, type LiveState } from '../live.js';
+import { api, ApiError, endSession } from '../session.js';
+import type { CallView, Desk, QueueView, WebConfig } from '../types.js';
+import { Confirm, ConnectionBanner, Kbd, useNow } from '../ui.js';
+import { Callbacks } from './Callbacks.js';
+import {
+  actionOf,
+  DESK_KEYS,
+  DISPOSITION_KEYS,
+  keyLabel,
+  keyOf,
+  N1_KEYS,
+  N2_KEYS,
+  type KeyMap,
+} from './keys.js';
+import { dispositionLabel, lineLabel, queueName, queueOf } from './labels.js';
+import {
+  acdAnswer,
+  alertOffer,
+  askNotificationPermission,
+  stopAlert,
+  virtualPhone,
+  type Phone,
+} from './phone.js';
+import { PAUSE_REASONS } from '../i18n.js';
+
+type Dialog = { kind: 'pause' } | { kind: 'leave-p0' } | { kind: 'quit' } | null;
+type Message = { text: string; tone: 'ok' | 'error' | 'info' };
+
+export function Panel({ config }: { config: WebConfig }) {
+  const site = config.site;
+  const siteId = config.siteId;
+  const feed = useMemo(() => new LiveFeed('/agent', { sites: [siteId] }), [siteId]);
+  const [desk, setDesk] = useState<Desk | null>(null);
+  const [live, setLive] = useState<LiveState>(feed.state);
+  const [message, setMessage] = useState<Message | null>(null);
+  const [draft, setDraft] = useState({ callId: '', name: '', phone: '' });
+  const [dialog, setDialog] = useState<Dialog>(null);
+  const phone = useRef<Phone>(acdAnswer);
+  const deskRef = useRef<Desk | null>(null);
+  const nameField = useRef<HTMLInputElement>(null);
+  const phoneField = useRef<HTMLInputElement>(null);
+  const now = useNow(feed.skewMs);
+
+  useEffect(() => {
+    const onDesk = (d: Desk) => {
+      if (d.siteId !== siteId) return;
+      deskRef.current = d;
+      setDesk(d);
+      if (d.agent.status !== 'offered') stopAlert();
+      if (config.virtualPhoneUrl && phone.current === acdAnswer)
+        phone.current = virtualPhone(
+          config.virtualPhoneUrl,
+          d.agent.id,
+          () => deskRef.current?.agent.autoAnswer ?? false,
+        );
+    };
+    feed.socket.on('snapshot', onDesk);
+    feed.socket.on('update', onDesk);
+    feed.socket.on('offer', (o: { siteId: string; autoAnswer: boolean; call: CallView | null }) => {
+      if (o.siteId !== siteId) return;
+      alertOffer(
+        o.call ? `${lineLabel(site, o.call.line)} — ${o.call.callerNumber ?? 'numéro masqué'}` : 'Appel',
+        o.autoAnswer,
+      );
+    });
+    const off = feed.onChange(() => setLive(feed.state));
+    return () => {
+      off();
+      feed.close();
+      phone.current.close();
+      stopAlert();
+    };
+  }, [feed]);
+
+  const call = desk?.call ?? null;
+  const agent = desk?.agent ?? null;
+  // The DRM draft follows the call: a new call fills it from the caller id or the DRM.
+  useEffect(() => {
+    if (call && draft.callId !== call.id) setMessage(null);
+    if (call && draft.callId !== call.id)
+      setDraft({
+        callId: call.id,
+        name: call.drm?.name ?? call.callerName ?? '',
+        phone: call.drm?.phone ?? call.callerNumber ?? '',
+      });
+  }, [call?.id]);
+
+  const myParty = call?.parties.find((p) => p.agentId === agent?.id) ?? null;
+  const stepQueue = queueOf(site, myParty?.queueId ?? call?.waiting?.queueId ?? null);
+  const atN1 = stepQueue?.stage === 'n1';
+  const doctorJoined = !!call?.parties.some((p) => p.role === 'mru');
+  const doctorRinging = call?.waiting?.kind === 'conference' && call.waiting.offeredTo !== null;
+  const doctorAsked = call?.waiting?.kind === 'conference';
+  const otherBranch = stepQueue?.branch === 'mg' ? 'amu' : 'mg';
+  const forwardTargets = site && stepQueue ? onwardQueues(site.queues, stepQueue) : [];
+
+  const say = (text: string, tone: Message['tone'] = 'ok') => setMessage({ text, tone });
+  // A confirmation fades after 8 s (an old "Connecté au poste" must not read as news); errors stay.
+  useEffect(() => {
+    if (message?.tone !== 'ok') return;
+    const t = setTimeout(() => setMessage(null), 8000);
+    return () => clearTimeout(t);
+  }, [message]);
+
+  const act = useCallback(
+    async (name: string, confirmed = false) => {
+      askNotificationPermission();
+      const base = `/sites/${siteId}`;
+      const d = deskRef.current;
+      const c = d?.call ?? null;
+      const drm = { name: draft.name.trim(), phone: draft.phone.trim() };
+      try {
+        switch (name) {
+          case 'login':
+            await api('POST', `${base}/agent/login`);
+            return say('Connecté au poste.');
+          case 'ready':
+            await api('POST', `${base}/agent/ready`);
+            return say('Disponible : les appels peuvent arriver.');
+          case 'pause':
+            return setDialog({ kind: 'pause' });
+          case 'quit':
+            return setDialog({ kind: 'quit' });
+          case 'field-name':
+            return nameField.current?.focus();
+          case 'field-phone':
+            return phoneField.current?.focus();
+          case 'answer':
+            if (d?.agent.status !== 'offered' || !c) return;
+            stopAlert();
+            if (!phone.current.answer()) await api('POST', `${base}/calls/${c.id}/answer`);
+            return;
+        }
+        if (!c) return say('Aucun appel en cours.', 'info');
+        const path = `${base}/calls/${c.id}`;
+        if (name.startsWith('dispo:')) {
+          await api('POST', `${path}/hangup`, { disposition: name.slice(6) });
+          return say(`Appel clos : ${dispositionLabel(name.slice(6))}.`);
+        }
+        if (name.startsWith('to:')) {
+          await api('POST', `${path}/transfer`, { to: name.slice(3) });
+          return say(`Transféré vers ${queueName(site, name.slice(3))}.`);
+        }
+        switch (name) {
+          case 'P1':
+          case 'P2':
+            if (!drm.name || !drm.phone) {
+              (drm.name ? phoneField : nameField).current?.focus();
+              return say('Renseignez le nom et le téléphone du DRM avant le transfert.', 'error');
+            }
+            await api('POST', `${path}/qualify`, { qualification: name, ...drm });
+            await api('POST', `${path}/transfer`, {});
+            return say(
+              `${name} : transféré vers ${queueName(site, name === 'P1' ? site?.routing.p1Queue : site?.routing.p2Queue)}.`,
+            );
+          case 'P0':
+            await api('POST', `${path}/qualify`, { qualification: 'P0', ...drm });
+            await api('POST', `${path}/doctor`);
+            return say('P0 : appel gardé, médecin urgentiste appelé en conférence.');
+          case 'DR':
+            await api('POST', `${path}/qualify`, { qualification: 'DR', ...drm });
+            return say('DR enregistrée : raccrochez en fin d’échange (R).');
+          case 'doctor':
+            await api('POST', `${path}/doctor`);
+            return say('Médecin appelé en conférence.');
+          case 'forward': {
+            const to = forwardTargets[0];
+            await api('POST', `${path}/transfer`, to ? { to: to.id } : {});
+            return say(`Transféré vers ${to?.name ?? 'l’étape suivante'}.`);
+          }
+          case 'reorient':
+            await api('POST', `${path}/reorient`, { to: otherBranch });
+            return say(`Réorienté vers ${otherBranch === 'amu' ? 'l’AMU' : 'la MG'}.`);
+          case 'no-file':
+          case 'hangup':
+            if (!confirmed && c.qualification === 'P0' && !c.parties.some((p) => p.role === 'mru'))
+              return setDialog({ kind: 'leave-p0' });
+            await api('POST', `${path}/hangup`, {});
+            return say(c.qualification ? 'Appel terminé.' : 'Appel terminé sans dossier.');
+        }
+      } catch (err) {
+        say(err instanceof ApiError ? err.message : 'Action impossible.', 'error');
+      }
+    },
+    [siteId, draft, site, otherBranch, forwardTargets.map((q) => q.id).join()],
+  );
+
+  const stepKeys: KeyMap = !call
+    ? {}
+    : atN1
+      ? N1_KEYS
+      : { ...N2_KEYS, ...dispositionKeys(site?.dispositions ?? []) };
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const t = e.target as HTMLElement | null;
+      if (t?.tagName === 'INPUT' && (e.key === 'Escape' || e.key === 'Enter') && t.dataset.drm) {
+        e.preventDefault();
+        if (e.key === 'Enter' && t.dataset.drm === 'name') phoneField.current?.focus();
+        else t.blur();
+        return;
+      }
+      const action = actionOf(e, [stepKeys, DESK_KEYS]);
+      if (!action) return;
+      e.preventDefault();
+      void act(action);
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [act, stepKeys]);
+
+  // Lost: the last known state is not shown as if it were live.
+  const status =
+    live === 'lost'
+      ? { label: 'Hors ligne — état inconnu', symbol: '⚠' }
+      : agent
+        ? STATUS[agent.status]
+        : STATUS['logged-out'];
+  const loggedOut = !agent || agent.status === 'logged-out';
+  const queues = (feed.lastProbe?.queues as Record<string, QueueView[]> | undefined)?.[siteId] ?? [];
+  const myQueues = queues.filter((q) => agent?.skills.some((s) => s.queue === q.id));
+
+  return (
+    <div class="desk" data-live={live}>
+      <ConnectionBanner state={live} lostText="Connexion perdue — vous ne recevez plus d’appels." />
+      <header class="desk-head">
+        <div>
+          <strong class="agent-name">{agent ? agentTitle(agent.name, agent.roles) : '…'}</strong>
+          <span
+            class={`badge status-${live === 'lost' ? 'lost' : (agent?.status ?? 'logged-out')}`}
+            data-testid="status"
+          >
+            <span aria-hidden="true">{status.symbol} </span>
+            {status.label}
+            {agent?.pauseReason ? ` — ${agent.pauseReason}` : ''}
+          </span>
+          {agent && !loggedOut && live !== 'lost' && (
+            <span class="since">depuis {duration(now - agent.since)}</span>
+          )}
+        </div>
+        <div class="row">
+          {loggedOut && (
+            <KeyButton map={DESK_KEYS} action="login" label="Se connecter au poste" act={act} primary />
+          )}
+          {(agent?.status === 'paused' || agent?.status === 'wrap-up') && (
+            <KeyButton map={DESK_KEYS} action="ready" label="Disponible" act={act} primary />
+          )}
+          {!loggedOut && agent?.status !== 'paused' && (
+            <KeyButton map={DESK_KEYS} action="pause" label="Pause" act={act} />
+          )}
+          <button type="button" onClick={() => void act('quit')}>
+            Quitter
+          </button>
+        </div>
+      </header>
+
+      <section class={`call-card ${call ? 'active' : ''}`} data-testid="call" aria-live="polite">
+        {call ? (
+          <CallCard call={call} site={site} now={now} myPartySince={myParty?.since ?? null} />
+        ) : (
+          <p class="idle">{loggedOut ? 'Poste non connecté' : 'Aucun appel'}</p>
+        )}
+        {agent?.status === 'offered' && (
+          <KeyButton map={DESK_KEYS} action="answer" label="Décrocher" act={act} primary />
+        )}
+        {call && call.qualification === 'P0' && (
+          <p class={`doctor ${doctorJoined ? 'ok' : 'warn'}`} data-testid="doctor">
+            {doctorJoined
+              ? '✔ Médecin en ligne'
+              : doctorRinging
+                ? '☎ Médecin : sonnerie en cours'
+                : doctorAsked
+                  ? '… Médecin : en attente d’un médecin disponible'
+                  : '⚠ Médecin non appelé (M)'}
+          </p>
+        )}
+        {call && (
+          <p class="participants" data-testid="participants">
+            En ligne :{' '}
+            {call.parties
+              .map((p) => (p.agentId === agent?.id ? 'vous' : (ROLE[p.role] ?? p.role)))
+              .join(', ') || 'personne'}
+          </p>
+        )}
+      </section>
+
+      {call && atN1 && (
+        <section class="actions" aria-label="Qualification">
+          <div class="drm">
+            <label>
+              <span>
+                Nom (DRM) <Kbd k="N" />
+              </span>
+              <input
+                ref={nameField}
+                id="drm-name"
+                data-drm="name"
+                value={draft.name}
+                onInput={(e) => setDraft({ ...draft, name: e.currentTarget.value })}
+                autocomplete="off"
+              />
+            </label>
+            <label>
+              <span>
+                Téléphone (DRM) <Kbd k="T" />
+              </span>
+              <input
+                ref={phoneField}
+                id="drm-phone"
+                data-drm="phone"
+                inputMode="tel"
+                value={draft.phone}
+                onInput={(e) => setDraft({ ...draft, phone: e.currentTarget.value })}
+                autocomplete="off"
+              />
+            </label>
+          </div>
+          <p class="hint">Échap ou Entrée quitte le champ ; puis une touche agit.</p>
+          <div class="keys">
+            <KeyButton map={N1_KEYS} action="P0" label="P0 garder + médecin" act={act} cls="q-P0" />
+            <KeyButton
+              map={N1_KEYS}
+              action="P1"
+              label={`P1 → ${queueName(site, site?.routing.p1Queue)}`}
+              act={act}
+              cls="q-P1"
+            />
+            <KeyButton
+              map={N1_KEYS}
+              action="P2"
+              label={`P2 → ${queueName(site, site?.routing.p2Queue)}`}
+              act={act}
+              cls="q-P2"
+            />
+            <KeyButton map={N1_KEYS} action="DR" label="DR" act={act} />
+            <KeyButton map={N1_KEYS} action="no-file" label="Sans dossier" act={act} />
+            <KeyButton map={N1_KEYS} action="doctor" label="Médecin" act={act} />
+            <KeyButton map={N1_KEYS} action="hangup" label="Raccrocher" act={act} cls="danger" />
+          </div>
+        </section>
+      )}
+
+      {call && !atN1 && (
+        <section class="actions" aria-label="Suite de l’appel">
+          <div class="keys">
+            {forwardTargets[0] && (
+              <KeyButton
+                map={N2_KEYS}
+                action="forward"
+                label={`Transférer → ${forwardTargets[0].name}`}
+                act={act}
+                cls="primary"
+              />
+            )}
+            {stepQueue?.branch === 'amu' && (
+              <KeyButton map={N2_KEYS} action="doctor" label="Médecin en conférence" act={act} />
+            )}
+            <KeyButton
+              map={N2_KEYS}
+              action="reorient"
+              label={`Réorienter vers ${otherBranch === 'amu' ? 'l’AMU' : 'la MG'}`}
+              act={act}
+            />
+            <KeyButton map={N2_KEYS} action="hangup" label="Raccrocher" act={act} cls="danger" />
+          </div>
+          {forwardTargets.length > 1 && (
+            <div class="row more-targets">
+              Autres files :
+              {forwardTargets.slice(1).map((q) => (
+                <button type="button" key={q.id} onClick={() => void act(`to:${q.id}`)}>
+                  {q.name}
+                </button>
+              ))}
+            </div>
+          )}
+          <h3>Issue de l’appel (clôt l’appel)</h3>
+          <div class="keys dispositions">
+            {(site?.dispositions ?? []).slice(0, DISPOSITION_KEYS.length).map((id, i) => (
+              <button
+                type="button"
+                key={id}
+                onClick={() => void act(`dispo:${id}`)}
+                data-action={`dispo:${id}`}
+              >
+                {dispositionLabel(id)} <Kbd k={DISPOSITION_KEYS[i]!} />
+              </button>
+            ))}
+          </div>
+        </section>
+      )}
+
+      <p class={`message tone-${message?.tone ?? 'info'}`} role="status" data-testid="message">
+        {message?.text ?? ''}
+      </p>
+
+      <section class="load" aria-label="Charge des files" data-testid="load">
+        {myQueues.map((q) => (
+          <div key={q.id} class={`load-item ${q.waiting > 0 ? 'busy' : ''}`}>
+            <span class="load-name">{q.name}</span>
+            <span class="load-figure">{plural(q.waiting, 'appel en attente', 'appels en attente')}</span>
+            <span class="load-oldest">
+              {q.waiting > 0 && q.oldestWaitingSince
+                ? `le plus ancien : ${duration(now - q.oldestWaitingSince)}`
+                : 'aucune attente'}
+              {q.offered > 0 ? ` · ${plural(q.offered, 'en sonnerie', 'en sonnerie')}` : ''}
+            </span>
+          </div>
+        ))}
+      </section>
+
+      {agent &&
+        isMg(
+          agent.skills.map((s) => s.queue),
+          site,
+        ) && <Callbacks siteId={siteId} agentId={agent.id} />}
+
+      <footer class="stats" data-testid="stats">
+        Aujourd’hui : {plural(desk?.stats.answered ?? 0, 'appel', 'appels')},{' '}
+        {plural(desk?.stats.qualified ?? 0, 'qualifié', 'qualifiés')},{' '}
+        {plural(desk?.stats.transferred ?? 0, 'transféré', 'transférés')}
+        {desk?.stats.meanTalkSeconds ? `, durée moyenne ${duration(desk.stats.meanTalkSeconds * 1000)}` : ''}
+      </footer>
+
+      {dialog?.kind === 'pause' && (
+        <PauseDialog
+          onCancel={() => setDialog(null)}
+          onPick={async (reason) => {
+            setDialog(null);
+            try {
+              await api('POST', `/sites/${siteId}/agent/pause`, { reason });
+              say(`En pause : ${reason}.`);
+            } catch (err) {
+              say(err instanceof ApiError ? err.message : 'Pause impossible.', 'error');
+            }
+          }}
+        />
+      )}
+      {dialog?.kind === 'leave-p0' && (
+        <Confirm
+          title="Le médecin n’a pas encore rejoint l’appel"
+          confirmLabel="Quitter quand même"
+          danger
+          onCancel={() => setDialog(null)}
+          onConfirm={() => {
+            setDialog(null);
+            void act('hangup', true);
+          }}
+        >
+          <p>Si vous quittez maintenant, l’appelant d’un P0 reste seul en attente du médecin.</p>
+        </Confirm>
+      )}
+      {dialog?.kind === 'quit' && (
+        <Confirm
+          title="Quitter le poste ?"
+          confirmLabel="Se déconnecter"
+          onCancel={() => setDialog(null)}
+          onConfirm={async () => {
+            setDialog(null);
+            if (agent && agent.status !== 'logged-out' && !agent.callId)
+              await api('POST', `/sites/${siteId}/agent/logout`).catch(() => undefined);
+            endSession(null);
+          }}
+        >
+          <p>
+            {agent?.callId
+              ? 'Un appel est en cours : le poste reste connecté jusqu’à sa fin.'
+              : 'Le poste sera déconnecté : plus aucun appel ne vous sera présenté.'}
+          </p>
+        </Confirm>
+      )}
+    </div>
+  );
+}
+
+function CallCard(props: {
+  call: CallView;
+  site: WebConfig['site'];
+  now: number;
+  myPartySince: number | null;
+}) {
+  const { call, site, now } = props;
+  const waited = call.firstAnsweredAt ? call.firstAnsweredAt - call.arrivedAt : now - call.arrivedAt;
+  return (
+    <div class="card-body">
+      <h2>
+        {lineLabel(site, call.line)}
+        {call.qualification && (
+          <span class={`q q-${call.qualification}`} data-testid="qualification">
+            {QUALIFICATION[call.qualification]}
+          </span>
+        )}
+      </h2>
+      <p class="caller" data-testid="caller">
+        {call.callerNumber ?? 'Numéro masqué'} {call.callerName ? `— ${call.callerName}` : ''}
+      </p>
+      {call.drm && (
+        <p class="drm-view" data-testid="drm">
+          DRM : {call.drm.name || '(nom non saisi)'} · {call.drm.phone || '(téléphone non saisi)'}
+        </p>
+      )}
+      <dl class="times">
+        <div>
+          <dt>Arrivé à</dt>
+          <dd>{clock(call.arrivedAt)}</dd>
+        </div>
+        <div>
+          <dt>Attente avant décroché</dt>
+          <dd>{duration(waited)}</dd>
+        </div>
+        <div>
+          <dt>En ligne depuis</dt>
+          <dd data-testid="talk">{props.myPartySince ? duration(now - props.myPartySince) : '—'}</dd>
+        </div>
+        {call.waiting && (
+          <div>
+            <dt>
+              {call.waiting.kind === 'conference'
+                ? 'Attente du médecin'
+                : `Attente en file ${queueName(site, call.waiting.queueId)}`}
+            </dt>
+            <dd>{duration(now - call.waiting.enteredAt)}</dd>
+          </div>
+        )}
+      </dl>
+    </div>
+  );
+}
+
+function KeyButton(props: {
+  map: KeyMap;
+  action: string;
+  label: string;
+  act: (a: string) => void;
+  cls?: string;
+  primary?: boolean;
+}) {
+  const k = keyOf(props.map, props.action);
+  return (
+    <button
+      type="button"
+      class={`${props.cls ?? ''} ${props.primary ? 'primary' : ''}`.trim()}
+      data-action={props.action}
+      onClick={() => props.act(props.action)}
+      aria-keyshortcuts={k ? keyLabel(k) : undefined}
+    >
+      {props.label} {k && <Kbd k={keyLabel(k)} />}
+    </button>
+  );
+}
+
+function PauseDialog({ onPick, onCancel }: { onPick: (r: string) => void; onCancel: () => void }) {
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    ref.current?.showModal();
+    ref.current?.querySelector('button')?.focus();
+  }, []);
+  return (
+    <dialog
+      ref={ref}
+      class="confirm"
+      aria-labelledby="pause-title"
+      onCancel={(e) => {
+        e.preventDefault();
+        onCancel();
+      }}
+      onKeyDown={(e) => {
+        const i = Number(e.key) - 1;
+        if (i >= 0 && i < PAUSE_REASONS.length) {
+          e.preventDefault();
+          onPick(PAUSE_REASONS[i]!);
+        }
+      }}
+    >
+      <h2 id="pause-title">Motif de la pause</h2>
+      <div class="keys">
+        {PAUSE_REASONS.map((r, i) => (
+          <button type="button" key={r} onClick={() => onPick(r)}>
+            {r} <Kbd k={String(i + 1)} />
+          </button>
+        ))}
+        <button type="button" onClick={onCancel}>
+          Annuler <Kbd k="Échap" />
+        </button>
+      </div>
+    </dialog>
+  );
+}
+
+function dispositionKeys(ids: string[]): KeyMap {
+  const m: KeyMap = {};
+  ids.slice(0, DISPOSITION_KEYS.length).forEach((id, i) => (m[DISPOSITION_KEYS[i]!] = `dispo:${id}`));
+  return m;
+}
+
+/** Where a call goes on from this step: the same branch's later stages (regulation, booking). */
+function onwardQueues(
+  queues: NonNullable<WebConfig['site']>['queues'],
+  step: { stage: string; branch: string },
+) {
+  const order = ['n1', 'n2', 'regulation', 'booking'];
+  return queues.filter((q) => q.branch === step.branch && order.indexOf(q.stage) > order.indexOf(step.stage));
+}
+
+function isMg(queueIds: string[], site: WebConfig['site']): boolean {
+  return queueIds.some((id) => queueOf(site, id)?.branch === 'mg');
+}
+
+function agentTitle(name: string, roles: string[]): string {
+  const r = roles.map((x) => ROLE[x] ?? x).join(', ');
+  return r && !name.includes(r) ? `${name} (${r})` : name;
+}

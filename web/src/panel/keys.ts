@@ -1,0 +1,60 @@
+// The panel's key map. Bare keys (no Ctrl/Alt/Meta) typed outside a text field: browsers bind none
+// of them (Chrome and Firefox keep F1, F3, F5–F7, F10–F12 and the Ctrl/Alt combinations), so no
+// shortcut is stolen and every key is the same in both. In a DRM field the keys type text: Échap
+// (or Entrée) leaves the field, then the key acts. Each button shows its key.
+export type KeyMap = Record<string, string>;
+
+/** Actions at every step. */
+export const DESK_KEYS: KeyMap = {
+  c: 'login',
+  d: 'ready',
+  p: 'pause',
+  Enter: 'answer',
+};
+
+/** First answer (N1): the DRM fields and the qualification, one key each. */
+export const N1_KEYS: KeyMap = {
+  n: 'field-name',
+  t: 'field-phone',
+  '0': 'P0',
+  '1': 'P1',
+  '2': 'P2',
+  '3': 'DR',
+  '4': 'no-file',
+  m: 'doctor',
+  r: 'hangup',
+};
+
+/** N2 and doctors: transfer onwards, reorientation, conference, hang-up; dispositions on digits. */
+export const N2_KEYS: KeyMap = {
+  v: 'forward',
+  f: 'reorient', // changer de filière
+  m: 'doctor',
+  r: 'hangup',
+};
+
+export const DISPOSITION_KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '0'];
+
+/** Shown on the key caps: what the person reads on the keyboard. */
+export function keyLabel(k: string): string {
+  if (k === 'Enter') return 'Entrée';
+  if (k === 'Escape') return 'Échap';
+  return k.length === 1 ? k.toUpperCase() : k;
+}
+
+/** The key of an action in a map (for its button). */
+export function keyOf(map: KeyMap, action: string): string | undefined {
+  return Object.entries(map).find(([, a]) => a === action)?.[0];
+}
+
+/** The action a keydown asks for, or null when the key belongs to the browser or a text field. */
+export function actionOf(e: KeyboardEvent, maps: KeyMap[]): string | null {
+  if (e.ctrlKey || e.altKey || e.metaKey || e.isComposing) return null;
+  const t = e.target as HTMLElement | null;
+  if (t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT')) return null;
+  if (t?.tagName === 'BUTTON' && e.key === 'Enter') return null; // Entrée presses the focused button
+  if (document.querySelector('dialog[open]')) return null;
+  const k = e.key.length === 1 ? e.key.toLowerCase() : e.key;
+  for (const m of maps) if (m[k]) return m[k]!;
+  return null;
+}

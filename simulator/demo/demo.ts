@@ -9,7 +9,7 @@ import { parseSiteConfig, type SiteConfig } from '../../src/core/config.js';
 import { exampleSite } from '../../src/core/example-site.js';
 import type { Event } from '../../src/core/events.js';
 import { AriAdapter } from '../../src/telephony/ari/ari-adapter.js';
-import { redisServerInstalled, startRedisServer, type RedisServer } from '../../src/store/redisServer.js';
+import { redisServerInstalled, startRedisServer, type RedisServer } from '../../src/store/redis-server.js';
 import { startSimPbx, type SimPbx } from '../pbx/server.js';
 import { PhoneClient } from '../bots/phone-client.js';
 import { AgentBot } from '../load/agent-bot.js';

@@ -12,7 +12,7 @@ import { applyIndicatorEvent } from '../core/indicators/reducer.js';
 import { withoutPersonalData } from '../core/personal-data.js';
 import { archiveStep, readHistory } from '../store/archive.js';
 import { siteKeys } from '../store/keys.js';
-import { startRedisServer } from '../store/redisServer.js';
+import { startRedisServer } from '../store/redis-server.js';
 import { generateBusyDay } from './indicators.js';
 import { addBench } from './registry.js';
 

@@ -7,7 +7,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import { SiteWriter } from '../store/writer.js';
 import { siteKeys } from '../store/keys.js';
-import { startRedisServer } from '../store/redisServer.js';
+import { startRedisServer } from '../store/redis-server.js';
 import { addBench } from './registry.js';
 
 type Counted = { type: 'Counted'; n: number };

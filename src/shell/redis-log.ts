@@ -13,7 +13,7 @@ import type { Event } from '../core/events.js';
 import { engineCodec, engineReducer, isEngineEvent } from '../core/event-registry.js';
 import type { State } from '../core/state.js';
 import { sendCommand, type CommandEntry } from '../store/commands.js';
-import { compareStreamIds } from '../store/streamId.js';
+import { compareStreamIds } from '../store/stream-id.js';
 import { EventTail } from '../store/tail.js';
 import { SiteWriter, type AppendedBatch, type WriterRole } from '../store/writer.js';
 import type { Logger } from '../ports/logger.js';

@@ -13,7 +13,7 @@ import { StreamGapError } from './errors.js';
 import { siteKeys } from './keys.js';
 import type { StoreEvent } from './reducer.js';
 import { assertNoGap } from './recover.js';
-import { compareStreamIds, parseStreamId, streamIdMs } from './streamId.js';
+import { compareStreamIds, parseStreamId, streamIdMs } from './stream-id.js';
 
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);

@@ -7,7 +7,7 @@ import { StreamGapError } from './errors.js';
 import { siteKeys } from './keys.js';
 import { applyEvent, type Reducer, type StateCodec, type StoreEvent } from './reducer.js';
 import { loadSnapshot } from './snapshot.js';
-import { compareStreamIds } from './streamId.js';
+import { compareStreamIds } from './stream-id.js';
 
 export type RecoverOptions<S, E extends StoreEvent> = {
   site: string;

@@ -6,7 +6,7 @@ import { CorruptSnapshotError, LeaseLostError } from './errors.js';
 import { siteKeys } from './keys.js';
 import { jsonCodec, type StateCodec } from './reducer.js';
 import { scriptErrorCode, storeScripts } from './scripts.js';
-import { minStreamId, parseStreamId } from './streamId.js';
+import { minStreamId, parseStreamId } from './stream-id.js';
 
 /** Events are kept at least this long even once folded into a snapshot (audit, read-model catch-up). */
 export const EVENT_RETENTION_MS = 72 * 3600_000;

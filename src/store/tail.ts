@@ -7,7 +7,7 @@ import { siteKeys } from './keys.js';
 import { applyEvent, type Reducer, type StateCodec, type StoreEvent } from './reducer.js';
 import { StreamGapError } from './errors.js';
 import { assertNoGap, recover } from './recover.js';
-import { compareStreamIds } from './streamId.js';
+import { compareStreamIds } from './stream-id.js';
 
 export type TailOptions<S, E extends StoreEvent> = {
   redis: string | RedisOptions;

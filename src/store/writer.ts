@@ -19,12 +19,12 @@ import {
   LeaseLostError,
   StreamGapError,
 } from './errors.js';
-import { appendGroups, processedCommandIds, type AppendGroup } from './eventLog.js';
+import { appendGroups, processedCommandIds, type AppendGroup } from './event-log.js';
 import { Lease, LEASE_RENEW_EVERY_MS, LEASE_TTL_MS, STANDBY_POLL_MS } from './lease.js';
 import { applyEvent, type Reducer, type StateCodec, type StoreEvent } from './reducer.js';
 import { recover } from './recover.js';
 import { saveSnapshot } from './snapshot.js';
-import { streamIdMs } from './streamId.js';
+import { streamIdMs } from './stream-id.js';
 
 export type WriterRole = 'standby' | 'leader' | 'stopped';
 

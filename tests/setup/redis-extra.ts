@@ -1,6 +1,6 @@
 // An extra redis-server for tests that stop, kill or restart Redis (the shared one must stay up).
 // Each call starts its own server on a free port in its own temporary directory.
-import { startRedisServer, type RedisServer, type RedisServerOptions } from '../../src/store/redisServer.js';
+import { startRedisServer, type RedisServer, type RedisServerOptions } from '../../src/store/redis-server.js';
 
 export type { RedisServer };
 

@@ -4,7 +4,7 @@
 // would add an fsync per write that only matters for a power loss, at a cost in run time).
 // Tests read its URL with `inject('redisUrl')` (or `process.env.REDIS_URL`).
 import type { TestProject } from 'vitest/node';
-import { startRedisServer } from '../../src/store/redisServer.js';
+import { startRedisServer } from '../../src/store/redis-server.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -56,15 +56,29 @@ export type AdoptionReport = {
   strays: number;
 };
 
-/** ari-client's swagger loader prints a deprecation notice (as an array) on every connect: keep it off the console. */
-function silenceSwaggerNotice(): void {
-  const log = console.log;
-  if ((log as { sasAcdFiltered?: boolean }).sasAcdFiltered) return;
-  const filtered = (...args: unknown[]) => {
-    if (!String(args[0]).includes('deprecated version of Swagger')) log(...args);
-  };
-  (filtered as { sasAcdFiltered?: boolean }).sasAcdFiltered = true;
-  console.log = filtered;
+/**
+ * ari-client's swagger loader prints a deprecation notice (an array) while it connects. That notice
+ * is filtered out for the time of the connect only (nested connects counted); nothing else of the
+ * console is touched, and the console is itself again once every connect has settled.
+ */
+let connecting = 0;
+let consoleLog: typeof console.log | null = null;
+async function withoutSwaggerNotice<T>(connect: () => Promise<T>): Promise<T> {
+  if (connecting++ === 0) {
+    const log = console.log;
+    consoleLog = log;
+    console.log = (...args: unknown[]) => {
+      if (!String(args[0]).includes('deprecated version of Swagger')) log(...args);
+    };
+  }
+  try {
+    return await connect();
+  } finally {
+    if (--connecting === 0 && consoleLog) {
+      console.log = consoleLog;
+      consoleLog = null;
+    }
+  }
 }
 
 export class AriAdapter implements TelephonyPort {
@@ -92,11 +106,8 @@ export class AriAdapter implements TelephonyPort {
 
   async start(sink: CommandSink): Promise<void> {
     this.sink = sink;
-    silenceSwaggerNotice();
-    const client = (await ari.connect(
-      this.opts.url,
-      this.opts.user,
-      this.opts.password,
+    const client = (await withoutSwaggerNotice(() =>
+      ari.connect(this.opts.url, this.opts.user, this.opts.password),
     )) as unknown as AriRest;
     this.client = client;
     client.on('StasisStart', (e: AriEventJson) => this.guard(e, () => this.onStasisStart(e)));

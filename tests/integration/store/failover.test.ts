@@ -4,9 +4,9 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { sendCommand } from '../../../src/store/commands.js';
 import { siteKeys } from '../../../src/store/keys.js';
 import { Lease } from '../../../src/store/lease.js';
-import { appendEvents } from '../../../src/store/eventLog.js';
+import { appendEvents } from '../../../src/store/event-log.js';
 import { killChildren, spawnWriterChild } from './fixtures/child.js';
-import { startLedgerWriter, stopAllWriters } from './fixtures/ledgerWriter.js';
+import { startLedgerWriter, stopAllWriters } from './fixtures/ledger-writer.js';
 import { closeAll, connect, freshSite, redisUrl, sleep, waitFor } from './fixtures/redis.js';
 
 afterEach(async () => {

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { CallbackWorklist, type ClaimedCallback } from '../../../src/store/jobs/callbacks.js';
-import { DrmNotifier, type DrmCreated } from '../../../src/store/jobs/drmNotifications.js';
+import { DrmNotifier, type DrmCreated } from '../../../src/store/jobs/drm-notifications.js';
 import { closeAll, freshSite, redisUrl, sleep, waitFor } from './fixtures/redis.js';
 
 const closers: (() => Promise<void>)[] = [];

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { appendEvents } from '../../../src/store/eventLog.js';
+import { appendEvents } from '../../../src/store/event-log.js';
 import { LeaseLostError } from '../../../src/store/errors.js';
 import { siteKeys } from '../../../src/store/keys.js';
 import { Lease } from '../../../src/store/lease.js';

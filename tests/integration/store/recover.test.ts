@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { appendEvents } from '../../../src/store/eventLog.js';
+import { appendEvents } from '../../../src/store/event-log.js';
 import { CorruptEntryError, LeaseLostError, StreamGapError } from '../../../src/store/errors.js';
 import { siteKeys } from '../../../src/store/keys.js';
 import { Lease } from '../../../src/store/lease.js';

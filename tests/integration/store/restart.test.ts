@@ -4,7 +4,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { sendCommand } from '../../../src/store/commands.js';
 import { siteKeys } from '../../../src/store/keys.js';
 import { restartRedis, startExtraRedis, type RedisServer } from '../../setup/redis-extra.js';
-import { startLedgerWriter, stopAllWriters } from './fixtures/ledgerWriter.js';
+import { startLedgerWriter, stopAllWriters } from './fixtures/ledger-writer.js';
 import { closeAll, connect, freshSite, sleep, waitFor } from './fixtures/redis.js';
 
 let server: RedisServer | undefined;

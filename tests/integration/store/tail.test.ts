@@ -1,12 +1,12 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { appendEvents } from '../../../src/store/eventLog.js';
+import { appendEvents } from '../../../src/store/event-log.js';
 import { CorruptEntryError } from '../../../src/store/errors.js';
 import { siteKeys } from '../../../src/store/keys.js';
 import { Lease } from '../../../src/store/lease.js';
 import { saveSnapshot } from '../../../src/store/snapshot.js';
 import { EventTail } from '../../../src/store/tail.js';
 import { isLedgerEvent, ledger, type LedgerEvent, type LedgerState } from './fixtures/ledger.js';
-import { startLedgerTail, stopAllWriters } from './fixtures/ledgerWriter.js';
+import { startLedgerTail, stopAllWriters } from './fixtures/ledger-writer.js';
 import { closeAll, connect, freshSite, redisUrl } from './fixtures/redis.js';
 
 afterEach(stopAllWriters);

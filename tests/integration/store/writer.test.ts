@@ -5,7 +5,7 @@ import { siteKeys } from '../../../src/store/keys.js';
 import { applyEvent } from '../../../src/store/reducer.js';
 import { recover } from '../../../src/store/recover.js';
 import { handleLedger, isLedgerEvent, ledger, type LedgerCommand } from './fixtures/ledger.js';
-import { startLedgerTail, startLedgerWriter, stopAllWriters } from './fixtures/ledgerWriter.js';
+import { startLedgerTail, startLedgerWriter, stopAllWriters } from './fixtures/ledger-writer.js';
 import { closeAll, connect, freshSite, redisUrl, waitFor } from './fixtures/redis.js';
 
 afterEach(stopAllWriters);

@@ -5,7 +5,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { nextWakeAt } from '../../../src/core/engine.js';
 import { engineCodec, engineReducer, isEngineEvent } from '../../../src/core/event-registry.js';
 import { recover } from '../../../src/store/recover.js';
-import { compareStreamIds } from '../../../src/store/streamId.js';
+import { compareStreamIds } from '../../../src/store/stream-id.js';
 import { checkNoLossNoDuplicate, readStream } from './fixtures/stream.js';
 import { killChildren, spawnSiteChild } from './fixtures/child.js';
 import { TrafficDriver } from './fixtures/driver.js';

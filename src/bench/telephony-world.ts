@@ -30,8 +30,9 @@ async function worldProcess(setup: WorldSetup): Promise<void> {
     const phone = await PhoneClient.register(sim.endpointsWsUrl, `PJSIP/${agent}`);
     phone.on('invite', (m: { channelId: string }) => {
       (rec.invites[agent] ??= []).push(epochNow());
+      // Answers and stays: the agent ends the call through the ACD (a phone that hangs up by itself
+      // is a lost agent leg, which pauses the agent as unreachable).
       phone.answer(m.channelId);
-      setTimeout(() => phone.hangup(m.channelId), 100);
     });
     phones.push(phone);
   }

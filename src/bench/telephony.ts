@@ -55,6 +55,11 @@ export async function acdLatencies(count: number, timing: PbxTiming): Promise<nu
         list.push(numberOf.get(e.callId) ?? '');
         offers.set(e.agentId, list);
       }
+      // The agent talks 100 ms, then ends the call as a panel does (the engine's hang-up).
+      if (e.type === 'CallConnected') {
+        const { callId, agentId } = e;
+        setTimeout(() => void runtime.dispatch({ type: 'hangUp', callId, agentId }), 100);
+      }
     }
   });
   await adapter.start((cmd, at) => runtime.dispatch(cmd, at));

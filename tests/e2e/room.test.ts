@@ -48,9 +48,12 @@ describe.skipIf(!hasChromium)('the room in chromium', () => {
 
     // An empty DRM name is refused before the transfer, and the name field gets the focus.
     await n1.keyboard.press('n');
+    await expect.poll(() => n1.evaluate(() => document.activeElement?.id)).toBe('drm-name');
     await n1.keyboard.press('Control+a');
     await n1.keyboard.press('Backspace');
+    await expect.poll(() => n1.inputValue('#drm-name')).toBe('');
     await n1.keyboard.press('Escape');
+    await expect.poll(() => n1.evaluate(() => document.activeElement?.id)).not.toBe('drm-name');
     await n1.keyboard.press('1');
     await expect.poll(() => n1.textContent('[data-testid=message]')).toContain('Renseignez le nom');
     expect(await n1.evaluate(() => document.activeElement?.id)).toBe('drm-name');

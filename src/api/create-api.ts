@@ -67,6 +67,8 @@ export type ApiOptions = {
   /** Named readiness checks for /readyz (e.g. redis, telephony, writer). */
   readiness?: Record<string, ReadinessCheck>;
   supervisorIntervalMs?: number;
+  /** How long a seat stays logged in after its last panel is gone (src/realtime/agent-feed.ts). */
+  seatGraceMs?: number | null;
   /** Whether this process publishes a site's supervisor deltas (several processes: the writer's only). */
   publishes?: (siteId: string) => boolean;
   processMetrics?: boolean;
@@ -223,6 +225,7 @@ export function createApi(opts: ApiOptions): Api {
           ? { supervisorIntervalMs: opts.supervisorIntervalMs }
           : {}),
         ...(opts.publishes ? { publishes: opts.publishes } : {}),
+        ...(opts.seatGraceMs !== undefined ? { seatGraceMs: opts.seatGraceMs } : {}),
       });
       return realtime;
     },

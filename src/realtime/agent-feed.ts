@@ -39,7 +39,15 @@ export type AgentFeedOptions = {
   relayed?: boolean;
   /** Whether this process tells agents of a site's changes (several processes: the writer only). */
   publishes?: (siteId: string) => boolean;
+  /**
+   * After an agent's last panel is gone (tab closed, browser crash), the seat is logged out once
+   * this long has passed with no panel back, so that no call is offered to a seat nobody sits at.
+   * A reload or a token refresh reconnects well within it. null: never. Default 30 s (illustrative).
+   */
+  seatGraceMs?: number | null;
 };
+
+export const SEAT_GRACE_MS = 30_000;
 
 export function mountAgentFeed(opts: AgentFeedOptions): { close(): void } {
   const { nsp, feeds } = opts;
@@ -101,8 +109,35 @@ export function mountAgentFeed(opts: AgentFeedOptions): { close(): void } {
       })
       .catch((err: Error) => next(err));
   });
+  const grace = opts.seatGraceMs === undefined ? SEAT_GRACE_MS : opts.seatGraceMs;
+  const timers = new Set<NodeJS.Timeout>();
+  let closed = false;
+  /** Logs the seat out if, after the grace, no panel of the agent is connected to any process. */
+  const leaveSeat = async (siteId: string, agentId: string) => {
+    const feed = feeds.get(siteId);
+    if (closed || !feed) return;
+    if ((await nsp.in(agentRoom(siteId, agentId)).fetchSockets()).length > 0) return;
+    const status = feed.site.state.data.agents[agentId]?.status;
+    // On a call the caller is never cut: the seat stays until the call ends (the phone may be alive).
+    if (!status || status === 'logged-out' || status === 'on-call') return;
+    const r = await feed.site.dispatch({ type: 'agentLogout', agentId });
+    opts.logger.info({ siteId, agentId, ok: r.ok }, 'seat logged out: no panel left connected');
+  };
   nsp.on('connection', (socket) => {
     const agentId = socket.data.principal.agentId as string;
+    socket.on('disconnect', () => {
+      if (closed || grace === null) return;
+      for (const siteId of socket.data.sites as string[]) {
+        const timer = setTimeout(() => {
+          timers.delete(timer);
+          leaveSeat(siteId, agentId).catch((err: Error) =>
+            opts.logger.warn({ err: err.message, agentId }, 'seat logout after disconnect failed'),
+          );
+        }, grace);
+        timer.unref();
+        timers.add(timer);
+      }
+    });
     closeOnExpiry(socket, socket.data.principal, opts.clock);
     for (const siteId of socket.data.sites as string[]) {
       socket.join(agentRoom(siteId, agentId));
@@ -112,6 +147,9 @@ export function mountAgentFeed(opts: AgentFeedOptions): { close(): void } {
   });
   return {
     close() {
+      closed = true;
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
       for (const s of stops) s();
     },
   };

@@ -21,6 +21,8 @@ export type RealtimeOptions = {
   /** Minimum time between two supervisor updates of a site (default 250 ms = 4/s). */
   supervisorIntervalMs?: number;
   publishes?: (siteId: string) => boolean;
+  /** See AgentFeedOptions.seatGraceMs. */
+  seatGraceMs?: number | null;
 };
 
 export type Realtime = { io: Server; close(): Promise<void> };
@@ -53,6 +55,7 @@ export function attachRealtime(httpServer: HttpServer, opts: RealtimeOptions): R
     clock: opts.clock,
     relayed: redis.length > 0,
     ...(opts.publishes ? { publishes: opts.publishes } : {}),
+    ...(opts.seatGraceMs !== undefined ? { seatGraceMs: opts.seatGraceMs } : {}),
   });
   // Liveness probe of the browser pages (web/src/live.ts): they ask every 1.5 s and show "connexion
   // perdue" when unanswered. Agents also get their sites' queue load (no caller data in it).

@@ -5,19 +5,15 @@ import type { SiteConfig } from '../core/config.js';
 import type { Result } from '../core/engine.js';
 import { initialState, type State } from '../core/state.js';
 import type { Logger } from '../ports/logger.js';
-import type { CommandLog, DecisionListener, EventListener, LogRole } from './command-log.js';
+import type { CommandLog, LogRole } from './command-log.js';
 import { Decider } from './decider.js';
-import { Listeners } from './listeners.js';
+import { LogListeners } from './log-listeners.js';
 
-export class MemoryLog implements CommandLog {
+export class MemoryLog extends LogListeners implements CommandLog {
   readonly siteId: string;
   readonly state: State;
   role: LogRole = 'leader';
   private readonly decider: Decider;
-  private readonly events: Listeners<Parameters<EventListener>>;
-  private readonly decided: Listeners<Parameters<DecisionListener>>;
-  private readonly batches: Listeners<[]>;
-  private readonly roles: Listeners<[LogRole, number | undefined]>;
 
   constructor(
     config: SiteConfig,
@@ -25,13 +21,10 @@ export class MemoryLog implements CommandLog {
     private readonly clock: () => number = Date.now,
     state?: State,
   ) {
+    super(log);
     this.siteId = config.id;
     this.state = state ?? initialState(config);
     this.decider = new Decider(log);
-    this.events = new Listeners(log, 'event listener failed');
-    this.decided = new Listeners(log, 'decision listener failed');
-    this.batches = new Listeners(log, 'batch listener failed');
-    this.roles = new Listeners(log, 'role listener failed');
   }
 
   submit(command: Command, at?: number): Promise<Result> {
@@ -44,23 +37,6 @@ export class MemoryLog implements CommandLog {
     }
     this.batches.emit();
     return Promise.resolve(result);
-  }
-
-  onEvents(listener: EventListener): () => void {
-    return this.events.add(listener);
-  }
-
-  onDecided(listener: DecisionListener): void {
-    this.decided.add(listener);
-  }
-
-  onBatch(listener: () => void): void {
-    this.batches.add(listener);
-  }
-
-  /** Always the leader until stopped. */
-  onRoleChange(listener: (role: LogRole, epoch: number | undefined) => void): void {
-    this.roles.add(listener);
   }
 
   stop(): Promise<void> {

@@ -17,10 +17,10 @@ import { compareStreamIds } from '../store/stream-id.js';
 import { EventTail } from '../store/tail.js';
 import { SiteWriter, type AppendedBatch, type WriterRole } from '../store/writer.js';
 import type { Logger } from '../ports/logger.js';
-import type { CommandLog, DecisionListener, EventListener, LogRole } from './command-log.js';
+import type { CommandLog } from './command-log.js';
 import { Decider } from './decider.js';
 import { parseEnvelope, replyChannel, type EngineEnvelope } from './envelope.js';
-import { Listeners } from './listeners.js';
+import { LogListeners } from './log-listeners.js';
 import { ReplyWaiters } from './reply-waiters.js';
 
 /** What the writer hands back once a command's events are persisted: the whole decision. */
@@ -43,7 +43,7 @@ export type RedisLogOptions = {
   holder?: string;
 };
 
-export class RedisLog implements CommandLog {
+export class RedisLog extends LogListeners implements CommandLog {
   readonly siteId: string;
   /** Identifies this process on the reply channel. */
   readonly instance = randomUUID();
@@ -55,10 +55,6 @@ export class RedisLog implements CommandLog {
   private readonly log: Logger;
   private readonly decider: Decider;
   private readonly waiters: ReplyWaiters;
-  private readonly events: Listeners<Parameters<EventListener>>;
-  private readonly decided: Listeners<Parameters<DecisionListener>>;
-  private readonly batches: Listeners<[]>;
-  private readonly roles: Listeners<[LogRole, number | undefined]>;
   private leading = false;
   /** Last event the writer recovered when this process became leader. */
   private tenureStartId = '0-0';
@@ -68,15 +64,12 @@ export class RedisLog implements CommandLog {
 
   /** Register listeners, then `open()`: decisions of pending commands may come at once. */
   constructor(private readonly opts: RedisLogOptions) {
+    super(opts.logger);
     this.siteId = opts.config.id;
     this.clock = opts.clock ?? Date.now;
     this.log = opts.logger;
     this.decider = new Decider(opts.logger);
     this.waiters = new ReplyWaiters(opts.replyTimeoutMs ?? 10_000);
-    this.events = new Listeners(opts.logger, 'event listener failed');
-    this.decided = new Listeners(opts.logger, 'decision listener failed');
-    this.batches = new Listeners(opts.logger, 'batch listener failed');
-    this.roles = new Listeners(opts.logger, 'role listener failed');
     this.redis = new Redis(opts.redisUrl, { maxRetriesPerRequest: 2 });
     this.subscriber = new Redis(opts.redisUrl, { maxRetriesPerRequest: null });
     for (const connection of [this.redis, this.subscriber])
@@ -165,22 +158,6 @@ export class RedisLog implements CommandLog {
       return failed;
     }
     return reply;
-  }
-
-  onEvents(listener: EventListener): () => void {
-    return this.events.add(listener);
-  }
-
-  onDecided(listener: DecisionListener): void {
-    this.decided.add(listener);
-  }
-
-  onBatch(listener: () => void): void {
-    this.batches.add(listener);
-  }
-
-  onRoleChange(listener: (role: LogRole, epoch: number | undefined) => void): void {
-    this.roles.add(listener);
   }
 
   async stop(): Promise<void> {

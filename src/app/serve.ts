@@ -13,6 +13,7 @@ import { telephonyPlan } from '../core/telephony-plan.js';
 import { AriAdapter } from '../telephony/ari/ari-adapter.js';
 import { startAcdServer, type AcdServer } from './acd-server.js';
 import type { Logger } from '../ports/logger.js';
+import { EndedCalls } from '../shell/ended-calls.js';
 import { SiteShell } from '../shell/site-shell.js';
 
 export type ServeSettings = {
@@ -175,6 +176,9 @@ export async function startServe(settings: ServeSettings, logger: Logger): Promi
   // hangs up agent legs it did not originate), so two connected adapters would fight. A standby
   // connects when it takes the lease and the old leader disconnects when it loses it.
   let adapter: AriAdapter | null = null;
+  // Calls seen ending (from the replayed stream on, leader or standby): a take-over hangs up their
+  // callers still on the PBX rather than taking them for new arrivals.
+  const ended = new EndedCalls();
   let stopping = false;
   // The adapter may connect (role change) before SiteShell.start returns: commands wait for it, in order.
   let siteStarted!: (site: SiteShell) => void;
@@ -204,7 +208,7 @@ export async function startServe(settings: ServeSettings, logger: Logger): Promi
           // Calls in progress under the previous leader (or before a restart) are taken over.
           const site = await siteReady;
           await mine
-            .adopt(telephonyPlan(site.state, Date.now()))
+            .adopt(telephonyPlan(site.state, Date.now()), { ended: ended.has })
             .then((report) => logger.info(report, 'calls in progress re-adopted from the PBX'))
             .catch((err: Error) =>
               logger.error({ err: err.message }, 'take-over of calls in progress failed'),
@@ -232,6 +236,7 @@ export async function startServe(settings: ServeSettings, logger: Logger): Promi
     },
     // History for the monthly exports and call detail records (docs/store.md, "Archive").
     store: { redisUrl: settings.redisUrl, archive: true },
+    onEvents: ended.record,
     onRoleChange: (role) => {
       if (role === 'leader' && !adapter) void attachPbx();
       if (role !== 'leader' && adapter) void detachPbx();

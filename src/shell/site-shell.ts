@@ -42,6 +42,8 @@ export type SiteShellOptions = {
   /** In memory only: start from this state instead of the configuration's initial state. */
   state?: State;
   onRoleChange?: (role: LogRole, epoch: number | undefined) => void;
+  /** A listener registered before the log opens: it also gets the events replayed at start. */
+  onEvents?: EventListener;
 };
 
 export class SiteShell implements SiteHandle {
@@ -79,6 +81,7 @@ export class SiteShell implements SiteHandle {
       ? new RedisLog({ ...opts.store, config: opts.config, logger: opts.logger, clock })
       : new MemoryLog(opts.config, opts.logger, clock, opts.state);
     const shell = new SiteShell(log, opts);
+    if (opts.onEvents) log.onEvents(opts.onEvents);
     if (log instanceof RedisLog) await log.open();
     if (opts.store?.archive) {
       const archive = opts.store.archive === true ? {} : opts.store.archive;

@@ -54,6 +54,11 @@ export type AdoptionReport = {
   held: number;
   /** Agent legs for nothing the engine knows, hung up. */
   strays: number;
+  /**
+   * Callers of calls the engine had already ended (the old leader died before hanging them up):
+   * hung up now, never taken for a new arrival (that would answer and count the call twice).
+   */
+  ended: number;
 };
 
 /**
@@ -448,10 +453,22 @@ export class AriAdapter implements TelephonyPort {
    * never rang rings; a caller waiting alone outside any bridge is put on hold; an agent leg for
    * nothing the engine knows is hung up.
    */
-  async adopt(plans: CallPlan[]): Promise<AdoptionReport> {
+  async adopt(
+    plans: CallPlan[],
+    known: { ended?: (callId: string) => boolean } = {},
+  ): Promise<AdoptionReport> {
     const c = this.client;
     if (!c) throw new Error('adopt: not connected to the PBX');
-    const report: AdoptionReport = { callers: 0, legs: 0, arrived: 0, gone: 0, rung: 0, held: 0, strays: 0 };
+    const report: AdoptionReport = {
+      callers: 0,
+      legs: 0,
+      arrived: 0,
+      gone: 0,
+      rung: 0,
+      held: 0,
+      strays: 0,
+      ended: 0,
+    };
     let done!: () => void;
     this.adoption = new Promise<void>((resolve) => (done = resolve));
     try {
@@ -508,10 +525,15 @@ export class AriAdapter implements TelephonyPort {
           });
           report.callers += 1;
         }
-        if (!planned.has(ch.id)) {
-          report.arrived += 1;
-          this.sink(this.arrival(ch, kind ?? ch.dialplan?.exten ?? ''), now);
+        if (planned.has(ch.id)) continue;
+        if (known.ended?.(ch.id)) {
+          // The hang-up the old leader could not carry out: done now, the call stays counted once.
+          report.ended += 1;
+          await this.hangupChannel(ch.id); // its StasisEnd is then ours, not news
+          continue;
         }
+        report.arrived += 1;
+        this.sink(this.arrival(ch, kind ?? ch.dialplan?.exten ?? ''), now);
       }
       for (const plan of plans) {
         if (plan.direction !== 'inbound') continue;

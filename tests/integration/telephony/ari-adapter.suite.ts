@@ -309,6 +309,33 @@ export function adapterSuite(log: 'memory' | 'redis'): void {
       await expectCleanPbxAtEnd();
     });
 
+    it('at a take-over, hangs up a caller whose call the engine already ended: never a second arrival', async () => {
+      await boot((c) => {
+        for (const a of c.agents) a.autoAnswer = true;
+      });
+      await phone('arm-1');
+      const call = await inject();
+      await until(() => connectedTo(call.channelId, 'arm-1'), 'connected');
+      // The leader loses the PBX; the agent ends the call meanwhile: the hang-ups have nowhere to go.
+      await adapter.stop();
+      pbxDown = true;
+      expect((await runtime.dispatch({ type: 'hangUp', callId: call.channelId, agentId: 'arm-1' })).ok).toBe(
+        true,
+      );
+      expect(timeline(call.simCallId).endedAtMs).toBeNull(); // the caller is still on the PBX
+      const next = newAdapter((id) => `PJSIP/${id}`);
+      adapter = next;
+      await next.start(sink);
+      pbxDown = false;
+      const ended = (id: string) => events.some((e) => e.type === 'CallEnded' && e.callId === id);
+      const report = await next.adopt(telephonyPlan(runtime.state, Date.now()), { ended });
+      expect(report).toMatchObject({ ended: 1, arrived: 0 });
+      await until(() => timeline(call.simCallId).endedAtMs !== null, 'the caller hung up by the new leader');
+      expect(events.filter((e) => e.type === 'CallArrived' && e.callId === call.channelId)).toHaveLength(1);
+      expect(answeredCalls()).toBe(1);
+      await expectCleanPbxAtEnd();
+    });
+
     it('takes over calls in progress from a dead leader: no call orphaned, none counted twice', async () => {
       await boot((c) => {
         for (const a of c.agents) a.autoAnswer = true;

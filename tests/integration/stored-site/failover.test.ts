@@ -66,7 +66,14 @@ describe('fail-over between stored-site processes', () => {
     expect(b.lines.some((line) => /lease lost/.test(String(line.msg)))).toBe(true);
     await sleep(500);
     const results = await driver.stop();
-    expect(results.filter((r) => !r.ok && r.reason === 'outcome-unknown')).toEqual([]);
+    // A command the paused writer had appended but not yet answered is answered by the new writer
+    // as "already processed" (applied once, only its reply uncertain: docs/store.md); none may be
+    // left without an answer (a lost reply timing out).
+    expect(
+      results.filter(
+        (r) => !r.ok && r.reason === 'outcome-unknown' && !/already been processed/.test(r.message),
+      ),
+    ).toEqual([]);
 
     const entries = await readStream(siteId);
     const bEntries = entries.filter((e) => e.epoch === bEpoch);

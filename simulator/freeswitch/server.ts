@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import express from 'express';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { describeIssues, endpointMessageSchema, injectCallSchema } from '../pbx/validation.js';
+import { describeIssues, injectCallSchema, onEndpointMessages } from '../pbx/validation.js';
 import { SimFs, type SimFsOptions } from './sim.js';
 
 export type SimFsServer = {
@@ -124,71 +124,54 @@ function handlePhones(sim: SimFs, ws: WebSocket): void {
   const send = (msg: Record<string, unknown>) => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg));
   };
-  ws.on('message', (data) => {
-    let raw: unknown;
-    try {
-      raw = JSON.parse(String(data));
-    } catch {
-      send({ type: 'error', message: 'message is not JSON' });
-      return;
-    }
-    const parsed = endpointMessageSchema.safeParse(raw);
-    if (!parsed.success) {
-      send({ type: 'error', message: describeIssues(parsed.error) });
-      return;
-    }
-    const msg = parsed.data;
-    try {
-      if (msg.type === 'register') {
-        const autoRing = msg.autoRing ?? true;
-        const phone = sim.registerPhone(msg.endpoint, {
-          invite: (leg) => {
-            send({ type: 'invite', endpoint: msg.endpoint, ...leg });
-            if (autoRing) phone.ringing(leg.channelId);
-            if (msg.autoAnswerMs !== undefined)
-              setTimeout(() => {
-                if (!phone.isAnswered(leg.channelId)) {
-                  try {
-                    phone.answer(leg.channelId);
-                  } catch {
-                    // cancelled meanwhile
-                  }
+  onEndpointMessages(ws, send, (msg) => {
+    if (msg.type === 'register') {
+      const autoRing = msg.autoRing ?? true;
+      const phone = sim.registerPhone(msg.endpoint, {
+        invite: (leg) => {
+          send({ type: 'invite', endpoint: msg.endpoint, ...leg });
+          if (autoRing) phone.ringing(leg.channelId);
+          if (msg.autoAnswerMs !== undefined)
+            setTimeout(() => {
+              if (!phone.isAnswered(leg.channelId)) {
+                try {
+                  phone.answer(leg.channelId);
+                } catch {
+                  // cancelled meanwhile
                 }
-              }, msg.autoAnswerMs);
-          },
-          cancelled: (channelId, cause) =>
-            send({ type: 'cancelled', endpoint: msg.endpoint, channelId, cause }),
-          hungUp: (channelId, cause) => send({ type: 'hungup', endpoint: msg.endpoint, channelId, cause }),
-        });
-        mine.add(msg.endpoint);
-        send({ type: 'registered', endpoint: msg.endpoint });
-        return;
-      }
-      if (!mine.has(msg.endpoint)) throw new Error(`${msg.endpoint} is not registered on this connection`);
-      const phone = sim.phones.get(msg.endpoint)!;
-      switch (msg.type) {
-        case 'unregister':
-          mine.delete(msg.endpoint);
-          sim.unregisterPhone(msg.endpoint);
-          send({ type: 'unregistered', endpoint: msg.endpoint });
-          return;
-        case 'ringing':
-          phone.ringing(msg.channelId);
-          break;
-        case 'answer':
-          phone.answer(msg.channelId);
-          break;
-        case 'reject':
-          phone.reject(msg.channelId, msg.code ?? 486);
-          break;
-        case 'hangup':
-          phone.hangup(msg.channelId);
-          break;
-      }
-      send({ type: 'ok', request: msg.type, endpoint: msg.endpoint, channelId: msg.channelId });
-    } catch (err) {
-      send({ type: 'error', message: (err as Error).message });
+              }
+            }, msg.autoAnswerMs);
+        },
+        cancelled: (channelId, cause) =>
+          send({ type: 'cancelled', endpoint: msg.endpoint, channelId, cause }),
+        hungUp: (channelId, cause) => send({ type: 'hungup', endpoint: msg.endpoint, channelId, cause }),
+      });
+      mine.add(msg.endpoint);
+      send({ type: 'registered', endpoint: msg.endpoint });
+      return;
     }
+    if (!mine.has(msg.endpoint)) throw new Error(`${msg.endpoint} is not registered on this connection`);
+    const phone = sim.phones.get(msg.endpoint)!;
+    switch (msg.type) {
+      case 'unregister':
+        mine.delete(msg.endpoint);
+        sim.unregisterPhone(msg.endpoint);
+        send({ type: 'unregistered', endpoint: msg.endpoint });
+        return;
+      case 'ringing':
+        phone.ringing(msg.channelId);
+        break;
+      case 'answer':
+        phone.answer(msg.channelId);
+        break;
+      case 'reject':
+        phone.reject(msg.channelId, msg.code ?? 486);
+        break;
+      case 'hangup':
+        phone.hangup(msg.channelId);
+        break;
+    }
+    send({ type: 'ok', request: msg.type, endpoint: msg.endpoint, channelId: msg.channelId });
   });
   ws.on('close', () => {
     for (const e of mine) sim.unregisterPhone(e);

@@ -2,7 +2,7 @@
 // are invited when the ACD originates to them, and ring, answer, reject or hang up.
 import type { WebSocket } from 'ws';
 import type { EndpointSession, Pbx } from './pbx.js';
-import { describeIssues, endpointMessageSchema } from './validation.js';
+import { onEndpointMessages } from './validation.js';
 
 export function handleEndpointSocket(pbx: Pbx, ws: WebSocket): void {
   const mine = new Map<string, { session: EndpointSession; autoRing: boolean }>();
@@ -10,77 +10,60 @@ export function handleEndpointSocket(pbx: Pbx, ws: WebSocket): void {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg));
   };
 
-  ws.on('message', (data) => {
-    let raw: unknown;
-    try {
-      raw = JSON.parse(String(data));
-    } catch {
-      send({ type: 'error', message: 'message is not JSON' });
-      return;
-    }
-    const parsed = endpointMessageSchema.safeParse(raw);
-    if (!parsed.success) {
-      send({ type: 'error', message: describeIssues(parsed.error) });
-      return;
-    }
-    const msg = parsed.data;
-    try {
-      switch (msg.type) {
-        case 'register': {
-          if (pbx.endpoints.has(msg.endpoint) && !mine.has(msg.endpoint)) {
-            throw new Error(`${msg.endpoint} is already registered by another connection`);
-          }
-          const autoRing = msg.autoRing ?? true;
-          const session: EndpointSession = {
-            invite: (leg) => {
-              send({ type: 'invite', ...leg });
-              if (autoRing) pbx.endpointRinging(msg.endpoint, leg.channelId);
-              if (msg.autoAnswerMs !== undefined) {
-                // a bot agent: picks up by itself (on the sim's clock), unless the call went away
-                pbx.schedule(msg.autoAnswerMs, () => {
-                  if (pbx.channels.get(leg.channelId)?.answered === false) {
-                    pbx.endpointAnswer(msg.endpoint, leg.channelId);
-                  }
-                });
-              }
-            },
-            cancelled: (channelId, cause) =>
-              send({ type: 'cancelled', endpoint: msg.endpoint, channelId, cause }),
-            hungUp: (channelId, cause) => send({ type: 'hungup', endpoint: msg.endpoint, channelId, cause }),
-          };
-          mine.set(msg.endpoint, { session, autoRing });
-          pbx.registerEndpoint(msg.endpoint, session, msg.context ?? 'default');
-          send({ type: 'registered', endpoint: msg.endpoint });
-          return;
+  onEndpointMessages(ws, send, (msg) => {
+    switch (msg.type) {
+      case 'register': {
+        if (pbx.endpoints.has(msg.endpoint) && !mine.has(msg.endpoint)) {
+          throw new Error(`${msg.endpoint} is already registered by another connection`);
         }
-        case 'unregister': {
-          const own = mustOwn(msg.endpoint);
-          mine.delete(msg.endpoint);
-          pbx.unregisterEndpoint(msg.endpoint, own.session);
-          send({ type: 'unregistered', endpoint: msg.endpoint });
-          return;
-        }
-        case 'ringing':
-          mustOwn(msg.endpoint);
-          pbx.endpointRinging(msg.endpoint, msg.channelId);
-          break;
-        case 'answer':
-          mustOwn(msg.endpoint);
-          pbx.endpointAnswer(msg.endpoint, msg.channelId);
-          break;
-        case 'reject':
-          mustOwn(msg.endpoint);
-          pbx.endpointReject(msg.endpoint, msg.channelId, msg.code ?? 486);
-          break;
-        case 'hangup':
-          mustOwn(msg.endpoint);
-          pbx.endpointHangup(msg.endpoint, msg.channelId);
-          break;
+        const autoRing = msg.autoRing ?? true;
+        const session: EndpointSession = {
+          invite: (leg) => {
+            send({ type: 'invite', ...leg });
+            if (autoRing) pbx.endpointRinging(msg.endpoint, leg.channelId);
+            if (msg.autoAnswerMs !== undefined) {
+              // a bot agent: picks up by itself (on the sim's clock), unless the call went away
+              pbx.schedule(msg.autoAnswerMs, () => {
+                if (pbx.channels.get(leg.channelId)?.answered === false) {
+                  pbx.endpointAnswer(msg.endpoint, leg.channelId);
+                }
+              });
+            }
+          },
+          cancelled: (channelId, cause) =>
+            send({ type: 'cancelled', endpoint: msg.endpoint, channelId, cause }),
+          hungUp: (channelId, cause) => send({ type: 'hungup', endpoint: msg.endpoint, channelId, cause }),
+        };
+        mine.set(msg.endpoint, { session, autoRing });
+        pbx.registerEndpoint(msg.endpoint, session, msg.context ?? 'default');
+        send({ type: 'registered', endpoint: msg.endpoint });
+        return;
       }
-      send({ type: 'ok', request: msg.type, endpoint: msg.endpoint, channelId: msg.channelId });
-    } catch (err) {
-      send({ type: 'error', request: msg.type, message: (err as Error).message });
+      case 'unregister': {
+        const own = mustOwn(msg.endpoint);
+        mine.delete(msg.endpoint);
+        pbx.unregisterEndpoint(msg.endpoint, own.session);
+        send({ type: 'unregistered', endpoint: msg.endpoint });
+        return;
+      }
+      case 'ringing':
+        mustOwn(msg.endpoint);
+        pbx.endpointRinging(msg.endpoint, msg.channelId);
+        break;
+      case 'answer':
+        mustOwn(msg.endpoint);
+        pbx.endpointAnswer(msg.endpoint, msg.channelId);
+        break;
+      case 'reject':
+        mustOwn(msg.endpoint);
+        pbx.endpointReject(msg.endpoint, msg.channelId, msg.code ?? 486);
+        break;
+      case 'hangup':
+        mustOwn(msg.endpoint);
+        pbx.endpointHangup(msg.endpoint, msg.channelId);
+        break;
     }
+    send({ type: 'ok', request: msg.type, endpoint: msg.endpoint, channelId: msg.channelId });
   });
 
   function mustOwn(endpoint: string) {

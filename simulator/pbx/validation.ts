@@ -72,3 +72,35 @@ export type EndpointMessage = z.infer<typeof endpointMessageSchema>;
 export function describeIssues(error: z.ZodError): string {
   return error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(body)'}: ${i.message}`).join('; ');
 }
+
+/**
+ * Reads a phone's messages on the endpoint side (sim-pbx and sim-fs alike): each valid one goes to
+ * `handle`; bad JSON, an invalid message or a handler that throws is answered with an error
+ * message, never a crash and never a change.
+ */
+export function onEndpointMessages(
+  ws: { on(event: 'message', listener: (data: unknown) => void): unknown },
+  send: (msg: Record<string, unknown>) => void,
+  handle: (msg: EndpointMessage) => void,
+): void {
+  ws.on('message', (data) => {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(String(data));
+    } catch {
+      send({ type: 'error', message: 'message is not JSON' });
+      return;
+    }
+    const parsed = endpointMessageSchema.safeParse(raw);
+    if (!parsed.success) {
+      send({ type: 'error', message: describeIssues(parsed.error) });
+      return;
+    }
+    const msg = parsed.data;
+    try {
+      handle(msg);
+    } catch (err) {
+      send({ type: 'error', request: msg.type, message: (err as Error).message });
+    }
+  });
+}

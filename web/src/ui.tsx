@@ -4,7 +4,7 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { setTimeZone } from './i18n.js';
 import type { LiveState } from './live.js';
-import { ApiError, endSession, endedBecause, login } from './session.js';
+import { ApiError, endSession, endedBecause, login, onSessionChange, session } from './session.js';
 import type { WebConfig } from './types.js';
 
 export async function loadWebConfig(): Promise<WebConfig> {
@@ -154,4 +154,27 @@ export function Fatal({ text }: { text: string }) {
       </button>
     </div>
   );
+}
+
+/**
+ * What both pages need at start: the web configuration (null while loading), whether the server
+ * could not be reached, and a re-render on login and logout only (a token refresh keeps the same
+ * user and the same feed).
+ */
+export function usePageStart(): { config: WebConfig | null; failed: boolean; rerender: () => void } {
+  const [config, setConfig] = useState<WebConfig | null>(null);
+  const [failed, setFailed] = useState(false);
+  const [, setVersion] = useState(0);
+  useEffect(() => {
+    loadWebConfig().then(setConfig, () => setFailed(true));
+    let user = session()?.user.id ?? null;
+    return onSessionChange(() => {
+      const next = session()?.user.id ?? null;
+      if (next !== user) {
+        user = next;
+        setVersion((v) => v + 1);
+      }
+    });
+  }, []);
+  return { config, failed, rerender: () => setVersion((v) => v + 1) };
 }

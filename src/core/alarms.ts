@@ -2,11 +2,11 @@
 // a queue nobody logged in can serve, and the minimum presence (configured rules, defaults from
 // annex 1 II.b: presence.ts). Messages are in French: supervisors read them.
 // The queue checks run on every call movement, so they return early and build no closures.
-import type { Ctx } from './context.js';
-import type { State } from './state.js';
-import type { AlarmKind } from './model.js';
 import { periodAt } from './calendar.js';
+import type { Ctx } from './context.js';
+import type { AlarmKind } from './model.js';
 import { countsFor, presenceMessage, presenceRules, type PresenceRule } from './presence.js';
+import type { State } from './state.js';
 
 function raise(
   ctx: Ctx,

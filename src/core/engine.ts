@@ -5,11 +5,21 @@ import type { Command } from './commands.js';
 import { Ctx, reject, type Rejection } from './context.js';
 import type { Effect } from './effects.js';
 import type { Event } from './events.js';
-import * as agentCommands from './handlers/agent-commands.js';
-import * as supervisorCommands from './handlers/supervisor-commands.js';
-import * as telephonyCommands from './handlers/telephony-commands.js';
-import { reorientCall } from './handlers/reorientation.js';
-import { timerFired } from './handlers/site-clock.js';
+import { agentLogin, agentLogout, agentPause, agentReady } from './rules/agent-presence.js';
+import { arriveCall } from './rules/call-arrival.js';
+import { acceptCallback, claimCallback, completeCallback } from './rules/callbacks.js';
+import { timerFired } from './rules/deadlines.js';
+import { hangUp } from './rules/hang-up.js';
+import { redirectCall, restoreLine, switchLine } from './rules/line-switching.js';
+import { agentLegLost } from './rules/lost-leg.js';
+import { setMode } from './rules/modes.js';
+import { dialOut } from './rules/outside-calls.js';
+import { bringInDoctor } from './rules/p0-doctor.js';
+import { answerOffer, callerHungUp, offerFailed } from './rules/phone-events.js';
+import { qualifyCall } from './rules/qualification.js';
+import { reorientCall } from './rules/reorientation.js';
+import { moveAgent, replaceConfig } from './rules/supervision.js';
+import { transferCall } from './rules/transfer.js';
 import { deadlineOf, type State } from './state.js';
 
 export type Accepted = { ok: true; events: Event[]; effects: Effect[] };
@@ -18,53 +28,53 @@ export type Result = Accepted | Rejection;
 function run(ctx: Ctx, cmd: Command): Rejection | void {
   switch (cmd.type) {
     case 'arriveCall':
-      return telephonyCommands.arriveCall(ctx, cmd);
+      return arriveCall(ctx, cmd);
     case 'callerHungUp':
-      return telephonyCommands.callerHungUp(ctx, cmd);
+      return callerHungUp(ctx, cmd);
     case 'answerOffer':
-      return telephonyCommands.answerOffer(ctx, cmd);
+      return answerOffer(ctx, cmd);
     case 'offerFailed':
-      return telephonyCommands.offerFailed(ctx, cmd);
+      return offerFailed(ctx, cmd);
     case 'acceptCallback':
-      return telephonyCommands.acceptCallback(ctx, cmd);
+      return acceptCallback(ctx, cmd);
     case 'agentLegLost':
-      return telephonyCommands.agentLegLost(ctx, cmd);
+      return agentLegLost(ctx, cmd);
     case 'qualifyCall':
-      return agentCommands.qualifyCall(ctx, cmd);
+      return qualifyCall(ctx, cmd);
     case 'transferCall':
-      return agentCommands.transferCall(ctx, cmd);
+      return transferCall(ctx, cmd);
     case 'reorientCall':
       return reorientCall(ctx, cmd);
     case 'bringInDoctor':
-      return agentCommands.bringInDoctor(ctx, cmd);
+      return bringInDoctor(ctx, cmd);
     case 'hangUp':
-      return agentCommands.hangUp(ctx, cmd);
+      return hangUp(ctx, cmd);
     case 'dialOut':
-      return agentCommands.dialOut(ctx, cmd);
+      return dialOut(ctx, cmd);
     case 'claimCallback':
-      return agentCommands.claimCallback(ctx, cmd);
+      return claimCallback(ctx, cmd);
     case 'completeCallback':
-      return agentCommands.completeCallback(ctx, cmd);
+      return completeCallback(ctx, cmd);
     case 'agentLogin':
-      return agentCommands.agentLogin(ctx, cmd);
+      return agentLogin(ctx, cmd);
     case 'agentLogout':
-      return agentCommands.agentLogout(ctx, cmd);
+      return agentLogout(ctx, cmd);
     case 'agentReady':
-      return agentCommands.agentReady(ctx, cmd);
+      return agentReady(ctx, cmd);
     case 'agentPause':
-      return agentCommands.agentPause(ctx, cmd);
+      return agentPause(ctx, cmd);
     case 'moveAgent':
-      return supervisorCommands.moveAgent(ctx, cmd);
+      return moveAgent(ctx, cmd);
     case 'setMode':
-      return supervisorCommands.setMode(ctx, cmd);
+      return setMode(ctx, cmd);
     case 'switchLine':
-      return supervisorCommands.switchLine(ctx, cmd);
+      return switchLine(ctx, cmd);
     case 'restoreLine':
-      return supervisorCommands.restoreLine(ctx, cmd);
+      return restoreLine(ctx, cmd);
     case 'redirectCall':
-      return supervisorCommands.redirectCall(ctx, cmd);
+      return redirectCall(ctx, cmd);
     case 'replaceConfig':
-      return supervisorCommands.replaceConfig(ctx, cmd);
+      return replaceConfig(ctx, cmd);
     case 'timerFired':
       return timerFired(ctx);
     default: {

@@ -12,7 +12,7 @@
 // The fire-brigade and professional lines may enter N2 directly (annex 1: the CTA-CODIS calls
 // reach "directement à chaque niveau du SAS (front office -premier décroché- et back office -
 // filières AMU, en priorité, et MG)"), so they are not held to it. An unknown line is routed as
-// the site's first line (telephony-commands.ts), so the first line must be a population one.
+// the site's first line (rules/call-arrival.ts), so the first line must be a population one.
 import type { SiteConfig } from './config.js';
 
 type Step = { queueId: string; via: string };

@@ -45,7 +45,7 @@ function findTask(site: SiteHandle, taskId: string) {
   return task;
 }
 
-/** The engine's claim rule (core/dispatch.ts roleFor): a role of the agent serves the queue, or an exception. */
+/** The engine's claim rule (core/distribution.ts roleFor): a role of the agent serves the queue, or an exception. */
 function mayClaim(config: SiteConfig, agentId: string, queueId: string): boolean {
   const roles = config.agents.find((a) => a.id === agentId)?.roles ?? [];
   const queue = config.queues.find((q) => q.id === queueId);

@@ -162,7 +162,7 @@ export function callRoutes(ctx: ApiContext) {
         const site = siteOf(ctx, principal, params.siteId);
         const call = findCall(site, params.callId);
         const agentId = actingAgent(principal, call, body.agentId);
-        // The rule (from N2 to the other branch's N2 queue) is the engine's: src/core/handlers/reorientation.ts.
+        // The rule (from N2 to the other branch's N2 queue) is the engine's: src/core/rules/reorientation.ts.
         const command: Command = {
           type: 'reorientCall',
           callId: call.id,

@@ -12,7 +12,7 @@ import { SiteShell } from '../../../src/shell/site-shell.js';
 import type { Command } from '../../../src/core/commands.js';
 import type { SiteConfig } from '../../../src/core/config.js';
 import type { Event } from '../../../src/core/events.js';
-import { LEG_LOST_PAUSE_REASON } from '../../../src/core/handlers/telephony-commands.js';
+import { LEG_LOST_PAUSE_REASON } from '../../../src/core/rules/lost-leg.js';
 import { rollUp } from '../../../src/core/indicators/spans.js';
 import { telephonyPlan } from '../../../src/core/telephony-plan.js';
 import { AriAdapter } from '../../../src/telephony/ari/ari-adapter.js';

@@ -2,7 +2,7 @@
 // the call ends, whoever ends it, and a lost agent leg never ends the call.
 import { describe, expect, it } from 'vitest';
 import type { Effect } from '../../../src/core/effects.js';
-import { LEG_LOST_PAUSE_REASON } from '../../../src/core/handlers/telephony-commands.js';
+import { LEG_LOST_PAUSE_REASON } from '../../../src/core/rules/lost-leg.js';
 import { TestSite, exampleConfig } from './harness.js';
 import { indicate, valuesOf } from '../indicators/drive.js';
 

@@ -4,7 +4,7 @@
 // from N1 or towards the branch the call is already in.
 import type { Command } from '../commands.js';
 import { reject, type Ctx, type Rejection } from '../context.js';
-import { transferCall } from './agent-commands.js';
+import { transferCall } from './transfer.js';
 
 type Cmd<T extends Command['type']> = Extract<Command, { type: T }>;
 

@@ -1,11 +1,11 @@
 // Distribution: which agent gets which call. A waiting call goes to the eligible available agent
 // with the best skill preference, then the longest idle; a freed agent gets the most urgent call
 // across its queues (urgency, priority class, then original arrival). Offers, answers and their failures.
+import { syncQueueWaitAlarm, syncUnstaffedAlarm } from './alarms.js';
 import type { Ctx } from './context.js';
 import type { AgentLeftCall, OfferFailure } from './events.js';
 import type { Call, Role } from './model.js';
 import type { WaitingEntry } from './waiting-list.js';
-import { syncQueueWaitAlarm, syncUnstaffedAlarm } from './alarms.js';
 
 /** The role under which the agent serves this queue, if any. */
 export function roleFor(ctx: Ctx, agentId: string, queueId: string): Role | undefined {

@@ -1,27 +1,12 @@
-// The site's clock-driven state: SAS/PDSA period, the operating mode (weekly schedule or
-// supervisor override), scheduled line switches, and every deadline held by calls and agents.
+// Every deadline of the site: SAS/PDSA hours and modes change, a call waited too long (alarm,
+// overflow tier, partner overflow), an offer rang too long, wrap-up is over.
 import { syncPresenceAlarms, syncQueueWaitAlarm } from '../alarms.js';
-import { nextPeriodChange, nextScheduleChange, periodAt, scheduleValueAt } from '../calendar.js';
-import { redirect } from '../call-flow.js';
-import type { Ctx } from '../context.js';
-import { dispatchAgent, dispatchCall, failOffer } from '../dispatch.js';
-import type { Mode } from '../model.js';
+import { nextPeriodChange, nextScheduleChange, periodAt } from '../calendar.js';
+import { type Ctx } from '../context.js';
+import { dispatchAgent, dispatchCall, failOffer } from '../distribution.js';
+import { redirect } from '../partner-redirect.js';
 import { deadlineOf } from '../state.js';
-
-export function currentMode(ctx: Ctx): Mode {
-  const o = ctx.data.modeOverride;
-  if (o && (o.until === null || o.until > ctx.now)) return o.mode;
-  const c = ctx.data.config;
-  return scheduleValueAt(c.modes, c.calendar.timeZone, ctx.now);
-}
-
-export function syncMode(ctx: Ctx): void {
-  const mode = currentMode(ctx);
-  if (mode === ctx.data.mode) return;
-  const o = ctx.data.modeOverride;
-  const source = o && (o.until === null || o.until > ctx.now) ? 'override' : 'schedule';
-  ctx.emit({ type: 'ModeChanged', at: ctx.now, mode, source });
-}
+import { syncMode } from './modes.js';
 
 function syncSite(ctx: Ctx): void {
   const d = ctx.data;

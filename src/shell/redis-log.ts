@@ -3,7 +3,8 @@
 // engine, appends their events (fenced), and only then hands the whole decision back: to this
 // process's waiter, or on the sender's reply channel. Every process keeps a read model by tailing
 // the event stream; listeners see each event once (the leader's own batches directly, the rest from
-// the tail).
+// the tail). While leading, the tail is paused at the previous leader's last event, so the leader
+// folds each event once (in its writer), not twice.
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Command } from '../core/commands.js';
@@ -61,6 +62,8 @@ export class RedisLog extends LogListeners implements CommandLog {
   private tailCaughtUpForTenure = false;
   /** Last event handed to listeners (by the leader or by the tail). */
   private emittedUpTo = '0-0';
+  /** `caughtUp` callers waiting on the leader's own appends while its tail is paused. */
+  private readonly leaderWaiters: { id: string; resolve: () => void }[] = [];
 
   /** Register listeners, then `open()`: decisions of pending commands may come at once. */
   constructor(private readonly opts: RedisLogOptions) {
@@ -135,14 +138,21 @@ export class RedisLog extends LogListeners implements CommandLog {
     return this.writer?.epoch;
   }
 
+  /** True while this process leads: its tail waits, the writer's state is the read model. */
+  get readModelPaused(): boolean {
+    return this.tail.paused;
+  }
+
   get state(): State {
     const working = this.leading ? this.writer?.state : undefined;
     return working ?? this.tail.state!;
   }
 
-  /** Resolves once the read model has applied the event with this id. */
+  /** Resolves once the read model (the leader's working state while leading) has applied this event. */
   caughtUp(id: string): Promise<void> {
-    return this.tail.caughtUp(id);
+    if (!this.leading || compareStreamIds(id, this.tenureStartId) <= 0) return this.tail.caughtUp(id);
+    if (compareStreamIds(this.emittedUpTo, id) >= 0) return Promise.resolve();
+    return new Promise((resolve) => this.leaderWaiters.push({ id, resolve }));
   }
 
   async submit(command: Command, at?: number): Promise<Result> {
@@ -191,6 +201,7 @@ export class RedisLog extends LogListeners implements CommandLog {
     }
     const last = ids.at(-1);
     if (last && compareStreamIds(last, this.emittedUpTo) > 0) this.emittedUpTo = last;
+    this.wakeLeaderWaiters();
     this.batches.emit();
   }
 
@@ -214,10 +225,29 @@ export class RedisLog extends LogListeners implements CommandLog {
       this.tenureStartId = this.writer!.lastId;
       this.tailCaughtUpForTenure = false;
       this.decider.reset();
+      // The writer keeps the state from here on: the tail stops at the previous leader's last event.
+      this.tail.pauseAfter(this.tenureStartId);
+    }
+    if (!leading && this.leading) {
+      // Back to following: the tail reads on (it skips what this process already emitted), and
+      // whoever waited on this leader's appends now waits on the tail.
+      this.tail.resume();
+      for (const waiter of this.leaderWaiters.splice(0))
+        void this.tail.caughtUp(waiter.id).then(waiter.resolve);
     }
     this.leading = leading;
     this.log.info({ site: this.siteId, role, epoch }, 'site writer role');
     this.roles.emit(role, epoch);
+  }
+
+  private wakeLeaderWaiters(): void {
+    for (let i = this.leaderWaiters.length - 1; i >= 0; i--) {
+      const waiter = this.leaderWaiters[i]!;
+      if (compareStreamIds(this.emittedUpTo, waiter.id) >= 0) {
+        this.leaderWaiters.splice(i, 1);
+        waiter.resolve();
+      }
+    }
   }
 
   // ---- read-model side ----

@@ -37,6 +37,9 @@ export class EventTail<S, E extends StoreEvent> {
   readonly done: Promise<void>;
   private readonly redis: Redis;
   private stopping = false;
+  /** While set, the tail stops reading once it has applied this id (see `pauseAfter`). */
+  private pauseAt: string | undefined;
+  private resumed: (() => void) | undefined;
   private readonly waiters: { id: string; resolve: () => void }[] = [];
 
   constructor(private readonly options: TailOptions<S, E>) {
@@ -55,8 +58,26 @@ export class EventTail<S, E extends StoreEvent> {
     return new Promise((resolve) => this.waiters.push({ id, resolve }));
   }
 
+  /**
+   * Stops reading once the event with this id is applied: the site's leader keeps its own state,
+   * so its tail would only fold every event a second time. `resume` reads on from there.
+   */
+  pauseAfter(id: string): void {
+    this.pauseAt = id;
+  }
+
+  resume(): void {
+    this.pauseAt = undefined;
+    this.resumed?.();
+  }
+
+  get paused(): boolean {
+    return this.resumed !== undefined;
+  }
+
   async stop(): Promise<void> {
     this.stopping = true;
+    this.resumed?.();
     await this.done.catch(() => undefined);
   }
 
@@ -82,6 +103,12 @@ export class EventTail<S, E extends StoreEvent> {
     this.wake();
     let gapCheckedAt = performance.now();
     while (!this.stopping) {
+      if (this.pauseAt !== undefined && compareStreamIds(this.lastId, this.pauseAt) >= 0) {
+        await new Promise<void>((resolve) => (this.resumed = resolve));
+        this.resumed = undefined;
+        gapCheckedAt = 0; // the stream may have been trimmed past us meanwhile
+        continue;
+      }
       if (performance.now() - gapCheckedAt > GAP_CHECK_EVERY_MS) {
         gapCheckedAt = performance.now();
         if (await this.fellBehindTrim(stream)) {

@@ -15,12 +15,12 @@ import { PhoneClient } from '../bots/phone-client.js';
 import { AgentBot } from '../load/agent-bot.js';
 import { CallerInjector } from '../load/caller-injector.js';
 import { ScriptBook } from '../load/script-book.js';
-import { generateTrace } from '../traffic/generate.js';
 import { validateScenario } from '../traffic/scenario.js';
 import { startAcdServer } from '../../src/app/acd-server.js';
 import type { Logger } from '../../src/ports/logger.js';
 import type { SiteHandle } from '../../src/ports/site-handle.js';
 import { SiteShell } from '../../src/shell/site-shell.js';
+import { withMorningRush, type Rush } from './morning-rush.js';
 
 export type DemoOptions = {
   port: number;
@@ -33,6 +33,8 @@ export type DemoOptions = {
   redisUrl?: string;
   /** Keep the state in memory even when redis-server is installed (tests of the fallback). */
   memory?: boolean;
+  /** Opening minutes at several times the rate, so a queue builds and drains (default: none). */
+  rush?: Rush;
 };
 
 export type DemoSummary = {
@@ -145,7 +147,11 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
     bots.push(bot);
   }
 
-  const calls = generateTrace(demoScenario(o.callsPerHour, o.seed));
+  const calls = withMorningRush(
+    (rate) => demoScenario(rate, o.seed),
+    o.callsPerHour,
+    o.rush ?? { minutes: 0, factor: 1 },
+  );
   const injector = new CallerInjector({
     simUrl: sim.url,
     calls,

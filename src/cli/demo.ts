@@ -19,6 +19,14 @@ export function registerDemo(program: Command): void {
     .addOption(new Option('--seed <n>', 'traffic seed').default(1).argParser(Number))
     .addOption(new Option('--human <seats>', 'seats left to people, comma-separated').default('arm-1'))
     .addOption(
+      new Option(
+        '--rush-minutes <n>',
+        'opening minutes at 6× the rate: a queue builds, then drains (0: none)',
+      )
+        .default(4)
+        .argParser(Number),
+    )
+    .addOption(
       new Option('--duration <seconds>', 'stop after this many seconds and print a summary').argParser(
         Number,
       ),
@@ -30,6 +38,7 @@ export function registerDemo(program: Command): void {
         speed: number;
         seed: number;
         human: string;
+        rushMinutes: number;
         duration?: number;
       }) => {
         for (const [k, v] of Object.entries({
@@ -37,6 +46,7 @@ export function registerDemo(program: Command): void {
           'calls-per-hour': o.callsPerHour,
           speed: o.speed,
           seed: o.seed,
+          'rush-minutes': o.rushMinutes,
         })) {
           if (!Number.isFinite(v) || v < 0) {
             console.error(`--${k} must be a non-negative number`);
@@ -51,6 +61,7 @@ export function registerDemo(program: Command): void {
           speed: o.speed || 1,
           seed: o.seed,
           humanSeats: o.human.split(',').filter(Boolean),
+          rush: { minutes: o.rushMinutes, factor: 6 },
           logger,
           redisUrl: process.env.REDIS_URL || undefined,
         });
@@ -62,6 +73,12 @@ export function registerDemo(program: Command): void {
         console.log('sas-acd demo is running (illustrative traffic and staff). Open:');
         for (const [name, url] of Object.entries(demo.urls)) console.log(`  ${name.padEnd(9)} ${url}`);
         console.log('Demo logins (password "demo"): arm-1 for the ARM panel, sup-1 for the wallboard.');
+        console.log(
+          'Start here: open the wallboard as sup-1 and watch the opening rush build the N1 queue' +
+            (o.rushMinutes > 0 ? ` (its first ${o.rushMinutes} min)` : '') +
+            ', then open the panel as arm-1 in another window: the C key (or the button) puts you on the seat, ' +
+            'calls ring there, and the qualification is one key: 0 = P0, 1 = P1, 2 = P2.',
+        );
         // Ctrl-C or SIGTERM: a clean stop (redis-server last, in its own process group so the
         // terminal's signal does not reach it); a second signal, or a stop that hangs, exits at once.
         let stopping = false;

@@ -74,7 +74,7 @@ export function Console({ config }: { config: WebConfig }) {
   }, [ticking]);
 
   useEffect(() => {
-    const read = () => loadFigures(siteId).then(setFigures, () => undefined);
+    const read = () => loadFigures(siteId, Date.now() + feed.skewMs).then(setFigures, () => undefined);
     void read();
     const t = setInterval(read, 30_000);
     return () => clearInterval(t);

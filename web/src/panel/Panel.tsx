@@ -395,8 +395,10 @@ export function Panel({ config }: { config: WebConfig }) {
         </section>
       )}
 
+      {/* Offline, an old confirmation ("Connecté au poste.") would read as live news: hidden;
+          an error stays, greyed like the rest of the stale desk. */}
       <p class={`message tone-${message?.tone ?? 'info'}`} role="status" data-testid="message">
-        {message?.text ?? ''}
+        {live === 'lost' && message?.tone !== 'error' ? '' : (message?.text ?? '')}
       </p>
 
       <section class="load" aria-label="Charge des files" data-testid="load">

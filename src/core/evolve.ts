@@ -282,6 +282,11 @@ export function evolve(s: State, e: Event): State {
     case 'AlarmCleared':
       delete d.alarms[e.alarmId];
       break;
+    case 'AlarmAcknowledged': {
+      const alarm = d.alarms[e.alarmId];
+      if (alarm) alarm.acknowledged = { by: e.by, at: e.at };
+      break;
+    }
     case 'ConfigReplaced': {
       d.config = e.config;
       const agents = { ...d.agents };

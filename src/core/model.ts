@@ -125,6 +125,8 @@ export type Alarm = {
   kind: AlarmKind;
   raisedAt: number;
   message: string;
+  /** Who acknowledged it and when (absent: not yet). */
+  acknowledged?: { by: string; at: number };
 };
 
 export const ALARM_KINDS = ['queue-wait', 'p0-in-progress', 'queue-unstaffed', 'presence'] as const;

@@ -4,7 +4,7 @@
 // call detail route show them.
 import { z } from 'zod';
 import type { State } from '../core/state.js';
-import type { Agent, Call, CallbackTask } from '../core/model.js';
+import type { Agent, Alarm, Call, CallbackTask } from '../core/model.js';
 import { AGENT_STATUSES, QUALIFICATIONS, ROLES, STAGES } from '../core/model.js';
 
 export const skillSchema = z.strictObject({
@@ -173,8 +173,19 @@ export const alarmViewSchema = z.object({
   kind: z.string(),
   raisedAt: z.number(),
   message: z.string(),
+  acknowledgedBy: z.string().nullable().describe('user name of the supervisor who acknowledged it'),
+  acknowledgedAt: z.number().nullable(),
 });
 export type AlarmView = z.infer<typeof alarmViewSchema>;
+
+export const alarmView = (a: Alarm): AlarmView => ({
+  id: a.id,
+  kind: a.kind,
+  raisedAt: a.raisedAt,
+  message: a.message,
+  acknowledgedBy: a.acknowledged?.by ?? null,
+  acknowledgedAt: a.acknowledged?.at ?? null,
+});
 
 export const callbackViewSchema = z.object({
   id: z.string(),

@@ -67,10 +67,29 @@ describe.skipIf(!hasChromium)('the supervisor console in chromium', () => {
     await page.click('[data-testid=confirm-ok]');
     await expect.poll(() => page.textContent('[data-testid=mode]'), { timeout: 5000 }).toContain('bi-niveau');
 
-    // An alarm (no emergency doctor logged in) acknowledged: it stays listed, marked as such.
+    // An alarm (no emergency doctor logged in) acknowledged on one console: it stays listed, and
+    // every console (here a second supervisor's) says who acknowledged it and when.
+    const other = await openPage(browser, `${room.url}/wallboard.html`);
+    await keyboardLogin(other.page, 'admin');
     const alarm = page.locator('[data-testid=alarms] li', { hasText: 'médecin régulateur urgentiste' });
+    const seenThere = other.page.locator('[data-testid=alarms] li', {
+      hasText: 'médecin régulateur urgentiste',
+    });
+    await seenThere.getByRole('button', { name: 'Acquitter' }).waitFor({ timeout: 10_000 });
     await alarm.getByRole('button', { name: 'Acquitter' }).click();
-    await expect.poll(() => alarm.textContent()).toContain('Acquittée');
+    await expect.poll(() => alarm.textContent(), { timeout: 5000 }).toContain('Acquittée par sup-1 à 10:');
+    await expect
+      .poll(() => seenThere.textContent(), { timeout: 5000 })
+      .toContain('Acquittée par sup-1 à 10:');
+    expect(await seenThere.getByRole('button', { name: 'Acquitter' }).count()).toBe(0);
+    const alarmId = (await alarm.getAttribute('data-id'))!;
+    expect(room.runtime.state.data.alarms[alarmId]?.acknowledged?.by).toBe('sup-1');
+    // The second supervisor's late click is refused, in French, and changes nothing.
+    const late = await room.rest('admin', 'POST', `/sites/44/alarms/${alarmId}/acknowledge`, {});
+    expect(late.status).toBe(409);
+    expect((late.body as { detail: string }).detail).toContain('Alarme déjà acquittée');
+    expect(room.runtime.state.data.alarms[alarmId]?.acknowledged?.by).toBe('sup-1');
+    expect(other.errors).toEqual([]);
     // A P0 alarm names the call by its line and arrival time, never by its internal id.
     await room.arrive('s-p0', '0622222222', null);
     await expect.poll(() => room.runtime.state.data.calls['s-p0']?.pending?.offer?.agentId).toBeTruthy();

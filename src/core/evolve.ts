@@ -170,6 +170,7 @@ export function evolve(s: State, e: Event): State {
       const call = d.calls[e.callId]!;
       call.qualification = e.qualification;
       call.drm = { id: e.drmId, name: e.name, phone: e.phone };
+      call.qualifiedBy = { agentId: e.agentId, at: e.at };
       break;
     }
     case 'CallKept': {

@@ -82,6 +82,10 @@ export const callViewSchema = liveCallViewSchema.extend({
   callerName: z.string().nullable(),
   drm: z.object({ id: z.string(), name: z.string(), phone: z.string() }).nullable(),
   mode: z.enum(['two-level', 'one-level']),
+  qualifiedBy: z
+    .object({ agentId: z.string(), name: z.string(), at: z.number() })
+    .nullable()
+    .describe('the ARM who qualified the call, by the name of the site configuration, and when'),
 });
 export type CallView = z.infer<typeof callViewSchema>;
 
@@ -111,13 +115,18 @@ export function liveCallView(c: Call): LiveCallView {
   };
 }
 
-export function callView(c: Call): CallView {
+/** `state` gives the qualifying ARM's name (its id without it). */
+export function callView(c: Call, state?: Pick<State, 'idx'>): CallView {
+  const q = c.qualifiedBy;
   return {
     ...liveCallView(c),
     callerNumber: c.callerNumber,
     callerName: c.callerName,
     drm: c.drm ? { ...c.drm } : null,
     mode: c.mode,
+    qualifiedBy: q
+      ? { agentId: q.agentId, name: state?.idx.agentConfigs.get(q.agentId)?.name ?? q.agentId, at: q.at }
+      : null,
   };
 }
 

@@ -45,11 +45,16 @@ describe.skipIf(!hasChromium)('the supervisor console in chromium', () => {
       .toEqual(['n2-amu']);
     await page.locator('[data-group=arm-n2] [data-agent=arm-2]').waitFor({ timeout: 5000 });
 
-    // Line 15 to the partner SAS and back.
-    await page.click('[data-line="15"] button');
+    // Half of line 15 to the second partner SAS, and back.
+    await page.selectOption('[data-line="15"] [data-testid=partner]', '49');
+    await page.selectOption('[data-line="15"] [data-testid=share]', '0.5');
+    await page.click('[data-line="15"] button[data-action=switch]');
+    expect(await page.textContent('dialog[open]')).toContain('SAS 49 — Maine-et-Loire (exemple) (50 %)');
     await page.click('[data-testid=confirm-ok]');
-    await expect.poll(() => page.textContent('[data-line="15"]'), { timeout: 5000 }).toContain('Basculée');
-    expect(room.runtime.state.data.lineSwitches['15']?.partnerId).toBe('85');
+    await expect
+      .poll(() => page.textContent('[data-line="15"]'), { timeout: 5000 })
+      .toContain('Basculée vers SAS 49 — Maine-et-Loire (exemple) (50 % des appels)');
+    expect(room.runtime.state.data.lineSwitches['15']).toMatchObject({ partnerId: '49', share: 0.5 });
     await page.screenshot({ path: `${SHOTS}/console.png`, fullPage: true });
     await page.click('[data-line="15"] button');
     await page.click('[data-testid=confirm-ok]');

@@ -10,6 +10,7 @@ import { api, ApiError, endSession } from '../session.js';
 import type { AgentView, SiteDelta, SiteSnapshot, WebConfig } from '../types.js';
 import { Confirm, ConnectionBanner, useNow } from '../ui.js';
 import { Chart } from './Chart.js';
+import { Lines } from './Lines.js';
 import { loadFigures, type Figures } from './indicators.js';
 import { applyDelta, fromSnapshot, type Room } from './room.js';
 
@@ -334,58 +335,7 @@ export function Console({ config }: { config: WebConfig }) {
 
       <Agents room={room} site={site} now={now} onAction={(p) => setPending(p)} siteId={siteId} />
 
-      <section class="lines" aria-label="Lignes" data-testid="lines">
-        <h2>Lignes</h2>
-        <ul>
-          {(site?.lines ?? []).map((l) => {
-            const sw = room.lineSwitches.find((s) => s.line === l.id);
-            const partner = site?.partners[0];
-            const partnerName = (id: string) => site?.partners.find((p) => p.id === id)?.name ?? id;
-            return (
-              <li key={l.id} data-line={l.id} class={sw ? 'switched' : ''}>
-                <span class="line-name">{l.label}</span>
-                <span class="badge">
-                  {sw
-                    ? `⇄ Basculée vers ${partnerName(sw.partnerId)}${sw.share < 1 ? ` (${percent(sw.share)})` : ''} depuis ${clock(sw.from)}`
-                    : '● Reçue ici'}
-                </span>
-                {sw ? (
-                  <button
-                    type="button"
-                    onClick={() =>
-                      setPending({
-                        title: `Reprendre la ligne ${l.label} ?`,
-                        text: 'Les appels de cette ligne arriveront de nouveau dans cette salle.',
-                        run: () => api('POST', `/sites/${siteId}/lines/${l.id}/restore`, {}),
-                        done: `Ligne ${l.label} reprise.`,
-                      })
-                    }
-                  >
-                    Reprendre
-                  </button>
-                ) : (
-                  partner && (
-                    <button
-                      type="button"
-                      onClick={() =>
-                        setPending({
-                          title: `Basculer la ligne ${l.label} vers ${partner.name} ?`,
-                          text: 'Tous les nouveaux appels de cette ligne iront au SAS partenaire jusqu’à la reprise.',
-                          run: () =>
-                            api('POST', `/sites/${siteId}/lines/${l.id}/switch`, { partnerId: partner.id }),
-                          done: `Ligne ${l.label} basculée vers ${partner.name}.`,
-                        })
-                      }
-                    >
-                      Basculer vers {partner.name}
-                    </button>
-                  )
-                )}
-              </li>
-            );
-          })}
-        </ul>
-      </section>
+      <Lines room={room} site={site} siteId={siteId} onAction={(p) => setPending(p)} />
 
       <footer class="footer">
         {plural(room.calls.size, 'appel en cours', 'appels en cours')} · mise à jour {clock(room.serverTime)}

@@ -75,6 +75,8 @@ export const FRENCH_REJECTIONS: Record<RejectionReason, string> = {
   'transfer-in-progress': "L'appel est déjà en cours de transfert",
   'unknown-call': 'Appel inconnu ou déjà terminé',
   'unknown-task': 'Rappel inconnu',
+  'unknown-alarm': 'Alarme inconnue ou déjà levée',
+  'alarm-already-acknowledged': 'Alarme déjà acquittée',
   'outcome-unknown': "Résultat incertain (changement de serveur) : vérifiez l'état avant de recommencer",
   'site-stopped': 'Le site est arrêté',
   'store-unavailable': "Stockage indisponible : la commande n'a pas été prise en compte",

@@ -13,6 +13,7 @@ export const callParams = siteParams.extend({ callId: id('call') });
 export const agentParams = siteParams.extend({ agentId: id('agent') });
 export const taskParams = siteParams.extend({ taskId: id('callback task') });
 export const lineParams = siteParams.extend({ lineId: id('line') });
+export const alarmParams = siteParams.extend({ alarmId: id('alarm') });
 
 /** For a supervisor acting on an agent's behalf; an agent may only name itself. */
 export const onBehalf = z

@@ -20,7 +20,13 @@ export type WebSite = {
   }[];
   dispositions: string[];
   partners: { id: string; name: string }[];
-  routing: { p1Queue: string; p2Queue: string; keptAsQueue: string; doctorQueue: string };
+  routing: {
+    p1Queue: string;
+    p2Queue: string;
+    keptAsQueue: string;
+    doctorQueue: string;
+    transferMode: 'blind' | 'warm';
+  };
 };
 
 export type WebConfigDocument = {
@@ -51,6 +57,7 @@ export function webSite(site: SiteHandle | undefined): WebSite | null {
       p2Queue: c.routing.p2Queue,
       keptAsQueue: c.routing.keptAsQueue,
       doctorQueue: c.routing.doctorQueue,
+      transferMode: c.routing.transferMode,
     },
   };
 }

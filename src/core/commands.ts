@@ -71,6 +71,8 @@ export type Command =
   | { type: 'switchLine'; line: string; partnerId: string; share?: number; from?: number; until?: number }
   | { type: 'restoreLine'; line: string }
   | { type: 'redirectCall'; callId: string; partnerId: string }
+  /** `by`: who acknowledges (the supervisor's user name), shown on every console. */
+  | { type: 'acknowledgeAlarm'; alarmId: string; by: string }
   | { type: 'replaceConfig'; config: SiteConfig }
   // From the shell's timer
   | { type: 'timerFired' };

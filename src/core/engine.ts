@@ -5,6 +5,7 @@ import type { Command } from './commands.js';
 import { Ctx, reject, type Rejection } from './context.js';
 import type { Effect } from './effects.js';
 import type { Event } from './events.js';
+import { acknowledgeAlarm } from './rules/alarm-ack.js';
 import { agentLogin, agentLogout, agentPause, agentReady } from './rules/agent-presence.js';
 import { arriveCall } from './rules/call-arrival.js';
 import { acceptCallback, claimCallback, completeCallback } from './rules/callbacks.js';
@@ -75,6 +76,8 @@ function run(ctx: Ctx, cmd: Command): Rejection | void {
       return redirectCall(ctx, cmd);
     case 'replaceConfig':
       return replaceConfig(ctx, cmd);
+    case 'acknowledgeAlarm':
+      return acknowledgeAlarm(ctx, cmd);
     case 'timerFired':
       return timerFired(ctx);
     default: {

@@ -38,6 +38,7 @@ const EVENT_TYPES: Record<EventType, true> = {
   LineRestored: true,
   AlarmRaised: true,
   AlarmCleared: true,
+  AlarmAcknowledged: true,
   ConfigReplaced: true,
 };
 

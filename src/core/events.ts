@@ -243,6 +243,7 @@ export type AlarmRaised = {
   callId: string | null;
 };
 export type AlarmCleared = { type: 'AlarmCleared'; at: number; alarmId: string };
+export type AlarmAcknowledged = { type: 'AlarmAcknowledged'; at: number; alarmId: string; by: string };
 
 export type ConfigReplaced = { type: 'ConfigReplaced'; at: number; config: SiteConfig };
 
@@ -278,6 +279,7 @@ export type Event =
   | LineRestored
   | AlarmRaised
   | AlarmCleared
+  | AlarmAcknowledged
   | ConfigReplaced;
 
 export type EventType = Event['type'];

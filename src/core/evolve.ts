@@ -170,6 +170,7 @@ export function evolve(s: State, e: Event): State {
       const call = d.calls[e.callId]!;
       call.qualification = e.qualification;
       call.drm = { id: e.drmId, name: e.name, phone: e.phone };
+      call.qualifiedBy = { agentId: e.agentId, at: e.at };
       break;
     }
     case 'CallKept': {
@@ -282,6 +283,11 @@ export function evolve(s: State, e: Event): State {
     case 'AlarmCleared':
       delete d.alarms[e.alarmId];
       break;
+    case 'AlarmAcknowledged': {
+      const alarm = d.alarms[e.alarmId];
+      if (alarm) alarm.acknowledged = { by: e.by, at: e.at };
+      break;
+    }
     case 'ConfigReplaced': {
       d.config = e.config;
       const agents = { ...d.agents };

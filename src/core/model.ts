@@ -77,6 +77,8 @@ export type Call = {
   /** Sent from MG to AMU (the patient worsened): waits as a P1 from then on (urgency.ts). */
   reorientedToAmu?: boolean;
   drm: { id: string; name: string; phone: string } | null;
+  /** Who qualified the call and when (absent: not qualified, or a state from before this field). */
+  qualifiedBy?: { agentId: string; at: number };
   firstAnsweredAt: number | null;
   parties: Party[];
   pending: Pending | null;
@@ -125,6 +127,8 @@ export type Alarm = {
   kind: AlarmKind;
   raisedAt: number;
   message: string;
+  /** Who acknowledged it and when (absent: not yet). */
+  acknowledged?: { by: string; at: number };
 };
 
 export const ALARM_KINDS = ['queue-wait', 'p0-in-progress', 'queue-unstaffed', 'presence'] as const;

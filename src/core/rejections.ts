@@ -58,6 +58,8 @@ export const REJECTIONS = {
   'transfer-in-progress': 'conflict',
   'unknown-call': 'conflict',
   'unknown-task': 'conflict',
+  'unknown-alarm': 'conflict',
+  'alarm-already-acknowledged': 'conflict',
   // no decision could be had
   'outcome-unknown': 'unavailable',
   'site-stopped': 'unavailable',

@@ -4,7 +4,7 @@
 // call detail route show them.
 import { z } from 'zod';
 import type { State } from '../core/state.js';
-import type { Agent, Call, CallbackTask } from '../core/model.js';
+import type { Agent, Alarm, Call, CallbackTask } from '../core/model.js';
 import { AGENT_STATUSES, QUALIFICATIONS, ROLES, STAGES } from '../core/model.js';
 
 export const skillSchema = z.strictObject({
@@ -82,6 +82,10 @@ export const callViewSchema = liveCallViewSchema.extend({
   callerName: z.string().nullable(),
   drm: z.object({ id: z.string(), name: z.string(), phone: z.string() }).nullable(),
   mode: z.enum(['two-level', 'one-level']),
+  qualifiedBy: z
+    .object({ agentId: z.string(), name: z.string(), at: z.number() })
+    .nullable()
+    .describe('the ARM who qualified the call, by the name of the site configuration, and when'),
 });
 export type CallView = z.infer<typeof callViewSchema>;
 
@@ -111,13 +115,18 @@ export function liveCallView(c: Call): LiveCallView {
   };
 }
 
-export function callView(c: Call): CallView {
+/** `state` gives the qualifying ARM's name (its id without it). */
+export function callView(c: Call, state?: Pick<State, 'idx'>): CallView {
+  const q = c.qualifiedBy;
   return {
     ...liveCallView(c),
     callerNumber: c.callerNumber,
     callerName: c.callerName,
     drm: c.drm ? { ...c.drm } : null,
     mode: c.mode,
+    qualifiedBy: q
+      ? { agentId: q.agentId, name: state?.idx.agentConfigs.get(q.agentId)?.name ?? q.agentId, at: q.at }
+      : null,
   };
 }
 
@@ -173,8 +182,19 @@ export const alarmViewSchema = z.object({
   kind: z.string(),
   raisedAt: z.number(),
   message: z.string(),
+  acknowledgedBy: z.string().nullable().describe('user name of the supervisor who acknowledged it'),
+  acknowledgedAt: z.number().nullable(),
 });
 export type AlarmView = z.infer<typeof alarmViewSchema>;
+
+export const alarmView = (a: Alarm): AlarmView => ({
+  id: a.id,
+  kind: a.kind,
+  raisedAt: a.raisedAt,
+  message: a.message,
+  acknowledgedBy: a.acknowledged?.by ?? null,
+  acknowledgedAt: a.acknowledged?.at ?? null,
+});
 
 export const callbackViewSchema = z.object({
   id: z.string(),

@@ -24,7 +24,7 @@ function desk(feed: SiteFeed, agentId: string, now: number) {
     siteId: feed.site.siteId,
     serverTime: now,
     agent: agentView(state, agent),
-    call: call ? callView(call) : null,
+    call: call ? callView(call, state) : null,
     stats: feed.stats.stats(agentId, now),
   };
 }
@@ -83,7 +83,7 @@ export function mountAgentFeed(opts: AgentFeedOptions): { close(): void } {
               queueId: e.queueId,
               autoAnswer: e.autoAnswer,
               ringUntil: e.ringUntil,
-              call: call ? callView(call) : null,
+              call: call ? callView(call, feed.site.state) : null,
             });
           }
         }

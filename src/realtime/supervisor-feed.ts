@@ -17,6 +17,7 @@ import type { TokenService } from '../auth/index.js';
 import { SUPERVISION_ROLES } from '../auth/index.js';
 import {
   agentViewSchema,
+  alarmView,
   alarmViewSchema,
   liveCallView,
   liveCallViewSchema,
@@ -210,7 +211,7 @@ class SitePublisher {
     }
     for (const id of this.alarms) {
       const a = d.alarms[id];
-      if (a) delta.alarms.push({ id: a.id, kind: a.kind, raisedAt: a.raisedAt, message: a.message });
+      if (a) delta.alarms.push(alarmView(a));
       else delta.clearedAlarms.push(id);
     }
     this.calls.clear();

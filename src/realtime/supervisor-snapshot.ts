@@ -6,6 +6,7 @@ import type { State } from '../core/state.js';
 import {
   agentView,
   agentViewSchema,
+  alarmView,
   alarmViewSchema,
   liveCallView,
   liveCallViewSchema,
@@ -66,12 +67,7 @@ export function siteSnapshot(feed: SiteFeed, seq: number, now: number): SiteSnap
     queues: queueViews(state),
     agents: Object.values(d.agents).map((a) => agentView(state, a)),
     calls: Object.values(d.calls).map(liveCallView),
-    alarms: Object.values(d.alarms).map((a) => ({
-      id: a.id,
-      kind: a.kind,
-      raisedAt: a.raisedAt,
-      message: a.message,
-    })),
+    alarms: Object.values(d.alarms).map(alarmView),
     lineSwitches: lineSwitchViews(state),
   };
 }

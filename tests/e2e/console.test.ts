@@ -45,11 +45,16 @@ describe.skipIf(!hasChromium)('the supervisor console in chromium', () => {
       .toEqual(['n2-amu']);
     await page.locator('[data-group=arm-n2] [data-agent=arm-2]').waitFor({ timeout: 5000 });
 
-    // Line 15 to the partner SAS and back.
-    await page.click('[data-line="15"] button');
+    // Half of line 15 to the second partner SAS, and back.
+    await page.selectOption('[data-line="15"] [data-testid=partner]', '49');
+    await page.selectOption('[data-line="15"] [data-testid=share]', '0.5');
+    await page.click('[data-line="15"] button[data-action=switch]');
+    expect(await page.textContent('dialog[open]')).toContain('SAS 49 — Maine-et-Loire (exemple) (50 %)');
     await page.click('[data-testid=confirm-ok]');
-    await expect.poll(() => page.textContent('[data-line="15"]'), { timeout: 5000 }).toContain('Basculée');
-    expect(room.runtime.state.data.lineSwitches['15']?.partnerId).toBe('85');
+    await expect
+      .poll(() => page.textContent('[data-line="15"]'), { timeout: 5000 })
+      .toContain('Basculée vers SAS 49 — Maine-et-Loire (exemple) (50 % des appels)');
+    expect(room.runtime.state.data.lineSwitches['15']).toMatchObject({ partnerId: '49', share: 0.5 });
     await page.screenshot({ path: `${SHOTS}/console.png`, fullPage: true });
     await page.click('[data-line="15"] button');
     await page.click('[data-testid=confirm-ok]');
@@ -67,10 +72,29 @@ describe.skipIf(!hasChromium)('the supervisor console in chromium', () => {
     await page.click('[data-testid=confirm-ok]');
     await expect.poll(() => page.textContent('[data-testid=mode]'), { timeout: 5000 }).toContain('bi-niveau');
 
-    // An alarm (no emergency doctor logged in) acknowledged: it stays listed, marked as such.
+    // An alarm (no emergency doctor logged in) acknowledged on one console: it stays listed, and
+    // every console (here a second supervisor's) says who acknowledged it and when.
+    const other = await openPage(browser, `${room.url}/wallboard.html`);
+    await keyboardLogin(other.page, 'admin');
     const alarm = page.locator('[data-testid=alarms] li', { hasText: 'médecin régulateur urgentiste' });
+    const seenThere = other.page.locator('[data-testid=alarms] li', {
+      hasText: 'médecin régulateur urgentiste',
+    });
+    await seenThere.getByRole('button', { name: 'Acquitter' }).waitFor({ timeout: 10_000 });
     await alarm.getByRole('button', { name: 'Acquitter' }).click();
-    await expect.poll(() => alarm.textContent()).toContain('Acquittée');
+    await expect.poll(() => alarm.textContent(), { timeout: 5000 }).toContain('Acquittée par sup-1 à 10:');
+    await expect
+      .poll(() => seenThere.textContent(), { timeout: 5000 })
+      .toContain('Acquittée par sup-1 à 10:');
+    expect(await seenThere.getByRole('button', { name: 'Acquitter' }).count()).toBe(0);
+    const alarmId = (await alarm.getAttribute('data-id'))!;
+    expect(room.runtime.state.data.alarms[alarmId]?.acknowledged?.by).toBe('sup-1');
+    // The second supervisor's late click is refused, in French, and changes nothing.
+    const late = await room.rest('admin', 'POST', `/sites/44/alarms/${alarmId}/acknowledge`, {});
+    expect(late.status).toBe(409);
+    expect((late.body as { detail: string }).detail).toContain('Alarme déjà acquittée');
+    expect(room.runtime.state.data.alarms[alarmId]?.acknowledged?.by).toBe('sup-1');
+    expect(other.errors).toEqual([]);
     // A P0 alarm names the call by its line and arrival time, never by its internal id.
     await room.arrive('s-p0', '0622222222', null);
     await expect.poll(() => room.runtime.state.data.calls['s-p0']?.pending?.offer?.agentId).toBeTruthy();

@@ -42,7 +42,10 @@ export async function startRoom(options: { accessTtlSeconds?: number } = {}): Pr
   const logger = createLogger({ destination: new Writable({ write: (_c, _e, cb) => cb() }) });
   const started = Date.now();
   const now = () => MONDAY_10H + (Date.now() - started);
-  const parsed = parseSiteConfig(structuredClone(exampleSite));
+  // A second partner SAS, so that the console's choice of partner is a real choice.
+  const site = structuredClone(exampleSite) as typeof exampleSite & { partners: object[] };
+  site.partners.push({ id: '49', name: 'SAS 49 — Maine-et-Loire (exemple)', destination: 'partner-sas-49' });
+  const parsed = parseSiteConfig(site);
   if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
   const runtime = await SiteShell.start({ config: parsed.config, logger, clock: now });
   const sites = new Map([['44', runtime]]);

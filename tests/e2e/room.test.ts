@@ -8,10 +8,10 @@ import { keyboardLogin, openPage, SHOTS, startRoom, type Room } from './room-har
 
 let room: Room;
 let browser: Browser;
-const pages: { page: Page; errors: string[] }[] = [];
+const pages: { page: Page; errors: string[]; user: string }[] = [];
 
 async function agentPage(user: string) {
-  const p = await openPage(browser, `${room.url}/arm.html`);
+  const p = { ...(await openPage(browser, `${room.url}/arm.html`)), user };
   pages.push(p);
   await keyboardLogin(p.page, user);
   await p.page.locator('[data-testid=status]').waitFor();
@@ -78,6 +78,7 @@ describe.skipIf(!hasChromium)('the room in chromium', () => {
     expect(card).toContain('P1');
     expect(await n2.textContent('[data-testid=drm]')).toContain('Jeanne MARTIN');
     expect(await n2.textContent('[data-testid=drm]')).toContain('0612345678');
+    expect(await n2.textContent('[data-testid=qualified-by]')).toMatch(/Qualifié P1 par ARM 1 à 10:0\d/);
     // N2 sees its own step's actions, not the N1 qualification keys.
     expect(await n2.locator('button[data-action=P1]').count()).toBe(0);
     await n2.screenshot({ path: `${SHOTS}/panel-n2-amu.png` });
@@ -185,6 +186,70 @@ describe.skipIf(!hasChromium)('the room in chromium', () => {
       'osnp-1',
     );
   }, 90_000);
+
+  it('N1 chooses the queue and a warm transfer with the keyboard; the ARM stays until the regulator answers, who sees who qualified', async () => {
+    // Whatever ran before: arm-3 the only N1 ARM available, the GP regulator paused, the OSNP out.
+    for (const [id, agent] of Object.entries(room.runtime.state.data.agents))
+      if (id !== 'arm-3' && id !== 'mrg-1' && !['logged-out', 'on-call'].includes(agent.status))
+        expect((await room.runtime.dispatch({ type: 'agentLogout', agentId: id })).ok).toBe(true);
+    const arm3 = pages.find((p) => p.user === 'arm-3')?.page ?? (await agentPage('arm-3'));
+    const mrg = pages.find((p) => p.user === 'mrg-1')?.page ?? (await agentPage('mrg-1'));
+    for (const [page, id] of [
+      [arm3, 'arm-3'],
+      [mrg, 'mrg-1'],
+    ] as const) {
+      const s = room.runtime.state.data.agents[id]!.status;
+      if (s === 'logged-out') await room.runtime.dispatch({ type: 'agentLogin', agentId: id });
+      if (s !== 'available') await room.runtime.dispatch({ type: 'agentReady', agentId: id });
+      await expect.poll(() => status(page)).toContain('Disponible');
+    }
+    await room.runtime.dispatch({ type: 'agentPause', agentId: 'mrg-1', reason: 'Pause' });
+    await expect.poll(() => status(mrg)).toContain('En pause');
+    await room.arrive('c-warm', '0677777777', 'Luc Bernard');
+    await expect.poll(() => status(arm3), { timeout: 5000 }).toContain('Sonnerie');
+    await arm3.keyboard.press('Enter');
+    await expect.poll(() => status(arm3), { timeout: 5000 }).toContain('En appel');
+
+    // F: the destination, picked by its digit; A: warm. Both said on their buttons.
+    await arm3.keyboard.press('f');
+    const dialog = arm3.locator('[data-testid=target-dialog]');
+    await dialog.waitFor({ timeout: 5000 });
+    const digit = (await dialog
+      .locator('button[data-queue=reg-mg] kbd')
+      .textContent({ timeout: 5000 }))!.trim();
+    await arm3.keyboard.press(digit);
+    await expect.poll(() => arm3.locator('dialog[open]').count()).toBe(0);
+    await arm3.keyboard.press('a');
+    const onward = () => arm3.textContent('[data-testid=onward]');
+    await expect.poll(onward).toContain('Destination : Régulation MG');
+    await expect.poll(onward).toContain('Transfert accompagné : oui');
+    expect(await arm3.textContent('button[data-action=P2]')).toContain('P2 → Régulation MG');
+    await arm3.keyboard.press('2');
+    await expect
+      .poll(() => arm3.textContent('[data-testid=message]'), { timeout: 5000 })
+      .toContain('transfert accompagné vers Régulation MG');
+    const pending = () => room.runtime.state.data.calls['c-warm']?.pending;
+    expect(pending()).toMatchObject({ queueId: 'reg-mg', kind: 'warm' });
+    // The ARM stays with the caller, and is told so, until the regulator answers.
+    await expect
+      .poll(() => arm3.textContent('[data-testid=warm]'), { timeout: 5000 })
+      .toContain('restez en ligne');
+    expect(await status(arm3)).toContain('En appel');
+    await arm3.screenshot({ path: `${SHOTS}/panel-n1-warm.png` });
+
+    await mrg.keyboard.press('d');
+    await expect.poll(() => status(mrg), { timeout: 5000 }).toContain('Sonnerie');
+    await mrg.keyboard.press('Enter');
+    await expect.poll(() => status(mrg), { timeout: 5000 }).toContain('En appel');
+    await expect
+      .poll(() => room.runtime.state.data.calls['c-warm']?.parties.map((p) => p.agentId), { timeout: 5000 })
+      .toEqual(['mrg-1']);
+    await expect.poll(() => status(arm3), { timeout: 5000 }).not.toContain('En appel');
+    expect(await mrg.textContent('[data-testid=qualified-by]')).toMatch(/Qualifié P2 par ARM 3 à 10:\d\d/);
+    await mrg.screenshot({ path: `${SHOTS}/panel-n2-qualified-by.png` });
+    await mrg.keyboard.press('1');
+    await expect.poll(() => room.runtime.state.data.calls['c-warm']).toBeUndefined();
+  }, 60_000);
 
   it('no page logged a console error', () => {
     expect(pages.flatMap((p) => p.errors)).toEqual([]);

@@ -80,6 +80,8 @@ async function lostAndRecovered(room: Room) {
   await expect.poll(() => status(arm.page)).toContain('Disponible');
   await sup.page.locator('[data-testid=queues]').waitFor();
 
+  await expect.poll(() => arm.page.textContent('[data-testid=message]')).toContain('Connecté au poste');
+
   // Server killed: both screens say so within 5 s.
   for (const p of [arm, sup]) await p.page.evaluate(() => ((window as { mark?: number }).mark = 1));
   const killedAt = Date.now();
@@ -89,6 +91,8 @@ async function lostAndRecovered(room: Room) {
   expect(Date.now() - killedAt).toBeLessThan(5000);
   expect(await arm.page.textContent('[data-testid=connection]')).toContain('vous ne recevez plus d’appels');
   expect(await sup.page.getAttribute('[data-testid=console]', 'data-stale')).toBe('true');
+  // The last confirmation is not left under the red badge as if it were news.
+  expect(await arm.page.textContent('[data-testid=message]')).toBe('');
   await arm.page.screenshot({ path: `${SHOTS}/panel-lost.png` });
   await sup.page.screenshot({ path: `${SHOTS}/console-stale.png` });
 

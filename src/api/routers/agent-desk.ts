@@ -33,7 +33,7 @@ export function agentDeskRoutes(ctx: ApiContext) {
     const call = agent.callId ? site.state.data.calls[agent.callId] : undefined;
     return {
       agent: agentView(site.state, agent),
-      call: call ? callView(call) : null,
+      call: call ? callView(call, site.state) : null,
       stats: ctx.feeds.get(siteId)!.stats.stats(agentId, ctx.clock()),
     };
   };

@@ -74,7 +74,7 @@ export function callRoutes(ctx: ApiContext) {
         const agentId = actingAgent(principal, call, b.agentId, { offered });
         const result = await dispatch(ctx, site, command(call.id, agentId, b));
         const after = site.state.data.calls[call.id];
-        return { call: after ? callView(after) : null, events: eventSummaries(result) };
+        return { call: after ? callView(after, site.state) : null, events: eventSummaries(result) };
       },
     });
 
@@ -102,7 +102,7 @@ export function callRoutes(ctx: ApiContext) {
             `L'appel ${call.id} n'est pas le vôtre`,
             `call ${call.id} is not yours`,
           );
-        return callView(call);
+        return callView(call, site.state);
       },
     }),
     action(
@@ -172,7 +172,7 @@ export function callRoutes(ctx: ApiContext) {
         };
         const result = await dispatch(ctx, site, command);
         const after = site.state.data.calls[call.id];
-        return { call: after ? callView(after) : null, events: eventSummaries(result) };
+        return { call: after ? callView(after, site.state) : null, events: eventSummaries(result) };
       },
     }),
     action(
@@ -214,7 +214,7 @@ export function callRoutes(ctx: ApiContext) {
         findCall(site, params.callId);
         const result = await dispatch(ctx, site, { type: 'acceptCallback', callId: params.callId });
         const after = site.state.data.calls[params.callId];
-        return { call: after ? callView(after) : null, events: eventSummaries(result) };
+        return { call: after ? callView(after, site.state) : null, events: eventSummaries(result) };
       },
     }),
   ];

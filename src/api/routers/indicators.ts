@@ -13,6 +13,17 @@ import { siteParams } from '../params.js';
 import { defineRoute } from '../route.js';
 
 const value = z.number().nullable();
+/** A time in a query string: epoch ms, digits only, before 2100 (a far-off date is a typo). */
+const epochMsQuery = z
+  .string()
+  .regex(/^\d{1,15}$/, 'epoch milliseconds (digits)')
+  .transform(Number)
+  .pipe(
+    z
+      .number()
+      .int()
+      .max(Date.UTC(2100, 0, 1)),
+  );
 const values = z.record(z.string(), z.union([value, z.record(z.string(), value)]));
 
 export function indicatorRoutes(ctx: ApiContext) {
@@ -43,10 +54,21 @@ export function indicatorRoutes(ctx: ApiContext) {
         'Definitions: docs/indicators.md. Spans are labelled in local time (e.g. 2026-03-02, 2026-03, 2026-Q1).',
       access: SUPERVISION_ROLES,
       params: siteParams,
-      query: z.object({
-        granularity: z.enum(GRANULARITIES).default('day'),
-        span: z.string().min(1).optional().describe('one span label only, e.g. 2026-03-02'),
-      }),
+      query: z
+        .object({
+          granularity: z.enum(GRANULARITIES).default('day'),
+          span: z.string().min(1).optional().describe('one span label only, e.g. 2026-03-02'),
+          since: epochMsQuery
+            .optional()
+            .describe('count only the 15-minute intervals starting at or after (epoch ms)'),
+          until: epochMsQuery
+            .optional()
+            .describe('count only the 15-minute intervals starting before (epoch ms)'),
+        })
+        .refine((q) => q.since === undefined || q.until === undefined || q.since < q.until, {
+          message: 'since must be before until',
+          path: ['until'],
+        }),
       response: {
         description: 'Values per span and period',
         schema: z.object({
@@ -61,6 +83,7 @@ export function indicatorRoutes(ctx: ApiContext) {
           acc,
           query.granularity,
           (label) => query.span === undefined || label === query.span,
+          { since: query.since, until: query.until },
         );
         return {
           granularity: query.granularity,

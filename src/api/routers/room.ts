@@ -6,9 +6,11 @@ import { siteSnapshot, siteSnapshotSchema } from '../../realtime/supervisor-snap
 import { siteOf } from '../access.js';
 import type { ApiContext } from '../context.js';
 import { dispatch, eventSummaries } from '../dispatch.js';
-import { siteParams } from '../params.js';
+import { alarmParams, siteParams } from '../params.js';
+import { fr_en, Problem } from '../problem.js';
 import { defineRoute } from '../route.js';
 import {
+  alarmView,
   alarmViewSchema,
   eventSummarySchema,
   liveCallView,
@@ -80,13 +82,38 @@ export function roomRoutes(ctx: ApiContext) {
       handler: ({ principal, params }) => {
         const site = siteOf(ctx, principal, params.siteId);
         return {
-          alarms: Object.values(site.state.data.alarms).map((a) => ({
-            id: a.id,
-            kind: a.kind,
-            raisedAt: a.raisedAt,
-            message: a.message,
-          })),
+          alarms: Object.values(site.state.data.alarms).map(alarmView),
         };
+      },
+    }),
+    defineRoute({
+      id: 'acknowledgeAlarm',
+      method: 'post',
+      path: '/sites/:siteId/alarms/:alarmId/acknowledge',
+      tag: 'supervision',
+      summary: 'Acknowledge an alarm: every console shows who and when (it stays until its cause clears)',
+      access: SUPERVISION_ROLES,
+      params: alarmParams,
+      body: z.object({}),
+      response: { description: 'The alarm, acknowledged', schema: alarmViewSchema },
+      problems: [409],
+      handler: async ({ principal, params }) => {
+        const site = siteOf(ctx, principal, params.siteId);
+        await dispatch(ctx, site, {
+          type: 'acknowledgeAlarm',
+          alarmId: params.alarmId,
+          by: principal.username,
+        });
+        const alarm = site.state.data.alarms[params.alarmId];
+        // Cleared between the decision and this answer: the acknowledgement was recorded all the same.
+        if (!alarm)
+          throw new Problem(
+            409,
+            'unknown-alarm',
+            'Alarm cleared',
+            fr_en('Alarme levée entre-temps', 'alarm cleared'),
+          );
+        return alarmView(alarm);
       },
     }),
     defineRoute({

@@ -83,15 +83,24 @@ export function spanLabel(start: number, granularity: Granularity, timeZone: str
   }
 }
 
-/** Every span of that granularity holding activity, in time order, each with its figures. */
+/** Intervals counted: those starting at or after `since` and before `until` (epoch ms). */
+export type IntervalRange = { since?: number; until?: number };
+
+/**
+ * Every span of that granularity holding activity, in time order, each with its figures; only the
+ * intervals in `range` are added up (a screen asks for today, not for every interval ever seen).
+ */
 export function rollUp(
   acc: Indicators,
   granularity: Granularity,
   keep: (label: string) => boolean = () => true,
+  range: IntervalRange = {},
 ): Map<string, SpanFigures> {
   const out = new Map<string, SpanFigures>();
   const zone = acc.config.calendar.timeZone;
-  const starts = [...acc.intervals.keys()].sort((a, b) => a - b);
+  const since = range.since ?? -Infinity;
+  const until = range.until ?? Infinity;
+  const starts = [...acc.intervals.keys()].filter((t) => t >= since && t < until).sort((a, b) => a - b);
   for (const start of starts) {
     const label = spanLabel(start, granularity, zone);
     if (!keep(label)) continue;

@@ -94,6 +94,21 @@ describe('indicators', () => {
     const bad = await h.call('GET', '/sites/44/indicators?granularity=week', { as: 'sup44' });
     expect(bad.body.errors[0].field).toBe('query.granularity');
   });
+
+  it('counts only the intervals asked for (since / until), and refuses a bad span with a 400', async () => {
+    const q = (s: string) => h.call('GET', `/sites/44/indicators?granularity=interval${s}`, { as: 'sup44' });
+    const all = (await q('')).body.spans as { label: string }[];
+    expect(all.length).toBeGreaterThan(0);
+    const first = Date.parse(all[0]!.label);
+    expect((await q(`&since=${first}`)).body.spans).toEqual(all);
+    expect((await q(`&until=${first}`)).body.spans).toEqual([]);
+    expect((await q(`&since=${first + 15 * 60_000 * all.length}`)).body.spans).toEqual([]);
+    for (const bad of ['&since=yesterday', '&since=-5', '&until=1e12', `&since=${first}&until=${first}`]) {
+      const r = await q(bad);
+      expect(r.status, bad).toBe(400);
+      expect(r.body.errors[0].field, bad).toMatch(/^query\.(since|until)$/);
+    }
+  });
 });
 
 describe('OpenAPI', () => {

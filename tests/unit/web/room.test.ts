@@ -40,7 +40,16 @@ const snapshot: SiteSnapshot = {
   queues: [],
   agents: [agent],
   calls: [call],
-  alarms: [{ id: 'presence:mru', kind: 'presence', raisedAt: 1, message: 'x' }],
+  alarms: [
+    {
+      id: 'presence:mru',
+      kind: 'presence',
+      raisedAt: 1,
+      message: 'x',
+      acknowledgedBy: null,
+      acknowledgedAt: null,
+    },
+  ],
   lineSwitches: [],
 };
 const delta = (seq: number, over: Partial<SiteDelta> = {}): SiteDelta => ({

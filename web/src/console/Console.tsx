@@ -10,6 +10,7 @@ import { api, ApiError, endSession } from '../session.js';
 import type { AgentView, SiteDelta, SiteSnapshot, WebConfig } from '../types.js';
 import { Confirm, ConnectionBanner, useNow } from '../ui.js';
 import { Chart } from './Chart.js';
+import { Lines } from './Lines.js';
 import { loadFigures, type Figures } from './indicators.js';
 import { applyDelta, fromSnapshot, type Room } from './room.js';
 
@@ -29,9 +30,6 @@ export function Console({ config }: { config: WebConfig }) {
   const [figures, setFigures] = useState<Figures | null>(null);
   const [pending, setPending] = useState<Pending>(null);
   const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
-  const [acked, setAcked] = useState<Set<string>>(
-    () => new Set(JSON.parse(localStorage.getItem(ACK_KEY) ?? '[]') as string[]),
-  );
   const [wall, setWall] = useState(false);
   const waits = useRef<WaitSample[]>([]);
   const ticking = useNow(feed.skewMs);
@@ -73,20 +71,30 @@ export function Console({ config }: { config: WebConfig }) {
     if (live === 'live') setLastSeen(ticking);
   }, [ticking]);
 
+  // The figures' span is counted on the server's clock, known from the first snapshot on (the
+  // probe's skew may not be known yet, and a site may run on a clock of its own).
+  const serverClock = useRef<{ server: number; local: number } | null>(null);
+  if (room && serverClock.current?.server !== room.serverTime)
+    serverClock.current = { server: room.serverTime, local: Date.now() };
+  const hasRoom = room !== null;
   useEffect(() => {
-    const read = () => loadFigures(siteId).then(setFigures, () => undefined);
+    if (!hasRoom) return;
+    const read = () => {
+      const c = serverClock.current!;
+      return loadFigures(siteId, c.server + Date.now() - c.local).then(setFigures, () => undefined);
+    };
     void read();
     const t = setInterval(read, 30_000);
     return () => clearInterval(t);
-  }, [siteId]);
+  }, [siteId, hasRoom]);
 
-  // A sound for each new alarm not acknowledged yet.
+  // A sound for each new alarm nobody has acknowledged yet.
   const heard = useRef(new Set<string>());
   useEffect(() => {
     if (!room) return;
     for (const a of room.alarms.values()) {
-      const key = ackKey(a.id, a.raisedAt);
-      if (!heard.current.has(key) && !acked.has(key)) beep();
+      const key = `${a.id}@${a.raisedAt}`;
+      if (!heard.current.has(key) && a.acknowledgedBy === null) beep();
       heard.current.add(key);
     }
   }, [room?.alarms]);
@@ -111,10 +119,13 @@ export function Console({ config }: { config: WebConfig }) {
       setMessage({ text: err instanceof ApiError ? err.message : 'Action impossible.', error: true });
     }
   };
-  const ack = (key: string) => {
-    const next = new Set(acked).add(key);
-    setAcked(next);
-    localStorage.setItem(ACK_KEY, JSON.stringify([...next].slice(-200)));
+  // Shared by the room: the engine records who acknowledged, and every console shows it.
+  const ack = async (alarmId: string) => {
+    try {
+      await api('POST', `/sites/${siteId}/alarms/${encodeURIComponent(alarmId)}/acknowledge`, {});
+    } catch (err) {
+      setMessage({ text: err instanceof ApiError ? err.message : 'Acquittement impossible.', error: true });
+    }
   };
 
   return (
@@ -192,19 +203,21 @@ export function Console({ config }: { config: WebConfig }) {
           {[...room.alarms.values()]
             .sort((a, b) => b.raisedAt - a.raisedAt)
             .map((a) => {
-              const key = ackKey(a.id, a.raisedAt);
-              const done = acked.has(key);
+              const done = a.acknowledgedBy !== null;
               return (
-                <li key={a.id} class={`alarm ${done ? 'acked' : 'open'}`} data-alarm={a.kind}>
+                <li key={a.id} class={`alarm ${done ? 'acked' : 'open'}`} data-alarm={a.kind} data-id={a.id}>
                   <span class="alarm-time">{clock(a.raisedAt)}</span>
                   <span class="alarm-text">
                     {done ? '✔ ' : '⚠ '}
                     {alarmText(a, room, site)}
                   </span>
                   {done ? (
-                    <span class="badge">Acquittée</span>
+                    <span class="badge" data-testid="acknowledged">
+                      Acquittée par {a.acknowledgedBy}
+                      {a.acknowledgedAt !== null ? ` à ${clock(a.acknowledgedAt)}` : ''}
+                    </span>
                   ) : (
-                    <button type="button" onClick={() => ack(key)}>
+                    <button type="button" onClick={() => void ack(a.id)}>
                       Acquitter
                     </button>
                   )}
@@ -322,58 +335,7 @@ export function Console({ config }: { config: WebConfig }) {
 
       <Agents room={room} site={site} now={now} onAction={(p) => setPending(p)} siteId={siteId} />
 
-      <section class="lines" aria-label="Lignes" data-testid="lines">
-        <h2>Lignes</h2>
-        <ul>
-          {(site?.lines ?? []).map((l) => {
-            const sw = room.lineSwitches.find((s) => s.line === l.id);
-            const partner = site?.partners[0];
-            const partnerName = (id: string) => site?.partners.find((p) => p.id === id)?.name ?? id;
-            return (
-              <li key={l.id} data-line={l.id} class={sw ? 'switched' : ''}>
-                <span class="line-name">{l.label}</span>
-                <span class="badge">
-                  {sw
-                    ? `⇄ Basculée vers ${partnerName(sw.partnerId)}${sw.share < 1 ? ` (${percent(sw.share)})` : ''} depuis ${clock(sw.from)}`
-                    : '● Reçue ici'}
-                </span>
-                {sw ? (
-                  <button
-                    type="button"
-                    onClick={() =>
-                      setPending({
-                        title: `Reprendre la ligne ${l.label} ?`,
-                        text: 'Les appels de cette ligne arriveront de nouveau dans cette salle.',
-                        run: () => api('POST', `/sites/${siteId}/lines/${l.id}/restore`, {}),
-                        done: `Ligne ${l.label} reprise.`,
-                      })
-                    }
-                  >
-                    Reprendre
-                  </button>
-                ) : (
-                  partner && (
-                    <button
-                      type="button"
-                      onClick={() =>
-                        setPending({
-                          title: `Basculer la ligne ${l.label} vers ${partner.name} ?`,
-                          text: 'Tous les nouveaux appels de cette ligne iront au SAS partenaire jusqu’à la reprise.',
-                          run: () =>
-                            api('POST', `/sites/${siteId}/lines/${l.id}/switch`, { partnerId: partner.id }),
-                          done: `Ligne ${l.label} basculée vers ${partner.name}.`,
-                        })
-                      }
-                    >
-                      Basculer vers {partner.name}
-                    </button>
-                  )
-                )}
-              </li>
-            );
-          })}
-        </ul>
-      </section>
+      <Lines room={room} site={site} siteId={siteId} onAction={(p) => setPending(p)} />
 
       <footer class="footer">
         {plural(room.calls.size, 'appel en cours', 'appels en cours')} · mise à jour {clock(room.serverTime)}
@@ -393,15 +355,12 @@ export function Console({ config }: { config: WebConfig }) {
   );
 }
 
-const ACK_KEY = 'sas-acd-acknowledged-alarms';
-
 /** Today's quarter hours so far, two hours at least (epoch seconds). */
 function dayWindow(figures: Figures | null, now: number): [number, number] {
   const end = now / 1000 + 900;
   const first = figures?.intervals[0]?.at;
   return [Math.min(first !== undefined ? first / 1000 : end, end - 2 * 3600), end];
 }
-const ackKey = (id: string, raisedAt: number) => `${id}@${raisedAt}`;
 
 function QsCard({ label, value }: { label: string; value: number | null }) {
   const state = value === null ? 'none' : value >= QS_TARGET ? 'ok' : 'bad';

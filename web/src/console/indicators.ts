@@ -1,5 +1,6 @@
 // Today's figures per queue and per 15-minute interval, read from the indicators route every
-// 30 s (they change at each answer or abandon; the live feed carries waits and states).
+// 30 s (they change at each answer or abandon; the live feed carries waits and states). Only the
+// last 26 hours are asked for: the last day span is today, whole.
 import { api } from '../session.js';
 
 type Values = Record<string, number | null | Record<string, number | null>>;
@@ -31,10 +32,14 @@ const keyed = (v: Values, id: string, key: string) => {
   return o && typeof o === 'object' ? (o[key] ?? null) : null;
 };
 
-export async function loadFigures(siteId: string): Promise<Figures> {
+/** Enough to hold today whatever the zone and a DST change (25 h), not the process's whole life. */
+const LOOK_BACK_MS = 26 * 3_600_000;
+
+export async function loadFigures(siteId: string, now: number): Promise<Figures> {
+  const since = Math.floor(now - LOOK_BACK_MS);
   const [days, intervals] = await Promise.all([
-    api<{ spans: Span[] }>('GET', `/sites/${siteId}/indicators?granularity=day`),
-    api<{ spans: Span[] }>('GET', `/sites/${siteId}/indicators?granularity=interval`),
+    api<{ spans: Span[] }>('GET', `/sites/${siteId}/indicators?granularity=day&since=${since}`),
+    api<{ spans: Span[] }>('GET', `/sites/${siteId}/indicators?granularity=interval&since=${since}`),
   ]);
   const today = days.spans.at(-1) ?? null;
   const queues: Record<string, QueueFigures> = {};

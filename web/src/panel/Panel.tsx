@@ -13,6 +13,7 @@ import {
   actionOf,
   DESK_KEYS,
   DISPOSITION_KEYS,
+  digitOf,
   keyLabel,
   keyOf,
   N1_KEYS,
@@ -30,7 +31,9 @@ import {
 } from './phone.js';
 import { PAUSE_REASONS } from '../i18n.js';
 
-type Dialog = { kind: 'pause' } | { kind: 'leave-p0' } | { kind: 'quit' } | null;
+type Dialog = { kind: 'pause' } | { kind: 'leave-p0' } | { kind: 'quit' } | { kind: 'target' } | null;
+/** How the next P1 / P2 leaves N1: the site's default queue or a chosen one, blind or warm. */
+type Onward = { callId: string; to: string | null; warm: boolean };
 type Message = { text: string; tone: 'ok' | 'error' | 'info' };
 
 export function Panel({ config }: { config: WebConfig }) {
@@ -42,6 +45,7 @@ export function Panel({ config }: { config: WebConfig }) {
   const [message, setMessage] = useState<Message | null>(null);
   const [draft, setDraft] = useState({ callId: '', name: '', phone: '' });
   const [dialog, setDialog] = useState<Dialog>(null);
+  const [onward, setOnward] = useState<Onward>({ callId: '', to: null, warm: false });
   const phone = useRef<Phone>(acdAnswer);
   const deskRef = useRef<Desk | null>(null);
   const nameField = useRef<HTMLInputElement>(null);
@@ -84,6 +88,8 @@ export function Panel({ config }: { config: WebConfig }) {
   // The DRM draft follows the call: a new call fills it from the caller id or the DRM.
   useEffect(() => {
     if (call && draft.callId !== call.id) setMessage(null);
+    if (call && onward.callId !== call.id)
+      setOnward({ callId: call.id, to: null, warm: site?.routing.transferMode === 'warm' });
     if (call && draft.callId !== call.id)
       setDraft({
         callId: call.id,
@@ -132,6 +138,10 @@ export function Panel({ config }: { config: WebConfig }) {
             return nameField.current?.focus();
           case 'field-phone':
             return phoneField.current?.focus();
+          case 'warm':
+            return setOnward((o) => ({ ...o, warm: !o.warm }));
+          case 'target':
+            return c ? setDialog({ kind: 'target' }) : undefined;
           case 'answer':
             if (d?.agent.status !== 'offered' || !c) return;
             stopAlert();
@@ -156,9 +166,15 @@ export function Panel({ config }: { config: WebConfig }) {
               return say('Renseignez le nom et le téléphone du DRM avant le transfert.', 'error');
             }
             await api('POST', `${path}/qualify`, { qualification: name, ...drm });
-            await api('POST', `${path}/transfer`, {});
+            await api('POST', `${path}/transfer`, {
+              ...(onward.to ? { to: onward.to } : {}),
+              mode: onward.warm ? 'warm' : 'blind',
+            });
             return say(
-              `${name} : transféré vers ${queueName(site, name === 'P1' ? site?.routing.p1Queue : site?.routing.p2Queue)}.`,
+              `${name} : ${onward.warm ? 'transfert accompagné' : 'transféré'} vers ${queueName(
+                site,
+                onward.to ?? (name === 'P1' ? site?.routing.p1Queue : site?.routing.p2Queue),
+              )}${onward.warm ? ' — restez en ligne jusqu’au décroché.' : '.'}`,
             );
           case 'P0':
             await api('POST', `${path}/qualify`, { qualification: 'P0', ...drm });
@@ -189,7 +205,7 @@ export function Panel({ config }: { config: WebConfig }) {
         say(err instanceof ApiError ? err.message : 'Action impossible.', 'error');
       }
     },
-    [siteId, draft, site, otherBranch, forwardTargets.map((q) => q.id).join()],
+    [siteId, draft, onward, site, otherBranch, forwardTargets.map((q) => q.id).join()],
   );
 
   const stepKeys: KeyMap = !call
@@ -280,6 +296,13 @@ export function Panel({ config }: { config: WebConfig }) {
                   : '⚠ Médecin non appelé (M)'}
           </p>
         )}
+        {call?.waiting?.kind === 'warm' && (
+          <p class="doctor warn" data-testid="warm">
+            ⇄ Transfert accompagné vers {queueName(site, call.waiting.queueId)} :{' '}
+            {call.waiting.offeredTo ? 'sonnerie en cours' : 'en attente d’un agent'} — restez en ligne, vous
+            serez libéré au décroché.
+          </p>
+        )}
         {call && (
           <p class="participants" data-testid="participants">
             En ligne :{' '}
@@ -322,19 +345,34 @@ export function Panel({ config }: { config: WebConfig }) {
             </label>
           </div>
           <p class="hint">Échap ou Entrée quitte le champ ; puis une touche agit.</p>
+          <div class="row onward" data-testid="onward">
+            <KeyButton
+              map={N1_KEYS}
+              action="target"
+              label={`Destination : ${onward.to ? queueName(site, onward.to) : 'file par défaut'}`}
+              act={act}
+            />
+            <KeyButton
+              map={N1_KEYS}
+              action="warm"
+              label={onward.warm ? 'Transfert accompagné : oui' : 'Transfert accompagné : non'}
+              act={act}
+              pressed={onward.warm}
+            />
+          </div>
           <div class="keys">
             <KeyButton map={N1_KEYS} action="P0" label="P0 garder + médecin" act={act} cls="q-P0" />
             <KeyButton
               map={N1_KEYS}
               action="P1"
-              label={`P1 → ${queueName(site, site?.routing.p1Queue)}`}
+              label={`P1 → ${queueName(site, onward.to ?? site?.routing.p1Queue)}`}
               act={act}
               cls="q-P1"
             />
             <KeyButton
               map={N1_KEYS}
               action="P2"
-              label={`P2 → ${queueName(site, site?.routing.p2Queue)}`}
+              label={`P2 → ${queueName(site, onward.to ?? site?.routing.p2Queue)}`}
               act={act}
               cls="q-P2"
             />
@@ -395,8 +433,10 @@ export function Panel({ config }: { config: WebConfig }) {
         </section>
       )}
 
+      {/* Offline, an old confirmation ("Connecté au poste.") would read as live news: hidden;
+          an error stays, greyed like the rest of the stale desk. */}
       <p class={`message tone-${message?.tone ?? 'info'}`} role="status" data-testid="message">
-        {message?.text ?? ''}
+        {live === 'lost' && message?.tone !== 'error' ? '' : (message?.text ?? '')}
       </p>
 
       <section class="load" aria-label="Charge des files" data-testid="load">
@@ -438,6 +478,17 @@ export function Panel({ config }: { config: WebConfig }) {
             } catch (err) {
               say(err instanceof ApiError ? err.message : 'Pause impossible.', 'error');
             }
+          }}
+        />
+      )}
+      {dialog?.kind === 'target' && site && (
+        <TargetDialog
+          queues={site.queues.filter((q) => q.stage !== 'n1')}
+          current={onward.to}
+          onCancel={() => setDialog(null)}
+          onPick={(to) => {
+            setDialog(null);
+            setOnward((o) => ({ ...o, to }));
           }}
         />
       )}
@@ -504,6 +555,11 @@ function CallCard(props: {
           DRM : {call.drm.name || '(nom non saisi)'} · {call.drm.phone || '(téléphone non saisi)'}
         </p>
       )}
+      {call.qualifiedBy && call.qualification && (
+        <p class="qualified-by" data-testid="qualified-by">
+          Qualifié {call.qualification} par {call.qualifiedBy.name} à {clock(call.qualifiedBy.at)}
+        </p>
+      )}
       <dl class="times">
         <div>
           <dt>Arrivé à</dt>
@@ -539,6 +595,8 @@ function KeyButton(props: {
   act: (a: string) => void;
   cls?: string;
   primary?: boolean;
+  /** A toggle: its state is said (aria-pressed), not only shown. */
+  pressed?: boolean;
 }) {
   const k = keyOf(props.map, props.action);
   return (
@@ -548,6 +606,7 @@ function KeyButton(props: {
       data-action={props.action}
       onClick={() => props.act(props.action)}
       aria-keyshortcuts={k ? keyLabel(k) : undefined}
+      aria-pressed={props.pressed}
     >
       {props.label} {k && <Kbd k={keyLabel(k)} />}
     </button>
@@ -570,7 +629,8 @@ function PauseDialog({ onPick, onCancel }: { onPick: (r: string) => void; onCanc
         onCancel();
       }}
       onKeyDown={(e) => {
-        const i = Number(e.key) - 1;
+        const d = digitOf(e);
+        const i = d === null ? -1 : Number(d) - 1;
         if (i >= 0 && i < PAUSE_REASONS.length) {
           e.preventDefault();
           onPick(PAUSE_REASONS[i]!);
@@ -585,6 +645,63 @@ function PauseDialog({ onPick, onCancel }: { onPick: (r: string) => void; onCanc
           </button>
         ))}
         <button type="button" onClick={onCancel}>
+          Annuler <Kbd k="Échap" />
+        </button>
+      </div>
+    </dialog>
+  );
+}
+
+/** The queue the next P1 / P2 goes to: a digit each, 0 for the site's default. */
+function TargetDialog(props: {
+  queues: NonNullable<WebConfig['site']>['queues'];
+  current: string | null;
+  onPick: (to: string | null) => void;
+  onCancel: () => void;
+}) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const shown = props.queues.slice(0, 9);
+  useEffect(() => {
+    ref.current?.showModal();
+    ref.current?.querySelector('button')?.focus();
+  }, []);
+  return (
+    <dialog
+      ref={ref}
+      class="confirm"
+      aria-labelledby="target-title"
+      data-testid="target-dialog"
+      onCancel={(e) => {
+        e.preventDefault();
+        props.onCancel();
+      }}
+      onKeyDown={(e) => {
+        const d = digitOf(e);
+        if (d === null) return;
+        const i = Number(d);
+        if (i === 0) props.onPick(null);
+        else if (i <= shown.length) props.onPick(shown[i - 1]!.id);
+        else return;
+        e.preventDefault();
+      }}
+    >
+      <h2 id="target-title">Destination du prochain transfert</h2>
+      <div class="keys">
+        <button type="button" onClick={() => props.onPick(null)} aria-pressed={props.current === null}>
+          File par défaut (P1 / P2) <Kbd k="0" />
+        </button>
+        {shown.map((q, i) => (
+          <button
+            type="button"
+            key={q.id}
+            data-queue={q.id}
+            onClick={() => props.onPick(q.id)}
+            aria-pressed={props.current === q.id}
+          >
+            {q.name} <Kbd k={String(i + 1)} />
+          </button>
+        ))}
+        <button type="button" onClick={props.onCancel}>
           Annuler <Kbd k="Échap" />
         </button>
       </div>

@@ -23,6 +23,8 @@ export const N1_KEYS: KeyMap = {
   '4': 'no-file',
   m: 'doctor',
   r: 'hangup',
+  a: 'warm', // transfert accompagné (or not) for the next P1 / P2
+  f: 'target', // choisir la file of the next P1 / P2
 };
 
 /** N2 and doctors: transfer onwards, reorientation, conference, hang-up; dispositions on digits. */
@@ -34,6 +36,12 @@ export const N2_KEYS: KeyMap = {
 };
 
 export const DISPOSITION_KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '0'];
+
+/** The digit a key means, by what it types or where it is (AZERTY digit row, number pad). */
+export function digitOf(e: KeyboardEvent): string | null {
+  if (/^\d$/.test(e.key)) return e.key;
+  return e.shiftKey ? null : (/^(?:Digit|Numpad)(\d)$/.exec(e.code)?.[1] ?? null);
+}
 
 /** Shown on the key caps: what the person reads on the keyboard. */
 export function keyLabel(k: string): string {
@@ -50,11 +58,17 @@ export function keyOf(map: KeyMap, action: string): string | undefined {
 /** The action a keydown asks for, or null when the key belongs to the browser or a text field. */
 export function actionOf(e: KeyboardEvent, maps: KeyMap[]): string | null {
   if (e.ctrlKey || e.altKey || e.metaKey || e.isComposing) return null;
+  // Taken by a dialog that has just closed on it (a pause reason, a destination): not a second action.
+  if (e.defaultPrevented) return null;
   const t = e.target as HTMLElement | null;
   if (t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT')) return null;
   if (t?.tagName === 'BUTTON' && e.key === 'Enter') return null; // Entrée presses the focused button
   if (document.querySelector('dialog[open]')) return null;
   const k = e.key.length === 1 ? e.key.toLowerCase() : e.key;
   for (const m of maps) if (m[k]) return m[k]!;
+  // On a French (AZERTY) keyboard the digit row types & é " ' … without Maj: the key's place
+  // (Digit1) still means 1, as the number pad does.
+  const digit = digitOf(e);
+  if (digit) for (const m of maps) if (m[digit]) return m[digit]!;
   return null;
 }

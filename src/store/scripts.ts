@@ -2,7 +2,7 @@
 // installed once per connection with ioredis `defineCommand` (EVALSHA, falling back to EVAL after a
 // Redis restart empties the script cache), and exposed through thin typed methods.
 import { readFileSync } from 'node:fs';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from './redis-connection.js';
 
 const FILES = {
   sasAcquireLease: 'acquireLease-2',

@@ -42,6 +42,8 @@ export type RedisLogOptions = {
   /** false: a client only (read model + submit through another process's writer). */
   writer?: boolean;
   holder?: string;
+  /** Several processes sharing sites: whether this one should write the site now (SiteWriter.mayLead). */
+  mayLead?: () => boolean;
   /** Answer a command only once this many replicas have its events (Redis WAIT; docs/store.md). */
   replicas?: { count: number; timeoutMs: number };
 };
@@ -127,6 +129,7 @@ export class RedisLog extends LogListeners implements CommandLog {
         : {}),
       ...(this.opts.holder !== undefined ? { holder: this.opts.holder } : {}),
       ...(this.opts.replicas !== undefined ? { replicas: this.opts.replicas } : {}),
+      ...(this.opts.mayLead !== undefined ? { mayLead: this.opts.mayLead } : {}),
     });
     this.writer.done.catch((err: Error) => this.log.error({ err: err.message }, 'site writer stopped'));
   }

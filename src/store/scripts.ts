@@ -10,6 +10,7 @@ const FILES = {
   sasReleaseLease: 'releaseLease-1',
   sasAppendEvents: 'appendEvents-3',
   sasSaveSnapshot: 'saveSnapshot-3',
+  sasFleetHeartbeat: 'fleetHeartbeat-1',
 } as const;
 
 type Arg = string | number;
@@ -34,6 +35,12 @@ export type StoreScripts = {
     state: string,
     minId: string,
   ): Promise<number>;
+  sasFleetHeartbeat(
+    members: string,
+    processId: string,
+    ttlMs: number,
+    op: 'join' | 'leave',
+  ): Promise<string[]>;
 };
 
 // Read once per process; the file name carries the number of keys, as in BullMQ.

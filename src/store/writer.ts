@@ -72,6 +72,13 @@ export type WriterOptions<
   snapshotEveryEvents?: number;
   eventRetentionMs?: number;
   holder?: string;
+  /**
+   * Whether this process should write the site now (several processes sharing sites: the
+   * rendezvous choice of fleet-membership.ts). A standby tries the lease only while true; a leader
+   * for which it turns false hands the site over (snapshot, release) and stands by. Fencing, not
+   * this, keeps two writers apart.
+   */
+  mayLead?: () => boolean;
   /** Acknowledge a batch only once this many replicas have it (WAIT); see ReplicaWait. */
   replicas?: ReplicaWait;
   logger?: WriterLogger;
@@ -142,6 +149,10 @@ export class SiteWriter<
     const ttlMs = this.options.leaseTtlMs ?? LEASE_TTL_MS;
     const pollMs = this.options.standbyPollMs ?? STANDBY_POLL_MS;
     while (!this.stopping) {
+      if (this.options.mayLead && !this.options.mayLead()) {
+        await sleep(pollMs);
+        continue;
+      }
       const lease = new Lease(this.redis, this.options.site, { ttlMs, holder: this.options.holder });
       let acquired = false;
       try {
@@ -191,6 +202,10 @@ export class SiteWriter<
       this.log.info({ site: this.options.site, epoch: lease.epoch, lastId: this.lastId }, 'writer is leader');
       let needsRecovery = false;
       while (!this.stopping) {
+        if (this.options.mayLead && !this.options.mayLead()) {
+          this.log.info({ site: this.options.site, epoch: lease.epoch }, 'handing the site over');
+          break;
+        }
         if (this.deposed) throw this.deposed;
         // Redis unreachable for longer than the TTL: the lease may be someone else's by now.
         if (!lease.heldLocally()) throw new LeaseLostError(this.options.site, 'lease not renewed in time');

@@ -6,6 +6,7 @@ import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SiteShell } from '../../../src/shell/site-shell.js';
 import { appendGroups } from '../../../src/store/event-log.js';
+import { FleetMembership } from '../../../src/store/fleet-membership.js';
 import { CallbackWorklist } from '../../../src/store/jobs/callbacks.js';
 import { siteKeys } from '../../../src/store/keys.js';
 import { Lease } from '../../../src/store/lease.js';
@@ -92,6 +93,11 @@ describe.skipIf(clusterSkipReason)(
       expect(await lease.release()).toBe(true);
       ran.add('releaseLease-1');
       expect(ids).toHaveLength(1);
+      const membership = new FleetMembership({ redis, fleet: site, processId: 'p1' });
+      await membership.join();
+      membership.stop();
+      expect(membership.members).toEqual(['p1']);
+      ran.add('fleetHeartbeat-1');
       const scripts = readdirSync(new URL('../../../src/store/lua/', import.meta.url)).map((f) =>
         f.replace(/\.lua$/, ''),
       );

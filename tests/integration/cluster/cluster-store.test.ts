@@ -13,6 +13,7 @@ import { Lease } from '../../../src/store/lease.js';
 import type { RedisClusterServer } from '../../../src/store/redis-cluster-server.js';
 import { saveSnapshot } from '../../../src/store/snapshot.js';
 import { sleep, waitFor } from '../store/fixtures/redis.js';
+import { next, siteConfig, startHarness } from '../api/harness.js';
 import { TrafficDriver } from '../stored-site/fixtures/driver.js';
 import { childConfig } from '../stored-site/fixtures/traffic.js';
 import {
@@ -132,6 +133,51 @@ describe.skipIf(clusterSkipReason)(
       const again = await startShell(siteId);
       await waitFor(() => again.role === 'leader', 20_000);
       expect(again.state.data).toEqual(writer.state.data);
+    });
+
+    it('shows a supervisor connected to process A a call that process B decided, in the next update', async () => {
+      // Site "44" is the API harness's; this file's cluster is fresh, so its keys are empty.
+      const b = await SiteShell.start({
+        config: siteConfig('44'),
+        logger: silent,
+        store: { redisUrl: cluster.target },
+      });
+      shells.push(b);
+      await waitFor(() => b.role === 'leader', 20_000);
+      const a = await SiteShell.start({
+        config: siteConfig('44'),
+        logger: silent,
+        store: { redisUrl: cluster.target, writer: false },
+      });
+      shells.push(a);
+      const processB = await startHarness({
+        sites: new Map([['44', b]]),
+        redisUrl: cluster.target,
+        publishes: () => b.role === 'leader',
+      });
+      const processA = await startHarness({
+        sites: new Map([['44', a]]),
+        redisUrl: cluster.target,
+        publishes: () => a.role === 'leader',
+      });
+      try {
+        const supervisor = processA.socket('/supervisor', await processA.token('sup44'), { sites: ['44'] });
+        await next(supervisor, 'snapshot');
+        const update = next<{ calls: { id: string }[] }>(supervisor, 'delta', (d) =>
+          d.calls.some((c: { id: string }) => c.id === 'across-1'),
+        );
+        const arrived = await a.dispatch({
+          type: 'arriveCall',
+          callId: 'across-1',
+          line: '15',
+          callerNumber: null,
+        });
+        expect(arrived.ok).toBe(true);
+        await update;
+      } finally {
+        await processA.stop();
+        await processB.stop();
+      }
     });
 
     it('loses no acknowledged event when a master is killed during traffic (WAIT 1), and reconnects', async () => {

@@ -76,6 +76,7 @@ describe.skipIf(clusterSkipReason)(
   `${SITE_COUNT} sites over 3 ACD processes on a Redis Cluster${clusterSkipReason ? ` (skipped: ${clusterSkipReason})` : ''}`,
   () => {
     it('spreads the sites, moves a killed process’s sites, hands a leaving one’s over, loses nothing', async () => {
+      const startedAt = Date.now();
       const children = new Map<string, Child>();
       for (const proc of PROCS)
         children.set(
@@ -83,7 +84,7 @@ describe.skipIf(clusterSkipReason)(
           spawnJsonChild(childScript, [JSON.stringify(cluster.target), proc, SITES.join(',')]),
         );
       await Promise.all([...children.values()].map((c) => c.waitForLine((l) => l.started === true, 60_000)));
-      await placedOver(children, PROCS, 60_000);
+      const placedMs = (await placedOver(children, PROCS, 60_000)) - startedAt;
       const spread = PROCS.map((p) => SITES.filter((s) => rendezvousOwner(s, PROCS) === p).length);
       expect(
         spread.every((n) => n > 0),
@@ -124,7 +125,7 @@ describe.skipIf(clusterSkipReason)(
 
       const results: Result[] = (await Promise.all(drivers.map((d) => d.stop()))).flat();
       console.log(
-        `${SITE_COUNT} sites (${spread.join('/')} per process); kill -9 of ${victim} (${moved.length} sites): ` +
+        `${SITE_COUNT} sites (${spread.join('/')} per process), placed ${placedMs} ms after the start; kill -9 of ${victim} (${moved.length} sites): ` +
           `all led again after ${takenOverMs} ms; ${leaver} left: handed over in ${handedOverMs} ms; ` +
           `${results.filter((r) => r.ok).length} of ${results.length} commands accepted`,
       );
@@ -145,6 +146,6 @@ describe.skipIf(clusterSkipReason)(
         expectAcknowledgedKept(entries, (await drivers[i]!.stop()) as Result[]);
         checkNoLossNoDuplicate(entries, clients[i]!.state.data.calls);
       }
-    });
+    }, 240_000);
   },
 );

@@ -5,8 +5,10 @@
 import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SiteShell } from '../../../src/shell/site-shell.js';
+import { readHistory } from '../../../src/store/archive.js';
 import { appendGroups } from '../../../src/store/event-log.js';
 import { FleetMembership } from '../../../src/store/fleet-membership.js';
+import { Archiver } from '../../../src/store/jobs/archiver.js';
 import { CallbackWorklist } from '../../../src/store/jobs/callbacks.js';
 import { siteKeys } from '../../../src/store/keys.js';
 import { Lease } from '../../../src/store/lease.js';
@@ -114,6 +116,43 @@ describe.skipIf(clusterSkipReason)(
       } finally {
         await worklist.close();
       }
+    });
+
+    it("archives a site's hours on the cluster (WATCH and MULTI on the site's slot), from a BullMQ scheduler", async () => {
+      const redis = clientOf(cluster);
+      const site = freshSiteId();
+      const h0 = Date.UTC(2026, 2, 2, 8);
+      for (const [n, hours] of [0.2, 0.7, 1.5, 3.1].entries()) {
+        const ms = h0 + Math.round(hours * 3_600_000);
+        const event = { type: 'Called', at: ms, caller: '0600000000', n };
+        await redis.xadd(siteKeys(site).events, `${ms}-${n}`, 'event', JSON.stringify(event), 'epoch', '1');
+      }
+      type Called = { type: 'Called'; at: number; caller: string | null; n: number };
+      const archive = {
+        site,
+        isKnownEvent: (e: { type: string }): e is Called => e.type === 'Called',
+        redact: (e: Called) => ({ ...e, caller: null }),
+        timeOf: (e: Called) => e.at,
+      };
+      const archiver = await Archiver.start<Called>({
+        ...archive,
+        redis: cluster.target,
+        everyMs: 3_600_000,
+        clock: () => h0 + 3.5 * 3_600_000,
+      });
+      try {
+        expect(await archiver.step()).toMatchObject({ hours: 2, events: 3, gaps: [] }); // hours 0 and 1
+      } finally {
+        await archiver.close();
+      }
+      const seen: Called[] = [];
+      await readHistory(redis, { ...archive, from: h0, to: h0 + 4 * 3_600_000 }, (e) => seen.push(e));
+      expect(seen.map((e) => [e.n, e.caller])).toEqual([
+        [0, null],
+        [1, null],
+        [2, null],
+        [3, null],
+      ]);
     });
 
     it("runs a site's writer, stream and replay on the cluster", async () => {

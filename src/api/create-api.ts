@@ -8,7 +8,6 @@ import type { Logger } from '../ports/logger.js';
 import type { HistorySource } from '../ports/history.js';
 import { MemoryHistory } from '../shell/memory-history.js';
 import type { SiteHandle } from '../ports/site-handle.js';
-import { Redis } from 'ioredis';
 import { LoginLimiter, RedisRefreshStore, TokenService, type UserStore } from '../auth/index.js';
 import { createMetrics, mountHealth, type ReadinessCheck } from '../observability/index.js';
 import { attachRealtime, type Realtime } from '../realtime/realtime-server.js';
@@ -30,6 +29,7 @@ import { exportRoutes } from './routers/exports.js';
 import { indicatorRoutes } from './routers/indicators.js';
 import { lineRoutes } from './routers/lines.js';
 import { roomRoutes } from './routers/room.js';
+import { connectRedis, type RedisTarget } from '../store/redis-connection.js';
 
 export type ApiOptions = {
   sites: Map<string, SiteHandle>;
@@ -60,8 +60,8 @@ export type ApiOptions = {
    * `startAcdServer` reads METRICS_TOKEN.
    */
   metricsToken?: string;
-  /** When given, Socket.IO uses the Redis adapter so several processes serve clients. */
-  redisUrl?: string;
+  /** When given, Socket.IO uses the Redis adapter so several processes serve clients (a URL, or a cluster/sentinel target). */
+  redisUrl?: RedisTarget;
   telephonyConnected?: () => boolean;
   redisRoundTripMs?: () => Promise<number>;
   /** Named readiness checks for /readyz (e.g. redis, telephony, writer). */
@@ -110,7 +110,7 @@ export function createApi(opts: ApiOptions): Api {
   });
   // Login counts and refresh tokens shared by every process when there is a Redis
   // (src/auth/rate-limiter.ts, src/auth/refresh-store.ts).
-  const limiterRedis = opts.redisUrl ? new Redis(opts.redisUrl, { maxRetriesPerRequest: 1 }) : null;
+  const limiterRedis = opts.redisUrl ? connectRedis(opts.redisUrl, { maxRetriesPerRequest: 1 }) : null;
   limiterRedis?.on('error', (err: Error) => opts.logger.warn({ err: err.message }, 'auth: redis error'));
   const tokens = new TokenService({
     ...(limiterRedis ? { refreshStore: new RedisRefreshStore(limiterRedis) } : {}),

@@ -4,7 +4,6 @@
 // adapter, web UI). Settings are read and checked whole before anything starts: every bad field is
 // named, so an operator fixes them in one go.
 import { readFileSync } from 'node:fs';
-import { Redis } from 'ioredis';
 import { z } from 'zod';
 import { InMemoryUserStore, USER_ROLES } from '../auth/index.js';
 import type { Command } from '../core/commands.js';
@@ -15,13 +14,22 @@ import { startAcdServer, type AcdServer } from './acd-server.js';
 import type { Logger } from '../ports/logger.js';
 import { EndedCalls } from '../shell/ended-calls.js';
 import { SiteShell } from '../shell/site-shell.js';
+import {
+  connectRedis,
+  redisTargetFromEnv,
+  replicaWaitFromEnv,
+  type RedisTarget,
+} from '../store/redis-connection.js';
 
 export type ServeSettings = {
   config: SiteConfig;
   users: UserEntry[];
   port: number;
   host: string;
-  redisUrl: string;
+  /** REDIS_URL, REDIS_CLUSTER or REDIS_SENTINEL (src/store/redis-connection.ts). */
+  redisUrl: RedisTarget;
+  /** REDIS_WAIT_REPLICAS: answer a command once this many replicas have its events. */
+  replicas?: { count: number; timeoutMs: number };
   ari: { url: string; user: string; password: string; app: string };
   jwtSecret: string;
 };
@@ -111,10 +119,10 @@ export function parseServeSettings(input: ServeInput): ParsedSettings {
   const port = Number(input.port ?? 8080);
   if (!Number.isInteger(port) || port < 0 || port > 65535) errors.push('--port: an integer from 0 to 65535');
   const host = input.host ?? '127.0.0.1';
-  const redisUrl = env.REDIS_URL ?? '';
-  if (!redisUrl)
-    errors.push('REDIS_URL: required (e.g. redis://127.0.0.1:6379): the site state lives in Redis');
-  else if (!/^rediss?:\/\//.test(redisUrl)) errors.push('REDIS_URL: must start with redis:// or rediss://');
+  const redis = redisTargetFromEnv(env);
+  if (!redis.ok) errors.push(...redis.errors);
+  const wait = replicaWaitFromEnv(env);
+  if (!wait.ok) errors.push(...wait.errors);
   const ariUrl = env.ARI_URL ?? '';
   if (!ariUrl) errors.push('ARI_URL: required (e.g. http://asterisk:8088): the PBX carries out the calls');
   else if (!/^https?:\/\//.test(ariUrl)) errors.push('ARI_URL: must start with http:// or https://');
@@ -125,7 +133,7 @@ export function parseServeSettings(input: ServeInput): ParsedSettings {
   const level = env.LOG_LEVEL;
   if (level && !['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(level))
     errors.push('LOG_LEVEL: one of fatal, error, warn, info, debug, trace, silent');
-  if (errors.length > 0 || !config) return { ok: false, errors };
+  if (errors.length > 0 || !config || !redis.ok || !wait.ok) return { ok: false, errors };
   return {
     ok: true,
     settings: {
@@ -133,7 +141,8 @@ export function parseServeSettings(input: ServeInput): ParsedSettings {
       users,
       port,
       host,
-      redisUrl,
+      redisUrl: redis.target,
+      ...(wait.replicas ? { replicas: wait.replicas } : {}),
       ari: { url: ariUrl, user: env.ARI_USER!, password: env.ARI_PASSWORD!, app: env.ARI_APP || 'sasacd' },
       jwtSecret,
     },
@@ -235,7 +244,11 @@ export async function startServe(settings: ServeSettings, logger: Logger): Promi
       else logger.warn({ effect: effect.type }, 'no PBX connection: effect dropped');
     },
     // History for the monthly exports and call detail records (docs/store.md, "Archive").
-    store: { redisUrl: settings.redisUrl, archive: true },
+    store: {
+      redisUrl: settings.redisUrl,
+      archive: true,
+      ...(settings.replicas ? { replicas: settings.replicas } : {}),
+    },
     onEvents: ended.record,
     onRoleChange: (role) => {
       if (role === 'leader' && !adapter) void attachPbx();
@@ -244,7 +257,7 @@ export async function startServe(settings: ServeSettings, logger: Logger): Promi
   });
   siteStarted(stored);
 
-  const ping = new Redis(settings.redisUrl, { maxRetriesPerRequest: 1 });
+  const ping = connectRedis(settings.redisUrl, { maxRetriesPerRequest: 1 });
   ping.on('error', () => undefined);
   const roundTrip = async () => {
     const started = performance.now();

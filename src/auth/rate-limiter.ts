@@ -10,7 +10,7 @@
 //   TRUST_PROXY behind a reverse proxy so the address is the client's, docs/api.md).
 // With a Redis URL the counts live in Redis, so every ACD process sees the same counts; while Redis
 // is unreachable each process counts on its own rather than lock the room out of the panel.
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../store/redis-connection.js';
 import {
   RateLimiterMemory,
   RateLimiterRedis,

@@ -2,7 +2,7 @@
 // when there is one, so a token is valid on every ACD process and survives a fail-over (before,
 // each process kept its own and a fail-over logged everyone out); in memory only for a single
 // process without Redis (tests, the in-memory site).
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../store/redis-connection.js';
 
 export interface RefreshStore {
   put(hash: string, userId: string, ttlMs: number): Promise<void>;

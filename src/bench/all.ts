@@ -7,4 +7,5 @@ import './fanout.js';
 import './telephony.js';
 import './telephony-freeswitch.js';
 import './history.js';
+import './cluster.js';
 import './web.js';

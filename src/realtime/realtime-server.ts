@@ -3,9 +3,9 @@
 // serve clients behind a load balancer (with sticky sessions for the HTTP long-polling transport).
 import type { Server as HttpServer } from 'node:http';
 import { createAdapter } from '@socket.io/redis-adapter';
-import { Redis } from 'ioredis';
 import { Server } from 'socket.io';
 import type { Logger } from '../ports/logger.js';
+import { connectRedis, type RedisClient, type RedisTarget } from '../store/redis-connection.js';
 import type { TokenService } from '../auth/index.js';
 import { queueViews } from '../read-models/views.js';
 import { mountAgentFeed } from './agent-feed.js';
@@ -17,7 +17,7 @@ export type RealtimeOptions = {
   tokens: TokenService;
   logger: Logger;
   clock: () => number;
-  redisUrl?: string;
+  redisUrl?: RedisTarget;
   /** Minimum time between two supervisor updates of a site (default 250 ms = 4/s). */
   supervisorIntervalMs?: number;
   publishes?: (siteId: string) => boolean;
@@ -29,12 +29,13 @@ export type Realtime = { io: Server; close(): Promise<void> };
 
 export function attachRealtime(httpServer: HttpServer, opts: RealtimeOptions): Realtime {
   const io = new Server(httpServer, { serveClient: false, transports: ['websocket', 'polling'] });
-  const redis: Redis[] = [];
+  const redis: RedisClient[] = [];
   if (opts.redisUrl) {
-    const pub = new Redis(opts.redisUrl, { lazyConnect: false, maxRetriesPerRequest: null });
-    const sub = pub.duplicate();
+    // On a cluster, classic pub/sub reaches every node (the adapter's documented cluster set-up).
+    const pub = connectRedis(opts.redisUrl, { lazyConnect: false, maxRetriesPerRequest: null });
+    const sub = connectRedis(opts.redisUrl, { lazyConnect: false, maxRetriesPerRequest: null });
     for (const r of [pub, sub])
-      r.on('error', (err) => opts.logger.warn({ err: err.message }, 'socket.io redis adapter'));
+      r.on('error', (err: Error) => opts.logger.warn({ err: err.message }, 'socket.io redis adapter'));
     redis.push(pub, sub);
     io.adapter(createAdapter(pub, sub, { key: 'sas-acd:socket.io' }));
   }

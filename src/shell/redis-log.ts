@@ -6,7 +6,6 @@
 // the tail). While leading, the tail is paused at the previous leader's last event, so the leader
 // folds each event once (in its writer), not twice.
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import type { Command } from '../core/commands.js';
 import type { SiteConfig } from '../core/config.js';
 import type { Result } from '../core/engine.js';
@@ -15,6 +14,7 @@ import { engineCodec, engineReducer, isEngineEvent } from '../core/event-registr
 import type { State } from '../core/state.js';
 import { sendCommand, type CommandEntry } from '../store/commands.js';
 import { compareStreamIds } from '../store/stream-id.js';
+import { connectRedis, type RedisClient, type RedisTarget } from '../store/redis-connection.js';
 import { EventTail } from '../store/tail.js';
 import { SiteWriter, type AppendedBatch, type WriterRole } from '../store/writer.js';
 import type { Logger } from '../ports/logger.js';
@@ -28,7 +28,8 @@ import { ReplyWaiters } from './reply-waiters.js';
 type Decided = { events: readonly Event[]; result: Result };
 
 export type RedisLogOptions = {
-  redisUrl: string;
+  /** A URL, or a cluster / sentinel target (src/store/redis-connection.ts). */
+  redisUrl: RedisTarget;
   /** Its id names the Redis keys; it is the state of a site whose stream is still empty. */
   config: SiteConfig;
   logger: Logger;
@@ -42,14 +43,18 @@ export type RedisLogOptions = {
   /** false: a client only (read model + submit through another process's writer). */
   writer?: boolean;
   holder?: string;
+  /** Several processes sharing sites: whether this one should write the site now (SiteWriter.mayLead). */
+  mayLead?: () => boolean;
+  /** Answer a command only once this many replicas have its events (Redis WAIT; docs/store.md). */
+  replicas?: { count: number; timeoutMs: number };
 };
 
 export class RedisLog extends LogListeners implements CommandLog {
   readonly siteId: string;
   /** Identifies this process on the reply channel. */
   readonly instance = randomUUID();
-  readonly redis: Redis;
-  private readonly subscriber: Redis;
+  readonly redis: RedisClient;
+  private readonly subscriber: RedisClient;
   private writer: SiteWriter<State, Event, EngineEnvelope, Decided> | null = null;
   private readonly tail: EventTail<State, Event>;
   private readonly clock: () => number;
@@ -73,8 +78,8 @@ export class RedisLog extends LogListeners implements CommandLog {
     this.log = opts.logger;
     this.decider = new Decider(opts.logger);
     this.waiters = new ReplyWaiters(opts.replyTimeoutMs ?? 10_000);
-    this.redis = new Redis(opts.redisUrl, { maxRetriesPerRequest: 2 });
-    this.subscriber = new Redis(opts.redisUrl, { maxRetriesPerRequest: null });
+    this.redis = connectRedis(opts.redisUrl, { maxRetriesPerRequest: 2 });
+    this.subscriber = connectRedis(opts.redisUrl, { maxRetriesPerRequest: null });
     for (const connection of [this.redis, this.subscriber])
       connection.on('error', (err: Error) => this.log.warn({ err: err.message }, 'redis connection error'));
     const reducer = engineReducer(opts.config);
@@ -126,6 +131,8 @@ export class RedisLog extends LogListeners implements CommandLog {
         ? { snapshotEveryEvents: this.opts.snapshotEveryEvents }
         : {}),
       ...(this.opts.holder !== undefined ? { holder: this.opts.holder } : {}),
+      ...(this.opts.replicas !== undefined ? { replicas: this.opts.replicas } : {}),
+      ...(this.opts.mayLead !== undefined ? { mayLead: this.opts.mayLead } : {}),
     });
     this.writer.done.catch((err: Error) => this.log.error({ err: err.message }, 'site writer stopped'));
   }

@@ -7,7 +7,7 @@
 // the stream before it could be copied is recorded as a gap, and every reader is told about it.
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from './redis-connection.js';
 import { decodeEntry, type IsKnownEvent, type RawEntry } from './entry.js';
 import { StreamGapError } from './errors.js';
 import { siteKeys } from './keys.js';

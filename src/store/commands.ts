@@ -20,7 +20,7 @@
 // 5. An append whose reply is lost (connection cut) is ambiguous: the writer then rebuilds its state
 //    by recovery and re-reads the pending entries, which is case 2.
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from './redis-connection.js';
 import { siteKeys, WRITER_CONSUMER, WRITERS_GROUP } from './keys.js';
 import type { StoreEvent } from './reducer.js';
 

@@ -46,3 +46,11 @@ export class DuplicateCommandError extends Error {
     this.name = 'DuplicateCommandError';
   }
 }
+
+/** An append reached the master but not enough replicas in time: persisted there, not yet durable. */
+export class ReplicationTimeoutError extends Error {
+  constructor(site: string, acked: number, wanted: number, timeoutMs: number) {
+    super(`site ${site}: append confirmed by ${acked} of ${wanted} replica(s) within ${timeoutMs} ms`);
+    this.name = 'ReplicationTimeoutError';
+  }
+}

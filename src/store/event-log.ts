@@ -1,7 +1,7 @@
 // Writing to a site's event stream: the fenced append (lua/appendEvents-3.lua) behind typed calls.
-import type { Redis } from 'ioredis';
-import { DuplicateCommandError, LeaseLostError } from './errors.js';
-import { siteKeys } from './keys.js';
+import type { RedisClient as Redis } from './redis-connection.js';
+import { DuplicateCommandError, LeaseLostError, ReplicationTimeoutError } from './errors.js';
+import { siteKeys, type SiteKeys } from './keys.js';
 import type { StoreEvent } from './reducer.js';
 import { scriptErrorCode, storeScripts } from './scripts.js';
 
@@ -32,6 +32,7 @@ export async function appendGroups(
   token: string,
   groups: readonly AppendGroup[],
   processedRetentionMs = PROCESSED_RETENTION_MS,
+  replicas?: ReplicaWait,
 ): Promise<string[]> {
   const keys = siteKeys(site);
   const args: (string | number)[] = [token, processedRetentionMs, groups.length];
@@ -40,6 +41,7 @@ export async function appendGroups(
     for (const event of group.events) args.push(JSON.stringify(event));
   }
   try {
+    if (replicas && replicas.count > 0) return await appendThenWait(redis, site, keys, args, replicas);
     return await storeScripts(redis).sasAppendEvents(keys.lease, keys.events, keys.processed, ...args);
   } catch (error) {
     const code = scriptErrorCode(error);
@@ -50,6 +52,38 @@ export async function appendGroups(
     }
     throw error;
   }
+}
+
+/**
+ * Durability beyond the shard's AOF: an append counts only once `count` replicas of the shard have
+ * it (Redis `WAIT`), within `timeoutMs`; otherwise ReplicationTimeoutError (the events are on the
+ * master, unconfirmed: the writer treats it as an ambiguous append, docs/store.md "Durability").
+ */
+export type ReplicaWait = { count: number; timeoutMs: number };
+
+// The script and WAIT in one pipeline: on a cluster the keyless WAIT goes with the script to the
+// master of the site's slot, and it waits for this connection's last write, the append.
+async function appendThenWait(
+  redis: Redis,
+  site: string,
+  keys: SiteKeys,
+  args: (string | number)[],
+  replicas: ReplicaWait,
+): Promise<string[]> {
+  const pipeline = redis.pipeline() as unknown as {
+    sasAppendEvents(...a: (string | number)[]): unknown;
+    wait(count: number, timeoutMs: number): unknown;
+    exec(): Promise<[Error | null, unknown][] | null>;
+  };
+  storeScripts(redis); // defines the script on the client, hence on its pipelines
+  pipeline.sasAppendEvents(keys.lease, keys.events, keys.processed, ...args);
+  pipeline.wait(replicas.count, replicas.timeoutMs);
+  const [[appendError, ids] = [null, []], [waitError, acked] = [null, 0]] = (await pipeline.exec()) ?? [];
+  if (appendError) throw appendError;
+  if (waitError) throw waitError;
+  if (Number(acked) < replicas.count)
+    throw new ReplicationTimeoutError(site, Number(acked), replicas.count, replicas.timeoutMs);
+  return ids as string[];
 }
 
 /** Which of these command ids the site has already processed (one round trip). */

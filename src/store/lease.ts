@@ -3,7 +3,7 @@
 // (and stamps the epoch on each event), so a deposed writer cannot write whatever its clock believes.
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from './redis-connection.js';
 import { LeaseLostError } from './errors.js';
 import { siteKeys } from './keys.js';
 import { storeScripts } from './scripts.js';

@@ -1,7 +1,7 @@
 // Recovery: the state of a site = its snapshot (if any) + every later event of the stream, folded
 // with the caller's reducer, read in pages. A corrupt or unknown entry stops recovery with an error
 // naming it; a stream trimmed past the snapshot stops it too (StreamGapError).
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from './redis-connection.js';
 import { decodeEntry, type IsKnownEvent, type RawEntry } from './entry.js';
 import { StreamGapError } from './errors.js';
 import { siteKeys } from './keys.js';

@@ -19,6 +19,8 @@ export type RedisServerOptions = {
    * `always` also fsyncs before replying.
    */
   appendfsync?: 'always' | 'everysec' | 'no';
+  /** More redis-server arguments (e.g. the cluster ones, redis-cluster-server.ts). */
+  extraArgs?: string[];
 };
 
 export type RedisServer = {
@@ -90,6 +92,7 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     'no',
     '--loglevel',
     'warning',
+    ...(options.extraArgs ?? []),
   ];
   let child: ChildProcess | undefined;
   let exited: Promise<void> = Promise.resolve();

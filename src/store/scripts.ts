@@ -2,7 +2,7 @@
 // installed once per connection with ioredis `defineCommand` (EVALSHA, falling back to EVAL after a
 // Redis restart empties the script cache), and exposed through thin typed methods.
 import { readFileSync } from 'node:fs';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from './redis-connection.js';
 
 const FILES = {
   sasAcquireLease: 'acquireLease-2',
@@ -10,6 +10,7 @@ const FILES = {
   sasReleaseLease: 'releaseLease-1',
   sasAppendEvents: 'appendEvents-3',
   sasSaveSnapshot: 'saveSnapshot-3',
+  sasFleetHeartbeat: 'fleetHeartbeat-1',
 } as const;
 
 type Arg = string | number;
@@ -34,6 +35,12 @@ export type StoreScripts = {
     state: string,
     minId: string,
   ): Promise<number>;
+  sasFleetHeartbeat(
+    members: string,
+    processId: string,
+    ttlMs: number,
+    op: 'join' | 'leave',
+  ): Promise<string[]>;
 };
 
 // Read once per process; the file name carries the number of keys, as in BullMQ.

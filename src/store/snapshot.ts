@@ -1,7 +1,7 @@
 // Snapshots: the writer's state and the id of the last event folded into it, saved under the lease
 // (lua/saveSnapshot-3.lua), after which the event stream is trimmed by MINID (retention policy in
 // docs/store.md): entries older than both the snapshot and the retention window go.
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from './redis-connection.js';
 import { CorruptSnapshotError, LeaseLostError } from './errors.js';
 import { siteKeys } from './keys.js';
 import { jsonCodec, type StateCodec } from './reducer.js';

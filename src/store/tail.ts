@@ -1,16 +1,16 @@
 // A read model: any process keeps a site's state current by tailing its event stream (XREAD BLOCK)
 // and folding each event with the same reducer the writer uses. Starts from recovery (snapshot +
 // replay) or from a given state and stream id. A corrupt entry stops the tail with an error naming it.
-import { Redis, type RedisOptions } from 'ioredis';
 import { decodeEntry, type IsKnownEvent, type RawEntry } from './entry.js';
 import { siteKeys } from './keys.js';
 import { applyEvent, type Reducer, type StateCodec, type StoreEvent } from './reducer.js';
 import { StreamGapError } from './errors.js';
 import { assertNoGap, recover } from './recover.js';
+import { connectRedis, type RedisClient, type RedisTarget } from './redis-connection.js';
 import { compareStreamIds } from './stream-id.js';
 
 export type TailOptions<S, E extends StoreEvent> = {
-  redis: string | RedisOptions;
+  redis: RedisTarget;
   site: string;
   reducer: Reducer<S, E>;
   isKnownEvent: IsKnownEvent<E>;
@@ -35,7 +35,7 @@ export class EventTail<S, E extends StoreEvent> {
   lastId = '0-0';
   /** Resolves when stopped; rejects on a corrupt entry or an unreachable Redis that gives up. */
   readonly done: Promise<void>;
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private stopping = false;
   /** While set, the tail stops reading once it has applied this id (see `pauseAfter`). */
   private pauseAt: string | undefined;
@@ -43,10 +43,7 @@ export class EventTail<S, E extends StoreEvent> {
   private readonly waiters: { id: string; resolve: () => void }[] = [];
 
   constructor(private readonly options: TailOptions<S, E>) {
-    this.redis =
-      typeof options.redis === 'string'
-        ? new Redis(options.redis, { maxRetriesPerRequest: null })
-        : new Redis({ maxRetriesPerRequest: null, ...options.redis });
+    this.redis = connectRedis(options.redis, { maxRetriesPerRequest: null });
     this.redis.on('error', () => undefined); // reconnects by itself; a failed read is retried below
     this.done = this.run().finally(() => this.redis.disconnect());
     this.done.catch(() => undefined);

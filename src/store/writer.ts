@@ -2,7 +2,6 @@
 // read commands → `handle` → fenced append of the resulting events (with the command ids) → ack.
 // It renews the lease in the background, snapshots now and then, and when deposed (LeaseLostError)
 // stops writing at once and goes back to standby. Exactly-once argument: see commands.ts.
-import { Redis, type RedisOptions } from 'ioredis';
 import {
   ackCommands,
   ensureWritersGroup,
@@ -19,10 +18,11 @@ import {
   LeaseLostError,
   StreamGapError,
 } from './errors.js';
-import { appendGroups, processedCommandIds, type AppendGroup } from './event-log.js';
+import { appendGroups, processedCommandIds, type AppendGroup, type ReplicaWait } from './event-log.js';
 import { Lease, LEASE_RENEW_EVERY_MS, LEASE_TTL_MS, STANDBY_POLL_MS } from './lease.js';
 import { applyEvent, type Reducer, type StateCodec, type StoreEvent } from './reducer.js';
 import { recover } from './recover.js';
+import { connectRedis, type RedisClient, type RedisTarget } from './redis-connection.js';
 import { saveSnapshot } from './snapshot.js';
 import { streamIdMs } from './stream-id.js';
 
@@ -47,7 +47,7 @@ export type WriterOptions<
   C,
   D extends { events: readonly E[] } = { events: readonly E[] },
 > = {
-  redis: string | RedisOptions;
+  redis: RedisTarget;
   site: string;
   reducer: Reducer<S, E>;
   isKnownEvent: IsKnownEvent<E>;
@@ -72,6 +72,15 @@ export type WriterOptions<
   snapshotEveryEvents?: number;
   eventRetentionMs?: number;
   holder?: string;
+  /**
+   * Whether this process should write the site now (several processes sharing sites: the
+   * rendezvous choice of fleet-membership.ts). A standby tries the lease only while true; a leader
+   * for which it turns false hands the site over (snapshot, release) and stands by. Fencing, not
+   * this, keeps two writers apart.
+   */
+  mayLead?: () => boolean;
+  /** Acknowledge a batch only once this many replicas have it (WAIT); see ReplicaWait. */
+  replicas?: ReplicaWait;
   logger?: WriterLogger;
   now?: () => number;
   onRoleChange?: (role: WriterRole, epoch: number | undefined) => void;
@@ -98,8 +107,8 @@ export class SiteWriter<
   /** Resolves when the writer stops; rejects when it stops on a fatal error (corrupt stream). */
   readonly done: Promise<void>;
 
-  private readonly redis: Redis;
-  private readonly reader: Redis;
+  private readonly redis: RedisClient;
+  private readonly reader: RedisClient;
   private readonly log: WriterLogger;
   private stopping = false;
   private deposed: LeaseLostError | undefined;
@@ -113,11 +122,7 @@ export class SiteWriter<
   private eventsSinceSnapshot = 0;
 
   constructor(private readonly options: WriterOptions<S, E, C, D>) {
-    const redisOptions: RedisOptions = { maxRetriesPerRequest: 2 };
-    const connect = () =>
-      typeof options.redis === 'string'
-        ? new Redis(options.redis, redisOptions)
-        : new Redis({ ...redisOptions, ...options.redis });
+    const connect = () => connectRedis(options.redis, { maxRetriesPerRequest: 2 });
     this.redis = connect();
     this.reader = connect(); // blocking reads hold their connection
     this.log = options.logger ?? silent;
@@ -144,6 +149,10 @@ export class SiteWriter<
     const ttlMs = this.options.leaseTtlMs ?? LEASE_TTL_MS;
     const pollMs = this.options.standbyPollMs ?? STANDBY_POLL_MS;
     while (!this.stopping) {
+      if (this.options.mayLead && !this.options.mayLead()) {
+        await sleep(pollMs);
+        continue;
+      }
       const lease = new Lease(this.redis, this.options.site, { ttlMs, holder: this.options.holder });
       let acquired = false;
       try {
@@ -193,6 +202,10 @@ export class SiteWriter<
       this.log.info({ site: this.options.site, epoch: lease.epoch, lastId: this.lastId }, 'writer is leader');
       let needsRecovery = false;
       while (!this.stopping) {
+        if (this.options.mayLead && !this.options.mayLead()) {
+          this.log.info({ site: this.options.site, epoch: lease.epoch }, 'handing the site over');
+          break;
+        }
         if (this.deposed) throw this.deposed;
         // Redis unreachable for longer than the TTL: the lease may be someone else's by now.
         if (!lease.heldLocally()) throw new LeaseLostError(this.options.site, 'lease not renewed in time');
@@ -328,7 +341,10 @@ export class SiteWriter<
 
     // Deposed by the local clock: stop before the append (which would be refused anyway).
     if (!lease.heldLocally()) throw new LeaseLostError(site, 'lease not renewed in time');
-    const ids = groups.length > 0 ? await appendGroups(this.redis, site, lease.token, groups) : [];
+    const ids =
+      groups.length > 0
+        ? await appendGroups(this.redis, site, lease.token, groups, undefined, this.options.replicas)
+        : [];
     this.lastId = ids.at(-1) ?? this.lastId;
     this.eventsSinceSnapshot += ids.length;
     await this.options.afterAppend?.({ entries, ids, decisions });

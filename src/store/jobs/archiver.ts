@@ -2,11 +2,11 @@
 // taken by whichever process's worker is free, so the history keeps being copied across restarts
 // and fail-overs without a timer of our own. The step is idempotent; a missed run is caught up by
 // the next one (up to `maxHours` hours each).
-import { Queue, Worker } from 'bullmq';
-import { Redis } from 'ioredis';
+import { Queue, Worker, type ConnectionOptions } from 'bullmq';
 import { archiveStep, type ArchiveOptions, type ArchiveStepResult } from '../archive.js';
 import type { StoreEvent } from '../reducer.js';
-import { bullConnection, bullPrefix, type RedisTarget } from './connection.js';
+import { connectRedis, type RedisClient } from '../redis-connection.js';
+import { bullConnection, bullPrefix, releaseBullConnection, type RedisTarget } from './connection.js';
 
 export const ARCHIVE_QUEUE = 'archive';
 const SCHEDULER_ID = 'archive-events';
@@ -22,15 +22,13 @@ export type ArchiverOptions<E extends StoreEvent> = Omit<ArchiveOptions<E>, 'now
 export class Archiver<E extends StoreEvent> {
   private readonly queue: Queue;
   private readonly worker: Worker;
-  private readonly connection: Redis;
+  private readonly connection: RedisClient;
+  private bull: ConnectionOptions | undefined;
 
   private constructor(private readonly opts: ArchiverOptions<E>) {
-    const common = { connection: bullConnection(opts.redis), prefix: bullPrefix(opts.site) };
+    const common = { connection: (this.bull = bullConnection(opts.redis)), prefix: bullPrefix(opts.site) };
     // Its own connection: the step uses WATCH, which is per connection.
-    this.connection =
-      typeof opts.redis === 'string'
-        ? new Redis(opts.redis, { maxRetriesPerRequest: 2 })
-        : new Redis({ ...opts.redis, maxRetriesPerRequest: 2 });
+    this.connection = connectRedis(opts.redis, { maxRetriesPerRequest: 2 });
     this.connection.on('error', () => undefined); // ioredis reconnects; the step reports failures
     this.queue = new Queue(ARCHIVE_QUEUE, common);
     this.worker = new Worker(ARCHIVE_QUEUE, () => this.step(), { ...common, concurrency: 1 });
@@ -58,6 +56,7 @@ export class Archiver<E extends StoreEvent> {
 
   async close(): Promise<void> {
     await Promise.allSettled([this.worker.close(), this.queue.close()]);
+    if (this.bull) releaseBullConnection(this.bull);
     this.connection.disconnect();
   }
 }

@@ -3,8 +3,8 @@
 // BullMQ's moveToActive script is atomic, so a task is claimed by one taker only; a claim is a lock
 // that the taker completes, gives back, or loses when it expires (the task then goes back to wait).
 import { randomUUID } from 'node:crypto';
-import { Queue, Worker, type Job } from 'bullmq';
-import { bullConnection, bullPrefix, type RedisTarget } from './connection.js';
+import { Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { bullConnection, bullPrefix, releaseBullConnection, type RedisTarget } from './connection.js';
 
 export const CALLBACK_QUEUE = 'callbacks';
 /** How long a taker may hold a task before it goes back to the list (extendClaim to keep it). */
@@ -33,6 +33,7 @@ export type ClaimedCallback = { task: CallbackTask; takerId: string; job: Job<Ca
 export class CallbackWorklist {
   private readonly queue: Queue<CallbackTask>;
   private readonly worker: Worker<CallbackTask>;
+  private bull: ConnectionOptions | undefined;
 
   private stalledCheck: Promise<void> | undefined;
 
@@ -41,7 +42,7 @@ export class CallbackWorklist {
     readonly site: string,
     private readonly claimTimeoutMs = CLAIM_TIMEOUT_MS,
   ) {
-    const common = { connection: bullConnection(redis), prefix: bullPrefix(site) };
+    const common = { connection: (this.bull = bullConnection(redis)), prefix: bullPrefix(site) };
     this.queue = new Queue<CallbackTask>(CALLBACK_QUEUE, common);
     // No processor: tasks are pulled by hand (getNextJob) when a taker asks for one.
     this.worker = new Worker<CallbackTask>(CALLBACK_QUEUE, null, {
@@ -99,5 +100,6 @@ export class CallbackWorklist {
   async close(): Promise<void> {
     await this.worker.close();
     await this.queue.close();
+    if (this.bull) releaseBullConnection(this.bull);
   }
 }

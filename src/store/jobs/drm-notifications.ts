@@ -1,8 +1,8 @@
 // Outbound notification of a DRM creation (dossier de régulation médicale) to the site's regulation
 // software (LRM): an HTTP POST to the URL configured for the site, with an Idempotency-Key header
 // so the LRM can drop repeats, retried with exponential backoff, and reported failed at the end.
-import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
-import { bullConnection, bullPrefix, type RedisTarget } from './connection.js';
+import { Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { bullConnection, bullPrefix, releaseBullConnection, type RedisTarget } from './connection.js';
 
 export const DRM_QUEUE = 'drm-notifications';
 const KEEP_S = 7 * 24 * 3600;
@@ -36,9 +36,13 @@ export function idempotencyKey(site: string, drm: DrmCreated): string {
 export class DrmNotifier {
   private readonly queue: Queue<DrmCreated>;
   private readonly worker: Worker<DrmCreated>;
+  private bull: ConnectionOptions | undefined;
 
   constructor(private readonly options: DrmNotifierOptions) {
-    const common = { connection: bullConnection(options.redis), prefix: bullPrefix(options.site) };
+    const common = {
+      connection: (this.bull = bullConnection(options.redis)),
+      prefix: bullPrefix(options.site),
+    };
     this.queue = new Queue<DrmCreated>(DRM_QUEUE, common);
     this.worker = new Worker<DrmCreated>(DRM_QUEUE, (job) => this.deliver(job), common);
     this.worker.on('failed', (job, error) => {
@@ -85,5 +89,6 @@ export class DrmNotifier {
   async close(): Promise<void> {
     await this.worker.close();
     await this.queue.close();
+    if (this.bull) releaseBullConnection(this.bull);
   }
 }

@@ -172,6 +172,15 @@ export function evolve(s: State, e: Event): State {
       call.drm = { id: e.drmId, name: e.name, phone: e.phone };
       break;
     }
+    case 'FileLinked': {
+      const call = d.calls[e.callId]!;
+      call.drm = {
+        id: e.fileId,
+        name: call.drm?.name ?? call.callerName ?? '',
+        phone: call.drm?.phone ?? call.callerNumber ?? '',
+      };
+      break;
+    }
     case 'CallKept': {
       const call = d.calls[e.callId]!;
       const party = call.parties.find((p) => p.agentId === e.agentId)!;

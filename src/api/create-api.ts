@@ -29,6 +29,7 @@ import { configRoutes } from './routers/config.js';
 import { exportRoutes } from './routers/exports.js';
 import { indicatorRoutes } from './routers/indicators.js';
 import { lineRoutes } from './routers/lines.js';
+import { lrmRoutes } from './routers/lrm.js';
 import { roomRoutes } from './routers/room.js';
 
 export type ApiOptions = {
@@ -161,6 +162,7 @@ export function createApi(opts: ApiOptions): Api {
     ...agentRoutes(ctx),
     ...lineRoutes(ctx),
     ...configRoutes(ctx),
+    ...lrmRoutes(ctx),
   ];
   const openapi = buildOpenApi(
     routes,

@@ -15,6 +15,8 @@ import { startAcdServer, type AcdServer } from './acd-server.js';
 import type { Logger } from '../ports/logger.js';
 import { EndedCalls } from '../shell/ended-calls.js';
 import { SiteShell } from '../shell/site-shell.js';
+import { LrmLink } from '../lrm/lrm-link.js';
+import { parseLrmSettings, type LrmSettings } from '../lrm/lrm-settings.js';
 
 export type ServeSettings = {
   config: SiteConfig;
@@ -24,6 +26,8 @@ export type ServeSettings = {
   redisUrl: string;
   ari: { url: string; user: string; password: string; app: string };
   jwtSecret: string;
+  /** Webhooks to the LRM and the Hub Santé gateway (docs/lrm.md); none when absent. */
+  lrm?: LrmSettings;
 };
 
 /**
@@ -125,6 +129,7 @@ export function parseServeSettings(input: ServeInput): ParsedSettings {
   const level = env.LOG_LEVEL;
   if (level && !['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(level))
     errors.push('LOG_LEVEL: one of fatal, error, warn, info, debug, trace, silent');
+  const lrm = parseLrmSettings(env, errors);
   if (errors.length > 0 || !config) return { ok: false, errors };
   return {
     ok: true,
@@ -136,6 +141,7 @@ export function parseServeSettings(input: ServeInput): ParsedSettings {
       redisUrl,
       ari: { url: ariUrl, user: env.ARI_USER!, password: env.ARI_PASSWORD!, app: env.ARI_APP || 'sasacd' },
       jwtSecret,
+      ...(lrm ? { lrm } : {}),
     },
   };
 }
@@ -243,6 +249,9 @@ export async function startServe(settings: ServeSettings, logger: Logger): Promi
     },
   });
   siteStarted(stored);
+  const lrmLink = settings.lrm
+    ? new LrmLink({ site: stored, redis: settings.redisUrl, logger, ...settings.lrm })
+    : null;
 
   const ping = new Redis(settings.redisUrl, { maxRetriesPerRequest: 1 });
   ping.on('error', () => undefined);
@@ -281,6 +290,7 @@ export async function startServe(settings: ServeSettings, logger: Logger): Promi
     async stop() {
       stopping = true;
       await acd.close();
+      await lrmLink?.close();
       await stored.stop(); // releases the lease: a standby takes over at once
       await stored.settled();
       await detachPbx();

@@ -30,6 +30,7 @@ import { exportRoutes } from './routers/exports.js';
 import { indicatorRoutes } from './routers/indicators.js';
 import { lineRoutes } from './routers/lines.js';
 import { lrmRoutes } from './routers/lrm.js';
+import { outsideCallRoutes } from './routers/outside-calls.js';
 import { roomRoutes } from './routers/room.js';
 
 export type ApiOptions = {
@@ -163,6 +164,7 @@ export function createApi(opts: ApiOptions): Api {
     ...lineRoutes(ctx),
     ...configRoutes(ctx),
     ...lrmRoutes(ctx),
+    ...outsideCallRoutes(ctx),
   ];
   const openapi = buildOpenApi(
     routes,

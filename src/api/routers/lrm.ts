@@ -22,6 +22,7 @@ import { callParams, onBehalf, plainText, siteParams } from '../params.js';
 import { forbidden, notFound } from '../problem.js';
 import { defineRoute } from '../route.js';
 import { DESK_ROLES } from './agent-desk.js';
+import { dialNumber } from './outbound-schemas.js';
 
 export const LRM_ROLES: readonly UserRole[] = ['lrm'];
 
@@ -55,7 +56,7 @@ const lrmCallSchema = z.object({
   call: callViewSchema,
 });
 
-const lrmActionSchema = z.object({
+export const lrmActionSchema = z.object({
   callRef: z.string(),
   call: callViewSchema.nullable().describe('the call after the command (null once it has ended)'),
   events: z.array(eventSummarySchema),
@@ -260,7 +261,7 @@ export function lrmRoutes(ctx: ApiContext) {
       params: siteParams,
       body: z.object({
         agentId: z.string().min(1).max(200).describe('the agent who calls'),
-        number: phone.refine((n) => /\d/.test(n), 'a number to dial is required'),
+        number: dialNumber,
         purpose: z.enum(OUTBOUND_PURPOSES).optional().describe('default: click-to-dial'),
         fromCallRef: refParams.shape.callRef.optional().describe('the call the agent is on, if any'),
       }),

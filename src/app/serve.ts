@@ -279,6 +279,7 @@ export async function startServe(settings: ServeSettings, logger: Logger): Promi
       writer: () => stored.role !== 'stopped',
     },
     publishes: () => stored.role === 'leader',
+    ...(lrmLink ? { extraMetrics: [(registry) => lrmLink.registerMetrics(registry)] } : {}),
     web: { siteId: config.id, virtualPhoneUrl: null },
   });
   logger.info({ url: acd.url, site: config.id }, 'sas-acd serving');

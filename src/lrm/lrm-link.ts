@@ -4,6 +4,7 @@
 // (./hub-sante.ts) to a second endpoint when one is configured. Every process that follows the
 // site may run one: the jobs' ids are the events' idempotency keys, so a second process queues
 // nothing twice.
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { Logger } from '../ports/logger.js';
 import type { SiteHandle } from '../ports/site-handle.js';
 import type { RedisTarget } from '../store/jobs/connection.js';
@@ -25,9 +26,19 @@ export type LrmLinkOptions = {
 export class LrmLink {
   readonly webhooks: LrmWebhooks;
   private readonly unsubscribe: () => void;
-  /** Deliveries that failed for good since start (for /metrics and the console). */
-  failed = 0;
-  delivered = 0;
+  private readonly deliveries = new Counter({
+    name: 'sas_acd_lrm_webhook_deliveries_total',
+    help: 'Webhooks to the LRM and Hub Santé delivered, or given up after their last attempt, by this process',
+    labelNames: ['site', 'target', 'result'] as const,
+    registers: [],
+  });
+  private readonly lag = new Histogram({
+    name: 'sas_acd_lrm_webhook_lag_seconds',
+    help: 'From the event being queued to its delivery (retries and per-call order included)',
+    labelNames: ['site', 'target'] as const,
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 15, 60, 300],
+    registers: [],
+  });
 
   constructor(private readonly opts: LrmLinkOptions) {
     const targets: Record<string, WebhookTarget> = {};
@@ -39,9 +50,14 @@ export class LrmLink {
       site: opts.site.siteId,
       targets,
       ...opts.tuning,
-      onDelivered: () => this.delivered++,
+      onDelivered: (d) => {
+        const site = opts.site.siteId;
+        this.deliveries.inc({ site, target: d.target, result: 'delivered' });
+        if (d.queuedAt !== null)
+          this.lag.observe({ site, target: d.target }, (Date.now() - d.queuedAt) / 1000);
+      },
       onFailed: (d, error) => {
-        this.failed++;
+        this.deliveries.inc({ site: opts.site.siteId, target: d.target, result: 'given-up' });
         opts.logger.error(
           { target: d.target, event: d.type, callId: d.callId, attempts: d.attempts, err: error.message },
           'LRM webhook given up',
@@ -67,6 +83,27 @@ export class LrmLink {
           );
       }
     });
+  }
+
+  /** The link's figures on /metrics: deliveries, delivery lag, and the queue's backlog by state. */
+  registerMetrics(registry: Registry): void {
+    registry.registerMetric(this.deliveries);
+    registry.registerMetric(this.lag);
+    const webhooks = this.webhooks;
+    const site = this.opts.site.siteId;
+    registry.registerMetric(
+      new Gauge({
+        name: 'sas_acd_lrm_webhook_jobs',
+        help: 'Webhook jobs of the site by state (waiting, delayed = retrying or waiting their turn, failed = given up)',
+        labelNames: ['site', 'state'] as const,
+        registers: [],
+        async collect() {
+          const counts = await webhooks.counts().catch(() => null);
+          if (!counts) return;
+          for (const [state, n] of Object.entries(counts)) this.set({ site, state }, n);
+        },
+      }),
+    );
   }
 
   async close(): Promise<void> {

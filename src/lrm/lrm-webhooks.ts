@@ -32,7 +32,15 @@ export type WebhookJob = {
   body: string;
 };
 
-export type WebhookDelivery = { id: string; target: string; type: string; callId: string; attempts: number };
+export type WebhookDelivery = {
+  id: string;
+  target: string;
+  type: string;
+  callId: string;
+  attempts: number;
+  /** When the job was queued (epoch ms). */
+  queuedAt: number | null;
+};
 
 export type LrmWebhooksOptions = {
   redis: RedisTarget;
@@ -129,6 +137,7 @@ export class LrmWebhooks {
       type: job.data.type,
       callId: job.data.callId,
       attempts: job.attemptsMade,
+      queuedAt: job.timestamp ?? null,
     };
   }
 

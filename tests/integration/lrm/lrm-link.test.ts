@@ -5,6 +5,7 @@
 // fails (twice before acting, once after acting: a lost reply) and still receives every event
 // once, in order per call; the Hub Santé endpoint receives the RC-EDA case creation.
 import { randomBytes } from 'node:crypto';
+import type { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { callRef } from '../../../src/lrm/call-ref.js';
 import { createLogger } from '../../../src/ports/logger.js';
@@ -19,7 +20,8 @@ let hub: ExampleLrm;
 let link: LrmLink;
 
 beforeAll(async () => {
-  h = await startHarness();
+  let registry: Registry | undefined;
+  h = await startHarness({ extraMetrics: [(r) => (registry = r)] });
   lrm = await startExampleLrm({ secret: SECRET });
   hub = await startExampleLrm({ secret: `${SECRET}-hub` });
   link = new LrmLink({
@@ -37,6 +39,7 @@ beforeAll(async () => {
     },
     tuning: { backoffMs: 50, orderWaitMs: 20, attempts: 6 },
   });
+  link.registerMetrics(registry!);
 });
 afterAll(async () => {
   await link?.close();
@@ -149,6 +152,17 @@ describe('LRM link', () => {
       content: [{ jsonContent: { embeddedJsonContent: { message: { createCase: { senderCaseId: ref } } } } }],
     });
     expect(await link.webhooks.counts()).toMatchObject({ failed: 0 });
+    // On /metrics: deliveries by target, none given up, the delivery lag, the queue by state.
+    const metrics = (await h.call('GET', '/metrics')).body as string;
+    const delivered = Number(
+      /sas_acd_lrm_webhook_deliveries_total\{site="44",target="lrm",result="delivered"\} (\d+)/.exec(
+        metrics,
+      )?.[1],
+    );
+    expect(delivered).toBeGreaterThanOrEqual(keys.length);
+    expect(metrics).not.toContain('result="given-up"');
+    expect(metrics).toMatch(/sas_acd_lrm_webhook_lag_seconds_count\{site="44",target="hub"\} [1-9]/);
+    expect(metrics).toContain('sas_acd_lrm_webhook_jobs{site="44",state="failed"} 0');
   });
 
   it('the LRM API: its own role and scope, references or ids, clear refusals that change nothing', async () => {

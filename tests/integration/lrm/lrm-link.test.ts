@@ -178,6 +178,10 @@ describe('LRM link', () => {
     expect((await h.call('GET', '/sites/44/lrm/calls', { as: 'sup44' })).status).toBe(403);
     expect((await h.call('GET', '/sites/44/agent', { as: 'lrm44' })).status).toBe(403);
     expect((await h.call('GET', '/sites/85/lrm/calls', { as: 'lrm44' })).status).toBe(403);
+    // The /lrm feed is the LRM's only: an agent's token is refused at the handshake.
+    const intruder = h.socket('/lrm', await h.token('arm1'));
+    const refused = await new Promise<any>((resolve) => intruder.once('connect_error', resolve));
+    expect(refused.data).toMatchObject({ status: 403, reason: 'role-forbidden' });
     const before = JSON.stringify(site().state.data.calls[callId]);
     const bad = await h.call('POST', `/sites/44/lrm/calls/${ref}/file`, {
       as: 'lrm44',

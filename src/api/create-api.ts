@@ -4,6 +4,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
 import { DateTime } from 'luxon';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import type { Registry } from 'prom-client';
 import type { Logger } from '../ports/logger.js';
 import type { HistorySource } from '../ports/history.js';
 import { MemoryHistory } from '../shell/memory-history.js';
@@ -28,6 +29,8 @@ import { configRoutes } from './routers/config.js';
 import { exportRoutes } from './routers/exports.js';
 import { indicatorRoutes } from './routers/indicators.js';
 import { lineRoutes } from './routers/lines.js';
+import { lrmRoutes } from './routers/lrm.js';
+import { outsideCallRoutes } from './routers/outside-calls.js';
 import { roomRoutes } from './routers/room.js';
 import { connectRedis, type RedisTarget } from '../store/redis-connection.js';
 
@@ -72,6 +75,8 @@ export type ApiOptions = {
   /** Whether this process publishes a site's supervisor deltas (several processes: the writer's only). */
   publishes?: (siteId: string) => boolean;
   processMetrics?: boolean;
+  /** Metrics of other parts of the process (e.g. the LRM link), added to the /metrics registry. */
+  extraMetrics?: ((registry: Registry) => void)[];
 };
 
 export type Api = {
@@ -108,6 +113,7 @@ export function createApi(opts: ApiOptions): Api {
     ...(opts.redisRoundTripMs ? { redisRoundTripMs: opts.redisRoundTripMs } : {}),
     ...(opts.processMetrics !== undefined ? { processMetrics: opts.processMetrics } : {}),
   });
+  for (const add of opts.extraMetrics ?? []) add(metrics.registry);
   // Login counts and refresh tokens shared by every process when there is a Redis
   // (src/auth/rate-limiter.ts, src/auth/refresh-store.ts).
   const limiterRedis = opts.redisUrl ? connectRedis(opts.redisUrl, { maxRetriesPerRequest: 1 }) : null;
@@ -161,6 +167,8 @@ export function createApi(opts: ApiOptions): Api {
     ...agentRoutes(ctx),
     ...lineRoutes(ctx),
     ...configRoutes(ctx),
+    ...lrmRoutes(ctx),
+    ...outsideCallRoutes(ctx),
   ];
   const openapi = buildOpenApi(
     routes,

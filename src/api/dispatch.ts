@@ -26,6 +26,7 @@ const TITLE: Record<RejectionKind, string> = {
 export const FRENCH_REJECTIONS: Record<RejectionReason, string> = {
   'bad-call-id': "Identifiant d'appel invalide",
   'bad-command': 'Commande mal formée',
+  'bad-file-id': 'Identifiant de dossier (DRM) invalide',
   'bad-time': 'Horodatage invalide',
   'unknown-command': 'Commande inconnue',
   'bad-mode': 'Mode de fonctionnement inconnu',

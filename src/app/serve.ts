@@ -20,6 +20,8 @@ import {
   replicaWaitFromEnv,
   type RedisTarget,
 } from '../store/redis-connection.js';
+import { LrmLink } from '../lrm/lrm-link.js';
+import { parseLrmSettings, type LrmSettings } from '../lrm/lrm-settings.js';
 
 export type ServeSettings = {
   config: SiteConfig;
@@ -32,6 +34,8 @@ export type ServeSettings = {
   replicas?: { count: number; timeoutMs: number };
   ari: { url: string; user: string; password: string; app: string };
   jwtSecret: string;
+  /** Webhooks to the LRM and the Hub Santé gateway (docs/lrm.md); none when absent. */
+  lrm?: LrmSettings;
 };
 
 /**
@@ -133,6 +137,7 @@ export function parseServeSettings(input: ServeInput): ParsedSettings {
   const level = env.LOG_LEVEL;
   if (level && !['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(level))
     errors.push('LOG_LEVEL: one of fatal, error, warn, info, debug, trace, silent');
+  const lrm = parseLrmSettings(env, errors);
   if (errors.length > 0 || !config || !redis.ok || !wait.ok) return { ok: false, errors };
   return {
     ok: true,
@@ -145,6 +150,7 @@ export function parseServeSettings(input: ServeInput): ParsedSettings {
       ...(wait.replicas ? { replicas: wait.replicas } : {}),
       ari: { url: ariUrl, user: env.ARI_USER!, password: env.ARI_PASSWORD!, app: env.ARI_APP || 'sasacd' },
       jwtSecret,
+      ...(lrm ? { lrm } : {}),
     },
   };
 }
@@ -256,6 +262,9 @@ export async function startServe(settings: ServeSettings, logger: Logger): Promi
     },
   });
   siteStarted(stored);
+  const lrmLink = settings.lrm
+    ? new LrmLink({ site: stored, redis: settings.redisUrl, logger, ...settings.lrm })
+    : null;
 
   const ping = connectRedis(settings.redisUrl, { maxRetriesPerRequest: 1 });
   ping.on('error', () => undefined);
@@ -283,6 +292,7 @@ export async function startServe(settings: ServeSettings, logger: Logger): Promi
       writer: () => stored.role !== 'stopped',
     },
     publishes: () => stored.role === 'leader',
+    ...(lrmLink ? { extraMetrics: [(registry) => lrmLink.registerMetrics(registry)] } : {}),
     web: { siteId: config.id, virtualPhoneUrl: null },
   });
   logger.info({ url: acd.url, site: config.id }, 'sas-acd serving');
@@ -294,6 +304,7 @@ export async function startServe(settings: ServeSettings, logger: Logger): Promi
     async stop() {
       stopping = true;
       await acd.close();
+      await lrmLink?.close();
       await stored.stop(); // releases the lease: a standby takes over at once
       await stored.settled();
       await detachPbx();

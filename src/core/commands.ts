@@ -2,7 +2,7 @@
 // supervisor and timers all speak to the engine through these, with the time passed beside them.
 import type { SiteConfig } from './config.js';
 import type { Mode, OutboundPurpose, Qualification, Skill, TransferMode } from './model.js';
-import type { OfferFailure } from './events.js';
+import type { FileSource, OfferFailure } from './events.js';
 
 export type Command =
   // From telephony
@@ -44,6 +44,8 @@ export type Command =
       qualification: Qualification;
       name?: string;
       phone?: string;
+      /** Who wrote it: the agent's panel (default) or the regulation software (LRM). */
+      source?: FileSource;
     }
   | { type: 'transferCall'; callId: string; agentId: string; to?: string; mode?: TransferMode }
   /** From an N2 step to the other branch's N2 queue (MG → AMU, AMU → MG), the caller kept. */
@@ -59,6 +61,8 @@ export type Command =
       parentCallId?: string;
       taskId?: string;
     }
+  /** The call's file (DRM) in the regulation software, created there or from the panel (rules/file-link.ts). */
+  | { type: 'linkFile'; callId: string; fileId: string; source: FileSource; agentId?: string }
   | { type: 'claimCallback'; taskId: string; agentId: string }
   | { type: 'completeCallback'; taskId: string; agentId: string; outcome: string }
   | { type: 'agentLogin'; agentId: string }

@@ -10,6 +10,7 @@ import { agentLogin, agentLogout, agentPause, agentReady } from './rules/agent-p
 import { arriveCall } from './rules/call-arrival.js';
 import { acceptCallback, claimCallback, completeCallback } from './rules/callbacks.js';
 import { timerFired } from './rules/deadlines.js';
+import { linkFile } from './rules/file-link.js';
 import { hangUp } from './rules/hang-up.js';
 import { redirectCall, restoreLine, switchLine } from './rules/line-switching.js';
 import { agentLegLost } from './rules/lost-leg.js';
@@ -52,6 +53,8 @@ function run(ctx: Ctx, cmd: Command): Rejection | void {
       return hangUp(ctx, cmd);
     case 'dialOut':
       return dialOut(ctx, cmd);
+    case 'linkFile':
+      return linkFile(ctx, cmd);
     case 'claimCallback':
       return claimCallback(ctx, cmd);
     case 'completeCallback':

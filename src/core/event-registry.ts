@@ -15,6 +15,7 @@ const EVENT_TYPES: Record<EventType, true> = {
   CallTierReached: true,
   CallThresholdPassed: true,
   CallQualified: true,
+  FileLinked: true,
   CallKept: true,
   CallTransferred: true,
   AgentLeftCall: true,

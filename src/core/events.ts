@@ -109,6 +109,22 @@ export type CallQualified = {
   phone: string;
   /** The step the qualifying ARM serves the call in (N1, or N2 for a call that entered there). */
   stage: Stage;
+  /** Where the qualification was written; absent: the agent's panel. */
+  source?: FileSource;
+};
+
+/** Who wrote to a call's file: the agent's panel or the regulation software (LRM). */
+export type FileSource = 'panel' | 'lrm';
+
+/** The call is linked to a file (DRM) of the regulation software; the last valid link wins. */
+export type FileLinked = {
+  type: 'FileLinked';
+  at: number;
+  callId: string;
+  fileId: string;
+  previousFileId: string | null;
+  source: FileSource;
+  agentId: string | null;
 };
 
 /** P0, or any call in one-level mode: the N1 ARM keeps the call and serves it as the AMU ARM. */
@@ -256,6 +272,7 @@ export type Event =
   | CallTierReached
   | CallThresholdPassed
   | CallQualified
+  | FileLinked
   | CallKept
   | CallTransferred
   | AgentLeftCall

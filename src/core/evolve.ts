@@ -173,6 +173,15 @@ export function evolve(s: State, e: Event): State {
       call.qualifiedBy = { agentId: e.agentId, at: e.at };
       break;
     }
+    case 'FileLinked': {
+      const call = d.calls[e.callId]!;
+      call.drm = {
+        id: e.fileId,
+        name: call.drm?.name ?? call.callerName ?? '',
+        phone: call.drm?.phone ?? call.callerNumber ?? '',
+      };
+      break;
+    }
     case 'CallKept': {
       const call = d.calls[e.callId]!;
       const party = call.parties.find((p) => p.agentId === e.agentId)!;

@@ -9,6 +9,7 @@ export const REJECTIONS = {
   // the request is wrong for this site
   'bad-call-id': 'invalid',
   'bad-command': 'invalid',
+  'bad-file-id': 'invalid',
   'bad-time': 'invalid',
   'unknown-command': 'invalid',
   'bad-mode': 'invalid',

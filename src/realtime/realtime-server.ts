@@ -9,6 +9,7 @@ import { connectRedis, type RedisClient, type RedisTarget } from '../store/redis
 import type { TokenService } from '../auth/index.js';
 import { queueViews } from '../read-models/views.js';
 import { mountAgentFeed } from './agent-feed.js';
+import { mountLrmFeed } from './lrm-feed.js';
 import type { SiteFeed } from './site-feed.js';
 import { mountSupervisorFeed } from './supervisor-feed.js';
 
@@ -58,6 +59,15 @@ export function attachRealtime(httpServer: HttpServer, opts: RealtimeOptions): R
     ...(opts.publishes ? { publishes: opts.publishes } : {}),
     ...(opts.seatGraceMs !== undefined ? { seatGraceMs: opts.seatGraceMs } : {}),
   });
+  const lrm = mountLrmFeed({
+    nsp: io.of('/lrm'),
+    feeds: opts.feeds,
+    tokens: opts.tokens,
+    logger: opts.logger,
+    clock: opts.clock,
+    relayed: redis.length > 0,
+    ...(opts.publishes ? { publishes: opts.publishes } : {}),
+  });
   // Liveness probe of the browser pages (web/src/live.ts): they ask every 1.5 s and show "connexion
   // perdue" when unanswered. Agents also get their sites' queue load (no caller data in it).
   io.of('/supervisor').on('connection', (socket) =>
@@ -79,9 +89,10 @@ export function attachRealtime(httpServer: HttpServer, opts: RealtimeOptions): R
     async close() {
       supervisors.close();
       agents.close();
+      lrm.close();
       io.disconnectSockets(true);
       // io.close() would also close the HTTP server, which the caller owns.
-      for (const nsp of [io.of('/supervisor'), io.of('/agent')]) nsp.removeAllListeners();
+      for (const nsp of [io.of('/supervisor'), io.of('/agent'), io.of('/lrm')]) nsp.removeAllListeners();
       io.engine.close();
       await Promise.all(redis.map((r) => r.quit().catch(() => undefined)));
     },

@@ -31,6 +31,7 @@ export function qualifyCall(ctx: Ctx, cmd: Cmd<'qualifyCall'>): Rejection | void
     name: cmd.name ?? call.drm?.name ?? call.callerName ?? '',
     phone: cmd.phone ?? call.drm?.phone ?? call.callerNumber ?? '',
     stage,
+    ...(cmd.source === 'lrm' ? { source: 'lrm' as const } : {}),
   });
   if (cmd.qualification === 'P0') raiseP0(ctx, call.id);
   else if (wasP0) clearP0(ctx, call.id);

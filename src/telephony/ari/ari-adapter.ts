@@ -39,6 +39,8 @@ type Leg = {
   agentId: string;
   answered: boolean;
   connectWanted: boolean;
+  /** The agent's own leg of a click-to-dial: its end (or failure) is the agent hanging up. */
+  dialOut?: boolean;
 };
 type Caller = { channelId: string; line: string; answered: boolean };
 
@@ -97,6 +99,7 @@ export class AriAdapter implements TelephonyPort {
   private readonly mixing = new Map<string, Promise<string>>(); // callId -> bridge id
   private readonly callbackOffered = new Set<string>();
   private readonly dialOuts = new Set<string>(); // outbound channels we originated (id = the call's id)
+  private readonly dialOutParents = new Map<string, string>(); // dial-out id -> the call it joins
   private up = false;
   private adoption: Promise<void> | null = null;
   private readonly clock: () => number;
@@ -174,11 +177,19 @@ export class AriAdapter implements TelephonyPort {
       leg.channelId = ch.id;
       leg.answered = true;
       this.legByChannel.set(ch.id, leg);
-      if (leg.connectWanted) void this.bridge(leg.callId, ch.id, false);
+      // A click-to-dial's agent joins the call's bridge alone: the far end joins when it answers.
+      if (leg.connectWanted && leg.dialOut) this.joinDialOut(leg.callId, leg.callId, ch.id);
+      else if (leg.connectWanted) void this.bridge(leg.callId, ch.id, false);
       else this.sink({ type: 'answerOffer', callId: leg.callId, agentId: leg.agentId }, this.at(e));
       return;
     }
-    if (args[0] === 'outbound') return; // the engine already counts an outbound call as placed
+    if (args[0] === 'outbound') {
+      // The far end answered: it joins the agent (click-to-dial) or the call it was placed from
+      // (external transfer or conference). The engine already counts an outbound call as placed.
+      const parent = this.dialOutParents.get(ch.id);
+      if (this.dialOuts.has(ch.id)) this.joinDialOut(ch.id, parent ?? ch.id, ch.id);
+      return;
+    }
     const line = args[0] ?? ch.dialplan?.exten ?? '';
     this.callers.set(ch.id, { channelId: ch.id, line, answered: false });
     this.sink(this.arrival(ch, line, args.slice(1)), this.at(e));
@@ -222,6 +233,8 @@ export class AriAdapter implements TelephonyPort {
   private onChannelDestroyed(e: AriEventJson): void {
     const id = e.channel!.id;
     if (this.dialOuts.delete(id)) {
+      this.dialOutParents.delete(id);
+      if (this.client) void this.dropMixing(this.client, id);
       if (!this.ours.delete(id)) this.sink({ type: 'callerHungUp', callId: id }, this.at(e));
       return;
     }
@@ -229,6 +242,11 @@ export class AriAdapter implements TelephonyPort {
     if (!leg) return;
     this.forgetLeg(leg);
     if (this.ours.delete(id)) return;
+    if (leg.dialOut) {
+      // The agent hung up, or the phone never answered: the outbound call ends, the agent is free.
+      this.sink({ type: 'hangUp', callId: leg.callId, agentId: leg.agentId }, this.at(e));
+      return;
+    }
     if (leg.answered) {
       this.sink({ type: 'agentLegLost', callId: leg.callId, agentId: leg.agentId }, this.at(e));
       return;
@@ -366,16 +384,44 @@ export class AriAdapter implements TelephonyPort {
         this.callbackOffered.add(f.callId);
         await c.channels.play({ channelId: f.callId, media: 'sound:sas-acd/rappel-tapez-1' });
         return;
-      case 'dialOut':
+      case 'dialOut': {
         this.dialOuts.add(f.callId);
+        if (f.parentCallId) this.dialOutParents.set(f.callId, f.parentCallId);
+        else {
+          // Click-to-dial: the agent's phone rings (and answers by itself) to join the call.
+          const leg: Leg = {
+            channelId: null,
+            callId: f.callId,
+            agentId: f.agentId,
+            answered: false,
+            connectWanted: true,
+            dialOut: true,
+          };
+          this.legs.set(`${f.callId}|${f.agentId}`, leg);
+          const ch = await c.channels.originate({
+            endpoint: this.opts.endpointOf(f.agentId),
+            app: this.opts.app,
+            appArgs: `agent,${f.agentId},${f.callId}`,
+            callerId: `"${f.number}" <${f.number}>`,
+            timeout: 30,
+            variables: { 'PJSIP_HEADER(add,Call-Info)': 'answer-after=0' },
+          });
+          if (!leg.channelId) {
+            leg.channelId = ch.id;
+            this.legByChannel.set(ch.id, leg);
+          }
+        }
+        if (!this.dialOuts.has(f.callId)) return; // ended while the agent's phone was called
         await c.channels.originate({
           endpoint: (this.opts.outboundEndpoint ?? ((n) => `PJSIP/${n}@trunk`))(f.number),
           app: this.opts.app,
           appArgs: `outbound,${f.callId}`,
           callerId: this.opts.callerId ?? '"SAMU 15" <15>',
           channelId: f.callId,
+          timeout: 60,
         });
         return;
+      }
       default: {
         const never: never = f;
         this.opts.logger.warn({ effect: never }, 'unknown effect ignored');
@@ -398,8 +444,10 @@ export class AriAdapter implements TelephonyPort {
         this.clock(),
       );
     }
-    if (f.type === 'dialOut' && this.dialOuts.delete(f.callId))
+    if (f.type === 'dialOut' && this.dialOuts.delete(f.callId)) {
+      this.dialOutParents.delete(f.callId);
       this.sink({ type: 'callerHungUp', callId: f.callId }, this.clock()); // never placed: it ended
+    }
   }
 
   private async hangupChannel(channelId: string): Promise<void> {
@@ -431,6 +479,25 @@ export class AriAdapter implements TelephonyPort {
     const bridgeId = await p;
     if (!conference) await c.bridges.addChannel({ bridgeId, channel: callId });
     await c.bridges.addChannel({ bridgeId, channel: legChannel });
+  }
+
+  /**
+   * A leg of a dial-out joins its bridge (the dial-out's own, or the call it was placed from). The
+   * call may end meanwhile (a far end that fails at once): a bridge made too late is removed.
+   */
+  private joinDialOut(dialOutId: string, bridgeKey: string, channelId: string): void {
+    const alive = () =>
+      this.dialOuts.has(dialOutId) && (bridgeKey === dialOutId || this.callers.has(bridgeKey));
+    const tidy = async () => {
+      if (!alive() && this.client && bridgeKey === dialOutId) await this.dropMixing(this.client, bridgeKey);
+    };
+    this.bridge(bridgeKey, channelId, true)
+      .then(tidy)
+      .catch((err: Error) => {
+        if (alive()) this.opts.logger.warn({ callId: dialOutId, err: err.message }, 'dial-out not bridged');
+        return tidy();
+      })
+      .catch(() => undefined);
   }
 
   private async dropMixing(c: AriRest, callId: string): Promise<void> {

@@ -52,7 +52,7 @@ export type Harness = {
     path: string,
     opts?: { token?: string | null; as?: string; body?: unknown; raw?: string },
   ): Promise<{ status: number; body: any; headers: Headers }>;
-  socket(nsp: '/supervisor' | '/agent', token: string, auth?: Record<string, unknown>): Socket;
+  socket(nsp: '/supervisor' | '/agent' | '/lrm', token: string, auth?: Record<string, unknown>): Socket;
   stop(): Promise<void>;
 };
 
@@ -66,6 +66,7 @@ export const USERS = [
   { id: 'u7', username: 'sup85', roles: ['supervisor'], sites: ['85'], agentId: null },
   { id: 'u8', username: 'admin', roles: ['admin'], sites: ['44', '85'], agentId: null },
   { id: 'u9', username: 'arm85', roles: ['arm'], sites: ['85'], agentId: 'arm-1' },
+  { id: 'u10', username: 'lrm44', roles: ['lrm'], sites: ['44'], agentId: null },
 ] as const;
 
 export async function startHarness(extra: Partial<ApiOptions> = {}): Promise<Harness> {

@@ -23,7 +23,8 @@ const pathOf = (r: AnyRoute, over: Record<string, string> = {}) =>
   r.path.replace(/:([A-Za-z]+)/g, (_m, k: string) => over[k] ?? VALUES[k] ?? 'x');
 const allows = (r: AnyRoute, role: string) =>
   r.access === 'authenticated' || (Array.isArray(r.access) && r.access.includes(role));
-const userFor = (r: AnyRoute) => (allows(r, 'arm') ? 'arm1' : allows(r, 'supervisor') ? 'sup44' : 'admin');
+const userFor = (r: AnyRoute) =>
+  allows(r, 'arm') ? 'arm1' : allows(r, 'supervisor') ? 'sup44' : allows(r, 'lrm') ? 'lrm44' : 'admin';
 
 describe('every route', () => {
   it('answers 401 without a token (except login and refresh)', async () => {

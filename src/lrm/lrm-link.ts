@@ -1,0 +1,113 @@
+// The ACD's side of the link with the regulation software (LRM): every call event the LRM cares
+// about (./lrm-events.ts) goes out as a signed webhook, in order per call, through BullMQ
+// (./lrm-webhooks.ts); and the call-arrived notification also goes out in the Hub Santé model
+// (./hub-sante.ts) to a second endpoint when one is configured. Every process that follows the
+// site may run one: the jobs' ids are the events' idempotency keys, so a second process queues
+// nothing twice.
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { Logger } from '../ports/logger.js';
+import type { SiteHandle } from '../ports/site-handle.js';
+import type { RedisTarget } from '../store/jobs/connection.js';
+import { rcEdaCallArrived, type HubSanteOptions } from './hub-sante.js';
+import { lrmEvents } from './lrm-events.js';
+import { LrmWebhooks, type LrmWebhooksOptions, type WebhookTarget } from './lrm-webhooks.js';
+
+export type LrmLinkOptions = {
+  site: SiteHandle;
+  redis: RedisTarget;
+  logger: Logger;
+  /** The LRM's webhook endpoint. */
+  webhook?: WebhookTarget;
+  /** The Hub Santé gateway (RC-EDA on call arrival). */
+  hub?: WebhookTarget & Omit<HubSanteOptions, 'timeZone'>;
+  tuning?: Pick<LrmWebhooksOptions, 'attempts' | 'backoffMs' | 'timeoutMs' | 'orderWaitMs' | 'concurrency'>;
+};
+
+export class LrmLink {
+  readonly webhooks: LrmWebhooks;
+  private readonly unsubscribe: () => void;
+  private readonly deliveries = new Counter({
+    name: 'sas_acd_lrm_webhook_deliveries_total',
+    help: 'Webhooks to the LRM and Hub Santé delivered, or given up after their last attempt, by this process',
+    labelNames: ['site', 'target', 'result'] as const,
+    registers: [],
+  });
+  private readonly lag = new Histogram({
+    name: 'sas_acd_lrm_webhook_lag_seconds',
+    help: 'From the event being queued to its delivery (retries and per-call order included)',
+    labelNames: ['site', 'target'] as const,
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 15, 60, 300],
+    registers: [],
+  });
+
+  constructor(private readonly opts: LrmLinkOptions) {
+    const targets: Record<string, WebhookTarget> = {};
+    if (opts.webhook) targets.lrm = opts.webhook;
+    if (opts.hub)
+      targets.hub = { url: opts.hub.url, secret: opts.hub.secret, contentType: 'application/json' };
+    this.webhooks = new LrmWebhooks({
+      redis: opts.redis,
+      site: opts.site.siteId,
+      targets,
+      ...opts.tuning,
+      onDelivered: (d) => {
+        const site = opts.site.siteId;
+        this.deliveries.inc({ site, target: d.target, result: 'delivered' });
+        if (d.queuedAt !== null)
+          this.lag.observe({ site, target: d.target }, (Date.now() - d.queuedAt) / 1000);
+      },
+      onFailed: (d, error) => {
+        this.deliveries.inc({ site: opts.site.siteId, target: d.target, result: 'given-up' });
+        opts.logger.error(
+          { target: d.target, event: d.type, callId: d.callId, attempts: d.attempts, err: error.message },
+          'LRM webhook given up',
+        );
+      },
+    });
+    this.unsubscribe = opts.site.onEvents((events, state) => {
+      for (const e of lrmEvents(opts.site.siteId, events)) {
+        const last = e.type === 'call.ended';
+        const sends = [this.webhooks.send('lrm', e, e, last)];
+        if (opts.hub && e.type === 'call.arrived') {
+          const hub = { ...opts.hub, timeZone: state.data.config.calendar.timeZone };
+          sends.push(
+            this.webhooks.send('hub', { ...e, id: `${e.id}-rc-eda` }, rcEdaCallArrived(e, hub), true),
+          );
+        }
+        for (const s of sends)
+          s.catch((err: Error) =>
+            opts.logger.error(
+              { event: e.type, callId: e.callId, err: err.message },
+              'LRM webhook not queued',
+            ),
+          );
+      }
+    });
+  }
+
+  /** The link's figures on /metrics: deliveries, delivery lag, and the queue's backlog by state. */
+  registerMetrics(registry: Registry): void {
+    registry.registerMetric(this.deliveries);
+    registry.registerMetric(this.lag);
+    const webhooks = this.webhooks;
+    const site = this.opts.site.siteId;
+    registry.registerMetric(
+      new Gauge({
+        name: 'sas_acd_lrm_webhook_jobs',
+        help: 'Webhook jobs of the site by state (waiting, delayed = retrying or waiting their turn, failed = given up)',
+        labelNames: ['site', 'state'] as const,
+        registers: [],
+        async collect() {
+          const counts = await webhooks.counts().catch(() => null);
+          if (!counts) return;
+          for (const [state, n] of Object.entries(counts)) this.set({ site, state }, n);
+        },
+      }),
+    );
+  }
+
+  async close(): Promise<void> {
+    this.unsubscribe();
+    await this.webhooks.close();
+  }
+}

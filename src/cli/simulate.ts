@@ -7,6 +7,7 @@ import { formatScenarioErrors } from '../../simulator/traffic/scenario.js';
 import { renderTwinReport } from '../../simulator/twin/report-html.js';
 import { runTwin, type TwinResults } from '../../simulator/twin/run-twin.js';
 import { loadTwinScenarioFile, type TwinScenario } from '../../simulator/twin/twin-scenario.js';
+import { registerReplay } from './simulate-replay.js';
 
 const usageExit = (err: CommanderError) => process.exit(err.exitCode === 0 ? 0 : 2);
 
@@ -95,8 +96,9 @@ function runCommand(opts: TwinOptions): void {
 export function registerSimulate(program: Command): void {
   const simulate = program
     .command('simulate')
-    .description('simulations of the SAS: the digital twin')
+    .description('simulations of the SAS: the digital twin, the replay through the live system')
     .exitOverride(usageExit);
+  registerReplay(simulate, usageExit);
 
   simulate
     .command('twin')

@@ -126,7 +126,7 @@ export async function startChildStack(o: { config: unknown; users: unknown[] }):
       ARI_USER: 'asterisk',
       ARI_PASSWORD: 'asterisk',
       JWT_SECRET: randomBytes(32).toString('hex'),
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: process.env.REPLAY_LOG_LEVEL ?? 'warn',
     };
     const args = ['serve', '--config', configFile, '--users', usersFile, '--port', String(port)];
     const serveLine = /^sas-acd serve: site \S+ on (http:\/\/\S+)/;

@@ -1,8 +1,10 @@
 // Ground truth of a replay, from sim-pbx's own timelines (what each caller lived on the PBX), never
-// from the ACD's events. A wait starts when the caller arrives on the trunk, or enters a queue's
-// holding bridge (`queue-<id>`, one per queue step) after an agent; it ends when the caller is
-// connected to an agent (answered), hangs up (abandoned), or leaves otherwise (redirected to a
-// partner, moved to another queue, hung up by the PBX): as the ACD counts its queue steps.
+// from the ACD's events. A wait starts when the caller arrives on the trunk, or is left without an
+// agent (leaves the agents' mixing bridge alive); it ends when the caller is connected to an agent
+// (answered), hangs up (abandoned), or leaves otherwise (redirected to a partner, moved to another
+// queue, hung up by the PBX): as the ACD counts its queue steps. The queue is the holding bridge
+// (`queue-<id>`, one per queue) the caller waited in; a caller connected before reaching one (an
+// agent was free at once) is counted in the queue of the agent who answered (`queueOfAnswer`).
 import type { CallRecord } from '../pbx/timeline.js';
 
 export type QueueFigures = {
@@ -40,6 +42,8 @@ export type TruthOptions = {
   thresholdRealSeconds: (queueId: string) => number;
   /** Queue of a wait that ended before any holding bridge (by the line's entry queue). */
   entryQueue: (line: string) => string;
+  /** Queue of a wait answered before any holding bridge: by the agent, the call, its nth wait. */
+  queueOfAnswer: (callId: string, agentEndpoint: string, waitIndex: number) => string | null;
   /** Simulated seconds per real second. */
   speed: number;
   /** Real milliseconds either side of a threshold within which a wait may fall on either side. */
@@ -47,6 +51,8 @@ export type TruthOptions = {
 };
 
 const HOLDING_PREFIX = 'queue-';
+
+type Wait = { queue: string | null; startMs: number; afterAgent: boolean };
 
 function newQueue(): QueueTruth {
   return {
@@ -66,43 +72,53 @@ export function groundTruth(calls: Iterable<CallRecord>, o: TruthOptions): Groun
   const q = (id: string) => (queues[id] ??= newQueue());
   for (const call of calls) {
     out.calls.arrived++;
-    let waiting: { queue: string | null; startMs: number } | null = null;
-    let answered = false;
-    let elsewhere = false;
+    // One object, so that `close` (a closure) and the loop see the same wait.
+    const now: { wait: Wait | null; answered: boolean; elsewhere: boolean; waits: number } = {
+      wait: null,
+      answered: false,
+      elsewhere: false,
+      waits: 0,
+    };
     /** Ends the current wait: one offer of its queue, whatever the end. */
-    const close = () => {
-      const w = waiting!;
-      waiting = null;
-      const id = w.queue ?? o.entryQueue(call.line);
+    const close = (queue?: string | null): string => {
+      const w = now.wait!;
+      now.wait = null;
+      const id = w.queue ?? queue ?? o.entryQueue(call.line);
       q(id).offered++;
+      now.waits++;
       return id;
     };
     for (const e of call.entries) {
+      const w = now.wait;
       switch (e.kind) {
         case 'arrived':
-          waiting = { queue: null, startMs: e.atMs };
+          now.wait = { queue: null, startMs: e.atMs, afterAgent: false };
+          break;
+        case 'left-bridge':
+          // Out of the agents' bridge alive: alone until the next agent (or the end of the call).
+          if (e.detail?.type === 'mixing' && !w)
+            now.wait = { queue: null, startMs: e.atMs, afterAgent: true };
           break;
         case 'entered-bridge': {
           const name = String(e.detail?.bridge ?? '');
           if (e.detail?.type !== 'holding' || !name.startsWith(HOLDING_PREFIX)) break;
           const id = name.slice(HOLDING_PREFIX.length);
-          if (waiting && waiting.queue === null) waiting.queue = id;
-          else if (waiting && waiting.queue !== id) {
+          if (w && w.queue === null) w.queue = id;
+          else if (w && w.queue !== id) {
             close(); // moved on to another queue while waiting: an "other exit" of the first
-            waiting = { queue: id, startMs: e.atMs };
-          } else if (!waiting) waiting = { queue: id, startMs: e.atMs };
+            now.wait = { queue: id, startMs: e.atMs, afterAgent: true };
+          } else if (!w) now.wait = { queue: id, startMs: e.atMs, afterAgent: true };
           break;
         }
         case 'connected-to-agent': {
-          answered = true;
-          if (!waiting) {
+          now.answered = true;
+          if (!w) {
             out.calls.conferenceAnswers++;
             break;
           }
-          const startMs = (waiting as { startMs: number }).startMs;
-          const id = close();
+          const id = close(o.queueOfAnswer(call.callId, String(e.detail?.agent ?? ''), now.waits));
           const fig = q(id);
-          const ms = e.atMs - startMs;
+          const ms = e.atMs - w.startMs;
           const threshold = o.thresholdRealSeconds(id) * 1000;
           fig.answered++;
           fig.waitSumMs += ms;
@@ -113,15 +129,17 @@ export function groundTruth(calls: Iterable<CallRecord>, o: TruthOptions): Groun
         case 'continued':
         case 'redirected':
         case 'referred':
-          elsewhere = true;
-          if (waiting) close();
+          now.elsewhere = true;
+          if (w) close();
           break;
         case 'ended':
-          if (waiting) {
+          // Leaving the agents' bridge as the call ends is the end, not a wait.
+          if (w && w.afterAgent && w.queue === null) now.wait = null;
+          else if (w) {
             const id = close();
             if (call.endedBy === 'caller' || call.endedBy === 'patience') q(id).abandoned++;
           }
-          if (!answered && !elsewhere && call.endedBy === 'pbx') out.calls.lost++;
+          if (!now.answered && !now.elsewhere && call.endedBy === 'pbx') out.calls.lost++;
           break;
         default:
           break;
@@ -129,7 +147,7 @@ export function groundTruth(calls: Iterable<CallRecord>, o: TruthOptions): Groun
     }
     if (call.endedAtMs === null) {
       out.calls.stuck++;
-      if (waiting) close();
+      if (now.wait) close();
     }
   }
   for (const fig of Object.values(queues)) {

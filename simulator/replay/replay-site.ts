@@ -65,27 +65,32 @@ export function queuesNeeded(
   calls: TraceCall[],
   seats: { agentId: string }[] = [],
 ): Set<string> {
+  const need = new Set<string>();
+  for (const c of calls) for (const q of expectedPath(config, c, seats)) need.add(q);
+  return need;
+}
+
+/** The queue steps a trace row goes through, in order, by the site's default targets. */
+export function expectedPath(config: SiteConfig, c: TraceCall, seats: { agentId: string }[]): string[] {
   const r = config.routing;
-  const gpRegulator = seats.some((s) => config.agents.find((a) => a.id === s.agentId)?.roles.includes('mrg'));
-  const p2Queue = !gpRegulator && r.p2WithoutGpRegulator ? r.p2WithoutGpRegulator : r.p2Queue;
   const first = (stage: string, branch: string) =>
     config.queues.find((q) => q.stage === stage && q.branch === branch)?.id;
-  const need = new Set<string>();
-  for (const c of calls) {
-    const line = config.lines.find((l) => l.id === c.line);
-    if (line) need.add(line.entryQueue);
-    if (c.qualification === 'P1') need.add(r.p1Queue);
-    if (c.qualification === 'P2') need.add(p2Queue);
-    if (c.regulationTalkS !== null) {
-      const doctor = c.qualification === 'P2' ? first('regulation', 'mg') : r.doctorQueue;
-      if (doctor) need.add(doctor);
-    }
-    if (c.bookingTalkS !== null) {
-      const booking = first('booking', 'mg');
-      if (booking) need.add(booking);
-    }
+  const gpRegulator = seats.some((s) => config.agents.find((a) => a.id === s.agentId)?.roles.includes('mrg'));
+  const p2Queue = !gpRegulator && r.p2WithoutGpRegulator ? r.p2WithoutGpRegulator : r.p2Queue;
+  const path: string[] = [];
+  const line = config.lines.find((l) => l.id === c.line);
+  if (line) path.push(line.entryQueue);
+  if (c.qualification === 'P1') path.push(r.p1Queue);
+  if (c.qualification === 'P2') path.push(p2Queue);
+  if (c.regulationTalkS !== null) {
+    const doctor = c.qualification === 'P2' ? first('regulation', 'mg') : r.doctorQueue;
+    if (doctor) path.push(doctor);
   }
-  return need;
+  if (c.bookingTalkS !== null) {
+    const booking = first('booking', 'mg');
+    if (booking) path.push(booking);
+  }
+  return path;
 }
 
 /** Refuses a trace whose lines the site lacks, or that needs a queue no seat serves. */

@@ -14,7 +14,7 @@ import { startChildStack, type ChildStack } from './child-stack.js';
 import { groundTruth, type QueueFigures } from './ground-truth.js';
 import { PanelBot } from './panel-bot.js';
 import { formatTable, publicFigures, reconcile, type Mismatch } from './reconcile.js';
-import { configForSpeed, pickSeats, replayUsers, type StaffPlan } from './replay-site.js';
+import { configForSpeed, expectedPath, pickSeats, replayUsers, type StaffPlan } from './replay-site.js';
 
 /** Users of a running ACD (with --acd): the supervisor who reads the indicators, one per bot seat. */
 export type ExternalUsers = { supervisor: AcdUser; agents: Record<string, AcdUser> };
@@ -128,14 +128,14 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayRun> {
       await bot.start();
     }
 
-    const ours = new Set<string>();
+    const ours = new Map<string, TraceCall>();
     let refused = 0;
     const injector = new CallerInjector({
       simUrl: pbxUrl,
       calls: o.calls,
       scripts,
       speed,
-      onInjected: (_call, simCallId) => ours.add(simCallId),
+      onInjected: (call, simCallId) => ours.set(simCallId, call),
       onError: (err) => {
         refused++;
         warn(`a caller was not injected: ${(err as Error).message}`);
@@ -201,6 +201,15 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayRun> {
     const truth = groundTruth(records, {
       thresholdRealSeconds: (id) => thresholds.get(id) ?? 30,
       entryQueue: (line) => o.config.lines.find((l) => l.id === line)?.entryQueue ?? 'n1',
+      // Answered before reaching a holding bridge: the agent's queue, the expected step when it has several.
+      queueOfAnswer: (callId, endpoint, waitIndex) => {
+        const agent = o.config.agents.find((a) => (a.endpoint ?? `PJSIP/${a.id}`) === endpoint);
+        if (!agent || agent.skills.length === 0) return null;
+        const row = ours.get(callId);
+        const expected = row ? expectedPath(o.config, row, seats)[waitIndex] : undefined;
+        if (expected && agent.skills.some((s) => s.queue === expected)) return expected;
+        return [...agent.skills].sort((a, b) => a.preference - b.preference)[0]!.queue;
+      },
       speed,
       toleranceMs,
     });

@@ -82,6 +82,7 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayRun> {
   const bots: PanelBot[] = [];
   const phones: PhoneClient[] = [];
   let supervisor: AcdClient | null = null;
+  let injector: CallerInjector | null = null;
   let keepLogs = false;
   const warn = (m: string) => o.onWarning?.(m);
   try {
@@ -130,7 +131,7 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayRun> {
 
     const ours = new Map<string, TraceCall>();
     let refused = 0;
-    const injector = new CallerInjector({
+    injector = new CallerInjector({
       simUrl: pbxUrl,
       calls: o.calls,
       scripts,
@@ -240,6 +241,7 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayRun> {
     if (stack) warn(`the children's output is kept in ${stack.logDir}`);
     throw err;
   } finally {
+    injector?.stop();
     for (const b of bots) b.stop();
     for (const p of phones) p.close();
     supervisor?.close();

@@ -99,9 +99,17 @@ export const scenarioSchema = z
     hours: positive.max(24 * 366),
     arrivals,
     lines: shares.optional(),
+    /** Priority of each line (0–9, larger is more urgent; default 1), as in a site configuration. */
+    linePriorities: z.record(z.string().min(1), z.number()).optional(),
     departments: shares.optional(),
+    // A share left out is 0 (a scenario names the qualifications it has).
     qualification: z
-      .strictObject({ P0: share, P1: share, P2: share, DR: share })
+      .strictObject({
+        P0: share.default(0),
+        P1: share.default(0),
+        P2: share.default(0),
+        DR: share.default(0),
+      })
       .superRefine(sharesAddUpToOne),
     handlingSeconds: z.strictObject({
       n1: distribution,
@@ -140,6 +148,21 @@ export const scenarioSchema = z
     mode: z.enum(['two-level', 'one-level']).default('two-level'),
   })
   .superRefine((s, ctx) => {
+    const lines = Object.keys(s.lines ?? { '15': 1 });
+    for (const [line, p] of Object.entries(s.linePriorities ?? {})) {
+      if (!Number.isInteger(p) || p < 0 || p > 9)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['linePriorities', line],
+          message: `expected an integer 0–9, got ${JSON.stringify(p)}`,
+        });
+      if (!lines.includes(line))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['linePriorities', line],
+          message: `not one of the scenario's lines (${lines.join(', ')})`,
+        });
+    }
     const need = (step: Step, why: string) => {
       if (!s.handlingSeconds[step as keyof typeof s.handlingSeconds]) {
         ctx.addIssue({ code: 'custom', path: ['handlingSeconds', step], message: `required: ${why}` });

@@ -4,6 +4,7 @@
 // so the difference shows what Erlang leaves out, step by step.
 import type { ScenarioPlan } from '../staffing/scenario-plan.js';
 import type { Scenario, Step } from '../traffic/scenario.js';
+import type { SiteConfig } from '../../src/core/config.js';
 import { runTwin } from './run-twin.js';
 
 export type StepCheck = {
@@ -33,7 +34,13 @@ function weighted(
   return weight > 0 ? sum / weight : 0;
 }
 
-export function checkPlanInTwin(s: Scenario, plan: ScenarioPlan, replications = 3): PlanCheck {
+export function checkPlanInTwin(
+  s: Scenario,
+  plan: ScenarioPlan,
+  replications = 3,
+  /** The site's own configuration (`staff --config`); default: the twin's clean theory site. */
+  site?: SiteConfig,
+): PlanCheck {
   // The twin's staff is given per hour of the day: for a longer scenario, the most seats the plan
   // asks for at that hour on any day.
   const staff: Partial<Record<Step, number[]>> = {};
@@ -42,7 +49,10 @@ export function checkPlanInTwin(s: Scenario, plan: ScenarioPlan, replications = 
     p.intervals.forEach((iv, i) => (byHour[i % 24] = Math.max(byHour[i % 24]!, iv.seats)));
     staff[step] = byHour;
   }
-  const twin = runTwin({ ...s, staff }, { replications: s.arrivals.trace === undefined ? replications : 1 });
+  const twin = runTwin(
+    { ...s, staff },
+    { replications: s.arrivals.trace === undefined ? replications : 1, ...(site ? { site } : {}) },
+  );
   const steps: Partial<Record<Step, StepCheck>> = {};
   for (const [step, p] of Object.entries(plan.steps) as [Step, NonNullable<ScenarioPlan['steps'][Step]>][]) {
     const q = (

@@ -7,7 +7,9 @@ import { formatTraceErrors } from '../traffic/trace.js';
 import { combine, type Tree } from './confidence.js';
 import { figuresOf, seriesOf, type TwinFigures, type TwinSeries } from './results.js';
 import { simulate } from './simulate.js';
+import type { SiteConfig } from '../../src/core/config.js';
 import { buildTwinSite } from './site.js';
+import { buildTwinSiteFromConfig } from './site-from-config.js';
 import type { TwinScenario } from './twin-scenario.js';
 
 export type RunTwinOptions = {
@@ -19,6 +21,8 @@ export type RunTwinOptions = {
   onProgress?: (done: number) => void;
   /** Keep the hourly sums of replication 0 (for the HTML report). */
   withSeries?: boolean;
+  /** Run the site's own configuration (site-from-config.ts) instead of the clean theory site. */
+  site?: SiteConfig;
 };
 
 export type TwinResults = TwinFigures & {
@@ -54,7 +58,12 @@ export function runTwin(input: Scenario | TwinScenario, options: RunTwinOptions 
     throw new RangeError(
       'replications need generated arrivals: a trace file gives the same calls every time',
     );
-  const site = buildTwinSite(s, linePriorities);
+  const site = options.site
+    ? buildTwinSiteFromConfig(options.site, {
+        ...s,
+        linePriorities: { ...s.linePriorities, ...linePriorities },
+      })
+    : buildTwinSite(s, linePriorities);
   const figures: TwinFigures[] = [];
   let series: TwinSeries | undefined;
   let commands = 0;

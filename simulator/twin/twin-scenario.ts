@@ -1,5 +1,5 @@
 // The scenario as the twin reads it: the traffic scenario (simulator/traffic/scenario.ts), plus
-// what only the twin needs and checks — a priority per line, and a team for every step the traffic
+// what only the twin checks — line priorities (part of the scenario schema) that name its lines, and a team for every step the traffic
 // reaches. Every error names its field, like the traffic scenario's own errors.
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -18,18 +18,6 @@ export type TwinScenarioResult = { ok: true; twin: TwinScenario } | { ok: false;
 
 // The site config's id rule: a line id becomes a config id.
 const LINE_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
-
-/**
- * `linePriorities` is not (yet) part of the traffic scenario schema, which refuses unknown keys:
- * it is taken out of the raw JSON here and checked on its own.
- */
-function splitPriorities(value: unknown): { rest: unknown; priorities: unknown } {
-  if (typeof value !== 'object' || value === null || Array.isArray(value) || !('linePriorities' in value)) {
-    return { rest: value, priorities: undefined };
-  }
-  const { linePriorities, ...rest } = value as Record<string, unknown>;
-  return { rest, priorities: linePriorities };
-}
 
 /** The steps the scenario's traffic may reach, which therefore need a team. */
 export function stepsReached(s: Scenario): Step[] {
@@ -50,38 +38,16 @@ export function stepsReached(s: Scenario): Step[] {
 }
 
 export function validateTwinScenario(value: unknown): TwinScenarioResult {
-  const { rest, priorities } = splitPriorities(value);
   const errors: ScenarioError[] = [];
-  const base = validateScenario(rest);
+  const base = validateScenario(value);
   if (!base.ok) errors.push(...base.errors);
-  const linePriorities: Record<string, number> = {};
-  if (priorities !== undefined) {
-    if (typeof priorities !== 'object' || priorities === null || Array.isArray(priorities)) {
-      errors.push({ path: 'linePriorities', message: 'expected an object: line → priority 0–9' });
-    } else {
-      for (const [line, p] of Object.entries(priorities)) {
-        if (typeof p !== 'number' || !Number.isInteger(p) || p < 0 || p > 9)
-          errors.push({
-            path: `linePriorities.${line}`,
-            message: `expected an integer 0–9, got ${JSON.stringify(p)}`,
-          });
-        else linePriorities[line] = p;
-      }
-    }
-  }
   if (!base.ok) return { ok: false, errors };
   const s = base.scenario;
+  const linePriorities = { ...(s.linePriorities ?? {}) };
   const lines = Object.keys(scenarioLines(s));
   for (const line of lines) {
     if (!LINE_ID.test(line))
       errors.push({ path: `lines.${line}`, message: 'a line id is letters, digits, ".", "_" or "-"' });
-  }
-  for (const line of Object.keys(linePriorities)) {
-    if (!lines.includes(line))
-      errors.push({
-        path: `linePriorities.${line}`,
-        message: `not one of the scenario's lines (${lines.join(', ')})`,
-      });
   }
   for (const d of Object.keys(s.departments ?? {})) {
     if (!d.trim()) errors.push({ path: `departments.${d}`, message: 'a department needs a name' });

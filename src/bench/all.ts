@@ -9,3 +9,4 @@ import './telephony-freeswitch.js';
 import './history.js';
 import './cluster.js';
 import './web.js';
+import './replay.js';

@@ -7,10 +7,19 @@ import { formatScenarioErrors } from '../../simulator/traffic/scenario.js';
 import { renderTwinReport } from '../../simulator/twin/report-html.js';
 import { runTwin, type TwinResults } from '../../simulator/twin/run-twin.js';
 import { loadTwinScenarioFile, type TwinScenario } from '../../simulator/twin/twin-scenario.js';
+import { readSiteConfigFile, TwinSiteError } from '../../simulator/twin/site-from-config.js';
+import { registerReplay } from './simulate-replay.js';
 
 const usageExit = (err: CommanderError) => process.exit(err.exitCode === 0 ? 0 : 2);
 
-type TwinOptions = { scenario: string; replications: string; seed?: string; json?: boolean; report?: string };
+type TwinOptions = {
+  scenario: string;
+  replications: string;
+  seed?: string;
+  json?: boolean;
+  report?: string;
+  config?: string;
+};
 
 /** A bad option or file: reported on stderr, exit code 2. */
 class UsageError extends Error {}
@@ -64,6 +73,12 @@ function runCommand(opts: TwinOptions): void {
   const { scenario, linePriorities } = loadScenario(opts.scenario);
   const replications = integer('--replications', opts.replications, 1, 1000);
   if (opts.seed !== undefined) scenario.seed = integer('--seed', opts.seed, 0, 2 ** 32 - 1);
+  let site;
+  try {
+    site = opts.config ? readSiteConfigFile(opts.config) : undefined;
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
   const showBar = !opts.json && process.stderr.isTTY;
   const bar = new SingleBar({ format: 'simulating {bar} {percentage}%' }, Presets.shades_classic);
   if (showBar) bar.start(100, 0);
@@ -72,11 +87,12 @@ function runCommand(opts: TwinOptions): void {
     results = runTwin(scenario, {
       replications,
       linePriorities,
+      ...(site ? { site } : {}),
       withSeries: opts.report !== undefined,
       onProgress: showBar ? (done) => bar.update(Math.floor(done * 100)) : undefined,
     });
   } catch (e) {
-    if (e instanceof RangeError || /not valid/.test((e as Error).message))
+    if (e instanceof RangeError || e instanceof TwinSiteError || /not valid/.test((e as Error).message))
       throw new UsageError((e as Error).message);
     throw e;
   } finally {
@@ -95,8 +111,9 @@ function runCommand(opts: TwinOptions): void {
 export function registerSimulate(program: Command): void {
   const simulate = program
     .command('simulate')
-    .description('simulations of the SAS: the digital twin')
+    .description('simulations of the SAS: the digital twin, the replay through the live system')
     .exitOverride(usageExit);
+  registerReplay(simulate, usageExit);
 
   simulate
     .command('twin')
@@ -104,6 +121,10 @@ export function registerSimulate(program: Command): void {
     .requiredOption('--scenario <file>', 'scenario file (JSON, see docs/traffic.md and docs/twin.md)')
     .option('--replications <n>', 'independent replications, figures with 95 % confidence intervals', '1')
     .option('--seed <n>', "override the scenario's seed")
+    .option(
+      '--config <file>',
+      "run the site's own configuration (lines, queues, overflow, routing, modes, calendar); default: a clean theory site",
+    )
     .option('--json', 'print machine-readable JSON only')
     .option('--report <file>', 'write a self-contained HTML report with charts')
     .exitOverride(usageExit)

@@ -16,6 +16,7 @@ import { DEFAULT_HOURS_PER_POST, fullTimePosts24x7, rosteredAgents } from '../..
 import { planStaffing, type StaffingPlan } from '../../simulator/staffing/plan.js';
 import { planScenario, type ScenarioPlan } from '../../simulator/staffing/scenario-plan.js';
 import { checkPlanInTwin, type PlanCheck } from '../../simulator/twin/plan-check.js';
+import { readSiteConfigFile, TwinSiteError } from '../../simulator/twin/site-from-config.js';
 import { profileFromEvents } from '../../simulator/traffic/history-profile.js';
 import { formatScenarioErrors, loadScenarioFile } from '../../simulator/traffic/scenario.js';
 import {
@@ -39,6 +40,8 @@ interface StaffOptions {
   json?: boolean;
   /** --no-twin turns off the check of a scenario plan in the digital twin. */
   twin?: boolean;
+  /** The site's configuration the twin checks the plan on. */
+  config?: string;
 }
 
 /** A bad option value: reported on stderr, exit code 2. */
@@ -89,7 +92,14 @@ export function computeScenarioPlan(o: StaffOptions): ScenarioPlan & Record<stri
   }
   const plan = planScenario(loaded.scenario, { ...common, target });
   // The plan checked in the digital twin, which plays what Erlang leaves out (docs/staffing.md).
-  const twinCheck = o.twin === false ? undefined : checkPlanInTwin(loaded.scenario, plan);
+  let twinCheck: PlanCheck | undefined;
+  try {
+    const site = o.config ? readSiteConfigFile(o.config) : undefined;
+    twinCheck = o.twin === false ? undefined : checkPlanInTwin(loaded.scenario, plan, 3, site);
+  } catch (e) {
+    if (e instanceof TwinSiteError) throw new UsageError(e.message);
+    throw e;
+  }
   return { scenario: o.scenario, target, ...common, ...plan, ...(twinCheck ? { twinCheck } : {}) };
 }
 
@@ -342,6 +352,7 @@ export function registerStaff(program: Command): void {
     .description('size a team with Erlang C, or Erlang A when a mean patience is given')
     .option('--scenario <file>', 'size every step of a scenario (JSON) per hour; needs --target')
     .option('--no-twin', 'with --scenario: do not check the plan in the digital twin')
+    .option('--config <file>', "with --scenario: check the plan in the twin on the site's own configuration")
     .option(
       '--from-history <file>',
       'size N1 per hour of the week from recorded events (JSON lines); needs --aht, --target',

@@ -55,7 +55,8 @@ describe('sas-acd traffic', () => {
     const r = traffic('generate', '--scenario', bad, '--out', join(dir, 'x.csv'));
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/^hours: /m);
-    expect(r.stderr).toMatch(/^qualification\.P0: /m);
+    // Shares left out are 0 (issue 22): an empty mix adds up to 0, not 1.
+    expect(r.stderr).toMatch(/^qualification: shares must add up to 1 \(got 0\)/m);
     expect(r.stderr).toMatch(/^handlingSeconds: /m);
   });
 

@@ -1,0 +1,250 @@
+// `sas-acd simulate replay`: a trace through the live system. Callers are injected on sim-pbx's
+// trunk with their patience, bot agents work like panels (API + Socket.IO, phones on sim-pbx),
+// and at the end the ground truth from sim-pbx's timelines is compared with the ACD's indicators.
+import type { SiteConfig } from '../../src/core/config.js';
+import type { QueueView } from '../../src/read-models/views.js';
+import { PhoneClient } from '../bots/phone-client.js';
+import { CallerInjector } from '../load/caller-injector.js';
+import { ScriptBook } from '../load/script-book.js';
+import type { CallRecord } from '../pbx/timeline.js';
+import type { TraceCall } from '../traffic/trace.js';
+import { AcdClient, type AcdUser } from './acd-client.js';
+import { acdFigures, readAcdCounts } from './acd-figures.js';
+import { startChildStack, type ChildStack } from './child-stack.js';
+import { groundTruth, type QueueFigures } from './ground-truth.js';
+import { PanelBot } from './panel-bot.js';
+import { formatTable, publicFigures, reconcile, type Mismatch } from './reconcile.js';
+import { configForSpeed, expectedPath, pickSeats, replayUsers, type StaffPlan } from './replay-site.js';
+
+/** Users of a running ACD (with --acd): the supervisor who reads the indicators, one per bot seat. */
+export type ExternalUsers = { supervisor: AcdUser; agents: Record<string, AcdUser> };
+
+export type ReplayOptions = {
+  calls: TraceCall[];
+  config: SiteConfig;
+  /** Simulated seconds per real second. */
+  speed: number;
+  staff: StaffPlan;
+  /** Bots' wrap-up in simulated seconds; null: each agent's own. */
+  wrapUpSeconds: number | null;
+  /** Drive a running system instead of starting one. */
+  external?: { acdUrl: string; pbxUrl: string; users: ExternalUsers };
+  /** Simulated seconds at which the ACD is killed (SIGKILL) and started again (own stack only). */
+  killAcdAt?: number[];
+  /** Real milliseconds two processes may disagree on an instant (see reconcile.ts). */
+  toleranceMs?: number;
+  onProgress?: (ended: number, total: number) => void;
+  onWarning?: (message: string) => void;
+  signal?: AbortSignal;
+};
+
+export type ReplayReport = {
+  groundTruth: { queues: Record<string, QueueFigures> };
+  acd: { queues: Record<string, QueueFigures> };
+  reconciled: boolean;
+  calls: { lost: number; duplicated: number; stuck: number };
+};
+
+export type ReplayRun = {
+  report: ReplayReport;
+  mismatches: Mismatch[];
+  table: string;
+  /** Real seconds from the first injection to the last call's end. */
+  realSeconds: number;
+  /** Kept when the run did not reconcile (own stack): the children's output. */
+  logDir: string | null;
+  /** sim-pbx's timelines of the replayed calls (the ground truth's input). */
+  records: CallRecord[];
+};
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function simCalls(pbxUrl: string): Promise<CallRecord[]> {
+  const r = await fetch(`${pbxUrl}/sim/calls`);
+  if (!r.ok) throw new Error(`sim-pbx GET /sim/calls: ${r.status}`);
+  return ((await r.json()) as { calls: CallRecord[] }).calls;
+}
+
+async function strayChannels(pbxUrl: string): Promise<number> {
+  const auth = Buffer.from('asterisk:asterisk').toString('base64');
+  const r = await fetch(`${pbxUrl}/ari/channels`, { headers: { authorization: `Basic ${auth}` } });
+  if (!r.ok) return 0;
+  const channels = (await r.json()) as { name: string }[];
+  return channels.filter((c) => !c.name.startsWith('Announcer/')).length;
+}
+
+export async function runReplay(o: ReplayOptions): Promise<ReplayRun> {
+  const speed = o.speed;
+  const toleranceMs = o.toleranceMs ?? 500;
+  const seats = pickSeats(o.config, o.staff);
+  const siteId = o.config.id;
+  let stack: ChildStack | null = null;
+  const bots: PanelBot[] = [];
+  const phones: PhoneClient[] = [];
+  let supervisor: AcdClient | null = null;
+  let injector: CallerInjector | null = null;
+  let keepLogs = false;
+  const warn = (m: string) => o.onWarning?.(m);
+  try {
+    let acdUrl: string;
+    let pbxUrl: string;
+    let users: ExternalUsers;
+    if (o.external) {
+      ({ acdUrl, pbxUrl, users } = o.external);
+    } else {
+      const made = await replayUsers(siteId, seats, o.config);
+      stack = await startChildStack({
+        config: configForSpeed(o.config, speed, o.wrapUpSeconds),
+        users: made.entries,
+      });
+      acdUrl = stack.acdUrl;
+      pbxUrl = stack.pbxUrl;
+      users = { supervisor: made.supervisor, agents: Object.fromEntries(made.bots) };
+    }
+    supervisor = new AcdClient(acdUrl, users.supervisor);
+    await supervisor.login();
+    const queues = (await supervisor.get<{ queues: QueueView[] }>(`/sites/${siteId}/queues`)).queues;
+    const before = await readAcdCounts(supervisor, siteId);
+
+    const scripts = new ScriptBook();
+    const endpointsWs = `${pbxUrl.replace(/^http/, 'ws')}/sim/endpoints`;
+    for (const seat of seats) {
+      const agent = o.config.agents.find((a) => a.id === seat.agentId)!;
+      const user = users.agents[seat.agentId];
+      if (!user) throw new Error(`no user for the bot seat ${seat.agentId}`);
+      const phone = await PhoneClient.register(endpointsWs, agent.endpoint ?? `PJSIP/${agent.id}`);
+      phones.push(phone);
+      const bot = new PanelBot({
+        acdUrl,
+        siteId,
+        agentId: seat.agentId,
+        user,
+        config: o.config,
+        phone,
+        scripts,
+        speed,
+        onError: (err) => warn(`bot ${seat.agentId}: ${(err as Error).message}`),
+      });
+      bots.push(bot);
+      await bot.start();
+    }
+
+    const ours = new Map<string, TraceCall>();
+    let refused = 0;
+    injector = new CallerInjector({
+      simUrl: pbxUrl,
+      calls: o.calls,
+      scripts,
+      speed,
+      onInjected: (call, simCallId) => ours.set(simCallId, call),
+      onError: (err) => {
+        refused++;
+        warn(`a caller was not injected: ${(err as Error).message}`);
+      },
+    });
+    const started = Date.now();
+    injector.start();
+    const chaos: Promise<void>[] = [];
+    const chaosTimers = (o.killAcdAt ?? []).map((at) =>
+      setTimeout(
+        () => {
+          if (stack)
+            chaos.push(stack.restartAcd().catch((err: Error) => warn(`ACD restart: ${err.message}`)));
+        },
+        (at * 1000) / speed,
+      ),
+    );
+
+    // Until every caller is in and every call has ended on the PBX, or nothing moves for a long while.
+    const stallMs = Math.max(20_000, (1800 * 1000) / speed);
+    let lastChange = Date.now();
+    let lastEntries = -1;
+    let records: CallRecord[] = [];
+    let endedAt = Date.now();
+    for (;;) {
+      if (o.signal?.aborted) throw new Error('interrupted');
+      await sleep(200);
+      records = (await simCalls(pbxUrl)).filter((c) => ours.has(c.callId));
+      const ended = records.filter((c) => c.endedAtMs !== null).length;
+      o.onProgress?.(ended, o.calls.length);
+      const entries = records.reduce((n, c) => n + c.entries.length, 0);
+      if (entries !== lastEntries) {
+        lastEntries = entries;
+        lastChange = Date.now();
+      }
+      const allIn = injector.done && ours.size + refused === o.calls.length;
+      if (allIn && ended === records.length) {
+        endedAt = Date.now();
+        break;
+      }
+      if (Date.now() - lastChange > stallMs) {
+        warn(`nothing moved on the PBX for ${stallMs / 1000} s: ${records.length - ended} call(s) stuck`);
+        endedAt = Date.now();
+        break;
+      }
+    }
+    injector.stop();
+    for (const t of chaosTimers) clearTimeout(t);
+    await Promise.all(chaos);
+
+    // The ACD settles: no live call left and every arrival counted (or a few seconds pass).
+    const settleUntil = Date.now() + 10_000;
+    let after = await readAcdCounts(supervisor, siteId);
+    for (;;) {
+      const live = (await supervisor.get<{ calls: unknown[] }>(`/sites/${siteId}/calls`)).calls.length;
+      if ((live === 0 && after.arrived - before.arrived >= records.length) || Date.now() > settleUntil) break;
+      await sleep(100);
+      after = await readAcdCounts(supervisor, siteId);
+    }
+    const acd = acdFigures(before, after, speed);
+
+    const thresholds = new Map(queues.map((q) => [q.id, q.thresholdSeconds]));
+    const truth = groundTruth(records, {
+      thresholdRealSeconds: (id) => thresholds.get(id) ?? 30,
+      entryQueue: (line) => o.config.lines.find((l) => l.id === line)?.entryQueue ?? 'n1',
+      // Answered before reaching a holding bridge: the agent's queue, the expected step when it has several.
+      queueOfAnswer: (callId, endpoint, waitIndex) => {
+        const agent = o.config.agents.find((a) => (a.endpoint ?? `PJSIP/${a.id}`) === endpoint);
+        if (!agent || agent.skills.length === 0) return null;
+        const row = ours.get(callId);
+        const expected = row ? expectedPath(o.config, row, seats)[waitIndex] : undefined;
+        if (expected && agent.skills.some((s) => s.queue === expected)) return expected;
+        return [...agent.skills].sort((a, b) => a.preference - b.preference)[0]!.queue;
+      },
+      speed,
+      toleranceMs,
+    });
+    const calls = {
+      lost: truth.calls.lost + refused + Math.max(0, truth.calls.arrived - acd.arrived),
+      duplicated: Math.max(0, acd.arrived - truth.calls.arrived),
+      stuck: truth.calls.stuck,
+    };
+    const extra: Mismatch[] = [];
+    for (const [k, v] of Object.entries(calls))
+      if (v > 0) extra.push({ queue: '(calls)', figure: k, groundTruth: 0, acd: v });
+    const stray = await strayChannels(pbxUrl);
+    if (stray > 0 && !o.external)
+      extra.push({ queue: '(pbx)', figure: 'channels left', groundTruth: 0, acd: stray });
+    const r = reconcile(truth.queues, acd.queues, (toleranceMs / 1000) * speed, extra);
+    const gt = publicFigures(truth.queues);
+    keepLogs = !r.reconciled;
+    return {
+      report: { groundTruth: { queues: gt }, acd: { queues: acd.queues }, reconciled: r.reconciled, calls },
+      mismatches: r.mismatches,
+      table: formatTable(gt, acd.queues, r),
+      realSeconds: (endedAt - started) / 1000,
+      logDir: keepLogs && stack ? stack.logDir : null,
+      records,
+    };
+  } catch (err) {
+    keepLogs = true;
+    if (stack) warn(`the children's output is kept in ${stack.logDir}`);
+    throw err;
+  } finally {
+    injector?.stop();
+    for (const b of bots) b.stop();
+    for (const p of phones) p.close();
+    supervisor?.close();
+    await stack?.stop({ keepLogs });
+  }
+}

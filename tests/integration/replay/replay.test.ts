@@ -1,0 +1,135 @@
+// `sas-acd simulate replay` end to end, as a user runs it: the command starts its own redis-server,
+// sim-pbx and `sas-acd serve` as child processes, bots work through the API and Socket.IO, and the
+// ground truth from sim-pbx's timelines is compared with the ACD's indicators. The replay itself
+// fails (reconciled: false) on any call lost, duplicated or stuck and on any channel left on the PBX.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { exampleSite } from '../../../src/core/example-site.js';
+import { redisServerInstalled } from '../../../src/store/redis-server.js';
+
+const cli = fileURLToPath(new URL('../../../bin/sas-acd.mjs', import.meta.url));
+const trace = fileURLToPath(new URL('../../fixtures/replay/hand-computed.csv', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'replay-test-'));
+const write = (name: string, text: string) => {
+  const file = join(dir, name);
+  writeFileSync(file, text);
+  return file;
+};
+
+// The example site with P2 routed to N2 MG whatever the hour and whoever is logged in, so that the
+// hand computation below does not depend on when the test runs.
+const site = write(
+  'site.json',
+  JSON.stringify({
+    ...exampleSite,
+    routing: { ...exampleSite.routing, mgHours: 'always', p2WithoutGpRegulator: null },
+  }),
+);
+
+function replay(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [cli, 'simulate', 'replay', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
+}
+
+const replayDirs = () => readdirSync(tmpdir()).filter((d) => d.startsWith('sas-acd-replay-'));
+
+type Figures = {
+  offered: number;
+  answered: number;
+  abandoned: number;
+  answeredWithinThreshold: number;
+  meanWaitSeconds: number | null;
+};
+type Report = {
+  groundTruth: { queues: Record<string, Figures> };
+  acd: { queues: Record<string, Figures> };
+  reconciled: boolean;
+  calls: { lost: number; duplicated: number; stuck: number };
+};
+
+const SPEED = 5;
+/** How late, in real seconds, a hand-off may come on a loaded machine (bot, API, PBX round trips). */
+const LATENCY_S = 1.5;
+
+describe.skipIf(!redisServerInstalled())('sas-acd simulate replay (needs redis-server)', () => {
+  it('gives the hand-computed figures on both sides, reconciled, with nothing lost, doubled or stuck', async () => {
+    const before = replayDirs();
+    const r = await replay([
+      '--trace',
+      trace,
+      '--speed',
+      String(SPEED),
+      '--staff',
+      'n1=2,n2-amu=1,n2-mg=1',
+      '--wrap-up',
+      '0',
+      '--config',
+      site,
+      '--json',
+    ]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as Report;
+    expect(Object.keys(report).sort()).toEqual(['acd', 'calls', 'groundTruth', 'reconciled']);
+    expect(report.reconciled).toBe(true);
+    expect(report.calls).toEqual({ lost: 0, duplicated: 0, stuck: 0 });
+    // By hand: two N1 ARMs take C1 (t=0) and C2 (t=1) at once, for 40 s; C3 (t=2, patience 10)
+    // hangs up at t=12; C4 (t=5) waits for the first free ARM, at t=40: 35 s. C1 (P1) goes on to
+    // N2 AMU and C2 (P2) to N2 MG, each answered at once. C3 and C4 (DR) end at N1.
+    const hand: Record<string, Omit<Figures, 'meanWaitSeconds'> & { meanWaitSeconds: number }> = {
+      n1: { offered: 4, answered: 3, abandoned: 1, answeredWithinThreshold: 2, meanWaitSeconds: 35 / 3 },
+      'n2-amu': { offered: 1, answered: 1, abandoned: 0, answeredWithinThreshold: 1, meanWaitSeconds: 0 },
+      'n2-mg': { offered: 1, answered: 1, abandoned: 0, answeredWithinThreshold: 1, meanWaitSeconds: 0 },
+    };
+    for (const side of [report.groundTruth, report.acd]) {
+      expect(Object.keys(side.queues).sort()).toEqual(['n1', 'n2-amu', 'n2-mg']);
+      for (const [id, h] of Object.entries(hand)) {
+        const { meanWaitSeconds, ...counts } = side.queues[id]!;
+        const { meanWaitSeconds: handWait, ...handCounts } = h;
+        expect(counts, id).toEqual(handCounts);
+        // Waits are measured on the clock: each answer may come LATENCY_S real seconds late.
+        expect(meanWaitSeconds, id).toBeGreaterThanOrEqual(handWait - LATENCY_S * SPEED);
+        expect(meanWaitSeconds, id).toBeLessThanOrEqual(handWait + LATENCY_S * SPEED);
+      }
+    }
+    // The stack's children are gone and their folder removed (the run reconciled).
+    expect(replayDirs()).toEqual(before);
+  }, 180_000);
+});
+
+describe('sas-acd simulate replay refuses a bad trace, starting nothing', () => {
+  const header = 'arrival_s,line,caller,patience_s,n1_talk_s,qualification,n2_talk_s';
+  const cases: [string, string, RegExp][] = [
+    [
+      'a missing column',
+      'arrival_s,line,caller,n1_talk_s,qualification,n2_talk_s\n0,15,C1,40,DR,\n',
+      /line 1: .*patience_s/,
+    ],
+    ['a bad number', `${header}\n0,15,C1,,40,DR,\n1,15,C2,,forty,DR,\n`, /line 3: .*n1_talk_s/],
+    [
+      'an unknown qualification',
+      `${header}\n0,15,C1,,40,DR,\n1,15,C2,,40,DR,\n2,15,C3,,40,P3,\n`,
+      /line 4: .*P3/,
+    ],
+  ];
+  for (const [what, text, message] of cases)
+    it(`with ${what}: exit code 2, the line named`, async () => {
+      const before = replayDirs();
+      const r = await replay(['--trace', write(`${what}.csv`, text), '--staff', 'n1=1', '--json']);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stdout).toBe('');
+      // Nothing started: no stack folder was made (it is made before the first child starts).
+      expect(replayDirs()).toEqual(before);
+    });
+});

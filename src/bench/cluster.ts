@@ -38,6 +38,7 @@ function startWriters(
   sites: string[],
   replicas: { count: number; timeoutMs: number } | undefined,
   onPersisted: (commands: Count[], at: number) => void,
+  onLost?: () => void,
 ) {
   return sites.map(
     (site) =>
@@ -57,6 +58,11 @@ function startWriters(
         batchSize: 200,
         snapshotEveryEvents: 50_000,
         ...(replicas ? { replicas } : {}),
+        // A leader sent back to standby (lease not renewed in time on a loaded machine): its
+        // site's commands wait for the next tenure, which is what the tail of the latency shows.
+        onRoleChange: (role) => {
+          if (role === 'standby') onLost?.();
+        },
         afterAppend: ({ entries }) =>
           onPersisted(
             entries.map((e) => e.command as Count),
@@ -120,9 +126,16 @@ async function paced(
 ) {
   const latencies: number[] = [];
   const seen: number[] = [];
-  const writers = startWriters(target, sites, replicas, (commands, at) => {
-    for (const command of commands) latencies.push(at - command.sentAt);
-  });
+  let tenuresLost = 0;
+  const writers = startWriters(
+    target,
+    sites,
+    replicas,
+    (commands, at) => {
+      for (const command of commands) latencies.push(at - command.sentAt);
+    },
+    () => (tenuresLost += 1),
+  );
   // A read model per site, as every other process keeps one: when the event reaches it (fan-out).
   const tails = sites.map(
     (site) =>
@@ -166,6 +179,7 @@ async function paced(
     p99: round(percentile(latencies, 99)),
     max: round(latencies.at(-1) ?? NaN),
     p99Seen: round(percentile(seen, 99)),
+    tenuresLost,
   };
 }
 
@@ -223,14 +237,17 @@ addBench('cluster', {
       oneRedisP50CommandToPersistedMs: one.p50,
       oneRedisP99CommandToPersistedMs: one.p99,
       oneRedisP99CommandToReadModelMs: one.p99Seen,
+      oneRedisWriterTenuresLost: one.tenuresLost,
       clusterEventsPerSecond: onCluster.eventsPerSecond,
       clusterP50CommandToPersistedMs: onCluster.p50,
       clusterP99CommandToPersistedMs: onCluster.p99,
       clusterP99CommandToReadModelMs: onCluster.p99Seen,
+      clusterWriterTenuresLost: onCluster.tenuresLost,
       clusterWait1EventsPerSecond: waitOne.eventsPerSecond,
       clusterWait1P50CommandToPersistedMs: waitOne.p50,
       clusterWait1P99CommandToPersistedMs: waitOne.p99,
       clusterWait1P99CommandToReadModelMs: waitOne.p99Seen,
+      clusterWait1WriterTenuresLost: waitOne.tenuresLost,
       wait1P99CostMs: round(waitOne.p99 - onCluster.p99),
       // One process's measured saturation over the illustrative per-site peak: how many sites it
       // carries at peak (a lower bound for one shard, which this one process does not saturate).

@@ -2,7 +2,8 @@
 // real Redis Cluster (3 masters + 3 replicas on loopback, src/store/redis-cluster-server.ts) in the
 // same run, and on the cluster with WAIT 1 (an append answered once a replica has it). Per target:
 // persisted events per second with a backlog on every site (saturation), and command→persisted
-// latency with the national load replayed at a compressed speed, spread over the sites. The
+// and command→read model (a tail per site, the fan-out to other processes) latency with the
+// national load replayed at a compressed speed, spread over the sites. The
 // writer path is the real one (commands stream → handle → fenced Lua append → ack) with a
 // one-event-per-command reducer, as in `bench store`, so the figures are the store's, not the
 // engine's (`bench core` has those).
@@ -11,10 +12,11 @@ import { startRedisCluster } from '../store/redis-cluster-server.js';
 import { connectRedis, type RedisClient, type RedisTarget } from '../store/redis-connection.js';
 import { siteKeys } from '../store/keys.js';
 import { startRedisServer } from '../store/redis-server.js';
+import { EventTail } from '../store/tail.js';
 import { SiteWriter } from '../store/writer.js';
 import { addBench } from './registry.js';
 
-type Counted = { type: 'Counted'; n: number };
+type Counted = { type: 'Counted'; n: number; sentAt?: number };
 type Count = { type: 'count'; n: number; sentAt: number };
 type Counter = { count: number };
 
@@ -36,6 +38,7 @@ function startWriters(
   sites: string[],
   replicas: { count: number; timeoutMs: number } | undefined,
   onPersisted: (commands: Count[], at: number) => void,
+  onLost?: () => void,
 ) {
   return sites.map(
     (site) =>
@@ -49,10 +52,17 @@ function startWriters(
           },
         },
         isKnownEvent: (e): e is Counted => e.type === 'Counted',
-        handle: (_s, command) => ({ events: [{ type: 'Counted' as const, n: command.n }] }),
+        handle: (_s, command) => ({
+          events: [{ type: 'Counted' as const, n: command.n, sentAt: command.sentAt }],
+        }),
         batchSize: 200,
         snapshotEveryEvents: 50_000,
         ...(replicas ? { replicas } : {}),
+        // A leader sent back to standby (lease not renewed in time on a loaded machine): its
+        // site's commands wait for the next tenure, which is what the tail of the latency shows.
+        onRoleChange: (role) => {
+          if (role === 'standby') onLost?.();
+        },
         afterAppend: ({ entries }) =>
           onPersisted(
             entries.map((e) => e.command as Count),
@@ -115,10 +125,32 @@ async function paced(
   replicas?: { count: number; timeoutMs: number },
 ) {
   const latencies: number[] = [];
-  const writers = startWriters(target, sites, replicas, (commands, at) => {
-    for (const command of commands) latencies.push(at - command.sentAt);
-  });
+  const seen: number[] = [];
+  let tenuresLost = 0;
+  const writers = startWriters(
+    target,
+    sites,
+    replicas,
+    (commands, at) => {
+      for (const command of commands) latencies.push(at - command.sentAt);
+    },
+    () => (tenuresLost += 1),
+  );
+  // A read model per site, as every other process keeps one: when the event reaches it (fan-out).
+  const tails = sites.map(
+    (site) =>
+      new EventTail<Counter, Counted>({
+        redis: target,
+        site,
+        reducer: { initial: () => ({ count: 0 }), evolve: () => undefined },
+        isKnownEvent: (e): e is Counted => e.type === 'Counted',
+        onEvent: (event) => {
+          if (event.sentAt !== undefined) seen.push(performance.now() - event.sentAt);
+        },
+      }),
+  );
   await waitUntil(() => writers.every((w) => w.role === 'leader'), 'every site led');
+  await Promise.all(tails.map((t) => t.caughtUp('0-0')));
   const total = Math.round(rate * seconds);
   const started = performance.now();
   let sent = 0;
@@ -137,13 +169,17 @@ async function paced(
   }
   const elapsed = (performance.now() - started) / 1_000;
   await waitUntil(() => latencies.length >= total, `${total} paced commands persisted`);
-  await Promise.all(writers.map((w) => w.stop()));
+  await waitUntil(() => seen.length >= total, `${total} paced events seen by the read models`);
+  await Promise.all([...writers.map((w) => w.stop()), ...tails.map((t) => t.stop())]);
   latencies.sort((a, b) => a - b);
+  seen.sort((a, b) => a - b);
   return {
     commandsPerSecond: round(total / elapsed, 0),
     p50: round(percentile(latencies, 50)),
     p99: round(percentile(latencies, 99)),
     max: round(latencies.at(-1) ?? NaN),
+    p99Seen: round(percentile(seen, 99)),
+    tenuresLost,
   };
 }
 
@@ -200,12 +236,18 @@ addBench('cluster', {
       oneRedisEventsPerSecond: one.eventsPerSecond,
       oneRedisP50CommandToPersistedMs: one.p50,
       oneRedisP99CommandToPersistedMs: one.p99,
+      oneRedisP99CommandToReadModelMs: one.p99Seen,
+      oneRedisWriterTenuresLost: one.tenuresLost,
       clusterEventsPerSecond: onCluster.eventsPerSecond,
       clusterP50CommandToPersistedMs: onCluster.p50,
       clusterP99CommandToPersistedMs: onCluster.p99,
+      clusterP99CommandToReadModelMs: onCluster.p99Seen,
+      clusterWriterTenuresLost: onCluster.tenuresLost,
       clusterWait1EventsPerSecond: waitOne.eventsPerSecond,
       clusterWait1P50CommandToPersistedMs: waitOne.p50,
       clusterWait1P99CommandToPersistedMs: waitOne.p99,
+      clusterWait1P99CommandToReadModelMs: waitOne.p99Seen,
+      clusterWait1WriterTenuresLost: waitOne.tenuresLost,
       wait1P99CostMs: round(waitOne.p99 - onCluster.p99),
       // One process's measured saturation over the illustrative per-site peak: how many sites it
       // carries at peak (a lower bound for one shard, which this one process does not saturate).

@@ -111,7 +111,8 @@ export function redisTargetFromEnv(env: NodeJS.ProcessEnv): ParsedRedisTarget {
     };
   const sentinels = parseNodes('REDIS_SENTINEL', list, errors);
   if (errors.length > 0) return { ok: false, errors };
-  return { ok: true, target: { sentinels, name, ...auth } };
+  // failoverDetector: follow the sentinels' +switch-master at once rather than on the next error.
+  return { ok: true, target: { sentinels, name, failoverDetector: true, ...auth } };
 }
 
 export type ParsedReplicaWait =

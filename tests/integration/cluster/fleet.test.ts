@@ -83,6 +83,18 @@ describe.skipIf(clusterSkipReason)(
           proc,
           spawnJsonChild(childScript, [JSON.stringify(cluster.target), proc, SITES.join(',')]),
         );
+      // The client read models start while the processes boot (the test's clock is mostly theirs).
+      clients.push(
+        ...(await Promise.all(
+          SITES.map((site) =>
+            SiteShell.start({
+              config: childConfig(site),
+              logger: silent,
+              store: { redisUrl: cluster.target, writer: false },
+            }),
+          ),
+        )),
+      );
       await Promise.all([...children.values()].map((c) => c.waitForLine((l) => l.started === true, 60_000)));
       const placedMs = (await placedOver(children, PROCS, 60_000)) - startedAt;
       const spread = PROCS.map((p) => SITES.filter((s) => rendezvousOwner(s, PROCS) === p).length);
@@ -91,15 +103,6 @@ describe.skipIf(clusterSkipReason)(
         `sites per process ${spread.join('/')}`,
       ).toBe(true);
 
-      for (const site of SITES) {
-        clients.push(
-          await SiteShell.start({
-            config: childConfig(site),
-            logger: silent,
-            store: { redisUrl: cluster.target, writer: false },
-          }),
-        );
-      }
       const drivers = clients.map((client, i) => new TrafficDriver(client, 100 + i, 40));
       drivers.forEach((d) => d.start());
       await sleep(1_500);

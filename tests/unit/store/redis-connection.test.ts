@@ -27,6 +27,7 @@ describe('Redis target from the environment', () => {
       ok: true,
       target: {
         name: 'mymaster',
+        failoverDetector: true,
         sentinels: [
           { host: 's1', port: 26379 },
           { host: 's2', port: 26379 },

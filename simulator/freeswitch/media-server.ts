@@ -75,6 +75,8 @@ export type MediaServerOptions = {
   /** Multiplies every delay (a replay at 0.1 runs ten times faster than recorded). */
   timeScale?: number;
   recordingsDir?: string;
+  /** Ground truth: channels (by the media port of their far end) that now share media. */
+  onMediaShared?: (remotePorts: number[]) => void;
 };
 
 export class MediaServerSim implements SipPeer {
@@ -593,6 +595,9 @@ export class MediaServerSim implements SipPeer {
     ch.stack.push({ ...app, flags });
     ch.conference = { name: confName, memberId };
     this.confEvent(confName, ch, 'add-member', memberId);
+    this.opts.onMediaShared?.(
+      [...conf.members.values()].map((u) => this.channels.get(u)).flatMap((c) => (c ? [remotePort(c)] : [])),
+    );
     if (first) {
       conf.floor = memberId;
       this.later(() => this.confEvent(confName, ch, 'floor-change', memberId), 20);
@@ -772,6 +777,7 @@ export class MediaServerSim implements SipPeer {
   private bridge(a: FsChannel, b: FsChannel): void {
     a.bridgedWith = b.uuid;
     b.bridgedWith = a.uuid;
+    this.opts.onMediaShared?.([a, b].map(remotePort));
     // The api reply goes first; the music stops right after it.
     this.later(() => {
       for (const l of [a, b]) if (l.stack.at(-1)?.name === 'playback') this.unwind(l);
@@ -852,3 +858,5 @@ export class MediaServerSim implements SipPeer {
     return { music: top?.name === 'playback' ? top.arg : null, withPorts };
   }
 }
+
+const remotePort = (c: FsChannel): number => Number(/m=audio (\d+)/.exec(c.remoteSdp)?.[1] ?? 0);

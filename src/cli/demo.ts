@@ -9,6 +9,11 @@ export function registerDemo(program: Command): void {
     .description(
       'run the full system: redis-server, sim-pbx, the ACD, bot agents and generated traffic (illustrative)',
     )
+    .addOption(
+      new Option('--pbx <kind>', 'simulated PBX: asterisk (sim-pbx, ARI) or freeswitch (sim-fs, drachtio)')
+        .choices(['asterisk', 'freeswitch'])
+        .default('asterisk'),
+    )
     .addOption(new Option('--port <port>', 'HTTP port of the ACD').default(8080).argParser(Number))
     .addOption(new Option('--calls-per-hour <n>', 'illustrative traffic').default(120).argParser(Number))
     .addOption(
@@ -31,6 +36,7 @@ export function registerDemo(program: Command): void {
         seed: number;
         human: string;
         duration?: number;
+        pbx: 'asterisk' | 'freeswitch';
       }) => {
         for (const [k, v] of Object.entries({
           port: o.port,
@@ -53,6 +59,7 @@ export function registerDemo(program: Command): void {
           humanSeats: o.human.split(',').filter(Boolean),
           logger,
           redisUrl: process.env.REDIS_URL || undefined,
+          pbx: o.pbx,
         });
         if (demo.inMemory)
           console.log(

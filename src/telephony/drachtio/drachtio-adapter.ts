@@ -20,6 +20,7 @@ import {
   type SrfRequest,
   type SrfResponse,
 } from './libs.js';
+import { engineCallId } from './call-id.js';
 
 export type DrachtioAdapterOptions = {
   drachtio: { host: string; port: number; secret: string };
@@ -99,6 +100,16 @@ export class DrachtioAdapter implements TelephonyPort {
   }
 
   async start(sink: CommandSink): Promise<void> {
+    try {
+      await this.open(sink);
+    } catch (err) {
+      // Nothing half-connected is left retrying behind a caller that will try again.
+      await this.stop();
+      throw err;
+    }
+  }
+
+  private async open(sink: CommandSink): Promise<void> {
     this.sink = sink;
     const srf = new SrfCtor();
     this.srf = srf;
@@ -172,7 +183,7 @@ export class DrachtioAdapter implements TelephonyPort {
   // ---- the network tells us ----
 
   private onInvite(req: SrfRequest, res: SrfResponse): void {
-    const callId = req.get('Call-ID') ?? '';
+    const callId = engineCallId(req.get('Call-ID') ?? '');
     const line = /^sips?:([^@;]+)@/.exec(req.uri)?.[1] ?? '';
     const from = req.get('From') ?? '';
     const user = /<?sips?:([^@;>]+)@/.exec(from)?.[1] ?? '';
@@ -399,8 +410,8 @@ export class DrachtioAdapter implements TelephonyPort {
     leg.ep = null;
     leg.dialog = null;
     if (this.legs.get(key) === leg) this.legs.delete(key);
-    // A dropped agent leg never ends the call: the engine decides what the caller hears next.
-    if (!leg.ours) this.report({ type: 'hangUp', callId: leg.callId, agentId: leg.agentId });
+    // A dropped agent leg never ends the call (port.ts): the engine decides what the caller hears next.
+    if (!leg.ours) this.report({ type: 'agentLegLost', callId: leg.callId, agentId: leg.agentId });
   }
 
   private async connect(leg: Leg, conference: boolean): Promise<void> {
@@ -410,6 +421,8 @@ export class DrachtioAdapter implements TelephonyPort {
     const others = [...caller.with].map((a) => this.legs.get(`${leg.callId}|${a}`)).filter((l) => l?.ep);
     if (!conference && !caller.conference && others.length === 0) {
       await caller.ep.api('uuid_break', [caller.ep.uuid, 'all']);
+      // The leg may have ended meanwhile (released, or its phone hung up): nothing to bridge.
+      if (!leg.ep || caller.gone) return;
       await caller.ep.bridge(leg.ep);
       caller.with.add(leg.agentId);
       return;

@@ -226,6 +226,8 @@ export class MediaServerSim implements SipPeer {
       hungUp: false,
       lastResponse: '_none_',
     };
+    // FreeSWITCH keeps every X- header of the INVITE as a channel variable (sip_h_X-…).
+    for (const [name, value] of m.headers) if (/^X-/i.test(name)) ch.vars[`sip_h_${name}`] = value;
     this.channels.set(ch.uuid, ch);
     if (m.body) {
       // Caller SDP in the INVITE: the socket connects as FS answers, before the app sees the 200.
@@ -689,9 +691,18 @@ export class MediaServerSim implements SipPeer {
         return ch(args[0]) ? 'true' : 'false';
       case 'uuid_set_media_stats':
         return '+OK:\n';
+      case 'uuid_setvar': {
+        const c = ch(args[0]);
+        if (!c) return '-ERR No such channel!\n';
+        if (!args[1]) return '-USAGE: <uuid> <var> [value]\n';
+        c.vars[args[1]] = args.slice(2).join(' ');
+        return '+OK\n';
+      }
       case 'uuid_dump': {
         const c = ch(args[0]);
         if (!c) return '-ERR No such channel!\n';
+        if (args[1] === 'json')
+          return JSON.stringify({ 'Event-Name': 'CHANNEL_DATA', ...this.channelHeaders(c) });
         return `${Object.entries({ 'Event-Name': 'CHANNEL_DATA', ...this.channelHeaders(c) })
           .map(([k, v]) => `${k}: ${encodeURIComponent(v)}`)
           .join('\n')}\n\n`;
@@ -719,7 +730,16 @@ export class MediaServerSim implements SipPeer {
         const a = ch(args[0]);
         if (!a) return '-ERR No such channel!\n';
         const legs = args[1] === '-both' && a.bridgedWith ? [a, ch(a.bridgedWith)!] : [a];
+        // park_after_bridge: a leg left alone in a bridge parks, silently.
+        const other = a.bridgedWith ? ch(a.bridgedWith) : undefined;
+        if (other) other.bridgedWith = null;
         for (const l of legs) l.bridgedWith = null;
+        const dest = args[1] === '-both' || args[1] === '-bleg' ? args[2] : args[1];
+        if (dest && dest !== 'park' && args.includes('inline')) {
+          // An inline dialplan ("playback:local_stream://default", "conference:name"): what runs ends first.
+          this.later(() => this.transferInline(a, dest), 20);
+          return '+OK\n';
+        }
         // Each leg rings and parks; the other leg's events come some 30 ms after the first's.
         legs.forEach((l, i) =>
           this.later(
@@ -770,6 +790,21 @@ export class MediaServerSim implements SipPeer {
         return this.conferenceApi(args);
       default:
         return `-ERR ${cmd} Command not found!\n`;
+    }
+  }
+
+  /** uuid_transfer to an inline dialplan: the running applications end, then each `app:arg` runs. */
+  private transferInline(ch: FsChannel, dest: string): void {
+    if (ch.hungUp) return;
+    if (ch.conference) this.leaveConference(ch, 'kick-member');
+    while (ch.stack.length > 0) this.unwind(ch);
+    this.emit(ch, 'CHANNEL_CALLSTATE', { 'Channel-Call-State': 'RINGING' });
+    this.emit(ch, 'CHANNEL_CALLSTATE', { 'Channel-Call-State': 'ACTIVE' });
+    for (const step of dest.split(',')) {
+      const colon = step.indexOf(':');
+      const name = colon < 0 ? step : step.slice(0, colon);
+      const arg = colon < 0 ? '' : step.slice(colon + 1);
+      this.execute(ch, { name, arg, eventUuid: randomUUID() });
     }
   }
 

@@ -29,7 +29,7 @@ export type PbxSettings =
 
 /** A telephony adapter serve can hand the PBX to; `adopt` takes calls in progress over. */
 export interface PbxAdapter extends TelephonyPort {
-  adopt?(plans: CallPlan[], known?: { ended?: (callId: string) => boolean }): Promise<object>;
+  adopt(plans: CallPlan[], known?: { ended?: (callId: string) => boolean }): Promise<object>;
 }
 
 /** `scheme://<secret>@host:port`, as the real-server test suites take them. */

@@ -202,14 +202,12 @@ export async function startServe(settings: ServeSettings, logger: Logger): Promi
           logger.info(describePbx(settings.pbx), 'connected to the PBX');
           // Calls in progress under the previous leader (or before a restart) are taken over.
           const site = await siteReady;
-          if (!mine.adopt) logger.warn(describePbx(settings.pbx), 'no take-over of calls in progress');
-          else
-            await mine
-              .adopt(telephonyPlan(site.state, Date.now()), { ended: ended.has })
-              .then((report) => logger.info(report, 'calls in progress re-adopted from the PBX'))
-              .catch((err: Error) =>
-                logger.error({ err: err.message }, 'take-over of calls in progress failed'),
-              );
+          await mine
+            .adopt(telephonyPlan(site.state, Date.now()), { ended: ended.has })
+            .then((report) => logger.info(report, 'calls in progress re-adopted from the PBX'))
+            .catch((err: Error) =>
+              logger.error({ err: err.message }, 'take-over of calls in progress failed'),
+            );
         }
         return;
       } catch (err) {

@@ -862,6 +862,19 @@ export class MediaServerSim implements SipPeer {
     }
   }
 
+  /** The far end whose media port is `port` presses keys (RFC 2833): DTMF events on its channel. */
+  dtmf(port: number, digits: string): boolean {
+    const ch = [...this.channels.values()].find((c) => remotePort(c) === port);
+    if (!ch) return false;
+    [...digits].forEach((digit, i) =>
+      this.later(
+        () => this.emit(ch, 'DTMF', { 'DTMF-Digit': digit, 'DTMF-Duration': '1600', 'DTMF-Source': 'RTP' }),
+        10 + i * 100,
+      ),
+    );
+    return true;
+  }
+
   /** What is left on this FreeSWITCH (hygiene checks). */
   snapshot(): { channels: number; conferences: number; outboundSockets: number } {
     return {

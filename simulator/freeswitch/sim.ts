@@ -70,6 +70,13 @@ export class SimFs {
     c.hangup('caller');
   }
 
+  /** The caller presses keys; false when FreeSWITCH has no channel for it (not answered, or gone). */
+  callerDtmf(callId: string, digits: string): boolean {
+    const c = this.calls.get(callId);
+    if (!c) throw new Error(`no call ${callId}`);
+    return !c.ended && this.media.dtmf(c.mediaPort, digits);
+  }
+
   registerPhone(endpoint: string, session: PhoneSession): Phone {
     if (this.phones.has(endpoint)) throw new Error(`${endpoint} is already registered`);
     const { sip, media } = this.ports();

@@ -66,6 +66,8 @@ type Caller = {
   /** Agents whose leg shares media with the caller (bridge or conference). */
   with: Set<string>;
   conference: string | null;
+  /** The queue music it hears while waiting (played again after the callback prompt). */
+  music: string | null;
   gone: boolean;
   ours: boolean;
 };
@@ -238,6 +240,7 @@ export class DrachtioAdapter implements TelephonyPort {
       dialog: null,
       with: new Set(),
       conference: null,
+      music: null,
       gone: false,
       ours: false,
     };
@@ -277,6 +280,8 @@ export class DrachtioAdapter implements TelephonyPort {
         'drachtio effect failed',
       );
       if (effect.type === 'ringAgent') this.legFailed(effect.callId, effect.agentId, undefined);
+      // An outside call never placed has ended (as on Asterisk): the engine must not wait for it.
+      if (effect.type === 'dialOut') this.report({ type: 'callerHungUp', callId: effect.callId });
     }
   }
 
@@ -305,12 +310,23 @@ export class DrachtioAdapter implements TelephonyPort {
         return this.redirect(f.callId, f.partnerId, f.destination);
       case 'offerCallback': {
         const caller = this.callers.get(f.callId);
-        if (!caller?.ep) return;
-        caller.ep.on('dtmf', (e) => {
-          if (e.dtmf === '1') this.report({ type: 'acceptCallback', callId: f.callId });
+        const ep = caller?.ep;
+        if (!caller || !ep) return;
+        let accepted = false;
+        ep.on('dtmf', (e) => {
+          if (e.dtmf !== '1' || accepted || caller.gone) return;
+          accepted = true;
+          this.report({ type: 'acceptCallback', callId: f.callId });
         });
-        await caller.ep.api('uuid_break', [caller.ep.uuid, 'all']);
-        void caller.ep.play('sas-acd/rappel-tapez-1.wav').catch(() => {});
+        await ep.api('uuid_break', [ep.uuid, 'all']);
+        // The prompt, then the queue music again for a caller who keeps waiting.
+        void ep
+          .play('sas-acd/rappel-tapez-1.wav')
+          .then(() => {
+            if (!caller.gone && caller.ep === ep && caller.with.size === 0 && !caller.conference)
+              void ep.play(this.music(caller.music ?? 'default')).catch(() => {});
+          })
+          .catch(() => {});
         return;
       }
       case 'dialOut':
@@ -385,6 +401,7 @@ export class DrachtioAdapter implements TelephonyPort {
       await ep.unbridge().catch(() => {});
     }
     caller.with.clear();
+    caller.music = music;
     void ep.play(this.music(music)).catch(() => {});
   }
 
@@ -538,13 +555,16 @@ export class DrachtioAdapter implements TelephonyPort {
     const entry: { ep: FsEndpoint | null; dialog: SrfDialog | null } = { ep, dialog: null };
     this.outbound.set(callId, entry);
     try {
-      entry.dialog = await this.srf!.createUAC(uri, { localSdp: ep.local.sdp });
-      void ep.api('uuid_setvar', [ep.uuid, DIALOG_VAR, encodeURIComponent(entry.dialog.id)]).catch(() => {});
-      await ep.modify(entry.dialog.remote.sdp);
-      entry.dialog.on('destroy', () => {
+      const dialog = await this.srf!.createUAC(uri, { localSdp: ep.local.sdp });
+      entry.dialog = dialog;
+      // Listened to at once: the called party may hang up while FreeSWITCH is being updated.
+      dialog.on('destroy', () => {
+        // The called party hung up (as on Asterisk, the end of that outside call).
         void this.destroyQuietly(ep);
-        this.outbound.delete(callId);
+        if (this.outbound.delete(callId)) this.report({ type: 'callerHungUp', callId });
       });
+      void ep.api('uuid_setvar', [ep.uuid, DIALOG_VAR, encodeURIComponent(dialog.id)]).catch(() => {});
+      await ep.modify(dialog.remote.sdp);
     } catch (err) {
       this.outbound.delete(callId);
       await this.destroyQuietly(ep);
@@ -697,6 +717,7 @@ export class DrachtioAdapter implements TelephonyPort {
         dialog: d,
         with: new Set(),
         conference: plan && plan.agents.length > 1 ? conferenceOf(l.callId) : null,
+        music: plan?.hold?.music ?? null,
         gone: false,
         ours: false,
       };

@@ -2,7 +2,8 @@
 // the shared redis-server) against sim-fs (simulated drachtio-server + FreeSWITCH, reached through
 // the real drachtio-srf and drachtio-fsmrf): a call placed on the trunk is held, rung, answered by
 // the ARM's phone and bridged, then ended by the ARM through the API; the caller is released, Redis
-// holds one arrival and one end, and the PBX holds nothing more.
+// holds one arrival and one end, and the PBX holds nothing more. Then a fail-over: the leader is
+// killed (SIGKILL) with calls held and connected, and the standby process takes them over.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -154,4 +155,62 @@ describe('sas-acd serve --pbx freeswitch', () => {
     serve.proc.kill('SIGTERM');
     expect(await serve.exited).toBe(0);
   }, 120_000);
+
+  it('fail-over: the standby process takes over the calls of a killed leader, none lost or counted twice', async () => {
+    lab = await startSimFs({ eslPassword: 'not-ClueCon' });
+    const siteId = freshSiteId();
+    const files = siteFiles(siteId);
+    const args = ['--config', files.config, '--users', files.users, '--port', '0', '--pbx', 'freeswitch'];
+    const a = spawnServe(args, fsEnv(lab));
+    await a.waitForLine((l) => l.msg === 'connected to the PBX');
+    const b = spawnServe(args, fsEnv(lab));
+    const [urlA, urlB] = await Promise.all([a.url, b.url]);
+    const arm1 = await PhoneClient.register(lab.endpointsWsUrl, 'PJSIP/arm-1');
+    arm1.autoAnswer(20);
+    phones.push(arm1);
+    expect((await (await armApi(urlA, 'arm-1', 'dev-only-1', siteId))('/agent/login')).status).toBe(200);
+    const talking = await injectCall(lab, '0611111111');
+    await waitFor(() => lab!.sim.hears(talking.simId).phones.includes('PJSIP/arm-1'), 20_000);
+    const waiting = await injectCall(lab, '0622222222');
+    const leaving = await injectCall(lab, '0633333333');
+    await waitFor(() => lab!.sim.hears(waiting.simId).music && lab!.sim.hears(leaving.simId).music, 20_000);
+
+    a.proc.kill('SIGKILL');
+    await a.exited;
+    // Nobody holds drachtio: a caller hangs up (481; drachtio forgets it, FreeSWITCH keeps its leg).
+    await fetch(`${lab.url}/sim/calls/${leaving.simId}/hangup`, { method: 'POST' });
+    const adopted = await b.waitForLine((l) => l.msg === 'calls in progress re-adopted from the PBX');
+    expect(adopted).toMatchObject({ callers: 2, legs: 1, gone: 1, arrived: 0, ended: 0, strays: 0 });
+    expect(lab.sim.hears(talking.simId).phones).toEqual(['PJSIP/arm-1']); // never cut
+
+    const arm2 = await PhoneClient.register(lab.endpointsWsUrl, 'PJSIP/arm-2');
+    arm2.autoAnswer(20);
+    phones.push(arm2);
+    const api2 = await armApi(urlB, 'arm-2', 'dev-only-2', siteId);
+    expect((await api2('/agent/login')).status).toBe(200);
+    await waitFor(() => lab!.sim.hears(waiting.simId).phones.includes('PJSIP/arm-2'), 20_000);
+    const api1 = await armApi(urlB, 'arm-1', 'dev-only-1', siteId);
+    for (const [api, call] of [
+      [api1, talking],
+      [api2, waiting],
+    ] as const) {
+      expect((await api(`/calls/${call.callId}/hangup`, { disposition: 'conseil-medical' })).status).toBe(
+        200,
+      );
+      await waitFor(() => lab!.sim.timeline(call.simId)!.endedAtMs !== null, 10_000);
+      expect(lab.sim.timeline(call.simId)!.endedBy).toBe('pbx');
+    }
+    await waitFor(() => leftovers(lab!) === 0, 10_000).catch(() => {
+      throw new Error(`left on the PBX: ${JSON.stringify(lab!.sim.leftovers())}`);
+    });
+    const events = (await readStream(siteId)).map((e) => e.event);
+    for (const call of [talking, waiting, leaving]) {
+      const of = (type: string) =>
+        events.filter((e) => e.type === type && (e as { callId?: string }).callId === call.callId);
+      expect(of('CallArrived'), call.callId).toHaveLength(1);
+      expect(of('CallEnded'), call.callId).toHaveLength(1);
+    }
+    b.proc.kill('SIGTERM');
+    expect(await b.exited).toBe(0);
+  }, 180_000);
 });

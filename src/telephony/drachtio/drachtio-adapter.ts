@@ -105,6 +105,18 @@ export type DrachtioAdoptionReport = {
   ended: number;
 };
 
+/**
+ * CANCELs an agent's INVITE. With a callback: without one drachtio-srf returns a promise nobody
+ * holds, which rejects unhandled when the connection is already gone (the process then stops).
+ */
+const cancelQuietly = (req: SrfRequest): void => {
+  try {
+    req.cancel({}, () => undefined);
+  } catch {
+    // not a request we sent, or already answered
+  }
+};
+
 const reasonOf = (status: number | undefined, timedOut: boolean) =>
   status === 486 || status === 600
     ? ('busy' as const)
@@ -196,6 +208,7 @@ export class DrachtioAdapter implements TelephonyPort {
 
   async stop(): Promise<void> {
     this.up = false;
+    for (const leg of this.legs.values()) if (leg.timer) clearTimeout(leg.timer);
     this.ms?.disconnect();
     this.srf?.disconnect();
     this.ms = null;
@@ -440,11 +453,11 @@ export class DrachtioAdapter implements TelephonyPort {
         {
           cbRequest: (_err, req) => {
             leg.uacReq = req;
-            if (leg.ours) req.cancel();
+            if (leg.ours) cancelQuietly(req);
             else if (timeoutSeconds)
               leg.timer = setTimeout(() => {
                 leg.timedOut = true;
-                req.cancel();
+                cancelQuietly(req);
               }, timeoutSeconds * 1000);
           },
         },
@@ -456,13 +469,25 @@ export class DrachtioAdapter implements TelephonyPort {
     }
     if (leg.timer) clearTimeout(leg.timer);
     leg.dialog = dialog;
-    dialog.on('destroy', () => this.agentHungUp(leg));
+    // A BYE while FreeSWITCH is being updated waits for the update: destroying the endpoint under
+    // ep.modify would leave its re-INVITE unanswered, and this ring (with the call's effects) stuck.
+    let hungUpEarly = false;
+    dialog.on('destroy', () => {
+      if (leg.answered) this.agentHungUp(leg);
+      else hungUpEarly = true;
+    });
     void ep.api('uuid_setvar', [ep.uuid, DIALOG_VAR, encodeURIComponent(dialog.id)]).catch(() => {});
     if (leg.ours || this.legs.get(key) !== leg || !caller || caller.gone) {
       await this.endLeg(leg);
       return;
     }
     await ep.modify(dialog.remote.sdp);
+    if (hungUpEarly) {
+      // Answered and gone at once: for the engine an offer that failed.
+      leg.dialog = null;
+      this.legFailed(callId, agentId, undefined, leg);
+      return;
+    }
     leg.answered = true;
     if (leg.connectWanted) await this.connect(leg, leg.connectWanted.conference);
     else this.report({ type: 'answerOffer', callId, agentId });
@@ -557,14 +582,20 @@ export class DrachtioAdapter implements TelephonyPort {
     try {
       const dialog = await this.srf!.createUAC(uri, { localSdp: ep.local.sdp });
       entry.dialog = dialog;
-      // Listened to at once: the called party may hang up while FreeSWITCH is being updated.
-      dialog.on('destroy', () => {
-        // The called party hung up (as on Asterisk, the end of that outside call).
+      // The called party hung up (as on Asterisk, the end of that outside call). Listened to at
+      // once, acted on once FreeSWITCH is updated (destroying the endpoint under ep.modify would
+      // leave it waiting for ever).
+      let updating = true;
+      let hungUp = false;
+      const ended = () => {
         void this.destroyQuietly(ep);
         if (this.outbound.delete(callId)) this.report({ type: 'callerHungUp', callId });
-      });
+      };
+      dialog.on('destroy', () => (updating ? (hungUp = true) : ended()));
       void ep.api('uuid_setvar', [ep.uuid, DIALOG_VAR, encodeURIComponent(dialog.id)]).catch(() => {});
       await ep.modify(dialog.remote.sdp);
+      updating = false;
+      if (hungUp) ended();
     } catch (err) {
       this.outbound.delete(callId);
       await this.destroyQuietly(ep);
@@ -793,7 +824,7 @@ export class DrachtioAdapter implements TelephonyPort {
     const dialog = leg.dialog;
     leg.dialog = null;
     if (dialog) await this.bye(dialog);
-    else if (leg.uacReq && !leg.answered) leg.uacReq.cancel();
+    else if (leg.uacReq && !leg.answered) cancelQuietly(leg.uacReq);
     if (leg.ep) await this.destroyQuietly(leg.ep);
     leg.ep = null;
   }

@@ -9,7 +9,7 @@ export interface SrfRequest {
   readonly callingNumber?: string;
   readonly callingName?: string;
   on(event: 'cancel', fn: () => void): void;
-  cancel(): void;
+  cancel(opts?: Record<string, never>, callback?: (err?: unknown) => void): void;
 }
 export interface SrfResponse {
   send(status: number, opts?: { headers?: Record<string, string> }): void;

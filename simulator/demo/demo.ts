@@ -1,6 +1,6 @@
 // The demo: the whole system on an embedded default, in one process — a local redis-server (when
-// no REDIS_URL is given), sim-pbx, the ACD (engine + ARI adapter + HTTP), bot agents on every seat
-// but one ARM left for a person, and generated traffic. Every number here is ILLUSTRATIVE.
+// no REDIS_URL is given), sim-pbx or sim-fs (demo-pbx.ts), the ACD (engine + its PBX adapter + HTTP),
+// bot agents on every seat but one ARM left for a person, and generated traffic. Every number here is ILLUSTRATIVE.
 // The site's state lives in that Redis (the SiteShell on its Redis log, as `sas-acd serve` runs it);
 // on a machine without redis-server, on the shell's in-memory log (same engine, API and screens).
 import { randomBytes } from 'node:crypto';
@@ -8,9 +8,9 @@ import { InMemoryUserStore, seedDemoUsers } from '../../src/auth/index.js';
 import { parseSiteConfig, type SiteConfig } from '../../src/core/config.js';
 import { exampleSite } from '../../src/core/example-site.js';
 import type { Event } from '../../src/core/events.js';
-import { AriAdapter } from '../../src/telephony/ari/ari-adapter.js';
 import { redisServerInstalled, startRedisServer, type RedisServer } from '../../src/store/redis-server.js';
-import { startSimPbx, type SimPbx } from '../pbx/server.js';
+import type { PbxKind } from '../../src/app/pbx.js';
+import { startDemoPbx } from './demo-pbx.js';
 import { PhoneClient } from '../bots/phone-client.js';
 import { AgentBot } from '../load/agent-bot.js';
 import { CallerInjector } from '../load/caller-injector.js';
@@ -35,6 +35,8 @@ export type DemoOptions = {
   memory?: boolean;
   /** Opening minutes at several times the rate, so a queue builds and drains (default: none). */
   rush?: Rush;
+  /** sim-pbx + ARI adapter (default) or sim-fs + drachtio adapter (demo-pbx.ts). */
+  pbx?: PbxKind;
 };
 
 export type DemoSummary = {
@@ -53,7 +55,8 @@ export type Demo = {
   /** No redis-server: the state lives in this process (no persistence, archive or fail-over). */
   inMemory: boolean;
   site: SiteHandle;
-  sim: SimPbx;
+  /** The simulated PBX's HTTP side (POST /sim/calls). */
+  sim: { url: string };
   summary(): DemoSummary;
   /** Stops generating callers; calls already in the system go on. */
   stopTraffic(): void;
@@ -89,19 +92,11 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
   let redis: RedisServer | null = null;
   const inMemory = !o.redisUrl && (o.memory === true || !redisServerInstalled());
   const redisUrl = inMemory ? undefined : o.redisUrl || (redis = await startRedisServer()).url;
-  const sim = await startSimPbx({ port: 0 });
   const parsed = parseSiteConfig(exampleSite);
   if (!parsed.ok) throw new Error(parsed.errors.join('; '));
   const config: SiteConfig = parsed.config;
-
-  const adapter = new AriAdapter({
-    url: sim.ariUrl,
-    user: sim.user,
-    password: sim.password,
-    app: sim.app,
-    endpointOf: (id) => config.agents.find((a) => a.id === id)?.endpoint ?? `PJSIP/${id}`,
-    logger: log,
-  });
+  const sim = await startDemoPbx(o.pbx ?? 'asterisk', config, log);
+  const adapter = sim.adapter;
   // Effects are carried out by the writer once their events are persisted (docs/store.md).
   const site = await SiteShell.start({
     config,
@@ -175,13 +170,13 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
   });
 
   function summary(): DemoSummary {
-    const simCalls = [...sim.pbx.timelines.calls.values()];
+    const truth = sim.groundTruth();
     return {
       injected: injector.injected,
       ...counts,
       waiting: Object.values(site.state.data.calls).filter((c) => c.pending && c.parties.length === 0).length,
-      simEnded: simCalls.filter((c) => c.endedAtMs !== null).length,
-      simAbandoned: simCalls.filter((c) => c.endedBy === 'patience' && c.answeredByAgentAtMs === null).length,
+      simEnded: truth.ended,
+      simAbandoned: truth.abandoned,
     };
   }
 
@@ -191,8 +186,7 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
       wallboard: `${acd.url}/wallboard.html`,
       api: `${acd.url}/api/v1/docs`,
       metrics: `${acd.url}/metrics`,
-      ari: sim.ariUrl,
-      simPbx: `${sim.url}/sim/calls`,
+      ...sim.urls,
       ...(redisUrl ? { redis: redisUrl } : {}),
     },
     inMemory,

@@ -75,6 +75,8 @@ export type MediaServerOptions = {
   /** Multiplies every delay (a replay at 0.1 runs ten times faster than recorded). */
   timeScale?: number;
   recordingsDir?: string;
+  /** Ground truth: channels (by the media port of their far end) that now share media. */
+  onMediaShared?: (remotePorts: number[]) => void;
 };
 
 export class MediaServerSim implements SipPeer {
@@ -224,6 +226,8 @@ export class MediaServerSim implements SipPeer {
       hungUp: false,
       lastResponse: '_none_',
     };
+    // FreeSWITCH keeps every X- header of the INVITE as a channel variable (sip_h_X-…).
+    for (const [name, value] of m.headers) if (/^X-/i.test(name)) ch.vars[`sip_h_${name}`] = value;
     this.channels.set(ch.uuid, ch);
     if (m.body) {
       // Caller SDP in the INVITE: the socket connects as FS answers, before the app sees the 200.
@@ -593,6 +597,9 @@ export class MediaServerSim implements SipPeer {
     ch.stack.push({ ...app, flags });
     ch.conference = { name: confName, memberId };
     this.confEvent(confName, ch, 'add-member', memberId);
+    this.opts.onMediaShared?.(
+      [...conf.members.values()].map((u) => this.channels.get(u)).flatMap((c) => (c ? [remotePort(c)] : [])),
+    );
     if (first) {
       conf.floor = memberId;
       this.later(() => this.confEvent(confName, ch, 'floor-change', memberId), 20);
@@ -684,9 +691,18 @@ export class MediaServerSim implements SipPeer {
         return ch(args[0]) ? 'true' : 'false';
       case 'uuid_set_media_stats':
         return '+OK:\n';
+      case 'uuid_setvar': {
+        const c = ch(args[0]);
+        if (!c) return '-ERR No such channel!\n';
+        if (!args[1]) return '-USAGE: <uuid> <var> [value]\n';
+        c.vars[args[1]] = args.slice(2).join(' ');
+        return '+OK\n';
+      }
       case 'uuid_dump': {
         const c = ch(args[0]);
         if (!c) return '-ERR No such channel!\n';
+        if (args[1] === 'json')
+          return JSON.stringify({ 'Event-Name': 'CHANNEL_DATA', ...this.channelHeaders(c) });
         return `${Object.entries({ 'Event-Name': 'CHANNEL_DATA', ...this.channelHeaders(c) })
           .map(([k, v]) => `${k}: ${encodeURIComponent(v)}`)
           .join('\n')}\n\n`;
@@ -714,7 +730,16 @@ export class MediaServerSim implements SipPeer {
         const a = ch(args[0]);
         if (!a) return '-ERR No such channel!\n';
         const legs = args[1] === '-both' && a.bridgedWith ? [a, ch(a.bridgedWith)!] : [a];
+        // park_after_bridge: a leg left alone in a bridge parks, silently.
+        const other = a.bridgedWith ? ch(a.bridgedWith) : undefined;
+        if (other) other.bridgedWith = null;
         for (const l of legs) l.bridgedWith = null;
+        const dest = args[1] === '-both' || args[1] === '-bleg' ? args[2] : args[1];
+        if (dest && dest !== 'park' && args.includes('inline')) {
+          // An inline dialplan ("playback:local_stream://default", "conference:name"): what runs ends first.
+          this.later(() => this.transferInline(a, dest), 20);
+          return '+OK\n';
+        }
         // Each leg rings and parks; the other leg's events come some 30 ms after the first's.
         legs.forEach((l, i) =>
           this.later(
@@ -768,10 +793,26 @@ export class MediaServerSim implements SipPeer {
     }
   }
 
+  /** uuid_transfer to an inline dialplan: the running applications end, then each `app:arg` runs. */
+  private transferInline(ch: FsChannel, dest: string): void {
+    if (ch.hungUp) return;
+    if (ch.conference) this.leaveConference(ch, 'kick-member');
+    while (ch.stack.length > 0) this.unwind(ch);
+    this.emit(ch, 'CHANNEL_CALLSTATE', { 'Channel-Call-State': 'RINGING' });
+    this.emit(ch, 'CHANNEL_CALLSTATE', { 'Channel-Call-State': 'ACTIVE' });
+    for (const step of dest.split(',')) {
+      const colon = step.indexOf(':');
+      const name = colon < 0 ? step : step.slice(0, colon);
+      const arg = colon < 0 ? '' : step.slice(colon + 1);
+      this.execute(ch, { name, arg, eventUuid: randomUUID() });
+    }
+  }
+
   /** uuid_bridge: whatever runs on both legs ends (the socket application too); the sockets stay open. */
   private bridge(a: FsChannel, b: FsChannel): void {
     a.bridgedWith = b.uuid;
     b.bridgedWith = a.uuid;
+    this.opts.onMediaShared?.([a, b].map(remotePort));
     // The api reply goes first; the music stops right after it.
     this.later(() => {
       for (const l of [a, b]) if (l.stack.at(-1)?.name === 'playback') this.unwind(l);
@@ -821,6 +862,19 @@ export class MediaServerSim implements SipPeer {
     }
   }
 
+  /** The far end whose media port is `port` presses keys (RFC 2833): DTMF events on its channel. */
+  dtmf(port: number, digits: string): boolean {
+    const ch = [...this.channels.values()].find((c) => remotePort(c) === port);
+    if (!ch) return false;
+    [...digits].forEach((digit, i) =>
+      this.later(
+        () => this.emit(ch, 'DTMF', { 'DTMF-Digit': digit, 'DTMF-Duration': '1600', 'DTMF-Source': 'RTP' }),
+        10 + i * 100,
+      ),
+    );
+    return true;
+  }
+
   /** What is left on this FreeSWITCH (hygiene checks). */
   snapshot(): { channels: number; conferences: number; outboundSockets: number } {
     return {
@@ -852,3 +906,5 @@ export class MediaServerSim implements SipPeer {
     return { music: top?.name === 'playback' ? top.arg : null, withPorts };
   }
 }
+
+const remotePort = (c: FsChannel): number => Number(/m=audio (\d+)/.exec(c.remoteSdp)?.[1] ?? 0);

@@ -58,6 +58,23 @@ export async function startSimFs(
     sim.callerHangup(req.params.callId);
     res.status(204).end();
   });
+  web.post('/sim/calls/:callId/dtmf', (req, res) => {
+    const c = sim.calls.get(req.params.callId);
+    if (!c) {
+      res.status(404).json({ error: `no call ${req.params.callId}` });
+      return;
+    }
+    const digits = (req.body as { digits?: unknown } | undefined)?.digits;
+    if (typeof digits !== 'string' || !/^[0-9*#A-D]{1,20}$/.test(digits)) {
+      res.status(400).json({ error: 'invalid dtmf: "digits" is 1 to 20 of 0-9 * # A-D' });
+      return;
+    }
+    if (!sim.callerDtmf(req.params.callId, digits)) {
+      res.status(409).json({ error: `call ${req.params.callId} is not answered by FreeSWITCH` });
+      return;
+    }
+    res.status(204).end();
+  });
   web.get('/sim/endpoints', (_req, res) => {
     res.json([...sim.phones.values()].map((p) => ({ endpoint: p.endpoint, port: p.port })));
   });

@@ -29,6 +29,7 @@ export class SimFs {
       password: this.eslPassword,
       ...(opts.stepMs !== undefined ? { stepMs: opts.stepMs } : {}),
       ...(opts.timeScale !== undefined ? { timeScale: opts.timeScale } : {}),
+      onMediaShared: (ports) => this.mediaShared(ports),
     });
     this.drachtio = new DrachtioServerSim({
       secret: this.secret,
@@ -69,6 +70,13 @@ export class SimFs {
     c.hangup('caller');
   }
 
+  /** The caller presses keys; false when FreeSWITCH has no channel for it (not answered, or gone). */
+  callerDtmf(callId: string, digits: string): boolean {
+    const c = this.calls.get(callId);
+    if (!c) throw new Error(`no call ${callId}`);
+    return !c.ended && this.media.dtmf(c.mediaPort, digits);
+  }
+
   registerPhone(endpoint: string, session: PhoneSession): Phone {
     if (this.phones.has(endpoint)) throw new Error(`${endpoint} is already registered`);
     const { sip, media } = this.ports();
@@ -82,6 +90,15 @@ export class SimFs {
     if (!p) return;
     this.phones.delete(endpoint);
     p.dropAll();
+  }
+
+  /** Every phone a caller ever shared media with is on its timeline (answered by an agent). */
+  private mediaShared(ports: number[]): void {
+    const phones = [...this.phones.values()].filter((p) => ports.includes(p.mediaPort));
+    for (const c of this.calls.values())
+      if (ports.includes(c.mediaPort))
+        for (const p of phones)
+          if (!c.timeline.agents.includes(p.endpoint)) c.timeline.agents.push(p.endpoint);
   }
 
   /** Who the caller hears now: hold music, or the phones it shares media with (ground truth). */

@@ -1,16 +1,16 @@
 // `sas-acd serve`: the ACD process of a deployment. One site whose state lives in Redis (a
-// SiteShell on Redis: writer when it holds the lease, standby read model otherwise), the ARI adapter whose
-// effects only the leader carries out, and the HTTP server (API, live feeds over the Socket.IO Redis
-// adapter, web UI). Settings are read and checked whole before anything starts: every bad field is
-// named, so an operator fixes them in one go.
+// SiteShell on Redis: writer when it holds the lease, standby read model otherwise), the PBX adapter
+// (ARI or drachtio, src/app/pbx.ts) whose effects only the leader carries out, and the HTTP server
+// (API, live feeds over the Socket.IO Redis adapter, web UI). Settings are read and checked whole
+// before anything starts: every bad field is named, so an operator fixes them in one go.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { InMemoryUserStore, USER_ROLES } from '../auth/index.js';
 import type { Command } from '../core/commands.js';
 import { parseSiteConfig, type SiteConfig } from '../core/config.js';
 import { telephonyPlan } from '../core/telephony-plan.js';
-import { AriAdapter } from '../telephony/ari/ari-adapter.js';
 import { startAcdServer, type AcdServer } from './acd-server.js';
+import { createPbxAdapter, describePbx, parsePbxSettings, type PbxAdapter, type PbxSettings } from './pbx.js';
 import type { Logger } from '../ports/logger.js';
 import { EndedCalls } from '../shell/ended-calls.js';
 import { SiteShell } from '../shell/site-shell.js';
@@ -32,7 +32,8 @@ export type ServeSettings = {
   redisUrl: RedisTarget;
   /** REDIS_WAIT_REPLICAS: answer a command once this many replicas have its events. */
   replicas?: { count: number; timeoutMs: number };
-  ari: { url: string; user: string; password: string; app: string };
+  /** Asterisk (ARI) or FreeSWITCH (drachtio): src/app/pbx.ts. */
+  pbx: PbxSettings;
   jwtSecret: string;
   /** Webhooks to the LRM and the Hub Santé gateway (docs/lrm.md); none when absent. */
   lrm?: LrmSettings;
@@ -71,6 +72,8 @@ export type ServeInput = {
   usersFile: string | undefined;
   port: string | number | undefined;
   host: string | undefined;
+  /** --pbx; PBX from the environment otherwise, asterisk by default. */
+  pbx?: string | undefined;
   env: NodeJS.ProcessEnv;
 };
 
@@ -127,18 +130,14 @@ export function parseServeSettings(input: ServeInput): ParsedSettings {
   if (!redis.ok) errors.push(...redis.errors);
   const wait = replicaWaitFromEnv(env);
   if (!wait.ok) errors.push(...wait.errors);
-  const ariUrl = env.ARI_URL ?? '';
-  if (!ariUrl) errors.push('ARI_URL: required (e.g. http://asterisk:8088): the PBX carries out the calls');
-  else if (!/^https?:\/\//.test(ariUrl)) errors.push('ARI_URL: must start with http:// or https://');
-  if (!env.ARI_USER) errors.push('ARI_USER: required');
-  if (!env.ARI_PASSWORD) errors.push('ARI_PASSWORD: required');
+  const pbx = parsePbxSettings(env, input.pbx, errors);
   const jwtSecret = env.JWT_SECRET ?? '';
   if (jwtSecret.length < 32) errors.push('JWT_SECRET: required, at least 32 characters');
   const level = env.LOG_LEVEL;
   if (level && !['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(level))
     errors.push('LOG_LEVEL: one of fatal, error, warn, info, debug, trace, silent');
   const lrm = parseLrmSettings(env, errors);
-  if (errors.length > 0 || !config || !redis.ok || !wait.ok) return { ok: false, errors };
+  if (errors.length > 0 || !config || !redis.ok || !wait.ok || !pbx) return { ok: false, errors };
   return {
     ok: true,
     settings: {
@@ -148,7 +147,7 @@ export function parseServeSettings(input: ServeInput): ParsedSettings {
       host,
       redisUrl: redis.target,
       ...(wait.replicas ? { replicas: wait.replicas } : {}),
-      ari: { url: ariUrl, user: env.ARI_USER!, password: env.ARI_PASSWORD!, app: env.ARI_APP || 'sasacd' },
+      pbx,
       jwtSecret,
       ...(lrm ? { lrm } : {}),
     },
@@ -177,7 +176,7 @@ export type Serving = {
   url: string;
   site: SiteShell;
   /** The PBX connection: held by the leader only (null on a standby). */
-  adapter(): AriAdapter | null;
+  adapter(): PbxAdapter | null;
   acd: AcdServer;
   stop(): Promise<void>;
 };
@@ -190,7 +189,7 @@ export async function startServe(settings: ServeSettings, logger: Logger): Promi
   // Only the leader connects to the Stasis application: the adapter acts on channels by itself (it
   // hangs up agent legs it did not originate), so two connected adapters would fight. A standby
   // connects when it takes the lease and the old leader disconnects when it loses it.
-  let adapter: AriAdapter | null = null;
+  let adapter: PbxAdapter | null = null;
   // Calls seen ending (from the replayed stream on, leader or standby): a take-over hangs up their
   // callers still on the PBX rather than taking them for new arrivals.
   const ended = new EndedCalls();
@@ -207,11 +206,7 @@ export async function startServe(settings: ServeSettings, logger: Logger): Promi
       });
   };
   const attachPbx = async (): Promise<void> => {
-    const mine = new AriAdapter({
-      ...settings.ari,
-      endpointOf: (id) => config.agents.find((a) => a.id === id)?.endpoint ?? `PJSIP/${id}`,
-      logger,
-    });
+    const mine = createPbxAdapter(settings.pbx, config, logger);
     adapter = mine;
     while (!stopping && adapter === mine) {
       try {
@@ -219,7 +214,7 @@ export async function startServe(settings: ServeSettings, logger: Logger): Promi
         if (adapter !== mine)
           await mine.stop(); // lost the lease while connecting
         else {
-          logger.info({ url: settings.ari.url, app: settings.ari.app }, 'connected to the PBX');
+          logger.info(describePbx(settings.pbx), 'connected to the PBX');
           // Calls in progress under the previous leader (or before a restart) are taken over.
           const site = await siteReady;
           await mine
@@ -231,7 +226,10 @@ export async function startServe(settings: ServeSettings, logger: Logger): Promi
         }
         return;
       } catch (err) {
-        logger.warn({ err: (err as Error).message, url: settings.ari.url }, 'PBX unreachable; retrying');
+        logger.warn(
+          { err: (err as Error).message, ...describePbx(settings.pbx) },
+          'PBX unreachable; retrying',
+        );
         await new Promise((resolve) => setTimeout(resolve, ARI_RETRY_MS));
       }
     }

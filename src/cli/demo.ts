@@ -9,6 +9,11 @@ export function registerDemo(program: Command): void {
     .description(
       'run the full system: redis-server, sim-pbx, the ACD, bot agents and generated traffic (illustrative)',
     )
+    .addOption(
+      new Option('--pbx <kind>', 'simulated PBX: asterisk (sim-pbx, ARI) or freeswitch (sim-fs, drachtio)')
+        .choices(['asterisk', 'freeswitch'])
+        .default('asterisk'),
+    )
     .addOption(new Option('--port <port>', 'HTTP port of the ACD').default(8080).argParser(Number))
     .addOption(new Option('--calls-per-hour <n>', 'illustrative traffic').default(120).argParser(Number))
     .addOption(
@@ -40,6 +45,7 @@ export function registerDemo(program: Command): void {
         human: string;
         rushMinutes: number;
         duration?: number;
+        pbx: 'asterisk' | 'freeswitch';
       }) => {
         for (const [k, v] of Object.entries({
           port: o.port,
@@ -64,6 +70,7 @@ export function registerDemo(program: Command): void {
           rush: { minutes: o.rushMinutes, factor: 6 },
           logger,
           redisUrl: process.env.REDIS_URL || undefined,
+          pbx: o.pbx,
         });
         if (demo.inMemory)
           console.log(

@@ -17,23 +17,35 @@ export function registerServe(program: Command): void {
   program
     .command('serve')
     .description(
-      'run the ACD for one site: state in Redis (writer or standby), ARI adapter, REST API, live feeds and web UI',
+      'run the ACD for one site: state in Redis (writer or standby), PBX adapter, REST API, live feeds and web UI',
     )
     .option('--config <file>', 'the site configuration (JSON; see `sas-acd config check`)')
     .option('--users <file>', 'the users (JSON; see docs/store.md, "sas-acd serve")')
     .addOption(new Option('--port <port>', 'HTTP port').default('8080'))
     .addOption(new Option('--host <host>', 'HTTP address to listen on').default('127.0.0.1'))
+    .addOption(
+      new Option(
+        '--pbx <kind>',
+        'asterisk (ARI) or freeswitch (drachtio-server + FreeSWITCH); default: PBX or asterisk',
+      ),
+    )
     .addHelpText(
       'after',
-      '\nEnvironment: REDIS_URL (required), ARI_URL, ARI_USER, ARI_PASSWORD (required), ARI_APP (default sasacd),\n' +
-        'JWT_SECRET (required, >= 32 characters), LOG_LEVEL (default info).',
+      '\nEnvironment: REDIS_URL (required), JWT_SECRET (required, >= 32 characters), LOG_LEVEL (default info),\n' +
+        'PBX (asterisk or freeswitch, default asterisk; --pbx wins).\n' +
+        'Asterisk: ARI_URL, ARI_USER, ARI_PASSWORD (required), ARI_APP (default sasacd).\n' +
+        'FreeSWITCH: DRACHTIO_URL (drachtio://<secret>@host:9022), FREESWITCH_ESL (esl://<password>@host:8021)\n' +
+        "(required), ESL_LISTEN (host:port for FreeSWITCH's outbound event sockets, default 127.0.0.1:0),\n" +
+        'ESL_ADVERTISED_ADDRESS, SIP_AGENT_URI (default sip:{user}@127.0.0.1), SIP_PARTNER_URI\n' +
+        '(default sip:{destination}@127.0.0.1), SIP_OUTBOUND_URI (default sip:{number}@127.0.0.1), RECORDINGS_DIR.',
     )
-    .action(async (o: { config?: string; users?: string; port: string; host: string }) => {
+    .action(async (o: { config?: string; users?: string; port: string; host: string; pbx?: string }) => {
       const parsed = parseServeSettings({
         configFile: o.config,
         usersFile: o.users,
         port: o.port,
         host: o.host,
+        pbx: o.pbx,
         env: process.env,
       });
       if (!parsed.ok) {

@@ -20,6 +20,17 @@ import {
   type SrfRequest,
   type SrfResponse,
 } from './libs.js';
+import { engineCallId } from './call-id.js';
+import type { CallPlan } from '../../core/telephony-plan.js';
+import {
+  AdoptedDialog,
+  AdoptedDialogs,
+  AdoptedEndpoint,
+  DIALOG_VAR,
+  LEG_HEADERS,
+  findLegs,
+  type FoundLeg,
+} from './adoption.js';
 
 export type DrachtioAdapterOptions = {
   drachtio: { host: string; port: number; secret: string };
@@ -43,14 +54,20 @@ export type DrachtioAdapterOptions = {
 
 type Caller = {
   callId: string;
-  req: SrfRequest;
-  res: SrfResponse;
+  /** The INVITE and its response; null for a caller adopted from another process (answered). */
+  req: SrfRequest | null;
+  res: SrfResponse | null;
+  line: string;
+  number: string | null;
+  name: string | null;
   answering: Promise<void> | null;
   ep: FsEndpoint | null;
   dialog: SrfDialog | null;
   /** Agents whose leg shares media with the caller (bridge or conference). */
   with: Set<string>;
   conference: string | null;
+  /** The queue music it hears while waiting (played again after the callback prompt). */
+  music: string | null;
   gone: boolean;
   ours: boolean;
 };
@@ -67,6 +84,37 @@ type Leg = {
   ours: boolean;
   timedOut: boolean;
   timer: NodeJS.Timeout | null;
+};
+
+/** The conference of a call (named after it, so a process taking over finds it too). */
+const conferenceOf = (callId: string) => `acd-${callId.replace(/[^A-Za-z0-9-]/g, '')}`.slice(0, 60);
+
+/** What a take-over found and did (counts), as the ARI adapter reports it. */
+export type DrachtioAdoptionReport = {
+  callers: number;
+  legs: number;
+  /** Callers the engine never heard of (their arrival died with the old process), reported now. */
+  arrived: number;
+  /** Calls of the engine whose caller is gone (hung up while no process held drachtio), reported. */
+  gone: number;
+  rung: number;
+  held: number;
+  /** FreeSWITCH legs for nothing the engine knows (or an agent phone that rang at the crash), ended. */
+  strays: number;
+  /** Callers of calls the engine had already ended: hung up now, never a second arrival. */
+  ended: number;
+};
+
+/**
+ * CANCELs an agent's INVITE. With a callback: without one drachtio-srf returns a promise nobody
+ * holds, which rejects unhandled when the connection is already gone (the process then stops).
+ */
+const cancelQuietly = (req: SrfRequest): void => {
+  try {
+    req.cancel({}, () => undefined);
+  } catch {
+    // not a request we sent, or already answered
+  }
 };
 
 const reasonOf = (status: number | undefined, timedOut: boolean) =>
@@ -89,6 +137,7 @@ export class DrachtioAdapter implements TelephonyPort {
   private readonly outbound = new Map<string, { ep: FsEndpoint | null; dialog: SrfDialog | null }>();
   private up = false;
   private readonly clock: () => number;
+  private readonly adopted = new AdoptedDialogs();
 
   constructor(private readonly opts: DrachtioAdapterOptions) {
     this.clock = opts.clock ?? Date.now;
@@ -99,11 +148,23 @@ export class DrachtioAdapter implements TelephonyPort {
   }
 
   async start(sink: CommandSink): Promise<void> {
+    try {
+      await this.open(sink);
+    } catch (err) {
+      // Nothing half-connected is left retrying behind a caller that will try again.
+      await this.stop();
+      throw err;
+    }
+  }
+
+  private async open(sink: CommandSink): Promise<void> {
     this.sink = sink;
     const srf = new SrfCtor();
     this.srf = srf;
     // Routes are announced at connect: register the INVITE handler first.
     srf.invite((req, res) => this.guard('invite', () => this.onInvite(req, res)));
+    // In-dialog requests on dialogs adopted from another process (drachtio-srf knows none of them).
+    srf.use((req, res, next) => this.adopted.middleware(req, res, next));
     srf.on('error', (err) => {
       this.up = false;
       this.opts.logger.warn({ err: String(err) }, 'drachtio connection error');
@@ -147,6 +208,7 @@ export class DrachtioAdapter implements TelephonyPort {
 
   async stop(): Promise<void> {
     this.up = false;
+    for (const leg of this.legs.values()) if (leg.timer) clearTimeout(leg.timer);
     this.ms?.disconnect();
     this.srf?.disconnect();
     this.ms = null;
@@ -172,20 +234,26 @@ export class DrachtioAdapter implements TelephonyPort {
   // ---- the network tells us ----
 
   private onInvite(req: SrfRequest, res: SrfResponse): void {
-    const callId = req.get('Call-ID') ?? '';
+    const callId = engineCallId(req.get('Call-ID') ?? '');
     const line = /^sips?:([^@;]+)@/.exec(req.uri)?.[1] ?? '';
     const from = req.get('From') ?? '';
     const user = /<?sips?:([^@;>]+)@/.exec(from)?.[1] ?? '';
     const name = /^\s*"([^"]*)"/.exec(from)?.[1] ?? '';
+    const number = user && user !== 'anonymous' ? user : null;
+    const callerName = name && name !== 'Anonymous' ? name : null;
     const caller: Caller = {
       callId,
       req,
       res,
+      line,
+      number,
+      name: callerName,
       answering: null,
       ep: null,
       dialog: null,
       with: new Set(),
       conference: null,
+      music: null,
       gone: false,
       ours: false,
     };
@@ -196,8 +264,8 @@ export class DrachtioAdapter implements TelephonyPort {
       type: 'arriveCall',
       callId,
       line,
-      callerNumber: user && user !== 'anonymous' ? user : null,
-      callerName: name && name !== 'Anonymous' ? name : null,
+      callerNumber: number,
+      callerName,
     });
   }
 
@@ -225,6 +293,8 @@ export class DrachtioAdapter implements TelephonyPort {
         'drachtio effect failed',
       );
       if (effect.type === 'ringAgent') this.legFailed(effect.callId, effect.agentId, undefined);
+      // An outside call never placed has ended (as on Asterisk): the engine must not wait for it.
+      if (effect.type === 'dialOut') this.report({ type: 'callerHungUp', callId: effect.callId });
     }
   }
 
@@ -253,12 +323,23 @@ export class DrachtioAdapter implements TelephonyPort {
         return this.redirect(f.callId, f.partnerId, f.destination);
       case 'offerCallback': {
         const caller = this.callers.get(f.callId);
-        if (!caller?.ep) return;
-        caller.ep.on('dtmf', (e) => {
-          if (e.dtmf === '1') this.report({ type: 'acceptCallback', callId: f.callId });
+        const ep = caller?.ep;
+        if (!caller || !ep) return;
+        let accepted = false;
+        ep.on('dtmf', (e) => {
+          if (e.dtmf !== '1' || accepted || caller.gone) return;
+          accepted = true;
+          this.report({ type: 'acceptCallback', callId: f.callId });
         });
-        await caller.ep.api('uuid_break', [caller.ep.uuid, 'all']);
-        void caller.ep.play('sas-acd/rappel-tapez-1.wav').catch(() => {});
+        await ep.api('uuid_break', [ep.uuid, 'all']);
+        // The prompt, then the queue music again for a caller who keeps waiting.
+        void ep
+          .play('sas-acd/rappel-tapez-1.wav')
+          .then(() => {
+            if (!caller.gone && caller.ep === ep && caller.with.size === 0 && !caller.conference)
+              void ep.play(this.music(caller.music ?? 'default')).catch(() => {});
+          })
+          .catch(() => {});
         return;
       }
       case 'dialOut':
@@ -279,11 +360,24 @@ export class DrachtioAdapter implements TelephonyPort {
       caller.answering = (async () => {
         // What ms.connectCaller does, but the endpoint is destroyed if the caller left meanwhile
         // (fsmrf 4.1.2 leaks it when createUAS fails).
-        const endpoint = await this.ms!.createEndpoint({ remoteSdp: caller.req.body });
+        const req = caller.req!;
+        // What a process taking over needs to find this caller (adoption.ts).
+        const fromTag = /;\s*tag=([^;>\s]+)/.exec(req.get('From') ?? '')?.[1] ?? '';
+        const endpoint = await this.ms!.createEndpoint({
+          remoteSdp: req.body,
+          headers: {
+            [LEG_HEADERS.call]: caller.callId,
+            [LEG_HEADERS.leg]: 'caller',
+            [LEG_HEADERS.dialog]: encodeURIComponent(`${req.get('Call-ID') ?? ''};from-tag=${fromTag}`),
+            [LEG_HEADERS.line]: encodeURIComponent(caller.line),
+            ...(caller.number ? { [LEG_HEADERS.number]: encodeURIComponent(caller.number) } : {}),
+            ...(caller.name ? { [LEG_HEADERS.name]: encodeURIComponent(caller.name) } : {}),
+          },
+        });
         caller.ep = endpoint;
         let dialog: SrfDialog;
         try {
-          dialog = await this.srf!.createUAS(caller.req, caller.res, { localSdp: endpoint.local.sdp });
+          dialog = await this.srf!.createUAS(req, caller.res!, { localSdp: endpoint.local.sdp });
         } catch (err) {
           await this.destroyQuietly(endpoint);
           caller.ep = null;
@@ -311,13 +405,16 @@ export class DrachtioAdapter implements TelephonyPort {
     const ep = caller.ep;
     if (!ep || caller.gone) return;
     if (caller.conference) {
-      await ep.api('conference', `${caller.conference} kick ${ep.conf.memberId ?? ''}`).catch(() => {});
+      // An adopted caller's member id is unknown: its music (uuid_transfer) takes it out.
+      if (ep.conf.memberId !== undefined)
+        await ep.api('conference', `${caller.conference} kick ${ep.conf.memberId}`).catch(() => {});
       caller.conference = null;
     } else if (caller.with.size > 0) {
       // Out of the bridge without cutting anyone: both legs park, then the caller hears music.
       await ep.unbridge().catch(() => {});
     }
     caller.with.clear();
+    caller.music = music;
     void ep.play(this.music(music)).catch(() => {});
   }
 
@@ -337,7 +434,9 @@ export class DrachtioAdapter implements TelephonyPort {
     };
     const key = `${callId}|${agentId}`;
     this.legs.set(key, leg);
-    const ep = await this.ms!.createEndpoint();
+    const ep = await this.ms!.createEndpoint({
+      headers: { [LEG_HEADERS.call]: callId, [LEG_HEADERS.leg]: 'agent', [LEG_HEADERS.agent]: agentId },
+    });
     leg.ep = ep;
     if (leg.ours || this.legs.get(key) !== leg) {
       await this.destroyQuietly(ep);
@@ -354,11 +453,11 @@ export class DrachtioAdapter implements TelephonyPort {
         {
           cbRequest: (_err, req) => {
             leg.uacReq = req;
-            if (leg.ours) req.cancel();
+            if (leg.ours) cancelQuietly(req);
             else if (timeoutSeconds)
               leg.timer = setTimeout(() => {
                 leg.timedOut = true;
-                req.cancel();
+                cancelQuietly(req);
               }, timeoutSeconds * 1000);
           },
         },
@@ -370,12 +469,25 @@ export class DrachtioAdapter implements TelephonyPort {
     }
     if (leg.timer) clearTimeout(leg.timer);
     leg.dialog = dialog;
-    dialog.on('destroy', () => this.agentHungUp(leg));
+    // A BYE while FreeSWITCH is being updated waits for the update: destroying the endpoint under
+    // ep.modify would leave its re-INVITE unanswered, and this ring (with the call's effects) stuck.
+    let hungUpEarly = false;
+    dialog.on('destroy', () => {
+      if (leg.answered) this.agentHungUp(leg);
+      else hungUpEarly = true;
+    });
+    void ep.api('uuid_setvar', [ep.uuid, DIALOG_VAR, encodeURIComponent(dialog.id)]).catch(() => {});
     if (leg.ours || this.legs.get(key) !== leg || !caller || caller.gone) {
       await this.endLeg(leg);
       return;
     }
     await ep.modify(dialog.remote.sdp);
+    if (hungUpEarly) {
+      // Answered and gone at once: for the engine an offer that failed.
+      leg.dialog = null;
+      this.legFailed(callId, agentId, undefined, leg);
+      return;
+    }
     leg.answered = true;
     if (leg.connectWanted) await this.connect(leg, leg.connectWanted.conference);
     else this.report({ type: 'answerOffer', callId, agentId });
@@ -399,8 +511,8 @@ export class DrachtioAdapter implements TelephonyPort {
     leg.ep = null;
     leg.dialog = null;
     if (this.legs.get(key) === leg) this.legs.delete(key);
-    // A dropped agent leg never ends the call: the engine decides what the caller hears next.
-    if (!leg.ours) this.report({ type: 'hangUp', callId: leg.callId, agentId: leg.agentId });
+    // A dropped agent leg never ends the call (port.ts): the engine decides what the caller hears next.
+    if (!leg.ours) this.report({ type: 'agentLegLost', callId: leg.callId, agentId: leg.agentId });
   }
 
   private async connect(leg: Leg, conference: boolean): Promise<void> {
@@ -410,12 +522,14 @@ export class DrachtioAdapter implements TelephonyPort {
     const others = [...caller.with].map((a) => this.legs.get(`${leg.callId}|${a}`)).filter((l) => l?.ep);
     if (!conference && !caller.conference && others.length === 0) {
       await caller.ep.api('uuid_break', [caller.ep.uuid, 'all']);
+      // The leg may have ended meanwhile (released, or its phone hung up): nothing to bridge.
+      if (!leg.ep || caller.gone) return;
       await caller.ep.bridge(leg.ep);
       caller.with.add(leg.agentId);
       return;
     }
     // A third party: everyone into one conference named after the call.
-    const name = `acd-${leg.callId.replace(/[^A-Za-z0-9-]/g, '')}`.slice(0, 60);
+    const name = conferenceOf(leg.callId);
     if (!caller.conference) {
       if (caller.with.size > 0) await caller.ep.unbridge();
       else await caller.ep.api('uuid_break', [caller.ep.uuid, 'all']);
@@ -434,7 +548,7 @@ export class DrachtioAdapter implements TelephonyPort {
     const uri = this.opts.partnerUri(partnerId, destination);
     if (!caller.dialog && !caller.answering) {
       // Before answer: a 302 to the partner (drachtio collects the caller's ACK).
-      caller.res.send(302, { headers: { Contact: `<${uri}>` } });
+      caller.res!.send(302, { headers: { Contact: `<${uri}>` } });
       caller.gone = true;
       this.callers.delete(callId);
       await this.releaseLegs(callId);
@@ -460,16 +574,28 @@ export class DrachtioAdapter implements TelephonyPort {
 
   private async dialOut(callId: string, number: string): Promise<void> {
     const uri = (this.opts.outboundUri ?? ((n) => `sip:${n}@trunk`))(number);
-    const ep = await this.ms!.createEndpoint();
+    const ep = await this.ms!.createEndpoint({
+      headers: { [LEG_HEADERS.call]: callId, [LEG_HEADERS.leg]: 'outbound' },
+    });
     const entry: { ep: FsEndpoint | null; dialog: SrfDialog | null } = { ep, dialog: null };
     this.outbound.set(callId, entry);
     try {
-      entry.dialog = await this.srf!.createUAC(uri, { localSdp: ep.local.sdp });
-      await ep.modify(entry.dialog.remote.sdp);
-      entry.dialog.on('destroy', () => {
+      const dialog = await this.srf!.createUAC(uri, { localSdp: ep.local.sdp });
+      entry.dialog = dialog;
+      // The called party hung up (as on Asterisk, the end of that outside call). Listened to at
+      // once, acted on once FreeSWITCH is updated (destroying the endpoint under ep.modify would
+      // leave it waiting for ever).
+      let updating = true;
+      let hungUp = false;
+      const ended = () => {
         void this.destroyQuietly(ep);
-        this.outbound.delete(callId);
-      });
+        if (this.outbound.delete(callId)) this.report({ type: 'callerHungUp', callId });
+      };
+      dialog.on('destroy', () => (updating ? (hungUp = true) : ended()));
+      void ep.api('uuid_setvar', [ep.uuid, DIALOG_VAR, encodeURIComponent(dialog.id)]).catch(() => {});
+      await ep.modify(dialog.remote.sdp);
+      updating = false;
+      if (hungUp) ended();
     } catch (err) {
       this.outbound.delete(callId);
       await this.destroyQuietly(ep);
@@ -542,13 +668,163 @@ export class DrachtioAdapter implements TelephonyPort {
     return { callersGone, legsGone };
   }
 
+  /**
+   * Takes over the calls of another process (fail-over, restart): lists FreeSWITCH's channels, finds
+   * the legs this adapter created (adoption.ts) and reconciles them with the engine's plan. A caller
+   * still there is adopted (held or connected; its dialogs bound to this connection); one whose
+   * dialog drachtio forgot (a BYE answered 481 while no process was connected) hung up, and its
+   * leaked FreeSWITCH leg is hung up too; a caller the engine never heard of arrives now; a caller of
+   * a call the engine already ended is hung up, never counted again. Agent legs of the plan are
+   * adopted; others (and a phone that was still ringing at the crash: its INVITE died with the old
+   * process) are ended; an answered agent leg missing is lost; the offer made meanwhile rings; a
+   * caller waiting alone hears its queue's music again.
+   */
+  async adopt(
+    plans: CallPlan[],
+    known: { ended?: (callId: string) => boolean } = {},
+  ): Promise<DrachtioAdoptionReport> {
+    const srf = this.srf;
+    const ms = this.ms;
+    if (!srf || !ms) throw new Error('adopt: not connected to drachtio and FreeSWITCH');
+    const report: DrachtioAdoptionReport = {
+      callers: 0,
+      legs: 0,
+      arrived: 0,
+      gone: 0,
+      rung: 0,
+      held: 0,
+      strays: 0,
+      ended: 0,
+    };
+    const planned = new Map(plans.map((p) => [p.callId, p]));
+    const found = await findLegs(ms);
+    const endpoint = (l: FoundLeg) => new AdoptedEndpoint(ms, srf, l.uuid, l.mediaDialogId);
+    const dialog = (id: string) => new AdoptedDialog(srf, id, this.adopted) as unknown as SrfDialog;
+    const now = this.clock();
+    const present = new Set<string>(); // callers (and outside calls) still on the PBX
+    for (const l of found.filter((x) => x.kind !== 'agent')) {
+      if (this.callers.has(l.callId) || this.outbound.has(l.callId)) continue; // already ours
+      const ep = endpoint(l);
+      const d = l.dialogId ? dialog(l.dialogId) : null;
+      if (!d || !(await this.alive(d))) {
+        // Hung up while nobody held drachtio: only its FreeSWITCH leg is left.
+        (d as unknown as AdoptedDialog | null)?.ended();
+        await this.destroyQuietly(ep);
+        continue;
+      }
+      const plan = planned.get(l.callId);
+      if (l.kind === 'outbound') {
+        if (!plan) {
+          report.strays += 1;
+          await this.bye(d);
+          await this.destroyQuietly(ep);
+          continue;
+        }
+        present.add(l.callId);
+        this.outbound.set(l.callId, { ep, dialog: d });
+        d.on('destroy', () => {
+          void this.destroyQuietly(ep);
+          if (this.outbound.delete(l.callId)) this.report({ type: 'callerHungUp', callId: l.callId });
+        });
+        continue;
+      }
+      if (!plan && known.ended?.(l.callId)) {
+        // The hang-up the old process could not carry out: done now, the call stays counted once.
+        report.ended += 1;
+        await this.bye(d);
+        await this.destroyQuietly(ep);
+        continue;
+      }
+      present.add(l.callId);
+      const caller: Caller = {
+        callId: l.callId,
+        req: null,
+        res: null,
+        line: l.line,
+        number: l.number,
+        name: l.name,
+        answering: Promise.resolve(),
+        ep,
+        dialog: d,
+        with: new Set(),
+        conference: plan && plan.agents.length > 1 ? conferenceOf(l.callId) : null,
+        music: plan?.hold?.music ?? null,
+        gone: false,
+        ours: false,
+      };
+      this.callers.set(l.callId, caller);
+      d.on('destroy', () => this.callerGone(caller));
+      report.callers += 1;
+      if (!plan) {
+        report.arrived += 1;
+        this.sink(
+          { type: 'arriveCall', callId: l.callId, line: l.line, callerNumber: l.number, callerName: l.name },
+          now,
+        );
+      }
+    }
+    for (const l of found.filter((x) => x.kind === 'agent')) {
+      const key = `${l.callId}|${l.agentId}`;
+      if (this.legs.has(key)) continue;
+      const plan = planned.get(l.callId);
+      const ep = endpoint(l);
+      const d = l.dialogId ? dialog(l.dialogId) : null;
+      const wanted = !!plan && !!l.agentId && plan.agents.includes(l.agentId) && present.has(l.callId);
+      if (!wanted || !d || !(await this.alive(d))) {
+        if (wanted) (d as unknown as AdoptedDialog | null)?.ended();
+        else report.strays += 1;
+        if (d?.connected) await this.bye(d);
+        await this.destroyQuietly(ep);
+        continue;
+      }
+      const leg: Leg = {
+        callId: l.callId,
+        agentId: l.agentId!,
+        ep,
+        uacReq: null,
+        dialog: d,
+        answered: true,
+        connectWanted: null,
+        ours: false,
+        timedOut: false,
+        timer: null,
+      };
+      this.legs.set(key, leg);
+      this.callers.get(l.callId)?.with.add(leg.agentId);
+      d.on('destroy', () => this.agentHungUp(leg));
+      report.legs += 1;
+    }
+    for (const plan of plans) {
+      const mine = this.callers.has(plan.callId) || this.outbound.has(plan.callId);
+      if (mine && !present.has(plan.callId)) continue; // held by this process already
+      if (!present.has(plan.callId)) {
+        report.gone += 1;
+        this.sink({ type: 'callerHungUp', callId: plan.callId }, now);
+        continue;
+      }
+      if (plan.direction === 'outbound') continue;
+      for (const agentId of plan.agents)
+        if (!this.legs.has(`${plan.callId}|${agentId}`))
+          this.sink({ type: 'agentLegLost', callId: plan.callId, agentId }, now);
+      if (plan.ring && !this.legs.has(`${plan.callId}|${plan.ring.agentId}`)) {
+        report.rung += 1;
+        void this.execute(plan.ring);
+      }
+      if (plan.hold) {
+        report.held += 1;
+        await this.execute(plan.hold);
+      }
+    }
+    return report;
+  }
+
   private async endLeg(leg: Leg): Promise<void> {
     leg.ours = true;
     if (leg.timer) clearTimeout(leg.timer);
     const dialog = leg.dialog;
     leg.dialog = null;
     if (dialog) await this.bye(dialog);
-    else if (leg.uacReq && !leg.answered) leg.uacReq.cancel();
+    else if (leg.uacReq && !leg.answered) cancelQuietly(leg.uacReq);
     if (leg.ep) await this.destroyQuietly(leg.ep);
     leg.ep = null;
   }
@@ -579,7 +855,7 @@ export class DrachtioAdapter implements TelephonyPort {
     caller.gone = true;
     this.callers.delete(callId);
     if (!caller.dialog && !caller.answering) {
-      if (byUs) caller.res.send(480);
+      if (byUs) caller.res?.send(480);
       return;
     }
     await caller.answering?.catch(() => {});

@@ -9,7 +9,7 @@ export interface SrfRequest {
   readonly callingNumber?: string;
   readonly callingName?: string;
   on(event: 'cancel', fn: () => void): void;
-  cancel(): void;
+  cancel(opts?: Record<string, never>, callback?: (err?: unknown) => void): void;
 }
 export interface SrfResponse {
   send(status: number, opts?: { headers?: Record<string, string> }): void;
@@ -38,6 +38,7 @@ export interface Srf {
   on(event: 'reconnecting', fn: () => void): void;
   once(event: 'connect', fn: () => void): void;
   invite(fn: (req: SrfRequest, res: SrfResponse) => void): void;
+  use(fn: (req: SrfRequest, res: SrfResponse, next: () => void) => void): void;
   createUAS(req: SrfRequest, res: SrfResponse, opts: { localSdp: string }): Promise<SrfDialog>;
   createUAC(
     uri: string,
@@ -73,7 +74,7 @@ export interface FsEndpoint {
 }
 export interface FsMediaServer {
   connectCaller(req: SrfRequest, res: SrfResponse): Promise<{ endpoint: FsEndpoint; dialog: SrfDialog }>;
-  createEndpoint(opts?: { remoteSdp?: string }): Promise<FsEndpoint>;
+  createEndpoint(opts?: { remoteSdp?: string; headers?: Record<string, string> }): Promise<FsEndpoint>;
   api(command: string): Promise<string>;
   disconnect(): void;
   on(event: 'end' | 'error', fn: (err?: unknown) => void): void;

@@ -2,6 +2,7 @@
 // sim-pbx) and FreeSWITCH (drachtio adapter + sim-fs). One shape, so each scenario runs on both.
 import type { Logger } from '../../../src/ports/logger.js';
 import { AriAdapter } from '../../../src/telephony/ari/ari-adapter.js';
+import { engineCallId } from '../../../src/telephony/drachtio/call-id.js';
 import { DrachtioAdapter } from '../../../src/telephony/drachtio/drachtio-adapter.js';
 import type { TelephonyPort } from '../../../src/telephony/port.js';
 import { startSimFs } from '../../../simulator/freeswitch/server.js';
@@ -110,7 +111,7 @@ export async function freeswitchBackend(logger: Logger): Promise<Backend> {
     async inject(extra = {}) {
       const r = await post(`${lab.url}/sim/calls`, { line: '15', callerNumber: '0612345678', ...extra });
       const b = (await r.json()) as { callId: string; sipCallId: string };
-      return { simId: b.callId, callId: b.sipCallId };
+      return { simId: b.callId, callId: engineCallId(b.sipCallId) };
     },
     async hangupCaller(simId) {
       await fetch(`${lab.url}/sim/calls/${simId}/hangup`, { method: 'POST' });

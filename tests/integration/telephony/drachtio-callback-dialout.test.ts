@@ -1,0 +1,222 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- raw JSON configs patched in tests */
+// The FreeSWITCH adapter's callback offer (the caller waiting at MG presses "1") and outside calls
+// (dialOut), through the real drachtio-srf and drachtio-fsmrf against sim-fs, the engine running for
+// real. Each test ends every call and then checks the PBX holds nothing more.
+import { Writable } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../../../src/ports/logger.js';
+import { SiteShell } from '../../../src/shell/site-shell.js';
+import type { Event } from '../../../src/core/events.js';
+import { engineCallId } from '../../../src/telephony/drachtio/call-id.js';
+import { DrachtioAdapter } from '../../../src/telephony/drachtio/drachtio-adapter.js';
+import { PhoneClient, type PhoneMessage } from '../../../simulator/bots/phone-client.js';
+import { startSimFs, type SimFsServer } from '../../../simulator/freeswitch/server.js';
+import { exampleConfig } from '../../unit/core/harness.js';
+
+const silent = createLogger({ destination: new Writable({ write: (_c, _e, cb) => cb() }) });
+
+async function until<T>(find: () => T | undefined | null | false, what: string, ms = 8000): Promise<T> {
+  const start = Date.now();
+  for (;;) {
+    const v = find();
+    if (v) return v;
+    if (Date.now() - start > ms) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+type World = {
+  lab: SimFsServer;
+  adapter: DrachtioAdapter;
+  runtime: SiteShell;
+  events: Event[];
+  phones: PhoneClient[];
+};
+let world: World | null = null;
+
+afterEach(async () => {
+  if (!world) return;
+  for (const p of world.phones) p.close();
+  await world.runtime.stop();
+  await world.adapter.stop();
+  await world.lab.close();
+  world = null;
+});
+
+async function boot(patch: (c: Record<string, any>) => void = () => {}): Promise<World> {
+  const lab = await startSimFs({ eslPassword: 'not-ClueCon' });
+  const adapter = new DrachtioAdapter({
+    drachtio: lab.drachtio,
+    freeswitch: lab.esl,
+    agentUri: (agentId) => `sip:${agentId}@127.0.0.1:5060`,
+    partnerUri: (_p, destination) => `sip:${destination}@127.0.0.1:5096`,
+    outboundUri: (number) => `sip:${number}@127.0.0.1:5060`,
+    logger: silent,
+  });
+  const runtime = await SiteShell.start({
+    config: exampleConfig(patch),
+    logger: silent,
+    effects: (f) => adapter.execute(f),
+  });
+  const events: Event[] = [];
+  runtime.onEvents((e) => events.push(...e));
+  await adapter.start((cmd, at) => void runtime.dispatch(cmd, at));
+  world = { lab, adapter, runtime, events, phones: [] };
+  return world;
+}
+
+async function phone(w: World, endpoint: string, answerMs: number | null = 0): Promise<PhoneClient> {
+  const p = await PhoneClient.register(w.lab.endpointsWsUrl, endpoint);
+  if (answerMs !== null) p.autoAnswer(answerMs);
+  w.phones.push(p);
+  return p;
+}
+
+const post = (url: string, body: unknown) =>
+  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+async function inject(w: World): Promise<{ simId: string; callId: string }> {
+  const b = (await (
+    await post(`${w.lab.url}/sim/calls`, { line: '15', callerNumber: '0612345678' })
+  ).json()) as {
+    callId: string;
+    sipCallId: string;
+  };
+  return { simId: b.callId, callId: engineCallId(b.sipCallId) };
+}
+
+const ofType = (w: World, type: string) => w.events.filter((e) => e.type === type);
+
+async function expectClean(w: World): Promise<void> {
+  await w.runtime.settled();
+  const total = () => {
+    const l = w.lab.sim.leftovers();
+    return l.dialogs + l.channels + l.conferences + l.outboundSockets + l.phoneLegs;
+  };
+  await until(() => total() === 0, 'a clean PBX').catch(() => {
+    throw new Error(`left on the PBX: ${JSON.stringify(w.lab.sim.leftovers())}`);
+  });
+}
+
+/** A P2 transferred to MG while the only GP regulator is paused: it waits where a callback is offered. */
+async function waitingAtMg(w: World): Promise<{ simId: string; callId: string }> {
+  await phone(w, 'PJSIP/arm-1');
+  for (const agentId of ['arm-1', 'mrg-1'])
+    expect((await w.runtime.dispatch({ type: 'agentLogin', agentId })).ok).toBe(true);
+  await w.runtime.dispatch({ type: 'agentPause', agentId: 'mrg-1', reason: 'réunion' });
+  const call = await inject(w);
+  await until(() => w.runtime.state.data.calls[call.callId]?.parties.length, 'N1 connected');
+  await w.runtime.dispatch({
+    type: 'qualifyCall',
+    callId: call.callId,
+    agentId: 'arm-1',
+    qualification: 'P2',
+  });
+  expect((await w.runtime.dispatch({ type: 'transferCall', callId: call.callId, agentId: 'arm-1' })).ok).toBe(
+    true,
+  );
+  await until(() => ofType(w, 'CallbackOffered').length, 'callback offered');
+  return call;
+}
+
+const mgSite = (c: Record<string, any>) => {
+  c.routing.mgHours = 'always';
+  c.routing.callbackOfferAfterSeconds = 1;
+};
+
+describe('FreeSWITCH adapter: callback offer and outside calls (sim-fs)', () => {
+  it('takes a callback when the waiting caller presses 1: a task, the call ended once, the caller released', async () => {
+    const w = await boot(mgSite);
+    const call = await waitingAtMg(w);
+    // Keys that are not "1" change nothing.
+    expect((await post(`${w.lab.url}/sim/calls/${call.simId}/dtmf`, { digits: '9' })).status).toBe(204);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(w.runtime.state.data.calls[call.callId]?.pending).toBeTruthy();
+    expect((await post(`${w.lab.url}/sim/calls/${call.simId}/dtmf`, { digits: '11' })).status).toBe(204);
+    const ended = await until(
+      () => ofType(w, 'CallEnded').find((e) => (e as { callId: string }).callId === call.callId),
+      'call ended with a callback',
+    );
+    expect(ended).toMatchObject({ outcome: 'callback' });
+    expect(ofType(w, 'CallbackTaskCreated')).toHaveLength(1); // "11": one task, not two
+    await until(() => w.lab.sim.timeline(call.simId)!.endedAtMs !== null, 'caller released');
+    expect(w.lab.sim.timeline(call.simId)!.endedBy).toBe('pbx');
+    await expectClean(w);
+  });
+
+  it('plays the queue music again after the callback prompt to a caller who keeps waiting', async () => {
+    const w = await boot(mgSite);
+    const call = await waitingAtMg(w);
+    await until(() => w.lab.sim.hears(call.simId).music === 'sas-acd/rappel-tapez-1.wav', 'the prompt');
+    await until(() => /^local_stream:/.test(w.lab.sim.hears(call.simId).music ?? ''), 'music again');
+    await post(`${w.lab.url}/sim/calls/${call.simId}/hangup`, {});
+    await until(() => ofType(w, 'CallEnded').length, 'abandon seen');
+    await expectClean(w);
+  });
+
+  it('refuses bad DTMF requests and changes nothing', async () => {
+    const w = await boot();
+    const call = await inject(w);
+    await until(() => w.lab.sim.hears(call.simId).music, 'held');
+    expect((await post(`${w.lab.url}/sim/calls/${call.simId}/dtmf`, { digits: 'x' })).status).toBe(400);
+    expect((await post(`${w.lab.url}/sim/calls/${call.simId}/dtmf`, {})).status).toBe(400);
+    expect((await post(`${w.lab.url}/sim/calls/nope/dtmf`, { digits: '1' })).status).toBe(404);
+    expect(w.runtime.state.data.calls[call.callId]?.pending).toBeTruthy();
+    await post(`${w.lab.url}/sim/calls/${call.simId}/hangup`, {});
+    await until(() => ofType(w, 'CallEnded').length, 'abandon seen');
+    expect((await post(`${w.lab.url}/sim/calls/${call.simId}/dtmf`, { digits: '1' })).status).toBe(409);
+    await expectClean(w);
+  });
+
+  it('places an outside call, and the agent ends it: the far end released', async () => {
+    const w = await boot();
+    const far = await phone(w, 'PJSIP/0240000000', 20);
+    expect((await w.runtime.dispatch({ type: 'agentLogin', agentId: 'arm-1' })).ok).toBe(true);
+    const placed = await w.runtime.dispatch({
+      type: 'dialOut',
+      callId: 'out-1',
+      agentId: 'arm-1',
+      number: '0240000000',
+      purpose: 'click-to-dial',
+    });
+    expect(placed.ok).toBe(true);
+    await until(() => far.messages.some((m) => m.type === 'ok' && m.request === 'answer'), 'answered');
+    await w.runtime.dispatch({ type: 'hangUp', callId: 'out-1', agentId: 'arm-1' });
+    await until(() => far.messages.some((m: PhoneMessage) => m.type === 'hungup'), 'far end released');
+    expect(ofType(w, 'CallEnded').filter((e) => (e as { callId: string }).callId === 'out-1')).toHaveLength(
+      1,
+    );
+    await expectClean(w);
+  });
+
+  it('ends an outside call when the called party hangs up, and one that could not be placed', async () => {
+    const w = await boot();
+    const far = await phone(w, 'PJSIP/0240000001', 20);
+    expect((await w.runtime.dispatch({ type: 'agentLogin', agentId: 'arm-1' })).ok).toBe(true);
+    await w.runtime.dispatch({
+      type: 'dialOut',
+      callId: 'out-2',
+      agentId: 'arm-1',
+      number: '0240000001',
+      purpose: 'click-to-dial',
+    });
+    const answered = await until(
+      () => far.messages.find((m) => m.type === 'ok' && m.request === 'answer'),
+      'answered',
+    );
+    far.hangup(answered.channelId!);
+    await until(() => !w.runtime.state.data.calls['out-2'], 'the outside call ended');
+    // Nobody at that number: drachtio answers 503; the call never placed ends, nothing waits for it.
+    await w.runtime.dispatch({
+      type: 'dialOut',
+      callId: 'out-3',
+      agentId: 'arm-1',
+      number: '0299999999',
+      purpose: 'click-to-dial',
+    });
+    await until(() => !w.runtime.state.data.calls['out-3'], 'the unplaced call ended');
+    const ended = ofType(w, 'CallEnded').map((e) => (e as { callId: string }).callId);
+    expect(ended.filter((id) => id === 'out-2' || id === 'out-3').sort()).toEqual(['out-2', 'out-3']);
+    await expectClean(w);
+  });
+});

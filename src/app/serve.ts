@@ -9,9 +9,9 @@ import { z } from 'zod';
 import { InMemoryUserStore, USER_ROLES } from '../auth/index.js';
 import type { Command } from '../core/commands.js';
 import { parseSiteConfig, type SiteConfig } from '../core/config.js';
-import { telephonyPlan } from '../core/telephony-plan.js';
 import { AriAdapter } from '../telephony/ari/ari-adapter.js';
 import { startAcdServer, type AcdServer } from './acd-server.js';
+import { takeOverPbx } from './pbx-take-over.js';
 import type { Logger } from '../ports/logger.js';
 import { EndedCalls } from '../shell/ended-calls.js';
 import { SiteShell } from '../shell/site-shell.js';
@@ -191,11 +191,25 @@ export async function startServe(settings: ServeSettings, logger: Logger): Promi
           logger.debug({ command: command.type, reason: result.reason }, 'telephony command refused');
       });
   };
+  const takeOver = (site: SiteShell, mine: AriAdapter): Promise<void> =>
+    takeOverPbx(site, mine, ended.has, logger).catch((err: Error) =>
+      logger.error({ err: err.message }, 'take-over of calls in progress failed'),
+    );
   const attachPbx = async (): Promise<void> => {
-    const mine = new AriAdapter({
+    const mine: AriAdapter = new AriAdapter({
       ...settings.ari,
       endpointOf: (id) => config.agents.find((a) => a.id === id)?.endpoint ?? `PJSIP/${id}`,
       logger,
+      // The WebSocket dropped: effects wait in the outbox; back: re-adopted, then carried out.
+      onLink: (up) => {
+        if (adapter !== mine) return;
+        if (!up) return void siteReady.then((site) => site.holdEffects());
+        void siteReady.then(async (site) => {
+          // What vanished during the outage first (the adapter's own view), then the full take-over.
+          await mine.readopt().catch((err: Error) => logger.warn({ err: err.message }, 'readopt failed'));
+          await takeOver(site, mine);
+        });
+      },
     });
     adapter = mine;
     while (!stopping && adapter === mine) {
@@ -205,14 +219,9 @@ export async function startServe(settings: ServeSettings, logger: Logger): Promi
           await mine.stop(); // lost the lease while connecting
         else {
           logger.info({ url: settings.ari.url, app: settings.ari.app }, 'connected to the PBX');
-          // Calls in progress under the previous leader (or before a restart) are taken over.
-          const site = await siteReady;
-          await mine
-            .adopt(telephonyPlan(site.state, Date.now()), { ended: ended.has })
-            .then((report) => logger.info(report, 'calls in progress re-adopted from the PBX'))
-            .catch((err: Error) =>
-              logger.error({ err: err.message }, 'take-over of calls in progress failed'),
-            );
+          // Calls in progress under the previous leader (or before a restart) are taken over; the
+          // effects decided meanwhile wait for it (effect outbox).
+          await takeOver(await siteReady, mine);
         }
         return;
       } catch (err) {
@@ -224,16 +233,19 @@ export async function startServe(settings: ServeSettings, logger: Logger): Promi
   const detachPbx = async (): Promise<void> => {
     const old = adapter;
     adapter = null;
+    await siteReady.then((site) => site.holdEffects());
     await old?.stop().catch((err: Error) => logger.warn({ err: err.message }, 'PBX disconnect failed'));
   };
   const stored = await SiteShell.start({
     config,
     logger,
-    // Called by the leader only, after the events are persisted.
+    // Called by the leader only, after the events are persisted, once the PBX is taken over; an
+    // effect that finds no PBX link stays in the outbox for the next take-over (never dropped).
     effects: async (effect) => {
-      if (adapter) await adapter.execute(effect);
-      else logger.warn({ effect: effect.type }, 'no PBX connection: effect dropped');
+      if (!adapter?.connected) throw new Error('no PBX link: the effect waits in the outbox');
+      await adapter.execute(effect);
     },
+    outbox: true,
     // History for the monthly exports and call detail records (docs/store.md, "Archive").
     store: { redisUrl: settings.redisUrl, archive: true },
     onEvents: ended.record,

@@ -31,6 +31,11 @@ export type AriAdapterOptions = {
   callerId?: string;
   logger: Logger;
   clock?: () => number;
+  /**
+   * Told when the ARI WebSocket drops (false) and comes back (true). Without it the adapter
+   * re-adopts by itself on reconnection; with it the owner does (serve: through the effect outbox).
+   */
+  onLink?: (up: boolean) => void;
 };
 
 type Leg = {
@@ -59,6 +64,8 @@ export type AdoptionReport = {
    * hung up now, never taken for a new arrival (that would answer and count the call twice).
    */
   ended: number;
+  /** Callers left to a pending effect (a redirect decided before the take-over). */
+  left: number;
 };
 
 /**
@@ -98,6 +105,7 @@ export class AriAdapter implements TelephonyPort {
   private readonly callbackOffered = new Set<string>();
   private readonly dialOuts = new Set<string>(); // outbound channels we originated (id = the call's id)
   private up = false;
+  private linkLost = false;
   private adoption: Promise<void> | null = null;
   private readonly clock: () => number;
 
@@ -121,10 +129,19 @@ export class AriAdapter implements TelephonyPort {
     client.on('ChannelDtmfReceived', (e: AriEventJson) => this.guard(e, () => this.onDtmf(e)));
     client.on('WebSocketConnected', () => {
       this.up = true;
-      void this.readopt();
+      if (!this.opts.onLink) void this.readopt();
+      else if (this.linkLost) {
+        this.linkLost = false; // a reconnection (the first connect is start's to report)
+        this.opts.onLink(true);
+      }
     });
-    client.on('WebSocketReconnecting', () => (this.up = false));
-    client.on('WebSocketMaxRetries', () => (this.up = false));
+    const down = (): void => {
+      if (!this.linkLost) this.opts.onLink?.(false);
+      this.linkLost = true;
+      this.up = false;
+    };
+    client.on('WebSocketReconnecting', down);
+    client.on('WebSocketMaxRetries', down);
     await client.start(this.opts.app);
     this.up = true;
   }
@@ -367,6 +384,7 @@ export class AriAdapter implements TelephonyPort {
         await c.channels.play({ channelId: f.callId, media: 'sound:sas-acd/rappel-tapez-1' });
         return;
       case 'dialOut':
+        if (this.dialOuts.has(f.callId)) return; // placed already (by the previous leader: adopted)
         this.dialOuts.add(f.callId);
         await c.channels.originate({
           endpoint: (this.opts.outboundEndpoint ?? ((n) => `PJSIP/${n}@trunk`))(f.number),
@@ -455,7 +473,11 @@ export class AriAdapter implements TelephonyPort {
    */
   async adopt(
     plans: CallPlan[],
-    known: { ended?: (callId: string) => boolean } = {},
+    known: {
+      ended?: (callId: string) => boolean;
+      /** Callers a pending effect still has to deal with (a redirect to a partner): left alone. */
+      leave?: (callId: string) => boolean;
+    } = {},
   ): Promise<AdoptionReport> {
     const c = this.client;
     if (!c) throw new Error('adopt: not connected to the PBX');
@@ -468,6 +490,7 @@ export class AriAdapter implements TelephonyPort {
       held: 0,
       strays: 0,
       ended: 0,
+      left: 0,
     };
     let done!: () => void;
     this.adoption = new Promise<void>((resolve) => (done = resolve));
@@ -490,7 +513,18 @@ export class AriAdapter implements TelephonyPort {
           ch.dialplan?.app_name === 'Stasis' ? (ch.dialplan.app_data ?? '') : ''
         ).split(',');
         if (app !== this.opts.app) continue;
-        if (kind === 'outbound') continue;
+        if (kind === 'outbound') {
+          // A dial-out the previous leader placed (its channel id is its call's id).
+          const plan = planned.get(ch.id);
+          if (plan && plan.direction === 'outbound') {
+            this.dialOuts.add(ch.id);
+            report.legs += 1;
+          } else {
+            report.strays += 1;
+            await this.hangupChannel(ch.id);
+          }
+          continue;
+        }
         if (kind === 'agent') {
           const [agentId, callId] = rest;
           const plan = callId ? planned.get(callId) : undefined;
@@ -526,6 +560,10 @@ export class AriAdapter implements TelephonyPort {
           report.callers += 1;
         }
         if (planned.has(ch.id)) continue;
+        if (known.leave?.(ch.id)) {
+          report.left += 1;
+          continue;
+        }
         if (known.ended?.(ch.id)) {
           // The hang-up the old leader could not carry out: done now, the call stays counted once.
           report.ended += 1;

@@ -63,6 +63,8 @@ export type ApiOptions = {
   /** When given, Socket.IO uses the Redis adapter so several processes serve clients. */
   redisUrl?: string;
   telephonyConnected?: () => boolean;
+  /** Disagreements with the PBX healed so far, by kind (periodic reconciliation). */
+  telephonyFixes?: () => ReadonlyMap<string, number>;
   redisRoundTripMs?: () => Promise<number>;
   /** Named readiness checks for /readyz (e.g. redis, telephony, writer). */
   readiness?: Record<string, ReadinessCheck>;
@@ -105,6 +107,7 @@ export function createApi(opts: ApiOptions): Api {
     feeds,
     clock,
     ...(opts.telephonyConnected ? { telephonyConnected: opts.telephonyConnected } : {}),
+    ...(opts.telephonyFixes ? { telephonyFixes: opts.telephonyFixes } : {}),
     ...(opts.redisRoundTripMs ? { redisRoundTripMs: opts.redisRoundTripMs } : {}),
     ...(opts.processMetrics !== undefined ? { processMetrics: opts.processMetrics } : {}),
   });

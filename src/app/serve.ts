@@ -12,6 +12,8 @@ import { parseSiteConfig, type SiteConfig } from '../core/config.js';
 import { AriAdapter } from '../telephony/ari/ari-adapter.js';
 import { startAcdServer, type AcdServer } from './acd-server.js';
 import { takeOverPbx } from './pbx-take-over.js';
+import { startReconciliation, TelephonyFixes } from './pbx-reconciliation.js';
+import { RECONCILE_EVERY_MS, type PbxReconciler } from '../telephony/ari/reconcile.js';
 import type { Logger } from '../ports/logger.js';
 import { EndedCalls } from '../shell/ended-calls.js';
 import { SiteShell } from '../shell/site-shell.js';
@@ -24,6 +26,8 @@ export type ServeSettings = {
   redisUrl: string;
   ari: { url: string; user: string; password: string; app: string };
   jwtSecret: string;
+  /** Periodic reconciliation with the PBX, ms apart (env RECONCILE_EVERY_MS; 0: off). */
+  reconcileEveryMs?: number;
 };
 
 /**
@@ -125,6 +129,13 @@ export function parseServeSettings(input: ServeInput): ParsedSettings {
   const level = env.LOG_LEVEL;
   if (level && !['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(level))
     errors.push('LOG_LEVEL: one of fatal, error, warn, info, debug, trace, silent');
+  const reconcileEveryMs = Number(env.RECONCILE_EVERY_MS ?? RECONCILE_EVERY_MS);
+  if (
+    !Number.isInteger(reconcileEveryMs) ||
+    reconcileEveryMs < 0 ||
+    (reconcileEveryMs > 0 && reconcileEveryMs < 200)
+  )
+    errors.push('RECONCILE_EVERY_MS: 0 (off) or an integer of at least 200 (ms)');
   if (errors.length > 0 || !config) return { ok: false, errors };
   return {
     ok: true,
@@ -136,6 +147,7 @@ export function parseServeSettings(input: ServeInput): ParsedSettings {
       redisUrl,
       ari: { url: ariUrl, user: env.ARI_USER!, password: env.ARI_PASSWORD!, app: env.ARI_APP || 'sasacd' },
       jwtSecret,
+      reconcileEveryMs,
     },
   };
 }
@@ -191,10 +203,25 @@ export async function startServe(settings: ServeSettings, logger: Logger): Promi
           logger.debug({ command: command.type, reason: result.reason }, 'telephony command refused');
       });
   };
-  const takeOver = (site: SiteShell, mine: AriAdapter): Promise<void> =>
-    takeOverPbx(site, mine, ended.has, logger).catch((err: Error) =>
+  const fixes = new TelephonyFixes();
+  let reconciler: PbxReconciler | null = null;
+  const takeOver = async (site: SiteShell, mine: AriAdapter): Promise<void> => {
+    await takeOverPbx(site, mine, ended.has, logger).catch((err: Error) =>
       logger.error({ err: err.message }, 'take-over of calls in progress failed'),
     );
+    // While connected, missed events are healed (src/telephony/ari/reconcile.ts).
+    const everyMs = settings.reconcileEveryMs ?? RECONCILE_EVERY_MS;
+    if (adapter === mine && everyMs > 0 && !reconciler)
+      reconciler = startReconciliation({
+        site,
+        adapter: mine,
+        app: settings.ari.app,
+        ended: ended.has,
+        everyMs,
+        fixes,
+        logger,
+      });
+  };
   const attachPbx = async (): Promise<void> => {
     const mine: AriAdapter = new AriAdapter({
       ...settings.ari,
@@ -233,6 +260,8 @@ export async function startServe(settings: ServeSettings, logger: Logger): Promi
   const detachPbx = async (): Promise<void> => {
     const old = adapter;
     adapter = null;
+    reconciler?.stop();
+    reconciler = null;
     await siteReady.then((site) => site.holdEffects());
     await old?.stop().catch((err: Error) => logger.warn({ err: err.message }, 'PBX disconnect failed'));
   };
@@ -273,6 +302,7 @@ export async function startServe(settings: ServeSettings, logger: Logger): Promi
     jwtSecret: settings.jwtSecret,
     redisUrl: settings.redisUrl,
     telephonyConnected: () => adapter?.connected ?? false,
+    telephonyFixes: () => fixes.counts,
     redisRoundTripMs: roundTrip,
     readiness: {
       redis: async () => (await roundTrip()) >= 0,

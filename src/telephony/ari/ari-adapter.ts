@@ -15,6 +15,7 @@ import {
   type AriEventJson,
   type AriRest,
 } from './ari-rest.js';
+import type { Drift, PbxView } from './reconcile.js';
 import { stasisOptions } from './stasis-args.js';
 
 export type AriAdapterOptions = {
@@ -597,6 +598,49 @@ export class AriAdapter implements TelephonyPort {
     } finally {
       this.adoption = null;
       done();
+    }
+  }
+
+  /** The channels and bridges the PBX shows now (periodic reconciliation, reconcile.ts). */
+  async listPbx(): Promise<PbxView> {
+    const c = this.client;
+    if (!c) throw new Error('not connected to the PBX');
+    const [channels, bridges] = await Promise.all([c.channels.list(), c.bridges.list()]);
+    return { channels, bridges };
+  }
+
+  /** Heals one disagreement the reconciliation confirmed (reconcile.ts says what each means). */
+  async heal(d: Drift): Promise<void> {
+    const now = this.clock();
+    switch (d.kind) {
+      case 'caller-gone':
+      case 'dial-out-gone':
+        this.callers.delete(d.callId);
+        this.dialOuts.delete(d.callId);
+        this.callbackOffered.delete(d.callId);
+        this.sink({ type: 'callerHungUp', callId: d.callId }, now);
+        return;
+      case 'leg-gone': {
+        const leg = this.legs.get(`${d.callId}|${d.agentId}`);
+        if (leg) this.forgetLeg(leg);
+        this.sink({ type: 'agentLegLost', callId: d.callId, agentId: d.agentId }, now);
+        return;
+      }
+      case 'stray-leg':
+      case 'ended-caller':
+        await this.hangupChannel(d.channelId);
+        return;
+      case 'unknown-caller':
+        this.callers.set(d.channel.id, {
+          channelId: d.channel.id,
+          line: d.line,
+          answered: d.channel.state === 'Up',
+        });
+        this.sink(this.arrival(d.channel, d.line, d.args), now);
+        return;
+      case 'caller-unheld':
+        await this.execute(d.hold);
+        return;
     }
   }
 

@@ -8,3 +8,4 @@ import './telephony.js';
 import './telephony-freeswitch.js';
 import './history.js';
 import './web.js';
+import './failover.js';

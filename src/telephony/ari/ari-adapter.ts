@@ -107,6 +107,8 @@ export class AriAdapter implements TelephonyPort {
   private readonly dialOuts = new Set<string>(); // outbound channels we originated (id = the call's id)
   private up = false;
   private linkLost = false;
+  /** Resolves the wait of agent legs seen between connecting and the first adoption. */
+  private openBeforeAdoption: (() => void) | null = null;
   private adoption: Promise<void> | null = null;
   private readonly clock: () => number;
 
@@ -120,6 +122,13 @@ export class AriAdapter implements TelephonyPort {
 
   async start(sink: CommandSink): Promise<void> {
     this.sink = sink;
+    // An owner that re-adopts (onLink given) does so right after connecting: until then an agent
+    // leg we have not adopted yet is not a stranger to hang up (its call may be in the plan).
+    if (this.opts.onLink && !this.adoption) {
+      let opened!: () => void;
+      this.adoption = new Promise<void>((resolve) => (opened = resolve));
+      this.openBeforeAdoption = opened;
+    }
     const client = (await withoutSwaggerNotice(() =>
       ari.connect(this.opts.url, this.opts.user, this.opts.password),
     )) as unknown as AriRest;
@@ -149,6 +158,8 @@ export class AriAdapter implements TelephonyPort {
 
   async stop(): Promise<void> {
     this.up = false;
+    this.openBeforeAdoption?.();
+    this.openBeforeAdoption = null;
     this.client?.stop();
     this.client = null;
   }
@@ -494,6 +505,8 @@ export class AriAdapter implements TelephonyPort {
       left: 0,
     };
     let done!: () => void;
+    const before = this.openBeforeAdoption;
+    this.openBeforeAdoption = null;
     this.adoption = new Promise<void>((resolve) => (done = resolve));
     try {
       const [channels, bridges] = await Promise.all([c.channels.list(), c.bridges.list()]);
@@ -549,6 +562,9 @@ export class AriAdapter implements TelephonyPort {
           report.legs += 1;
           if (plan.agents.includes(agentId) && !inBridge.has(ch.id))
             await this.bridge(plan.callId, ch.id, inBridge.get(plan.callId)?.name === `call-${plan.callId}`);
+          // Answered while the offer is still pending: the answer died with the old leader.
+          else if (leg.answered && plan.ring?.agentId === agentId)
+            this.sink({ type: 'answerOffer', callId: plan.callId, agentId }, now);
           continue;
         }
         callers.add(ch.id);
@@ -598,6 +614,7 @@ export class AriAdapter implements TelephonyPort {
     } finally {
       this.adoption = null;
       done();
+      before?.();
     }
   }
 

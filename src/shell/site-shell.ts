@@ -87,7 +87,10 @@ export class SiteShell implements SiteHandle {
       ? new EffectOutbox(
           log,
           this.effects,
-          log instanceof RedisLog ? redisOutbox(log, opts.logger) : new MemoryOutboxStore(),
+          // Only a gated shell keeps its outbox in Redis (the append writes it); else in memory.
+          log instanceof RedisLog && opts.outbox === true
+            ? redisOutbox(log, opts.logger)
+            : new MemoryOutboxStore(),
           opts.logger,
           opts.outbox === true,
         )

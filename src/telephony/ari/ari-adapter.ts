@@ -643,6 +643,9 @@ export class AriAdapter implements TelephonyPort {
         this.sink({ type: 'agentLegLost', callId: d.callId, agentId: d.agentId }, now);
         return;
       }
+      case 'leg-unbridged':
+        await this.bridge(d.callId, d.channelId, d.callerBridged);
+        return;
       case 'stray-leg':
       case 'ended-caller':
         await this.hangupChannel(d.channelId);

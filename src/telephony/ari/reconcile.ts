@@ -5,6 +5,7 @@
 // not an event still on its way) is healed and reported (log + metric):
 // - a caller of a live call gone from the PBX: callerHungUp (abandon or end, as the engine decides);
 // - an agent bridged with a caller whose leg is gone: agentLegLost (never the end of the call);
+// - an agent connected in the engine whose leg is up but not in the caller's bridge: bridged;
 // - a dial-out of a live call whose channel is gone: callerHungUp;
 // - an agent leg for nothing the engine knows: hung up;
 // - a caller of a call the engine has ended: hung up;
@@ -16,6 +17,7 @@ import type { AriBridgeJson, AriChannelJson } from './ari-rest.js';
 export type Drift =
   | { kind: 'caller-gone'; callId: string }
   | { kind: 'leg-gone'; callId: string; agentId: string }
+  | { kind: 'leg-unbridged'; callId: string; agentId: string; channelId: string; callerBridged: boolean }
   | { kind: 'dial-out-gone'; callId: string }
   | { kind: 'stray-leg'; channelId: string }
   | { kind: 'ended-caller'; channelId: string }
@@ -27,6 +29,7 @@ export type DriftKind = Drift['kind'];
 export const DRIFT_KINDS: readonly DriftKind[] = [
   'caller-gone',
   'leg-gone',
+  'leg-unbridged',
   'dial-out-gone',
   'stray-leg',
   'ended-caller',
@@ -54,6 +57,8 @@ export function findDrift(
   const add = (key: string, d: Drift) => drift.set(`${d.kind}|${key}`, d);
   const planned = new Map(plans.map((p) => [p.callId, p]));
   const bridged = new Set(pbx.bridges.flatMap((b) => b.channels));
+  const bridgeOf = new Map(pbx.bridges.flatMap((b) => b.channels.map((id) => [id, b] as const)));
+  const legChannel = new Map<string, string>();
   const callers = new Set<string>();
   const outbound = new Set<string>();
   const legs = new Set<string>();
@@ -70,7 +75,10 @@ export function findDrift(
       const plan = callId ? planned.get(callId) : undefined;
       if (!agentId || !plan || !(plan.agents.includes(agentId) || plan.ring?.agentId === agentId))
         add(ch.id, { kind: 'stray-leg', channelId: ch.id });
-      else legs.add(`${callId}|${agentId}`);
+      else {
+        legs.add(`${callId}|${agentId}`);
+        legChannel.set(`${callId}|${agentId}`, ch.id);
+      }
       continue;
     }
     callers.add(ch.id);
@@ -91,9 +99,20 @@ export function findDrift(
       add(plan.callId, { kind: 'caller-gone', callId: plan.callId });
       continue;
     }
-    for (const agentId of plan.agents)
-      if (!legs.has(`${plan.callId}|${agentId}`))
-        add(`${plan.callId}|${agentId}`, { kind: 'leg-gone', callId: plan.callId, agentId });
+    const callerBridge = bridgeOf.get(plan.callId);
+    for (const agentId of plan.agents) {
+      const key = `${plan.callId}|${agentId}`;
+      const channelId = legChannel.get(key);
+      if (!channelId) add(key, { kind: 'leg-gone', callId: plan.callId, agentId });
+      else if (!callerBridge || bridgeOf.get(channelId) !== callerBridge)
+        add(key, {
+          kind: 'leg-unbridged',
+          callId: plan.callId,
+          agentId,
+          channelId,
+          callerBridged: callerBridge?.name === `call-${plan.callId}`,
+        });
+    }
   }
   return drift;
 }

@@ -66,6 +66,8 @@ export type ApiOptions = {
   /** When given, Socket.IO uses the Redis adapter so several processes serve clients (a URL, or a cluster/sentinel target). */
   redisUrl?: RedisTarget;
   telephonyConnected?: () => boolean;
+  /** Disagreements with the PBX healed so far, by kind (periodic reconciliation). */
+  telephonyFixes?: () => ReadonlyMap<string, number>;
   redisRoundTripMs?: () => Promise<number>;
   /** Named readiness checks for /readyz (e.g. redis, telephony, writer). */
   readiness?: Record<string, ReadinessCheck>;
@@ -110,6 +112,7 @@ export function createApi(opts: ApiOptions): Api {
     feeds,
     clock,
     ...(opts.telephonyConnected ? { telephonyConnected: opts.telephonyConnected } : {}),
+    ...(opts.telephonyFixes ? { telephonyFixes: opts.telephonyFixes } : {}),
     ...(opts.redisRoundTripMs ? { redisRoundTripMs: opts.redisRoundTripMs } : {}),
     ...(opts.processMetrics !== undefined ? { processMetrics: opts.processMetrics } : {}),
   });

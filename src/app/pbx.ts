@@ -29,7 +29,16 @@ export type PbxSettings =
 
 /** A telephony adapter serve can hand the PBX to; `adopt` takes calls in progress over. */
 export interface PbxAdapter extends TelephonyPort {
-  adopt(plans: CallPlan[], known?: { ended?: (callId: string) => boolean }): Promise<object>;
+  /**
+   * Takes calls in progress over: `ended`, calls whose caller is to be hung up, never re-arrived;
+   * `leave`, callers with a redirect pending (the ARI adapter leaves them for the outbox).
+   */
+  adopt(
+    plans: CallPlan[],
+    known?: { ended?: (callId: string) => boolean; leave?: (callId: string) => boolean },
+  ): Promise<object>;
+  /** After a link outage: what vanished meanwhile, in the adapter's own view. */
+  readopt(): Promise<unknown>;
 }
 
 /** `scheme://<secret>@host:port`, as the real-server test suites take them. */
@@ -146,12 +155,18 @@ const userOf = (config: SiteConfig, agentId: string): string => {
   return endpoint.split('/').pop() || agentId;
 };
 
-export function createPbxAdapter(pbx: PbxSettings, config: SiteConfig, logger: Logger): PbxAdapter {
+export function createPbxAdapter(
+  pbx: PbxSettings,
+  config: SiteConfig,
+  logger: Logger,
+  link: { onLink?: (up: boolean) => void } = {},
+): PbxAdapter {
   if (pbx.kind === 'asterisk')
     return new AriAdapter({
       ...pbx.ari,
       endpointOf: (id) => config.agents.find((a) => a.id === id)?.endpoint ?? `PJSIP/${id}`,
       logger,
+      ...link,
     });
   const fill = (t: string, field: string, value: string) => t.replaceAll(`{${field}}`, value);
   return new DrachtioAdapter({
@@ -167,5 +182,6 @@ export function createPbxAdapter(pbx: PbxSettings, config: SiteConfig, logger: L
     outboundUri: (number) => fill(pbx.outboundUri, 'number', number),
     ...(pbx.recordingsDir ? { recordingsDir: pbx.recordingsDir } : {}),
     logger,
+    ...link,
   });
 }

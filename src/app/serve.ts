@@ -8,9 +8,12 @@ import { z } from 'zod';
 import { InMemoryUserStore, USER_ROLES } from '../auth/index.js';
 import type { Command } from '../core/commands.js';
 import { parseSiteConfig, type SiteConfig } from '../core/config.js';
-import { telephonyPlan } from '../core/telephony-plan.js';
 import { startAcdServer, type AcdServer } from './acd-server.js';
 import { createPbxAdapter, describePbx, parsePbxSettings, type PbxAdapter, type PbxSettings } from './pbx.js';
+import { takeOverPbx } from './pbx-take-over.js';
+import { startReconciliation, TelephonyFixes } from './pbx-reconciliation.js';
+import { AriAdapter } from '../telephony/ari/ari-adapter.js';
+import { RECONCILE_EVERY_MS, type PbxReconciler } from '../telephony/ari/reconcile.js';
 import type { Logger } from '../ports/logger.js';
 import { EndedCalls } from '../shell/ended-calls.js';
 import { SiteShell } from '../shell/site-shell.js';
@@ -37,6 +40,8 @@ export type ServeSettings = {
   jwtSecret: string;
   /** Webhooks to the LRM and the Hub Santé gateway (docs/lrm.md); none when absent. */
   lrm?: LrmSettings;
+  /** Periodic reconciliation with the PBX, ms apart (env RECONCILE_EVERY_MS; 0: off). */
+  reconcileEveryMs?: number;
 };
 
 /**
@@ -137,6 +142,13 @@ export function parseServeSettings(input: ServeInput): ParsedSettings {
   if (level && !['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(level))
     errors.push('LOG_LEVEL: one of fatal, error, warn, info, debug, trace, silent');
   const lrm = parseLrmSettings(env, errors);
+  const reconcileEveryMs = Number(env.RECONCILE_EVERY_MS ?? RECONCILE_EVERY_MS);
+  if (
+    !Number.isInteger(reconcileEveryMs) ||
+    reconcileEveryMs < 0 ||
+    (reconcileEveryMs > 0 && reconcileEveryMs < 200)
+  )
+    errors.push('RECONCILE_EVERY_MS: 0 (off) or an integer of at least 200 (ms)');
   if (errors.length > 0 || !config || !redis.ok || !wait.ok || !pbx) return { ok: false, errors };
   return {
     ok: true,
@@ -150,6 +162,7 @@ export function parseServeSettings(input: ServeInput): ParsedSettings {
       pbx,
       jwtSecret,
       ...(lrm ? { lrm } : {}),
+      reconcileEveryMs,
     },
   };
 }
@@ -205,8 +218,45 @@ export async function startServe(settings: ServeSettings, logger: Logger): Promi
           logger.debug({ command: command.type, reason: result.reason }, 'telephony command refused');
       });
   };
+  const fixes = new TelephonyFixes();
+  let reconciler: PbxReconciler | null = null;
+  const takeOver = async (site: SiteShell, mine: PbxAdapter): Promise<void> => {
+    await takeOverPbx(site, mine, ended.has, logger).catch((err: Error) =>
+      logger.error({ err: err.message }, 'take-over of calls in progress failed'),
+    );
+    // While connected, missed events are healed (src/telephony/ari/reconcile.ts; Asterisk only:
+    // the drachtio adapter re-reads FreeSWITCH's channels at each reconnection instead).
+    const everyMs = settings.reconcileEveryMs ?? RECONCILE_EVERY_MS;
+    if (
+      adapter === mine &&
+      everyMs > 0 &&
+      !reconciler &&
+      mine instanceof AriAdapter &&
+      settings.pbx.kind === 'asterisk'
+    )
+      reconciler = startReconciliation({
+        site,
+        adapter: mine,
+        app: settings.pbx.ari.app,
+        ended: ended.has,
+        everyMs,
+        fixes,
+        logger,
+      });
+  };
   const attachPbx = async (): Promise<void> => {
-    const mine = createPbxAdapter(settings.pbx, config, logger);
+    const mine = createPbxAdapter(settings.pbx, config, logger, {
+      // The link dropped: effects wait in the outbox; back: re-adopted, then carried out.
+      onLink: (up) => {
+        if (adapter !== mine) return;
+        if (!up) return void siteReady.then((site) => site.holdEffects());
+        void siteReady.then(async (site) => {
+          // What vanished during the outage first (the adapter's own view), then the full take-over.
+          await mine.readopt().catch((err: Error) => logger.warn({ err: err.message }, 'readopt failed'));
+          await takeOver(site, mine);
+        });
+      },
+    });
     adapter = mine;
     while (!stopping && adapter === mine) {
       try {
@@ -215,14 +265,9 @@ export async function startServe(settings: ServeSettings, logger: Logger): Promi
           await mine.stop(); // lost the lease while connecting
         else {
           logger.info(describePbx(settings.pbx), 'connected to the PBX');
-          // Calls in progress under the previous leader (or before a restart) are taken over.
-          const site = await siteReady;
-          await mine
-            .adopt(telephonyPlan(site.state, Date.now()), { ended: ended.has })
-            .then((report) => logger.info(report, 'calls in progress re-adopted from the PBX'))
-            .catch((err: Error) =>
-              logger.error({ err: err.message }, 'take-over of calls in progress failed'),
-            );
+          // Calls in progress under the previous leader (or before a restart) are taken over; the
+          // effects decided meanwhile wait for it (effect outbox).
+          await takeOver(await siteReady, mine);
         }
         return;
       } catch (err) {
@@ -237,16 +282,21 @@ export async function startServe(settings: ServeSettings, logger: Logger): Promi
   const detachPbx = async (): Promise<void> => {
     const old = adapter;
     adapter = null;
+    reconciler?.stop();
+    reconciler = null;
+    await siteReady.then((site) => site.holdEffects());
     await old?.stop().catch((err: Error) => logger.warn({ err: err.message }, 'PBX disconnect failed'));
   };
   const stored = await SiteShell.start({
     config,
     logger,
-    // Called by the leader only, after the events are persisted.
+    // Called by the leader only, after the events are persisted, once the PBX is taken over; an
+    // effect that finds no PBX link stays in the outbox for the next take-over (never dropped).
     effects: async (effect) => {
-      if (adapter) await adapter.execute(effect);
-      else logger.warn({ effect: effect.type }, 'no PBX connection: effect dropped');
+      if (!adapter?.connected) throw new Error('no PBX link: the effect waits in the outbox');
+      await adapter.execute(effect);
     },
+    outbox: true,
     // History for the monthly exports and call detail records (docs/store.md, "Archive").
     store: {
       redisUrl: settings.redisUrl,
@@ -281,6 +331,7 @@ export async function startServe(settings: ServeSettings, logger: Logger): Promi
     jwtSecret: settings.jwtSecret,
     redisUrl: settings.redisUrl,
     telephonyConnected: () => adapter?.connected ?? false,
+    telephonyFixes: () => fixes.counts,
     redisRoundTripMs: roundTrip,
     readiness: {
       redis: async () => (await roundTrip()) >= 0,

@@ -10,3 +10,4 @@ import './history.js';
 import './cluster.js';
 import './web.js';
 import './replay.js';
+import './failover.js';

@@ -3,7 +3,13 @@ import type { Command } from 'commander';
 import { benches } from '../bench/registry.js';
 import '../bench/all.js';
 
-type BenchOptions = { json?: boolean; quick?: boolean; maxUpdatesPerSecond?: string; pbx?: string };
+type BenchOptions = {
+  json?: boolean;
+  quick?: boolean;
+  maxUpdatesPerSecond?: string;
+  pbx?: string;
+  drills?: string;
+};
 
 export function registerBench(program: Command): void {
   program
@@ -14,6 +20,7 @@ export function registerBench(program: Command): void {
     .option('--quick', 'smaller workload (for smoke tests)')
     .option('--pbx <kind>', 'telephony: asterisk (default) or freeswitch (beside Asterisk, in the same run)')
     .option('--max-updates-per-second <n>', 'fanout: the supervisor feed cap (default 4)')
+    .option('--drills <n>', 'failover: how many kill -9 drills (default 20)')
     .action(async (name: string, opts: BenchOptions) => {
       if (opts.pbx !== undefined && opts.pbx !== 'asterisk' && opts.pbx !== 'freeswitch') {
         console.error(`--pbx: asterisk or freeswitch, not "${opts.pbx}"`);
@@ -21,6 +28,15 @@ export function registerBench(program: Command): void {
         return;
       }
       if (opts.pbx === 'freeswitch' && name === 'telephony') name = 'telephony-freeswitch';
+      if (opts.drills !== undefined) {
+        const drills = Number(opts.drills);
+        if (!Number.isInteger(drills) || drills < 1 || drills > 1000) {
+          console.error('--drills: an integer from 1 to 1000');
+          process.exitCode = 2;
+          return;
+        }
+        process.env.FAILOVER_DRILLS = String(drills);
+      }
       if (opts.maxUpdatesPerSecond !== undefined) {
         const rate = Number(opts.maxUpdatesPerSecond);
         if (!(rate > 0 && rate <= 50)) {

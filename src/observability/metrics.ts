@@ -14,6 +14,8 @@ export type MetricsOptions = {
   clock: () => number;
   /** True while the telephony adapter is connected (ARI WebSocket up). */
   telephonyConnected?: () => boolean;
+  /** Disagreements with the PBX healed so far, by kind (periodic reconciliation). */
+  telephonyFixes?: () => ReadonlyMap<string, number>;
   /** Measures one Redis round-trip (PING) in milliseconds. */
   redisRoundTripMs?: () => Promise<number>;
   /** Process metrics (CPU, memory, event loop lag); off in tests that build many APIs. */
@@ -160,6 +162,19 @@ export function createMetrics(opts: MetricsOptions): Metrics {
       registers: [registry],
       collect() {
         this.set(connected() ? 1 : 0);
+      },
+    });
+  }
+  if (opts.telephonyFixes) {
+    const fixes = opts.telephonyFixes;
+    new Gauge({
+      name: 'sas_acd_telephony_fixes_total',
+      help: 'Disagreements between the PBX and the engine healed by the periodic reconciliation, by kind (a missed event each)',
+      labelNames: ['kind'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const [kind, count] of fixes()) this.set({ kind }, count);
       },
     });
   }

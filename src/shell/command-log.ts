@@ -12,8 +12,11 @@ export type { EventListener };
 
 export type LogRole = 'leader' | 'standby' | 'stopped';
 
-/** A decision of this process's writer, once its events are durable (effects are carried out after). */
-export type DecisionListener = (decision: Accepted, state: State) => void;
+/**
+ * A decision of this process's writer, once its events are durable (effects are carried out after).
+ * `commandId` names the decision's effect-outbox entry (src/shell/effect-outbox.ts).
+ */
+export type DecisionListener = (decision: Accepted, state: State, commandId: string) => void;
 
 export interface CommandLog {
   readonly siteId: string;

@@ -15,17 +15,23 @@ export class EffectRunner {
     private readonly log: Logger,
   ) {}
 
-  schedule(effect: Effect): void {
+  /**
+   * Queues the effect; resolves once it has been attempted: true when the executor carried it out
+   * (its own failures it reports as commands), false when it threw (logged, never thrown).
+   */
+  schedule(effect: Effect): Promise<boolean> {
     const key = effect.callId;
     const previous = this.chains.get(key) ?? Promise.resolve();
     const ringing = effect.type === 'ringAgent' ? this.attempt(effect) : null;
+    const done = ringing ?? previous.then(() => this.attempt(effect));
     const next = ringing
       ? Promise.all([previous, ringing]).then(() => undefined)
-      : previous.then(() => this.attempt(effect));
+      : done.then(() => undefined);
     this.chains.set(key, next);
     void next.then(() => {
       if (this.chains.get(key) === next) this.chains.delete(key);
     });
+    return done;
   }
 
   /** Resolves when every effect scheduled so far has been carried out. */
@@ -33,9 +39,13 @@ export class EffectRunner {
     while (this.chains.size > 0) await Promise.all([...this.chains.values()]);
   }
 
-  private attempt(effect: Effect): Promise<void> {
-    return this.run(effect).catch((err: unknown) =>
-      this.log.error({ err, effect: effect.type, callId: effect.callId }, 'effect failed'),
+  private attempt(effect: Effect): Promise<boolean> {
+    return this.run(effect).then(
+      () => true,
+      (err: unknown) => {
+        this.log.error({ err, effect: effect.type, callId: effect.callId }, 'effect failed');
+        return false;
+      },
     );
   }
 }

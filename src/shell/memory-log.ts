@@ -14,6 +14,7 @@ export class MemoryLog extends LogListeners implements CommandLog {
   readonly state: State;
   role: LogRole = 'leader';
   private readonly decider: Decider;
+  private decisions = 0;
 
   constructor(
     config: SiteConfig,
@@ -33,7 +34,7 @@ export class MemoryLog extends LogListeners implements CommandLog {
     const result = this.decider.decide(this.state, command, at ?? this.clock());
     if (result.ok) {
       if (result.events.length > 0) this.events.emit(result.events, this.state);
-      this.decided.emit(result, this.state);
+      this.decided.emit(result, this.state, `m-${++this.decisions}`);
     }
     this.batches.emit();
     return Promise.resolve(result);

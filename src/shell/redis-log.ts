@@ -13,6 +13,7 @@ import type { Event } from '../core/events.js';
 import { engineCodec, engineReducer, isEngineEvent } from '../core/event-registry.js';
 import type { State } from '../core/state.js';
 import { sendCommand, type CommandEntry } from '../store/commands.js';
+import { encodeEffects } from '../store/effect-outbox.js';
 import { compareStreamIds } from '../store/stream-id.js';
 import { connectRedis, type RedisClient, type RedisTarget } from '../store/redis-connection.js';
 import { EventTail } from '../store/tail.js';
@@ -40,6 +41,8 @@ export type RedisLogOptions = {
   renewEveryMs?: number;
   standbyPollMs?: number;
   snapshotEveryEvents?: number;
+  /** Keep each decision's effects in the site's effect outbox, with its events (effect-outbox.ts). */
+  outbox?: boolean;
   /** false: a client only (read model + submit through another process's writer). */
   writer?: boolean;
   holder?: string;
@@ -120,6 +123,14 @@ export class RedisLog extends LogListeners implements CommandLog {
         const result = this.decider.decide(state, envelope.command, envelope.at ?? now);
         return { events: result.ok ? result.events : [], result };
       },
+      ...(this.opts.outbox
+        ? {
+            effectsOf: ({ result }: Decided, entry: CommandEntry) =>
+              result.ok && result.effects.length > 0
+                ? encodeEffects(entry.streamId, result.effects)
+                : undefined,
+          }
+        : {}),
       afterAppend: (batch) => this.afterAppend(batch),
       onRoleChange: (role, epoch) => this.roleChanged(role, epoch),
       now: this.clock,
@@ -202,7 +213,7 @@ export class RedisLog extends LogListeners implements CommandLog {
       const result = decisions.get(entry.id)?.result;
       if (result?.ok) {
         if (result.events.length > 0) this.events.emit(result.events, state);
-        this.decided.emit(result, state);
+        this.decided.emit(result, state, entry.id);
       }
       this.reply(entry, result);
     }

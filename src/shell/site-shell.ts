@@ -13,7 +13,10 @@ import type { Event } from '../core/events.js';
 import { isEngineEvent } from '../core/event-registry.js';
 import { withoutPersonalData } from '../core/personal-data.js';
 import type { State } from '../core/state.js';
+import type { Effect } from '../core/effects.js';
 import { readHistory } from '../store/archive.js';
+import { effectsDone, pendingEffects } from '../store/effect-outbox.js';
+import { siteKeys } from '../store/keys.js';
 import { Archiver } from '../store/jobs/archiver.js';
 import type { HistorySource } from '../ports/history.js';
 import type { Logger } from '../ports/logger.js';
@@ -21,6 +24,13 @@ import type { SiteHandle } from '../ports/site-handle.js';
 import type { CommandLog, EventListener, LogRole } from './command-log.js';
 import { DeadlineTimer } from './deadline-timer.js';
 import { EffectRunner, type EffectExecutor } from './effect-runner.js';
+import {
+  EffectOutbox,
+  MemoryOutboxStore,
+  type OutboxStore,
+  type TakeOver,
+  type TakeOverReport,
+} from './effect-outbox.js';
 import { MemoryLog } from './memory-log.js';
 import { RedisLog, type RedisLogOptions } from './redis-log.js';
 
@@ -35,6 +45,11 @@ export type SiteShellOptions = {
   clock?: () => number;
   /** Carries out an effect (the telephony port); called by the leader only, after persistence. */
   effects?: EffectExecutor;
+  /**
+   * Effects wait for `takeOver` (the PBX link up and re-adopted) and are kept in the effect outbox
+   * until carried out (serve): none is dropped, none carried out twice (effect-outbox.ts).
+   */
+  outbox?: boolean;
   /** false: no timer (tests that send `timerFired` themselves, at chosen times). */
   timers?: boolean;
   /** The site's state in Redis; without it, in memory (nothing survives the process). */
@@ -50,6 +65,7 @@ export class SiteShell implements SiteHandle {
   readonly siteId: string;
   readonly history?: HistorySource;
   private readonly effects: EffectRunner | null;
+  private readonly outbox: EffectOutbox | null;
   private readonly timer: DeadlineTimer;
   private archiver: Archiver<Event> | null = null;
   private stopped = false;
@@ -67,9 +83,18 @@ export class SiteShell implements SiteHandle {
       clock,
       opts.logger,
     );
-    log.onDecided((decision) => {
-      for (const effect of decision.effects) this.effects?.schedule(effect);
-    });
+    this.outbox = this.effects
+      ? new EffectOutbox(
+          log,
+          this.effects,
+          // Only a gated shell keeps its outbox in Redis (the append writes it); else in memory.
+          log instanceof RedisLog && opts.outbox === true
+            ? redisOutbox(log, opts.logger)
+            : new MemoryOutboxStore(),
+          opts.logger,
+          opts.outbox === true,
+        )
+      : null;
     log.onBatch(() => this.timer.arm());
     log.onRoleChange((role, epoch) => this.roleChanged(role, epoch));
     if (log instanceof RedisLog) this.history = redisHistory(log);
@@ -78,7 +103,13 @@ export class SiteShell implements SiteHandle {
   static async start(opts: SiteShellOptions): Promise<SiteShell> {
     const clock = opts.clock ?? Date.now;
     const log = opts.store
-      ? new RedisLog({ ...opts.store, config: opts.config, logger: opts.logger, clock })
+      ? new RedisLog({
+          ...opts.store,
+          config: opts.config,
+          logger: opts.logger,
+          clock,
+          outbox: opts.outbox === true && opts.effects !== undefined,
+        })
       : new MemoryLog(opts.config, opts.logger, clock, opts.state);
     const shell = new SiteShell(log, opts);
     if (opts.onEvents) log.onEvents(opts.onEvents);
@@ -130,6 +161,25 @@ export class SiteShell implements SiteHandle {
     return this.log instanceof RedisLog ? this.log.caughtUp(id) : Promise.resolve();
   }
 
+  /**
+   * The PBX link is up: re-adopt the calls in progress, finish the effects left pending, then carry
+   * effects out as they are decided (an `outbox` shell carries nothing out before). Null when
+   * superseded (the link dropped again, the lead was lost) or when the shell carries out no effects.
+   */
+  takeOver<T>(how: TakeOver<T>): Promise<TakeOverReport | null> {
+    return this.outbox ? this.outbox.takeOver(how) : Promise.resolve(null);
+  }
+
+  /** The PBX link is down: effects wait in the outbox until the next `takeOver`. */
+  holdEffects(): void {
+    if (this.opts.outbox) this.outbox?.close();
+  }
+
+  /** Whether effects are carried out as they are decided (false while held for a take-over). */
+  get carryingOutEffects(): boolean {
+    return this.outbox?.carryingOut ?? false;
+  }
+
   /** Resolves when every effect scheduled so far has been carried out. */
   async settled(): Promise<void> {
     await this.effects?.settled();
@@ -147,6 +197,24 @@ export class SiteShell implements SiteHandle {
     this.timer.setActive(role === 'leader' && !this.stopped && this.opts.timers !== false);
     this.opts.onRoleChange?.(role, epoch);
   }
+}
+
+/** The site's effect outbox in Redis (written with the events by the fenced append). */
+function redisOutbox(log: RedisLog, logger: Logger): OutboxStore {
+  const unreadable = (id: string): void => {
+    // Never retried blindly (it would stop every take-over): named for an operator, then set aside.
+    logger.error({ site: log.siteId, commandId: id }, 'unreadable effect-outbox entry set aside');
+    void log.redis.hdel(siteKeys(log.siteId).effects, id).catch(() => undefined);
+  };
+  return {
+    pending: async () =>
+      (await pendingEffects(log.redis, log.siteId, unreadable)).map((e) => ({
+        id: e.id,
+        order: e.order,
+        effects: e.effects as Effect[],
+      })),
+    done: (ids) => effectsDone(log.redis, log.siteId, ids),
+  };
 }
 
 /** The site's past events: the archive, then the stream not archived yet; no personal data. */

@@ -8,8 +8,16 @@ import { scriptErrorCode, storeScripts } from './scripts.js';
 /** How long processed command ids are remembered (a re-delivery after that would be processed again). */
 export const PROCESSED_RETENTION_MS = 24 * 3600_000;
 
-/** The events produced by one command (or by none: `commandId` omitted). */
-export type AppendGroup = { commandId?: string; commandMs?: number; events: readonly StoreEvent[] };
+/**
+ * The events produced by one command (or by none: `commandId` omitted), and the effects it decided
+ * as the JSON of its effect-outbox entry, written in the same atomic step (lua/appendEventsEffects-4).
+ */
+export type AppendGroup = {
+  commandId?: string;
+  commandMs?: number;
+  events: readonly StoreEvent[];
+  effects?: string;
+};
 
 /** Appends events if `token` holds the site's lease; returns their stream ids. */
 export function appendEvents<E extends StoreEvent>(
@@ -35,14 +43,21 @@ export async function appendGroups(
   replicas?: ReplicaWait,
 ): Promise<string[]> {
   const keys = siteKeys(site);
+  const outbox = groups.some((group) => group.effects !== undefined);
   const args: (string | number)[] = [token, processedRetentionMs, groups.length];
   for (const group of groups) {
-    args.push(group.commandId ?? '', group.commandMs ?? 0, group.events.length);
+    args.push(group.commandId ?? '', group.commandMs ?? 0);
+    if (outbox) args.push(group.effects ?? '');
+    args.push(group.events.length);
     for (const event of group.events) args.push(JSON.stringify(event));
   }
   try {
-    if (replicas && replicas.count > 0) return await appendThenWait(redis, site, keys, args, replicas);
-    return await storeScripts(redis).sasAppendEvents(keys.lease, keys.events, keys.processed, ...args);
+    if (replicas && replicas.count > 0)
+      return await appendThenWait(redis, site, keys, args, replicas, outbox);
+    const scripts = storeScripts(redis);
+    return outbox
+      ? await scripts.sasAppendEventsEffects(keys.lease, keys.events, keys.processed, keys.effects, ...args)
+      : await scripts.sasAppendEvents(keys.lease, keys.events, keys.processed, ...args);
   } catch (error) {
     const code = scriptErrorCode(error);
     if (code === 'LEASELOST')
@@ -69,14 +84,17 @@ async function appendThenWait(
   keys: SiteKeys,
   args: (string | number)[],
   replicas: ReplicaWait,
+  outbox: boolean,
 ): Promise<string[]> {
   const pipeline = redis.pipeline() as unknown as {
     sasAppendEvents(...a: (string | number)[]): unknown;
+    sasAppendEventsEffects(...a: (string | number)[]): unknown;
     wait(count: number, timeoutMs: number): unknown;
     exec(): Promise<[Error | null, unknown][] | null>;
   };
   storeScripts(redis); // defines the script on the client, hence on its pipelines
-  pipeline.sasAppendEvents(keys.lease, keys.events, keys.processed, ...args);
+  if (outbox) pipeline.sasAppendEventsEffects(keys.lease, keys.events, keys.processed, keys.effects, ...args);
+  else pipeline.sasAppendEvents(keys.lease, keys.events, keys.processed, ...args);
   pipeline.wait(replicas.count, replicas.timeoutMs);
   const [[appendError, ids] = [null, []], [waitError, acked] = [null, 0]] = (await pipeline.exec()) ?? [];
   if (appendError) throw appendError;

@@ -8,6 +8,7 @@
 //   sas:{<site>}:epoch      string  fencing epoch counter, +1 on every lease acquisition; never expires
 //   sas:{<site>}:commands   stream  commands sent to the writer (fields: id, command)
 //   sas:{<site>}:processed  zset    command ids already turned into events (score: command time, ms)
+//   sas:{<site>}:effects    hash    effect outbox: command id -> its effects not carried out yet (JSON)
 //   sas:{<site>}:bull:*             BullMQ queues of the site (prefix `sas:{<site>}:bull`)
 //   sas:{<site>}:archive:cursor     string  last event-stream id copied into the archive
 //   sas:{<site>}:archive:index      zset    archived chunks (member: chunk meta, score: last event time)
@@ -25,6 +26,8 @@ export type SiteKeys = {
   epoch: string;
   commands: string;
   processed: string;
+  /** The effect outbox (written with the events, emptied as the leader carries them out). */
+  effects: string;
   bullPrefix: string;
   archiveCursor: string;
   archiveIndex: string;
@@ -52,6 +55,7 @@ export function siteKeys(site: string): SiteKeys {
     epoch: `${prefix}:epoch`,
     commands: `${prefix}:commands`,
     processed: `${prefix}:processed`,
+    effects: `${prefix}:effects`,
     bullPrefix: `${prefix}:bull`,
     archiveCursor: `${prefix}:archive:cursor`,
     archiveIndex: `${prefix}:archive:index`,

@@ -9,6 +9,7 @@ const FILES = {
   sasRenewLease: 'renewLease-1',
   sasReleaseLease: 'releaseLease-1',
   sasAppendEvents: 'appendEvents-3',
+  sasAppendEventsEffects: 'appendEventsEffects-4',
   sasSaveSnapshot: 'saveSnapshot-3',
   sasFleetHeartbeat: 'fleetHeartbeat-1',
 } as const;
@@ -26,6 +27,13 @@ export type StoreScripts = {
   sasRenewLease(lease: string, token: string, ttlMs: number): Promise<number>;
   sasReleaseLease(lease: string, token: string): Promise<number>;
   sasAppendEvents(lease: string, events: string, processed: string, ...args: Arg[]): Promise<string[]>;
+  sasAppendEventsEffects(
+    lease: string,
+    events: string,
+    processed: string,
+    effects: string,
+    ...args: Arg[]
+  ): Promise<string[]>;
   sasSaveSnapshot(
     lease: string,
     snapshot: string,

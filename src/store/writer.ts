@@ -84,6 +84,11 @@ export type WriterOptions<
   logger?: WriterLogger;
   now?: () => number;
   onRoleChange?: (role: WriterRole, epoch: number | undefined) => void;
+  /**
+   * The effect-outbox entry of a decision (JSON), appended atomically with its events; undefined
+   * when it has nothing to carry out (src/shell/effect-outbox.ts).
+   */
+  effectsOf?: (decision: D, entry: CommandEntry) => string | undefined;
   /** Called after a batch is persisted and before it is acknowledged (benchmarks, crash tests). */
   afterAppend?: (batch: AppendedBatch<D>) => void | Promise<void>;
 };
@@ -335,7 +340,13 @@ export class SiteWriter<
       if (decision) decisions.set(entry.id, decision);
       if (!this.options.handleEvolves)
         for (const event of events) state = applyEvent(this.options.reducer, state, event);
-      groups.push({ commandId: entry.id, commandMs: streamIdMs(entry.streamId), events });
+      const effects = decision ? this.options.effectsOf?.(decision, entry) : undefined;
+      groups.push({
+        commandId: entry.id,
+        commandMs: streamIdMs(entry.streamId),
+        events,
+        ...(effects !== undefined ? { effects } : {}),
+      });
     }
     this.state = state;
 

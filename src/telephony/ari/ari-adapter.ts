@@ -15,6 +15,7 @@ import {
   type AriEventJson,
   type AriRest,
 } from './ari-rest.js';
+import type { Drift, PbxView } from './reconcile.js';
 import { stasisOptions } from './stasis-args.js';
 
 export type AriAdapterOptions = {
@@ -31,6 +32,11 @@ export type AriAdapterOptions = {
   callerId?: string;
   logger: Logger;
   clock?: () => number;
+  /**
+   * Told when the ARI WebSocket drops (false) and comes back (true). Without it the adapter
+   * re-adopts by itself on reconnection; with it the owner does (serve: through the effect outbox).
+   */
+  onLink?: (up: boolean) => void;
 };
 
 type Leg = {
@@ -61,6 +67,8 @@ export type AdoptionReport = {
    * hung up now, never taken for a new arrival (that would answer and count the call twice).
    */
   ended: number;
+  /** Callers left to a pending effect (a redirect decided before the take-over). */
+  left: number;
 };
 
 /**
@@ -101,6 +109,9 @@ export class AriAdapter implements TelephonyPort {
   private readonly dialOuts = new Set<string>(); // outbound channels we originated (id = the call's id)
   private readonly dialOutParents = new Map<string, string>(); // dial-out id -> the call it joins
   private up = false;
+  private linkLost = false;
+  /** Resolves the wait of agent legs seen between connecting and the first adoption. */
+  private openBeforeAdoption: (() => void) | null = null;
   private adoption: Promise<void> | null = null;
   private readonly clock: () => number;
 
@@ -114,6 +125,13 @@ export class AriAdapter implements TelephonyPort {
 
   async start(sink: CommandSink): Promise<void> {
     this.sink = sink;
+    // An owner that re-adopts (onLink given) does so right after connecting: until then an agent
+    // leg we have not adopted yet is not a stranger to hang up (its call may be in the plan).
+    if (this.opts.onLink && !this.adoption) {
+      let opened!: () => void;
+      this.adoption = new Promise<void>((resolve) => (opened = resolve));
+      this.openBeforeAdoption = opened;
+    }
     const client = (await withoutSwaggerNotice(() =>
       ari.connect(this.opts.url, this.opts.user, this.opts.password),
     )) as unknown as AriRest;
@@ -124,16 +142,27 @@ export class AriAdapter implements TelephonyPort {
     client.on('ChannelDtmfReceived', (e: AriEventJson) => this.guard(e, () => this.onDtmf(e)));
     client.on('WebSocketConnected', () => {
       this.up = true;
-      void this.readopt();
+      if (!this.opts.onLink) void this.readopt();
+      else if (this.linkLost) {
+        this.linkLost = false; // a reconnection (the first connect is start's to report)
+        this.opts.onLink(true);
+      }
     });
-    client.on('WebSocketReconnecting', () => (this.up = false));
-    client.on('WebSocketMaxRetries', () => (this.up = false));
+    const down = (): void => {
+      if (!this.linkLost) this.opts.onLink?.(false);
+      this.linkLost = true;
+      this.up = false;
+    };
+    client.on('WebSocketReconnecting', down);
+    client.on('WebSocketMaxRetries', down);
     await client.start(this.opts.app);
     this.up = true;
   }
 
   async stop(): Promise<void> {
     this.up = false;
+    this.openBeforeAdoption?.();
+    this.openBeforeAdoption = null;
     this.client?.stop();
     this.client = null;
   }
@@ -385,6 +414,7 @@ export class AriAdapter implements TelephonyPort {
         await c.channels.play({ channelId: f.callId, media: 'sound:sas-acd/rappel-tapez-1' });
         return;
       case 'dialOut': {
+        if (this.dialOuts.has(f.callId)) return; // placed already (by the previous leader: adopted)
         this.dialOuts.add(f.callId);
         if (f.parentCallId) this.dialOutParents.set(f.callId, f.parentCallId);
         else {
@@ -522,7 +552,11 @@ export class AriAdapter implements TelephonyPort {
    */
   async adopt(
     plans: CallPlan[],
-    known: { ended?: (callId: string) => boolean } = {},
+    known: {
+      ended?: (callId: string) => boolean;
+      /** Callers a pending effect still has to deal with (a redirect to a partner): left alone. */
+      leave?: (callId: string) => boolean;
+    } = {},
   ): Promise<AdoptionReport> {
     const c = this.client;
     if (!c) throw new Error('adopt: not connected to the PBX');
@@ -535,8 +569,11 @@ export class AriAdapter implements TelephonyPort {
       held: 0,
       strays: 0,
       ended: 0,
+      left: 0,
     };
     let done!: () => void;
+    const before = this.openBeforeAdoption;
+    this.openBeforeAdoption = null;
     this.adoption = new Promise<void>((resolve) => (done = resolve));
     try {
       const [channels, bridges] = await Promise.all([c.channels.list(), c.bridges.list()]);
@@ -557,7 +594,18 @@ export class AriAdapter implements TelephonyPort {
           ch.dialplan?.app_name === 'Stasis' ? (ch.dialplan.app_data ?? '') : ''
         ).split(',');
         if (app !== this.opts.app) continue;
-        if (kind === 'outbound') continue;
+        if (kind === 'outbound') {
+          // A dial-out the previous leader placed (its channel id is its call's id).
+          const plan = planned.get(ch.id);
+          if (plan && plan.direction === 'outbound') {
+            this.dialOuts.add(ch.id);
+            report.legs += 1;
+          } else {
+            report.strays += 1;
+            await this.hangupChannel(ch.id);
+          }
+          continue;
+        }
         if (kind === 'agent') {
           const [agentId, callId] = rest;
           const plan = callId ? planned.get(callId) : undefined;
@@ -581,6 +629,9 @@ export class AriAdapter implements TelephonyPort {
           report.legs += 1;
           if (plan.agents.includes(agentId) && !inBridge.has(ch.id))
             await this.bridge(plan.callId, ch.id, inBridge.get(plan.callId)?.name === `call-${plan.callId}`);
+          // Answered while the offer is still pending: the answer died with the old leader.
+          else if (leg.answered && plan.ring?.agentId === agentId)
+            this.sink({ type: 'answerOffer', callId: plan.callId, agentId }, now);
           continue;
         }
         callers.add(ch.id);
@@ -593,6 +644,10 @@ export class AriAdapter implements TelephonyPort {
           report.callers += 1;
         }
         if (planned.has(ch.id)) continue;
+        if (known.leave?.(ch.id)) {
+          report.left += 1;
+          continue;
+        }
         if (known.ended?.(ch.id)) {
           // The hang-up the old leader could not carry out: done now, the call stays counted once.
           report.ended += 1;
@@ -626,6 +681,53 @@ export class AriAdapter implements TelephonyPort {
     } finally {
       this.adoption = null;
       done();
+      before?.();
+    }
+  }
+
+  /** The channels and bridges the PBX shows now (periodic reconciliation, reconcile.ts). */
+  async listPbx(): Promise<PbxView> {
+    const c = this.client;
+    if (!c) throw new Error('not connected to the PBX');
+    const [channels, bridges] = await Promise.all([c.channels.list(), c.bridges.list()]);
+    return { channels, bridges };
+  }
+
+  /** Heals one disagreement the reconciliation confirmed (reconcile.ts says what each means). */
+  async heal(d: Drift): Promise<void> {
+    const now = this.clock();
+    switch (d.kind) {
+      case 'caller-gone':
+      case 'dial-out-gone':
+        this.callers.delete(d.callId);
+        this.dialOuts.delete(d.callId);
+        this.callbackOffered.delete(d.callId);
+        this.sink({ type: 'callerHungUp', callId: d.callId }, now);
+        return;
+      case 'leg-gone': {
+        const leg = this.legs.get(`${d.callId}|${d.agentId}`);
+        if (leg) this.forgetLeg(leg);
+        this.sink({ type: 'agentLegLost', callId: d.callId, agentId: d.agentId }, now);
+        return;
+      }
+      case 'leg-unbridged':
+        await this.bridge(d.callId, d.channelId, d.callerBridged);
+        return;
+      case 'stray-leg':
+      case 'ended-caller':
+        await this.hangupChannel(d.channelId);
+        return;
+      case 'unknown-caller':
+        this.callers.set(d.channel.id, {
+          channelId: d.channel.id,
+          line: d.line,
+          answered: d.channel.state === 'Up',
+        });
+        this.sink(this.arrival(d.channel, d.line, d.args), now);
+        return;
+      case 'caller-unheld':
+        await this.execute(d.hold);
+        return;
     }
   }
 

@@ -34,6 +34,11 @@ import {
 
 export type DrachtioAdapterOptions = {
   drachtio: { host: string; port: number; secret: string };
+  /**
+   * The drachtio link went down (false) or came back (true). When given, the owner re-adopts on
+   * its return (serve: readopt, then the outbox take-over); otherwise the adapter readopts alone.
+   */
+  onLink?: (up: boolean) => void;
   freeswitch: { host: string; port: number; password: string };
   /** Where fsmrf listens for FreeSWITCH's outbound event-socket connections (port 0: any). */
   eslListen?: { address: string; port: number; advertisedAddress?: string };
@@ -169,7 +174,10 @@ export class DrachtioAdapter implements TelephonyPort {
       this.up = false;
       this.opts.logger.warn({ err: String(err) }, 'drachtio connection error');
     });
-    srf.on('close', () => (this.up = false));
+    srf.on('close', () => {
+      this.up = false;
+      this.opts.onLink?.(false);
+    });
     let connections = 0;
     const connected = new Promise<void>((resolve, reject) => {
       const t = setTimeout(() => reject(new Error('drachtio-server did not answer')), 5000);
@@ -180,9 +188,11 @@ export class DrachtioAdapter implements TelephonyPort {
         if (connections > 1) {
           // drachtio-srf reconnected by itself: what happened meanwhile is unknown.
           this.up = !!this.ms;
-          void this.readopt().catch((e: unknown) =>
-            this.opts.logger.error({ err: String(e) }, 'drachtio re-adoption failed'),
-          );
+          if (this.opts.onLink) this.opts.onLink(true);
+          else
+            void this.readopt().catch((e: unknown) =>
+              this.opts.logger.error({ err: String(e) }, 'drachtio re-adoption failed'),
+            );
         }
         resolve();
       });

@@ -10,6 +10,7 @@ import { appendGroups } from '../../../src/store/event-log.js';
 import { FleetMembership } from '../../../src/store/fleet-membership.js';
 import { Archiver } from '../../../src/store/jobs/archiver.js';
 import { CallbackWorklist } from '../../../src/store/jobs/callbacks.js';
+import { effectsDone, encodeEffects, pendingEffects } from '../../../src/store/effect-outbox.js';
 import { siteKeys } from '../../../src/store/keys.js';
 import { Lease } from '../../../src/store/lease.js';
 import type { RedisClusterServer } from '../../../src/store/redis-cluster-server.js';
@@ -91,6 +92,28 @@ describe.skipIf(clusterSkipReason)(
         { count: 1, timeoutMs: 2_000 },
       );
       expect(replicated).toHaveLength(1);
+      // The effect outbox: effects written with their events, in the same slot, then read and done.
+      const withEffects = await appendGroups(
+        redis,
+        site,
+        lease.token,
+        [
+          {
+            commandId: 'c3',
+            commandMs: Date.now(),
+            events: [{ type: 'Probe' }],
+            effects: encodeEffects('1-0', [{ type: 'probe' }]),
+          },
+        ],
+        undefined,
+        { count: 1, timeoutMs: 2_000 },
+      );
+      expect(withEffects).toHaveLength(1);
+      const pending = await pendingEffects(redis, site, () => undefined);
+      expect(pending.map((p) => p.id)).toEqual(['c3']);
+      await effectsDone(redis, site, ['c3']);
+      expect(await pendingEffects(redis, site, () => undefined)).toEqual([]);
+      ran.add('appendEventsEffects-4');
       await saveSnapshot(redis, site, lease.token, { n: 2 }, replicated[0]!, {});
       ran.add('saveSnapshot-3');
       expect(await lease.release()).toBe(true);

@@ -1,0 +1,19 @@
+// Kill -9 drills of the writer under generated traffic, with two real `serve` processes, sim-pbx
+// and the shared redis-server (src/bench/failover-drill.ts; `npx sas-acd bench failover` runs 20).
+// Checked against sim-pbx's ground truth: no call lost, none answered or ended twice, none stuck,
+// no effect left in the outbox. Take-over times and the fallback share are printed, not asserted:
+// they are the benchmark's speed figures and a busy machine only makes them longer.
+import { describe, expect, inject, it } from 'vitest';
+import { runFailoverDrills } from '../../../src/bench/failover-drill.js';
+
+describe('fail-over drills (serve ×2, sim-pbx, kill -9 of the writer)', () => {
+  it('loses no call, answers none twice, leaves none stuck and drops no effect', async () => {
+    const result = await runFailoverDrills({ redisUrl: inject('redisUrl'), drills: 2 });
+    console.log(
+      `failover drills: take-over ${result.takeoverMs.join(', ')} ms, fallback ${result.callsFallback}/${result.calls}`,
+    );
+    expect(result.callsAcd).toBeGreaterThan(0);
+    expect(result.examples).toEqual({});
+    expect(result).toMatchObject({ callsLost: 0, callsDuplicated: 0, callsStuck: 0, effectsLeft: 0 });
+  }, 180_000);
+});

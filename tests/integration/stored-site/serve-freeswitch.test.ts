@@ -179,8 +179,17 @@ describe('sas-acd serve --pbx freeswitch', () => {
     await a.exited;
     // Nobody holds drachtio: a caller hangs up (481; drachtio forgets it, FreeSWITCH keeps its leg).
     await fetch(`${lab.url}/sim/calls/${leaving.simId}/hangup`, { method: 'POST' });
-    const adopted = await b.waitForLine((l) => l.msg === 'calls in progress re-adopted from the PBX');
-    expect(adopted).toMatchObject({ callers: 2, legs: 1, gone: 1, arrived: 0, ended: 0, strays: 0 });
+    const takenOver = await b.waitForLine(
+      (l) => l.msg === 'PBX taken over: calls re-adopted, pending effects finished',
+    );
+    expect(takenOver.adoption).toMatchObject({
+      callers: 2,
+      legs: 1,
+      gone: 1,
+      arrived: 0,
+      ended: 0,
+      strays: 0,
+    });
     expect(lab.sim.hears(talking.simId).phones).toEqual(['PJSIP/arm-1']); // never cut
 
     const arm2 = await PhoneClient.register(lab.endpointsWsUrl, 'PJSIP/arm-2');

@@ -21,6 +21,8 @@ export default defineConfig({
         index: resolve(here, 'index.html'),
         arm: resolve(here, 'arm.html'),
         wallboard: resolve(here, 'wallboard.html'),
+        indicators: resolve(here, 'indicators.html'),
+        'phone-check': resolve(here, 'phone-check.html'),
       },
     },
   },

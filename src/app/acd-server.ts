@@ -14,6 +14,8 @@ export type WebConfig = {
   siteId: string;
   /** sim-pbx's endpoint WebSocket, for the panel's virtual phone (demo only; null with a real PBX). */
   virtualPhoneUrl: string | null;
+  /** The site's SIP/WebRTC gateway WebSocket (wss://pbx:8089/ws), for the WebRTC phone: allowed by the CSP. */
+  sipGatewayUrl?: string | null;
 };
 
 export type AcdServer = { server: Server; api: Api; url: string; close(): Promise<void> };
@@ -26,7 +28,9 @@ export type AcdServer = { server: Server; api: Api; url: string; close(): Promis
  * and a room's LAN may serve plain HTTP.
  */
 function securityHeaders(web: WebConfig) {
-  const phone = web.virtualPhoneUrl ? [new URL(web.virtualPhoneUrl).origin] : [];
+  const phone = [web.virtualPhoneUrl, web.sipGatewayUrl]
+    .filter((u): u is string => !!u)
+    .map((u) => new URL(u).origin);
   return helmet({
     contentSecurityPolicy: {
       useDefaults: false,

@@ -3,6 +3,7 @@
 // names, dispositions, partners) so that no screen shows a raw id. No agent, user or caller data:
 // the document is public like the pages themselves. Built at each request: a configuration
 // change shows at the next page load.
+import { panelKeyMaps, type PanelKeyMaps } from '../core/panel-keys.js';
 import type { SiteHandle } from '../ports/site-handle.js';
 
 export type WebSite = {
@@ -20,6 +21,8 @@ export type WebSite = {
   }[];
   dispositions: string[];
   partners: { id: string; name: string }[];
+  /** The panel's keys per step (key → action): the site's `panelKeys` over the defaults. */
+  keys: PanelKeyMaps;
   routing: {
     p1Queue: string;
     p2Queue: string;
@@ -52,6 +55,7 @@ export function webSite(site: SiteHandle | undefined): WebSite | null {
     })),
     dispositions: [...c.dispositions],
     partners: c.partners.map((p) => ({ id: p.id, name: p.name })),
+    keys: panelKeyMaps(c.panelKeys),
     routing: {
       p1Queue: c.routing.p1Queue,
       p2Queue: c.routing.p2Queue,

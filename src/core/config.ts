@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { validateHHMM, type Weekday } from './calendar.js';
 import { MODES, ROLES, STAGES, type Role } from './model.js';
 import { checkFirstAnswer } from './first-answer.js';
+import { isPanelKey, PANEL_ACTIONS, panelKeyErrors, type PanelStep } from './panel-keys.js';
 
 // Every object is strict (an unknown field is refused with its name, not dropped), every string
 // and list bounded, and names free of control characters: a configuration comes from people and
@@ -192,6 +193,14 @@ const presenceRuleSchema = z.strictObject({
   minimum: z.number().int().min(1).default(1),
 });
 
+const panelKey = z.string().refine(isPanelKey, 'one printable character (not a space), or "Enter"');
+const stepKeys = <S extends PanelStep>(step: S) => z.partialRecord(z.enum(PANEL_ACTIONS[step]), panelKey);
+const panelKeysSchema = z.strictObject({
+  desk: stepKeys('desk').optional(),
+  n1: stepKeys('n1').optional(),
+  n2: stepKeys('n2').optional(),
+});
+
 export const siteConfigSchema = z.strictObject({
   id,
   name: text(),
@@ -208,6 +217,8 @@ export const siteConfigSchema = z.strictObject({
   dispositions: z.array(text(100)).min(1).max(MAX.small),
   reporting: reportingSchema.prefault({}),
   presence: z.array(presenceRuleSchema).max(MAX.small).optional(),
+  /** The agent panel's keys, per step (src/core/panel-keys.ts); absent: the default map. */
+  panelKeys: panelKeysSchema.optional(),
   /** Explicit, logged exceptions to the role rules, e.g. an ARM given an OSNP queue. */
   roleExceptions: z
     .array(z.strictObject({ agentId: id, queueId: id, reason: text(500).min(3) }))
@@ -316,6 +327,7 @@ function checkReferences(c: SiteConfig): string[] {
       errors.push(`agents.${i}.skills: queue "${d}" given twice`);
     errors.push(...checkSkills(c, a.id, a.roles, a.skills, `agents.${i}.skills`));
   });
+  errors.push(...panelKeyErrors(c.panelKeys));
   c.roleExceptions.forEach((e, i) => {
     if (!c.agents.some((a) => a.id === e.agentId))
       errors.push(`roleExceptions.${i}.agentId: unknown agent "${e.agentId}"`);

@@ -37,7 +37,9 @@ export type Room = {
   stop(): Promise<void>;
 };
 
-export async function startRoom(options: { accessTtlSeconds?: number } = {}): Promise<Room> {
+export async function startRoom(
+  options: { accessTtlSeconds?: number; sipGatewayUrl?: string } = {},
+): Promise<Room> {
   mkdirSync(SHOTS, { recursive: true });
   const logger = createLogger({ destination: new Writable({ write: (_c, _e, cb) => cb() }) });
   const started = Date.now();
@@ -63,7 +65,7 @@ export async function startRoom(options: { accessTtlSeconds?: number } = {}): Pr
       clock: now,
       processMetrics: false,
       ...(options.accessTtlSeconds ? { accessTtlSeconds: options.accessTtlSeconds } : {}),
-      web: { siteId: '44', virtualPhoneUrl: null },
+      web: { siteId: '44', virtualPhoneUrl: null, sipGatewayUrl: options.sipGatewayUrl ?? null },
     });
     port = (server.server.address() as AddressInfo).port;
   };

@@ -13,6 +13,9 @@ render(
         <a href="/wallboard.html">Supervision de salle</a>
       </li>
       <li>
+        <a href="/indicators.html">Indicateurs officiels (annexe 3)</a>
+      </li>
+      <li>
         <a href="/api/v1/docs">API (OpenAPI)</a>
       </li>
       <li>

@@ -130,7 +130,15 @@ export function refresh(): Promise<void> {
 }
 
 /** Calls the API as this session; refreshes once on an expired token; throws an ApiError in French. */
-export async function api<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
+/** A file the API serves as text (a CSV export), with the same session handling as `api`. */
+export const apiText = (path: string): Promise<string> => api<string>('GET', path, undefined, 'text');
+
+export async function api<T = unknown>(
+  method: string,
+  path: string,
+  body?: unknown,
+  as: 'json' | 'text' = 'json',
+): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     let r: Response;
     try {
@@ -147,6 +155,7 @@ export async function api<T = unknown>(method: string, path: string, body?: unkn
     }
     if (r.ok) {
       const text = await r.text();
+      if (as === 'text') return text as T;
       return (text ? JSON.parse(text) : null) as T;
     }
     const err = await problemOf(r);

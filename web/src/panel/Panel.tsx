@@ -39,6 +39,8 @@ type Message = { text: string; tone: 'ok' | 'error' | 'info' };
 export function Panel({ config }: { config: WebConfig }) {
   const site = config.site;
   const siteId = config.siteId;
+  // The site's key map (its configuration's panelKeys over the defaults).
+  const keys = site?.keys ?? { desk: DESK_KEYS, n1: N1_KEYS, n2: N2_KEYS };
   const feed = useMemo(() => new LiveFeed('/agent', { sites: [siteId] }), [siteId]);
   const [desk, setDesk] = useState<Desk | null>(null);
   const [live, setLive] = useState<LiveState>(feed.state);
@@ -211,8 +213,8 @@ export function Panel({ config }: { config: WebConfig }) {
   const stepKeys: KeyMap = !call
     ? {}
     : atN1
-      ? N1_KEYS
-      : { ...N2_KEYS, ...dispositionKeys(site?.dispositions ?? []) };
+      ? keys.n1
+      : { ...keys.n2, ...dispositionKeys(site?.dispositions ?? []) };
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const t = e.target as HTMLElement | null;
@@ -222,7 +224,7 @@ export function Panel({ config }: { config: WebConfig }) {
         else t.blur();
         return;
       }
-      const action = actionOf(e, [stepKeys, DESK_KEYS]);
+      const action = actionOf(e, [stepKeys, keys.desk]);
       if (!action) return;
       e.preventDefault();
       void act(action);
@@ -262,13 +264,13 @@ export function Panel({ config }: { config: WebConfig }) {
         </div>
         <div class="row">
           {loggedOut && (
-            <KeyButton map={DESK_KEYS} action="login" label="Se connecter au poste" act={act} primary />
+            <KeyButton map={keys.desk} action="login" label="Se connecter au poste" act={act} primary />
           )}
           {(agent?.status === 'paused' || agent?.status === 'wrap-up') && (
-            <KeyButton map={DESK_KEYS} action="ready" label="Disponible" act={act} primary />
+            <KeyButton map={keys.desk} action="ready" label="Disponible" act={act} primary />
           )}
           {!loggedOut && agent?.status !== 'paused' && (
-            <KeyButton map={DESK_KEYS} action="pause" label="Pause" act={act} />
+            <KeyButton map={keys.desk} action="pause" label="Pause" act={act} />
           )}
           <button type="button" onClick={() => void act('quit')}>
             Quitter
@@ -283,7 +285,7 @@ export function Panel({ config }: { config: WebConfig }) {
           <p class="idle">{loggedOut ? 'Poste non connecté' : 'Aucun appel'}</p>
         )}
         {agent?.status === 'offered' && (
-          <KeyButton map={DESK_KEYS} action="answer" label="Décrocher" act={act} primary />
+          <KeyButton map={keys.desk} action="answer" label="Décrocher" act={act} primary />
         )}
         {call && call.qualification === 'P0' && (
           <p class={`doctor ${doctorJoined ? 'ok' : 'warn'}`} data-testid="doctor">
@@ -347,13 +349,13 @@ export function Panel({ config }: { config: WebConfig }) {
           <p class="hint">Échap ou Entrée quitte le champ ; puis une touche agit.</p>
           <div class="row onward" data-testid="onward">
             <KeyButton
-              map={N1_KEYS}
+              map={keys.n1}
               action="target"
               label={`Destination : ${onward.to ? queueName(site, onward.to) : 'file par défaut'}`}
               act={act}
             />
             <KeyButton
-              map={N1_KEYS}
+              map={keys.n1}
               action="warm"
               label={onward.warm ? 'Transfert accompagné : oui' : 'Transfert accompagné : non'}
               act={act}
@@ -361,25 +363,25 @@ export function Panel({ config }: { config: WebConfig }) {
             />
           </div>
           <div class="keys">
-            <KeyButton map={N1_KEYS} action="P0" label="P0 garder + médecin" act={act} cls="q-P0" />
+            <KeyButton map={keys.n1} action="P0" label="P0 garder + médecin" act={act} cls="q-P0" />
             <KeyButton
-              map={N1_KEYS}
+              map={keys.n1}
               action="P1"
               label={`P1 → ${queueName(site, onward.to ?? site?.routing.p1Queue)}`}
               act={act}
               cls="q-P1"
             />
             <KeyButton
-              map={N1_KEYS}
+              map={keys.n1}
               action="P2"
               label={`P2 → ${queueName(site, onward.to ?? site?.routing.p2Queue)}`}
               act={act}
               cls="q-P2"
             />
-            <KeyButton map={N1_KEYS} action="DR" label="DR" act={act} />
-            <KeyButton map={N1_KEYS} action="no-file" label="Sans dossier" act={act} />
-            <KeyButton map={N1_KEYS} action="doctor" label="Médecin" act={act} />
-            <KeyButton map={N1_KEYS} action="hangup" label="Raccrocher" act={act} cls="danger" />
+            <KeyButton map={keys.n1} action="DR" label="DR" act={act} />
+            <KeyButton map={keys.n1} action="no-file" label="Sans dossier" act={act} />
+            <KeyButton map={keys.n1} action="doctor" label="Médecin" act={act} />
+            <KeyButton map={keys.n1} action="hangup" label="Raccrocher" act={act} cls="danger" />
           </div>
         </section>
       )}
@@ -389,7 +391,7 @@ export function Panel({ config }: { config: WebConfig }) {
           <div class="keys">
             {forwardTargets[0] && (
               <KeyButton
-                map={N2_KEYS}
+                map={keys.n2}
                 action="forward"
                 label={`Transférer → ${forwardTargets[0].name}`}
                 act={act}
@@ -397,15 +399,15 @@ export function Panel({ config }: { config: WebConfig }) {
               />
             )}
             {stepQueue?.branch === 'amu' && (
-              <KeyButton map={N2_KEYS} action="doctor" label="Médecin en conférence" act={act} />
+              <KeyButton map={keys.n2} action="doctor" label="Médecin en conférence" act={act} />
             )}
             <KeyButton
-              map={N2_KEYS}
+              map={keys.n2}
               action="reorient"
               label={`Réorienter vers ${otherBranch === 'amu' ? 'l’AMU' : 'la MG'}`}
               act={act}
             />
-            <KeyButton map={N2_KEYS} action="hangup" label="Raccrocher" act={act} cls="danger" />
+            <KeyButton map={keys.n2} action="hangup" label="Raccrocher" act={act} cls="danger" />
           </div>
           {forwardTargets.length > 1 && (
             <div class="row more-targets">

@@ -2,40 +2,21 @@
 // of them (Chrome and Firefox keep F1, F3, F5–F7, F10–F12 and the Ctrl/Alt combinations), so no
 // shortcut is stolen and every key is the same in both. In a DRM field the keys type text: Échap
 // (or Entrée) leaves the field, then the key acts. Each button shows its key.
+import { DISPOSITION_DIGITS, panelKeyMaps } from '../../../src/core/panel-keys.js';
+
 export type KeyMap = Record<string, string>;
 
+// The default maps (src/core/panel-keys.ts, a pure module: no zod in the bundle); a site's own map
+// comes in /web-config.json (`site.keys`) and replaces them.
+const DEFAULTS = panelKeyMaps();
 /** Actions at every step. */
-export const DESK_KEYS: KeyMap = {
-  c: 'login',
-  d: 'ready',
-  p: 'pause',
-  Enter: 'answer',
-};
-
+export const DESK_KEYS: KeyMap = DEFAULTS.desk;
 /** First answer (N1): the DRM fields and the qualification, one key each. */
-export const N1_KEYS: KeyMap = {
-  n: 'field-name',
-  t: 'field-phone',
-  '0': 'P0',
-  '1': 'P1',
-  '2': 'P2',
-  '3': 'DR',
-  '4': 'no-file',
-  m: 'doctor',
-  r: 'hangup',
-  a: 'warm', // transfert accompagné (or not) for the next P1 / P2
-  f: 'target', // choisir la file of the next P1 / P2
-};
-
+export const N1_KEYS: KeyMap = DEFAULTS.n1;
 /** N2 and doctors: transfer onwards, reorientation, conference, hang-up; dispositions on digits. */
-export const N2_KEYS: KeyMap = {
-  v: 'forward',
-  f: 'reorient', // changer de filière
-  m: 'doctor',
-  r: 'hangup',
-};
+export const N2_KEYS: KeyMap = DEFAULTS.n2;
 
-export const DISPOSITION_KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '0'];
+export const DISPOSITION_KEYS: readonly string[] = DISPOSITION_DIGITS;
 
 /** The digit a key means, by what it types or where it is (AZERTY digit row, number pad). */
 export function digitOf(e: KeyboardEvent): string | null {

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { validateHHMM, type Weekday } from './calendar.js';
 import { MODES, ROLES, STAGES, type Role } from './model.js';
 import { checkFirstAnswer } from './first-answer.js';
+import { recordingSchema } from './recording-config.js';
 
 // Every object is strict (an unknown field is refused with its name, not dropped), every string
 // and list bounded, and names free of control characters: a configuration comes from people and
@@ -208,6 +209,8 @@ export const siteConfigSchema = z.strictObject({
   dispositions: z.array(text(100)).min(1).max(MAX.small),
   reporting: reportingSchema.prefault({}),
   presence: z.array(presenceRuleSchema).max(MAX.small).optional(),
+  /** Call recording (./recording-config.ts): absent or `enabled: false`, nothing is recorded. */
+  recording: recordingSchema.optional(),
   /** Explicit, logged exceptions to the role rules, e.g. an ARM given an OSNP queue. */
   roleExceptions: z
     .array(z.strictObject({ agentId: id, queueId: id, reason: text(500).min(3) }))

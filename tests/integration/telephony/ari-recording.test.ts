@@ -4,8 +4,11 @@
 // through the transfer, stopped at the end, reported once and listed by the PBX's stored
 // recordings; the caller hanging up ends it too; with the switch off (the default) nothing is
 // recorded. Every test ends with no channel, no bridge and no live recording left on the PBX.
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Command } from '../../../src/core/commands.js';
 import type { Event } from '../../../src/core/events.js';
 import { recordsCalls } from '../../../src/core/recording-config.js';
@@ -42,8 +45,10 @@ async function until<T>(
   }
 }
 
-async function boot(recording: boolean): Promise<void> {
-  sim = await startSimPbx({ port: 0 });
+let dir: string;
+
+async function boot(recording: boolean, recordingDir: string | null = dir): Promise<void> {
+  sim = await startSimPbx({ port: 0, ...(recordingDir ? { recordingDir } : {}) });
   const config = exampleConfig((c) => {
     if (recording) c.recording = { enabled: true };
   });
@@ -101,11 +106,16 @@ async function expectCleanPbxAtEnd(): Promise<void> {
   expect([...sim.pbx.recordings.live.keys()]).toEqual([]); // no recording left running
 }
 
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'sas-acd-recordings-'));
+});
+
 afterEach(async () => {
   for (const p of phones.splice(0)) p.close();
   await site?.stop();
   await adapter?.stop();
   await sim?.close();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 describe('call recording through ARI against sim-pbx', () => {
@@ -141,6 +151,12 @@ describe('call recording through ARI against sim-pbx', () => {
     const stored = await ari<{ name: string; format: string }[]>('/recordings/stored');
     expect(stored.body).toEqual([{ name, format: 'wav' }]);
     expect((await ari(`/recordings/live/${name}`)).status).toBe(404);
+    // sim-pbx wrote the file where Asterisk would (its recording directory), named after the call.
+    expect(
+      readFileSync(join(dir, `${name}.wav`))
+        .subarray(0, 4)
+        .toString(),
+    ).toBe('RIFF');
 
     // What the LRM receives for it.
     const lrm = recordingAvailableEvent(site.state.data.config.id, recordings[0]!);
@@ -165,6 +181,23 @@ describe('call recording through ARI against sim-pbx', () => {
       callRef(site.state.data.config.id, callId),
     ]);
     await expectCleanPbxAtEnd();
+  });
+
+  it('never loses the call when the PBX cannot record (no recording directory): logged, not reported', async () => {
+    await boot(true, join(dir, 'missing'));
+    await phone('arm-1');
+    const { simCallId, callId } = await inject();
+    await until(() => connectedTo(callId, 'arm-1'), 'N1 connected');
+    await until(() => sim.pbx.timelines.calls.get(simCallId)?.answeredBy, 'caller bridged with the ARM');
+    await site.settled();
+    expect(sim.pbx.recordings.live.size).toBe(0);
+    expect((await ari('/recordings/stored')).status).toBe(500); // as Asterisk: "Allocation failed"
+    await site.dispatch({ type: 'hangUp', callId, agentId: 'arm-1', disposition: 'envoi-moyens' });
+    await until(() => sim.pbx.timelines.calls.get(simCallId)?.endedAtMs, 'call ended');
+    expect(events.filter((e) => e.type === 'CallEnded')).toHaveLength(1);
+    await expectCleanPbxAtEnd();
+    expect(recordings).toEqual([]);
+    expect(existsSync(join(dir, 'missing'))).toBe(false);
   });
 
   it('records nothing when the site has not turned recording on (the default)', async () => {

@@ -12,6 +12,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Command } from '../../../src/core/commands.js';
 import type { Event } from '../../../src/core/events.js';
 import { recordsCalls } from '../../../src/core/recording-config.js';
+import { telephonyPlan } from '../../../src/core/telephony-plan.js';
 import { callRef } from '../../../src/lrm/call-ref.js';
 import { recordingAvailableEvent } from '../../../src/lrm/recording-event.js';
 import { createLogger } from '../../../src/ports/logger.js';
@@ -57,7 +58,12 @@ async function boot(recording: boolean, recordingDir: string | null = dir): Prom
   events = [];
   recordings = [];
   site.onEvents((e) => events.push(...e));
-  adapter = new AriAdapter({
+  adapter = newAdapter(config.id);
+  await adapter.start((cmd: Command, at: number) => void site.dispatch(cmd, at));
+}
+
+function newAdapter(siteId: string): AriAdapter {
+  return new AriAdapter({
     url: sim.ariUrl,
     user: sim.user,
     password: sim.password,
@@ -67,11 +73,10 @@ async function boot(recording: boolean, recordingDir: string | null = dir): Prom
     recording: {
       enabled: () => recordsCalls(site.state.data.config),
       format: () => site.state.data.config.recording?.format ?? 'wav',
-      nameOf: (callId) => callRef(config.id, callId),
+      nameOf: (callId) => callRef(siteId, callId),
     },
     onRecording: (r) => recordings.push(r),
   });
-  await adapter.start((cmd: Command, at: number) => void site.dispatch(cmd, at));
 }
 
 async function phone(agentId: string): Promise<void> {
@@ -180,6 +185,27 @@ describe('call recording through ARI against sim-pbx', () => {
     expect((await ari<{ name: string }[]>('/recordings/stored')).body.map((s) => s.name)).toEqual([
       callRef(site.state.data.config.id, callId),
     ]);
+    await expectCleanPbxAtEnd();
+  });
+
+  it('a new leader follows the recording of a call it takes over: one file, stopped and reported by it', async () => {
+    await boot(true);
+    await phone('arm-1');
+    const { simCallId, callId } = await inject();
+    const name = callRef(site.state.data.config.id, callId);
+    await until(() => connectedTo(callId, 'arm-1'), 'N1 connected');
+    await until(() => sim.pbx.recordings.live.get(name)?.state === 'recording', 'recording started');
+    await site.settled();
+    await adapter.stop(); // the old leader goes; the call and its recording stay on the PBX
+    const next = newAdapter(site.state.data.config.id);
+    adapter = next;
+    await next.start((cmd: Command, at: number) => void site.dispatch(cmd, at));
+    await next.adopt(telephonyPlan(site.state, Date.now()));
+    await site.dispatch({ type: 'hangUp', callId, agentId: 'arm-1', disposition: 'envoi-moyens' });
+    await until(() => sim.pbx.timelines.calls.get(simCallId)?.endedAtMs, 'call ended');
+    await until(() => recordings.length > 0, 'the recording reported by the new leader');
+    expect(recordings).toEqual([expect.objectContaining({ callId, name })]);
+    expect((await ari<{ name: string }[]>('/recordings/stored')).body.map((x) => x.name)).toEqual([name]);
     await expectCleanPbxAtEnd();
   });
 

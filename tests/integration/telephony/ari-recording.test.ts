@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Command } from '../../../src/core/commands.js';
+import type { Effect } from '../../../src/core/effects.js';
 import type { Event } from '../../../src/core/events.js';
 import { recordsCalls } from '../../../src/core/recording-config.js';
 import { telephonyPlan } from '../../../src/core/telephony-plan.js';
@@ -30,6 +31,7 @@ let adapter: AriAdapter;
 let site: SiteShell;
 let events: Event[];
 let recordings: RecordingAvailable[];
+let effects: Effect[];
 const phones: PhoneClient[] = [];
 
 async function until<T>(
@@ -54,7 +56,15 @@ async function boot(recording: boolean, recordingDir: string | null = dir): Prom
     if (recording) c.recording = { enabled: true };
   });
   expect(recordsCalls(config)).toBe(recording);
-  site = await SiteShell.start({ config, logger: silent, effects: (f) => adapter.execute(f) });
+  effects = [];
+  site = await SiteShell.start({
+    config,
+    logger: silent,
+    effects: (f) => {
+      effects.push(f);
+      return adapter.execute(f);
+    },
+  });
   events = [];
   recordings = [];
   site.onEvents((e) => events.push(...e));
@@ -142,6 +152,9 @@ describe('call recording through ARI against sim-pbx', () => {
     expect((await site.dispatch({ type: 'transferCall', callId, agentId: 'arm-1' })).ok).toBe(true);
     await until(() => connectedTo(callId, 'arm-5'), 'N2 connected');
     await site.settled();
+    // Between the two agents the caller was held (moved to the queue's holding bridge and back).
+    const held = effects.filter((f) => f.type === 'holdCaller' && f.callId === callId);
+    expect(held.length).toBeGreaterThanOrEqual(2); // on arrival, and while waiting for N2
     // The same recording went on through the hold and the second agent: not stopped, not split.
     expect((await ari<{ state: string }>(`/recordings/live/${name}`)).body.state).toBe('recording');
     expect([...sim.pbx.recordings.live.keys()]).toEqual([name]);

@@ -179,13 +179,12 @@ route('POST', '/bridges/{bridgeId}/record', (pbx, p, q) =>
 );
 
 // recordings
-route('GET', '/recordings/stored', (pbx) => ok([...pbx.recordings.stored.values()]));
+route('GET', '/recordings/stored', (pbx) => ok(pbx.recordings.listStored()));
 route('GET', '/recordings/stored/{recordingName}', (pbx, p) =>
   ok(pbx.recordings.mustStored(p.recordingName!)),
 );
 route('DELETE', '/recordings/stored/{recordingName}', (pbx, p) => {
-  pbx.recordings.mustStored(p.recordingName!);
-  pbx.recordings.stored.delete(p.recordingName!);
+  pbx.recordings.deleteStored(p.recordingName!);
   return none();
 });
 route('GET', '/recordings/live/{recordingName}', (pbx, p) =>

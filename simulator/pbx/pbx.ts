@@ -73,6 +73,8 @@ export interface PbxOptions {
   dialplanRoutes?: Record<string, string>;
   /** How long operations take (default: Asterisk 22's, see timing.ts). */
   timing?: Partial<PbxTiming>;
+  /** Where stored recordings are written as small files (recordings.ts); none: states only. */
+  recordingDir?: string;
 }
 
 export class Pbx {
@@ -104,7 +106,11 @@ export class Pbx {
     this.bus = options.bus;
     this.defaultApp = options.defaultApp;
     this.asteriskId = options.asteriskId ?? '02:00:00:00:00:01';
-    this.recordings = new Recordings(this.clock, (app, type, body) => this.send(app, type, body));
+    this.recordings = new Recordings(
+      this.clock,
+      (app, type, body) => this.send(app, type, body),
+      options.recordingDir,
+    );
     this.playbacks = new Playbacks(this.clock, options.sounds ?? {}, (app, type, body) =>
       this.send(app, type, body),
     );

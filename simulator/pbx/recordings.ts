@@ -1,5 +1,10 @@
 // Recordings as states (no audio): a live recording is queued, then recording (RecordingStarted);
 // stopping it, or its channel or bridge going away, makes it done (RecordingFinished) and stored.
+// With a recording directory, a stored recording is also a small file there (a WAV header and no
+// samples: sim-pbx carries no media), so a test can follow a recording to the disk; a directory
+// that does not exist fails as Asterisk's does (traces/bridge-recording: record 500, stored 500).
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { AriError } from './ari-error.js';
 import type { Clock } from './clock.js';
 
@@ -35,13 +40,43 @@ export class Recordings {
   constructor(
     private readonly clock: Clock,
     private readonly send: Send,
+    /** Where stored recordings are written (Asterisk's astspooldir/recording); none: states only. */
+    private readonly dir?: string,
   ) {}
+
+  /** The file of a stored recording, when recordings are written to a directory. */
+  fileOf(name: string, format: string): string | null {
+    return this.dir ? join(this.dir, `${name}.${format.startsWith('wav') ? 'wav' : format}`) : null;
+  }
+
+  listStored(): { name: string; format: string }[] {
+    if (this.dir && !existsSync(this.dir)) throw AriError.allocationFailed();
+    return [...this.stored.values()];
+  }
+
+  deleteStored(name: string): void {
+    const s = this.mustStored(name);
+    this.stored.delete(name);
+    const file = this.fileOf(s.name, s.format);
+    if (file) rmSync(file, { force: true });
+  }
+
+  private write(r: LiveRecording): void {
+    const file = this.fileOf(r.name, r.format);
+    if (!file) return;
+    try {
+      writeFileSync(file, r.format.startsWith('wav') ? wavHeader(r.format === 'wav16' ? 16000 : 8000) : '');
+    } catch {
+      // The directory went away meanwhile: the recording stays listed, as Asterisk's index would.
+    }
+  }
 
   /** Validates, registers a queued recording and starts it on the next tick. */
   start(targetUri: string, app: string, p: RecordParams, later: (fn: () => void) => void): LiveRecording {
     if (!p.name) throw AriError.message(400, 'Recording name is required');
     if (!p.format) throw AriError.message(400, 'Recording format is required');
     if (!FORMATS.has(p.format)) throw AriError.message(422, `Recording format '${p.format}' is unknown`);
+    if (this.dir && !existsSync(this.dir)) throw AriError.message(500, 'Internal Server Error');
     const ifExists = p.ifExists ?? 'fail';
     if (!['fail', 'overwrite', 'append'].includes(ifExists))
       throw AriError.message(400, 'Invalid ifExists value');
@@ -81,7 +116,10 @@ export class Recordings {
     this.live.delete(r.name);
     const wasRecording = r.state === 'recording';
     r.state = state;
-    if (state === 'done') this.stored.set(r.name, { name: r.name, format: r.format });
+    if (state === 'done') {
+      this.stored.set(r.name, { name: r.name, format: r.format });
+      this.write(r);
+    }
     if (wasRecording) {
       const duration = Math.floor((this.clock.now() - r.startedAt) / 1000);
       this.send(r.app, 'RecordingFinished', { recording: { ...liveJson(r), duration } });
@@ -102,4 +140,23 @@ export class Recordings {
   shutdown(): void {
     for (const r of this.live.values()) r.timer?.cancel();
   }
+}
+
+/** A 16-bit mono PCM WAV header with no samples. */
+function wavHeader(rate: number): Buffer {
+  const h = Buffer.alloc(44);
+  h.write('RIFF', 0);
+  h.writeUInt32LE(36, 4);
+  h.write('WAVE', 8);
+  h.write('fmt ', 12);
+  h.writeUInt32LE(16, 16);
+  h.writeUInt16LE(1, 20); // PCM
+  h.writeUInt16LE(1, 22); // mono
+  h.writeUInt32LE(rate, 24);
+  h.writeUInt32LE(rate * 2, 28);
+  h.writeUInt16LE(2, 32);
+  h.writeUInt16LE(16, 34);
+  h.write('data', 36);
+  h.writeUInt32LE(0, 40);
+  return h;
 }

@@ -27,6 +27,8 @@ export interface SimPbxOptions {
   dialplanRoutes?: Record<string, string>;
   /** How long operations take (default: Asterisk 22's; see timing.ts). */
   timing?: Partial<PbxTiming>;
+  /** Where stored recordings are written as small files (recordings.ts); none: states only. */
+  recordingDir?: string;
 }
 
 export interface SimPbx {
@@ -57,6 +59,7 @@ export async function startSimPbx(options: SimPbxOptions = {}): Promise<SimPbx> 
     ...(options.sounds ? { sounds: options.sounds } : {}),
     ...(options.dialplanRoutes ? { dialplanRoutes: options.dialplanRoutes } : {}),
     ...(options.timing ? { timing: options.timing } : {}),
+    ...(options.recordingDir ? { recordingDir: options.recordingDir } : {}),
   });
 
   const web = express();

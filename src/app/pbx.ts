@@ -6,6 +6,7 @@ import type { SiteConfig } from '../core/config.js';
 import type { CallPlan } from '../core/telephony-plan.js';
 import type { Logger } from '../ports/logger.js';
 import { AriAdapter } from '../telephony/ari/ari-adapter.js';
+import type { CallRecordingOptions, RecordingAvailable } from '../telephony/ari/call-recording.js';
 import { DrachtioAdapter } from '../telephony/drachtio/drachtio-adapter.js';
 import type { TelephonyPort } from '../telephony/port.js';
 
@@ -159,14 +160,22 @@ export function createPbxAdapter(
   pbx: PbxSettings,
   config: SiteConfig,
   logger: Logger,
-  link: { onLink?: (up: boolean) => void } = {},
+  extra: {
+    onLink?: (up: boolean) => void;
+    /** Whole-call recording (docs/recording.md); Asterisk only for now. */
+    recording?: CallRecordingOptions;
+    onRecording?: (r: RecordingAvailable) => void;
+  } = {},
 ): PbxAdapter {
+  const { onLink, ...recording } = extra;
+  const link = onLink ? { onLink } : {};
   if (pbx.kind === 'asterisk')
     return new AriAdapter({
       ...pbx.ari,
       endpointOf: (id) => config.agents.find((a) => a.id === id)?.endpoint ?? `PJSIP/${id}`,
       logger,
       ...link,
+      ...recording,
     });
   const fill = (t: string, field: string, value: string) => t.replaceAll(`{${field}}`, value);
   return new DrachtioAdapter({

@@ -24,6 +24,9 @@ import {
   type RedisTarget,
 } from '../store/redis-connection.js';
 import { LrmLink } from '../lrm/lrm-link.js';
+import { callRef } from '../lrm/call-ref.js';
+import { recordsCalls } from '../core/recording-config.js';
+import type { RecordingAvailable } from '../telephony/ari/call-recording.js';
 import { parseLrmSettings, type LrmSettings } from '../lrm/lrm-settings.js';
 
 export type ServeSettings = {
@@ -218,6 +221,11 @@ export async function startServe(settings: ServeSettings, logger: Logger): Promi
           logger.debug({ command: command.type, reason: result.reason }, 'telephony command refused');
       });
   };
+  // Call recording (docs/recording.md): the site's live switch, a file named after the call's
+  // public reference, `recording.available` to the LRM once the PBX has stored it (Asterisk).
+  let liveSite: SiteShell | null = null;
+  let recordingSink: (r: RecordingAvailable) => void = () => undefined;
+  const liveConfig = () => liveSite?.state.data.config ?? config;
   const fixes = new TelephonyFixes();
   let reconciler: PbxReconciler | null = null;
   const takeOver = async (site: SiteShell, mine: PbxAdapter): Promise<void> => {
@@ -246,6 +254,15 @@ export async function startServe(settings: ServeSettings, logger: Logger): Promi
   };
   const attachPbx = async (): Promise<void> => {
     const mine = createPbxAdapter(settings.pbx, config, logger, {
+      recording: {
+        enabled: () => recordsCalls(liveConfig()),
+        format: () => liveConfig().recording?.format ?? 'wav',
+        nameOf: (callId) => callRef(config.id, callId),
+      },
+      onRecording: (r) => {
+        logger.info({ callId: r.callId, recording: r.name }, 'call recording available');
+        recordingSink(r);
+      },
       // The link dropped: effects wait in the outbox; back: re-adopted, then carried out.
       onLink: (up) => {
         if (adapter !== mine) return;
@@ -313,6 +330,8 @@ export async function startServe(settings: ServeSettings, logger: Logger): Promi
   const lrmLink = settings.lrm
     ? new LrmLink({ site: stored, redis: settings.redisUrl, logger, ...settings.lrm })
     : null;
+  liveSite = stored;
+  if (lrmLink) recordingSink = (r) => lrmLink.recordingAvailable(r);
 
   const ping = connectRedis(settings.redisUrl, { maxRetriesPerRequest: 1 });
   ping.on('error', () => undefined);

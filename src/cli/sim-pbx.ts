@@ -65,6 +65,7 @@ export function registerSimPbx(program: Command): void {
       "time from originate to the first Dial (default: Asterisk 22's, 3)",
       millis,
     )
+    .option('--recording-dir <dir>', 'asterisk: write stored recordings there as small files (must exist)')
     .option('--pbx <kind>', 'asterisk (ARI) or freeswitch (drachtio-server + FreeSWITCH: sim-fs)', 'asterisk')
     .option('--drachtio-port <port>', 'freeswitch: drachtio app port (0: any free port)', port, 9022)
     .option('--esl-port <port>', 'freeswitch: FreeSWITCH inbound event socket port (0: any)', port, 8021)
@@ -82,6 +83,7 @@ export function registerSimPbx(program: Command): void {
         bridgeMs?: number;
         hangupMs?: number;
         originateMs?: number;
+        recordingDir?: string;
         pbx: string;
         drachtioPort: number;
         eslPort: number;
@@ -104,7 +106,17 @@ export function registerSimPbx(program: Command): void {
             .map((k) => [k, opts[k]!]),
         );
         const { port: p, host, user, password, app } = opts;
-        const s = await startSimPbx({ port: p, host, user, password, app, dialplanRoutes, timing });
+        const recording = opts.recordingDir ? { recordingDir: opts.recordingDir } : {};
+        const s = await startSimPbx({
+          port: p,
+          host,
+          user,
+          password,
+          app,
+          dialplanRoutes,
+          timing,
+          ...recording,
+        });
         const ws = s.url.replace(/^http/, 'ws');
         console.log(`sim-pbx listening on ${s.url}`);
         console.log(

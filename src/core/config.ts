@@ -6,6 +6,7 @@ import { validateHHMM, type Weekday } from './calendar.js';
 import { MODES, ROLES, STAGES, type Role } from './model.js';
 import { checkFirstAnswer } from './first-answer.js';
 import { isPanelKey, PANEL_ACTIONS, panelKeyErrors, type PanelStep } from './panel-keys.js';
+import { recordingSchema } from './recording-config.js';
 
 // Every object is strict (an unknown field is refused with its name, not dropped), every string
 // and list bounded, and names free of control characters: a configuration comes from people and
@@ -219,6 +220,8 @@ export const siteConfigSchema = z.strictObject({
   presence: z.array(presenceRuleSchema).max(MAX.small).optional(),
   /** The agent panel's keys, per step (src/core/panel-keys.ts); absent: the default map. */
   panelKeys: panelKeysSchema.optional(),
+  /** Call recording (./recording-config.ts): absent or `enabled: false`, nothing is recorded. */
+  recording: recordingSchema.optional(),
   /** Explicit, logged exceptions to the role rules, e.g. an ARM given an OSNP queue. */
   roleExceptions: z
     .array(z.strictObject({ agentId: id, queueId: id, reason: text(500).min(3) }))

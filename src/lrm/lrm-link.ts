@@ -10,6 +10,7 @@ import type { SiteHandle } from '../ports/site-handle.js';
 import type { RedisTarget } from '../store/jobs/connection.js';
 import { rcEdaCallArrived, type HubSanteOptions } from './hub-sante.js';
 import { lrmEvents } from './lrm-events.js';
+import { recordingAvailableEvent, type RecordingReport } from './recording-event.js';
 import { LrmWebhooks, type LrmWebhooksOptions, type WebhookTarget } from './lrm-webhooks.js';
 
 export type LrmLinkOptions = {
@@ -83,6 +84,24 @@ export class LrmLink {
           );
       }
     });
+  }
+
+  /**
+   * A call's recording is stored on the PBX (telephony reports it as the call ends): sent as
+   * `recording.available`, after the call's events queued so far. While the call is still live here
+   * (its `call.ended` not seen yet) the call's sequence goes on after it; otherwise it closes it.
+   */
+  recordingAvailable(r: RecordingReport): void {
+    const e = recordingAvailableEvent(this.opts.site.siteId, r);
+    const ended = !this.opts.site.state.data.calls[r.callId];
+    this.webhooks
+      .send('lrm', e, e, ended)
+      .catch((err: Error) =>
+        this.opts.logger.error(
+          { event: e.type, callId: e.callId, err: err.message },
+          'LRM webhook not queued',
+        ),
+      );
   }
 
   /** The link's figures on /metrics: deliveries, delivery lag, and the queue's backlog by state. */

@@ -17,6 +17,12 @@ import {
 } from './ari-rest.js';
 import type { Drift, PbxView } from './reconcile.js';
 import { stasisOptions } from './stasis-args.js';
+import {
+  CallRecorder,
+  type AriRecordingEvent,
+  type CallRecordingOptions,
+  type RecordingAvailable,
+} from './call-recording.js';
 
 export type AriAdapterOptions = {
   url: string;
@@ -37,6 +43,10 @@ export type AriAdapterOptions = {
    * re-adopts by itself on reconnection; with it the owner does (serve: through the effect outbox).
    */
   onLink?: (up: boolean) => void;
+  /** Record each call's mixing bridge (./call-recording.ts); absent: nothing is recorded. */
+  recording?: CallRecordingOptions;
+  /** A call's recording is finished and stored on the PBX. */
+  onRecording?: (r: RecordingAvailable) => void;
 };
 
 type Leg = {
@@ -114,9 +124,13 @@ export class AriAdapter implements TelephonyPort {
   private openBeforeAdoption: (() => void) | null = null;
   private adoption: Promise<void> | null = null;
   private readonly clock: () => number;
+  private readonly recorder: CallRecorder | null;
 
   constructor(private readonly opts: AriAdapterOptions) {
     this.clock = opts.clock ?? Date.now;
+    this.recorder = opts.recording
+      ? new CallRecorder(opts.recording, opts.logger, (r) => opts.onRecording?.(r))
+      : null;
   }
 
   get connected(): boolean {
@@ -140,6 +154,10 @@ export class AriAdapter implements TelephonyPort {
     client.on('StasisEnd', (e: AriEventJson) => this.guard(e, () => this.onStasisEnd(e)));
     client.on('ChannelDestroyed', (e: AriEventJson) => this.guard(e, () => this.onChannelDestroyed(e)));
     client.on('ChannelDtmfReceived', (e: AriEventJson) => this.guard(e, () => this.onDtmf(e)));
+    for (const type of ['RecordingFinished', 'RecordingFailed'])
+      client.on(type, (e: AriRecordingEvent) =>
+        this.recorder?.onEvent(e, ariTime(e?.timestamp, this.clock())),
+      );
     client.on('WebSocketConnected', () => {
       this.up = true;
       if (!this.opts.onLink) void this.readopt();
@@ -505,6 +523,9 @@ export class AriAdapter implements TelephonyPort {
     if (!p) {
       p = c.bridges.create({ type: 'mixing', name: `call-${callId}` }).then((b) => b.id);
       this.mixing.set(callId, p);
+      // Recorded from its first answer; the bridge lasts as long as the call (one file per call).
+      const recorder = this.recorder;
+      if (recorder) void p.then((bridgeId) => recorder.start(c, callId, bridgeId)).catch(() => undefined);
     }
     const bridgeId = await p;
     if (!conference) await c.bridges.addChannel({ bridgeId, channel: callId });
@@ -534,6 +555,7 @@ export class AriAdapter implements TelephonyPort {
     const p = this.mixing.get(callId);
     if (!p) return;
     this.mixing.delete(callId);
+    await this.recorder?.stop(c, callId); // stopped, then the bridge destroyed (traces/bridge-recording)
     try {
       await c.bridges.destroy({ bridgeId: await p });
     } catch {
@@ -582,8 +604,10 @@ export class AriAdapter implements TelephonyPort {
         for (const id of b.channels) inBridge.set(id, b);
         if (b.name.startsWith('queue-') && !this.holding.has(b.name.slice(6)))
           this.holding.set(b.name.slice(6), Promise.resolve(b.id));
-        if (b.name.startsWith('call-') && !this.mixing.has(b.name.slice(5)))
+        if (b.name.startsWith('call-') && !this.mixing.has(b.name.slice(5))) {
           this.mixing.set(b.name.slice(5), Promise.resolve(b.id));
+          this.recorder?.adopt(b.name.slice(5));
+        }
       }
       const planned = new Map(plans.map((p) => [p.callId, p]));
       const callers = new Set<string>();

@@ -54,6 +54,16 @@ export interface AriRest extends EventEmitter {
     addChannel(p: { bridgeId: string; channel: string }): Promise<void>;
     startMoh(p: { bridgeId: string; mohClass: string }): Promise<void>;
     destroy(p: { bridgeId: string }): Promise<void>;
+    record(p: {
+      bridgeId: string;
+      name: string;
+      format: string;
+      ifExists?: string;
+      beep?: boolean;
+    }): Promise<unknown>;
+  };
+  recordings: {
+    stop(p: { recordingName: string }): Promise<void>;
   };
 }
 

@@ -79,6 +79,8 @@ export type AdoptionReport = {
   ended: number;
   /** Callers left to a pending effect (a redirect decided before the take-over). */
   left: number;
+  /** Connected callers found outside their call's bridge, put back with their agent. */
+  rejoined: number;
 };
 
 /**
@@ -592,6 +594,7 @@ export class AriAdapter implements TelephonyPort {
       strays: 0,
       ended: 0,
       left: 0,
+      rejoined: 0,
     };
     let done!: () => void;
     const before = this.openBeforeAdoption;
@@ -610,6 +613,7 @@ export class AriAdapter implements TelephonyPort {
         }
       }
       const planned = new Map(plans.map((p) => [p.callId, p]));
+      const joinedNow = new Set<string>(); // callers put with their agent during this adoption
       const callers = new Set<string>();
       const legs = new Set<string>();
       const now = this.clock();
@@ -651,8 +655,10 @@ export class AriAdapter implements TelephonyPort {
           this.legs.set(key, leg);
           this.legByChannel.set(ch.id, leg);
           report.legs += 1;
-          if (plan.agents.includes(agentId) && !inBridge.has(ch.id))
+          if (plan.agents.includes(agentId) && !inBridge.has(ch.id)) {
             await this.bridge(plan.callId, ch.id, inBridge.get(plan.callId)?.name === `call-${plan.callId}`);
+            joinedNow.add(plan.callId);
+          }
           // Answered while the offer is still pending: the answer died with the old leader.
           else if (leg.answered && plan.ring?.agentId === agentId)
             this.sink({ type: 'answerOffer', callId: plan.callId, agentId }, now);
@@ -692,6 +698,19 @@ export class AriAdapter implements TelephonyPort {
         for (const agentId of plan.agents)
           if (!legs.has(`${plan.callId}|${agentId}`))
             this.sink({ type: 'agentLegLost', callId: plan.callId, agentId }, now);
+        // Connected for the engine, but the caller is not in its call's bridge (the bridge effect
+        // died with the old leader: the caller would wait in the holding bridge, heard by nobody).
+        const withAgent = plan.agents.some((a) => legs.has(`${plan.callId}|${a}`));
+        const mixing = this.mixing.get(plan.callId);
+        if (
+          withAgent &&
+          mixing &&
+          !joinedNow.has(plan.callId) &&
+          inBridge.get(plan.callId)?.name !== `call-${plan.callId}`
+        ) {
+          report.rejoined += 1;
+          await c.bridges.addChannel({ bridgeId: await mixing, channel: plan.callId });
+        }
         if (plan.ring && !legs.has(`${plan.callId}|${plan.ring.agentId}`)) {
           report.rung += 1;
           await this.execute(plan.ring);

@@ -402,6 +402,43 @@ export function adapterSuite(log: 'memory' | 'redis'): void {
       await until(() => Object.keys(runtime.state.data.calls).length === 0, 'every call ended');
       await expectCleanPbxAtEnd();
     });
+    it('at a take-over, puts a connected caller found outside its call bridge back with its agent', async () => {
+      await boot();
+      await phone('arm-1');
+      const talking = await inject();
+      await until(() => connectedTo(talking.channelId, 'arm-1'), 'call connected');
+      await until(
+        async () => (await mixingMembers(talking.channelId)).includes(talking.channelId),
+        'bridged',
+      );
+      await adapter.stop();
+      pbxDown = true;
+      // The old leader's bridge died with it: the caller sits in another bridge, heard by nobody.
+      const api = `${sim.ariUrl}/ari/bridges`;
+      const key = `api_key=${sim.user}:${sim.password}`;
+      const stray = (await (await fetch(`${api}?type=holding&${key}`, { method: 'POST' })).json()) as {
+        id: string;
+      };
+      const moved = await fetch(`${api}/${stray.id}/addChannel?channel=${talking.channelId}&${key}`, {
+        method: 'POST',
+      });
+      expect(moved.status).toBe(204);
+      expect(await mixingMembers(talking.channelId)).not.toContain(talking.channelId);
+
+      const next = newAdapter((id) => `PJSIP/${id}`);
+      adapter = next;
+      await next.start(sink);
+      pbxDown = false;
+      const report = await next.adopt(telephonyPlan(runtime.state, Date.now()));
+      expect(report).toMatchObject({ rejoined: 1, arrived: 0, gone: 0, strays: 0 });
+      expect(await mixingMembers(talking.channelId)).toContain(talking.channelId);
+      await fetch(`${api}/${stray.id}?${key}`, { method: 'DELETE' });
+      await callerHangsUp(talking.simCallId);
+      await until(() => Object.keys(runtime.state.data.calls).length === 0, 'call ended');
+      expect(events.filter((e) => e.type === 'CallArrived')).toHaveLength(1);
+      await expectCleanPbxAtEnd();
+    });
+
     it("releases the agent's leg when the caller hangs up in conversation", async () => {
       await boot();
       const arm = await phone('arm-1');

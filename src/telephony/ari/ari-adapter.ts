@@ -700,16 +700,18 @@ export class AriAdapter implements TelephonyPort {
             this.sink({ type: 'agentLegLost', callId: plan.callId, agentId }, now);
         // Connected for the engine, but the caller is not in its call's bridge (the bridge effect
         // died with the old leader: the caller would wait in the holding bridge, heard by nobody).
-        const withAgent = plan.agents.some((a) => legs.has(`${plan.callId}|${a}`));
-        const mixing = this.mixing.get(plan.callId);
+        const withAgent = plan.agents
+          .map((a) => this.legs.get(`${plan.callId}|${a}`))
+          .find((leg) => leg?.channelId && legs.has(`${plan.callId}|${leg.agentId}`));
         if (
           withAgent &&
-          mixing &&
           !joinedNow.has(plan.callId) &&
           inBridge.get(plan.callId)?.name !== `call-${plan.callId}`
         ) {
           report.rejoined += 1;
-          await c.bridges.addChannel({ bridgeId: await mixing, channel: plan.callId });
+          const mixing = this.mixing.get(plan.callId);
+          if (mixing) await c.bridges.addChannel({ bridgeId: await mixing, channel: plan.callId });
+          else await this.bridge(plan.callId, withAgent.channelId!, false);
         }
         if (plan.ring && !legs.has(`${plan.callId}|${plan.ring.agentId}`)) {
           report.rung += 1;

@@ -17,10 +17,12 @@ import { eventSummarySchema } from '../../read-models/views.js';
 
 const SECTIONS = Object.keys(siteConfigSchema.shape);
 /**
- * Sections whose absence means "the instruction's defaults" (presence: annex 1 II.b; reporting: the
- * default MG-decision mapping of annex 3), not a reset of a site's own choices: PUT may leave them out.
+ * Sections whose absence means a documented default (presence: annex 1 II.b; reporting: the
+ * default MG-decision mapping of annex 3; panelKeys: the product's key map; recording: off), as
+ * in `config check`: PUT may leave them out. GET returns them when the site sets them, so a
+ * read-modify-PUT keeps them.
  */
-const RULE_SECTIONS = ['presence', 'reporting'];
+const RULE_SECTIONS = ['presence', 'reporting', 'panelKeys', 'recording'];
 const resultSchema = z.object({ config: siteConfigSchema, events: z.array(eventSummarySchema) });
 
 const refused = (errors: { field: string; message: string }[], title = 'Invalid configuration') => {

@@ -8,6 +8,7 @@
 import { Writable } from 'node:stream';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
+import { reconcileCalls, until } from './fixtures/demo-reconcile.js';
 import { startDemo } from '../../simulator/demo/demo.js';
 import type { CallTimeline } from '../../simulator/freeswitch/far-end.js';
 import type { Event } from '../../src/core/events.js';
@@ -53,38 +54,17 @@ describe('sas-acd demo --pbx freeswitch', () => {
       const res = await fetch(demo.urls.simFs!);
       const calls = ((await res.json()) as { calls: CallTimeline[] }).calls;
       expect(calls).toHaveLength(s.injected);
-      let explained = 0;
-      for (const t of calls) {
-        const id = engineCallId(t.sipCallId);
-        const of = (type: string) =>
-          events.filter((e) => e.type === type && 'callId' in e && e.callId === id);
-        expect(of('CallArrived'), id).toHaveLength(1);
-        const ended = of('CallEnded') as Extract<Event, { type: 'CallEnded' }>[];
-        expect(ended, id).toHaveLength(1);
-        const acdAbandoned = ended[0]!.outcome === 'abandoned' && !ended[0]!.answered;
-        const simAbandoned = t.endedBy === 'patience' && t.agents.length === 0;
-        if (acdAbandoned) expect(simAbandoned, `${id}: abandoned for the ACD only`).toBe(true);
-        else if (simAbandoned) {
-          // Answered for the ACD (an agent's phone picked up), ended before the bridge joined them:
-          // the caller's patience ran out in that instant, or a very short call ended first.
-          const story = JSON.stringify({ t, acd: events.filter((e) => 'callId' in e && e.callId === id) });
-          expect(of('CallConnected').length, story).toBeGreaterThan(0);
-          expect(ended[0]!.answered, story).toBe(true);
-          explained++;
-        }
-      }
+      const explained = reconcileCalls(
+        calls.map((t) => ({
+          id: engineCallId(t.sipCallId),
+          simAbandoned: t.endedBy === 'patience' && t.agents.length === 0,
+          record: t,
+        })),
+        events,
+      );
       expect(explained).toBe(s.simAbandoned - s.abandoned);
     } finally {
       await demo.stop();
     }
   }, 180_000);
 });
-
-async function until(check: () => boolean, what: string | (() => string), ms = 120_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}

@@ -8,6 +8,7 @@
 import { Writable } from 'node:stream';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
+import { reconcileCalls, until } from './fixtures/demo-reconcile.js';
 import { startDemo } from '../../simulator/demo/demo.js';
 import type { CallRecord } from '../../simulator/pbx/timeline.js';
 import type { Event } from '../../src/core/events.js';
@@ -62,36 +63,17 @@ describe('sas-acd demo', () => {
       redis.disconnect();
       const calls = ((await (await fetch(demo.urls.simPbx!)).json()) as { calls: CallRecord[] }).calls;
       expect(calls).toHaveLength(s.injected);
-      let explained = 0;
-      for (const t of calls) {
-        const id = t.channelId;
-        const of = (type: string) =>
-          events.filter((e) => e.type === type && 'callId' in e && e.callId === id);
-        expect(of('CallArrived'), id).toHaveLength(1);
-        const ended = of('CallEnded') as Extract<Event, { type: 'CallEnded' }>[];
-        expect(ended, id).toHaveLength(1);
-        const acdAbandoned = ended[0]!.outcome === 'abandoned' && !ended[0]!.answered;
-        const simAbandoned = t.endedBy === 'patience' && t.answeredByAgentAtMs === null;
-        if (acdAbandoned) expect(simAbandoned, `${id}: abandoned for the ACD only`).toBe(true);
-        else if (simAbandoned) {
-          const story = JSON.stringify({ t, acd: events.filter((e) => 'callId' in e && e.callId === id) });
-          expect(of('CallConnected').length, story).toBeGreaterThan(0);
-          expect(ended[0]!.answered, story).toBe(true);
-          explained++;
-        }
-      }
+      const explained = reconcileCalls(
+        calls.map((t) => ({
+          id: t.channelId,
+          simAbandoned: t.endedBy === 'patience' && t.answeredByAgentAtMs === null,
+          record: t,
+        })),
+        events,
+      );
       expect(explained).toBe(s.simAbandoned - s.abandoned);
     } finally {
       await demo.stop();
     }
   }, 180_000);
 });
-
-async function until(check: () => boolean, what: string | (() => string), ms = 120_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}

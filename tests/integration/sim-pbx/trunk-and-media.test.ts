@@ -177,7 +177,7 @@ describe('sas-acd sim-pbx', () => {
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += String(d)));
     try {
-      await waitUntil(() => (out.includes('fault switches') ? true : undefined), 'the CLI banner', 15_000);
+      await waitUntil(() => (out.includes('fault switches') ? true : undefined), 'the CLI banner', 45_000);
       expect(out).toMatch(/sim-pbx listening on http:\/\/127\.0\.0\.1:\d+/);
       expect(out).toMatch(/events ws:\/\/127\.0\.0\.1:\d+\/ari\/events\?app=sasacd/);
       expect(out).toMatch(/endpoints {6}WS ws:\/\/127\.0\.0\.1:\d+\/sim\/endpoints/);

@@ -3,6 +3,7 @@
 // README). No HTTP here: ari-routes.ts, trunk-api.ts and endpoint-ws.ts drive it.
 import { randomUUID } from 'node:crypto';
 import type { AppBus, AppEvent } from './app-bus.js';
+import { AstDb, FALLBACK_FAMILY, fallbackRecordKey } from './astdb.js';
 import { AriError } from './ari-error.js';
 import type { Clock, Timer } from './clock.js';
 import { asteriskTime } from './clock.js';
@@ -75,6 +76,22 @@ export interface PbxOptions {
   timing?: Partial<PbxTiming>;
   /** Where stored recordings are written as small files (recordings.ts); none: states only. */
   recordingDir?: string;
+  /**
+   * The dialplan fallback's N1 group (asterisk-config/extensions.conf [sasacd-fallback]): a call
+   * that finds no app rings these endpoints together, and the ACD again between rounds. Absent:
+   * the fallback only answers (no group, no retry).
+   */
+  fallback?: FallbackGroup;
+}
+
+/** The fallback group and its timings (extensions.conf globals, same defaults). */
+export interface FallbackGroup {
+  /** Endpoint keys, e.g. PJSIP/arm-1 (N1_FALLBACK); only the registered ones are dialled. */
+  endpoints: string[];
+  /** FALLBACK_RING_SECONDS (25). */
+  ringSeconds?: number;
+  /** FALLBACK_WAIT_SECONDS (5): no phone reachable, or every phone refused. */
+  waitSeconds?: number;
 }
 
 export class Pbx {
@@ -84,6 +101,8 @@ export class Pbx {
   readonly recordings: Recordings;
   readonly timelines = new Timelines();
   readonly endpoints = new Map<string, RegisteredEndpoint>();
+  /** Asterisk's database: the fallback's records of answered calls (astdb.ts). */
+  readonly astdb = new AstDb();
   readonly asteriskId: string;
   /** Fault switch: the next originate fails with this error. */
   failNextOriginate: AriError | null = null;
@@ -95,6 +114,11 @@ export class Pbx {
   private readonly bus: AppBus;
   private readonly defaultApp: string;
   private readonly dialplanRoutes: Record<string, string>;
+  private readonly fallback: Required<FallbackGroup> | null;
+  /** Fallback legs ringing: leg channel id → caller channel id. */
+  private readonly fallbackLegs = new Map<string, string>();
+  /** Per fallback caller: the timer of its round (ring time, or the wait before a retry). */
+  private readonly fallbackTimers = new Map<string, Timer>();
   private readonly startedAt: number;
   private idSeq = 0;
   private snoopSeq = 0;
@@ -115,6 +139,9 @@ export class Pbx {
       this.send(app, type, body),
     );
     this.dialplanRoutes = { ...(options.dialplanRoutes ?? {}) };
+    this.fallback = options.fallback
+      ? { ringSeconds: 25, waitSeconds: 5, ...options.fallback, endpoints: [...options.fallback.endpoints] }
+      : null;
     this.timing = pbxTiming(options.timing);
     this.startedAt = this.clock.now();
   }
@@ -272,6 +299,15 @@ export class Pbx {
       c.stasisArgs = [input.line, ...(input.stasisArgs ?? [])];
       this.send(app, 'StasisStart', { args: c.stasisArgs, channel: channelJson(c) });
       this.timelines.note(call, 'stasis-start', now, { app });
+    } else if (this.fallback) {
+      // Stasis() fails: [sasacd-fallback] answers, rings the N1 group and retries the ACD.
+      call.route = 'fallback';
+      c.vars.set('STASISSTATUS', 'FAILED');
+      c.stasisArgs = [input.line, ...(input.stasisArgs ?? [])];
+      c.vars.set('__FALLBACK_APP', app);
+      this.timelines.note(call, 'stasis-failed', now, { app, STASISSTATUS: 'FAILED' });
+      this.markAnswered(c);
+      this.fallbackRound(c, app);
     } else {
       // Stasis() fails, the dialplan fallback answers and plays a tone: the ACD hears nothing.
       call.route = 'fallback';
@@ -353,6 +389,8 @@ export class Pbx {
     c.answered = true;
     this.sendChannel(c, 'ChannelStateChange');
     this.sendDial(c, 'ANSWER');
+    const fallbackCaller = this.fallbackLegs.get(c.id);
+    if (fallbackCaller !== undefined) return this.fallbackAnswered(fallbackCaller, c);
     const dialplanCaller = [...this.channels.values()].find((x) => x.dialplanPeerId === c.id);
     if (dialplanCaller) return; // a partner leg dialled by the dialplan: bridged outside the app
     const app = c.vars.get('__ORIGINATE_APP');
@@ -410,6 +448,7 @@ export class Pbx {
     for (const t of c.timers) t.cancel();
     c.timers.clear();
     if (!this.channels.delete(c.id)) return;
+    this.fallbackGone(c);
     this.playbacks.finishTarget(`channel:${c.id}`);
     this.recordings.finishTarget(`channel:${c.id}`);
     for (const s of [...this.channels.values()]) if (s.snoopOf === c.id) this.farEndHangup(s, 'pbx');
@@ -594,6 +633,8 @@ export class Pbx {
   getVariable(id: string, variable: string | undefined): { value: string } {
     if (!variable) throw AriError.message(400, 'Variable name is required');
     const c = this.mustChannel(id, 404);
+    const fromDb = this.astdb.readFunction(variable);
+    if (fromDb !== undefined) return { value: fromDb };
     const value = readVariable(c, variable);
     if (value === undefined) throw AriError.message(404, 'Provided variable was not found');
     return { value };
@@ -647,6 +688,142 @@ export class Pbx {
     leg.endpoint = endpointKey;
     caller.dialplanPeerId = leg.id;
     ep.session.invite({ channelId: leg.id, endpoint: endpointKey, caller: { ...caller.caller } });
+  }
+
+  // ---- the dialplan fallback ([sasacd-fallback]) -----------------------------------------------
+
+  /** One round: ring the group's registered phones together, or wait when none is reachable. */
+  private fallbackRound(c: Channel, app: string): void {
+    const fb = this.fallback!;
+    const targets = fb.endpoints.filter((e) => this.endpoints.has(e));
+    c.dialplan = {
+      context: 'sasacd-fallback',
+      exten: 's',
+      priority: targets.length > 0 ? 8 : 11,
+      app_name: targets.length > 0 ? 'Dial' : 'MusicOnHold',
+      app_data: targets.length > 0 ? targets.join('&') : 'default',
+    };
+    for (const key of targets) this.fallbackLeg(c, key);
+    const ms = (targets.length > 0 ? fb.ringSeconds : fb.waitSeconds) * 1000;
+    this.fallbackTimers.set(
+      c.id,
+      this.later(null, ms, () => {
+        this.fallbackTimers.delete(c.id);
+        this.cancelFallbackLegs(c.id, 19);
+        this.fallbackRetry(c, app);
+      }),
+    );
+  }
+
+  /** Between rounds the dialplan tries Stasis again: once the app is back it takes the call. */
+  private fallbackRetry(c: Channel, app: string): void {
+    if (!this.channels.has(c.id)) return;
+    if (!this.bus.isActive(app)) return this.fallbackRound(c, app);
+    const call = this.call(c);
+    c.app = app;
+    c.inStasis = true;
+    c.dialplan = { ...c.homeDialplan };
+    if (call) {
+      call.route = 'stasis';
+      this.timelines.note(call, 'stasis-start', this.clock.now(), { app, afterFallback: true });
+    }
+    this.send(app, 'StasisStart', { args: c.stasisArgs, channel: channelJson(c) });
+  }
+
+  private fallbackLeg(caller: Channel, endpointKey: string): void {
+    const ep = this.endpoints.get(endpointKey)!;
+    const slash = endpointKey.indexOf('/');
+    const leg = this.newChannel({
+      prefix: endpointKey,
+      tech: endpointKey.slice(0, slash),
+      resource: endpointKey.slice(slash + 1),
+      kind: 'originated',
+      state: 'Down',
+      caller: { ...caller.caller },
+      connected: { ...caller.caller },
+      dialplan: {
+        context: ep.context,
+        exten: 's',
+        priority: 1,
+        app_name: 'AppDial',
+        app_data: '(Outgoing Line)',
+      },
+      app: null,
+      protocolId: randomUUID(),
+    });
+    leg.endpoint = endpointKey;
+    this.fallbackLegs.set(leg.id, caller.id);
+    ep.session.invite({ channelId: leg.id, endpoint: endpointKey, caller: { ...caller.caller } });
+  }
+
+  /** Hang up the caller's legs still ringing (answered elsewhere: 26; ring time over: 19). */
+  private cancelFallbackLegs(callerId: string, cause: number): void {
+    for (const [legId, of] of [...this.fallbackLegs]) {
+      if (of !== callerId) continue;
+      this.fallbackLegs.delete(legId);
+      const leg = this.channels.get(legId);
+      if (!leg) continue;
+      if (leg.endpoint) this.endpoints.get(leg.endpoint)?.session.cancelled(leg.id, cause);
+      this.destroy(leg, cause, undefined, true);
+    }
+  }
+
+  /**
+   * A phone of the group answered: the others stop ringing, the phone is bridged with the caller
+   * outside any app, and [sasacd-fallback-answered] writes the record the ACD counts later.
+   */
+  private fallbackAnswered(callerId: string, leg: Channel): void {
+    this.fallbackLegs.delete(leg.id);
+    const caller = this.channels.get(callerId);
+    if (!caller) return this.hangupQuietly(leg, 16);
+    this.fallbackTimers.get(callerId)?.cancel();
+    this.fallbackTimers.delete(callerId);
+    this.cancelFallbackLegs(callerId, 26);
+    caller.dialplanPeerId = leg.id;
+    caller.dialplan = { ...caller.dialplan, app_name: 'Dial', app_data: leg.endpoint ?? '' };
+    const now = this.clock.now();
+    const call = this.call(caller);
+    if (!call) return;
+    const phone = leg.resource;
+    const key = fallbackRecordKey({
+      channelId: caller.id,
+      line: call.line,
+      arrivedMs: call.arrivedAtMs,
+      answeredMs: now,
+      phone,
+      args: caller.stasisArgs.slice(1).join(','),
+    });
+    this.astdb.put(FALLBACK_FAMILY, key, '1');
+    call.answeredBy = leg.endpoint;
+    call.answeredByAgentAtMs = now;
+    call.agentLegs.push(leg.id);
+    this.timelines.note(call, 'fallback-answered', now, { endpoint: leg.endpoint, channelId: leg.id });
+  }
+
+  /** A channel is gone: a fallback caller stops its round; a refused leg may end the round. */
+  private fallbackGone(c: Channel): void {
+    const timer = this.fallbackTimers.get(c.id);
+    if (timer) {
+      timer.cancel();
+      this.fallbackTimers.delete(c.id);
+      this.cancelFallbackLegs(c.id, 16);
+    }
+    const callerId = this.fallbackLegs.get(c.id);
+    if (callerId === undefined) return;
+    this.fallbackLegs.delete(c.id);
+    if ([...this.fallbackLegs.values()].includes(callerId)) return;
+    // Every phone refused (BUSY): the dialplan waits with music, then tries the ACD again.
+    const caller = this.channels.get(callerId);
+    this.fallbackTimers.get(callerId)?.cancel();
+    if (!caller || !this.fallback) return;
+    const app = caller.vars.get('__FALLBACK_APP') ?? this.defaultApp;
+    this.fallbackTimers.set(
+      callerId,
+      this.later(null, this.fallback.waitSeconds * 1000, () => {
+        this.fallbackTimers.delete(callerId);
+        this.fallbackRetry(caller, app);
+      }),
+    );
   }
 
   redirect(id: string, endpoint: string | undefined): void {
@@ -751,7 +928,12 @@ export class Pbx {
   private originateLocal(p: OriginateParams, resource: string): Channel {
     const at = resource.indexOf('@');
     const exten = at >= 0 ? resource.slice(0, at) : resource;
-    const context = at >= 0 ? resource.slice(at + 1) : 'default';
+    const context = (at >= 0 ? resource.slice(at + 1) : 'default').replace(/\/n$/, '');
+    if (context === 'sasacd-fallback-reader' && !p.app) {
+      // [sasacd-fallback-reader]: deletes the records the ACD says it counted, then waits.
+      for (const key of (p.variables?.SASACD_FALLBACK_COUNTED ?? '').split('|'))
+        if (key !== '') this.astdb.delete(FALLBACK_FAMILY, key);
+    }
     const dialplan = { context, exten, priority: 1, app_name: 'AppDial2', app_data: '(Outgoing Line)' };
     const empty = (): Party => ({ name: '', number: '' });
     const app = p.app && this.bus.isRegistered(p.app) ? p.app : null;

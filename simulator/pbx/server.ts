@@ -11,7 +11,7 @@ import { ariHandler, authorized } from './ari-routes.js';
 import type { Clock } from './clock.js';
 import { asteriskTime, realClock } from './clock.js';
 import { handleEndpointSocket } from './endpoint-ws.js';
-import { Pbx } from './pbx.js';
+import { Pbx, type FallbackGroup } from './pbx.js';
 import type { PbxTiming } from './timing.js';
 import { handleTimelineSocket, trunkRouter } from './trunk-api.js';
 
@@ -29,6 +29,8 @@ export interface SimPbxOptions {
   timing?: Partial<PbxTiming>;
   /** Where stored recordings are written as small files (recordings.ts); none: states only. */
   recordingDir?: string;
+  /** The dialplan fallback's N1 group (pbx.ts FallbackGroup); absent: the fallback only answers. */
+  fallback?: FallbackGroup;
 }
 
 export interface SimPbx {
@@ -60,6 +62,7 @@ export async function startSimPbx(options: SimPbxOptions = {}): Promise<SimPbx> 
     ...(options.dialplanRoutes ? { dialplanRoutes: options.dialplanRoutes } : {}),
     ...(options.timing ? { timing: options.timing } : {}),
     ...(options.recordingDir ? { recordingDir: options.recordingDir } : {}),
+    ...(options.fallback ? { fallback: options.fallback } : {}),
   });
 
   const web = express();

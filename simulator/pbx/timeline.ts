@@ -14,6 +14,7 @@ export type TimelineKind =
   | 'continued'
   | 'redirected'
   | 'referred'
+  | 'fallback-answered'
   | 'ended';
 
 export interface TimelineEntry {

@@ -13,6 +13,8 @@ import { createPbxAdapter, describePbx, parsePbxSettings, type PbxAdapter, type 
 import { takeOverPbx } from './pbx-take-over.js';
 import { startReconciliation, TelephonyFixes } from './pbx-reconciliation.js';
 import { AriAdapter } from '../telephony/ari/ari-adapter.js';
+import type { FallbackRecords } from '../telephony/ari/fallback-records.js';
+import { parseFallbackPollMs, startFallbackCounting } from './fallback-counting.js';
 import { RECONCILE_EVERY_MS, type PbxReconciler } from '../telephony/ari/reconcile.js';
 import type { Logger } from '../ports/logger.js';
 import { EndedCalls } from '../shell/ended-calls.js';
@@ -45,6 +47,8 @@ export type ServeSettings = {
   lrm?: LrmSettings;
   /** Periodic reconciliation with the PBX, ms apart (env RECONCILE_EVERY_MS; 0: off). */
   reconcileEveryMs?: number;
+  /** Reading of the dialplan fallback's records, ms apart (env FALLBACK_POLL_MS; 0: off). */
+  fallbackPollMs?: number;
 };
 
 /**
@@ -152,6 +156,7 @@ export function parseServeSettings(input: ServeInput): ParsedSettings {
     (reconcileEveryMs > 0 && reconcileEveryMs < 200)
   )
     errors.push('RECONCILE_EVERY_MS: 0 (off) or an integer of at least 200 (ms)');
+  const fallbackPollMs = parseFallbackPollMs(env, errors);
   if (errors.length > 0 || !config || !redis.ok || !wait.ok || !pbx) return { ok: false, errors };
   return {
     ok: true,
@@ -166,6 +171,7 @@ export function parseServeSettings(input: ServeInput): ParsedSettings {
       jwtSecret,
       ...(lrm ? { lrm } : {}),
       reconcileEveryMs,
+      fallbackPollMs,
     },
   };
 }
@@ -228,6 +234,7 @@ export async function startServe(settings: ServeSettings, logger: Logger): Promi
   const liveConfig = () => liveSite?.state.data.config ?? config;
   const fixes = new TelephonyFixes();
   let reconciler: PbxReconciler | null = null;
+  let fallbackRecords: FallbackRecords | null = null;
   const takeOver = async (site: SiteShell, mine: PbxAdapter): Promise<void> => {
     await takeOverPbx(site, mine, ended.has, logger).catch((err: Error) =>
       logger.error({ err: err.message }, 'take-over of calls in progress failed'),
@@ -249,6 +256,16 @@ export async function startServe(settings: ServeSettings, logger: Logger): Promi
         ended: ended.has,
         everyMs,
         fixes,
+        logger,
+      });
+    // The calls the dialplan fallback answered meanwhile are counted (src/app/fallback-counting.ts).
+    const pollMs = settings.fallbackPollMs ?? 0;
+    if (adapter === mine && pollMs > 0 && !fallbackRecords && settings.pbx.kind === 'asterisk')
+      fallbackRecords = startFallbackCounting({
+        site,
+        ari: settings.pbx.ari,
+        connected: () => mine.connected,
+        everyMs: pollMs,
         logger,
       });
   };
@@ -301,6 +318,8 @@ export async function startServe(settings: ServeSettings, logger: Logger): Promi
     adapter = null;
     reconciler?.stop();
     reconciler = null;
+    await fallbackRecords?.stop();
+    fallbackRecords = null;
     await siteReady.then((site) => site.holdEffects());
     await old?.stop().catch((err: Error) => logger.warn({ err: err.message }, 'PBX disconnect failed'));
   };

@@ -66,6 +66,10 @@ export function registerSimPbx(program: Command): void {
       millis,
     )
     .option('--recording-dir <dir>', 'asterisk: write stored recordings there as small files (must exist)')
+    .option(
+      '--fallback-group <endpoints>',
+      'asterisk: the dialplan fallback rings these endpoints (e.g. PJSIP/arm-1,PJSIP/arm-2) when the app is down',
+    )
     .option('--pbx <kind>', 'asterisk (ARI) or freeswitch (drachtio-server + FreeSWITCH: sim-fs)', 'asterisk')
     .option('--drachtio-port <port>', 'freeswitch: drachtio app port (0: any free port)', port, 9022)
     .option('--esl-port <port>', 'freeswitch: FreeSWITCH inbound event socket port (0: any)', port, 8021)
@@ -84,6 +88,7 @@ export function registerSimPbx(program: Command): void {
         hangupMs?: number;
         originateMs?: number;
         recordingDir?: string;
+        fallbackGroup?: string;
         pbx: string;
         drachtioPort: number;
         eslPort: number;
@@ -107,6 +112,10 @@ export function registerSimPbx(program: Command): void {
         );
         const { port: p, host, user, password, app } = opts;
         const recording = opts.recordingDir ? { recordingDir: opts.recordingDir } : {};
+        const group = (opts.fallbackGroup ?? '').split(',').filter((e) => e !== '');
+        if (group.some((e) => !/^[A-Za-z]+\/[^/,]+$/.test(e)))
+          throw new InvalidArgumentError(`--fallback-group: expected PJSIP/name,PJSIP/name…`);
+        const fallback = group.length > 0 ? { fallback: { endpoints: group } } : {};
         const s = await startSimPbx({
           port: p,
           host,
@@ -116,6 +125,7 @@ export function registerSimPbx(program: Command): void {
           dialplanRoutes,
           timing,
           ...recording,
+          ...fallback,
         });
         const ws = s.url.replace(/^http/, 'ws');
         console.log(`sim-pbx listening on ${s.url}`);

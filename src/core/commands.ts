@@ -36,6 +36,23 @@ export type Command =
    * never the end of the call, which goes on with the others or back to its queue.
    */
   | { type: 'agentLegLost'; callId: string; agentId: string }
+  /**
+   * A call the dialplan fallback's N1 group answered while the ACD was away (the PBX's record,
+   * read when the ACD is back): counted once, as answered, labelled fallback (rules/fallback.ts).
+   */
+  | {
+      type: 'recordFallbackCall';
+      /** The caller's channel id: the id the call would have had in the ACD. */
+      callId: string;
+      line: string;
+      /** Epoch ms, by the PBX's clock. */
+      arrivedAt: number;
+      answeredAt: number;
+      /** The endpoint that answered, e.g. arm-1. */
+      phone?: string | null;
+      /** From the dialplan's origin=<partner> option. */
+      originSite?: string;
+    }
   // From an agent's panel
   | {
       type: 'qualifyCall';

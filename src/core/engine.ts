@@ -10,6 +10,7 @@ import { agentLogin, agentLogout, agentPause, agentReady } from './rules/agent-p
 import { arriveCall } from './rules/call-arrival.js';
 import { acceptCallback, claimCallback, completeCallback } from './rules/callbacks.js';
 import { timerFired } from './rules/deadlines.js';
+import { recordFallbackCall } from './rules/fallback.js';
 import { linkFile } from './rules/file-link.js';
 import { hangUp } from './rules/hang-up.js';
 import { redirectCall, restoreLine, switchLine } from './rules/line-switching.js';
@@ -41,6 +42,8 @@ function run(ctx: Ctx, cmd: Command): Rejection | void {
       return acceptCallback(ctx, cmd);
     case 'agentLegLost':
       return agentLegLost(ctx, cmd);
+    case 'recordFallbackCall':
+      return recordFallbackCall(ctx, cmd);
     case 'qualifyCall':
       return qualifyCall(ctx, cmd);
     case 'transferCall':

@@ -21,6 +21,7 @@ const EVENT_TYPES: Record<EventType, true> = {
   AgentLeftCall: true,
   CallEnded: true,
   CallRedirected: true,
+  FallbackCallCounted: true,
   OutboundCallPlaced: true,
   CallbackOffered: true,
   CallbackTaskCreated: true,

@@ -169,6 +169,26 @@ export type CallEnded = {
   answered: boolean;
 };
 
+/**
+ * A call the dialplan fallback's group answered while the ACD was away, counted when the ACD
+ * learnt of it (`at`): an arrival (`arrivedAt`, period at arrival) answered at `answeredAt`.
+ */
+export type FallbackCallCounted = {
+  type: 'FallbackCallCounted';
+  at: number;
+  callId: string;
+  line: string;
+  department: string;
+  originSite: string;
+  mode: Mode;
+  period: Period;
+  arrivedAt: number;
+  answeredAt: number;
+  sinceArrivalMs: number;
+  /** The endpoint that answered (e.g. arm-1), when the PBX said. */
+  phone: string | null;
+};
+
 export type CallRedirected = {
   type: 'CallRedirected';
   at: number;
@@ -278,6 +298,7 @@ export type Event =
   | AgentLeftCall
   | CallEnded
   | CallRedirected
+  | FallbackCallCounted
   | OutboundCallPlaced
   | CallbackOffered
   | CallbackTaskCreated

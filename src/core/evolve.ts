@@ -5,6 +5,9 @@ import type { Event } from './events.js';
 import type { Call, Pending } from './model.js';
 import { armTimer, buildIndexes, countLogin, entryOf, serversOf, type State } from './state.js';
 
+/** How long a fallback call's id is remembered (rules/fallback.ts): a record never counts twice. */
+export const FALLBACK_MEMORY_MS = 7 * 24 * 3600 * 1000;
+
 const at = (base: number, seconds: number | null | undefined) =>
   seconds == null ? null : base + seconds * 1000;
 
@@ -292,6 +295,13 @@ export function evolve(s: State, e: Event): State {
     case 'AlarmCleared':
       delete d.alarms[e.alarmId];
       break;
+    case 'FallbackCallCounted': {
+      // Remember the id (never counted twice); forget those counted long ago (bounded memory).
+      const seen = (d.fallbackCalls ??= {});
+      for (const [id, at] of Object.entries(seen)) if (at < e.at - FALLBACK_MEMORY_MS) delete seen[id];
+      seen[e.callId] = e.at;
+      break;
+    }
     case 'AlarmAcknowledged': {
       const alarm = d.alarms[e.alarmId];
       if (alarm) alarm.acknowledged = { by: e.by, at: e.at };

@@ -23,6 +23,11 @@ export type SiteData = {
   calendarCheckAt: number | null;
   /** Order of entry into queues, for ties. */
   seq: number;
+  /**
+   * Calls the dialplan fallback answered, already counted: call id → when (rules/fallback.ts).
+   * Optional: snapshots taken before it existed have none.
+   */
+  fallbackCalls?: Record<string, number>;
 };
 
 export type Server = { agentId: string; preference: number };
@@ -69,6 +74,7 @@ export function initialState(config: SiteConfig): State {
     modeOverride: null,
     calendarCheckAt: null,
     seq: 0,
+    fallbackCalls: {},
   };
   return { data, idx: buildIndexes(data) };
 }

@@ -451,6 +451,11 @@ describe('asterisk-config: quiet, self-cleaning, usable in a lab as it is', () =
       DEVICE_STATE: 'func_devstate.so',
       IF: 'func_logic.so',
       LOCAL: 'app_stack.so',
+      ExecIf: 'app_exec.so',
+      STRFTIME: 'func_strings.so',
+      URIENCODE: 'func_uri.so',
+      CHANNEL: 'func_channel.so',
+      DB_DELETE: 'func_db.so',
     };
     const used = new Set<string>();
     for (const sec of dialplan)

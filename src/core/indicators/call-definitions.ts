@@ -67,6 +67,27 @@ export const perCall: IndicatorGroup = {
       'calls',
       "Line switched (bascule), overflow to a partner (débordement), queue unstaffed (CallEnded with outcome 'redirected', never answered).",
     ),
+    def(
+      'calls.fallbackAnswered',
+      'Calls answered by the dialplan fallback (appels pris en secours)',
+      'calls',
+      "Calls the N1 fallback group answered while the ACD was away (Stasis application not connected: asterisk-config/extensions.conf [sasacd-fallback]), from the PBX's record, counted once by call id when the ACD is back (FallbackCallCounted). Each is also an arrival and an answered call in calls.arrived, calls.answered and QS 30 s; a call the ACD itself took after a fallback round is an ACD call, never a fallback one.",
+      {
+        clock:
+          'Arrival at the SAS dialplan to the answer by a phone of the group (FallbackCallCounted.sinceArrivalMs).',
+      },
+    ),
+    def(
+      'calls.fallbackAnsweredWithin30s',
+      'Calls answered by the dialplan fallback in less than 30 s',
+      'calls',
+      'Fallback calls whose answer came strictly less than 30 s after arrival; included in calls.answeredWithin30s.',
+      {
+        clock:
+          'Arrival at the SAS dialplan to the answer by a phone of the group (FallbackCallCounted.sinceArrivalMs).',
+        boundary: `Strictly below ${QS_THRESHOLD_MS} ms: 29.999 s is in, 30.000 s is out.`,
+      },
+    ),
   ],
 };
 

@@ -16,6 +16,10 @@ export type CallCounts = {
   shortAbandoned: number;
   /** Sent to a partner SAS before any answer (bascule, débordement). */
   redirected: number;
+  /** Of the answered calls, those the dialplan fallback's group answered while the ACD was away. */
+  fallbackAnswered: number;
+  /** Of which answered strictly less than 30 s after arrival. */
+  fallbackAnsweredWithin: number;
 };
 
 /** Per queue step: a call entering the queue, dated by that entry. */
@@ -81,6 +85,8 @@ export const newCallCounts = (): CallCounts => ({
   abandoned: 0,
   shortAbandoned: 0,
   redirected: 0,
+  fallbackAnswered: 0,
+  fallbackAnsweredWithin: 0,
 });
 
 export const newQueueFigures = (): QueueFigures => ({
@@ -134,6 +140,8 @@ function addCounts(into: CallCounts, from: CallCounts): void {
   into.abandoned += from.abandoned;
   into.shortAbandoned += from.shortAbandoned;
   into.redirected += from.redirected;
+  into.fallbackAnswered += from.fallbackAnswered;
+  into.fallbackAnsweredWithin += from.fallbackAnsweredWithin;
 }
 
 function addQueue(into: QueueFigures, from: QueueFigures): void {

@@ -29,6 +29,8 @@ export function callValues(c: CallCounts): Record<string, Value> {
     'calls.abandoned': c.abandoned,
     'calls.shortAbandoned': c.shortAbandoned,
     'calls.redirected': c.redirected,
+    'calls.fallbackAnswered': c.fallbackAnswered,
+    'calls.fallbackAnsweredWithin30s': c.fallbackAnsweredWithin,
   };
 }
 

@@ -1,0 +1,42 @@
+// The leader counts the calls the dialplan fallback answered while the ACD was away
+// (src/telephony/ari/fallback-records.ts): at once when it has taken the PBX over, then every few
+// seconds while connected (a call answered by the fallback group after the ACD came back is read at
+// the next pass). Asterisk only: FreeSWITCH's fallback is not marked yet.
+import type { Logger } from '../ports/logger.js';
+import type { SiteShell } from '../shell/site-shell.js';
+import { FALLBACK_POLL_MS, FallbackRecords } from '../telephony/ari/fallback-records.js';
+
+/** FALLBACK_POLL_MS: 0 (off) or at least 200 ms; the default is illustrative. */
+export function parseFallbackPollMs(env: Record<string, string | undefined>, errors: string[]): number {
+  const ms = Number(env.FALLBACK_POLL_MS ?? FALLBACK_POLL_MS);
+  if (!Number.isInteger(ms) || ms < 0 || (ms > 0 && ms < 200))
+    errors.push('FALLBACK_POLL_MS: 0 (off) or an integer of at least 200 (ms)');
+  return ms;
+}
+
+export function startFallbackCounting(opts: {
+  site: SiteShell;
+  ari: { url: string; user: string; password: string };
+  connected: () => boolean;
+  everyMs: number;
+  logger: Logger;
+  /** Counted calls, for the metrics (kept for the life of the process). */
+  counted?: { add(): void };
+}): FallbackRecords {
+  const records = new FallbackRecords({
+    ...opts.ari,
+    submit: (command) => opts.site.dispatch(command),
+    active: () => opts.connected() && opts.site.carryingOutEffects && opts.site.role === 'leader',
+    everyMs: opts.everyMs,
+    logger: opts.logger,
+    onCounted: (r) => {
+      opts.counted?.add();
+      opts.logger.info(
+        { callId: r.callId, line: r.line, phone: r.phone, waitedMs: r.answeredAt - r.arrivedAt },
+        'call answered by the dialplan fallback counted',
+      );
+    },
+  });
+  records.start();
+  return records;
+}

@@ -1,0 +1,62 @@
+// Calls the dialplan fallback answered while the ACD was away (asterisk-config/extensions.conf,
+// [sasacd-fallback]): the N1 group's phones rang without the ACD, so the ACD never saw the call.
+// Once it learns of one (the PBX's record), it counts it as an arrival answered by the SAS, timed
+// from its arrival to the phone's answer, and apart as a fallback call ("Appels pris en secours").
+// Counted once: a call id already counted is a no-op, a call the ACD holds itself is refused.
+import { periodAt } from '../calendar.js';
+import { reject, type Ctx, type Rejection } from '../context.js';
+import { currentMode } from './modes.js';
+import { type Cmd } from './party.js';
+
+/** A fallback call rings 25 s per round (extensions.conf): a day between arrival and answer is bad data. */
+const MAX_WAIT_MS = 24 * 3600 * 1000;
+/** Clock drift allowed between the PBX (which dates the record) and the ACD. */
+const MAX_AHEAD_MS = 60_000;
+
+export function recordFallbackCall(ctx: Ctx, cmd: Cmd<'recordFallbackCall'>): Rejection | void {
+  if (typeof cmd.callId !== 'string' || cmd.callId === '' || cmd.callId.length > 200)
+    return reject('bad-call-id', 'a fallback call needs its id (the caller channel id, 1 to 200 characters)');
+  if (typeof cmd.line !== 'string' || cmd.line === '' || cmd.line.length > 200)
+    return reject('bad-command', 'line names the line the call came in on (1 to 200 characters)');
+  const { arrivedAt, answeredAt } = cmd;
+  if (!Number.isFinite(arrivedAt) || !Number.isFinite(answeredAt) || arrivedAt <= 0)
+    return reject('bad-time', 'arrivedAt and answeredAt are epoch times in ms');
+  if (answeredAt < arrivedAt || answeredAt - arrivedAt > MAX_WAIT_MS || answeredAt > ctx.now + MAX_AHEAD_MS)
+    return reject(
+      'bad-time',
+      'the answer must follow the arrival by less than a day, and not be in the future',
+    );
+  if (
+    cmd.phone !== undefined &&
+    cmd.phone !== null &&
+    (typeof cmd.phone !== 'string' || cmd.phone.length > 200)
+  )
+    return reject('bad-command', 'phone names the endpoint that answered (at most 200 characters)');
+  // Idempotent: the same record read again (a crash before it was deleted) changes nothing.
+  if (ctx.data.fallbackCalls?.[cmd.callId] !== undefined) return;
+  if (ctx.data.calls[cmd.callId])
+    return reject(
+      'duplicate-call',
+      `call ${cmd.callId} is handled by the ACD: counted there, not as a fallback call`,
+    );
+  const config = ctx.data.config;
+  const line = ctx.idx.lines.get(cmd.line) ?? config.lines[0]!;
+  const originSite =
+    cmd.originSite && (cmd.originSite === config.id || config.partners.some((p) => p.id === cmd.originSite))
+      ? cmd.originSite
+      : (line.originSite ?? config.id);
+  ctx.emit({
+    type: 'FallbackCallCounted',
+    at: ctx.now,
+    callId: cmd.callId,
+    line: cmd.line,
+    department: line.department,
+    originSite,
+    mode: currentMode(ctx),
+    period: periodAt(config.calendar, arrivedAt),
+    arrivedAt,
+    answeredAt,
+    sinceArrivalMs: answeredAt - arrivedAt,
+    phone: cmd.phone ?? null,
+  });
+}

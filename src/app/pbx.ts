@@ -165,6 +165,8 @@ export function createPbxAdapter(
     /** Whole-call recording (docs/recording.md); Asterisk only for now. */
     recording?: CallRecordingOptions;
     onRecording?: (r: RecordingAvailable) => void;
+    /** Several sites on one Asterisk: their holding bridges named apart (AriAdapterOptions). */
+    holdingBridgeTag?: string;
   } = {},
 ): PbxAdapter {
   const { onLink, ...recording } = extra;

@@ -127,7 +127,13 @@ export function parseServeSettings(input: ServeInput): ParsedSettings {
           if (seen.has(u.username))
             errors.push(`--users (${input.usersFile}): ${i}.username: "${u.username}" appears twice`);
           seen.add(u.username);
-          if (config && u.agentId && !config.agents.some((a) => a.id === u.agentId))
+          // (Several sites: src/app/serve-sites.ts checks each user against the sites it names.)
+          if (
+            config &&
+            u.agentId &&
+            u.sites.includes(config.id) &&
+            !config.agents.some((a) => a.id === u.agentId)
+          )
             errors.push(`--users (${input.usersFile}): ${i}.agentId: unknown agent "${u.agentId}"`);
         });
       } else

@@ -6,7 +6,9 @@
 // national load replayed at a compressed speed, spread over the sites. The
 // writer path is the real one (commands stream → handle → fenced Lua append → ack) with a
 // one-event-per-command reducer, as in `bench store`, so the figures are the store's, not the
-// engine's (`bench core` has those).
+// engine's (`bench core` has those). Then, with the engine, calls written by one ACD process and
+// watched by a supervisor connected to another (Socket.IO Redis adapter, cluster-fanout.ts); and the
+// Redis masters' CPU during the backlog, for how many sites one shard carries.
 import { cpus, loadavg } from 'node:os';
 import { startRedisCluster } from '../store/redis-cluster-server.js';
 import { connectRedis, type RedisClient, type RedisTarget } from '../store/redis-connection.js';
@@ -14,6 +16,7 @@ import { siteKeys } from '../store/keys.js';
 import { startRedisServer } from '../store/redis-server.js';
 import { EventTail } from '../store/tail.js';
 import { SiteWriter } from '../store/writer.js';
+import { fanoutAcrossProcesses } from './cluster-fanout.js';
 import { addBench } from './registry.js';
 
 type Counted = { type: 'Counted'; n: number; sentAt?: number };
@@ -87,7 +90,8 @@ async function saturation(
   sites: string[],
   perSite: number,
   replicas?: { count: number; timeoutMs: number },
-): Promise<number> {
+  redisCpu?: () => Promise<number>,
+): Promise<{ eventsPerSecond: number; redisCpuSeconds: number }> {
   for (const site of sites) {
     const pipeline = client.pipeline();
     for (let k = 0; k < perSite; k++)
@@ -105,14 +109,38 @@ async function saturation(
   let persisted = 0;
   let first = 0;
   let last = 0;
+  const cpuBefore = (await redisCpu?.()) ?? 0;
   const writers = startWriters(target, sites, replicas, (commands, at) => {
     if (first === 0) first = at;
     persisted += commands.length;
     last = at;
   });
   await waitUntil(() => persisted >= total, `${total} events persisted`, 120_000);
+  const redisCpuSeconds = ((await redisCpu?.()) ?? 0) - cpuBefore;
   await Promise.all(writers.map((w) => w.stop()));
-  return total / ((last - first) / 1_000);
+  return { eventsPerSecond: total / ((last - first) / 1_000), redisCpuSeconds };
+}
+
+/**
+ * CPU seconds the Redis masters among `urls` have used so far (INFO cpu, main thread and others):
+ * a shard executes commands on one thread, so events per master CPU second is about what one shard
+ * carries at saturation.
+ */
+async function mastersCpuSeconds(urls: string[]): Promise<number> {
+  let total = 0;
+  for (const url of urls) {
+    const node = connectRedis(url, { maxRetriesPerRequest: 1 });
+    node.on('error', () => undefined);
+    try {
+      if (!/role:master/.test(await node.info('replication'))) continue;
+      const cpu = await node.info('cpu');
+      const field = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(cpu)?.[1] ?? 0);
+      total += field('used_cpu_user') + field('used_cpu_sys');
+    } finally {
+      node.disconnect();
+    }
+  }
+  return total;
 }
 
 /** Commands at `rate` per second over all sites (round robin) for `seconds`: command→persisted. */
@@ -188,16 +216,26 @@ async function measure(
   target: RedisTarget,
   siteCount: number,
   o: { perSite: number; rate: number; seconds: number },
-  replicas?: { count: number; timeoutMs: number },
+  replicas: { count: number; timeoutMs: number } | undefined,
+  nodeUrls: string[],
+  fanout?: { sites: number; callsPerSecond: number; seconds: number },
 ) {
   const client = connectRedis(target, { maxRetriesPerRequest: 5 });
   client.on('error', () => undefined);
   try {
     const sites = (phase: string) =>
       Array.from({ length: siteCount }, (_, i) => `bench-${name}-${phase}-${i}`);
-    const eventsPerSecond = await saturation(target, client, sites('sat'), o.perSite, replicas);
+    const sat = await saturation(target, client, sites('sat'), o.perSite, replicas, () =>
+      mastersCpuSeconds(nodeUrls),
+    );
     const latency = await paced(target, client, sites('paced'), o.rate, o.seconds, replicas);
-    return { eventsPerSecond: round(eventsPerSecond, 0), ...latency };
+    const fan = fanout ? await fanoutAcrossProcesses(target, name, fanout) : null;
+    return {
+      eventsPerSecond: round(sat.eventsPerSecond, 0),
+      eventsPerRedisCpuSecond: round((siteCount * o.perSite) / sat.redisCpuSeconds, 0),
+      ...latency,
+      fan,
+    };
   } finally {
     client.disconnect();
   }
@@ -205,16 +243,18 @@ async function measure(
 
 addBench('cluster', {
   description:
-    'many sites written by one process: events/s (backlog) and command→persisted p99 (national load, compressed) on one redis-server, on a real Redis Cluster (3+3 on loopback), and on the cluster with WAIT 1',
+    'many sites written by one process: events/s (backlog) and command→persisted p99 (national load, compressed) on one redis-server, on a real Redis Cluster (3+3 on loopback), and on the cluster with WAIT 1; command→supervisor on another process (Socket.IO Redis adapter); events per Redis master CPU second (sites per shard)',
   run: async ({ quick }) => {
     const siteCount = quick ? 10 : 40;
     const compression = quick ? 10 : 20;
     const rate = Math.round(nationalPeakCommandsPerSecond * compression);
     const o = { perSite: quick ? 300 : 1_000, rate, seconds: quick ? 2 : 5 };
+    // Calls arriving through process A, watched by a supervisor on process B (cluster-fanout.ts).
+    const fanout = { sites: quick ? 4 : 10, callsPerSecond: quick ? 20 : 40, seconds: quick ? 2 : 5 };
     const single = await startRedisServer({ appendfsync: 'everysec' });
     let one;
     try {
-      one = await measure('one', single.url, siteCount, o);
+      one = await measure('one', single.url, siteCount, o, undefined, [single.url], fanout);
     } finally {
       await single.stop();
     }
@@ -222,8 +262,9 @@ addBench('cluster', {
     let onCluster;
     let waitOne;
     try {
-      onCluster = await measure('cluster', cluster.target, siteCount, o);
-      waitOne = await measure('wait1', cluster.target, siteCount, o, { count: 1, timeoutMs: 1_000 });
+      const urls = cluster.nodes.map((n) => n.url);
+      onCluster = await measure('cluster', cluster.target, siteCount, o, undefined, urls, fanout);
+      waitOne = await measure('wait1', cluster.target, siteCount, o, { count: 1, timeoutMs: 1_000 }, urls);
     } finally {
       await cluster.stop();
     }
@@ -238,11 +279,24 @@ addBench('cluster', {
       oneRedisP99CommandToPersistedMs: one.p99,
       oneRedisP99CommandToReadModelMs: one.p99Seen,
       oneRedisWriterTenuresLost: one.tenuresLost,
+      oneRedisEventsPerRedisCpuSecond: one.eventsPerRedisCpuSecond,
+      oneRedisP50CommandToSupervisorOnOtherProcessMs: one.fan?.p50CommandToSupervisorMs,
+      oneRedisP99CommandToSupervisorOnOtherProcessMs: one.fan?.p99CommandToSupervisorMs,
+      oneRedisP99CommandToOtherReadModelMs: one.fan?.p99CommandToOtherReadModelMs,
+      oneRedisP99SupervisorDeliveryMs: one.fan?.p99DeliveryMs,
       clusterEventsPerSecond: onCluster.eventsPerSecond,
       clusterP50CommandToPersistedMs: onCluster.p50,
       clusterP99CommandToPersistedMs: onCluster.p99,
       clusterP99CommandToReadModelMs: onCluster.p99Seen,
       clusterWriterTenuresLost: onCluster.tenuresLost,
+      clusterEventsPerRedisCpuSecond: onCluster.eventsPerRedisCpuSecond,
+      clusterP50CommandToSupervisorOnOtherProcessMs: onCluster.fan?.p50CommandToSupervisorMs,
+      clusterP99CommandToSupervisorOnOtherProcessMs: onCluster.fan?.p99CommandToSupervisorMs,
+      clusterP99CommandToOtherReadModelMs: onCluster.fan?.p99CommandToOtherReadModelMs,
+      clusterP99SupervisorDeliveryMs: onCluster.fan?.p99DeliveryMs,
+      fanoutCalls: onCluster.fan?.calls,
+      fanoutSites: fanout.sites,
+      supervisorIntervalMs: onCluster.fan?.supervisorIntervalMs,
       clusterWait1EventsPerSecond: waitOne.eventsPerSecond,
       clusterWait1P50CommandToPersistedMs: waitOne.p50,
       clusterWait1P99CommandToPersistedMs: waitOne.p99,
@@ -253,6 +307,11 @@ addBench('cluster', {
       // carries at peak (a lower bound for one shard, which this one process does not saturate).
       sitesPerProcessByThroughputIllustrative: Math.floor(
         onCluster.eventsPerSecond / perSitePeakCommandsPerSecond,
+      ),
+      // A shard's master runs commands on one thread: events per master CPU second is about what
+      // one shard carries when saturated (one event per command here; the engine writes several).
+      sitesPerShardByRedisCpuIllustrative: Math.floor(
+        onCluster.eventsPerRedisCpuSecond / perSitePeakCommandsPerSecond,
       ),
       cpus: cpus().length,
       loadAverage1m: round(loadavg()[0] ?? NaN),

@@ -4,6 +4,7 @@ import { Option, type Command } from 'commander';
 import { hashPassword } from '../auth/index.js';
 import { createLogger } from '../ports/logger.js';
 import { parseServeSettings, startServe } from '../app/serve.js';
+import { parseSitesSettings, startServeSites } from '../app/serve-sites.js';
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -17,9 +18,13 @@ export function registerServe(program: Command): void {
   program
     .command('serve')
     .description(
-      'run the ACD for one site: state in Redis (writer or standby), PBX adapter, REST API, live feeds and web UI',
+      'run the ACD for one site or several: state in Redis (writer or standby), PBX adapter, REST API, live feeds and web UI',
     )
-    .option('--config <file>', 'the site configuration (JSON; see `sas-acd config check`)')
+    .option(
+      '--config <file>',
+      'the site configuration (JSON; see `sas-acd config check`); repeat it (or a,b,c) for several sites',
+      (file: string, files: string[] = []) => [...files, ...file.split(',').filter((f) => f !== '')],
+    )
     .option('--users <file>', 'the users (JSON; see docs/store.md, "sas-acd serve")')
     .addOption(new Option('--port <port>', 'HTTP port').default('8080'))
     .addOption(new Option('--host <host>', 'HTTP address to listen on').default('127.0.0.1'))
@@ -37,11 +42,14 @@ export function registerServe(program: Command): void {
         'FreeSWITCH: DRACHTIO_URL (drachtio://<secret>@host:9022), FREESWITCH_ESL (esl://<password>@host:8021)\n' +
         "(required), ESL_LISTEN (host:port for FreeSWITCH's outbound event sockets, default 127.0.0.1:0),\n" +
         'ESL_ADVERTISED_ADDRESS, SIP_AGENT_URI (default sip:{user}@127.0.0.1), SIP_PARTNER_URI\n' +
-        '(default sip:{destination}@127.0.0.1), SIP_OUTBOUND_URI (default sip:{number}@127.0.0.1), RECORDINGS_DIR.',
+        '(default sip:{destination}@127.0.0.1), SIP_OUTBOUND_URI (default sip:{number}@127.0.0.1), RECORDINGS_DIR.\n' +
+        'Several sites (--config given more than once): ARI_APP is a template with {site} (default sasacd-{site}),\n' +
+        'FLEET_NAME (default acd: processes with the same sites share it), FLEET_PROCESS_ID (default host:pid:random).',
     )
-    .action(async (o: { config?: string; users?: string; port: string; host: string; pbx?: string }) => {
+    .action(async (o: { config?: string[]; users?: string; port: string; host: string; pbx?: string }) => {
+      if ((o.config?.length ?? 0) > 1) return serveSites(o, o.config!);
       const parsed = parseServeSettings({
-        configFile: o.config,
+        configFile: o.config?.[0],
         usersFile: o.users,
         port: o.port,
         host: o.host,
@@ -64,6 +72,35 @@ export function registerServe(program: Command): void {
       process.once('SIGINT', () => void stop());
       process.once('SIGTERM', () => void stop());
     });
+
+  async function serveSites(
+    o: { users?: string; port: string; host: string; pbx?: string },
+    configFiles: string[],
+  ): Promise<void> {
+    const parsed = parseSitesSettings({
+      configFiles,
+      usersFile: o.users,
+      port: o.port,
+      host: o.host,
+      pbx: o.pbx,
+      env: process.env,
+    });
+    if (!parsed.ok) {
+      console.error(`sas-acd serve: refused, ${parsed.errors.length} problem(s):`);
+      for (const e of parsed.errors) console.error(`  - ${e}`);
+      process.exitCode = 2;
+      return;
+    }
+    const serving = await startServeSites(parsed.settings, createLogger());
+    const sites = parsed.settings.configs.map((c) => c.id).join(', ');
+    console.log(`sas-acd serve: sites ${sites} (process ${serving.fleet.processId}) on ${serving.url}`);
+    const stop = async () => {
+      await serving.stop();
+      process.exit(0);
+    };
+    process.once('SIGINT', () => void stop());
+    process.once('SIGTERM', () => void stop());
+  }
 
   program
     .command('users')

@@ -8,7 +8,7 @@ import type { SiteConfig } from '../core/config.js';
 import type { Logger } from '../ports/logger.js';
 import { FleetMembership, HEARTBEAT_EVERY_MS } from '../store/fleet-membership.js';
 import { connectRedis, type RedisClient, type RedisTarget } from '../store/redis-connection.js';
-import type { LogRole } from './command-log.js';
+import type { EventListener, LogRole } from './command-log.js';
 import type { EffectExecutor } from './effect-runner.js';
 import { SiteShell, type StoreOptions } from './site-shell.js';
 
@@ -23,6 +23,10 @@ export type SiteFleetOptions = {
   store?: Omit<StoreOptions, 'redisUrl' | 'mayLead'>;
   /** The telephony port of a site (carried out by its leader only). */
   effectsFor?: (siteId: string) => EffectExecutor | undefined;
+  /** Effects kept in each site's outbox until its PBX is taken over (serve; SiteShellOptions.outbox). */
+  outbox?: boolean;
+  /** A listener per site registered before its log opens (it also gets the replayed events). */
+  onEventsFor?: (siteId: string) => EventListener | undefined;
   onRoleChange?: (siteId: string, role: LogRole, epoch: number | undefined) => void;
   heartbeatEveryMs?: number;
   memberTtlMs?: number;
@@ -63,10 +67,13 @@ export class SiteFleet {
     await Promise.all(
       opts.configs.map(async (config) => {
         const effects = opts.effectsFor?.(config.id);
+        const onEvents = opts.onEventsFor?.(config.id);
         const shell = await SiteShell.start({
           config,
           logger: opts.logger,
           ...(effects ? { effects } : {}),
+          ...(opts.outbox ? { outbox: true } : {}),
+          ...(onEvents ? { onEvents } : {}),
           store: {
             ...opts.store,
             redisUrl: opts.redis,

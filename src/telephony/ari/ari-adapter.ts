@@ -47,6 +47,11 @@ export type AriAdapterOptions = {
   recording?: CallRecordingOptions;
   /** A call's recording is finished and stored on the PBX. */
   onRecording?: (r: RecordingAvailable) => void;
+  /**
+   * Several sites on one Asterisk (serve with several sites): holding bridges are named
+   * `queue-<tag>:<queue>`, so a take-over never adopts another site's bridge of the same queue id.
+   */
+  holdingBridgeTag?: string;
 };
 
 type Leg = {
@@ -509,10 +514,14 @@ export class AriAdapter implements TelephonyPort {
     }
   }
 
+  private get holdingPrefix(): string {
+    return this.opts.holdingBridgeTag ? `queue-${this.opts.holdingBridgeTag}:` : 'queue-';
+  }
+
   private holdingBridge(c: AriRest, queueId: string): Promise<string> {
     let p = this.holding.get(queueId);
     if (!p) {
-      p = c.bridges.create({ type: 'holding', name: `queue-${queueId}` }).then((b) => b.id);
+      p = c.bridges.create({ type: 'holding', name: `${this.holdingPrefix}${queueId}` }).then((b) => b.id);
       p.catch(() => this.holding.delete(queueId));
       this.holding.set(queueId, p);
     }
@@ -605,8 +614,9 @@ export class AriAdapter implements TelephonyPort {
       const inBridge = new Map<string, AriBridgeJson>();
       for (const b of bridges) {
         for (const id of b.channels) inBridge.set(id, b);
-        if (b.name.startsWith('queue-') && !this.holding.has(b.name.slice(6)))
-          this.holding.set(b.name.slice(6), Promise.resolve(b.id));
+        const queueId = b.name.startsWith(this.holdingPrefix) ? b.name.slice(this.holdingPrefix.length) : '';
+        if (queueId && !queueId.includes(':') && !this.holding.has(queueId))
+          this.holding.set(queueId, Promise.resolve(b.id));
         if (b.name.startsWith('call-') && !this.mixing.has(b.name.slice(5))) {
           this.mixing.set(b.name.slice(5), Promise.resolve(b.id));
           this.recorder?.adopt(b.name.slice(5));

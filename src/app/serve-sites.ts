@@ -1,0 +1,186 @@
+// `sas-acd serve` with several sites (`--config a.json --config b.json`): one process of a fleet
+// (src/shell/site-fleet.ts). It runs a SiteShell for every site, so its API and Socket.IO feeds
+// serve every site (/sites/{s}/…), writes the sites the rendezvous hashing gives it, and for each
+// site it leads holds that site's PBX link (src/app/site-pbx.ts; on Asterisk, the site's own Stasis
+// application, ARI_APP with {site}, default `sasacd-{site}`). Several processes started with the
+// same sites share them; when one dies its sites are led again by the others within seconds, and the
+// calls in progress are taken over (docs/store.md, "Several ACD processes").
+import { readFileSync } from 'node:fs';
+import { parseSiteConfig, type SiteConfig } from '../core/config.js';
+import type { Logger } from '../ports/logger.js';
+import { SiteFleet } from '../shell/site-fleet.js';
+import { connectRedis } from '../store/redis-connection.js';
+import { startAcdServer, type AcdServer } from './acd-server.js';
+import type { PbxSettings } from './pbx.js';
+import { TelephonyFixes } from './pbx-reconciliation.js';
+import { loadUsers, parseServeSettings, type ServeInput, type ServeSettings } from './serve.js';
+import { SitePbx } from './site-pbx.js';
+
+/** The Stasis application of each site when ARI_APP is not set. */
+export const DEFAULT_SITE_APP = 'sasacd-{site}';
+const NAME = /^[A-Za-z0-9_-]{1,64}$/;
+
+export type SitesSettings = Omit<ServeSettings, 'config' | 'lrm'> & {
+  configs: SiteConfig[];
+  /** FLEET_NAME: processes serving the same sites share it (default `acd`). */
+  fleet: string;
+  /** FLEET_PROCESS_ID: this process's name in the fleet and in the sites' leases (default: host:pid:random). */
+  processId?: string;
+};
+
+export type ParsedSitesSettings = { ok: true; settings: SitesSettings } | { ok: false; errors: string[] };
+
+/** Each site's PBX settings: on Asterisk its own Stasis application (the template's {site} filled). */
+export function sitePbx(pbx: PbxSettings, siteId: string): PbxSettings {
+  return pbx.kind === 'asterisk'
+    ? { ...pbx, ari: { ...pbx.ari, app: pbx.ari.app.replaceAll('{site}', siteId) } }
+    : pbx;
+}
+
+/** The settings of a process serving several sites; every problem named, as for one site. */
+export function parseSitesSettings(
+  input: Omit<ServeInput, 'configFile'> & { configFiles: string[] },
+): ParsedSitesSettings {
+  const [first] = input.configFiles;
+  const env = { ...input.env, ARI_APP: input.env.ARI_APP || DEFAULT_SITE_APP };
+  const base = parseServeSettings({ ...input, configFile: first, env });
+  const errors = base.ok ? [] : [...base.errors];
+  // Every file read here for the list of sites; the first one's problems are parseServeSettings's.
+  const configs: SiteConfig[] = [];
+  for (const [i, file] of input.configFiles.entries()) {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+    } catch (err) {
+      if (i > 0) errors.push(`--config (${file}): cannot read a JSON document: ${(err as Error).message}`);
+      continue;
+    }
+    const parsed = parseSiteConfig(raw);
+    if (parsed.ok) configs.push(parsed.config);
+    else if (i > 0) for (const e of parsed.errors) errors.push(`--config (${file}): ${e}`);
+  }
+  const ids = new Set<string>();
+  for (const c of configs) {
+    if (ids.has(c.id)) errors.push(`--config: site "${c.id}" is given twice`);
+    ids.add(c.id);
+  }
+  // (The first site's agents are checked by parseServeSettings.)
+  if (base.ok)
+    base.settings.users.forEach((u, i) => {
+      for (const config of configs.slice(1))
+        if (u.agentId && u.sites.includes(config.id) && !config.agents.some((a) => a.id === u.agentId))
+          errors.push(
+            `--users (${input.usersFile}): ${i}.agentId: unknown agent "${u.agentId}" of site ${config.id}`,
+          );
+    });
+  const kind = input.pbx ?? input.env.PBX ?? 'asterisk';
+  if (kind === 'asterisk' && input.env.ARI_APP && !input.env.ARI_APP.includes('{site}'))
+    errors.push(
+      `ARI_APP: with several sites, a template with {site} (e.g. ${DEFAULT_SITE_APP}): each site has its own Stasis application`,
+    );
+  if (kind === 'freeswitch')
+    errors.push('PBX=freeswitch: one site per process for now (several sites: Asterisk only)');
+  if (input.env.LRM_WEBHOOK_URL || input.env.HUB_SANTE_URL)
+    errors.push('LRM_WEBHOOK_URL / HUB_SANTE_URL: one site per process for now (several sites: no LRM link)');
+  const fleet = input.env.FLEET_NAME || 'acd';
+  if (!NAME.test(fleet)) errors.push('FLEET_NAME: 1-64 letters, digits, "_" or "-"');
+  const processId = input.env.FLEET_PROCESS_ID;
+  if (processId !== undefined && !/^[\x21-\x7e]{1,128}$/.test(processId))
+    errors.push('FLEET_PROCESS_ID: 1-128 printable characters, no space');
+  if (!base.ok || errors.length > 0) return { ok: false, errors };
+  const { config: _config, lrm: _lrm, ...rest } = base.settings;
+  return {
+    ok: true,
+    settings: { ...rest, configs, fleet, ...(processId ? { processId } : {}) },
+  };
+}
+
+export type ServingSites = {
+  url: string;
+  fleet: SiteFleet;
+  acd: AcdServer;
+  /** The PBX link of a site (connected while this process leads it). */
+  pbx(siteId: string): SitePbx | undefined;
+  /** Graceful: out of the fleet first, the sites handed over, then the PBX links closed. */
+  stop(): Promise<void>;
+};
+
+export async function startServeSites(settings: SitesSettings, logger: Logger): Promise<ServingSites> {
+  const fixes = new TelephonyFixes();
+  const pbxOf = new Map(
+    settings.configs.map((config) => [
+      config.id,
+      new SitePbx({
+        config,
+        pbx: sitePbx(settings.pbx, config.id),
+        logger: logger.child({ site: config.id }),
+        fixes,
+        holdingBridgeTag: config.id,
+        ...(settings.reconcileEveryMs !== undefined ? { reconcileEveryMs: settings.reconcileEveryMs } : {}),
+      }),
+    ]),
+  );
+  const fleet = await SiteFleet.start({
+    configs: settings.configs,
+    redis: settings.redisUrl,
+    logger,
+    fleet: settings.fleet,
+    ...(settings.processId ? { processId: settings.processId } : {}),
+    store: { archive: true, ...(settings.replicas ? { replicas: settings.replicas } : {}) },
+    outbox: true,
+    effectsFor: (site) => pbxOf.get(site)!.effects,
+    onEventsFor: (site) => pbxOf.get(site)!.ended.record,
+    onRoleChange: (site, role, epoch) => {
+      logger.info({ site, role, epoch }, 'site role');
+      pbxOf.get(site)!.roleChanged(role);
+    },
+  });
+  for (const [id, shell] of fleet.sites) pbxOf.get(id)!.started(shell);
+
+  const ping = connectRedis(settings.redisUrl, { maxRetriesPerRequest: 1 });
+  ping.on('error', () => undefined);
+  const roundTrip = async () => {
+    const started = performance.now();
+    await ping.ping();
+    return performance.now() - started;
+  };
+  const pbxs = [...pbxOf.values()];
+  const acd = await startAcdServer({
+    port: settings.port,
+    host: settings.host,
+    sites: new Map(fleet.sites),
+    users: await loadUsers(settings.users, logger),
+    logger,
+    jwtSecret: settings.jwtSecret,
+    redisUrl: settings.redisUrl,
+    // Every site this process leads has its PBX link (a process leading none needs none).
+    telephonyConnected: () => pbxs.every((p) => p.ready),
+    telephonyFixes: () => fixes.counts,
+    redisRoundTripMs: roundTrip,
+    readiness: {
+      redis: async () => (await roundTrip()) >= 0,
+      telephony: () => pbxs.every((p) => p.ready),
+      writer: () => [...fleet.sites.values()].every((s) => s.role !== 'stopped'),
+    },
+    // Each site's supervisor deltas and agent feeds are published by its writer's process only.
+    publishes: (site) => fleet.sites.get(site)?.role === 'leader',
+    web: { siteId: settings.configs[0]!.id, virtualPhoneUrl: null },
+  });
+  logger.info(
+    { url: acd.url, sites: settings.configs.map((c) => c.id), proc: fleet.processId },
+    'sas-acd serving several sites',
+  );
+  return {
+    url: acd.url,
+    fleet,
+    acd,
+    pbx: (site) => pbxOf.get(site),
+    async stop() {
+      await acd.close();
+      await fleet.leave(); // hands the sites over: their next writers are already polling
+      await Promise.all([...fleet.sites.values()].map((s) => s.settled()));
+      await Promise.all(pbxs.map((p) => p.stop()));
+      ping.disconnect();
+    },
+  };
+}

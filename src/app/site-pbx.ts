@@ -1,0 +1,174 @@
+// One site's PBX link in a process serving several sites (src/app/serve-sites.ts): the adapter is
+// connected while this process leads the site and disconnected when it stops leading, the calls in
+// progress are taken over (src/app/pbx-take-over.ts) at each new lead and after each reconnection,
+// and effects carried out only through a connected adapter (else they wait in the site's outbox).
+// The same life cycle as the single-site `serve` (src/app/serve.ts), once per site.
+import type { Command } from '../core/commands.js';
+import type { SiteConfig } from '../core/config.js';
+import { recordsCalls } from '../core/recording-config.js';
+import type { Effect } from '../core/effects.js';
+import type { Logger } from '../ports/logger.js';
+import { callRef } from '../lrm/call-ref.js';
+import { EndedCalls } from '../shell/ended-calls.js';
+import type { LogRole } from '../shell/command-log.js';
+import type { SiteShell } from '../shell/site-shell.js';
+import { AriAdapter } from '../telephony/ari/ari-adapter.js';
+import type { RecordingAvailable } from '../telephony/ari/call-recording.js';
+import { RECONCILE_EVERY_MS, type PbxReconciler } from '../telephony/ari/reconcile.js';
+import { createPbxAdapter, describePbx, type PbxAdapter, type PbxSettings } from './pbx.js';
+import { takeOverPbx } from './pbx-take-over.js';
+import { startReconciliation, type TelephonyFixes } from './pbx-reconciliation.js';
+
+/** How often the adapter retries reaching the PBX until it first connects. */
+const PBX_RETRY_MS = 2_000;
+
+export type SitePbxOptions = {
+  config: SiteConfig;
+  /** This site's PBX settings (its own Stasis application on Asterisk). */
+  pbx: PbxSettings;
+  logger: Logger;
+  fixes: TelephonyFixes;
+  reconcileEveryMs?: number;
+  /** Several sites on one Asterisk: holding bridges named apart (AriAdapterOptions.holdingBridgeTag). */
+  holdingBridgeTag?: string;
+  onRecording?: (r: RecordingAvailable) => void;
+};
+
+export class SitePbx {
+  /** Calls seen ending (leader or standby): a take-over hangs up their callers still on the PBX. */
+  readonly ended = new EndedCalls();
+  private adapter: PbxAdapter | null = null;
+  private reconciler: PbxReconciler | null = null;
+  private stopping = false;
+  private site: SiteShell | null = null;
+  private siteStarted!: (site: SiteShell) => void;
+  // The lead (and so the adapter) may come before SiteShell.start returns: all waits for the shell.
+  private readonly siteReady = new Promise<SiteShell>((resolve) => (this.siteStarted = resolve));
+
+  constructor(private readonly opts: SitePbxOptions) {}
+
+  /** The site's shell, once started. */
+  started(site: SiteShell): void {
+    this.site = site;
+    this.siteStarted(site);
+  }
+
+  /** The site's telephony port: carried out by its leader only, after persistence. */
+  readonly effects = async (effect: Effect): Promise<void> => {
+    const adapter = this.adapter;
+    if (!adapter?.connected) throw new Error('no PBX link: the effect waits in the outbox');
+    await adapter.execute(effect);
+  };
+
+  /** Only the leader holds the site's Stasis application (two adapters on one app would fight). */
+  readonly roleChanged = (role: LogRole): void => {
+    if (role === 'leader' && !this.adapter && !this.stopping) void this.attach();
+    if (role !== 'leader' && this.adapter) void this.detach();
+  };
+
+  get connected(): boolean {
+    return this.adapter?.connected ?? false;
+  }
+
+  /** Whether the PBX link is up or not needed (this process does not lead the site). */
+  get ready(): boolean {
+    return this.site?.role !== 'leader' || this.connected;
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.detach();
+  }
+
+  private readonly sink = (command: Command, at: number): void => {
+    void this.siteReady
+      .then((site) => site.dispatch(command, at))
+      .then((result) => {
+        if (!result.ok)
+          this.opts.logger.debug(
+            { command: command.type, reason: result.reason },
+            'telephony command refused',
+          );
+      });
+  };
+
+  private liveConfig(): SiteConfig {
+    return this.site?.state.data.config ?? this.opts.config;
+  }
+
+  private async takeOver(site: SiteShell, mine: PbxAdapter): Promise<void> {
+    const { logger, pbx } = this.opts;
+    await takeOverPbx(site, mine, this.ended.has, logger).catch((err: Error) =>
+      logger.error({ err: err.message }, 'take-over of calls in progress failed'),
+    );
+    const everyMs = this.opts.reconcileEveryMs ?? RECONCILE_EVERY_MS;
+    if (
+      this.adapter === mine &&
+      everyMs > 0 &&
+      !this.reconciler &&
+      mine instanceof AriAdapter &&
+      pbx.kind === 'asterisk'
+    )
+      this.reconciler = startReconciliation({
+        site,
+        adapter: mine,
+        app: pbx.ari.app,
+        ended: this.ended.has,
+        everyMs,
+        fixes: this.opts.fixes,
+        logger,
+      });
+  }
+
+  private async attach(): Promise<void> {
+    const { config, pbx, logger } = this.opts;
+    const mine = createPbxAdapter(pbx, config, logger, {
+      recording: {
+        enabled: () => recordsCalls(this.liveConfig()),
+        format: () => this.liveConfig().recording?.format ?? 'wav',
+        nameOf: (callId) => callRef(config.id, callId),
+      },
+      onRecording: (r) => {
+        logger.info({ callId: r.callId, recording: r.name }, 'call recording available');
+        this.opts.onRecording?.(r);
+      },
+      ...(this.opts.holdingBridgeTag ? { holdingBridgeTag: this.opts.holdingBridgeTag } : {}),
+      // The link dropped: effects wait in the outbox; back: re-adopted, then carried out.
+      onLink: (up) => {
+        if (this.adapter !== mine) return;
+        if (!up) return void this.siteReady.then((site) => site.holdEffects());
+        void this.siteReady.then(async (site) => {
+          await mine.readopt().catch((err: Error) => logger.warn({ err: err.message }, 'readopt failed'));
+          await this.takeOver(site, mine);
+        });
+      },
+    });
+    this.adapter = mine;
+    while (!this.stopping && this.adapter === mine) {
+      try {
+        await mine.start(this.sink);
+        if (this.adapter !== mine)
+          await mine.stop(); // lost the lead while connecting
+        else {
+          logger.info(describePbx(pbx), 'connected to the PBX');
+          await this.takeOver(await this.siteReady, mine);
+        }
+        return;
+      } catch (err) {
+        logger.warn({ err: (err as Error).message, ...describePbx(pbx) }, 'PBX unreachable; retrying');
+        await new Promise((resolve) => setTimeout(resolve, PBX_RETRY_MS));
+      }
+    }
+  }
+
+  private async detach(): Promise<void> {
+    const old = this.adapter;
+    this.adapter = null;
+    this.reconciler?.stop();
+    this.reconciler = null;
+    this.site?.holdEffects();
+    await old
+      ?.stop()
+      .catch((err: Error) => this.opts.logger.warn({ err: err.message }, 'PBX disconnect failed'));
+  }
+}

@@ -11,6 +11,7 @@ import { arriveCall } from './rules/call-arrival.js';
 import { acceptCallback, claimCallback, completeCallback } from './rules/callbacks.js';
 import { timerFired } from './rules/deadlines.js';
 import { linkFile } from './rules/file-link.js';
+import { startListening, stopListening } from './rules/listen-in.js';
 import { hangUp } from './rules/hang-up.js';
 import { redirectCall, restoreLine, switchLine } from './rules/line-switching.js';
 import { agentLegLost } from './rules/lost-leg.js';
@@ -81,6 +82,10 @@ function run(ctx: Ctx, cmd: Command): Rejection | void {
       return replaceConfig(ctx, cmd);
     case 'acknowledgeAlarm':
       return acknowledgeAlarm(ctx, cmd);
+    case 'startListening':
+      return startListening(ctx, cmd);
+    case 'stopListening':
+      return stopListening(ctx, cmd);
     case 'timerFired':
       return timerFired(ctx);
     default: {

@@ -6,10 +6,14 @@
 //   agent hears only, never to the caller), bridged with the supervisor's phone in a mixing bridge
 //   of its own ("listen-<callId>-<supervisorId>");
 // - barge: the supervisor's phone joins the call's mixing bridge (everyone hears everyone).
+// The snoop channel is answered with 200 before it enters the app (Asterisk starts its Stasis thread
+// afterwards, res_stasis_snoop.c), and a channel not in the app cannot join a bridge (422): it is
+// bridged once its StasisStart has come, which its own id, chosen here, lets us wait for.
 // Asterisk hangs a snoop channel up when the channel it spies on goes (res_stasis_snoop.c:
 // snoop_read returns NULL once the audiohook stops), and it gets StasisEnd only, no ChannelDestroyed
 // (traces/bridge-recording.json). The supervisor's phone hanging up, or never answering, is
 // reported as `stopListening`; everything the listen-in made is removed at its end.
+import { randomUUID } from 'node:crypto';
 import type { Command } from '../../core/commands.js';
 import type { Effect } from '../../core/effects.js';
 import type { CallPlan } from '../../core/telephony-plan.js';
@@ -46,6 +50,8 @@ const keyOf = (callId: string, supervisorId: string) => `${callId}|${supervisorI
 export class AriListenIn {
   private readonly sessions = new Map<string, Session>();
   private readonly byChannel = new Map<string, Session>();
+  /** Snoop channels asked for, waiting for their StasisStart. */
+  private readonly snoopStarts = new Map<string, () => void>();
 
   constructor(private readonly opts: ListenInOptions) {}
 
@@ -105,7 +111,10 @@ export class AriListenIn {
 
   /** A StasisStart of ours (true), or not (false). */
   onStasisStart(c: AriRest | null, ch: AriChannelJson, args: string[], at: number): boolean {
-    if (args[0] === 'snoop') return true; // bridged by connect() below
+    if (args[0] === 'snoop') {
+      this.snoopStarts.get(ch.id)?.(); // connect() bridges it now
+      return true;
+    }
     if (args[0] !== 'listen') return false;
     const [, supervisorId, callId] = args;
     const s = supervisorId && callId ? this.sessions.get(keyOf(callId, supervisorId)) : undefined;
@@ -206,20 +215,37 @@ export class AriListenIn {
     }
     const agentLeg = this.opts.agentChannel(s.callId, s.agentId);
     if (!agentLeg) throw new Error(`agent ${s.agentId} has no leg on call ${s.callId}`);
-    const snoop = await c.channels.snoopChannel({
+    const snoopId = `snoop-${randomUUID()}`;
+    let timer: NodeJS.Timeout | undefined;
+    const inApp = new Promise<void>((resolve, reject) => {
+      this.snoopStarts.set(snoopId, resolve);
+      timer = setTimeout(() => reject(new Error('the snoop channel never entered the app')), 5000);
+      timer.unref();
+    }).finally(() => {
+      clearTimeout(timer);
+      this.snoopStarts.delete(snoopId);
+    });
+    inApp.catch(() => undefined); // awaited below; a request failing first must not leave it unhandled
+    s.snoop = snoopId;
+    this.byChannel.set(snoopId, s);
+    await c.channels.snoopChannel({
       channelId: agentLeg,
       app: this.opts.app,
       appArgs: `snoop,${s.supervisorId},${s.callId}`,
-      spy: 'both',
-      whisper: s.mode === 'whisper' ? 'out' : 'none',
+      spy: 'both', // the agent's voice and what the agent hears
+      whisper: s.mode === 'whisper' ? 'out' : 'none', // out: heard by the agent only
+      snoopId,
     });
-    s.snoop = snoop.id;
-    this.byChannel.set(snoop.id, s);
-    if (!live()) return this.teardown(c, s);
+    if (!live()) return this.opts.hangup(snoopId); // stopped while it was being made
+    await inApp;
+    if (!live()) return this.opts.hangup(snoopId);
     const bridge = await c.bridges.create({ type: 'mixing', name: `listen-${s.callId}-${s.supervisorId}` });
+    if (!live()) {
+      await this.opts.hangup(snoopId);
+      return c.bridges.destroy({ bridgeId: bridge.id }).catch(() => undefined);
+    }
     s.bridge = bridge.id;
-    if (!live()) return this.teardown(c, s);
-    await c.bridges.addChannel({ bridgeId: bridge.id, channel: snoop.id });
+    await c.bridges.addChannel({ bridgeId: bridge.id, channel: snoopId });
     await c.bridges.addChannel({ bridgeId: bridge.id, channel: phone });
   }
 

@@ -135,11 +135,12 @@ const recordParams = (q: Params) => ({
 route('POST', '/channels/{channelId}/record', (pbx, p, q) =>
   created(pbx.recordChannel(p.channelId!, recordParams(q))),
 );
+const snoopParams = (q: Params) => ({ app: q.app, appArgs: q.appArgs, spy: q.spy, whisper: q.whisper });
 route('POST', '/channels/{channelId}/snoop', (pbx, p, q) =>
-  ok(pbx.snoop(p.channelId!, { app: q.app, appArgs: q.appArgs, snoopId: q.snoopId })),
+  ok(pbx.snoop(p.channelId!, { ...snoopParams(q), snoopId: q.snoopId })),
 );
 route('POST', '/channels/{channelId}/snoop/{snoopId}', (pbx, p, q) =>
-  ok(pbx.snoop(p.channelId!, { app: q.app, appArgs: q.appArgs, snoopId: p.snoopId })),
+  ok(pbx.snoop(p.channelId!, { ...snoopParams(q), snoopId: p.snoopId })),
 );
 
 // bridges

@@ -19,6 +19,9 @@ export interface Dialplan {
 /** inbound: a trunk caller that entered Stasis from the dialplan; originated: POST /channels;
  *  local2: the ;2 half of a Local channel pair; snoop: POST /channels/{id}/snoop. */
 export type ChannelKind = 'inbound' | 'originated' | 'local2' | 'snoop';
+/** ARI snoop directions: in = what the channel's party says, out = what it hears. */
+export const SNOOP_DIRECTIONS = ['none', 'both', 'out', 'in'] as const;
+export type SnoopDirection = (typeof SNOOP_DIRECTIONS)[number];
 
 export interface Channel {
   id: string;
@@ -49,6 +52,8 @@ export interface Channel {
   partnerId: string | null;
   /** A snoop channel's target. */
   snoopOf: string | null;
+  /** A snoop channel's directions (spy: what it hears of its target; whisper: where it speaks). */
+  snoopDirections?: { spy: SnoopDirection; whisper: SnoopDirection };
   /** A dialplan leg (continue to a partner context) bridged outside the app. */
   dialplanPeerId: string | null;
   /** Asterisk's hangupcause, once set: leaving a bridge (move, remove, continue) sets 16, as

@@ -8,8 +8,8 @@ import { AriError } from './ari-error.js';
 import type { Clock, Timer } from './clock.js';
 import { asteriskTime } from './clock.js';
 import { causeText, dialStatusOf, HANGUP_REASONS, rejectOutcome, sipCodeOf } from './hangup-causes.js';
-import type { Bridge, Channel, ChannelKind, Dialplan, Party } from './model.js';
-import { bridgeJson, channelJson, playbackJson, technologyFor } from './model.js';
+import type { Bridge, Channel, ChannelKind, Dialplan, Party, SnoopDirection } from './model.js';
+import { bridgeJson, channelJson, playbackJson, SNOOP_DIRECTIONS, technologyFor } from './model.js';
 import { parseCallerId, parseTimeout, splitArgs } from './originate-params.js';
 import { Playbacks } from './playbacks.js';
 import type { RecordParams } from './recordings.js';
@@ -1310,15 +1310,38 @@ export class Pbx {
     return liveJson(r);
   }
 
-  /** A Snoop channel on `id`, already Up, that enters `app` (StasisStart) on the next tick. */
+  /**
+   * A Snoop channel on `id`, already Up, that enters `app` (StasisStart) on the next tick (Asterisk
+   * starts its Stasis thread after answering the request). The checks, their order and their words
+   * are Asterisk 22's (res/ari/resource_channels.c, ari_channels_handle_snoop_channel): each
+   * direction must be a known one, at least one must not be none, an app is required, then the
+   * channel must exist (404); a snoop id already in use fails the channel allocation (500).
+   */
   snoop(
     id: string,
-    p: { app?: string | undefined; appArgs?: string | undefined; snoopId?: string | undefined },
+    p: {
+      app?: string | undefined;
+      appArgs?: string | undefined;
+      snoopId?: string | undefined;
+      spy?: string | undefined;
+      whisper?: string | undefined;
+    },
   ) {
-    if (!p.app) throw AriError.message(400, 'Required parameter app not provided');
-    const target = this.mustChannel(id, 404);
+    const direction = (v: string | undefined, what: string): SnoopDirection => {
+      if (!v) return 'none';
+      if (!(SNOOP_DIRECTIONS as readonly string[]).includes(v))
+        throw AriError.message(400, `Invalid direction specified for ${what}`);
+      return v as SnoopDirection;
+    };
+    const spy = direction(p.spy, 'spy');
+    const whisper = direction(p.whisper, 'whisper');
+    if (spy === 'none' && whisper === 'none')
+      throw AriError.message(400, 'Direction must be specified for at least spy or whisper');
+    if (!p.app) throw AriError.message(400, 'Application name is required');
+    const target = this.channels.get(id);
+    if (!target) throw AriError.message(404, 'Provided channel was not found');
     if (p.snoopId && this.channels.has(p.snoopId)) {
-      throw AriError.message(409, 'Channel with given unique ID already exists');
+      throw AriError.message(500, 'Snoop channel could not be created');
     }
     const app = p.app;
     const s = this.newChannel({
@@ -1337,6 +1360,7 @@ export class Pbx {
     s.name = `Snoop/${target.id}-${(this.snoopSeq++).toString(16).padStart(8, '0')}`;
     this.nameSeq--;
     s.snoopOf = target.id;
+    s.snoopDirections = { spy, whisper };
     s.stasisArgs = splitArgs(p.appArgs);
     this.later(s, 0, () => {
       if (!this.bus.isActive(app)) {
@@ -1348,6 +1372,27 @@ export class Pbx {
       this.send(app, 'StasisStart', { args: s.stasisArgs, channel: channelJson(s) });
     });
     return channelJson(s);
+  }
+
+  /** Ground truth of the snoop channels up now: whom each spies on, how, and whom it is bridged with. */
+  snoops(): {
+    id: string;
+    of: string;
+    spy: SnoopDirection;
+    whisper: SnoopDirection;
+    bridgedWith: string[];
+  }[] {
+    return [...this.channels.values()]
+      .filter((c) => c.kind === 'snoop' && c.snoopOf)
+      .map((c) => ({
+        id: c.id,
+        of: c.snoopOf!,
+        spy: c.snoopDirections?.spy ?? 'none',
+        whisper: c.snoopDirections?.whisper ?? 'none',
+        bridgedWith: c.bridgeId
+          ? [...this.channels.values()].filter((o) => o.bridgeId === c.bridgeId && o !== c).map((o) => o.id)
+          : [],
+      }));
   }
 
   // ---- applications -----------------------------------------------------------------------------

@@ -60,6 +60,11 @@ export function trunkRouter(pbx: Pbx, bus: AppBus): Router {
     res.status(204).end();
   });
 
+  // Who listens to whom (supervisor listen-in): each snoop channel, its directions, its bridge peers.
+  r.get('/snoops', (_req, res) => {
+    res.json({ snoops: pbx.snoops() });
+  });
+
   r.get('/endpoints', (_req, res) => {
     res.json({
       endpoints: [...pbx.endpoints.values()].map((e) => ({ endpoint: e.key, context: e.context })),

@@ -2,6 +2,7 @@
 import { clearP0, syncQueueWaitAlarm, syncUnstaffedAlarm } from './alarms.js';
 import { type Ctx } from './context.js';
 import { afterCall, dispatchAgent, leaveCall, withdrawOffer } from './distribution.js';
+import { endListening } from './listen-in.js';
 import { type Call, type CallOutcome } from './model.js';
 
 function outcomeOf(ctx: Ctx, call: Call): CallOutcome {
@@ -28,6 +29,7 @@ export function endCall(
   const p = call.pending;
   const offeredTo = p?.offer ? withdrawOffer(ctx, call, 'call-ended') : null;
   const parties = [...call.parties];
+  endListening(ctx, call, 'call-ended'); // before the legs the listen-ins hang on are released
   for (const party of parties)
     leaveCall(ctx, call, party.agentId, by === 'caller' ? 'caller-hangup' : 'hangup');
   const abandoned = by === 'caller' && call.direction === 'inbound' && parties.length === 0 && p !== null;

@@ -3,6 +3,7 @@
 import type { SiteConfig } from './config.js';
 import type { Mode, OutboundPurpose, Qualification, Skill, TransferMode } from './model.js';
 import type { FileSource, OfferFailure } from './events.js';
+import type { ListenEndReason, ListenMode } from './listen-in.js';
 
 export type Command =
   // From telephony
@@ -92,6 +93,15 @@ export type Command =
   | { type: 'switchLine'; line: string; partnerId: string; share?: number; from?: number; until?: number }
   | { type: 'restoreLine'; line: string }
   | { type: 'redirectCall'; callId: string; partnerId: string }
+  /** Listen to a live call through an agent's leg (default: its first agent), whisper, or barge in. */
+  | { type: 'startListening'; callId: string; supervisorId: string; mode: ListenMode; agentId?: string }
+  /** The supervisor stops (default), or telephony reports its phone gone or the PBX unable. */
+  | {
+      type: 'stopListening';
+      callId: string;
+      supervisorId: string;
+      reason?: Extract<ListenEndReason, 'stopped' | 'supervisor-hung-up' | 'unreachable' | 'unsupported'>;
+    }
   /** `by`: who acknowledges (the supervisor's user name), shown on every console. */
   | { type: 'acknowledgeAlarm'; alarmId: string; by: string }
   | { type: 'replaceConfig'; config: SiteConfig }

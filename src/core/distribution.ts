@@ -6,6 +6,7 @@ import type { Ctx } from './context.js';
 import type { AgentLeftCall, OfferFailure } from './events.js';
 import type { Call, Role } from './model.js';
 import type { WaitingEntry } from './waiting-list.js';
+import { endListening } from './listen-in.js';
 
 /** The role under which the agent serves this queue, if any. */
 export function roleFor(ctx: Ctx, agentId: string, queueId: string): Role | undefined {
@@ -177,6 +178,7 @@ export function connect(ctx: Ctx, call: Call, agentId: string): void {
 export function leaveCall(ctx: Ctx, call: Call, agentId: string, reason: AgentLeftCall['reason']): void {
   const party = call.parties.find((x) => x.agentId === agentId)!;
   const q = ctx.idx.queues.get(party.queueId)!;
+  endListening(ctx, call, 'agent-left', { agentId }); // a listen-in through this leg ends with it
   ctx.emit({
     type: 'AgentLeftCall',
     at: ctx.now,

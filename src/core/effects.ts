@@ -1,4 +1,5 @@
 // Effects: what the outside (telephony) must do after a command, in the domain's words.
+import type { ListenMode } from './listen-in.js';
 import type { OutboundPurpose } from './model.js';
 
 export type Effect =
@@ -25,4 +26,18 @@ export type Effect =
       number: string;
       purpose: OutboundPurpose;
       parentCallId: string | null;
-    };
+    }
+  /**
+   * Call the supervisor's phone and let it hear the agent's leg (listen), also speak to the agent
+   * alone (whisper), or join the call (barge). Ends with the `stopListening` of that supervisor.
+   */
+  | {
+      type: 'listenIn';
+      callId: string;
+      supervisorId: string;
+      agentId: string;
+      mode: ListenMode;
+      autoAnswer: boolean;
+    }
+  /** Hang up the supervisor's phone and whatever the listen-in used (a release of a gone one is a no-op). */
+  | { type: 'stopListening'; callId: string; supervisorId: string };

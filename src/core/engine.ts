@@ -12,6 +12,7 @@ import { acceptCallback, claimCallback, completeCallback } from './rules/callbac
 import { timerFired } from './rules/deadlines.js';
 import { recordFallbackCall } from './rules/fallback.js';
 import { linkFile } from './rules/file-link.js';
+import { startListening, stopListening } from './rules/listen-in.js';
 import { hangUp } from './rules/hang-up.js';
 import { redirectCall, restoreLine, switchLine } from './rules/line-switching.js';
 import { agentLegLost } from './rules/lost-leg.js';
@@ -84,6 +85,10 @@ function run(ctx: Ctx, cmd: Command): Rejection | void {
       return replaceConfig(ctx, cmd);
     case 'acknowledgeAlarm':
       return acknowledgeAlarm(ctx, cmd);
+    case 'startListening':
+      return startListening(ctx, cmd);
+    case 'stopListening':
+      return stopListening(ctx, cmd);
     case 'timerFired':
       return timerFired(ctx);
     default: {

@@ -42,6 +42,8 @@ const EVENT_TYPES: Record<EventType, true> = {
   AlarmCleared: true,
   AlarmAcknowledged: true,
   ConfigReplaced: true,
+  ListenStarted: true,
+  ListenEnded: true,
 };
 
 /** Whether a stored entry is one of the engine's events (anything else stops a replay). */

@@ -14,6 +14,9 @@ import type {
   Stage,
   TransferMode,
 } from './model.js';
+import type { ListenEnded, ListenStarted } from './listen-in.js';
+
+export type { ListenEnded, ListenStarted } from './listen-in.js';
 
 /** Where a call stands in the site's organisation when something happens to it. */
 export type StepLabel = { queueId: string; stage: Stage; branch: string };
@@ -318,6 +321,8 @@ export type Event =
   | AlarmRaised
   | AlarmCleared
   | AlarmAcknowledged
-  | ConfigReplaced;
+  | ConfigReplaced
+  | ListenStarted
+  | ListenEnded;
 
 export type EventType = Event['type'];

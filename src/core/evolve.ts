@@ -328,6 +328,19 @@ export function evolve(s: State, e: Event): State {
       s.idx = buildIndexes(d);
       break;
     }
+    case 'ListenStarted': {
+      const call = d.calls[e.callId]!;
+      const l = { supervisorId: e.supervisorId, agentId: e.agentId, mode: e.mode, since: e.at };
+      call.listeners = [...(call.listeners ?? []), l];
+      break;
+    }
+    case 'ListenEnded': {
+      const call = d.calls[e.callId]!;
+      const rest = (call.listeners ?? []).filter((l) => l.supervisorId !== e.supervisorId);
+      if (rest.length > 0) call.listeners = rest;
+      else delete call.listeners;
+      break;
+    }
     default: {
       const never: never = e;
       throw new Error(`evolve: unknown event ${JSON.stringify(never)}`);

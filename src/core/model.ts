@@ -1,6 +1,7 @@
 // The words of the domain as types: roles, stages, branches, qualifications, and the live state
 // of calls, agents and callback tasks that the engine keeps for one site.
 import type { Period } from './calendar.js';
+import type { Listener } from './listen-in.js';
 
 /** arm = assistant de régulation médicale; osnp = opérateur de soins non programmés;
  *  mrg = médecin régulateur généraliste; mru = médecin régulateur urgentiste. */
@@ -88,6 +89,8 @@ export type Call = {
   dialOuts?: string[];
   /** For such an outbound call: the call it was placed from. */
   parentCallId?: string;
+  /** Supervisors listening in now (listen, whisper, barge: ./listen-in.ts); absent: none. */
+  listeners?: Listener[];
 };
 
 export const AGENT_STATUSES = ['logged-out', 'available', 'offered', 'on-call', 'wrap-up', 'paused'] as const;

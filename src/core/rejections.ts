@@ -36,6 +36,8 @@ export const REJECTIONS = {
   'unknown-partner': 'invalid',
   'unknown-queue': 'invalid',
   'back-to-origin': 'invalid',
+  'bad-listen-mode': 'invalid',
+  'not-a-supervisor': 'invalid',
   // the state does not allow it now
   'agent-busy': 'conflict',
   'agent-not-logged-in': 'conflict',
@@ -61,6 +63,10 @@ export const REJECTIONS = {
   'unknown-task': 'conflict',
   'unknown-alarm': 'conflict',
   'alarm-already-acknowledged': 'conflict',
+  'already-listening': 'conflict',
+  'supervisor-busy': 'conflict',
+  'not-listening': 'conflict',
+  'no-agent-on-call': 'conflict',
   // no decision could be had
   'outcome-unknown': 'unavailable',
   'site-stopped': 'unavailable',

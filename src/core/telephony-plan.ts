@@ -4,6 +4,7 @@
 // another process (fail-over) compares this with what the PBX shows and re-adopts, so that no call
 // in progress is orphaned by the change of leader.
 import type { Effect } from './effects.js';
+import type { ListenMode } from './listen-in.js';
 import type { State } from './state.js';
 
 export type CallPlan = {
@@ -16,6 +17,8 @@ export type CallPlan = {
   ring: Extract<Effect, { type: 'ringAgent' }> | null;
   /** The hold a caller waiting alone needs. */
   hold: Extract<Effect, { type: 'holdCaller' }> | null;
+  /** Supervisors listening in (their phone and snoop channels are kept at a take-over); absent: none. */
+  listeners?: { supervisorId: string; agentId: string; mode: ListenMode }[];
 };
 
 export function telephonyPlan(state: State, now: number): CallPlan[] {
@@ -45,6 +48,15 @@ export function telephonyPlan(state: State, now: number): CallPlan[] {
         p && queue && call.parties.length === 0
           ? { type: 'holdCaller', callId: call.id, queueId: queue.id, music: queue.music }
           : null,
+      ...(call.listeners?.length
+        ? {
+            listeners: call.listeners.map((l) => ({
+              supervisorId: l.supervisorId,
+              agentId: l.agentId,
+              mode: l.mode,
+            })),
+          }
+        : {}),
     });
   }
   return plans;

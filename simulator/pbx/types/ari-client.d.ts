@@ -71,6 +71,14 @@ declare module 'ari-client' {
       originate(params: Record<string, unknown>): Promise<AriChannel>;
       hangup(params: { channelId: string; reason?: string }): Promise<void>;
       answer(params: { channelId: string }): Promise<void>;
+      snoopChannel(params: {
+        channelId: string;
+        app: string;
+        appArgs?: string;
+        spy?: string;
+        whisper?: string;
+        snoopId?: string;
+      }): Promise<AriChannel>;
     };
     bridges: {
       list(): Promise<AriBridge[]>;
@@ -79,6 +87,7 @@ declare module 'ari-client' {
       addChannel(params: { bridgeId: string; channel: string }): Promise<void>;
       startMoh(params: { bridgeId: string; mohClass?: string }): Promise<void>;
       stopMoh(params: { bridgeId: string }): Promise<void>;
+      destroy(params: { bridgeId: string }): Promise<void>;
     };
     applications: {
       list(): Promise<{ name: string; channel_ids: string[]; bridge_ids: string[] }[]>;

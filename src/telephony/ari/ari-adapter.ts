@@ -23,6 +23,7 @@ import {
   type CallRecordingOptions,
   type RecordingAvailable,
 } from './call-recording.js';
+import { AriListenIn } from './listen-in.js';
 
 export type AriAdapterOptions = {
   url: string;
@@ -132,9 +133,25 @@ export class AriAdapter implements TelephonyPort {
   private adoption: Promise<void> | null = null;
   private readonly clock: () => number;
   private readonly recorder: CallRecorder | null;
+  /** Supervisor listen-in (./listen-in.ts): its channels never reach the call handling below. */
+  private readonly listenIn: AriListenIn;
 
   constructor(private readonly opts: AriAdapterOptions) {
     this.clock = opts.clock ?? Date.now;
+    this.listenIn = new AriListenIn({
+      app: opts.app,
+      endpointOf: opts.endpointOf,
+      logger: opts.logger,
+      sink: (cmd, at) => this.sink(cmd, at),
+      agentChannel: (callId, agentId) => {
+        const leg = this.legs.get(`${callId}|${agentId}`);
+        return leg?.answered ? leg.channelId : null;
+      },
+      callBridge: (callId) => this.mixing.get(callId),
+      hangup: async (channelId) => {
+        await this.client?.channels.hangup({ channelId }).catch(() => undefined);
+      },
+    });
     this.recorder = opts.recording
       ? new CallRecorder(opts.recording, opts.logger, (r) => opts.onRecording?.(r))
       : null;
@@ -212,6 +229,7 @@ export class AriAdapter implements TelephonyPort {
   private onStasisStart(e: AriEventJson): void {
     const ch = e.channel!;
     const args = e.args ?? [];
+    if (this.listenIn.onStasisStart(this.client, ch, args, this.at(e))) return;
     if (args[0] === 'agent') {
       const [, agentId, callId] = args;
       const leg = agentId && callId ? this.legs.get(`${callId}|${agentId}`) : undefined;
@@ -270,6 +288,7 @@ export class AriAdapter implements TelephonyPort {
   /** A caller who entered from the dialplan gets no ChannelDestroyed: StasisEnd is its end. */
   private onStasisEnd(e: AriEventJson): void {
     const id = e.channel!.id;
+    if (this.listenIn.onChannelEnd(this.client, id, this.at(e))) return;
     if (!this.callers.has(id)) return;
     this.callers.delete(id);
     this.callbackOffered.delete(id);
@@ -286,6 +305,7 @@ export class AriAdapter implements TelephonyPort {
    */
   private onChannelDestroyed(e: AriEventJson): void {
     const id = e.channel!.id;
+    if (this.listenIn.onChannelEnd(this.client, id, this.at(e))) return;
     if (this.dialOuts.delete(id)) {
       this.dialOutParents.delete(id);
       if (this.client) void this.dropMixing(this.client, id);
@@ -477,6 +497,10 @@ export class AriAdapter implements TelephonyPort {
         });
         return;
       }
+      case 'listenIn':
+        return this.listenIn.start(c, f, this.clock());
+      case 'stopListening':
+        return this.listenIn.stop(c, f.callId, f.supervisorId);
       default: {
         const never: never = f;
         this.opts.logger.warn({ effect: never }, 'unknown effect ignored');
@@ -632,6 +656,7 @@ export class AriAdapter implements TelephonyPort {
           ch.dialplan?.app_name === 'Stasis' ? (ch.dialplan.app_data ?? '') : ''
         ).split(',');
         if (app !== this.opts.app) continue;
+        if (await this.listenIn.adopt(c, ch, kind, rest, planned, inBridge)) continue;
         if (kind === 'outbound') {
           // A dial-out the previous leader placed (its channel id is its call's id).
           const plan = planned.get(ch.id);

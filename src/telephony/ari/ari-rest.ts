@@ -47,6 +47,14 @@ export interface AriRest extends EventEmitter {
       priority: number;
     }): Promise<void>;
     play(p: { channelId: string; media: string }): Promise<unknown>;
+    snoopChannel(p: {
+      channelId: string;
+      app: string;
+      appArgs?: string;
+      spy?: 'none' | 'both' | 'out' | 'in';
+      whisper?: 'none' | 'both' | 'out' | 'in';
+      snoopId?: string;
+    }): Promise<AriChannelJson>;
   };
   bridges: {
     list(): Promise<AriBridgeJson[]>;

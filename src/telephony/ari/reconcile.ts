@@ -70,6 +70,14 @@ export function findDrift(
       outbound.add(ch.id);
       continue;
     }
+    if (kind === 'listen' || kind === 'snoop') {
+      // A supervisor's phone or snoop channel (listen-in.ts): kept while the engine has it listening.
+      const [supervisorId, callId] = rest;
+      const plan = callId ? planned.get(callId) : undefined;
+      if (!plan?.listeners?.some((l) => l.supervisorId === supervisorId))
+        add(ch.id, { kind: 'stray-leg', channelId: ch.id });
+      continue;
+    }
     if (kind === 'agent') {
       const [agentId, callId] = rest;
       const plan = callId ? planned.get(callId) : undefined;

@@ -354,6 +354,18 @@ export class DrachtioAdapter implements TelephonyPort {
       }
       case 'dialOut':
         return this.dialOut(f.callId, f.number);
+      // Supervisor listen-in is not built on FreeSWITCH (docs/supervision.md): the API refuses it
+      // (501); one that reaches here anyway ends at once, so no console shows a listen that is not.
+      case 'listenIn':
+        this.report({
+          type: 'stopListening',
+          callId: f.callId,
+          supervisorId: f.supervisorId,
+          reason: 'unsupported',
+        });
+        return;
+      case 'stopListening':
+        return;
       default: {
         const never: never = f;
         this.opts.logger.warn({ effect: never }, 'unknown effect ignored');

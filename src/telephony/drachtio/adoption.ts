@@ -7,7 +7,13 @@
 // which call, which kind of leg, which agent, the caller's dialog. An adopted leg has no fsmrf
 // Endpoint (its event socket went with the old process): it is driven through the inbound event
 // socket (uuid_transfer, uuid_bridge) and BYE by dialog id.
-import type { FsEndpoint, FsMediaServer, Srf, SrfDialog, SrfRequest, SrfResponse } from './libs.js';
+import type { Command } from '../../core/commands.js';
+import type { Effect } from '../../core/effects.js';
+import type { CallPlan } from '../../core/telephony-plan.js';
+import { conferenceOf, type Caller, type Leg, type OutboundCall } from './call-state.js';
+import type { FsMediaServer, Srf, SrfDialog } from './libs.js';
+import { AdoptedDialog, AdoptedEndpoint, type AdoptedDialogs } from './adopted-legs.js';
+import { alive, bye, destroyQuietly } from './sip-dialogs.js';
 
 export const LEG_HEADERS = {
   call: 'X-Sas-Acd-Call',
@@ -76,162 +82,216 @@ export async function findLegs(ms: FsMediaServer): Promise<FoundLeg[]> {
   return found;
 }
 
-/** Sends an in-dialog request by drachtio dialog id (the old process's dialogs). */
-async function byId(srf: Srf, dialogId: string, method: string, headers?: Record<string, string>) {
-  return srf.request({
-    uri: 'sip:placeholder',
-    method,
-    stackDialogId: dialogId,
-    ...(headers ? { headers } : {}),
-  });
-}
+/** What a take-over found and did (counts), as the ARI adapter reports it. */
+export type DrachtioAdoptionReport = {
+  callers: number;
+  legs: number;
+  /** Callers the engine never heard of (their arrival died with the old process), reported now. */
+  arrived: number;
+  /** Calls of the engine whose caller is gone (hung up while no process held drachtio), reported. */
+  gone: number;
+  rung: number;
+  held: number;
+  /** FreeSWITCH legs for nothing the engine knows (or an agent phone that rang at the crash), ended. */
+  strays: number;
+  /** Callers of calls the engine had already ended: hung up now, never a second arrival. */
+  ended: number;
+};
 
-type Listener = (...args: never[]) => void;
+/** The adapter as the take-over sees it: its connections, its calls and how it reports and ends them. */
+export type TakeOverHost = {
+  srf: Srf | null;
+  ms: FsMediaServer | null;
+  callers: Map<string, Caller>;
+  /** Agent legs by "callId|agentId". */
+  legs: Map<string, Leg>;
+  outbound: Map<string, OutboundCall>;
+  adopted: AdoptedDialogs;
+  now: () => number;
+  /** Reports to the engine at a given time (the take-over's reports share one). */
+  sink: (cmd: Command, at: number) => void;
+  callerGone: (caller: Caller) => void;
+  agentHungUp: (leg: Leg) => void;
+  execute: (effect: Effect) => Promise<void>;
+};
 
 /**
- * A dialog of the old process, driven by its id. Its BYE or NOTIFY reaches this process through
- * `AdoptedDialogs` (drachtio-srf knows nothing of it).
+ * After drachtio-srf reconnects (drachtio keeps the dialogs, FreeSWITCH the channels): each caller
+ * and agent leg whose dialog drachtio forgot meanwhile (its BYE got a 481 while no app was there)
+ * hung up: reported once, and its FreeSWITCH endpoint destroyed; the others are bound to the new
+ * connection, so their later BYEs reach us.
  */
-export class AdoptedDialog {
-  connected = true;
-  readonly remote = { sdp: '' };
-  private readonly listeners = new Map<string, Listener[]>();
-
-  constructor(
-    private readonly srf: Srf,
-    readonly id: string,
-    private readonly registry: AdoptedDialogs,
-  ) {
-    registry.add(this);
+export async function readoptCalls(host: TakeOverHost): Promise<{ callersGone: number; legsGone: number }> {
+  let callersGone = 0;
+  let legsGone = 0;
+  for (const caller of [...host.callers.values()]) {
+    if (!caller.dialog) continue;
+    await alive(host.srf, caller.ep?.dialog);
+    if (await alive(host.srf, caller.dialog)) continue;
+    callersGone += 1;
+    caller.dialog = null;
+    host.callerGone(caller);
   }
-
-  on(event: string, fn: Listener): void {
-    this.listeners.set(event, [...(this.listeners.get(event) ?? []), fn]);
+  for (const leg of [...host.legs.values()]) {
+    if (!leg.dialog) continue;
+    await alive(host.srf, leg.ep?.dialog);
+    if (await alive(host.srf, leg.dialog)) continue;
+    legsGone += 1;
+    host.agentHungUp(leg);
   }
-
-  emit(event: string, ...args: unknown[]): void {
-    for (const fn of this.listeners.get(event) ?? []) (fn as (...a: unknown[]) => void)(...args);
-  }
-
-  async destroy(): Promise<void> {
-    if (!this.connected) return;
-    this.connected = false;
-    this.registry.remove(this.id);
-    await byId(this.srf, this.id, 'BYE');
-  }
-
-  async request(opts: { method: string; headers?: Record<string, string> }): Promise<{ status: number }> {
-    await byId(this.srf, this.id, opts.method, opts.headers);
-    return { status: 200 };
-  }
-
-  /** The far end hung up (its BYE reached us). */
-  ended(): void {
-    if (!this.connected) return;
-    this.connected = false;
-    this.registry.remove(this.id);
-    this.emit('destroy');
-  }
+  return { callersGone, legsGone };
 }
 
-/** The adopted dialogs by id, and the drachtio-srf middleware that hands them their requests. */
-export class AdoptedDialogs {
-  private readonly byIdMap = new Map<string, AdoptedDialog>();
-
-  add(d: AdoptedDialog): void {
-    this.byIdMap.set(d.id, d);
-  }
-
-  remove(id: string): void {
-    this.byIdMap.delete(id);
-  }
-
-  /** srf.use(): after drachtio-srf's own dialogs, before anything else. */
-  middleware = (
-    req: SrfRequest & { stackDialogId?: string; method?: string },
-    res: SrfResponse,
-    next: () => void,
-  ) => {
-    const id = req.stackDialogId;
-    if (!id) return next();
-    const d = this.byIdMap.get(id);
-    if (req.method === 'BYE') {
-      // Answered even for a dialog nobody holds any more (an old FreeSWITCH leg hung up).
-      res.send(200);
-      d?.ended();
-      return;
-    }
-    if (!d) return next();
-    if (req.method === 'NOTIFY') {
-      d.emit('notify', req, res);
-      return;
-    }
-    res.send(200);
+/**
+ * Takes over the calls of another process (fail-over, restart): lists FreeSWITCH's channels, finds
+ * the legs the adapter created (findLegs) and reconciles them with the engine's plan. A caller
+ * still there is adopted (held or connected; its dialogs bound to this connection); one whose
+ * dialog drachtio forgot (a BYE answered 481 while no process was connected) hung up, and its
+ * leaked FreeSWITCH leg is hung up too; a caller the engine never heard of arrives now; a caller of
+ * a call the engine already ended is hung up, never counted again. Agent legs of the plan are
+ * adopted; others (and a phone that was still ringing at the crash: its INVITE died with the old
+ * process) are ended; an answered agent leg missing is lost; the offer made meanwhile rings; a
+ * caller waiting alone hears its queue's music again.
+ */
+export async function adoptCalls(
+  host: TakeOverHost,
+  plans: CallPlan[],
+  known: { ended?: (callId: string) => boolean } = {},
+): Promise<DrachtioAdoptionReport> {
+  const { srf, ms } = host;
+  if (!srf || !ms) throw new Error('adopt: not connected to drachtio and FreeSWITCH');
+  const report: DrachtioAdoptionReport = {
+    callers: 0,
+    legs: 0,
+    arrived: 0,
+    gone: 0,
+    rung: 0,
+    held: 0,
+    strays: 0,
+    ended: 0,
   };
-}
-
-/**
- * A FreeSWITCH channel of the old process, driven over the inbound event socket: what the adapter
- * does with an fsmrf Endpoint, in uuid_* commands.
- */
-export class AdoptedEndpoint implements FsEndpoint {
-  readonly local = { sdp: '' };
-  readonly conf: { memberId?: number; name?: string } = {};
-  readonly dialog: SrfDialog | null = null;
-
-  constructor(
-    private readonly ms: FsMediaServer,
-    private readonly srf: Srf,
-    readonly uuid: string,
-    private readonly mediaDialogId: string,
-  ) {}
-
-  private async run(command: string): Promise<string> {
-    const out = await this.ms.api(command);
-    if (/^-ERR/.test(out)) throw new Error(`${command.split(' ')[0]}: ${out.trim()}`);
-    return out;
-  }
-
-  /** Whatever the channel is in (bridge, conference, music) ends; the file plays. */
-  async play(file: string): Promise<unknown> {
-    return this.run(`uuid_transfer ${this.uuid} playback:${file} inline`);
-  }
-
-  async api(command: string, args: string | string[]): Promise<{ body?: string }> {
-    return { body: await this.ms.api(`${command} ${Array.isArray(args) ? args.join(' ') : args}`) };
-  }
-
-  async execute(app: string, arg = ''): Promise<unknown> {
-    return this.run(`uuid_transfer ${this.uuid} ${app}${arg ? `:${arg}` : ''} inline`);
-  }
-
-  async bridge(other: FsEndpoint): Promise<void> {
-    await this.run(`uuid_bridge ${this.uuid} ${other.uuid}`);
-  }
-
-  async unbridge(): Promise<void> {
-    await this.run(`uuid_transfer ${this.uuid} -both park inline`);
-  }
-
-  async modify(): Promise<unknown> {
-    return undefined;
-  }
-
-  async join(conf: string): Promise<{ memberId: number; confUuid: string }> {
-    await this.run(`uuid_transfer ${this.uuid} conference:${conf} inline`);
-    return { memberId: 0, confUuid: '' };
-  }
-
-  /** BYE on drachtio's dialog with FreeSWITCH (FreeSWITCH answers and hangs up); uuid_kill if gone. */
-  async destroy(): Promise<void> {
-    try {
-      await byId(this.srf, this.mediaDialogId, 'BYE');
-    } catch {
-      await this.ms.api(`uuid_kill ${this.uuid}`).catch(() => undefined);
+  const planned = new Map(plans.map((p) => [p.callId, p]));
+  const found = await findLegs(ms);
+  const endpoint = (l: FoundLeg) => new AdoptedEndpoint(ms, srf, l.uuid, l.mediaDialogId);
+  const dialog = (id: string) => new AdoptedDialog(srf, id, host.adopted) as unknown as SrfDialog;
+  const now = host.now();
+  const tell = (cmd: Command) => host.sink(cmd, now);
+  const present = new Set<string>(); // callers (and outside calls) still on the PBX
+  for (const l of found.filter((x) => x.kind !== 'agent')) {
+    if (host.callers.has(l.callId) || host.outbound.has(l.callId)) continue; // already ours
+    const ep = endpoint(l);
+    const d = l.dialogId ? dialog(l.dialogId) : null;
+    if (!d || !(await alive(srf, d))) {
+      // Hung up while nobody held drachtio: only its FreeSWITCH leg is left.
+      (d as unknown as AdoptedDialog | null)?.ended();
+      await destroyQuietly(ep);
+      continue;
+    }
+    const plan = planned.get(l.callId);
+    if (l.kind === 'outbound') {
+      if (!plan) {
+        report.strays += 1;
+        await bye(srf, d);
+        await destroyQuietly(ep);
+        continue;
+      }
+      present.add(l.callId);
+      host.outbound.set(l.callId, { ep, dialog: d });
+      d.on('destroy', () => {
+        void destroyQuietly(ep);
+        if (host.outbound.delete(l.callId)) host.sink({ type: 'callerHungUp', callId: l.callId }, host.now());
+      });
+      continue;
+    }
+    if (!plan && known.ended?.(l.callId)) {
+      // The hang-up the old process could not carry out: done now, the call stays counted once.
+      report.ended += 1;
+      await bye(srf, d);
+      await destroyQuietly(ep);
+      continue;
+    }
+    present.add(l.callId);
+    const caller: Caller = {
+      callId: l.callId,
+      req: null,
+      res: null,
+      line: l.line,
+      number: l.number,
+      name: l.name,
+      answering: Promise.resolve(),
+      ep,
+      dialog: d,
+      with: new Set(),
+      conference: plan && plan.agents.length > 1 ? conferenceOf(l.callId) : null,
+      music: plan?.hold?.music ?? null,
+      gone: false,
+      ours: false,
+    };
+    host.callers.set(l.callId, caller);
+    d.on('destroy', () => host.callerGone(caller));
+    report.callers += 1;
+    if (!plan) {
+      report.arrived += 1;
+      tell({
+        type: 'arriveCall',
+        callId: l.callId,
+        line: l.line,
+        callerNumber: l.number,
+        callerName: l.name,
+      });
     }
   }
-
-  on(): void {
-    // No event socket of its own: no DTMF, and its end is seen on its dialogs.
+  for (const l of found.filter((x) => x.kind === 'agent')) {
+    const key = `${l.callId}|${l.agentId}`;
+    if (host.legs.has(key)) continue;
+    const plan = planned.get(l.callId);
+    const ep = endpoint(l);
+    const d = l.dialogId ? dialog(l.dialogId) : null;
+    const wanted = !!plan && !!l.agentId && plan.agents.includes(l.agentId) && present.has(l.callId);
+    if (!wanted || !d || !(await alive(srf, d))) {
+      if (wanted) (d as unknown as AdoptedDialog | null)?.ended();
+      else report.strays += 1;
+      if (d?.connected) await bye(srf, d);
+      await destroyQuietly(ep);
+      continue;
+    }
+    const leg: Leg = {
+      callId: l.callId,
+      agentId: l.agentId!,
+      ep,
+      uacReq: null,
+      dialog: d,
+      answered: true,
+      connectWanted: null,
+      ours: false,
+      timedOut: false,
+      timer: null,
+    };
+    host.legs.set(key, leg);
+    host.callers.get(l.callId)?.with.add(leg.agentId);
+    d.on('destroy', () => host.agentHungUp(leg));
+    report.legs += 1;
   }
+  for (const plan of plans) {
+    const mine = host.callers.has(plan.callId) || host.outbound.has(plan.callId);
+    if (mine && !present.has(plan.callId)) continue; // held by this process already
+    if (!present.has(plan.callId)) {
+      report.gone += 1;
+      tell({ type: 'callerHungUp', callId: plan.callId });
+      continue;
+    }
+    if (plan.direction === 'outbound') continue;
+    for (const agentId of plan.agents)
+      if (!host.legs.has(`${plan.callId}|${agentId}`))
+        tell({ type: 'agentLegLost', callId: plan.callId, agentId });
+    if (plan.ring && !host.legs.has(`${plan.callId}|${plan.ring.agentId}`)) {
+      report.rung += 1;
+      void host.execute(plan.ring);
+    }
+    if (plan.hold) {
+      report.held += 1;
+      await host.execute(plan.hold);
+    }
+  }
+  return report;
 }

@@ -22,15 +22,19 @@ import {
 } from './libs.js';
 import { engineCallId } from './call-id.js';
 import type { CallPlan } from '../../core/telephony-plan.js';
+import { AdoptedDialogs } from './adopted-legs.js';
 import {
-  AdoptedDialog,
-  AdoptedDialogs,
-  AdoptedEndpoint,
   DIALOG_VAR,
   LEG_HEADERS,
-  findLegs,
-  type FoundLeg,
+  adoptCalls,
+  readoptCalls,
+  type DrachtioAdoptionReport,
+  type TakeOverHost,
 } from './adoption.js';
+import { conferenceOf, type Caller, type Leg, type OutboundCall } from './call-state.js';
+import { bye, destroyQuietly } from './sip-dialogs.js';
+
+export type { DrachtioAdoptionReport } from './adoption.js';
 
 export type DrachtioAdapterOptions = {
   drachtio: { host: string; port: number; secret: string };
@@ -55,59 +59,6 @@ export type DrachtioAdapterOptions = {
   callerId?: string;
   logger: Logger;
   clock?: () => number;
-};
-
-type Caller = {
-  callId: string;
-  /** The INVITE and its response; null for a caller adopted from another process (answered). */
-  req: SrfRequest | null;
-  res: SrfResponse | null;
-  line: string;
-  number: string | null;
-  name: string | null;
-  answering: Promise<void> | null;
-  ep: FsEndpoint | null;
-  dialog: SrfDialog | null;
-  /** Agents whose leg shares media with the caller (bridge or conference). */
-  with: Set<string>;
-  conference: string | null;
-  /** The queue music it hears while waiting (played again after the callback prompt). */
-  music: string | null;
-  gone: boolean;
-  ours: boolean;
-};
-
-type Leg = {
-  callId: string;
-  agentId: string;
-  ep: FsEndpoint | null;
-  uacReq: SrfRequest | null;
-  dialog: SrfDialog | null;
-  answered: boolean;
-  connectWanted: { conference: boolean } | null;
-  /** We ended it (cancel, release, hang-up): its end is not news. */
-  ours: boolean;
-  timedOut: boolean;
-  timer: NodeJS.Timeout | null;
-};
-
-/** The conference of a call (named after it, so a process taking over finds it too). */
-const conferenceOf = (callId: string) => `acd-${callId.replace(/[^A-Za-z0-9-]/g, '')}`.slice(0, 60);
-
-/** What a take-over found and did (counts), as the ARI adapter reports it. */
-export type DrachtioAdoptionReport = {
-  callers: number;
-  legs: number;
-  /** Callers the engine never heard of (their arrival died with the old process), reported now. */
-  arrived: number;
-  /** Calls of the engine whose caller is gone (hung up while no process held drachtio), reported. */
-  gone: number;
-  rung: number;
-  held: number;
-  /** FreeSWITCH legs for nothing the engine knows (or an agent phone that rang at the crash), ended. */
-  strays: number;
-  /** Callers of calls the engine had already ended: hung up now, never a second arrival. */
-  ended: number;
 };
 
 /**
@@ -139,7 +90,7 @@ export class DrachtioAdapter implements TelephonyPort {
   private sink: CommandSink = () => {};
   private readonly callers = new Map<string, Caller>();
   private readonly legs = new Map<string, Leg>(); // callId|agentId
-  private readonly outbound = new Map<string, { ep: FsEndpoint | null; dialog: SrfDialog | null }>();
+  private readonly outbound = new Map<string, OutboundCall>();
   private up = false;
   private readonly clock: () => number;
   private readonly adopted = new AdoptedDialogs();
@@ -599,7 +550,7 @@ export class DrachtioAdapter implements TelephonyPort {
     const ep = await this.ms!.createEndpoint({
       headers: { [LEG_HEADERS.call]: callId, [LEG_HEADERS.leg]: 'outbound' },
     });
-    const entry: { ep: FsEndpoint | null; dialog: SrfDialog | null } = { ep, dialog: null };
+    const entry: OutboundCall = { ep, dialog: null };
     this.outbound.set(callId, entry);
     try {
       const dialog = await this.srf!.createUAC(uri, { localSdp: ep.local.sdp });
@@ -627,217 +578,42 @@ export class DrachtioAdapter implements TelephonyPort {
 
   // ---- releasing ----
 
-  /** Destroys an endpoint; never waits more than 5 s (fsmrf waits for FreeSWITCH's BYE, which a
-   * drachtio that forgot the dialog answers 481 and never passes on). */
-  private async destroyQuietly(ep: FsEndpoint): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      await Promise.race([ep.destroy(), new Promise<void>((resolve) => (timer = setTimeout(resolve, 5000)))]);
-    } catch {
-      // already gone
-    } finally {
-      clearTimeout(timer);
-    }
+  private destroyQuietly(ep: FsEndpoint): Promise<void> {
+    return destroyQuietly(ep);
   }
 
-  /** BYE on a dialog; after a reconnection the Dialog's old socket is gone: BYE by its id instead. */
-  private async bye(dialog: SrfDialog): Promise<void> {
-    try {
-      await dialog.destroy();
-    } catch {
-      await this.srf
-        ?.request({ uri: 'sip:placeholder', method: 'BYE', stackDialogId: dialog.id })
-        .catch(() => {});
-    }
+  private bye(dialog: SrfDialog): Promise<void> {
+    return bye(this.srf, dialog);
   }
 
-  /** Whether drachtio still knows a dialog; touching it also binds it to this connection. */
-  private async alive(dialog: SrfDialog | null | undefined): Promise<boolean> {
-    if (!dialog || !this.srf) return false;
-    try {
-      // In-dialog: drachtio fills the request-URI from the dialog.
-      await this.srf.request({ uri: 'sip:placeholder', method: 'INFO', stackDialogId: dialog.id });
-      return true;
-    } catch (err) {
-      return (err as { code?: string }).code !== 'ENODIALOG';
-    }
+  /** What the take-over (adoption.ts) needs of this adapter. */
+  private get host(): TakeOverHost {
+    return {
+      srf: this.srf,
+      ms: this.ms,
+      callers: this.callers,
+      legs: this.legs,
+      outbound: this.outbound,
+      adopted: this.adopted,
+      now: this.clock,
+      sink: (cmd, at) => this.sink(cmd, at),
+      callerGone: (caller) => this.callerGone(caller),
+      agentHungUp: (leg) => this.agentHungUp(leg),
+      execute: (effect) => this.execute(effect),
+    };
   }
 
-  /**
-   * After drachtio-srf reconnects (drachtio keeps the dialogs, FreeSWITCH the channels): each caller
-   * and agent leg whose dialog drachtio forgot meanwhile (its BYE got a 481 while no app was there)
-   * hung up: reported once, and its FreeSWITCH endpoint destroyed; the others are bound to the new
-   * connection, so their later BYEs reach us.
-   */
+  /** After drachtio-srf reconnects: callers and agent legs whose dialog drachtio forgot hung up. */
   async readopt(): Promise<{ callersGone: number; legsGone: number }> {
-    let callersGone = 0;
-    let legsGone = 0;
-    for (const caller of [...this.callers.values()]) {
-      if (!caller.dialog) continue;
-      await this.alive(caller.ep?.dialog);
-      if (await this.alive(caller.dialog)) continue;
-      callersGone += 1;
-      caller.dialog = null;
-      this.callerGone(caller);
-    }
-    for (const leg of [...this.legs.values()]) {
-      if (!leg.dialog) continue;
-      await this.alive(leg.ep?.dialog);
-      if (await this.alive(leg.dialog)) continue;
-      legsGone += 1;
-      this.agentHungUp(leg);
-    }
-    return { callersGone, legsGone };
+    return readoptCalls(this.host);
   }
 
-  /**
-   * Takes over the calls of another process (fail-over, restart): lists FreeSWITCH's channels, finds
-   * the legs this adapter created (adoption.ts) and reconciles them with the engine's plan. A caller
-   * still there is adopted (held or connected; its dialogs bound to this connection); one whose
-   * dialog drachtio forgot (a BYE answered 481 while no process was connected) hung up, and its
-   * leaked FreeSWITCH leg is hung up too; a caller the engine never heard of arrives now; a caller of
-   * a call the engine already ended is hung up, never counted again. Agent legs of the plan are
-   * adopted; others (and a phone that was still ringing at the crash: its INVITE died with the old
-   * process) are ended; an answered agent leg missing is lost; the offer made meanwhile rings; a
-   * caller waiting alone hears its queue's music again.
-   */
+  /** Takes over the calls of another process (fail-over, restart): see adoptCalls. */
   async adopt(
     plans: CallPlan[],
     known: { ended?: (callId: string) => boolean } = {},
   ): Promise<DrachtioAdoptionReport> {
-    const srf = this.srf;
-    const ms = this.ms;
-    if (!srf || !ms) throw new Error('adopt: not connected to drachtio and FreeSWITCH');
-    const report: DrachtioAdoptionReport = {
-      callers: 0,
-      legs: 0,
-      arrived: 0,
-      gone: 0,
-      rung: 0,
-      held: 0,
-      strays: 0,
-      ended: 0,
-    };
-    const planned = new Map(plans.map((p) => [p.callId, p]));
-    const found = await findLegs(ms);
-    const endpoint = (l: FoundLeg) => new AdoptedEndpoint(ms, srf, l.uuid, l.mediaDialogId);
-    const dialog = (id: string) => new AdoptedDialog(srf, id, this.adopted) as unknown as SrfDialog;
-    const now = this.clock();
-    const present = new Set<string>(); // callers (and outside calls) still on the PBX
-    for (const l of found.filter((x) => x.kind !== 'agent')) {
-      if (this.callers.has(l.callId) || this.outbound.has(l.callId)) continue; // already ours
-      const ep = endpoint(l);
-      const d = l.dialogId ? dialog(l.dialogId) : null;
-      if (!d || !(await this.alive(d))) {
-        // Hung up while nobody held drachtio: only its FreeSWITCH leg is left.
-        (d as unknown as AdoptedDialog | null)?.ended();
-        await this.destroyQuietly(ep);
-        continue;
-      }
-      const plan = planned.get(l.callId);
-      if (l.kind === 'outbound') {
-        if (!plan) {
-          report.strays += 1;
-          await this.bye(d);
-          await this.destroyQuietly(ep);
-          continue;
-        }
-        present.add(l.callId);
-        this.outbound.set(l.callId, { ep, dialog: d });
-        d.on('destroy', () => {
-          void this.destroyQuietly(ep);
-          if (this.outbound.delete(l.callId)) this.report({ type: 'callerHungUp', callId: l.callId });
-        });
-        continue;
-      }
-      if (!plan && known.ended?.(l.callId)) {
-        // The hang-up the old process could not carry out: done now, the call stays counted once.
-        report.ended += 1;
-        await this.bye(d);
-        await this.destroyQuietly(ep);
-        continue;
-      }
-      present.add(l.callId);
-      const caller: Caller = {
-        callId: l.callId,
-        req: null,
-        res: null,
-        line: l.line,
-        number: l.number,
-        name: l.name,
-        answering: Promise.resolve(),
-        ep,
-        dialog: d,
-        with: new Set(),
-        conference: plan && plan.agents.length > 1 ? conferenceOf(l.callId) : null,
-        music: plan?.hold?.music ?? null,
-        gone: false,
-        ours: false,
-      };
-      this.callers.set(l.callId, caller);
-      d.on('destroy', () => this.callerGone(caller));
-      report.callers += 1;
-      if (!plan) {
-        report.arrived += 1;
-        this.sink(
-          { type: 'arriveCall', callId: l.callId, line: l.line, callerNumber: l.number, callerName: l.name },
-          now,
-        );
-      }
-    }
-    for (const l of found.filter((x) => x.kind === 'agent')) {
-      const key = `${l.callId}|${l.agentId}`;
-      if (this.legs.has(key)) continue;
-      const plan = planned.get(l.callId);
-      const ep = endpoint(l);
-      const d = l.dialogId ? dialog(l.dialogId) : null;
-      const wanted = !!plan && !!l.agentId && plan.agents.includes(l.agentId) && present.has(l.callId);
-      if (!wanted || !d || !(await this.alive(d))) {
-        if (wanted) (d as unknown as AdoptedDialog | null)?.ended();
-        else report.strays += 1;
-        if (d?.connected) await this.bye(d);
-        await this.destroyQuietly(ep);
-        continue;
-      }
-      const leg: Leg = {
-        callId: l.callId,
-        agentId: l.agentId!,
-        ep,
-        uacReq: null,
-        dialog: d,
-        answered: true,
-        connectWanted: null,
-        ours: false,
-        timedOut: false,
-        timer: null,
-      };
-      this.legs.set(key, leg);
-      this.callers.get(l.callId)?.with.add(leg.agentId);
-      d.on('destroy', () => this.agentHungUp(leg));
-      report.legs += 1;
-    }
-    for (const plan of plans) {
-      const mine = this.callers.has(plan.callId) || this.outbound.has(plan.callId);
-      if (mine && !present.has(plan.callId)) continue; // held by this process already
-      if (!present.has(plan.callId)) {
-        report.gone += 1;
-        this.sink({ type: 'callerHungUp', callId: plan.callId }, now);
-        continue;
-      }
-      if (plan.direction === 'outbound') continue;
-      for (const agentId of plan.agents)
-        if (!this.legs.has(`${plan.callId}|${agentId}`))
-          this.sink({ type: 'agentLegLost', callId: plan.callId, agentId }, now);
-      if (plan.ring && !this.legs.has(`${plan.callId}|${plan.ring.agentId}`)) {
-        report.rung += 1;
-        void this.execute(plan.ring);
-      }
-      if (plan.hold) {
-        report.held += 1;
-        await this.execute(plan.hold);
-      }
-    }
-    return report;
+    return adoptCalls(this.host, plans, known);
   }
 
   private async endLeg(leg: Leg): Promise<void> {

@@ -1,0 +1,42 @@
+// What the drachtio adapter holds of each call, shared with the take-over (adoption.ts).
+import type { FsEndpoint, SrfDialog, SrfRequest, SrfResponse } from './libs.js';
+
+export type Caller = {
+  callId: string;
+  /** The INVITE and its response; null for a caller adopted from another process (answered). */
+  req: SrfRequest | null;
+  res: SrfResponse | null;
+  line: string;
+  number: string | null;
+  name: string | null;
+  answering: Promise<void> | null;
+  ep: FsEndpoint | null;
+  dialog: SrfDialog | null;
+  /** Agents whose leg shares media with the caller (bridge or conference). */
+  with: Set<string>;
+  conference: string | null;
+  /** The queue music it hears while waiting (played again after the callback prompt). */
+  music: string | null;
+  gone: boolean;
+  ours: boolean;
+};
+
+export type Leg = {
+  callId: string;
+  agentId: string;
+  ep: FsEndpoint | null;
+  uacReq: SrfRequest | null;
+  dialog: SrfDialog | null;
+  answered: boolean;
+  connectWanted: { conference: boolean } | null;
+  /** We ended it (cancel, release, hang-up): its end is not news. */
+  ours: boolean;
+  timedOut: boolean;
+  timer: NodeJS.Timeout | null;
+};
+
+/** An outside call (callback): its FreeSWITCH endpoint and the called party's dialog. */
+export type OutboundCall = { ep: FsEndpoint | null; dialog: SrfDialog | null };
+
+/** The conference of a call (named after it, so a process taking over finds it too). */
+export const conferenceOf = (callId: string) => `acd-${callId.replace(/[^A-Za-z0-9-]/g, '')}`.slice(0, 60);

@@ -1,0 +1,37 @@
+// Ending endpoints and dialogs, including those of a drachtio connection that is gone (the
+// adapter's releases and the take-over in adoption.ts both need them).
+import type { FsEndpoint, Srf, SrfDialog } from './libs.js';
+
+/** Destroys an endpoint; never waits more than 5 s (fsmrf waits for FreeSWITCH's BYE, which a
+ * drachtio that forgot the dialog answers 481 and never passes on). */
+export async function destroyQuietly(ep: FsEndpoint): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([ep.destroy(), new Promise<void>((resolve) => (timer = setTimeout(resolve, 5000)))]);
+  } catch {
+    // already gone
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** BYE on a dialog; after a reconnection the Dialog's old socket is gone: BYE by its id instead. */
+export async function bye(srf: Srf | null, dialog: SrfDialog): Promise<void> {
+  try {
+    await dialog.destroy();
+  } catch {
+    await srf?.request({ uri: 'sip:placeholder', method: 'BYE', stackDialogId: dialog.id }).catch(() => {});
+  }
+}
+
+/** Whether drachtio still knows a dialog; touching it also binds it to this connection. */
+export async function alive(srf: Srf | null, dialog: SrfDialog | null | undefined): Promise<boolean> {
+  if (!dialog || !srf) return false;
+  try {
+    // In-dialog: drachtio fills the request-URI from the dialog.
+    await srf.request({ uri: 'sip:placeholder', method: 'INFO', stackDialogId: dialog.id });
+    return true;
+  } catch (err) {
+    return (err as { code?: string }).code !== 'ENODIALOG';
+  }
+}

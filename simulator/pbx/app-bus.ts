@@ -9,6 +9,17 @@ export class AppBus {
   private readonly registeredApps = new Set<string>();
   /** Fault switch: hold every event this long before sending (order is kept). */
   delayMs = 0;
+  /** Fault switch: until this instant (Date.now()), the ARI link is down (server.ts refuses it). */
+  linkDownUntilMs = 0;
+  /** ARI connections (WebSocket or REST) refused during outages: proof the client tried. */
+  refusedWhileDown = 0;
+
+  /** True while an outage lasts; counts the connection it is asked about as refused. */
+  refuseLink(): boolean {
+    if (Date.now() >= this.linkDownUntilMs) return false;
+    this.refusedWhileDown++;
+    return true;
+  }
 
   registered(): string[] {
     return [...this.registeredApps];

@@ -67,6 +67,8 @@ export async function startSimPbx(options: SimPbxOptions = {}): Promise<SimPbx> 
 
   const web = express();
   web.disable('x-powered-by');
+  // During an ARI outage (POST /sim/faults ariOutageMs) the connection is reset, as across a cut link.
+  web.use('/ari', (req, _res, next) => (bus.refuseLink() ? void req.socket.destroy() : next()));
   web.use('/ari', express.text({ type: () => true, limit: '1mb' }), ariHandler(pbx, { user, password }));
   web.use('/sim', trunkRouter(pbx, bus));
 
@@ -89,6 +91,7 @@ export async function startSimPbx(options: SimPbxOptions = {}): Promise<SimPbx> 
       });
     };
     if (url.pathname === '/ari/events') {
+      if (bus.refuseLink()) return void socket.destroy();
       if (!authorized({ headers: req.headers, url: req.url ?? '/' }, { user, password })) {
         const body = JSON.stringify({ message: 'Authentication required' });
         socket.end(

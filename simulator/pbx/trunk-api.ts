@@ -72,7 +72,12 @@ export function trunkRouter(pbx: Pbx, bus: AppBus): Router {
   });
 
   r.get('/faults', (_req, res) => {
-    res.json({ eventDelayMs: bus.delayMs, failNextOriginate: pbx.failNextOriginate !== null });
+    res.json({
+      eventDelayMs: bus.delayMs,
+      failNextOriginate: pbx.failNextOriginate !== null,
+      ariOutageLeftMs: Math.max(0, bus.linkDownUntilMs - Date.now()),
+      ariRefused: bus.refusedWhileDown,
+    });
   });
 
   r.post('/faults', (req, res) => {
@@ -87,6 +92,12 @@ export function trunkRouter(pbx: Pbx, bus: AppBus): Router {
     if (f.failNextOriginate !== undefined)
       pbx.failNextOriginate = f.failNextOriginate ? AriError.allocationFailed() : null;
     if (f.dropAriWebSocket) dropped = bus.dropAll();
+    // A network cut between the ACD and the PBX: the app WebSockets die and ARI (WebSocket and
+    // REST) refuses every connection for that long; calls go on, their events are lost.
+    if (f.ariOutageMs !== undefined) {
+      bus.linkDownUntilMs = Date.now() + f.ariOutageMs;
+      if (f.ariOutageMs > 0) dropped = bus.dropAll();
+    }
     res.json({ eventDelayMs: bus.delayMs, failNextOriginate: pbx.failNextOriginate !== null, dropped });
   });
 

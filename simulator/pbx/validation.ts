@@ -35,6 +35,7 @@ export const injectCallSchema = z
 export const faultsSchema = z
   .object({
     dropAriWebSocket: z.boolean().optional(),
+    ariOutageMs: z.number().min(0).max(3_600_000).optional(),
     eventDelayMs: z.number().min(0).max(60_000).optional(),
     failNextOriginate: z.boolean().optional(),
   })

@@ -22,6 +22,8 @@ export type ChildStack = {
   logDir: string;
   /** kill -9 the ACD and start it again on the same port and Redis; resolves once it is ready. */
   restartAcd(): Promise<void>;
+  /** kill -9 redis-server and start it again on the same port and data directory (AOF). */
+  restartRedis(): Promise<void>;
   /** Stops every child; removes the output unless `keepLogs`. */
   stop(opts?: { keepLogs?: boolean }): Promise<void>;
 };
@@ -144,6 +146,10 @@ export async function startChildStack(o: { config: unknown; users: unknown[] }):
       async restartAcd() {
         await stopChild(acd, 'SIGKILL');
         await startAcd();
+      },
+      async restartRedis() {
+        await redis!.kill('SIGKILL');
+        await redis!.start();
       },
       async stop(opts = {}) {
         await stop();

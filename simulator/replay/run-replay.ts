@@ -10,6 +10,7 @@ import type { CallRecord } from '../pbx/timeline.js';
 import type { TraceCall } from '../traffic/trace.js';
 import { AcdClient, type AcdUser } from './acd-client.js';
 import { acdFigures, readAcdCounts } from './acd-figures.js';
+import { scheduleChaos, NO_CHAOS, type ChaosDone, type ChaosPlan } from './chaos.js';
 import { startChildStack, type ChildStack } from './child-stack.js';
 import { groundTruth, type QueueFigures } from './ground-truth.js';
 import { PanelBot } from './panel-bot.js';
@@ -29,8 +30,8 @@ export type ReplayOptions = {
   wrapUpSeconds: number | null;
   /** Drive a running system instead of starting one. */
   external?: { acdUrl: string; pbxUrl: string; users: ExternalUsers };
-  /** Simulated seconds at which the ACD is killed (SIGKILL) and started again (own stack only). */
-  killAcdAt?: number[];
+  /** Faults at simulated times (chaos.ts); the ACD and Redis ones need the own stack. */
+  chaos?: ChaosPlan;
   /** Real milliseconds two processes may disagree on an instant (see reconcile.ts). */
   toleranceMs?: number;
   onProgress?: (ended: number, total: number) => void;
@@ -43,6 +44,8 @@ export type ReplayReport = {
   acd: { queues: Record<string, QueueFigures> };
   reconciled: boolean;
   calls: { lost: number; duplicated: number; stuck: number };
+  /** With --chaos: each fault as it happened. */
+  chaos?: ChaosDone[];
 };
 
 export type ReplayRun = {
@@ -144,15 +147,32 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayRun> {
     });
     const started = Date.now();
     injector.start();
-    const chaos: Promise<void>[] = [];
-    const chaosTimers = (o.killAcdAt ?? []).map((at) =>
-      setTimeout(
-        () => {
-          if (stack)
-            chaos.push(stack.restartAcd().catch((err: Error) => warn(`ACD restart: ${err.message}`)));
+    const own = stack as ChildStack | null;
+    const plan = o.chaos ?? NO_CHAOS;
+    const hasChaos = plan.killAcdAt.length + plan.restartRedisAt.length + plan.dropAriAt.length > 0;
+    const chaos = scheduleChaos(
+      plan,
+      speed,
+      {
+        ...(own ? { restartAcd: () => own.restartAcd(), restartRedis: () => own.restartRedis() } : {}),
+        cutAri: async (ms) => {
+          const refused = async () => {
+            const r = await fetch(`${pbxUrl}/sim/faults`);
+            if (!r.ok) throw new Error(`sim-pbx GET /sim/faults: ${r.status}`);
+            return ((await r.json()) as { ariRefused?: number }).ariRefused ?? 0;
+          };
+          const before = await refused();
+          const r = await fetch(`${pbxUrl}/sim/faults`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ ariOutageMs: ms }),
+          });
+          if (!r.ok) throw new Error(`sim-pbx POST /sim/faults: ${r.status}`);
+          await sleep(ms); // the run settles only once the link is back
+          return { refusedConnections: (await refused()) - before };
         },
-        (at * 1000) / speed,
-      ),
+      },
+      warn,
     );
 
     // Until every caller is in and every call has ended on the PBX, or nothing moves for a long while.
@@ -184,8 +204,7 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayRun> {
       }
     }
     injector.stop();
-    for (const t of chaosTimers) clearTimeout(t);
-    await Promise.all(chaos);
+    const chaosDone = await chaos.stop();
 
     // The ACD settles: no live call left and every arrival counted (or a few seconds pass).
     const settleUntil = Date.now() + 10_000;
@@ -229,7 +248,13 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayRun> {
     const gt = publicFigures(truth.queues);
     keepLogs = !r.reconciled;
     return {
-      report: { groundTruth: { queues: gt }, acd: { queues: acd.queues }, reconciled: r.reconciled, calls },
+      report: {
+        groundTruth: { queues: gt },
+        acd: { queues: acd.queues },
+        reconciled: r.reconciled,
+        calls,
+        ...(hasChaos ? { chaos: chaosDone } : {}),
+      },
       mismatches: r.mismatches,
       table: formatTable(gt, acd.queues, r),
       realSeconds: (endedAt - started) / 1000,

@@ -242,9 +242,18 @@ export async function startServe(settings: ServeSettings, logger: Logger): Promi
   let reconciler: PbxReconciler | null = null;
   let fallbackRecords: FallbackRecords | null = null;
   const takeOver = async (site: SiteShell, mine: PbxAdapter): Promise<void> => {
-    await takeOverPbx(site, mine, ended.has, logger).catch((err: Error) =>
-      logger.error({ err: err.message }, 'take-over of calls in progress failed'),
-    );
+    // A take-over that fails (e.g. Redis restarting) is tried again while this link is up: until
+    // one succeeds effects wait in the outbox and no call moves (replay --chaos found it stuck).
+    for (;;) {
+      const failed = await takeOverPbx(site, mine, ended.has, logger).then(
+        () => null,
+        (err: Error) => err,
+      );
+      if (!failed) break;
+      logger.error({ err: failed.message }, 'take-over of calls in progress failed; retrying');
+      await new Promise((resolve) => setTimeout(resolve, ARI_RETRY_MS));
+      if (stopping || adapter !== mine || !mine.connected) return; // the next link-up or lead retries
+    }
     // While connected, missed events are healed (src/telephony/ari/reconcile.ts; Asterisk only:
     // the drachtio adapter re-reads FreeSWITCH's channels at each reconnection instead).
     const everyMs = settings.reconcileEveryMs ?? RECONCILE_EVERY_MS;

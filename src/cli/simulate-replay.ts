@@ -6,6 +6,7 @@ import { SingleBar, Presets } from 'cli-progress';
 import type { Command, CommanderError } from 'commander';
 import { parseSiteConfig, type SiteConfig } from '../core/config.js';
 import { exampleSite } from '../core/example-site.js';
+import { parseChaos, type ChaosPlan } from '../../simulator/replay/chaos.js';
 import { runReplay, type ExternalUsers } from '../../simulator/replay/run-replay.js';
 import {
   checkTraceAgainstSite,
@@ -115,16 +116,12 @@ function staffOf(o: ReplayCliOptions, scenario: Scenario | null): StaffPlan {
   );
 }
 
-function chaosOf(specs: string[] | undefined, external: boolean): number[] {
-  const at: number[] = [];
-  for (const spec of specs ?? []) {
-    const m = /^([a-z-]+)=(.+)$/.exec(spec);
-    if (!m || m[1] !== 'kill-acd-at')
-      throw new ReplayUsageError(`--chaos ${spec}: only kill-acd-at=SECONDS[,SECONDS…] is supported`);
-    if (external) throw new ReplayUsageError('--chaos needs the replay’s own stack (no --acd/--pbx)');
-    for (const s of m[2]!.split(',')) at.push(number('--chaos kill-acd-at', s, 0, 10 * 86_400));
+function chaosOf(specs: string[] | undefined, external: boolean): ChaosPlan {
+  try {
+    return parseChaos(specs ?? [], external);
+  } catch (e) {
+    throw new ReplayUsageError((e as Error).message);
   }
-  return at;
 }
 
 export type PreparedReplay = Parameters<typeof runReplay>[0];
@@ -160,7 +157,7 @@ export function prepareReplay(o: ReplayCliOptions): PreparedReplay {
       users: readJson(o.acdUsers, 'users') as ExternalUsers,
     };
   }
-  const killAcdAt = chaosOf(o.chaos, external !== undefined);
+  const chaos = chaosOf(o.chaos, external !== undefined);
   return {
     calls,
     config,
@@ -168,7 +165,7 @@ export function prepareReplay(o: ReplayCliOptions): PreparedReplay {
     staff,
     wrapUpSeconds,
     toleranceMs,
-    killAcdAt,
+    chaos,
     ...(external ? { external } : {}),
   };
 }
@@ -194,7 +191,8 @@ export function registerReplay(simulate: Command, usageExit: (err: CommanderErro
     )
     .option(
       '--chaos <spec...>',
-      'kill-acd-at=SECONDS[,SECONDS…]: kill -9 the ACD at those simulated times and restart it',
+      'kill-acd-at=S[,S…] (kill -9 the ACD and start it again), restart-redis-at=S[,S…] (kill -9 ' +
+        'redis-server and start it again), drop-ari-at=S[:D][,…] (cut the ACD↔PBX link for D s, default 10)',
     )
     .option('--tolerance-ms <ms>', 'real ms two processes may disagree on an instant', '500')
     .option('--json', 'print machine-readable JSON only')

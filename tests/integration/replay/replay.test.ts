@@ -55,6 +55,7 @@ type Report = {
   acd: { queues: Record<string, Figures> };
   reconciled: boolean;
   calls: { lost: number; duplicated: number; stuck: number };
+  chaos?: { fault: string; atSeconds: number; backAfterMs: number; refusedConnections?: number }[];
 };
 
 const SPEED = 5;
@@ -63,7 +64,7 @@ const LATENCY_S = 1.5;
 
 describe.skipIf(!redisServerInstalled())('sas-acd simulate replay (needs redis-server)', () => {
   /** The hand-computed trace through the live stack (with `extra` options): both sides as by hand. */
-  async function expectHandFigures(extra: string[]): Promise<void> {
+  async function expectHandFigures(extra: string[]): Promise<Report> {
     const before = replayDirs();
     const r = await replay([
       '--trace',
@@ -82,7 +83,14 @@ describe.skipIf(!redisServerInstalled())('sas-acd simulate replay (needs redis-s
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout) as Report;
-    expect(Object.keys(report).sort()).toEqual(['acd', 'calls', 'groundTruth', 'reconciled']);
+    const keys = [
+      'acd',
+      'calls',
+      'groundTruth',
+      'reconciled',
+      ...(extra.includes('--chaos') ? ['chaos'] : []),
+    ];
+    expect(Object.keys(report).sort()).toEqual(keys.sort());
     expect(report.reconciled).toBe(true);
     expect(report.calls).toEqual({ lost: 0, duplicated: 0, stuck: 0 });
     // By hand: two N1 ARMs take C1 (t=0) and C2 (t=1) at once, for 40 s; C3 (t=2, patience 10)
@@ -106,6 +114,7 @@ describe.skipIf(!redisServerInstalled())('sas-acd simulate replay (needs redis-s
     }
     // The stack's children are gone and their folder removed (the run reconciled).
     expect(replayDirs()).toEqual(before);
+    return report;
   }
 
   it('gives the hand-computed figures on both sides, reconciled, with nothing lost, doubled or stuck', async () => {
@@ -116,6 +125,18 @@ describe.skipIf(!redisServerInstalled())('sas-acd simulate replay (needs redis-s
     // At t=20 s: C1 and C2 talk with the two N1 ARMs, C4 waits, C3 has hung up. The new ACD
     // process takes the calls over from the PBX and Redis; nothing is lost or counted twice.
     await expectHandFigures(['--chaos', 'kill-acd-at=20']);
+  }, 180_000);
+
+  it('gives the same figures across an ACD↔PBX link cut and a Redis crash (kill -9) and restart', async () => {
+    // t=8..18 s: the ARI link is cut; C3 hangs up at t=12 unseen by the ACD, which learns it at
+    // the reconnection. t=25 s: redis-server killed and started again on its AOF, mid-call.
+    const report = await expectHandFigures(['--chaos', 'drop-ari-at=8:10', 'restart-redis-at=25']);
+    expect(report.chaos?.map((c) => [c.fault, c.atSeconds])).toEqual([
+      ['drop-ari', 8],
+      ['restart-redis', 25],
+    ]);
+    // The cut was real: the ACD tried to reconnect during it and was refused.
+    expect(report.chaos![0]!.refusedConnections).toBeGreaterThan(0);
   }, 180_000);
 });
 

@@ -244,6 +244,24 @@ describe('sim-pbx through ari-client', () => {
     );
   });
 
+  it('an ARI outage refuses the reconnections and REST for its length, then ari-client is back', async () => {
+    const { channelId } = await injectCall();
+    await holdCaller(channelId);
+    const cut = await post(`${sim.url}/sim/faults`, { ariOutageMs: 1500 });
+    expect(cut.body.dropped).toBe(1);
+    // REST is cut too: the connection is reset (fetch here: ari-client's own REST layer,
+    // swagger-client 2.0, never settles a request that gets no response at all).
+    const auth = `Basic ${Buffer.from('asterisk:asterisk').toString('base64')}`;
+    await expect(fetch(`${sim.url}/ari/channels`, { headers: { authorization: auth } })).rejects.toThrow();
+    // ari-client retries after 100, 200, 400, 800 ms: refused until the outage ends
+    await waitUntil(() => (sim.bus.refusedWhileDown >= 3 ? true : undefined), 'refusals', 5000);
+    expect(sim.bus.isActive('sasacd')).toBe(false);
+    await waitUntil(() => (sim.bus.isActive('sasacd') ? true : undefined), 'ari-client back', 15_000);
+    expect((await getJson(`${sim.url}/sim/faults`)).body).toMatchObject({ ariOutageLeftMs: 0 });
+    const apps = await client.applications.list();
+    expect(apps[0]?.channel_ids).toEqual([channelId]); // the held caller is still there
+  });
+
   it('fault switches: fail the next originate, delay events', async () => {
     const phone = await Phone.register(sim.endpointsWsUrl, 'PJSIP/arm-3');
     phones.push(phone);

@@ -67,6 +67,8 @@ describe('trunk API', () => {
     expect((await getJson(`${sim.url}/sim/faults`)).body).toEqual({
       eventDelayMs: 0,
       failNextOriginate: false,
+      ariOutageLeftMs: 0,
+      ariRefused: 0,
     });
   });
 });

@@ -37,7 +37,9 @@ export function registerServe(program: Command): void {
         'FreeSWITCH: DRACHTIO_URL (drachtio://<secret>@host:9022), FREESWITCH_ESL (esl://<password>@host:8021)\n' +
         "(required), ESL_LISTEN (host:port for FreeSWITCH's outbound event sockets, default 127.0.0.1:0),\n" +
         'ESL_ADVERTISED_ADDRESS, SIP_AGENT_URI (default sip:{user}@127.0.0.1), SIP_PARTNER_URI\n' +
-        '(default sip:{destination}@127.0.0.1), SIP_OUTBOUND_URI (default sip:{number}@127.0.0.1), RECORDINGS_DIR.',
+        '(default sip:{destination}@127.0.0.1), SIP_OUTBOUND_URI (default sip:{number}@127.0.0.1), RECORDINGS_DIR.\n' +
+        'WebRTC panel phone: SIP_WS_URL (the gateway, wss://pbx:8089/ws), SIP_DOMAIN (default its host),\n' +
+        'SIP_PASSWORDS_FILE (JSON: SIP user → password); without SIP_WS_URL the panel uses the desk phone.',
     )
     .action(async (o: { config?: string; users?: string; port: string; host: string; pbx?: string }) => {
       const parsed = parseServeSettings({

@@ -21,6 +21,7 @@ import { buildOpenApi } from './openapi.js';
 import { forbidden, fr_en, Problem, unauthenticated } from './problem.js';
 import { mountRoute, type AnyRoute } from './route.js';
 import { agentDeskRoutes } from './routers/agent-desk.js';
+import { agentPhoneRoutes, type WebRtcPhoneSettings } from './routers/agent-phone.js';
 import { agentRoutes } from './routers/agents.js';
 import { authRoutes } from './routers/auth.js';
 import { callbackRoutes } from './routers/callbacks.js';
@@ -79,6 +80,8 @@ export type ApiOptions = {
   processMetrics?: boolean;
   /** Metrics of other parts of the process (e.g. the LRM link), added to the /metrics registry. */
   extraMetrics?: ((registry: Registry) => void)[];
+  /** The agents' WebRTC phone (gateway, SIP domain, passwords): GET /sites/{s}/agent/phone. */
+  webRtcPhone?: WebRtcPhoneSettings | undefined;
 };
 
 export type Api = {
@@ -162,6 +165,7 @@ export function createApi(opts: ApiOptions): Api {
   const routes: AnyRoute[] = [
     ...authRoutes(ctx),
     ...agentDeskRoutes(ctx),
+    ...agentPhoneRoutes({ ...ctx, webRtc: opts.webRtcPhone }),
     ...callRoutes(ctx),
     ...callbackRoutes(ctx),
     ...roomRoutes(ctx),

@@ -55,7 +55,12 @@ function securityHeaders(web: WebConfig) {
 export async function startAcdServer(
   options: ApiOptions & { port: number; host?: string; web: WebConfig },
 ): Promise<AcdServer> {
-  const { port, host, web: webConfig, ...apiOptions } = options;
+  const { port, host, web: given, ...apiOptions } = options;
+  // The gateway the panel's WebRTC phone registers to (the credentials route's), allowed by the CSP.
+  const webConfig = {
+    ...given,
+    sipGatewayUrl: given.sipGatewayUrl ?? apiOptions.webRtcPhone?.wsUrl ?? null,
+  };
   await ensureWebBuilt();
   const api = createApi({
     ...apiOptions,

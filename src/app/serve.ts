@@ -30,6 +30,8 @@ import { callRef } from '../lrm/call-ref.js';
 import { recordsCalls } from '../core/recording-config.js';
 import type { RecordingAvailable } from '../telephony/ari/call-recording.js';
 import { parseLrmSettings, type LrmSettings } from '../lrm/lrm-settings.js';
+import type { WebRtcPhoneSettings } from '../api/routers/agent-phone.js';
+import { parseWebRtcSettings } from './webrtc-settings.js';
 
 export type ServeSettings = {
   config: SiteConfig;
@@ -49,6 +51,8 @@ export type ServeSettings = {
   reconcileEveryMs?: number;
   /** Reading of the dialplan fallback's records, ms apart (env FALLBACK_POLL_MS; 0: off). */
   fallbackPollMs?: number;
+  /** The agents' WebRTC phone (SIP_WS_URL, SIP_DOMAIN, SIP_PASSWORDS_FILE); the desk phone when absent. */
+  webRtcPhone?: WebRtcPhoneSettings;
 };
 
 /**
@@ -155,6 +159,7 @@ export function parseServeSettings(input: ServeInput): ParsedSettings {
   if (level && !['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(level))
     errors.push('LOG_LEVEL: one of fatal, error, warn, info, debug, trace, silent');
   const lrm = parseLrmSettings(env, errors);
+  const webRtcPhone = parseWebRtcSettings(env, errors);
   const reconcileEveryMs = Number(env.RECONCILE_EVERY_MS ?? RECONCILE_EVERY_MS);
   if (
     !Number.isInteger(reconcileEveryMs) ||
@@ -178,6 +183,7 @@ export function parseServeSettings(input: ServeInput): ParsedSettings {
       ...(lrm ? { lrm } : {}),
       reconcileEveryMs,
       fallbackPollMs,
+      ...(webRtcPhone ? { webRtcPhone } : {}),
     },
   };
 }
@@ -395,6 +401,7 @@ export async function startServe(settings: ServeSettings, logger: Logger): Promi
     },
     publishes: () => stored.role === 'leader',
     ...(lrmLink ? { extraMetrics: [(registry) => lrmLink.registerMetrics(registry)] } : {}),
+    ...(settings.webRtcPhone ? { webRtcPhone: settings.webRtcPhone } : {}),
     web: { siteId: config.id, virtualPhoneUrl: null },
   });
   logger.info({ url: acd.url, site: config.id }, 'sas-acd serving');

@@ -1,6 +1,7 @@
 // The small document the browser pages read at start (`/web-config.json`): which site, the demo's
-// virtual phone, and the labels of the site's configuration the screens show (line labels, queue
-// names, dispositions, partners) so that no screen shows a raw id. No agent, user or caller data:
+// virtual phone or the WebRTC gateway (never a password), and the labels of the site's
+// configuration the screens show (line labels, queue names, dispositions, partners) so that no
+// screen shows a raw id. No agent, user or caller data:
 // the document is public like the pages themselves. Built at each request: a configuration
 // change shows at the next page load.
 import { panelKeyMaps, type PanelKeyMaps } from '../core/panel-keys.js';
@@ -35,6 +36,8 @@ export type WebSite = {
 export type WebConfigDocument = {
   siteId: string;
   virtualPhoneUrl: string | null;
+  /** The SIP/WebRTC gateway: the panel's phone is WebRTC (credentials from /sites/{s}/agent/phone). */
+  sipGatewayUrl: string | null;
   site: WebSite | null;
 };
 

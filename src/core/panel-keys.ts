@@ -7,7 +7,7 @@
 // Digits 1–9 and 0 at N2 are the site's dispositions, in their order.
 
 export const PANEL_ACTIONS = {
-  desk: ['login', 'ready', 'pause', 'answer'],
+  desk: ['login', 'ready', 'pause', 'answer', 'mute'],
   n1: ['field-name', 'field-phone', 'P0', 'P1', 'P2', 'DR', 'no-file', 'doctor', 'hangup', 'warm', 'target'],
   n2: ['forward', 'reorient', 'doctor', 'hangup'],
 } as const;
@@ -20,7 +20,8 @@ export type PanelKeysConfig = { [S in PanelStep]?: Partial<Record<PanelAction<S>
 export type PanelKeyMaps = Record<PanelStep, Record<string, string>>;
 
 const DEFAULTS: { [S in PanelStep]: Record<PanelAction<S>, string> } = {
-  desk: { login: 'c', ready: 'd', pause: 'p', answer: 'Enter' },
+  // mute: the WebRTC phone's microphone (sites with a gateway)
+  desk: { login: 'c', ready: 'd', pause: 'p', answer: 'Enter', mute: 'u' },
   n1: {
     'field-name': 'n',
     'field-phone': 't',

@@ -1,6 +1,7 @@
 // A real SIP stack on loopback for the WebRTC phone's test: Debian's kamailio (with its websocket
 // module) as a registrar and proxy over plain WebSocket on 127.0.0.1, on a free port, in its own
-// scratch folder. No authentication: it listens on loopback only, for the test's lifetime.
+// scratch folder. It listens on loopback only, for the test's lifetime; given passwords, it asks
+// REGISTERs for them (digest, as Asterisk asks its WebRTC endpoints), otherwise no authentication.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -21,7 +22,16 @@ const freePort = () =>
     });
   });
 
-const config = (port: number, dir: string) => `#!KAMAILIO
+/** A REGISTER is challenged, then accepted with its user's password only. */
+const registerAuth = (passwords: Record<string, string>) => `
+    $var(pw) = "";
+${Object.entries(passwords)
+  .map(([user, pw]) => `    if ($au == "${user}") $var(pw) = "${pw}";`)
+  .join('\n')}
+    if ($var(pw) == "" || !pv_www_authenticate("$td", "$var(pw)", "0")) { www_challenge("$td", "0"); exit; }
+    consume_credentials();`;
+
+const config = (port: number, dir: string, passwords: Record<string, string> | null) => `#!KAMAILIO
 debug=2
 log_stderror=yes
 children=2
@@ -42,6 +52,7 @@ loadmodule "xhttp.so"
 loadmodule "websocket.so"
 loadmodule "nathelper.so"
 loadmodule "ctl.so"
+${passwords ? 'loadmodule "auth.so"' : ''}
 modparam("ctl", "binrpc", "unix:${dir}/ctl")
 modparam("nathelper", "received_avp", "$avp(RECEIVED)")
 modparam("registrar", "received_avp", "$avp(RECEIVED)")
@@ -50,7 +61,9 @@ request_route {
     force_rport();
     if (is_method("REGISTER")) fix_nated_register(); else add_contact_alias();
   }
-  if (is_method("REGISTER")) { save("location"); exit; }
+  if (is_method("REGISTER")) {${passwords ? registerAuth(passwords) : ''}
+    save("location"); exit;
+  }
   if (has_totag()) {
     if (loose_route()) { handle_ruri_alias(); t_relay(); exit; }
     if (is_method("ACK")) { if (t_check_trans()) t_relay(); exit; }
@@ -75,10 +88,10 @@ event_route[xhttp:request] {
 
 export type Kamailio = { wsUrl: string; stop(): Promise<void> };
 
-export async function startKamailio(): Promise<Kamailio> {
+export async function startKamailio(options: { passwords?: Record<string, string> } = {}): Promise<Kamailio> {
   const dir = mkdtempSync(join(tmpdir(), 'kamailio-'));
   const port = await freePort();
-  writeFileSync(join(dir, 'kamailio.cfg'), config(port, dir));
+  writeFileSync(join(dir, 'kamailio.cfg'), config(port, dir, options.passwords ?? null));
   const pidFile = join(dir, 'kamailio.pid');
   // Daemonised (its own process group of children); stopped by the pid it writes.
   const child = spawn(KAMAILIO, ['-f', join(dir, 'kamailio.cfg'), '-P', pidFile, '-Y', dir, '-E'], {

@@ -14,6 +14,7 @@ import { InMemoryUserStore } from '../../src/auth/index.js';
 import { seedDemoUsers } from '../../src/auth/demo-users.js';
 import { parseSiteConfig } from '../../src/core/config.js';
 import { exampleSite } from '../../src/core/example-site.js';
+import type { WebRtcPhoneSettings } from '../../src/api/routers/agent-phone.js';
 
 /** Monday 2 March 2026, 10:00 in Paris: SAS hours, two-level mode. */
 const MONDAY_10H = Date.UTC(2026, 2, 2, 9, 0, 0);
@@ -38,7 +39,7 @@ export type Room = {
 };
 
 export async function startRoom(
-  options: { accessTtlSeconds?: number; sipGatewayUrl?: string } = {},
+  options: { accessTtlSeconds?: number; sipGatewayUrl?: string; webRtcPhone?: WebRtcPhoneSettings } = {},
 ): Promise<Room> {
   mkdirSync(SHOTS, { recursive: true });
   const logger = createLogger({ destination: new Writable({ write: (_c, _e, cb) => cb() }) });
@@ -65,6 +66,7 @@ export async function startRoom(
       clock: now,
       processMetrics: false,
       ...(options.accessTtlSeconds ? { accessTtlSeconds: options.accessTtlSeconds } : {}),
+      ...(options.webRtcPhone ? { webRtcPhone: options.webRtcPhone } : {}),
       web: { siteId: '44', virtualPhoneUrl: null, sipGatewayUrl: options.sipGatewayUrl ?? null },
     });
     port = (server.server.address() as AddressInfo).port;

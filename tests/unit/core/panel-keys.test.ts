@@ -14,7 +14,7 @@ const withKeys = (panelKeys: unknown) => parseSiteConfig({ ...structuredClone(ex
 describe('panel keys per site', () => {
   it('defaults to today’s map', () => {
     const m = panelKeyMaps();
-    expect(m.desk).toEqual({ c: 'login', d: 'ready', p: 'pause', Enter: 'answer' });
+    expect(m.desk).toEqual({ c: 'login', d: 'ready', p: 'pause', Enter: 'answer', u: 'mute' });
     expect(m.n1).toMatchObject({ '1': 'P1', '2': 'P2', n: 'field-name', a: 'warm', f: 'target' });
     expect(m.n2).toEqual({ v: 'forward', f: 'reorient', m: 'doctor', r: 'hangup' });
   });

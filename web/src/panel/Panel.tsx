@@ -30,6 +30,8 @@ import {
   type Phone,
 } from './phone.js';
 import { PAUSE_REASONS } from '../i18n.js';
+import { PhoneBadge, PhoneBar, PhoneDevices } from './PhoneBar.js';
+import { useWebRtcPhone } from './use-webrtc-phone.js';
 
 type Dialog = { kind: 'pause' } | { kind: 'leave-p0' } | { kind: 'quit' } | { kind: 'target' } | null;
 /** How the next P1 / P2 leaves N1: the site's default queue or a chosen one, blind or warm. */
@@ -53,6 +55,14 @@ export function Panel({ config }: { config: WebConfig }) {
   const nameField = useRef<HTMLInputElement>(null);
   const phoneField = useRef<HTMLInputElement>(null);
   const now = useNow(feed.skewMs);
+  // With a SIP/WebRTC gateway the panel is the phone (registers now); without one, the desk phone.
+  const rtc = useWebRtcPhone({
+    enabled: !!config.sipGatewayUrl,
+    siteId,
+    autoAnswer: () => !!deskRef.current?.agent.autoAnswer && deskRef.current.agent.status === 'offered',
+  });
+  const rtcRef = useRef(rtc);
+  rtcRef.current = rtc;
 
   useEffect(() => {
     const onDesk = (d: Desk) => {
@@ -147,8 +157,11 @@ export function Panel({ config }: { config: WebConfig }) {
           case 'answer':
             if (d?.agent.status !== 'offered' || !c) return;
             stopAlert();
-            if (!phone.current.answer()) await api('POST', `${base}/calls/${c.id}/answer`);
+            if (!(rtcRef.current.phone.current ?? phone.current).answer())
+              await api('POST', `${base}/calls/${c.id}/answer`);
             return;
+          case 'mute':
+            return rtcRef.current.toggleMute();
         }
         if (!c) return say('Aucun appel en cours.', 'info');
         const path = `${base}/calls/${c.id}`;
@@ -261,6 +274,7 @@ export function Panel({ config }: { config: WebConfig }) {
           {agent && !loggedOut && live !== 'lost' && (
             <span class="since">depuis {duration(now - agent.since)}</span>
           )}
+          <PhoneBadge state={rtc.state} />
         </div>
         <div class="row">
           {loggedOut && (
@@ -278,6 +292,7 @@ export function Panel({ config }: { config: WebConfig }) {
         </div>
       </header>
 
+      <PhoneBar p={rtc} muteKey={keyLabelOf(keys.desk, 'mute')} />
       <section class={`call-card ${call ? 'active' : ''}`} data-testid="call" aria-live="polite">
         {call ? (
           <CallCard call={call} site={site} now={now} myPartySince={myParty?.since ?? null} />
@@ -461,6 +476,8 @@ export function Panel({ config }: { config: WebConfig }) {
           agent.skills.map((s) => s.queue),
           site,
         ) && <Callbacks siteId={siteId} agentId={agent.id} />}
+
+      <PhoneDevices p={rtc} />
 
       <footer class="stats" data-testid="stats">
         Aujourd’hui : {plural(desk?.stats.answered ?? 0, 'appel', 'appels')},{' '}
@@ -728,6 +745,11 @@ function onwardQueues(
 
 function isMg(queueIds: string[], site: WebConfig['site']): boolean {
   return queueIds.some((id) => queueOf(site, id)?.branch === 'mg');
+}
+
+function keyLabelOf(map: KeyMap, action: string): string | null {
+  const k = keyOf(map, action);
+  return k ? keyLabel(k) : null;
 }
 
 function agentTitle(name: string, roles: string[]): string {

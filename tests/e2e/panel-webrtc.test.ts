@@ -1,0 +1,264 @@
+// The agent panel with its WebRTC phone against a real SIP stack: Debian's kamailio on loopback as
+// the site's gateway (REGISTERs challenged for the agent's password), the ACD handing the password
+// to the logged-in agent only, chromium with fake media devices.
+// A second page plays the PBX's side of the agent leg, as Asterisk does when the ACD rings
+// PJSIP/arm-1: it calls the agent's SIP address with the ACD's auto-answer header, and reports the
+// answer to the engine (`answerOffer`, what the ARI adapter sends when the agent's channel is up).
+// Checked: the panel registers at login, the ACD's offer rings it and it answers by itself, audio
+// flows both ways (RTP byte counters), mute and DTMF act on the real media, the hang-up is seen;
+// a refused microphone and an unreachable gateway say so in French on a red badge and a banner.
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, hasChromium } from './browser.js';
+import { hasKamailio, startKamailio, type Kamailio } from './kamailio.js';
+import { keyboardLogin, SHOTS, startRoom, type Room } from './room-harness.js';
+
+const PASSWORDS = { 'arm-1': 'pw-arm-1-test', 'arm-2': 'pw-arm-2-test', 'pbx-leg': 'pw-pbx-leg-test' };
+
+let room: Room;
+let kamailio: Kamailio;
+let browser: Browser;
+
+type Recorded = { __pcs: RTCPeerConnection[]; __dtmf: string[]; __ws: string[] };
+type PbxWindow = {
+  webRtcPhone: (o: object) => {
+    call(t: string, h?: string[]): void;
+    hangUp(): void;
+    close(): void;
+    connection(): RTCPeerConnection | null;
+  };
+  phone: ReturnType<PbxWindow['webRtcPhone']>;
+  states: string[];
+};
+
+/** Every peer connection and DTMF tone of the page, recorded from the browser's own objects. */
+const RECORD = () => {
+  const w = window as unknown as Recorded & {
+    RTCPeerConnection: typeof RTCPeerConnection;
+    WebSocket: typeof WebSocket;
+  };
+  w.__pcs = [];
+  w.__dtmf = [];
+  w.__ws = [];
+  const Ws = w.WebSocket;
+  w.WebSocket = class extends Ws {
+    constructor(url: string | URL, protocols?: string | string[]) {
+      super(url, protocols);
+      w.__ws.push(String(url));
+    }
+  };
+  const Original = w.RTCPeerConnection;
+  w.RTCPeerConnection = class extends Original {
+    constructor(...a: ConstructorParameters<typeof RTCPeerConnection>) {
+      super(...a);
+      w.__pcs.push(this);
+    }
+  };
+  const insert = RTCDTMFSender.prototype.insertDTMF;
+  RTCDTMFSender.prototype.insertDTMF = function (tones: string, ...rest: number[]) {
+    w.__dtmf.push(tones);
+    return insert.call(this, tones, ...rest);
+  };
+};
+
+/** RTP audio bytes of the call: the panel's last peer connection, or the PBX page's phone's. */
+async function rtp(page: Page, side: 'panel' | 'pbx'): Promise<{ received: number; sent: number }> {
+  return page.evaluate(async (side) => {
+    const w = window as unknown as Recorded & Partial<PbxWindow>;
+    const pc = side === 'panel' ? (w.__pcs[w.__pcs.length - 1] ?? null) : (w.phone?.connection() ?? null);
+    if (!pc) return { received: 0, sent: 0 };
+    let received = 0;
+    let sent = 0;
+    (await pc.getStats()).forEach(
+      (s: { type: string; kind?: string; bytesReceived?: number; bytesSent?: number }) => {
+        if (s.type === 'inbound-rtp' && s.kind === 'audio') received += s.bytesReceived ?? 0;
+        if (s.type === 'outbound-rtp' && s.kind === 'audio') sent += s.bytesSent ?? 0;
+      },
+    );
+    return { received, sent };
+  }, side);
+}
+
+async function panelPage(mic: boolean): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'fr-FR' });
+  if (mic) await context.grantPermissions(['microphone'], { origin: room.url });
+  await context.addInitScript(RECORD);
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${room.url}/arm.html`);
+  return { context, page, errors };
+}
+
+const phoneState = (p: Page) => p.getAttribute('[data-testid=phone]', 'data-state');
+
+describe.skipIf(!hasChromium || !hasKamailio)('the agent panel with its WebRTC phone (kamailio)', () => {
+  beforeAll(async () => {
+    kamailio = await startKamailio({ passwords: PASSWORDS });
+    room = await startRoom({
+      webRtcPhone: {
+        wsUrl: kamailio.wsUrl,
+        domain: '127.0.0.1',
+        passwords: new Map(Object.entries(PASSWORDS)),
+      },
+    });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--no-first-run',
+        '--use-fake-device-for-media-stream',
+        // no fake consent: a page gets the microphone only where the test granted it
+        '--deny-permission-prompts',
+        '--disable-features=WebRtcHideLocalIpsWithMdns',
+      ],
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await kamailio?.stop();
+    await room?.stop();
+  });
+
+  it('hands each agent its own SIP password, never in the public web configuration', async () => {
+    const own = await room.rest('arm-1', 'GET', '/sites/44/agent/phone');
+    expect(own.status).toBe(200);
+    expect(own.body).toEqual({
+      wsUrl: kamailio.wsUrl,
+      uri: 'sip:arm-1@127.0.0.1',
+      authorizationUser: 'arm-1',
+      password: PASSWORDS['arm-1'],
+      displayName: expect.any(String),
+    });
+    expect(((await room.rest('arm-2', 'GET', '/sites/44/agent/phone')).body as { uri: string }).uri).toBe(
+      'sip:arm-2@127.0.0.1',
+    );
+    // An administrator has no seat, hence no phone; nobody without a token gets one.
+    expect((await room.rest('admin', 'GET', '/sites/44/agent/phone')).status).toBe(403);
+    expect((await fetch(`${room.url}/api/v1/sites/44/agent/phone`)).status).toBe(401);
+    const config = await (await fetch(`${room.url}/web-config.json`)).text();
+    expect(JSON.parse(config)).toMatchObject({ sipGatewayUrl: kamailio.wsUrl });
+    for (const pw of Object.values(PASSWORDS)) expect(config).not.toContain(pw);
+  });
+
+  it('says in French that the microphone is refused, and does not register', async () => {
+    const { page } = await panelPage(false);
+    await keyboardLogin(page, 'arm-2');
+    await expect.poll(() => phoneState(page), { timeout: 15_000 }).toBe('mic-refused');
+    const alert = await page.textContent('[data-testid=phone-alert]');
+    expect(alert).toContain('Téléphone hors service — vous ne pouvez pas recevoir d’appels');
+    expect(alert).toContain('Le navigateur a refusé le micro : autorisez-le pour ce site');
+    expect(await page.textContent('[data-testid=phone]')).toContain('micro refusé');
+    await page.screenshot({ path: `${SHOTS}/panel-phone-mic-refused.png` });
+    // Never registered: the ACD's offers fail at once at the PBX instead of ringing a mute seat.
+    const sockets = await page.evaluate(() => (window as unknown as Recorded).__ws);
+    expect(sockets.some((u) => u.startsWith(kamailio.wsUrl.replace(/\/$/, '')))).toBe(false);
+  }, 60_000);
+
+  it('registers at login, the ACD’s offer rings and is answered by itself, audio flows, mute and DTMF act, the hang-up is seen', async () => {
+    const { page, errors } = await panelPage(true);
+    await keyboardLogin(page, 'arm-1');
+    await expect.poll(() => phoneState(page), { timeout: 15_000 }).toBe('ready');
+    expect(await page.textContent('[data-testid=phone]')).toContain('Téléphone prêt');
+    await page.keyboard.press('c');
+    await expect.poll(() => page.textContent('[data-testid=status]')).toContain('Disponible');
+    await page.screenshot({ path: `${SHOTS}/panel-phone-ready.png` });
+
+    // The PBX's side of the agent leg.
+    const pbxContext = await browser.newContext();
+    await pbxContext.grantPermissions(['microphone'], { origin: room.url });
+    const pbx = await pbxContext.newPage();
+    await pbx.goto(`${room.url}/phone-check.html`);
+    await pbx.evaluate(
+      ({ wsUrl, password }) => {
+        const w = window as unknown as PbxWindow;
+        w.states = [];
+        w.phone = w.webRtcPhone({
+          wsUrl,
+          uri: 'sip:pbx-leg@127.0.0.1',
+          password,
+          onState: (s: string) => w.states.push(s),
+        });
+      },
+      { wsUrl: kamailio.wsUrl, password: PASSWORDS['pbx-leg'] },
+    );
+    const pbxStates = () => pbx.evaluate(() => (window as unknown as PbxWindow).states);
+    await expect.poll(pbxStates, { timeout: 10_000 }).toContain('registered');
+
+    await room.arrive('c-rtc', '0612345678', 'Jeanne Martin');
+    const arm1 = () => room.runtime.state.data.agents['arm-1']!;
+    await expect.poll(() => arm1().status, { timeout: 5000 }).toBe('offered');
+    await pbx.evaluate(() =>
+      (window as unknown as PbxWindow).phone.call('sip:arm-1@127.0.0.1', ['Call-Info: answer-after=0']),
+    );
+    await expect.poll(pbxStates, { timeout: 10_000 }).toContain('talking');
+    const answered = await room.runtime.dispatch({ type: 'answerOffer', callId: 'c-rtc', agentId: 'arm-1' });
+    expect(answered.ok).toBe(true);
+    await expect.poll(() => phoneState(page), { timeout: 10_000 }).toBe('talking');
+    await expect.poll(() => page.textContent('[data-testid=status]')).toContain('En appel');
+
+    for (const [p, side] of [
+      [page, 'panel'],
+      [pbx, 'pbx'],
+    ] as const)
+      await expect
+        .poll(
+          async () => {
+            const r = await rtp(p, side);
+            return r.received > 1000 && r.sent > 1000;
+          },
+          { timeout: 10_000 },
+        )
+        .toBe(true);
+
+    // Mute (key U) stops the microphone's track; again, it comes back.
+    const micOn = () =>
+      page.evaluate(() => {
+        const pcs = (window as unknown as Recorded).__pcs;
+        return pcs[pcs.length - 1]!.getSenders().find((s) => s.track?.kind === 'audio')?.track?.enabled;
+      });
+    expect(await micOn()).toBe(true);
+    await page.keyboard.press('u');
+    await expect.poll(micOn).toBe(false);
+    expect(await page.getAttribute('[data-action=mute]', 'aria-pressed')).toBe('true');
+    await page.screenshot({ path: `${SHOTS}/panel-phone-muted.png` });
+    await page.keyboard.press('u');
+    await expect.poll(micOn).toBe(true);
+
+    // DTMF through the call's own sender (RFC 4733).
+    await page.getByRole('button', { name: 'Clavier (DTMF)' }).click();
+    await page.locator('[data-testid=dtmf] button', { hasText: '5' }).click();
+    await expect.poll(() => page.evaluate(() => (window as unknown as Recorded).__dtmf)).toEqual(['5']);
+    await page.screenshot({ path: `${SHOTS}/panel-phone-talking.png` });
+
+    // The caller hangs up: the ACD ends the call and the PBX releases the agent's leg.
+    expect((await room.runtime.dispatch({ type: 'callerHungUp', callId: 'c-rtc' })).ok).toBe(true);
+    await pbx.evaluate(() => (window as unknown as PbxWindow).phone.hangUp());
+    await expect.poll(pbxStates, { timeout: 10_000 }).toContain('ended');
+    await expect.poll(() => phoneState(page), { timeout: 10_000 }).toBe('ready');
+    await expect.poll(() => page.textContent('[data-testid=status]')).not.toContain('En appel');
+    expect(await page.textContent('[data-testid=call]')).not.toContain('0612345678');
+    await pbx.evaluate(() => (window as unknown as PbxWindow).phone.close());
+    await pbxContext.close();
+
+    // The gateway goes away: the phone says so, on a red badge and a banner, within seconds.
+    await kamailio.stop();
+    await expect.poll(() => phoneState(page), { timeout: 15_000 }).toBe('unreachable');
+    expect(await page.textContent('[data-testid=phone-alert]')).toContain(
+      'Téléphone hors service — vous ne pouvez pas recevoir d’appels',
+    );
+    expect(await page.textContent('[data-testid=phone-alert]')).toContain(
+      'passerelle téléphonique ne répond pas',
+    );
+    await page.screenshot({ path: `${SHOTS}/panel-phone-unreachable.png` });
+    // What the gateway's disappearance logs in the console (a refused WebSocket) is the only error.
+    expect(errors.filter((e) => !/WebSocket/.test(e))).toEqual([]);
+  }, 90_000);
+});

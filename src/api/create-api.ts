@@ -31,6 +31,7 @@ import { indicatorRoutes } from './routers/indicators.js';
 import { lineRoutes } from './routers/lines.js';
 import { lrmRoutes } from './routers/lrm.js';
 import { outsideCallRoutes } from './routers/outside-calls.js';
+import { recordingRoutes, type SiteRecordings } from './routers/recordings.js';
 import { roomRoutes } from './routers/room.js';
 import { connectRedis, type RedisTarget } from '../store/redis-connection.js';
 
@@ -79,6 +80,8 @@ export type ApiOptions = {
   processMetrics?: boolean;
   /** Metrics of other parts of the process (e.g. the LRM link), added to the /metrics registry. */
   extraMetrics?: ((registry: Registry) => void)[];
+  /** Call recordings of a site, when this process keeps them (docs/recording.md). */
+  recordings?: (siteId: string) => SiteRecordings | null;
 };
 
 export type Api = {
@@ -172,6 +175,7 @@ export function createApi(opts: ApiOptions): Api {
     ...configRoutes(ctx),
     ...lrmRoutes(ctx),
     ...outsideCallRoutes(ctx),
+    ...recordingRoutes({ ...ctx, recordings: opts.recordings ?? (() => null) }),
   ];
   const openapi = buildOpenApi(
     routes,

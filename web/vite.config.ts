@@ -22,6 +22,7 @@ export default defineConfig({
         arm: resolve(here, 'arm.html'),
         wallboard: resolve(here, 'wallboard.html'),
         indicators: resolve(here, 'indicators.html'),
+        recordings: resolve(here, 'recordings.html'),
         'phone-check': resolve(here, 'phone-check.html'),
       },
     },

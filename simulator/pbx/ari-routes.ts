@@ -18,6 +18,8 @@ type Body = Record<string, unknown>;
 interface Reply {
   status: number;
   body?: unknown;
+  /** A file sent as it is (GET /recordings/stored/{name}/file). */
+  file?: { data: Buffer; contentType: string };
 }
 type Handler = (pbx: Pbx, path: Params, q: Params, body: Body) => Reply | Promise<Reply>;
 
@@ -184,6 +186,10 @@ route('GET', '/recordings/stored', (pbx) => ok(pbx.recordings.listStored()));
 route('GET', '/recordings/stored/{recordingName}', (pbx, p) =>
   ok(pbx.recordings.mustStored(p.recordingName!)),
 );
+route('GET', '/recordings/stored/{recordingName}/file', (pbx, p) => ({
+  status: 200,
+  file: pbx.recordings.storedFile(p.recordingName!),
+}));
 route('DELETE', '/recordings/stored/{recordingName}', (pbx, p) => {
   pbx.recordings.deleteStored(p.recordingName!);
   return none();
@@ -328,7 +334,8 @@ export function ariHandler(pbx: Pbx, creds: Credentials) {
     hit.r.names.forEach((name, i) => (pathParams[name] = decodeURIComponent(hit.m[i + 1] ?? '')));
     try {
       const reply = await hit.r.handler(pbx, pathParams, q, body);
-      sendJson(res, reply.status, reply.body);
+      if (reply.file) res.status(reply.status).type(reply.file.contentType).send(reply.file.data);
+      else sendJson(res, reply.status, reply.body);
     } catch (err) {
       if (err instanceof AriError) sendJson(res, err.status, err.body);
       else sendJson(res, 500, { message: 'Internal Server Error' });

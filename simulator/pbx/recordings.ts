@@ -3,7 +3,7 @@
 // With a recording directory, a stored recording is also a small file there (a WAV header and no
 // samples: sim-pbx carries no media), so a test can follow a recording to the disk; a directory
 // that does not exist fails as Asterisk's does (traces/bridge-recording: record 500, stored 500).
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AriError } from './ari-error.js';
 import type { Clock } from './clock.js';
@@ -52,6 +52,24 @@ export class Recordings {
   listStored(): { name: string; format: string }[] {
     if (this.dir && !existsSync(this.dir)) throw AriError.allocationFailed();
     return [...this.stored.values()];
+  }
+
+  /**
+   * The stored file, as Asterisk ≥ 14 serves it: 404 for an unknown recording, 403 when its file
+   * cannot be opened (no recording directory, or the file gone from the disk).
+   */
+  storedFile(name: string): { data: Buffer; contentType: string } {
+    const s = this.mustStored(name);
+    const file = this.fileOf(s.name, s.format);
+    try {
+      if (!file) throw new Error('no recording directory');
+      return {
+        data: readFileSync(file),
+        contentType: s.format.startsWith('wav') ? 'audio/wav' : 'application/octet-stream',
+      };
+    } catch {
+      throw AriError.message(403, 'Recording could not be opened');
+    }
   }
 
   deleteStored(name: string): void {

@@ -32,6 +32,7 @@ import { indicatorRoutes } from './routers/indicators.js';
 import { lineRoutes } from './routers/lines.js';
 import { lrmRoutes } from './routers/lrm.js';
 import { outsideCallRoutes } from './routers/outside-calls.js';
+import { recordingRoutes, type SiteRecordings } from './routers/recordings.js';
 import { roomRoutes } from './routers/room.js';
 import { connectRedis, type RedisTarget } from '../store/redis-connection.js';
 
@@ -82,6 +83,8 @@ export type ApiOptions = {
   extraMetrics?: ((registry: Registry) => void)[];
   /** The agents' WebRTC phone (gateway, SIP domain, passwords): GET /sites/{s}/agent/phone. */
   webRtcPhone?: WebRtcPhoneSettings | undefined;
+  /** Call recordings of a site, when this process keeps them (docs/recording.md). */
+  recordings?: (siteId: string) => SiteRecordings | null;
 };
 
 export type Api = {
@@ -176,6 +179,7 @@ export function createApi(opts: ApiOptions): Api {
     ...configRoutes(ctx),
     ...lrmRoutes(ctx),
     ...outsideCallRoutes(ctx),
+    ...recordingRoutes({ ...ctx, recordings: opts.recordings ?? (() => null) }),
   ];
   const openapi = buildOpenApi(
     routes,

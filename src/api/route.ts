@@ -39,8 +39,15 @@ export type RouteSpec<
   query?: Q;
   body?: B;
   response: { status?: number; description: string; schema: R };
-  /** A file download instead of JSON: the handler returns the file's text (schema z.string()). */
-  file?: { contentType: 'text/csv'; filename(input: { params: z.output<P>; query: z.output<Q> }): string };
+  /**
+   * A file download instead of JSON: the handler returns the file's text (schema z.string()), or
+   * its bytes (`binary`, schema of a Buffer; the handler may name the type in `res.locals.fileType`).
+   */
+  file?: {
+    contentType: 'text/csv' | 'audio/*';
+    binary?: boolean;
+    filename(input: { params: z.output<P>; query: z.output<Q> }): string;
+  };
   /** Statuses the route may answer besides 400/401/403/500, for the document. */
   problems?: number[];
   handler(input: HandlerInput<z.output<P>, z.output<Q>, z.output<B>>): Promise<z.input<R>> | z.input<R>;
@@ -158,11 +165,15 @@ export function mountRoute(router: Router, route: AnyRoute, tokens: TokenService
       }
       if (route.file) {
         const name = route.file.filename({ params, query });
-        res
-          .status(status)
-          .type(`${route.file.contentType}; charset=utf-8`)
-          .attachment(name)
-          .send(checked.data);
+        if (route.file.binary) {
+          const type = typeof res.locals.fileType === 'string' ? res.locals.fileType : route.file.contentType;
+          res.status(status).attachment(name).type(type).send(checked.data);
+        } else
+          res
+            .status(status)
+            .type(`${route.file.contentType}; charset=utf-8`)
+            .attachment(name)
+            .send(checked.data);
       } else res.status(status).json(checked.data);
     } catch (err) {
       next(err);

@@ -9,6 +9,7 @@ import { createApi, type Api, type ApiOptions } from '../api/index.js';
 import { parseTrustProxy } from '../api/trust-proxy.js';
 import { webSite, type WebConfigDocument } from './web-config.js';
 import { ensureWebBuilt, WEB_DIST } from './web-build.js';
+import type { Realtime } from '../realtime/realtime-server.js';
 
 export type WebConfig = {
   siteId: string;
@@ -18,7 +19,7 @@ export type WebConfig = {
   sipGatewayUrl?: string | null;
 };
 
-export type AcdServer = { server: Server; api: Api; url: string; close(): Promise<void> };
+export type AcdServer = { server: Server; api: Api; realtime: Realtime; url: string; close(): Promise<void> };
 
 /**
  * CSP and frame headers on every answer (helmet, a maintained set of defaults): the pages load
@@ -39,6 +40,8 @@ function securityHeaders(web: WebConfig) {
         scriptSrc: ["'self'"],
         styleSrc: ["'self'"],
         imgSrc: ["'self'", 'data:'],
+        // A recording is fetched with the session's token, then played from a blob: URL.
+        mediaSrc: ["'self'", 'blob:'],
         connectSrc: ["'self'", ...phone],
         fontSrc: ["'self'"],
         objectSrc: ["'none'"],
@@ -79,12 +82,13 @@ export async function startAcdServer(
   app.use(express.static(WEB_DIST, { index: 'index.html' }));
   app.use(api.app);
   const server = createServer(app);
-  api.attach(server);
+  const realtime = api.attach(server);
   await new Promise<void>((resolve) => server.listen(port, host ?? '127.0.0.1', resolve));
   const url = `http://${host ?? '127.0.0.1'}:${(server.address() as AddressInfo).port}`;
   return {
     server,
     api,
+    realtime,
     url,
     async close() {
       await api.close();

@@ -27,7 +27,10 @@ import {
 } from '../store/redis-connection.js';
 import { LrmLink } from '../lrm/lrm-link.js';
 import { callRef } from '../lrm/call-ref.js';
-import { recordsCalls } from '../core/recording-config.js';
+import { recordingRetentionDays, recordsCalls } from '../core/recording-config.js';
+import { recordingAvailableEvent } from '../lrm/recording-event.js';
+import { publishLrmEvent } from '../realtime/lrm-feed.js';
+import { startServeRecordings, type ServeRecordings } from './serve-recordings.js';
 import type { RecordingAvailable } from '../telephony/ari/call-recording.js';
 import { parseLrmSettings, type LrmSettings } from '../lrm/lrm-settings.js';
 import type { WebRtcPhoneSettings } from '../api/routers/agent-phone.js';
@@ -53,6 +56,8 @@ export type ServeSettings = {
   fallbackPollMs?: number;
   /** The agents' WebRTC phone (SIP_WS_URL, SIP_DOMAIN, SIP_PASSWORDS_FILE); the desk phone when absent. */
   webRtcPhone?: WebRtcPhoneSettings;
+  /** How often the recording retention job runs, ms (env RECORDING_RETENTION_EVERY_MS; default 1 h). */
+  recordingRetentionEveryMs?: number;
 };
 
 /**
@@ -168,6 +173,9 @@ export function parseServeSettings(input: ServeInput): ParsedSettings {
   )
     errors.push('RECONCILE_EVERY_MS: 0 (off) or an integer of at least 200 (ms)');
   const fallbackPollMs = parseFallbackPollMs(env, errors);
+  const retentionEvery = Number(env.RECORDING_RETENTION_EVERY_MS ?? 3600_000);
+  if (!Number.isInteger(retentionEvery) || retentionEvery < 1000)
+    errors.push('RECORDING_RETENTION_EVERY_MS: an integer of at least 1000 (ms)');
   if (errors.length > 0 || !config || !redis.ok || !wait.ok || !pbx) return { ok: false, errors };
   return {
     ok: true,
@@ -184,6 +192,7 @@ export function parseServeSettings(input: ServeInput): ParsedSettings {
       reconcileEveryMs,
       fallbackPollMs,
       ...(webRtcPhone ? { webRtcPhone } : {}),
+      recordingRetentionEveryMs: retentionEvery,
     },
   };
 }
@@ -212,6 +221,8 @@ export type Serving = {
   /** The PBX connection: held by the leader only (null on a standby). */
   adapter(): PbxAdapter | null;
   acd: AcdServer;
+  /** Call recordings' index and retention (Asterisk only; docs/recording.md). */
+  recordings: ServeRecordings | null;
   stop(): Promise<void>;
 };
 
@@ -242,7 +253,7 @@ export async function startServe(settings: ServeSettings, logger: Logger): Promi
   // Call recording (docs/recording.md): the site's live switch, a file named after the call's
   // public reference, `recording.available` to the LRM once the PBX has stored it (Asterisk).
   let liveSite: SiteShell | null = null;
-  let recordingSink: (r: RecordingAvailable) => void = () => undefined;
+  const recordingSinks: ((r: RecordingAvailable) => void)[] = [];
   const liveConfig = () => liveSite?.state.data.config ?? config;
   const fixes = new TelephonyFixes();
   let reconciler: PbxReconciler | null = null;
@@ -299,7 +310,7 @@ export async function startServe(settings: ServeSettings, logger: Logger): Promi
       },
       onRecording: (r) => {
         logger.info({ callId: r.callId, recording: r.name }, 'call recording available');
-        recordingSink(r);
+        for (const sink of recordingSinks) sink(r);
       },
       // The link dropped: effects wait in the outbox; back: re-adopted, then carried out.
       onLink: (up) => {
@@ -371,7 +382,25 @@ export async function startServe(settings: ServeSettings, logger: Logger): Promi
     ? new LrmLink({ site: stored, redis: settings.redisUrl, logger, ...settings.lrm })
     : null;
   liveSite = stored;
-  if (lrmLink) recordingSink = (r) => lrmLink.recordingAvailable(r);
+  // The recordings' index, read through ARI, purged by the retention job (docs/recording.md).
+  const recordings = await startServeRecordings({
+    siteId: config.id,
+    redis: settings.redisUrl,
+    pbx: settings.pbx,
+    retentionDays: () => recordingRetentionDays(liveConfig()),
+    ...(settings.recordingRetentionEveryMs ? { everyMs: settings.recordingRetentionEveryMs } : {}),
+    logger,
+  });
+  if (recordings)
+    recordingSinks.push(
+      (r) =>
+        void recordings
+          .stored(r, callRef(config.id, r.callId))
+          .catch((err: Error) =>
+            logger.error({ callId: r.callId, err: err.message }, 'recording not indexed'),
+          ),
+    );
+  if (lrmLink) recordingSinks.push((r) => lrmLink.recordingAvailable(r));
 
   const ping = connectRedis(settings.redisUrl, { maxRetriesPerRequest: 1 });
   ping.on('error', () => undefined);
@@ -402,18 +431,23 @@ export async function startServe(settings: ServeSettings, logger: Logger): Promi
     publishes: () => stored.role === 'leader',
     ...(lrmLink ? { extraMetrics: [(registry) => lrmLink.registerMetrics(registry)] } : {}),
     ...(settings.webRtcPhone ? { webRtcPhone: settings.webRtcPhone } : {}),
+    ...(recordings ? { recordings: (id: string) => (id === config.id ? recordings.site : null) } : {}),
     web: { siteId: config.id, virtualPhoneUrl: null },
   });
+  // `recording.available` on the /lrm feed too (relayed to every process by the Redis adapter).
+  recordingSinks.push((r) => publishLrmEvent(acd.realtime.io, recordingAvailableEvent(config.id, r)));
   logger.info({ url: acd.url, site: config.id }, 'sas-acd serving');
   return {
     url: acd.url,
     site: stored,
     adapter: () => adapter,
     acd,
+    recordings,
     async stop() {
       stopping = true;
       await acd.close();
       await lrmLink?.close();
+      await recordings?.close();
       await stored.stop(); // releases the lease: a standby takes over at once
       await stored.settled();
       await detachPbx();

@@ -10,7 +10,15 @@ export const recordingSchema = z.strictObject({
   /** Record every call whole, from its first answer to its end. */
   enabled: z.boolean().default(false),
   format: z.enum(RECORDING_FORMATS).default('wav'),
+  /** Days a recording is kept, unless its call is under legal hold (default below). */
+  retentionDays: z.number().int().min(1).max(3650).optional(),
 });
+
+/** Illustrative default, to be set with the site's data-protection officer (docs/recording.md). */
+export const DEFAULT_RECORDING_RETENTION_DAYS = 90;
+
+export const recordingRetentionDays = (c: { recording?: RecordingConfig | undefined }): number =>
+  c.recording?.retentionDays ?? DEFAULT_RECORDING_RETENTION_DAYS;
 
 export type RecordingConfig = z.infer<typeof recordingSchema>;
 

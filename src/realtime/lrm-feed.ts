@@ -3,16 +3,21 @@
 // a connection to an endpoint. On connect, `calls`: the live calls with their references, so an
 // LRM that reconnects knows where things stand; then `event` per call event. Nothing is replayed:
 // an LRM that must miss nothing uses the webhooks, which are retried.
-import type { Namespace } from 'socket.io';
+import type { Namespace, Server } from 'socket.io';
 import type { TokenService } from '../auth/index.js';
 import type { Logger } from '../ports/logger.js';
 import { callRef } from '../lrm/call-ref.js';
-import { lrmEvents } from '../lrm/lrm-events.js';
+import { lrmEvents, type LrmEvent } from '../lrm/lrm-events.js';
 import { callView } from '../read-models/views.js';
 import { closeOnExpiry, principalOf, sitesFor } from './handshake.js';
 import type { SiteFeed } from './site-feed.js';
 
 export const lrmRoom = (siteId: string) => `lrm:${siteId}`;
+
+/** An LRM event that is not an engine event (`recording.available`), from the process that saw it. */
+export function publishLrmEvent(io: Server, e: LrmEvent): void {
+  io.of('/lrm').to(lrmRoom(e.siteId)).emit('event', e);
+}
 
 export function mountLrmFeed(opts: {
   nsp: Namespace;

@@ -16,6 +16,9 @@ render(
         <a href="/indicators.html">Indicateurs officiels (annexe 3)</a>
       </li>
       <li>
+        <a href="/recordings.html">Enregistrements des appels (superviseurs)</a>
+      </li>
+      <li>
         <a href="/api/v1/docs">API (OpenAPI)</a>
       </li>
       <li>

@@ -132,12 +132,14 @@ export function refresh(): Promise<void> {
 /** Calls the API as this session; refreshes once on an expired token; throws an ApiError in French. */
 /** A file the API serves as text (a CSV export), with the same session handling as `api`. */
 export const apiText = (path: string): Promise<string> => api<string>('GET', path, undefined, 'text');
+/** A binary file the API serves (a recording's audio), with the same session handling as `api`. */
+export const apiBlob = (path: string): Promise<Blob> => api<Blob>('GET', path, undefined, 'blob');
 
 export async function api<T = unknown>(
   method: string,
   path: string,
   body?: unknown,
-  as: 'json' | 'text' = 'json',
+  as: 'json' | 'text' | 'blob' = 'json',
 ): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     let r: Response;
@@ -154,6 +156,7 @@ export async function api<T = unknown>(
       throw new ApiError(problemText(undefined, 0), 0);
     }
     if (r.ok) {
+      if (as === 'blob') return (await r.blob()) as T;
       const text = await r.text();
       if (as === 'text') return text as T;
       return (text ? JSON.parse(text) : null) as T;

@@ -2,7 +2,7 @@
 // (a bad value is refused with its path, and nothing is half-applied).
 import { describe, expect, it } from 'vitest';
 import { parseSiteConfig } from '../../../src/core/config.js';
-import { recordsCalls } from '../../../src/core/recording-config.js';
+import { recordingRetentionDays, recordsCalls } from '../../../src/core/recording-config.js';
 import { exampleSite } from '../../../src/core/example-site.js';
 
 const withRecording = (recording: unknown) => parseSiteConfig({ ...structuredClone(exampleSite), recording });
@@ -25,7 +25,16 @@ describe('recording switch of the site configuration', () => {
     expect(parsed.ok && recordsCalls(parsed.config)).toBe(true);
   });
 
+  it('keeps recordings 90 days unless the site says otherwise', () => {
+    const parsed = withRecording({ enabled: true });
+    expect(parsed.ok && recordingRetentionDays(parsed.config)).toBe(90);
+    const set = withRecording({ enabled: true, retentionDays: 30 });
+    expect(set.ok && recordingRetentionDays(set.config)).toBe(30);
+  });
+
   it.each([
+    [{ enabled: true, retentionDays: 0 }, 'recording.retentionDays'],
+    [{ enabled: true, retentionDays: 1.5 }, 'recording.retentionDays'],
     [{ enabled: 'yes' }, 'recording.enabled'],
     [{ enabled: true, format: 'flac' }, 'recording.format'],
     [{ enabled: true, dir: '/tmp' }, 'recording'],

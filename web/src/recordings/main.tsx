@@ -1,0 +1,19 @@
+// Entry of the recordings page (/recordings.html): supervisors only (docs/recording.md).
+import { render } from 'preact';
+import '../styles.css';
+import { session } from '../session.js';
+import { Fatal, LoginForm, usePageStart } from '../ui.js';
+import { RecordingsPage } from './RecordingsPage.js';
+
+function App() {
+  const { config, failed, rerender } = usePageStart();
+  if (failed) return <Fatal text="Serveur injoignable : rechargez la page dans un instant." />;
+  if (!config) return <p class="loading">Chargement…</p>;
+  const s = session();
+  if (!s) return <LoginForm title="Enregistrements — connexion" onDone={rerender} />;
+  if (!s.user.roles.includes('supervisor'))
+    return <Fatal text="L’écoute des enregistrements est réservée aux superviseurs." />;
+  return <RecordingsPage key={s.user.id} config={config} />;
+}
+
+render(<App />, document.getElementById('app')!);

@@ -126,15 +126,17 @@ export async function fanoutAcrossProcesses(
       client.once('connect_error', reject);
     });
     const toSupervisor: number[] = [];
+    const seen = new Set<string>();
     const delivery: number[] = [];
     const onUpdate = (u: { serverTime: number; calls: { id: string }[] }) => {
       const now = performance.now();
       delivery.push(Date.now() - u.serverTime);
       for (const c of u.calls) {
         const at = sent.get(c.id);
-        if (at === undefined) continue;
+        // Counted once: later deltas of the same call are not its fan-out.
+        if (at === undefined || seen.has(c.id)) continue;
+        seen.add(c.id);
         toSupervisor.push(now - at);
-        sent.set(c.id, -1); // counted once: later deltas of the same call are not its fan-out
       }
     };
     client.on('delta', onUpdate);

@@ -19,13 +19,15 @@ import { readHistory } from '../store/archive.js';
 import { isEngineEvent } from '../core/event-registry.js';
 import type { Event } from '../core/events.js';
 import { withoutPersonalData } from '../core/personal-data.js';
-import { Redis } from 'ioredis';
+import { connectRedis, redisTargetFromEnv, type RedisTarget } from '../store/redis-connection.js';
 import { parseImport } from '../report/import.js';
 import { exportSpans } from '../report/spans-export.js';
 
 type Options = {
   events?: string;
   redis?: string;
+  redisCluster?: string;
+  redisSentinel?: string;
   month?: string;
   year?: string;
   format: string;
@@ -67,8 +69,10 @@ async function run(o: Options): Promise<void> {
     await output(renderDictionary(), o.out);
     return;
   }
-  if (Boolean(o.events) === Boolean(o.redis))
-    throw new UsageError('give one event source: --events FILE.jsonl or --redis redis://HOST:PORT');
+  if ([o.events, o.redis, o.redisCluster, o.redisSentinel].filter(Boolean).length !== 1)
+    throw new UsageError(
+      'give one event source: --events FILE.jsonl, --redis redis://HOST:PORT, --redis-cluster HOST:PORT,… or --redis-sentinel NAME@HOST:PORT,…',
+    );
   if (o.indicators) {
     await exportIndicators(o);
     return;
@@ -109,11 +113,24 @@ async function readEvents(o: Options, config: SiteConfig, onEvent: (e: Event) =>
   const { start, end } = label
     ? periodBounds(config.calendar.timeZone, label)
     : { start: 0, end: Date.now() };
-  const redis = new Redis(o.redis!, { maxRetriesPerRequest: 1, lazyConnect: true });
+  const target = redisTarget(o);
+  const redis = connectRedis(target, { maxRetriesPerRequest: 1, lazyConnect: true });
+  redis.on('error', () => undefined); // the first failure is reported below
+  const where = o.redis ?? o.redisCluster ?? o.redisSentinel;
   try {
-    await redis.connect().catch((err: Error) => {
-      throw new UsageError(`cannot reach ${o.redis}: ${err.message}`);
-    });
+    // The first command connects (a cluster client connects at once and retries its seeds for
+    // ever: give up after a while with the reason).
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      redis.ping(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error('no answer within 10 s')), 10_000);
+      }),
+    ])
+      .catch((err: Error) => {
+        throw new UsageError(`cannot reach ${where}: ${err.message}`);
+      })
+      .finally(() => clearTimeout(timer));
     const read = await readHistory(
       redis,
       {
@@ -138,6 +155,29 @@ async function readEvents(o: Options, config: SiteConfig, onEvent: (e: Event) =>
   }
 }
 
+/** One node, a cluster's seed nodes or a sentinel group, parsed as `serve` parses REDIS_* (with REDIS_USERNAME / REDIS_PASSWORD). */
+function redisTarget(o: Options): RedisTarget {
+  const parsed = redisTargetFromEnv({
+    ...(o.redis ? { REDIS_URL: o.redis } : {}),
+    ...(o.redisCluster ? { REDIS_CLUSTER: o.redisCluster } : {}),
+    ...(o.redisSentinel ? { REDIS_SENTINEL: o.redisSentinel } : {}),
+    REDIS_USERNAME: process.env.REDIS_USERNAME,
+    REDIS_PASSWORD: process.env.REDIS_PASSWORD,
+  });
+  if (!parsed.ok)
+    throw new UsageError(
+      parsed.errors
+        .map((e) =>
+          e
+            .replace(/^REDIS_URL/, '--redis')
+            .replace(/^REDIS_CLUSTER/, '--redis-cluster')
+            .replace(/^REDIS_SENTINEL/, '--redis-sentinel'),
+        )
+        .join('\n'),
+    );
+  return parsed.target;
+}
+
 async function output(text: string, out: string | undefined): Promise<void> {
   if (out) await writeFile(out, text, 'utf8');
   else process.stdout.write(text);
@@ -149,6 +189,14 @@ export function registerReport(program: Command): void {
     .description('write the annex 3 tables (month: table 1, year: table 3) from an event file or Redis')
     .option('--events <file>', 'JSON-lines event file (one engine event per line)')
     .option('--redis <url>', "instead of --events: the site's history in Redis (site id from --config)")
+    .option(
+      '--redis-cluster <host:port,…>',
+      'the same from a Redis Cluster (seed nodes; REDIS_USERNAME / REDIS_PASSWORD)',
+    )
+    .option(
+      '--redis-sentinel <name@host:port,…>',
+      'the same from a sentinel group (REDIS_USERNAME / REDIS_PASSWORD)',
+    )
     .option('--month <YYYY-MM>', 'table 1 for this month (item 6 also for its quarter)')
     .option('--year <YYYY>', 'table 3 for this year')
     .option('--format <csv|json>', 'output format', 'csv')

@@ -2,8 +2,12 @@
 // every key of a site (BullMQ's included) in one slot and every Lua script legal there; a site's
 // stream, writer lease and replay; a master killed during traffic (its replica is promoted, the
 // ACD reconnects by itself, and with WAIT 1 no acknowledged event is lost).
-import { readdirSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { registerReport } from '../../../src/cli/report.js';
 import { SiteShell } from '../../../src/shell/site-shell.js';
 import { readHistory } from '../../../src/store/archive.js';
 import { appendGroups } from '../../../src/store/event-log.js';
@@ -195,6 +199,38 @@ describe.skipIf(clusterSkipReason)(
       const again = await startShell(siteId);
       await waitFor(() => again.role === 'leader', 20_000);
       expect(again.state.data).toEqual(writer.state.data);
+
+      // `sas-acd report --redis-cluster` reads the site's history from the cluster.
+      const dir = mkdtempSync(join(tmpdir(), 'sas-acd-report-cluster-'));
+      writeFileSync(join(dir, 'site.json'), JSON.stringify(childConfig(siteId)));
+      const seeds = cluster.target.cluster.map((n) => `${n.host}:${n.port}`).join(',');
+      const report = async (...args: string[]) => {
+        const program = new Command().exitOverride();
+        registerReport(program);
+        const said: string[] = [];
+        const spy = vi.spyOn(console, 'error').mockImplementation((m: string) => void said.push(m));
+        try {
+          await program.parseAsync(['report', ...args], { from: 'user' });
+        } finally {
+          spy.mockRestore();
+        }
+        const code = process.exitCode;
+        process.exitCode = undefined;
+        return { code, said: said.join('\n') };
+      };
+      const out = join(dir, 'day.json');
+      const args = ['--config', join(dir, 'site.json'), '--indicators', 'day', '--out', out];
+      const good = await report('--redis-cluster', seeds, ...args);
+      expect(good.code, good.said).toBeUndefined();
+      const { spans } = JSON.parse(readFileSync(out, 'utf8')) as {
+        spans: { h24: Record<string, unknown> }[];
+      };
+      const arrived = entries.filter((e) => (e.event as { type: string }).type === 'CallArrived').length;
+      expect(arrived).toBeGreaterThan(0);
+      expect(spans.reduce((n, s) => n + Number(s.h24['calls.arrived'] ?? 0), 0)).toBe(arrived);
+      const bad = await report('--redis-cluster', 'nowhere', ...args);
+      expect(bad.code).toBe(2);
+      expect(bad.said).toContain('--redis-cluster: "nowhere" is not host:port');
     });
 
     it('shows a supervisor connected to process A a call that process B decided, in the next update', async () => {

@@ -1,6 +1,7 @@
 // The supervisor's console in Debian's chromium against the real ACD server: the room live, an
 // agent moved from N1 to N2 (with confirmation), a line switched to the partner SAS and back, an
-// alarm acknowledged, no console error. Screenshot in .tmp/screens.
+// alarm acknowledged, the calls the dialplan fallback answered shown apart, no console error.
+// Screenshot in .tmp/screens.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium, launch } from './browser.js';
@@ -20,7 +21,7 @@ describe.skipIf(!hasChromium)('the supervisor console in chromium', () => {
     await room?.stop();
   });
 
-  it('moves an agent N1 → N2, switches a line to the partner and back, sets the mode, acknowledges an alarm', async () => {
+  it('moves an agent N1 → N2, switches a line to the partner and back, sets the mode, acknowledges an alarm, shows the calls taken in fallback', async () => {
     // Some life in the room: two ARMs, one call answered, one waiting.
     for (const a of ['arm-1', 'arm-3']) await room.rest(a, 'POST', '/sites/44/agent/login');
     await room.arrive('s-1', '0611111111', null);
@@ -28,9 +29,24 @@ describe.skipIf(!hasChromium)('the supervisor console in chromium', () => {
     const offered = room.runtime.state.data.calls['s-1']!.pending!.offer!.agentId;
     expect((await room.rest(offered, 'POST', '/sites/44/calls/s-1/answer')).status).toBe(200);
 
+    // A call the dialplan fallback's group answered while the ACD was away, counted on its return.
+    const fallbackAt = room.now() - 20_000;
+    const counted = await room.runtime.dispatch({
+      type: 'recordFallbackCall',
+      callId: 'fb-1',
+      line: '15',
+      arrivedAt: fallbackAt,
+      answeredAt: fallbackAt + 8000,
+      phone: 'arm-4',
+    });
+    expect(counted).toMatchObject({ ok: true });
+
     const { page, errors } = await openPage(browser, `${room.url}/wallboard.html`);
     await keyboardLogin(page, 'sup-1');
     await page.locator('[data-testid=queues] tr[data-queue=n1]').waitFor({ timeout: 10_000 });
+    await expect
+      .poll(() => page.textContent('[data-testid=fallback-calls]'), { timeout: 5000 })
+      .toContain('1Appels pris en secours — aujourd’huidont 1 en moins de 30 s');
     expect(await page.textContent('[data-testid=queues]')).toContain('Niveau 1 (ARM)');
     // Logged-out agents are on the board too.
     expect(await page.textContent('[data-agent=arm-2]')).toContain('Déconnecté');

@@ -96,7 +96,7 @@ export type AdoptionReport = {
  */
 let connecting = 0;
 let consoleLog: typeof console.log | null = null;
-async function withoutSwaggerNotice<T>(connect: () => Promise<T>): Promise<T> {
+export async function withoutSwaggerNotice<T>(connect: () => Promise<T>): Promise<T> {
   if (connecting++ === 0) {
     const log = console.log;
     consoleLog = log;

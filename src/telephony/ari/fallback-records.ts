@@ -16,6 +16,7 @@ import type { Command } from '../../core/commands.js';
 import type { Result } from '../../core/engine.js';
 import { REJECTIONS } from '../../core/rejections.js';
 import type { Logger } from '../../ports/logger.js';
+import { withoutSwaggerNotice } from './ari-adapter.js';
 import { stasisOptions } from './stasis-args.js';
 
 export const FALLBACK_FAMILY = 'sasacd-fallback';
@@ -212,10 +213,8 @@ export class FallbackRecords {
   }
 
   private async client(): Promise<ReaderRest> {
-    this.rest ??= (await ari.connect(
-      this.opts.url,
-      this.opts.user,
-      this.opts.password,
+    this.rest ??= (await withoutSwaggerNotice(() =>
+      ari.connect(this.opts.url, this.opts.user, this.opts.password),
     )) as unknown as ReaderRest;
     return this.rest;
   }

@@ -10,6 +10,7 @@ import { api, ApiError, endSession } from '../session.js';
 import type { AgentView, SiteDelta, SiteSnapshot, WebConfig } from '../types.js';
 import { Confirm, ConnectionBanner, useNow } from '../ui.js';
 import { Chart } from './Chart.js';
+import { FallbackCard } from './FallbackCard.js';
 import { Lines } from './Lines.js';
 import { loadFigures, type Figures } from './indicators.js';
 import { applyDelta, fromSnapshot, type Room } from './room.js';
@@ -203,6 +204,7 @@ export function Console({ config }: { config: WebConfig }) {
         <QsCard label="QS 30 s — 15 min" value={room.qs30.last15min} />
         <QsCard label="QS 30 s — 1 h" value={room.qs30.lastHour} />
         <QsCard label="QS 30 s — aujourd’hui" value={room.qs30.today} />
+        <FallbackCard figures={figures?.fallback ?? null} />
       </section>
 
       <section class="alarms" data-testid="alarms" aria-label="Alarmes">

@@ -20,8 +20,11 @@ export type IntervalFigures = {
   abandoned: number;
   qs30: number | null;
 };
+/** Today's calls answered by the dialplan fallback's group while the ACD was away. */
+export type FallbackFigures = { answered: number; within30s: number };
 export type Figures = {
   day: string | null;
+  fallback: FallbackFigures;
   queues: Record<string, QueueFigures>;
   intervals: IntervalFigures[];
 };
@@ -57,6 +60,10 @@ export async function loadFigures(siteId: string, now: number): Promise<Figures>
   const day = today?.label ?? null;
   return {
     day,
+    fallback: {
+      answered: today ? num(today.all['calls.fallbackAnswered']) : 0,
+      within30s: today ? num(today.all['calls.fallbackAnsweredWithin30s']) : 0,
+    },
     queues,
     intervals: intervals.spans
       .filter((s) => day !== null && s.label.startsWith(day))

@@ -1,0 +1,107 @@
+// The dialplan fallback's marks on a REAL Asterisk 22 (asterisk-config/ with pjsip-loadtest.conf):
+// with no ACD connected, a sipp caller on the 15 reaches [sasacd-fallback], the group (pointed at a
+// sipp phone through ARI) answers, [sasacd-fallback-answered] writes the AstDB record; the ACD's
+// reader (src/telephony/ari/fallback-records.ts) then reads it, the engine counts it once,
+// labelled fallback, and the next read deletes it. Same switches as real-asterisk.test.ts: runs
+// only when ARI_URL and ASTERISK_SIP are set and sipp is installed, reported as skipped otherwise.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { Writable } from 'node:stream';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Event } from '../../../src/core/events.js';
+import { createLogger } from '../../../src/ports/logger.js';
+import { SiteShell } from '../../../src/shell/site-shell.js';
+import { FallbackRecords } from '../../../src/telephony/ari/fallback-records.js';
+import { indicate, valuesOf } from '../../unit/indicators/drive.js';
+import { exampleConfig } from '../../unit/core/harness.js';
+import { expectCleanPbx, type PbxAccess } from './pbx-hygiene.js';
+
+const env = process.env;
+const enabled =
+  Boolean(env.ARI_URL && env.ASTERISK_SIP) &&
+  spawnSync('sipp', ['-v'], { stdio: 'ignore' }).error === undefined;
+const silent = createLogger({ destination: new Writable({ write: (_c, _e, cb) => cb() }) });
+const pbx: PbxAccess = {
+  ariUrl: env.ARI_URL ?? '',
+  user: env.ARI_USER ?? 'sasacd',
+  password: env.ARI_PASSWORD ?? '',
+};
+const RING_MS = 1500;
+
+describe.skipIf(!enabled)('the dialplan fallback on a real Asterisk, counted by the ACD', () => {
+  const children: ChildProcess[] = [];
+  let group: string | null = null;
+  const ari = async <T>(method: string, path: string): Promise<T> => {
+    const auth = Buffer.from(`${pbx.user}:${pbx.password}`).toString('base64');
+    const r = await fetch(`${pbx.ariUrl}/ari${path}`, {
+      method,
+      headers: { authorization: `Basic ${auth}` },
+    });
+    if (!r.ok) throw new Error(`${method} /ari${path}: ${r.status}`);
+    return (r.status === 204 ? undefined : await r.json()) as T;
+  };
+  const setGroup = (value: string) =>
+    ari('POST', `/asterisk/variable?variable=N1_FALLBACK&value=${encodeURIComponent(value)}`);
+
+  afterAll(async () => {
+    if (group !== null) await setGroup(group);
+    for (const c of children) c.kill('SIGTERM');
+  });
+
+  it('marks the call the group answered; the reader counts it once and deletes the record', async () => {
+    // No ACD is connected here (this file starts none): the call finds no Stasis app.
+    group = (await ari<{ value: string }>('GET', '/asterisk/variable?variable=N1_FALLBACK')).value;
+    await setGroup('PJSIP/load-agent-1');
+    const host = env.SIPP_HOST ?? '127.0.0.1';
+    const phone = spawn(
+      'sipp',
+      ['-sf', 'simulator/sipp/agent-phone.xml', '-i', host, '-p', '5080', '-set', 'ring_ms', String(RING_MS)],
+      { stdio: 'ignore' },
+    );
+    children.push(phone);
+    await new Promise((r) => setTimeout(r, 300)); // the phone's socket bound
+    const started = Date.now();
+    const caller = spawn(
+      'sipp',
+      ['-sf', 'simulator/sipp/caller-15.xml', '-s', '15', '-m', '1', '-aa', '-i', host, '-p', '5071'].concat([
+        '-set',
+        'patience_ms',
+        '4000',
+        env.ASTERISK_SIP!,
+      ]),
+      { stdio: 'ignore' },
+    );
+    children.push(caller);
+    await new Promise<void>((resolve) => caller.once('exit', () => resolve()));
+
+    const events: Event[] = [];
+    const config = exampleConfig();
+    const site = await SiteShell.start({ config, logger: silent });
+    site.onEvents((e) => events.push(...e));
+    const reader = new FallbackRecords({
+      url: pbx.ariUrl,
+      user: pbx.user,
+      password: pbx.password,
+      submit: (c) => site.dispatch(c),
+      active: () => true,
+      logger: silent,
+    });
+    try {
+      expect(await reader.poll()).toMatchObject({ records: 1, counted: 1, malformed: 0 });
+      expect(await reader.poll()).toEqual({ records: 0, counted: 0, refused: 0, malformed: 0 });
+      const counted = events.filter((e) => e.type === 'FallbackCallCounted');
+      expect(counted).toHaveLength(1);
+      const c = counted[0]!;
+      expect(c).toMatchObject({ line: '15', phone: 'load-agent-1' });
+      // Timed by Asterisk from the entry into the dialplan to the phone's answer (it rings 1.5 s).
+      expect(c.sinceArrivalMs).toBeGreaterThanOrEqual(RING_MS);
+      expect(c.sinceArrivalMs).toBeLessThan(10_000);
+      expect(c.arrivedAt).toBeGreaterThanOrEqual(started - 1000);
+      const label = new Date(c.arrivedAt).getUTCFullYear().toString();
+      const v = valuesOf(indicate(config, events), 'year', label).all;
+      expect(v).toMatchObject({ 'calls.answered': 1, 'calls.fallbackAnswered': 1, 'calls.qs30': 1 });
+    } finally {
+      await site.stop();
+    }
+    await expectCleanPbx(pbx, { within: 10_000 });
+  }, 60_000);
+});

@@ -1,6 +1,8 @@
 // The annex 3 report of a month or a year, as rows, and its CSV (header row, UTF-8, "," or ";")
-// and JSON renderings. With ";" the decimal mark is "," for French spreadsheets.
+// and JSON renderings. With ";" the decimal mark is "," for French spreadsheets. The CSV's labels
+// are French (src/report/annex3-french.ts); its column names and the JSON stay as they were.
 import { stringify } from 'csv-stringify/sync';
+import { frenchLabel } from './annex3-french.js';
 import type { Indicators } from '../core/indicators/accumulator.js';
 import {
   table1,
@@ -56,7 +58,7 @@ export function reportCsv(r: Report, separator: ',' | ';' = ','): string {
   const rows = r.rows.map((x) => [
     x.table,
     x.item,
-    x.label,
+    frenchLabel(x, r.site.id),
     x.period,
     num(x.sas),
     num(x.pdsa),

@@ -56,7 +56,8 @@ describe.skipIf(!hasChromium)('the indicators page in chromium', () => {
     expect(download.suggestedFilename()).toBe('sas-44-annexe3-2026-03.csv');
     const file = readFileSync((await download.path())!, 'utf8');
     expect(file.split('\n')[0]).toBe('table;item;label;period;sas;pdsa;24h;source');
-    expect(file).toMatch(/^table 1;t1\.1;.*;2;0;2;/m);
+    expect(file).toMatch(/^table 1;t1\.1;Appels décrochés par le SAS;2026-03;2;0;2;/m);
+    expect(file).not.toMatch(/Calls answered/);
 
     // The year: table 3 with the annex's French wording.
     await page.selectOption('[data-testid=period-kind]', 'year');

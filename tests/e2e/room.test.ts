@@ -235,6 +235,19 @@ describe.skipIf(!hasChromium)('the room in chromium', () => {
       .poll(() => arm3.textContent('[data-testid=warm]'), { timeout: 5000 })
       .toContain('restez en ligne');
     expect(await status(arm3)).toContain('En appel');
+    // Qualified and sent: no qualification or destination key is left (the engine would refuse
+    // them), a key of one does nothing; leaving the call is the only action.
+    expect(
+      await arm3.locator('button[data-action=P1], button[data-action=P2], [data-testid=onward]').count(),
+    ).toBe(0);
+    expect(await arm3.textContent('[data-testid=warm-keys]')).toContain(
+      'Quitter l’appel (l’appelant reste en file)',
+    );
+    await arm3.keyboard.press('1');
+    await arm3.keyboard.press('3');
+    expect(await arm3.textContent('[data-testid=message]')).not.toMatch(/impossible|refus|déjà/i);
+    expect(pending()).toMatchObject({ queueId: 'reg-mg', kind: 'warm' });
+    expect(room.runtime.state.data.calls['c-warm']?.qualification).toBe('P2');
     await arm3.screenshot({ path: `${SHOTS}/panel-n1-warm.png` });
 
     await mrg.keyboard.press('d');

@@ -73,7 +73,12 @@ describe('exports from an in-memory site', () => {
     expect(res.headers.get('content-disposition')).toBe('attachment; filename=sas-44-annexe3-2026-03.csv');
     const csv = res.body as string;
     expect(csv.split('\n')[0]).toBe('table;item;label;period;sas;pdsa;24h;source');
-    expect(item(csv, 't1.1')).toMatchObject({ period: '2026-03', sas: '1', '24h': '1' });
+    expect(item(csv, 't1.1')).toMatchObject({
+      label: 'Appels décrochés par le SAS',
+      period: '2026-03',
+      sas: '1',
+      '24h': '1',
+    });
     expect(item(csv, 't1.2')).toMatchObject({ '24h': '1' });
     expect(item(csv, 't1.2b')).toMatchObject({ '24h': '1' });
     expect(item(csv, 't1.3')).toMatchObject({ '24h': '1' });

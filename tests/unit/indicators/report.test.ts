@@ -60,19 +60,19 @@ describe('sas-acd report', () => {
     );
     const lines = readFileSync(out, 'utf8').trim().split('\n');
     expect(lines[0]).toBe('table;item;label;period;sas;pdsa;24h;source');
-    // 2 answered, 1 within 30 s (c2 waited 45 s): QS 0,5 with a decimal comma.
-    expect(lines).toContain('table 1;t1.1;Calls answered by the SAS (appels décrochés);2026-03;2;0;2;ACD');
+    // 2 answered, 1 within 30 s (c2 waited 45 s): QS 0,5 with a decimal comma. French labels.
+    expect(lines).toContain('table 1;t1.1;Appels décrochés par le SAS;2026-03;2;0;2;ACD');
     expect(lines).toContain(
-      'table 1;t1.2;QS 30 s (answered in less than 30 s / answered);2026-03;0,5;;0,5;ACD',
+      'table 1;t1.2;QS 30 s (décrochés en moins de 30 s / décrochés);2026-03;0,5;;0,5;ACD',
     );
-    expect(lines).toContain('table 1;t1.3;DRM opened at N1 (ACD);2026-03;1;0;1;ACD');
-    expect(lines).toContain('table 1;t1.3-lrm;Total DRM (LRM);2026-03;2;;;imported (lrm: LRM)');
+    expect(lines).toContain('table 1;t1.3;DRM ouverts au niveau 1 (ACD);2026-03;1;0;1;ACD');
+    expect(lines).toContain('table 1;t1.3-lrm;Total des DRM (LRM);2026-03;2;;;imported (lrm: LRM)');
     expect(lines).toContain('table 1;t1.4-lrm;DRM AMU (LRM);2026-03;;;;not available (LRM import slot)');
     expect(lines).toContain(
-      'table 1 (quarterly item);t1.6;Simple medical advices given by the MG regulation;2026-Q1;1;0;1;ACD',
+      'table 1 (quarterly item);t1.6;Conseils médicaux simples donnés par la régulation MG;2026-Q1;1;0;1;ACD',
     );
     expect(lines).toContain(
-      'base zéro, table 1;t1.1;Calls answered by the SAS (appels décrochés);2019-03;;;4210;imported (base-zero: Former PBX)',
+      'base zéro, table 1;t1.1;Appels décrochés par le SAS;2019-03;;;4210;imported (base-zero: Former PBX)',
     );
   });
 
@@ -81,10 +81,14 @@ describe('sas-acd report', () => {
     await report('--events', events, '--year', '2026', '--format', 'json', '--out', out);
     const r = JSON.parse(readFileSync(out, 'utf8')) as {
       period: string;
-      rows: { item: string; h24: number }[];
+      rows: { item: string; label: string; h24: number }[];
       table3: { item: number; source: string; value: number | null; status: string }[];
     };
     expect(r.period).toBe('2026');
+    // The JSON is an API: its labels stay as they were (the CSV's are French).
+    expect(r.rows.find((x) => x.item === 'x.dr')?.label).toBe(
+      'DR qualified at N1 (ACD), to reconcile with item 1 (LRM)',
+    );
     expect(r.table3).toHaveLength(23);
     // Item 9: arm-1 talked 40 s on c1 and 0 s on c2 (qualified and sent on at its answer): 40 / 2 = 20 s.
     expect(r.table3[8]).toMatchObject({ item: 9, source: 'telephony', value: 20, status: 'computed' });

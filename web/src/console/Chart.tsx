@@ -16,17 +16,18 @@ export function Chart(props: {
   timeZone?: string;
   testId: string;
 }) {
-  const hhmm = new Intl.DateTimeFormat('fr-FR', {
-    hour: '2-digit',
-    minute: '2-digit',
-    ...(props.timeZone ? { timeZone: props.timeZone } : {}),
-  });
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const win = useRef(props.xWindow);
   win.current = props.xWindow;
   useEffect(() => {
     if (!box.current) return;
+    // Built once with the chart, not at each render (an Intl formatter is costly to make).
+    const hhmm = new Intl.DateTimeFormat('fr-FR', {
+      hour: '2-digit',
+      minute: '2-digit',
+      ...(props.timeZone ? { timeZone: props.timeZone } : {}),
+    });
     const width = Math.max(280, box.current.clientWidth);
     plot.current = new uPlot(
       {

@@ -2,7 +2,7 @@
 // today's figures, charts, the agents board with its actions, and the line switches. When the
 // feed goes quiet (no answer to the liveness probe) the figures are greyed and a banner says
 // since when they are frozen: a frozen screen must never look alive.
-import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { clock, duration, percent, plural, ROLE, STATUS } from '../i18n.js';
 import { LiveFeed, type LiveState } from '../live.js';
 import { lineLabel, queueName, queueOf } from '../panel/labels.js';
@@ -14,6 +14,7 @@ import { FallbackCard } from './FallbackCard.js';
 import { Lines } from './Lines.js';
 import { loadFigures, type Figures } from './indicators.js';
 import { applyDelta, fromSnapshot, type Room } from './room.js';
+import { AgentRow, QueueRow, type QueueRowProps } from './rows.js';
 
 /** Illustrative target for QS 30 s (no source document sets one; the site configuration has none yet). */
 export const QS_TARGET = 0.9;
@@ -42,10 +43,22 @@ export function Console({ config }: { config: WebConfig }) {
     deltaAt.current = 0;
   });
   const ticking = useNow(feed.skewMs);
+  // Stable, so that the memoised agent rows do not render again for a new closure.
+  const confirmFirst = useCallback((p: NonNullable<Pending>) => setPending(p), []);
+  // Today's figures per queue, as the rows show them: the same objects until the next read.
+  const today = useMemo(() => todayByQueue(figures), [figures]);
+  const waitSamples = waits.current;
+  const waitData = useMemo(
+    (): [number[], number[]] => [waitSamples.map((w) => w.at / 1000), waitSamples.map((w) => w.waiting)],
+    [waitSamples],
+  );
 
   useEffect(() => {
     const sample = (r: Room) => {
       const total = r.queues.reduce((n, q) => n + q.waiting + q.offered, 0);
+      // A point when the count changes (or a minute on): the chart is redrawn only then.
+      const last = waits.current[waits.current.length - 1];
+      if (last && last.waiting === total && r.serverTime - last.at < 60_000) return;
       waits.current = [
         ...waits.current.filter((w) => w.at > r.serverTime - 3_600_000),
         { at: r.serverTime, waiting: total },
@@ -261,28 +274,21 @@ export function Console({ config }: { config: WebConfig }) {
           <tbody>
             {room.queues.map((q) => {
               const wait = q.oldestWaitingSince ? now - q.oldestWaitingSince : 0;
-              const late = wait >= q.thresholdSeconds * 1000;
-              const f = figures?.queues[q.id];
               return (
-                <tr key={q.id} data-queue={q.id} class={late ? 'late' : ''}>
-                  <th scope="row">{q.name}</th>
-                  <td class="num waiting">{q.waiting}</td>
-                  <td class="num">
-                    {q.oldestWaitingSince ? duration(wait) : '—'}
-                    {late && <span class="flag"> ⚠ au-delà de {q.thresholdSeconds} s</span>}
-                  </td>
-                  <td class="num">{q.offered}</td>
-                  <td class="num">
-                    {q.agentsLoggedIn} / {q.agentsAvailable}
-                  </td>
-                  <td class="num">{f?.offered ?? 0}</td>
-                  <td class="num">{f?.answered ?? 0}</td>
-                  <td class="num">{f?.abandoned ?? 0}</td>
-                  <td class="num">{f?.asaSeconds != null ? duration(f.asaSeconds * 1000) : '—'}</td>
-                  <td class="num">
-                    <Level value={f?.serviceLevel ?? null} threshold={q.thresholdSeconds} />
-                  </td>
-                </tr>
+                <QueueRow
+                  key={q.id}
+                  id={q.id}
+                  name={q.name}
+                  waiting={q.waiting}
+                  oldest={q.oldestWaitingSince ? duration(wait) : '—'}
+                  late={wait >= q.thresholdSeconds * 1000}
+                  thresholdSeconds={q.thresholdSeconds}
+                  offered={q.offered}
+                  agentsLoggedIn={q.agentsLoggedIn}
+                  agentsAvailable={q.agentsAvailable}
+                  today={today[q.id] ?? null}
+                  qsTarget={QS_TARGET}
+                />
               );
             })}
           </tbody>
@@ -337,14 +343,11 @@ export function Console({ config }: { config: WebConfig }) {
           series={[{ label: 'En attente', stroke: '#fbbf24' }]}
           timeZone={site?.timeZone}
           xWindow={[now / 1000 - 3600, now / 1000]}
-          data={useMemo(() => {
-            const w = waits.current;
-            return [w.map((s) => s.at / 1000), w.map((s) => s.waiting)];
-          }, [room.seq])}
+          data={waitData}
         />
       </section>
 
-      <Agents room={room} site={site} now={now} onAction={(p) => setPending(p)} siteId={siteId} />
+      <Agents room={room} site={site} now={now} onAction={confirmFirst} siteId={siteId} />
 
       <Lines room={room} site={site} siteId={siteId} onAction={(p) => setPending(p)} />
 
@@ -390,16 +393,6 @@ function QsCard({ label, value }: { label: string; value: number | null }) {
   );
 }
 
-function Level({ value, threshold }: { value: number | null; threshold: number }) {
-  if (value === null) return <span>—</span>;
-  const ok = value >= QS_TARGET;
-  return (
-    <span class={ok ? 'ok' : 'bad'} title={`réponses en moins de ${threshold} s`}>
-      {ok ? '✔' : '✖'} {percent(value)} <small>(&lt; {threshold} s)</small>
-    </span>
-  );
-}
-
 /** The alarm in words; a P0 alarm names the call by its line and arrival, never by an internal id. */
 function alarmText(
   a: { id: string; kind: string; message: string },
@@ -432,6 +425,20 @@ function beep() {
 }
 
 type Group = { id: string; title: string; agents: AgentView[] };
+
+/** Today's figures of each queue, formatted once per read (every 30 s), not once per delta. */
+function todayByQueue(figures: Figures | null): Record<string, NonNullable<QueueRowProps['today']>> {
+  const out: Record<string, NonNullable<QueueRowProps['today']>> = {};
+  for (const [id, f] of Object.entries(figures?.queues ?? {}))
+    out[id] = {
+      offered: f.offered,
+      answered: f.answered,
+      abandoned: f.abandoned,
+      asa: f.asaSeconds != null ? duration(f.asaSeconds * 1000) : '—',
+      serviceLevel: f.serviceLevel,
+    };
+  return out;
+}
 
 /** Level of an agent from its skills: the earliest stage it serves. */
 function levelOf(a: AgentView, site: WebConfig['site']): string {
@@ -483,81 +490,22 @@ function Agents(props: {
               {g.agents.map((a) => {
                 const s = STATUS[a.status];
                 const call = a.callId ? room.calls.get(a.callId) : undefined;
-                const target = g.id === 'arm-n1' ? n2 : g.id === 'arm-n2' ? n1 : undefined;
                 return (
-                  <tr key={a.id} data-agent={a.id} class={`status-row status-${a.status}`}>
-                    <th scope="row">{a.name}</th>
-                    <td>
-                      <span class={`badge status-${a.status}`}>
-                        <span aria-hidden="true">{s.symbol} </span>
-                        {s.label}
-                        {a.pauseReason ? ` — ${a.pauseReason}` : ''}
-                      </span>
-                    </td>
-                    <td class="num">
-                      {a.status === 'logged-out' ? '' : `depuis ${duration(now - a.since)}`}
-                    </td>
-                    <td>
-                      {call
+                  <AgentRow
+                    key={a.id}
+                    agent={a}
+                    symbol={s.symbol}
+                    label={s.label}
+                    since={a.status === 'logged-out' ? '' : `depuis ${duration(now - a.since)}`}
+                    callText={
+                      call
                         ? `${lineLabel(site, call.line)}${call.qualification ? ` · ${call.qualification}` : ''}`
-                        : ''}
-                    </td>
-                    <td class="row">
-                      {target && (
-                        <button
-                          type="button"
-                          data-action="move"
-                          onClick={() =>
-                            props.onAction({
-                              title: `Passer ${a.name} en ${target.name} ?`,
-                              text: 'Ses files sont remplacées ; un appel en cours n’est pas interrompu.',
-                              run: () =>
-                                api('PUT', `/sites/${siteId}/agents/${a.id}/skills`, {
-                                  skills: [{ queue: target.id, preference: 1 }],
-                                }),
-                              done: `${a.name} passe en ${target.name}.`,
-                            })
-                          }
-                        >
-                          → {target.stage === 'n1' ? 'N1' : 'N2'}
-                        </button>
-                      )}
-                      {a.status !== 'logged-out' && a.status !== 'paused' && (
-                        <button
-                          type="button"
-                          onClick={() =>
-                            props.onAction({
-                              title: `Mettre ${a.name} en pause ?`,
-                              text: 'Aucun nouvel appel ne lui sera présenté jusqu’à son retour.',
-                              run: () =>
-                                api('POST', `/sites/${siteId}/agents/${a.id}/pause`, {
-                                  reason: 'Pause (superviseur)',
-                                }),
-                              done: `${a.name} est en pause.`,
-                            })
-                          }
-                        >
-                          Pause
-                        </button>
-                      )}
-                      {a.status !== 'logged-out' && (
-                        <button
-                          type="button"
-                          class="danger"
-                          onClick={() =>
-                            props.onAction({
-                              title: `Déconnecter ${a.name} ?`,
-                              text: 'Son poste ne recevra plus d’appels.',
-                              run: () => api('POST', `/sites/${siteId}/agents/${a.id}/logout`, {}),
-                              done: `${a.name} est déconnecté.`,
-                            })
-                          }
-                        >
-                          Déconnecter
-                        </button>
-                      )}
-                    </td>
-                  </tr>
+                        : ''
+                    }
+                    target={g.id === 'arm-n1' ? n2 : g.id === 'arm-n2' ? n1 : undefined}
+                    siteId={siteId}
+                    onAction={props.onAction}
+                  />
                 );
               })}
             </tbody>

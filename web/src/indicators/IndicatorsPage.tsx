@@ -190,7 +190,7 @@ export function IndicatorsPage({ config }: { config: WebConfig }) {
                     class={imported(r) ? 'imported' : ''}
                   >
                     <th scope="row">{r.item}</th>
-                    <td>{labelOf(r, siteId)}</td>
+                    <td>{r.label}</td>
                     <td>{r.period}</td>
                     <td class="num">{figure(r.sas, isRatio(r.item))}</td>
                     <td class="num">{figure(r.pdsa, isRatio(r.item))}</td>
@@ -206,37 +206,6 @@ export function IndicatorsPage({ config }: { config: WebConfig }) {
   );
 }
 
-/** Table 1 and sas-acd's own rows in French (table 3 comes with the annex's French wording). */
-const FRENCH: Record<string, string> = {
-  't1.1': 'Appels décrochés par le SAS',
-  't1.2': 'QS 30 s (décrochés en moins de 30 s / décrochés)',
-  't1.2a': 'Appels décrochés en moins de 30 s',
-  't1.2b': 'Appels abandonnés avant tout décroché (hors QS)',
-  't1.2c': 'dont abandons courts (moins de 5 s)',
-  't1.3': 'DRM ouverts au niveau 1 (ACD)',
-  't1.3-lrm': 'Total des DRM (LRM)',
-  't1.4': 'DRM ouverts au niveau 1 (ACD), dont AMU',
-  't1.4-lrm': 'DRM AMU (LRM)',
-  't1.5': 'DRM ouverts au niveau 1 (ACD), dont ambulatoire (MG)',
-  't1.5-lrm': 'DRM MG (LRM)',
-  't1.6': 'Conseils médicaux simples donnés par la régulation MG',
-  'x.dr': 'DR qualifiées au niveau 1 (ACD), à rapprocher de l’item 1 (LRM)',
-  'x.mg-to-amu': 'Réorientations MG → AMU',
-  'x.amu-to-mg': 'Réorientations AMU → MG',
-  'x.lost-after-triage': 'Appelants perdus après le tri',
-};
-const ORIGIN: Record<string, string> = {
-  arrived: 'Appels arrivés',
-  answered: 'Appels décrochés',
-  qs30: 'QS 30 s',
-  abandoned: 'Appels abandonnés avant tout décroché',
-};
-function labelOf(r: Row, ownSite: string): string {
-  const o = /^o\.([^.]+)\.(\w+)$/.exec(r.item);
-  if (o && ORIGIN[o[2]!])
-    return `${ORIGIN[o[2]!]}, ${o[1] === ownSite ? `appels propres (SAS ${o[1]})` : `appels reçus du SAS ${o[1]}`}`;
-  return FRENCH[r.item] ?? r.label;
-}
 /** Ratios (QS 30 s) are shown as percentages. */
 const isRatio = (item: string) => item === 't1.2' || item.endsWith('.qs30');
 

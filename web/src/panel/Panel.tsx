@@ -116,6 +116,9 @@ export function Panel({ config }: { config: WebConfig }) {
   const doctorJoined = !!call?.parties.some((p) => p.role === 'mru');
   const doctorRinging = call?.waiting?.kind === 'conference' && call.waiting.offeredTo !== null;
   const doctorAsked = call?.waiting?.kind === 'conference';
+  // A warm transfer under way: qualified and sent; the engine refuses a second qualification or
+  // transfer (409), so only leaving the call (the caller stays in the queue) is offered.
+  const warmPending = call?.waiting?.kind === 'warm';
   const otherBranch = stepQueue?.branch === 'mg' ? 'amu' : 'mg';
   const forwardTargets = site && stepQueue ? onwardQueues(site.queues, stepQueue) : [];
 
@@ -226,7 +229,9 @@ export function Panel({ config }: { config: WebConfig }) {
   const stepKeys: KeyMap = !call
     ? {}
     : atN1
-      ? keys.n1
+      ? warmPending
+        ? only(keys.n1, ['hangup'])
+        : keys.n1
       : { ...keys.n2, ...dispositionKeys(site?.dispositions ?? []) };
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -332,7 +337,8 @@ export function Panel({ config }: { config: WebConfig }) {
 
       {call && atN1 && (
         <section class="actions" aria-label="Qualification">
-          <div class="drm">
+          {/* During a warm transfer the DRM sent is on the card; the fields would only mislead. */}
+          <div class="drm" hidden={warmPending}>
             <label>
               <span>
                 Nom (DRM) <Kbd k="N" />
@@ -361,43 +367,57 @@ export function Panel({ config }: { config: WebConfig }) {
               />
             </label>
           </div>
-          <p class="hint">Échap ou Entrée quitte le champ ; puis une touche agit.</p>
-          <div class="row onward" data-testid="onward">
-            <KeyButton
-              map={keys.n1}
-              action="target"
-              label={`Destination : ${onward.to ? queueName(site, onward.to) : 'file par défaut'}`}
-              act={act}
-            />
-            <KeyButton
-              map={keys.n1}
-              action="warm"
-              label={onward.warm ? 'Transfert accompagné : oui' : 'Transfert accompagné : non'}
-              act={act}
-              pressed={onward.warm}
-            />
-          </div>
-          <div class="keys">
-            <KeyButton map={keys.n1} action="P0" label="P0 garder + médecin" act={act} cls="q-P0" />
-            <KeyButton
-              map={keys.n1}
-              action="P1"
-              label={`P1 → ${queueName(site, onward.to ?? site?.routing.p1Queue)}`}
-              act={act}
-              cls="q-P1"
-            />
-            <KeyButton
-              map={keys.n1}
-              action="P2"
-              label={`P2 → ${queueName(site, onward.to ?? site?.routing.p2Queue)}`}
-              act={act}
-              cls="q-P2"
-            />
-            <KeyButton map={keys.n1} action="DR" label="DR" act={act} />
-            <KeyButton map={keys.n1} action="no-file" label="Sans dossier" act={act} />
-            <KeyButton map={keys.n1} action="doctor" label="Médecin" act={act} />
-            <KeyButton map={keys.n1} action="hangup" label="Raccrocher" act={act} cls="danger" />
-          </div>
+          {warmPending ? (
+            <div class="keys" data-testid="warm-keys">
+              <KeyButton
+                map={keys.n1}
+                action="hangup"
+                label="Quitter l’appel (l’appelant reste en file)"
+                act={act}
+                cls="danger"
+              />
+            </div>
+          ) : (
+            <>
+              <p class="hint">Échap ou Entrée quitte le champ ; puis une touche agit.</p>
+              <div class="row onward" data-testid="onward">
+                <KeyButton
+                  map={keys.n1}
+                  action="target"
+                  label={`Destination : ${onward.to ? queueName(site, onward.to) : 'file par défaut'}`}
+                  act={act}
+                />
+                <KeyButton
+                  map={keys.n1}
+                  action="warm"
+                  label={onward.warm ? 'Transfert accompagné : oui' : 'Transfert accompagné : non'}
+                  act={act}
+                  pressed={onward.warm}
+                />
+              </div>
+              <div class="keys">
+                <KeyButton map={keys.n1} action="P0" label="P0 garder + médecin" act={act} cls="q-P0" />
+                <KeyButton
+                  map={keys.n1}
+                  action="P1"
+                  label={`P1 → ${queueName(site, onward.to ?? site?.routing.p1Queue)}`}
+                  act={act}
+                  cls="q-P1"
+                />
+                <KeyButton
+                  map={keys.n1}
+                  action="P2"
+                  label={`P2 → ${queueName(site, onward.to ?? site?.routing.p2Queue)}`}
+                  act={act}
+                  cls="q-P2"
+                />
+                <KeyButton map={keys.n1} action="DR" label="DR" act={act} />
+                <KeyButton map={keys.n1} action="no-file" label="Sans dossier" act={act} />
+                <KeyButton map={keys.n1} action="doctor" label="Médecin" act={act} />
+                <KeyButton map={keys.n1} action="hangup" label="Raccrocher" act={act} cls="danger" />
+              </div>
+            </>
+          )}
         </section>
       )}
 
@@ -745,6 +765,11 @@ function onwardQueues(
 
 function isMg(queueIds: string[], site: WebConfig['site']): boolean {
   return queueIds.some((id) => queueOf(site, id)?.branch === 'mg');
+}
+
+/** A step's map reduced to some of its actions. */
+function only(map: KeyMap, actions: string[]): KeyMap {
+  return Object.fromEntries(Object.entries(map).filter(([, a]) => actions.includes(a)));
 }
 
 function keyLabelOf(map: KeyMap, action: string): string | null {

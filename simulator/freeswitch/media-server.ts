@@ -7,7 +7,9 @@
 // app → FS answers and hangs up, conference member ids global to the process, RECORD_START/STOP only
 // on the inbound connection.
 import { randomUUID } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
 import net from 'node:net';
+import { basename, join } from 'node:path';
 import type { DrachtioServerSim, SipPeer } from './drachtio-server.js';
 import {
   EslReader,
@@ -49,6 +51,7 @@ export type FsChannel = {
   bridgedWith: string | null;
   conference: { name: string; memberId: number } | null;
   recording: string | null;
+  recordingSince: number;
   vars: Record<string, string>;
   createdAt: number;
   hungUp: boolean;
@@ -57,6 +60,24 @@ export type FsChannel = {
 };
 
 type App = { name: string; arg: string; eventUuid: string; flags?: string };
+
+/** A WAV file of 8 kHz mono 16-bit PCM with no samples. */
+const EMPTY_WAV = (() => {
+  const b = Buffer.alloc(44);
+  b.write('RIFF', 0, 'ascii');
+  b.writeUInt32LE(36, 4);
+  b.write('WAVEfmt ', 8, 'ascii');
+  b.writeUInt32LE(16, 16); // fmt chunk size
+  b.writeUInt16LE(1, 20); // PCM
+  b.writeUInt16LE(1, 22); // mono
+  b.writeUInt32LE(8000, 24);
+  b.writeUInt32LE(16000, 28); // bytes per second
+  b.writeUInt16LE(2, 32); // block align
+  b.writeUInt16LE(16, 34); // bits per sample
+  b.write('data', 36, 'ascii');
+  b.writeUInt32LE(0, 40);
+  return b;
+})();
 
 type EslConn = {
   socket: net.Socket;
@@ -221,6 +242,7 @@ export class MediaServerSim implements SipPeer {
       bridgedWith: null,
       conference: null,
       recording: null,
+      recordingSince: 0,
       vars: {},
       createdAt: Date.now(),
       hungUp: false,
@@ -659,15 +681,26 @@ export class MediaServerSim implements SipPeer {
     this.destroyed?.();
   }
 
+  /** The recordings running now (file paths), for tests: none once every call ended. */
+  liveRecordings(): string[] {
+    return [...this.channels.values()].flatMap((c) => (c.recording ? [c.recording] : []));
+  }
+
   private startRecording(ch: FsChannel, path: string): void {
     ch.recording = path;
+    ch.recordingSince = Date.now();
     this.emit(ch, 'RECORD_START', { 'Record-File-Path': path });
   }
 
   private stopRecording(ch: FsChannel): void {
     const path = ch.recording;
     ch.recording = null;
+    // As FreeSWITCH: the length written (record_ms) is a channel variable by the time RECORD_STOP goes.
+    ch.vars.record_ms = String(Date.now() - ch.recordingSince);
     const e = { ...this.base('RECORD_STOP'), ...this.channelHeaders(ch), 'Record-File-Path': path ?? '' };
+    // The file, under recordingsDir (by its name): a WAV header and no samples (no media here).
+    if (this.opts.recordingsDir && path)
+      void writeFile(join(this.opts.recordingsDir, basename(path)), EMPTY_WAV).catch(() => undefined);
     for (const c of this.inbound) this.sendEvent(c, e);
   }
 

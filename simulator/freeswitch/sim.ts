@@ -10,6 +10,8 @@ export type SimFsOptions = {
   eslPassword?: string;
   stepMs?: number;
   timeScale?: number;
+  /** Where the simulated FreeSWITCH writes each stopped recording (by its file name). */
+  recordingsDir?: string;
 };
 
 export class SimFs {
@@ -29,6 +31,7 @@ export class SimFs {
       password: this.eslPassword,
       ...(opts.stepMs !== undefined ? { stepMs: opts.stepMs } : {}),
       ...(opts.timeScale !== undefined ? { timeScale: opts.timeScale } : {}),
+      ...(opts.recordingsDir !== undefined ? { recordingsDir: opts.recordingsDir } : {}),
       onMediaShared: (ports) => this.mediaShared(ports),
     });
     this.drachtio = new DrachtioServerSim({

@@ -162,7 +162,7 @@ export function createPbxAdapter(
   logger: Logger,
   extra: {
     onLink?: (up: boolean) => void;
-    /** Whole-call recording (docs/recording.md); Asterisk only for now. */
+    /** Whole-call recording (docs/recording.md); on FreeSWITCH, with RECORDINGS_DIR set. */
     recording?: CallRecordingOptions;
     onRecording?: (r: RecordingAvailable) => void;
     /** Several sites on one Asterisk: their holding bridges named apart (AriAdapterOptions). */
@@ -194,5 +194,6 @@ export function createPbxAdapter(
     ...(pbx.recordingsDir ? { recordingsDir: pbx.recordingsDir } : {}),
     logger,
     ...link,
+    ...recording,
   });
 }

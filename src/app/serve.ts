@@ -251,7 +251,8 @@ export async function startServe(settings: ServeSettings, logger: Logger): Promi
       });
   };
   // Call recording (docs/recording.md): the site's live switch, a file named after the call's
-  // public reference, `recording.available` to the LRM once the PBX has stored it (Asterisk).
+  // public reference, `recording.available` to the LRM once the PBX has stored it (Asterisk;
+  // FreeSWITCH with RECORDINGS_DIR).
   let liveSite: SiteShell | null = null;
   const recordingSinks: ((r: RecordingAvailable) => void)[] = [];
   const liveConfig = () => liveSite?.state.data.config ?? config;

@@ -14,6 +14,7 @@ import { conferenceOf, type Caller, type Leg, type OutboundCall } from './call-s
 import type { FsMediaServer, Srf, SrfDialog } from './libs.js';
 import { AdoptedDialog, AdoptedEndpoint, type AdoptedDialogs } from './adopted-legs.js';
 import { alive, bye, destroyQuietly } from './sip-dialogs.js';
+import { RECORDING_VAR, type FsCallRecorder } from './call-recording.js';
 
 export const LEG_HEADERS = {
   call: 'X-Sas-Acd-Call',
@@ -39,6 +40,8 @@ export type FoundLeg = {
   line: string;
   number: string | null;
   name: string | null;
+  /** The call's live recording on this channel (`<format>:<path>`, call-recording.ts). */
+  recording: string | null;
 };
 
 const decode = (v: string | undefined): string | null => {
@@ -77,6 +80,7 @@ export async function findLegs(ms: FsMediaServer): Promise<FoundLeg[]> {
       line: v(LEG_HEADERS.line) ?? '',
       number: v(LEG_HEADERS.number),
       name: v(LEG_HEADERS.name),
+      recording: vars[`variable_${RECORDING_VAR}`] ?? null,
     });
   }
   return found;
@@ -107,6 +111,7 @@ export type TakeOverHost = {
   legs: Map<string, Leg>;
   outbound: Map<string, OutboundCall>;
   adopted: AdoptedDialogs;
+  recorder: FsCallRecorder | null;
   now: () => number;
   /** Reports to the engine at a given time (the take-over's reports share one). */
   sink: (cmd: Command, at: number) => void;
@@ -228,6 +233,7 @@ export async function adoptCalls(
       ours: false,
     };
     host.callers.set(l.callId, caller);
+    host.recorder?.adopt(l.callId, l.uuid, l.recording);
     d.on('destroy', () => host.callerGone(caller));
     report.callers += 1;
     if (!plan) {

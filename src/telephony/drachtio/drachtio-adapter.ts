@@ -33,6 +33,7 @@ import {
 } from './adoption.js';
 import { conferenceOf, type Caller, type Leg, type OutboundCall } from './call-state.js';
 import { bye, destroyQuietly } from './sip-dialogs.js';
+import { FsCallRecorder, type FsRecordingAvailable, type FsRecordingOptions } from './call-recording.js';
 
 export type { DrachtioAdoptionReport } from './adoption.js';
 
@@ -54,8 +55,12 @@ export type DrachtioAdapterOptions = {
   outboundUri?: (number: string) => string;
   /** FreeSWITCH file for a queue's music class ("default" → local_stream://default). */
   musicFile?: (music: string) => string;
-  /** Where FreeSWITCH writes whole-call recordings (record_session); none when absent. */
+  /** Where FreeSWITCH writes whole-call recordings (on the FreeSWITCH host); none when absent. */
   recordingsDir?: string;
+  /** The site's recording switch (./call-recording.ts); with recordingsDir, calls are recorded. */
+  recording?: FsRecordingOptions;
+  /** A call's recording is closed by FreeSWITCH. */
+  onRecording?: (r: FsRecordingAvailable) => void;
   callerId?: string;
   logger: Logger;
   clock?: () => number;
@@ -94,9 +99,14 @@ export class DrachtioAdapter implements TelephonyPort {
   private up = false;
   private readonly clock: () => number;
   private readonly adopted = new AdoptedDialogs();
+  private readonly recorder: FsCallRecorder | null;
 
   constructor(private readonly opts: DrachtioAdapterOptions) {
     this.clock = opts.clock ?? Date.now;
+    this.recorder =
+      opts.recording && opts.recordingsDir
+        ? new FsCallRecorder(opts.recordingsDir, opts.recording, opts.logger, (r) => opts.onRecording?.(r))
+        : null;
   }
 
   get connected(): boolean {
@@ -160,6 +170,7 @@ export class DrachtioAdapter implements TelephonyPort {
       listenPort: listen.port,
       ...(listen.advertisedAddress ? { advertisedAddress: listen.advertisedAddress } : {}),
     });
+    this.recorder?.attach(this.ms);
     this.ms.on('end', () => (this.up = false));
     this.ms.on('error', (err) =>
       this.opts.logger.warn({ err: String(err) }, 'FreeSWITCH event socket error'),
@@ -364,8 +375,6 @@ export class DrachtioAdapter implements TelephonyPort {
           await dialog.destroy().catch(() => {});
           return;
         }
-        if (this.opts.recordingsDir)
-          await endpoint.execute('record_session', `${this.opts.recordingsDir}/${endpoint.uuid}.wav`);
       })();
     }
     return caller.answering;
@@ -492,6 +501,8 @@ export class DrachtioAdapter implements TelephonyPort {
     const caller = this.callers.get(leg.callId);
     await caller?.answering?.catch(() => {});
     if (!caller?.ep || caller.gone || !leg.ep) return;
+    // The call's recording starts at its first answer (not awaited: a recorder never holds a call up).
+    if (this.recorder && this.ms) void this.recorder.start(this.ms, caller.callId, caller.ep.uuid);
     const others = [...caller.with].map((a) => this.legs.get(`${leg.callId}|${a}`)).filter((l) => l?.ep);
     if (!conference && !caller.conference && others.length === 0) {
       await caller.ep.api('uuid_break', [caller.ep.uuid, 'all']);
@@ -595,6 +606,7 @@ export class DrachtioAdapter implements TelephonyPort {
       legs: this.legs,
       outbound: this.outbound,
       adopted: this.adopted,
+      recorder: this.recorder,
       now: this.clock,
       sink: (cmd, at) => this.sink(cmd, at),
       callerGone: (caller) => this.callerGone(caller),
@@ -658,6 +670,7 @@ export class DrachtioAdapter implements TelephonyPort {
     }
     await caller.answering?.catch(() => {});
     if (caller.dialog?.connected) await this.bye(caller.dialog);
+    await this.recorder?.stop(this.ms, callId); // stopped while the channel is still there
     if (caller.ep) await this.destroyQuietly(caller.ep);
     caller.ep = null;
   }

@@ -72,7 +72,16 @@ export interface FsEndpoint {
   on(event: 'dtmf', fn: (e: { dtmf: string }) => void): void;
   on(event: 'destroy', fn: () => void): void;
 }
+/** An event as modesl gives it (the inbound connection's RECORD_STOP). */
+export interface EslEvent {
+  getHeader(name: string): string | undefined;
+}
 export interface FsMediaServer {
+  /** fsmrf's inbound event-socket connection (modesl). */
+  readonly conn: {
+    subscribe(events: string[]): void;
+    on(event: string, fn: (e: EslEvent) => void): void;
+  };
   connectCaller(req: SrfRequest, res: SrfResponse): Promise<{ endpoint: FsEndpoint; dialog: SrfDialog }>;
   createEndpoint(opts?: { remoteSdp?: string; headers?: Record<string, string> }): Promise<FsEndpoint>;
   api(command: string): Promise<string>;

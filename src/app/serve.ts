@@ -360,6 +360,7 @@ export async function startServe(settings: ServeSettings, logger: Logger): Promi
       writer: () => stored.role !== 'stopped',
     },
     publishes: () => stored.role === 'leader',
+    pbxCanListenIn: settings.pbx.kind === 'asterisk',
     ...(lrmLink ? { extraMetrics: [(registry) => lrmLink.registerMetrics(registry)] } : {}),
     web: { siteId: config.id, virtualPhoneUrl: null },
   });

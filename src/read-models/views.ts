@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { State } from '../core/state.js';
 import type { Agent, Alarm, Call, CallbackTask } from '../core/model.js';
 import { AGENT_STATUSES, QUALIFICATIONS, ROLES, STAGES } from '../core/model.js';
+import { LISTEN_MODES } from '../core/listen-in.js';
 
 export const skillSchema = z.strictObject({
   queue: z.string().min(1).max(100),
@@ -74,6 +75,17 @@ export const liveCallViewSchema = z.object({
   parties: z.array(partySchema),
   waiting: waitingSchema,
   lastQueueId: z.string(),
+  listeners: z
+    .array(
+      z.object({
+        supervisorId: z.string(),
+        agentId: z.string(),
+        mode: z.enum(LISTEN_MODES),
+        since: z.number(),
+      }),
+    )
+    .optional()
+    .describe('supervisors listening in now (listen, whisper, barge); absent: none'),
 });
 export type LiveCallView = z.infer<typeof liveCallViewSchema>;
 
@@ -112,6 +124,7 @@ export function liveCallView(c: Call): LiveCallView {
         }
       : null,
     lastQueueId: c.lastQueueId,
+    ...(c.listeners?.length ? { listeners: c.listeners.map((l) => ({ ...l })) } : {}),
   };
 }
 

@@ -6,11 +6,12 @@ import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/ho
 import { clock, duration, percent, plural, ROLE, STATUS } from '../i18n.js';
 import { LiveFeed, type LiveState } from '../live.js';
 import { lineLabel, queueName, queueOf } from '../panel/labels.js';
-import { api, ApiError, endSession } from '../session.js';
+import { api, ApiError, endSession, session } from '../session.js';
 import type { AgentView, SiteDelta, SiteSnapshot, WebConfig } from '../types.js';
 import { Confirm, ConnectionBanner, useNow } from '../ui.js';
 import { Chart } from './Chart.js';
 import { Lines } from './Lines.js';
+import { ListenIn } from './ListenIn.js';
 import { loadFigures, type Figures } from './indicators.js';
 import { applyDelta, fromSnapshot, type Room } from './room.js';
 
@@ -455,6 +456,8 @@ function Agents(props: {
   onAction: (p: NonNullable<Pending>) => void;
 }) {
   const { room, site, now, siteId } = props;
+  // Listening in is the room supervisor's (docs/supervision.md): no buttons for an admin.
+  const supervisor = session()?.user.roles.includes('supervisor') ?? false;
   const groups: Group[] = [];
   for (const a of room.agents.values()) {
     const id = levelOf(a, site);
@@ -501,6 +504,16 @@ function Agents(props: {
                         : ''}
                     </td>
                     <td class="row">
+                      {call && supervisor && call.parties.some((p) => p.agentId === a.id) && (
+                        <ListenIn
+                          siteId={siteId}
+                          call={call}
+                          agentId={a.id}
+                          agentName={a.name}
+                          me={session()?.user.agentId ?? session()?.user.username ?? null}
+                          onAction={props.onAction}
+                        />
+                      )}
                       {target && (
                         <button
                           type="button"

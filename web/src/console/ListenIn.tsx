@@ -37,14 +37,14 @@ export function ListenIn(props: {
     <span class="listen-in" data-testid={`listen-${props.agentId}`}>
       {others.map((l) => (
         <span class="badge" key={l.supervisorId} data-listener={l.supervisorId}>
-          <span aria-hidden="true">🎧 </span>
+          <span aria-hidden="true">◉ </span>
           {l.supervisorId} en {LISTEN_LABEL[l.mode]}
         </span>
       ))}
       {mine ? (
         <>
           <span class="badge" data-listening={mine.mode}>
-            <span aria-hidden="true">🎧 </span>
+            <span aria-hidden="true">◉ </span>
             Vous êtes en {LISTEN_LABEL[mine.mode]}
           </span>
           <button

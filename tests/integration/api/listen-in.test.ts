@@ -56,6 +56,11 @@ describe('supervisor listen-in API', () => {
       { supervisorId: 'sup-1', agentId: 'arm-1', mode: 'whisper', since: expect.any(Number) },
     ]);
     expect(r.body.events.map((e: any) => e.type)).toEqual(['ListenStarted']);
+    // The agent is told (the site's policy by default): its desk's call carries who listens.
+    const desk = await h.call('GET', '/sites/44/agent', { as: 'arm1' });
+    expect(desk.body.call.listeners).toEqual([
+      expect.objectContaining({ supervisorId: 'sup-1', mode: 'whisper' }),
+    ]);
     const listening = JSON.stringify(state().data);
     const again = await post('c1', 'sup44', { mode: 'barge' });
     expect([again.status, again.body.reason]).toEqual([409, 'already-listening']);
@@ -127,5 +132,31 @@ describe('on a PBX that cannot listen in (FreeSWITCH)', () => {
     expect([r.status, r.body.reason]).toEqual([501, 'listen-not-supported']);
     expect(r.body.detail).toMatch(/FreeSWITCH/);
     expect(JSON.stringify(s.state.data)).toBe(before);
+  });
+});
+
+describe('discreet listening (listenIn.showToAgent: false)', () => {
+  let d: Harness;
+  beforeAll(async () => {
+    d = await startHarness();
+    const s = d.runtimes.get('44')!;
+    const config = { ...s.state.data.config, listenIn: { showToAgent: false } };
+    expect((await s.dispatch({ type: 'replaceConfig', config })).ok).toBe(true);
+  });
+  afterAll(() => d.stop());
+
+  it("the agent's views carry no listener; the supervisor's answer still shows it", async () => {
+    const s = d.runtimes.get('44')!;
+    await s.dispatch({ type: 'agentLogin', agentId: 'arm-1' });
+    await s.dispatch({ type: 'arriveCall', callId: 'd1', line: '15', callerNumber: '0611223344' });
+    await s.dispatch({ type: 'answerOffer', callId: 'd1', agentId: 'arm-1' });
+    const r = await d.call('POST', '/sites/44/calls/d1/listen', { as: 'sup44', body: { mode: 'listen' } });
+    expect(r.status).toBe(201);
+    expect(r.body.listeners).toHaveLength(1);
+    const desk = await d.call('GET', '/sites/44/agent', { as: 'arm1' });
+    expect(desk.body.call.id).toBe('d1');
+    expect(desk.body.call).not.toHaveProperty('listeners');
+    const call = await d.call('GET', '/sites/44/calls/d1', { as: 'arm1' });
+    expect(call.body).not.toHaveProperty('listeners');
   });
 });

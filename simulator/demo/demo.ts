@@ -166,6 +166,7 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
     jwtSecret: randomBytes(32).toString('hex'),
     ...(redisUrl ? { redisUrl } : {}),
     telephonyConnected: () => adapter.connected,
+    pbxCanListenIn: (o.pbx ?? 'asterisk') === 'asterisk',
     web: { siteId: config.id, virtualPhoneUrl: sim.endpointsWsUrl },
   });
 

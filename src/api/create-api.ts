@@ -31,6 +31,7 @@ import { exportRoutes } from './routers/exports.js';
 import { indicatorRoutes } from './routers/indicators.js';
 import { lineRoutes } from './routers/lines.js';
 import { lrmRoutes } from './routers/lrm.js';
+import { listenInRoutes } from './routers/listen-in.js';
 import { outsideCallRoutes } from './routers/outside-calls.js';
 import { recordingRoutes, type SiteRecordings } from './routers/recordings.js';
 import { roomRoutes } from './routers/room.js';
@@ -79,6 +80,8 @@ export type ApiOptions = {
   /** Whether this process publishes a site's supervisor deltas (several processes: the writer's only). */
   publishes?: (siteId: string) => boolean;
   processMetrics?: boolean;
+  /** Whether the PBX adapter can listen in (supervisor listen-in; false on FreeSWITCH: 501). */
+  pbxCanListenIn?: boolean;
   /** Metrics of other parts of the process (e.g. the LRM link), added to the /metrics registry. */
   extraMetrics?: ((registry: Registry) => void)[];
   /** The agents' WebRTC phone (gateway, SIP domain, passwords): GET /sites/{s}/agent/phone. */
@@ -180,6 +183,7 @@ export function createApi(opts: ApiOptions): Api {
     ...lrmRoutes(ctx),
     ...outsideCallRoutes(ctx),
     ...recordingRoutes({ ...ctx, recordings: opts.recordings ?? (() => null) }),
+    ...listenInRoutes(ctx, { history: (id) => histories.get(id)!, canListenIn: opts.pbxCanListenIn ?? true }),
   ];
   const openapi = buildOpenApi(
     routes,

@@ -430,6 +430,7 @@ export async function startServe(settings: ServeSettings, logger: Logger): Promi
       writer: () => stored.role !== 'stopped',
     },
     publishes: () => stored.role === 'leader',
+    pbxCanListenIn: settings.pbx.kind === 'asterisk',
     ...(lrmLink ? { extraMetrics: [(registry) => lrmLink.registerMetrics(registry)] } : {}),
     ...(settings.webRtcPhone ? { webRtcPhone: settings.webRtcPhone } : {}),
     ...(recordings ? { recordings: (id: string) => (id === config.id ? recordings.site : null) } : {}),

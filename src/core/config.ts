@@ -7,6 +7,7 @@ import { MODES, ROLES, STAGES, type Role } from './model.js';
 import { checkFirstAnswer } from './first-answer.js';
 import { isPanelKey, PANEL_ACTIONS, panelKeyErrors, type PanelStep } from './panel-keys.js';
 import { recordingSchema } from './recording-config.js';
+import { listenInSchema } from './listen-config.js';
 
 // Every object is strict (an unknown field is refused with its name, not dropped), every string
 // and list bounded, and names free of control characters: a configuration comes from people and
@@ -222,6 +223,8 @@ export const siteConfigSchema = z.strictObject({
   panelKeys: panelKeysSchema.optional(),
   /** Call recording (./recording-config.ts): absent or `enabled: false`, nothing is recorded. */
   recording: recordingSchema.optional(),
+  /** Supervisor listen-in policy (./listen-config.ts): absent, the agent is told. */
+  listenIn: listenInSchema.optional(),
   /** Explicit, logged exceptions to the role rules, e.g. an ARM given an OSNP queue. */
   roleExceptions: z
     .array(z.strictObject({ agentId: id, queueId: id, reason: text(500).min(3) }))

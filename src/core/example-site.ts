@@ -175,7 +175,8 @@ export const exampleSite: SiteInput = {
       ],
       endpoint: 'PJSIP/mrg-1',
     },
-    { id: 'sup-1', name: 'Superviseur', roles: ['supervisor'], skills: [] },
+    // Its phone rings for a listen-in (docs/supervision.md).
+    { id: 'sup-1', name: 'Superviseur', roles: ['supervisor'], skills: [], endpoint: 'PJSIP/sup-1' },
   ],
   routing: {
     p1Queue: 'n2-amu',

@@ -6,6 +6,8 @@ import { z } from 'zod';
 import type { State } from '../core/state.js';
 import type { Agent, Alarm, Call, CallbackTask } from '../core/model.js';
 import { AGENT_STATUSES, QUALIFICATIONS, ROLES, STAGES } from '../core/model.js';
+import { LISTEN_MODES } from '../core/listen-in.js';
+import { showsListenInToAgent } from '../core/listen-config.js';
 
 export const skillSchema = z.strictObject({
   queue: z.string().min(1).max(100),
@@ -74,6 +76,17 @@ export const liveCallViewSchema = z.object({
   parties: z.array(partySchema),
   waiting: waitingSchema,
   lastQueueId: z.string(),
+  listeners: z
+    .array(
+      z.object({
+        supervisorId: z.string(),
+        agentId: z.string(),
+        mode: z.enum(LISTEN_MODES),
+        since: z.number(),
+      }),
+    )
+    .optional()
+    .describe('supervisors listening in now (listen, whisper, barge); absent: none'),
 });
 export type LiveCallView = z.infer<typeof liveCallViewSchema>;
 
@@ -112,14 +125,20 @@ export function liveCallView(c: Call): LiveCallView {
         }
       : null,
     lastQueueId: c.lastQueueId,
+    ...(c.listeners?.length ? { listeners: c.listeners.map((l) => ({ ...l })) } : {}),
   };
 }
 
-/** `state` gives the qualifying ARM's name (its id without it). */
-export function callView(c: Call, state?: Pick<State, 'idx'>): CallView {
+/**
+ * `state` gives the qualifying ARM's name (its id without it). The view agents get: who listens in
+ * only where the site's policy tells agents (src/core/listen-config.ts), never without `state`.
+ */
+export function callView(c: Call, state?: Pick<State, 'idx' | 'data'>): CallView {
   const q = c.qualifiedBy;
+  const { listeners, ...live } = liveCallView(c);
   return {
-    ...liveCallView(c),
+    ...live,
+    ...(listeners && state && showsListenInToAgent(state.data.config) ? { listeners } : {}),
     callerNumber: c.callerNumber,
     callerName: c.callerName,
     drm: c.drm ? { ...c.drm } : null,

@@ -6,12 +6,13 @@ import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } fr
 import { clock, duration, percent, plural, ROLE, STATUS } from '../i18n.js';
 import { LiveFeed, type LiveState } from '../live.js';
 import { lineLabel, queueName, queueOf } from '../panel/labels.js';
-import { api, ApiError, endSession } from '../session.js';
+import { api, ApiError, endSession, session } from '../session.js';
 import type { AgentView, SiteDelta, SiteSnapshot, WebConfig } from '../types.js';
 import { Confirm, ConnectionBanner, useNow } from '../ui.js';
 import { Chart } from './Chart.js';
 import { FallbackCard } from './FallbackCard.js';
 import { Lines } from './Lines.js';
+import { ListenIn } from './ListenIn.js';
 import { loadFigures, type Figures } from './indicators.js';
 import { applyDelta, fromSnapshot, type Room } from './room.js';
 import { AgentRow, QueueRow, type QueueRowProps } from './rows.js';
@@ -464,6 +465,9 @@ function Agents(props: {
   onAction: (p: NonNullable<Pending>) => void;
 }) {
   const { room, site, now, siteId } = props;
+  // Listening in is the room supervisor's (docs/supervision.md): no buttons for an admin.
+  const supervisor = session()?.user.roles.includes('supervisor') ?? false;
+  const me = session()?.user.agentId ?? session()?.user.username ?? null;
   const groups: Group[] = [];
   for (const a of room.agents.values()) {
     const id = levelOf(a, site);
@@ -505,6 +509,10 @@ function Agents(props: {
                     target={g.id === 'arm-n1' ? n2 : g.id === 'arm-n2' ? n1 : undefined}
                     siteId={siteId}
                     onAction={props.onAction}
+                    listenCall={
+                      call && supervisor && call.parties.some((p) => p.agentId === a.id) ? call : undefined
+                    }
+                    me={me}
                   />
                 );
               })}

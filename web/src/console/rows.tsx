@@ -6,8 +6,9 @@
 import { Component } from 'preact';
 import { percent } from '../i18n.js';
 import { api } from '../session.js';
-import type { AgentView } from '../types.js';
+import type { AgentView, LiveCallView } from '../types.js';
 import type { Pending } from './Lines.js';
+import { ListenIn } from './ListenIn.js';
 
 /** A component that renders again only when one of its props changed (by identity). */
 abstract class PureRow<P extends object> extends Component<P> {
@@ -35,6 +36,10 @@ export type AgentRowProps = {
   siteId: string;
   /** Stable across renders (the board's confirmation opener). */
   onAction: (p: Pending) => void;
+  /** The call a supervisor may listen to on this row (the same object while it is unchanged). */
+  listenCall?: LiveCallView | undefined;
+  /** This console's user as a supervisor (its agent id, else its user name). */
+  me?: string | null;
 };
 
 export class AgentRow extends PureRow<AgentRowProps> {
@@ -53,6 +58,16 @@ export class AgentRow extends PureRow<AgentRowProps> {
         <td class="num">{this.props.since}</td>
         <td>{this.props.callText}</td>
         <td class="row">
+          {this.props.listenCall && (
+            <ListenIn
+              siteId={siteId}
+              call={this.props.listenCall}
+              agentId={a.id}
+              agentName={a.name}
+              me={this.props.me ?? null}
+              onAction={onAction}
+            />
+          )}
           {target && (
             <button
               type="button"

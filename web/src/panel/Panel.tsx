@@ -594,6 +594,16 @@ function CallCard(props: {
           DRM : {call.drm.name || '(nom non saisi)'} · {call.drm.phone || '(téléphone non saisi)'}
         </p>
       )}
+      {call.listeners && call.listeners.length > 0 && (
+        <p class="listened" role="status" data-testid="listened">
+          <span aria-hidden="true">◉ </span>
+          {call.listeners.some((l) => l.mode === 'barge')
+            ? 'Un superviseur intervient dans cet appel'
+            : call.listeners.some((l) => l.mode === 'whisper')
+              ? 'Un superviseur écoute cet appel et peut vous parler'
+              : 'Un superviseur écoute cet appel'}
+        </p>
+      )}
       {call.qualifiedBy && call.qualification && (
         <p class="qualified-by" data-testid="qualified-by">
           Qualifié {call.qualification} par {call.qualifiedBy.name} à {clock(call.qualifiedBy.at)}

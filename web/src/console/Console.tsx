@@ -12,7 +12,6 @@ import { Confirm, ConnectionBanner, useNow } from '../ui.js';
 import { Chart } from './Chart.js';
 import { FallbackCard } from './FallbackCard.js';
 import { Lines } from './Lines.js';
-import { ListenIn } from './ListenIn.js';
 import { loadFigures, type Figures } from './indicators.js';
 import { applyDelta, fromSnapshot, type Room } from './room.js';
 import { AgentRow, QueueRow, type QueueRowProps } from './rows.js';

@@ -315,7 +315,8 @@ export class DrachtioServerSim {
       this.nok(app, msgId, 'Server error: unable to find dialog for dialog id provided');
       return;
     }
-    d.app = app; // a new app may drive an old dialog by its id
+    // A new app may drive an old dialog by its id, but the dialog stays with the app that made it
+    // (drachtio-server src/client-controller.cpp): the far end's requests never reach the new app.
     const cseq = method === 'ACK' ? d.inviteCseq : ++d.cseq;
     if (method === 'INVITE') d.inviteCseq = cseq;
     const branch = newBranch();

@@ -7,7 +7,7 @@
 // app → FS answers and hangs up, conference member ids global to the process, RECORD_START/STOP only
 // on the inbound connection.
 import { randomUUID } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
+import { writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { basename, join } from 'node:path';
 import type { DrachtioServerSim, SipPeer } from './drachtio-server.js';
@@ -699,8 +699,13 @@ export class MediaServerSim implements SipPeer {
     ch.vars.record_ms = String(Date.now() - ch.recordingSince);
     const e = { ...this.base('RECORD_STOP'), ...this.channelHeaders(ch), 'Record-File-Path': path ?? '' };
     // The file, under recordingsDir (by its name): a WAV header and no samples (no media here).
+    // Closed before RECORD_STOP goes, as FreeSWITCH does.
     if (this.opts.recordingsDir && path)
-      void writeFile(join(this.opts.recordingsDir, basename(path)), EMPTY_WAV).catch(() => undefined);
+      try {
+        writeFileSync(join(this.opts.recordingsDir, basename(path)), EMPTY_WAV);
+      } catch {
+        // a directory that is not there: no file, as FreeSWITCH
+      }
     for (const c of this.inbound) this.sendEvent(c, e);
   }
 

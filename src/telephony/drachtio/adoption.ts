@@ -15,6 +15,7 @@ import type { FsMediaServer, Srf, SrfDialog } from './libs.js';
 import { AdoptedDialog, AdoptedEndpoint, type AdoptedDialogs } from './adopted-legs.js';
 import { alive, bye, destroyQuietly } from './sip-dialogs.js';
 import { RECORDING_VAR, type FsCallRecorder } from './call-recording.js';
+import type { DialogWatch } from './dialog-watch.js';
 
 export const LEG_HEADERS = {
   call: 'X-Sas-Acd-Call',
@@ -112,6 +113,8 @@ export type TakeOverHost = {
   outbound: Map<string, OutboundCall>;
   adopted: AdoptedDialogs;
   recorder: FsCallRecorder | null;
+  /** The dialogs of an old drachtio connection, whose BYE never reaches this one (dialog-watch.ts). */
+  watch: DialogWatch;
   now: () => number;
   /** Reports to the engine at a given time (the take-over's reports share one). */
   sink: (cmd: Command, at: number) => void;
@@ -123,8 +126,8 @@ export type TakeOverHost = {
 /**
  * After drachtio-srf reconnects (drachtio keeps the dialogs, FreeSWITCH the channels): each caller
  * and agent leg whose dialog drachtio forgot meanwhile (its BYE got a 481 while no app was there)
- * hung up: reported once, and its FreeSWITCH endpoint destroyed; the others are bound to the new
- * connection, so their later BYEs reach us.
+ * hung up: reported once, and its FreeSWITCH endpoint destroyed. The others stay bound to the old
+ * connection in drachtio (their BYEs will be answered 481 and never reach us): they are watched.
  */
 export async function readoptCalls(host: TakeOverHost): Promise<{ callersGone: number; legsGone: number }> {
   let callersGone = 0;
@@ -132,7 +135,14 @@ export async function readoptCalls(host: TakeOverHost): Promise<{ callersGone: n
   for (const caller of [...host.callers.values()]) {
     if (!caller.dialog) continue;
     await alive(host.srf, caller.ep?.dialog);
-    if (await alive(host.srf, caller.dialog)) continue;
+    if (await alive(host.srf, caller.dialog)) {
+      const d = caller.dialog;
+      host.watch.watch(d.id, () => {
+        if (caller.dialog === d) caller.dialog = null; // forgotten by drachtio: no BYE to send
+        host.callerGone(caller);
+      });
+      continue;
+    }
     callersGone += 1;
     caller.dialog = null;
     host.callerGone(caller);
@@ -140,7 +150,10 @@ export async function readoptCalls(host: TakeOverHost): Promise<{ callersGone: n
   for (const leg of [...host.legs.values()]) {
     if (!leg.dialog) continue;
     await alive(host.srf, leg.ep?.dialog);
-    if (await alive(host.srf, leg.dialog)) continue;
+    if (await alive(host.srf, leg.dialog)) {
+      host.watch.watch(leg.dialog.id, () => host.agentHungUp(leg));
+      continue;
+    }
     legsGone += 1;
     host.agentHungUp(leg);
   }
@@ -202,6 +215,7 @@ export async function adoptCalls(
       }
       present.add(l.callId);
       host.outbound.set(l.callId, { ep, dialog: d });
+      host.watch.watch(d.id, () => (d as unknown as AdoptedDialog).ended());
       d.on('destroy', () => {
         void destroyQuietly(ep);
         if (host.outbound.delete(l.callId)) host.sink({ type: 'callerHungUp', callId: l.callId }, host.now());
@@ -233,6 +247,7 @@ export async function adoptCalls(
       ours: false,
     };
     host.callers.set(l.callId, caller);
+    host.watch.watch(d.id, () => (d as unknown as AdoptedDialog).ended());
     host.recorder?.adopt(l.callId, l.uuid, l.recording);
     d.on('destroy', () => host.callerGone(caller));
     report.callers += 1;
@@ -274,6 +289,7 @@ export async function adoptCalls(
       timer: null,
     };
     host.legs.set(key, leg);
+    host.watch.watch(d.id, () => (d as unknown as AdoptedDialog).ended());
     host.callers.get(l.callId)?.with.add(leg.agentId);
     d.on('destroy', () => host.agentHungUp(leg));
     report.legs += 1;

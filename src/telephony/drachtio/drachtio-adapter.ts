@@ -32,7 +32,8 @@ import {
   type TakeOverHost,
 } from './adoption.js';
 import { conferenceOf, type Caller, type Leg, type OutboundCall } from './call-state.js';
-import { bye, destroyQuietly } from './sip-dialogs.js';
+import { alive, bye, destroyQuietly } from './sip-dialogs.js';
+import { DialogWatch } from './dialog-watch.js';
 import { FsCallRecorder, type FsRecordingAvailable, type FsRecordingOptions } from './call-recording.js';
 
 export type { DrachtioAdoptionReport } from './adoption.js';
@@ -61,6 +62,8 @@ export type DrachtioAdapterOptions = {
   recording?: FsRecordingOptions;
   /** A call's recording is closed by FreeSWITCH. */
   onRecording?: (r: FsRecordingAvailable) => void;
+  /** How often the dialogs of an old drachtio connection are checked (dialog-watch.ts); 2000 ms. */
+  dialogWatchMs?: number;
   callerId?: string;
   logger: Logger;
   clock?: () => number;
@@ -100,9 +103,11 @@ export class DrachtioAdapter implements TelephonyPort {
   private readonly clock: () => number;
   private readonly adopted = new AdoptedDialogs();
   private readonly recorder: FsCallRecorder | null;
+  private readonly watch: DialogWatch;
 
   constructor(private readonly opts: DrachtioAdapterOptions) {
     this.clock = opts.clock ?? Date.now;
+    this.watch = new DialogWatch((id) => alive(this.srf, { id }), opts.dialogWatchMs ?? 2000);
     this.recorder =
       opts.recording && opts.recordingsDir
         ? new FsCallRecorder(opts.recordingsDir, opts.recording, opts.logger, (r) => opts.onRecording?.(r))
@@ -181,6 +186,7 @@ export class DrachtioAdapter implements TelephonyPort {
   async stop(): Promise<void> {
     this.up = false;
     for (const leg of this.legs.values()) if (leg.timer) clearTimeout(leg.timer);
+    this.watch.stop();
     this.ms?.disconnect();
     this.srf?.disconnect();
     this.ms = null;
@@ -607,6 +613,7 @@ export class DrachtioAdapter implements TelephonyPort {
       outbound: this.outbound,
       adopted: this.adopted,
       recorder: this.recorder,
+      watch: this.watch,
       now: this.clock,
       sink: (cmd, at) => this.sink(cmd, at),
       callerGone: (caller) => this.callerGone(caller),

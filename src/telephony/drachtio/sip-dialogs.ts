@@ -25,7 +25,7 @@ export async function bye(srf: Srf | null, dialog: SrfDialog): Promise<void> {
 }
 
 /** Whether drachtio still knows a dialog; touching it also binds it to this connection. */
-export async function alive(srf: Srf | null, dialog: SrfDialog | null | undefined): Promise<boolean> {
+export async function alive(srf: Srf | null, dialog: { id: string } | null | undefined): Promise<boolean> {
   if (!dialog || !srf) return false;
   try {
     // In-dialog: drachtio fills the request-URI from the dialog.

@@ -196,6 +196,31 @@ describe('FreeSWITCH: another process takes the calls over (drachtio adapter, si
     await expectClean(w);
   });
 
+  it('sees an adopted phone and caller hang up, though drachtio answers their BYE 481 (the dialog watch)', async () => {
+    const w = await boot();
+    const p = await phone(w, 'arm-1');
+    let channelId = '';
+    p.on('invite', (m: { channelId?: string }) => (channelId = String(m.channelId)));
+    const call = await inject(w, '0666666666');
+    await until(() => hears(w, call.simId).phones.includes('PJSIP/arm-1'), 'bridged');
+    await crash(w);
+    const next = await attach(w);
+    const report = await next.adopt(telephonyPlan(w.runtime.state, Date.now()));
+    expect(report).toMatchObject({ callers: 1, legs: 1, gone: 0 });
+    // drachtio keeps each dialog with the connection that made it (the dead one): the phone's BYE
+    // is answered 481 and dropped; the new process sees it only by checking its dialogs.
+    p.hangup(channelId);
+    await until(() => !connectedTo(w, call.callId, 'arm-1'), 'the agent leg seen lost');
+    await until(() => hears(w, call.simId).music, 'the caller back on hold, not cut');
+    expect(w.lab.sim.timeline(call.simId)!.endedAtMs).toBeNull();
+    await fetch(`${w.lab.url}/sim/calls/${call.simId}/hangup`, { method: 'POST' });
+    expect(
+      await until(() => ofCall(w, 'CallEnded', call.callId)[0], 'the caller who hung up seen gone'),
+    ).toMatchObject({ by: 'caller' });
+    expect(ofCall(w, 'CallEnded', call.callId)).toHaveLength(1);
+    await expectClean(w);
+  });
+
   it('takes a caller the engine never heard of for an arrival (its state lost), once', async () => {
     const w = await boot();
     const call = await inject(w, '0655555555');

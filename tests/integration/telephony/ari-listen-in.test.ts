@@ -10,6 +10,7 @@ import type { Command } from '../../../src/core/commands.js';
 import type { Event } from '../../../src/core/events.js';
 import { createLogger } from '../../../src/ports/logger.js';
 import { SiteShell } from '../../../src/shell/site-shell.js';
+import { telephonyPlan } from '../../../src/core/telephony-plan.js';
 import { AriAdapter } from '../../../src/telephony/ari/ari-adapter.js';
 import { PhoneClient } from '../../../simulator/bots/phone-client.js';
 import { startSimPbx, type SimPbx } from '../../../simulator/pbx/server.js';
@@ -39,10 +40,8 @@ async function until<T>(
   }
 }
 
-beforeEach(async () => {
-  sim = await startSimPbx({ port: 0 });
-  const config = exampleConfig();
-  adapter = new AriAdapter({
+const newAdapter = () =>
+  new AriAdapter({
     url: sim.ariUrl,
     user: sim.user,
     password: sim.password,
@@ -50,6 +49,11 @@ beforeEach(async () => {
     endpointOf: (id) => `PJSIP/${id}`,
     logger: silent,
   });
+
+beforeEach(async () => {
+  sim = await startSimPbx({ port: 0 });
+  const config = exampleConfig();
+  adapter = newAdapter();
   site = await SiteShell.start({ config, logger: silent, effects: (f) => adapter.execute(f) });
   events = [];
   site.onEvents((e) => events.push(...e));
@@ -211,6 +215,32 @@ describe('supervisor listen-in on Asterisk (ARI, sim-pbx)', () => {
     expect(ends()[1]).toMatchObject({ reason: 'unreachable', mode: 'whisper' });
     expect(site.state.data.calls[callId]!.listeners).toBeUndefined();
     expect(site.state.data.agents['arm-1']!.status).toBe('on-call'); // the call went on throughout
+    await site.dispatch({ type: 'hangUp', callId, agentId: 'arm-1' });
+    await clean();
+  });
+
+  it('a new leader taking over keeps a listen-in the engine has, and ends it cleanly; never an arrival', async () => {
+    await agent('arm-1');
+    await phone('sup-1');
+    const { callId } = await inject();
+    await until(() => connected(callId, 'arm-1'), 'N1 connected');
+    await site.dispatch({ type: 'startListening', callId, supervisorId: 'sup-1', mode: 'whisper' });
+    await until(async () => (await snoops())[0]?.bridgedWith.length === 1, 'listening');
+    await site.settled();
+    await adapter.stop(); // the old leader goes; the call and the listen-in stay on the PBX
+    adapter = newAdapter();
+    await adapter.start((cmd: Command, at: number) => void site.dispatch(cmd, at));
+    const report = await adapter.adopt(telephonyPlan(site.state, Date.now()));
+    expect(report).toMatchObject({ arrived: 0, strays: 0, gone: 0 });
+    expect(events.filter((e) => e.type === 'CallArrived')).toHaveLength(1);
+    expect(await snoops()).toHaveLength(1); // kept: the engine still has it listening
+    expect(await supervisorLeg(callId)).toBeTruthy();
+    await site.dispatch({ type: 'stopListening', callId, supervisorId: 'sup-1' });
+    await site.settled();
+    await until(
+      async () => (await snoops()).length === 0 && !(await supervisorLeg(callId)),
+      'listen-in gone',
+    );
     await site.dispatch({ type: 'hangUp', callId, agentId: 'arm-1' });
     await clean();
   });

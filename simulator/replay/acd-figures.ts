@@ -2,6 +2,7 @@
 // span (GET /sites/{site}/indicators, all hours), summed; the figures from before the replay are
 // subtracted, so a running ACD with a history can be replayed against too.
 import type { AcdClient } from './acd-client.js';
+import { NO_CALLS, type CallCounts } from './call-counts.js';
 import type { QueueFigures } from './ground-truth.js';
 
 type Values = Record<string, number | null | Record<string, number | null>>;
@@ -13,6 +14,8 @@ export type AcdCounts = {
     { offered: number; answered: number; abandoned: number; within: number; waitSumS: number }
   >;
   arrived: number;
+  /** Annex 3's per-call counts (calls.*). */
+  calls: CallCounts;
 };
 
 const keyed = (v: Values, id: string): Record<string, number | null> =>
@@ -20,10 +23,12 @@ const keyed = (v: Values, id: string): Record<string, number | null> =>
 
 export async function readAcdCounts(client: AcdClient, siteId: string): Promise<AcdCounts> {
   const r = await client.get<SpansResponse>(`/sites/${siteId}/indicators?granularity=day`);
-  const out: AcdCounts = { queues: {}, arrived: 0 };
+  const out: AcdCounts = { queues: {}, arrived: 0, calls: { ...NO_CALLS } };
+  const n = (v: Values, key: string) => (typeof v[key] === 'number' ? v[key] : 0);
   for (const span of r.spans) {
     const v = span.all;
-    out.arrived += typeof v['calls.arrived'] === 'number' ? v['calls.arrived'] : 0;
+    out.arrived += n(v, 'calls.arrived');
+    for (const k of Object.keys(out.calls) as (keyof CallCounts)[]) out.calls[k] += n(v, `calls.${k}`);
     const offered = keyed(v, 'queue.offered');
     for (const id of Object.keys(offered)) {
       const q = (out.queues[id] ??= { offered: 0, answered: 0, abandoned: 0, within: 0, waitSumS: 0 });
@@ -43,7 +48,7 @@ export function acdFigures(
   before: AcdCounts,
   after: AcdCounts,
   speed: number,
-): { queues: Record<string, QueueFigures>; arrived: number } {
+): { queues: Record<string, QueueFigures>; arrived: number; calls: CallCounts } {
   const queues: Record<string, QueueFigures> = {};
   for (const [id, a] of Object.entries(after.queues)) {
     const b = before.queues[id] ?? { offered: 0, answered: 0, abandoned: 0, within: 0, waitSumS: 0 };
@@ -58,5 +63,7 @@ export function acdFigures(
       meanWaitSeconds: answered > 0 ? ((a.waitSumS - b.waitSumS) / answered) * speed : null,
     };
   }
-  return { queues, arrived: after.arrived - before.arrived };
+  const calls = { ...NO_CALLS };
+  for (const k of Object.keys(calls) as (keyof CallCounts)[]) calls[k] = after.calls[k] - before.calls[k];
+  return { queues, arrived: after.arrived - before.arrived, calls };
 }

@@ -64,26 +64,35 @@ export function publicFigures(truth: Record<string, QueueTruth>): Record<string,
 
 const num = (v: number | null) => (v === null ? '—' : Number.isInteger(v) ? String(v) : v.toFixed(1));
 
-/** The reconciliation table: each queue's figures, ground truth | ACD, a mark where they differ. */
+/** The reconciliation table: each queue's figures, ground truth | ACD (| twin), a mark where they differ. */
 export function formatTable(
   truth: Record<string, QueueFigures>,
   acd: Record<string, QueueFigures>,
   r: Reconciliation,
+  twin?: Record<string, QueueFigures>,
 ): string {
   const figures = ['offered', 'answered', 'abandoned', 'answeredWithinThreshold', 'meanWaitSeconds'] as const;
   const heads = ['offered', 'answered', 'abandoned', 'within thr.', 'mean wait s'];
-  const rows = [['queue', ...heads.map((h) => `${h} (PBX | ACD)`)]];
-  for (const id of r.queueIds) {
+  const sides = twin ? 'PBX | ACD | twin' : 'PBX | ACD';
+  const rows = [['queue', ...heads.map((h) => `${h} (${sides})`)]];
+  const ids = twin ? [...new Set([...r.queueIds, ...Object.keys(twin)])].sort() : r.queueIds;
+  for (const id of ids) {
     const t = truth[id] ?? EMPTY;
     const a = acd[id] ?? EMPTY;
     rows.push([
       id,
       ...figures.map((f) => {
         const bad = r.mismatches.some((m) => m.queue === id && m.figure === f);
-        return `${num(t[f])} | ${num(a[f])}${bad ? ' ✗' : ''}`;
+        const w = twin ? ` | ${num((twin[id] ?? EMPTY)[f])}` : '';
+        return `${num(t[f])} | ${num(a[f])}${w}${bad ? ' ✗' : ''}`;
       }),
     ]);
   }
+  return alignRows(rows);
+}
+
+/** Rows of cells as aligned columns. */
+export function alignRows(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
   return rows.map((row) => row.map((c, i) => c.padEnd(widths[i]!)).join('  ')).join('\n');
 }

@@ -11,10 +11,12 @@ import type { TraceCall } from '../traffic/trace.js';
 import { AcdClient, type AcdUser } from './acd-client.js';
 import { acdFigures, readAcdCounts } from './acd-figures.js';
 import { scheduleChaos, NO_CHAOS, type ChaosDone, type ChaosPlan } from './chaos.js';
+import { callCountsOf, formatCallCounts, reconcileCallCounts, type CallCounts } from './call-counts.js';
 import { startChildStack, type ChildStack } from './child-stack.js';
 import { groundTruth, type QueueFigures } from './ground-truth.js';
 import { PanelBot } from './panel-bot.js';
 import { formatTable, publicFigures, reconcile, type Mismatch } from './reconcile.js';
+import { replayTwin, type TwinSide } from './replay-twin.js';
 import { configForSpeed, expectedPath, pickSeats, replayUsers, type StaffPlan } from './replay-site.js';
 
 /** Users of a running ACD (with --acd): the supervisor who reads the indicators, one per bot seat. */
@@ -32,6 +34,8 @@ export type ReplayOptions = {
   external?: { acdUrl: string; pbxUrl: string; users: ExternalUsers };
   /** Faults at simulated times (chaos.ts); the ACD and Redis ones need the own stack. */
   chaos?: ChaosPlan;
+  /** Also run the trace through the digital twin, for the side-by-side table (replay-twin.ts). */
+  twin?: boolean;
   /** Real milliseconds two processes may disagree on an instant (see reconcile.ts). */
   toleranceMs?: number;
   onProgress?: (ended: number, total: number) => void;
@@ -40,8 +44,10 @@ export type ReplayOptions = {
 };
 
 export type ReplayReport = {
-  groundTruth: { queues: Record<string, QueueFigures> };
-  acd: { queues: Record<string, QueueFigures> };
+  groundTruth: { queues: Record<string, QueueFigures>; calls: CallCounts };
+  acd: { queues: Record<string, QueueFigures>; calls: CallCounts };
+  /** With --twin: the same trace through the digital twin (not reconciled: a model, compared). */
+  twin?: TwinSide;
   reconciled: boolean;
   calls: { lost: number; duplicated: number; stuck: number };
   /** With --chaos: each fault as it happened. */
@@ -185,7 +191,9 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayRun> {
       if (o.signal?.aborted) throw new Error('interrupted');
       await sleep(200);
       records = (await simCalls(pbxUrl)).filter((c) => ours.has(c.callId));
-      const ended = records.filter((c) => c.endedAtMs !== null).length;
+      // A call the dialplan fallback took (no ACD on the Stasis app as it arrived) is out of the
+      // ACD's reach: lost for the replay, hung up at the end, not waited for.
+      const ended = records.filter((c) => c.endedAtMs !== null || c.route === 'fallback').length;
       o.onProgress?.(ended, o.calls.length);
       const entries = records.reduce((n, c) => n + c.entries.length, 0);
       if (entries !== lastEntries) {
@@ -204,6 +212,15 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayRun> {
       }
     }
     injector.stop();
+    const fallback = records.filter((c) => c.route === 'fallback');
+    if (fallback.length > 0)
+      warn(
+        `${fallback.length} call(s) took the PBX's dialplan fallback: no ACD on the Stasis app as they arrived`,
+      );
+    for (const c of fallback)
+      if (c.endedAtMs === null)
+        await fetch(`${pbxUrl}/sim/calls/${c.callId}/hangup`, { method: 'POST' }).catch(() => undefined);
+    records = records.filter((c) => c.route !== 'fallback');
     const chaosDone = await chaos.stop();
 
     // The ACD settles: no live call left and every arrival counted (or a few seconds pass).
@@ -234,13 +251,16 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayRun> {
       toleranceMs,
     });
     const calls = {
-      lost: truth.calls.lost + refused + Math.max(0, truth.calls.arrived - acd.arrived),
+      lost: truth.calls.lost + refused + fallback.length + Math.max(0, truth.calls.arrived - acd.arrived),
       duplicated: Math.max(0, acd.arrived - truth.calls.arrived),
       stuck: truth.calls.stuck,
     };
     const extra: Mismatch[] = [];
     for (const [k, v] of Object.entries(calls))
       if (v > 0) extra.push({ queue: '(calls)', figure: k, groundTruth: 0, acd: v });
+    const truthCalls = callCountsOf(records, toleranceMs);
+    extra.push(...reconcileCallCounts(truthCalls, acd.calls));
+    const twin = o.twin ? replayTwin(o.calls, o.config, o.staff, o.wrapUpSeconds) : undefined;
     const stray = await strayChannels(pbxUrl);
     if (stray > 0 && !o.external)
       extra.push({ queue: '(pbx)', figure: 'channels left', groundTruth: 0, acd: stray });
@@ -249,14 +269,18 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayRun> {
     keepLogs = !r.reconciled;
     return {
       report: {
-        groundTruth: { queues: gt },
-        acd: { queues: acd.queues },
+        groundTruth: { queues: gt, calls: truthCalls.counts },
+        acd: { queues: acd.queues, calls: acd.calls },
+        ...(twin ? { twin } : {}),
         reconciled: r.reconciled,
         calls,
         ...(hasChaos ? { chaos: chaosDone } : {}),
       },
       mismatches: r.mismatches,
-      table: formatTable(gt, acd.queues, r),
+      table: [
+        formatTable(gt, acd.queues, r, twin?.queues),
+        formatCallCounts(truthCalls.counts, acd.calls, r.mismatches, twin?.calls),
+      ].join('\n\n'),
       realSeconds: (endedAt - started) / 1000,
       logDir: keepLogs && stack ? stack.logDir : null,
       records,

@@ -7,6 +7,7 @@ import type { Command, CommanderError } from 'commander';
 import { parseSiteConfig, type SiteConfig } from '../core/config.js';
 import { exampleSite } from '../core/example-site.js';
 import { parseChaos, type ChaosPlan } from '../../simulator/replay/chaos.js';
+import { twinUnstaffable } from '../../simulator/replay/replay-twin.js';
 import { runReplay, type ExternalUsers } from '../../simulator/replay/run-replay.js';
 import {
   checkTraceAgainstSite,
@@ -16,7 +17,12 @@ import {
   type StaffPlan,
 } from '../../simulator/replay/replay-site.js';
 import { scenarioTraffic } from '../../simulator/traffic/generate.js';
-import { formatScenarioErrors, loadScenarioFile, type Scenario } from '../../simulator/traffic/scenario.js';
+import {
+  formatScenarioErrors,
+  loadScenarioFile,
+  STEPS,
+  type Scenario,
+} from '../../simulator/traffic/scenario.js';
 import { parseTrace } from '../../simulator/traffic/trace-parse.js';
 import { formatTraceErrors, type TraceCall } from '../../simulator/traffic/trace.js';
 
@@ -33,6 +39,7 @@ type ReplayCliOptions = {
   pbx?: string;
   acdUsers?: string;
   chaos?: string[];
+  twin?: boolean;
   toleranceMs: string;
 };
 
@@ -158,6 +165,11 @@ export function prepareReplay(o: ReplayCliOptions): PreparedReplay {
     };
   }
   const chaos = chaosOf(o.chaos, external !== undefined);
+  const notTwin = o.twin ? twinUnstaffable(staff) : [];
+  if (notTwin.length > 0)
+    throw new ReplayUsageError(
+      `--twin staffs the twin's steps only (${STEPS.join(', ')}): not ${notTwin.join(', ')}`,
+    );
   return {
     calls,
     config,
@@ -166,6 +178,7 @@ export function prepareReplay(o: ReplayCliOptions): PreparedReplay {
     wrapUpSeconds,
     toleranceMs,
     chaos,
+    twin: o.twin === true,
     ...(external ? { external } : {}),
   };
 }
@@ -194,6 +207,7 @@ export function registerReplay(simulate: Command, usageExit: (err: CommanderErro
       'kill-acd-at=S[,S…] (kill -9 the ACD and start it again), restart-redis-at=S[,S…] (kill -9 ' +
         'redis-server and start it again), drop-ari-at=S[:D][,…] (cut the ACD↔PBX link for D s, default 10)',
     )
+    .option('--twin', 'also run the trace through the digital twin and show it beside the PBX and the ACD')
     .option('--tolerance-ms <ms>', 'real ms two processes may disagree on an instant', '500')
     .option('--json', 'print machine-readable JSON only')
     .exitOverride(usageExit)

@@ -43,7 +43,10 @@ export type AnnexRole = keyof typeof ANNEX_ROLES;
 
 /** The annex 3 role a talk label counts under, or null (outbound calls, role exceptions). */
 export function annexRole(label: string): AnnexRole | null {
-  for (const [role, r] of Object.entries(ANNEX_ROLES))
-    if ((r.labels as readonly string[]).includes(label)) return role as AnnexRole;
-  return null;
+  return ROLE_OF_LABEL.get(label) ?? null;
 }
+
+// Looked up for every agent leaving a call (a year of the twin: millions): a map, not a scan.
+const ROLE_OF_LABEL = new Map<string, AnnexRole>(
+  Object.entries(ANNEX_ROLES).flatMap(([role, r]) => r.labels.map((l) => [l, role as AnnexRole] as const)),
+);

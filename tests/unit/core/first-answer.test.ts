@@ -2,13 +2,14 @@
 // destinés au SAS est réalisé exclusivement par des assistants de régulation médicale"; report P1):
 // each hole a configuration could open is refused, naming the path that breaks the rule.
 /* eslint-disable @typescript-eslint/no-explicit-any -- raw JSON configs patched in tests */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { registerConfig } from '../../../src/cli/config.js';
 import { parseSiteConfig } from '../../../src/core/config.js';
 import { exampleSite } from '../../../src/core/example-site.js';
+import { runCliInProcess } from '../cli-in-process.js';
 import { TestSite } from './harness.js';
 
 const raw = (patch: (c: Record<string, any>) => void) => {
@@ -132,11 +133,12 @@ describe('first answer by an ARM, on the whole routing graph', () => {
     expect(s.events('CallOffered')).toEqual([]);
   });
 
-  it('is refused by `sas-acd config check`, naming the path', () => {
+  it('is refused by `sas-acd config check`, naming the path', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sas-acd-first-answer-'));
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, JSON.stringify(raw((c) => (line(c, '116117').entryQueue = 'n2-mg'))));
-    const r = spawnSync(process.execPath, ['bin/sas-acd.mjs', 'config', 'check', bad], { encoding: 'utf8' });
+    // In process: tests/unit/core/config.test.ts spawns the real `sas-acd config check` once.
+    const r = await runCliInProcess(registerConfig, ['config', 'check', bad]);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('lines.1: line "116117" → entryQueue "n2-mg" is answered first by osnp/mrg');
   });

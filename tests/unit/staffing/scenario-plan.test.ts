@@ -1,9 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { agentsForServiceLevelA } from '../../../simulator/staffing/erlang-a.js';
 import { agentsForServiceLevelC } from '../../../simulator/staffing/erlang-c.js';
 import { planScenario } from '../../../simulator/staffing/scenario-plan.js';
 import { validateScenario, type Scenario } from '../../../simulator/traffic/scenario.js';
+import { registerStaff } from '../../../src/cli/staff.js';
+import { runCliInProcess } from '../cli-in-process.js';
 
 function scenario(overrides: Record<string, unknown> = {}): Scenario {
   const r = validateScenario({
@@ -87,22 +88,18 @@ describe('plan from a scenario', () => {
     expect(p.n1PerN2.plan).toBeNull();
   });
 
-  it('the command prints the plan as JSON for --scenario --target', () => {
-    const r = spawnSync(
-      process.execPath,
-      [
-        'bin/sas-acd.mjs',
-        'staff',
-        '--scenario',
-        'simulator/traffic/scenarios/issue-12-example.json',
-        '--target',
-        '0.8',
-        '--absenteeism',
-        '0.1',
-        '--json',
-      ],
-      { encoding: 'utf8' },
-    );
+  it('the command prints the plan as JSON for --scenario --target', async () => {
+    // In process: tests/unit/staffing/staff-cli.test.ts spawns the real `sas-acd staff` once.
+    const r = await runCliInProcess(registerStaff, [
+      'staff',
+      '--scenario',
+      'simulator/traffic/scenarios/issue-12-example.json',
+      '--target',
+      '0.8',
+      '--absenteeism',
+      '0.1',
+      '--json',
+    ]);
     expect(r.status, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout) as ReturnType<typeof planScenario> & { absenteeism: number };
     expect(Object.keys(out.steps)).toEqual(['n1', 'n2-amu', 'n2-mg']);

@@ -1,13 +1,16 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { computeStaff, UsageError } from '../../../src/cli/staff.js';
+import { computeStaff, registerStaff, UsageError } from '../../../src/cli/staff.js';
+import { runCliInProcess } from '../cli-in-process.js';
 
-const staff = (...args: string[]) =>
+// In process (same commander program); one case below spawns the real command.
+const staff = (...args: string[]) => runCliInProcess(registerStaff, ['staff', ...args]);
+const staffSpawned = (...args: string[]) =>
   spawnSync(process.execPath, ['bin/sas-acd.mjs', 'staff', ...args], { encoding: 'utf8' });
 
 describe('sas-acd staff', () => {
-  it('prints the Erlang C figures as JSON', () => {
-    const r = staff(
+  it('prints the Erlang C figures as JSON', async () => {
+    const r = await staff(
       '--calls-per-hour',
       '100',
       '--aht',
@@ -37,8 +40,8 @@ describe('sas-acd staff', () => {
     expect(out).not.toHaveProperty('abandonRate');
   });
 
-  it('switches to Erlang A with --patience and reports the abandon rate', () => {
-    const r = staff(
+  it('switches to Erlang A with --patience and reports the abandon rate', async () => {
+    const r = await staff(
       '--calls-per-hour',
       '100',
       '--aht',
@@ -55,8 +58,8 @@ describe('sas-acd staff', () => {
     expect(typeof out.abandonRate).toBe('number');
   });
 
-  it('finds the smallest team for --target and rosters for absenteeism', () => {
-    const r = staff(
+  it('finds the smallest team for --target and rosters for absenteeism', async () => {
+    const r = await staff(
       '--calls-per-hour',
       '100',
       '--aht',
@@ -76,8 +79,8 @@ describe('sas-acd staff', () => {
     expect(out.fullTimePosts24x7).toBeCloseTo((9 * 8760) / 0.88 / 1607, 9);
   });
 
-  it('adds the repeat calls of callers who abandoned with --retrial-probability', () => {
-    const r = staff(
+  it('adds the repeat calls of callers who abandoned with --retrial-probability', async () => {
+    const r = await staff(
       '--calls-per-hour',
       '300',
       '--aht',
@@ -96,18 +99,24 @@ describe('sas-acd staff', () => {
     expect(out.callsPerHour).toBeGreaterThan(300);
   });
 
-  it('prints a readable table without --json', () => {
-    const r = staff('--calls-per-hour', '100', '--aht', '180', '--agents', '6');
+  it('prints a readable table without --json', async () => {
+    const r = await staff('--calls-per-hour', '100', '--aht', '180', '--agents', '6');
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('Charge (erlangs)');
     expect(r.stdout).toContain('5.00');
   });
 
-  it('refuses bad option values with exit code 2 and a clear message', () => {
-    const r = staff('--calls-per-hour', 'abc', '--aht', '180', '--agents', '6');
+  it('refuses bad option values with exit code 2 and a clear message', async () => {
+    const r = await staff('--calls-per-hour', 'abc', '--aht', '180', '--agents', '6');
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/--calls-per-hour must be a number ≥ 0, got "abc"/);
-    const unknown = staff('--calls-per-hour', '100', '--aht', '180', '--agents', '6', '--nope');
+    const unknown = await staff('--calls-per-hour', '100', '--aht', '180', '--agents', '6', '--nope');
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown option '--nope'/);
+  });
+
+  it('refuses an unknown option with exit code 2 as a user runs it (spawned bin/sas-acd.mjs)', () => {
+    const unknown = staffSpawned('--calls-per-hour', '100', '--aht', '180', '--agents', '6', '--nope');
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toMatch(/unknown option '--nope'/);
   });
@@ -143,8 +152,8 @@ describe('the N1 : N2 ratio beside the rule of thumb (report P2: 1 N1 ARM for 2 
     );
   });
 
-  it('is printed under a scenario plan', () => {
-    const r = staff(
+  it('is printed under a scenario plan', async () => {
+    const r = await staff(
       '--scenario',
       'simulator/traffic/scenarios/issue-12-example.json',
       '--target',

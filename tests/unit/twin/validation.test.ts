@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { validateTwinScenario } from '../../../simulator/twin/twin-scenario.js';
+import { registerSimulate } from '../../../src/cli/simulate.js';
+import { runCliInProcess } from '../cli-in-process.js';
 
 const base = {
   seed: 1,
@@ -49,7 +51,7 @@ describe('twin scenario validation', () => {
     expect(paths({ ...base, lines: { 'bad line': 1 } })).toEqual(['lines.bad line']);
   });
 
-  it('the CLI reports the field on stderr with exit code 2, and runs a good scenario', () => {
+  it('the CLI reports the field on stderr with exit code 2, and runs a good scenario', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'twin-cli-'));
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, JSON.stringify({ ...base, linePriorities: { '15': 'high' } }));
@@ -68,12 +70,24 @@ describe('twin scenario validation', () => {
     const good = join(dir, 'good.json');
     const report = join(dir, 'report.html');
     writeFileSync(good, JSON.stringify({ ...base, description: 'ILLUSTRATIVE test' }));
-    const out = execFileSync(
-      'node',
-      [...cli, '--scenario', good, '--json', '--replications', '2', '--report', report],
-      { encoding: 'utf8' },
-    );
-    const json = JSON.parse(out) as { queues: Record<string, unknown>; ci95: unknown; series?: unknown };
+    // The good run in process (same commander program): a CLI start through tsx takes seconds.
+    const run = await runCliInProcess(registerSimulate, [
+      'simulate',
+      'twin',
+      '--scenario',
+      good,
+      '--json',
+      '--replications',
+      '2',
+      '--report',
+      report,
+    ]);
+    expect(run.status, run.stderr).toBe(0);
+    const json = JSON.parse(run.stdout) as {
+      queues: Record<string, unknown>;
+      ci95: unknown;
+      series?: unknown;
+    };
     expect(Object.keys(json.queues)).toEqual(['n1', 'n2-amu', 'n2-mg']);
     expect(json.ci95).not.toBeNull();
     expect(json.series).toBeUndefined();

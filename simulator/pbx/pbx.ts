@@ -13,6 +13,7 @@ import { parseCallerId, parseTimeout, splitArgs } from './originate-params.js';
 import { Playbacks } from './playbacks.js';
 import type { RecordParams } from './recordings.js';
 import { Recordings, liveJson } from './recordings.js';
+import { CONGESTION, TRUNK_FULL_ARG, trunkFull } from './trunk-limit.js';
 import { RTP_QOS } from './rtp-qos.js';
 import type { CallRecord, EndedBy } from './timeline.js';
 import { Timelines } from './timeline.js';
@@ -75,6 +76,8 @@ export interface PbxOptions {
   timing?: Partial<PbxTiming>;
   /** Where stored recordings are written as small files (recordings.ts); none: states only. */
   recordingDir?: string;
+  /** Trunk channels per line (./trunk-limit.ts): a call beyond them is refused with congestion. */
+  trunkChannels?: Record<string, number>;
 }
 
 export class Pbx {
@@ -95,6 +98,7 @@ export class Pbx {
   private readonly bus: AppBus;
   private readonly defaultApp: string;
   private readonly dialplanRoutes: Record<string, string>;
+  readonly trunkChannels: Record<string, number>;
   private readonly startedAt: number;
   private idSeq = 0;
   private snoopSeq = 0;
@@ -115,6 +119,7 @@ export class Pbx {
       this.send(app, type, body),
     );
     this.dialplanRoutes = { ...(options.dialplanRoutes ?? {}) };
+    this.trunkChannels = { ...(options.trunkChannels ?? {}) };
     this.timing = pbxTiming(options.timing);
     this.startedAt = this.clock.now();
   }
@@ -266,6 +271,23 @@ export class Pbx {
     c.vars.set('__REFER_HANGUP_MS', String(input.referHangupMs ?? 1000));
     this.timelines.calls.set(call.callId, call);
     this.timelines.note(call, 'arrived', now, { line: input.line, channelId: c.id });
+    if (trunkFull(this.trunkChannels, this.timelines.calls.values(), call)) {
+      // The line's channels are all taken: the dialplan's GROUP_COUNT check refuses the call
+      // (asterisk-config [sasacd-trunk-limit]): through the app, which counts it and hangs it up
+      // with congestion, or with Congestion() straight away when no app is connected.
+      call.route = 'refused';
+      this.timelines.note(call, 'trunk-full', now, {
+        line: input.line,
+        channels: this.trunkChannels[input.line],
+      });
+      if (this.bus.isActive(app)) {
+        c.app = app;
+        c.inStasis = true;
+        c.stasisArgs = [input.line, ...(input.stasisArgs ?? []), TRUNK_FULL_ARG];
+        this.send(app, 'StasisStart', { args: c.stasisArgs, channel: channelJson(c) });
+      } else this.later(c, 0, () => this.hangupQuietly(c, CONGESTION));
+      return call;
+    }
     if (this.bus.isActive(app)) {
       c.app = app;
       c.inStasis = true;

@@ -29,6 +29,8 @@ export interface SimPbxOptions {
   timing?: Partial<PbxTiming>;
   /** Where stored recordings are written as small files (recordings.ts); none: states only. */
   recordingDir?: string;
+  /** Trunk channels per line (trunk-limit.ts): beyond them a call is refused with congestion. */
+  trunkChannels?: Record<string, number>;
 }
 
 export interface SimPbx {
@@ -60,6 +62,7 @@ export async function startSimPbx(options: SimPbxOptions = {}): Promise<SimPbx> 
     ...(options.dialplanRoutes ? { dialplanRoutes: options.dialplanRoutes } : {}),
     ...(options.timing ? { timing: options.timing } : {}),
     ...(options.recordingDir ? { recordingDir: options.recordingDir } : {}),
+    ...(options.trunkChannels ? { trunkChannels: options.trunkChannels } : {}),
   });
 
   const web = express();

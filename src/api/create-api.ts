@@ -32,6 +32,8 @@ import { lineRoutes } from './routers/lines.js';
 import { lrmRoutes } from './routers/lrm.js';
 import { outsideCallRoutes } from './routers/outside-calls.js';
 import { recordingRoutes, type SiteRecordings } from './routers/recordings.js';
+import { trunkRoutes } from './routers/trunks.js';
+import { TrunkStats } from '../observability/trunk-stats.js';
 import { roomRoutes } from './routers/room.js';
 import { connectRedis, type RedisTarget } from '../store/redis-connection.js';
 
@@ -82,6 +84,8 @@ export type ApiOptions = {
   extraMetrics?: ((registry: Registry) => void)[];
   /** Call recordings of a site, when this process keeps them (docs/recording.md). */
   recordings?: (siteId: string) => SiteRecordings | null;
+  /** Trunk occupancy and refused calls of a site (docs/trunks.md). */
+  trunks?: (siteId: string) => TrunkStats | null;
 };
 
 export type Api = {
@@ -162,6 +166,13 @@ export function createApi(opts: ApiOptions): Api {
     clock,
     observeDecision: metrics.observeDecision,
   };
+  // Sites whose owner measures no trunks (in-memory rooms, tests): occupancy from the live state,
+  // refused calls counted in this process.
+  const ownTrunks = new Map(
+    [...opts.sites]
+      .filter(([id]) => !opts.trunks?.(id))
+      .map(([id, site]) => [id, new TrunkStats(site, null, clock)]),
+  );
   const routes: AnyRoute[] = [
     ...authRoutes(ctx),
     ...agentDeskRoutes(ctx),
@@ -176,6 +187,7 @@ export function createApi(opts: ApiOptions): Api {
     ...lrmRoutes(ctx),
     ...outsideCallRoutes(ctx),
     ...recordingRoutes({ ...ctx, recordings: opts.recordings ?? (() => null) }),
+    ...trunkRoutes({ ...ctx, trunks: (id) => opts.trunks?.(id) ?? ownTrunks.get(id) ?? null }),
   ];
   const openapi = buildOpenApi(
     routes,
@@ -249,6 +261,7 @@ export function createApi(opts: ApiOptions): Api {
       for (const f of feeds.values()) f.close();
       for (const m of memoryHistories) m.close();
       limiterRedis?.disconnect();
+      for (const t of ownTrunks.values()) t.close();
     },
   };
 }

@@ -6,6 +6,7 @@ import type { SiteConfig } from '../core/config.js';
 import type { CallPlan } from '../core/telephony-plan.js';
 import type { Logger } from '../ports/logger.js';
 import { AriAdapter } from '../telephony/ari/ari-adapter.js';
+import type { RefusedCall } from '../telephony/ari/trunk-refusal.js';
 import type { CallRecordingOptions, RecordingAvailable } from '../telephony/ari/call-recording.js';
 import { DrachtioAdapter } from '../telephony/drachtio/drachtio-adapter.js';
 import type { TelephonyPort } from '../telephony/port.js';
@@ -165,6 +166,8 @@ export function createPbxAdapter(
     /** Whole-call recording (docs/recording.md); Asterisk only for now. */
     recording?: CallRecordingOptions;
     onRecording?: (r: RecordingAvailable) => void;
+    /** Calls refused before distribution (trunk full); Asterisk only. */
+    onRefused?: (r: RefusedCall) => void;
   } = {},
 ): PbxAdapter {
   const { onLink, ...recording } = extra;

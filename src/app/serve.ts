@@ -29,6 +29,8 @@ import { recordingRetentionDays, recordsCalls } from '../core/recording-config.j
 import { recordingAvailableEvent } from '../lrm/recording-event.js';
 import { publishLrmEvent } from '../realtime/lrm-feed.js';
 import { startServeRecordings, type ServeRecordings } from './serve-recordings.js';
+import type { Registry } from 'prom-client';
+import { TrunkStats } from '../observability/trunk-stats.js';
 import type { RecordingAvailable } from '../telephony/ari/call-recording.js';
 import { parseLrmSettings, type LrmSettings } from '../lrm/lrm-settings.js';
 
@@ -238,6 +240,7 @@ export async function startServe(settings: ServeSettings, logger: Logger): Promi
   const recordingSinks: ((r: RecordingAvailable) => void)[] = [];
   const liveConfig = () => liveSite?.state.data.config ?? config;
   const fixes = new TelephonyFixes();
+  let trunkStats: TrunkStats | null = null;
   let reconciler: PbxReconciler | null = null;
   const takeOver = async (site: SiteShell, mine: PbxAdapter): Promise<void> => {
     await takeOverPbx(site, mine, ended.has, logger).catch((err: Error) =>
@@ -269,6 +272,12 @@ export async function startServe(settings: ServeSettings, logger: Logger): Promi
         enabled: () => recordsCalls(liveConfig()),
         format: () => liveConfig().recording?.format ?? 'wav',
         nameOf: (callId) => callRef(config.id, callId),
+      },
+      onRefused: (r) => {
+        logger.warn({ line: r.line, reason: r.reason }, 'call refused before distribution');
+        void trunkStats
+          ?.refused(r)
+          .catch((err: Error) => logger.error({ err: err.message }, 'refusal not counted'));
       },
       onRecording: (r) => {
         logger.info({ callId: r.callId, recording: r.name }, 'call recording available');
@@ -364,6 +373,9 @@ export async function startServe(settings: ServeSettings, logger: Logger): Promi
 
   const ping = connectRedis(settings.redisUrl, { maxRetriesPerRequest: 1 });
   ping.on('error', () => undefined);
+  // Trunk occupancy and calls refused before distribution (docs/trunks.md).
+  const trunks = new TrunkStats(stored, ping);
+  trunkStats = trunks;
   const roundTrip = async () => {
     const started = performance.now();
     await ping.ping();
@@ -389,7 +401,11 @@ export async function startServe(settings: ServeSettings, logger: Logger): Promi
       writer: () => stored.role !== 'stopped',
     },
     publishes: () => stored.role === 'leader',
-    ...(lrmLink ? { extraMetrics: [(registry) => lrmLink.registerMetrics(registry)] } : {}),
+    extraMetrics: [
+      (registry) => trunks.registerMetrics(registry),
+      ...(lrmLink ? [(registry: Registry) => lrmLink.registerMetrics(registry)] : []),
+    ],
+    trunks: (id: string) => (id === config.id ? trunks : null),
     ...(recordings ? { recordings: (id: string) => (id === config.id ? recordings.site : null) } : {}),
     web: { siteId: config.id, virtualPhoneUrl: null },
   });
@@ -407,6 +423,7 @@ export async function startServe(settings: ServeSettings, logger: Logger): Promi
       await acd.close();
       await lrmLink?.close();
       await recordings?.close();
+      trunks.close();
       await stored.stop(); // releases the lease: a standby takes over at once
       await stored.settled();
       await detachPbx();

@@ -66,6 +66,10 @@ export function registerSimPbx(program: Command): void {
       millis,
     )
     .option('--recording-dir <dir>', 'asterisk: write stored recordings there as small files (must exist)')
+    .option(
+      '--trunk-channels <spec>',
+      'asterisk: trunk channels per line, e.g. 15=30,116117=10 (beyond: refused with congestion)',
+    )
     .option('--pbx <kind>', 'asterisk (ARI) or freeswitch (drachtio-server + FreeSWITCH: sim-fs)', 'asterisk')
     .option('--drachtio-port <port>', 'freeswitch: drachtio app port (0: any free port)', port, 9022)
     .option('--esl-port <port>', 'freeswitch: FreeSWITCH inbound event socket port (0: any)', port, 8021)
@@ -84,6 +88,7 @@ export function registerSimPbx(program: Command): void {
         hangupMs?: number;
         originateMs?: number;
         recordingDir?: string;
+        trunkChannels?: string;
         pbx: string;
         drachtioPort: number;
         eslPort: number;
@@ -107,6 +112,14 @@ export function registerSimPbx(program: Command): void {
         );
         const { port: p, host, user, password, app } = opts;
         const recording = opts.recordingDir ? { recordingDir: opts.recordingDir } : {};
+        const { parseTrunkChannels } = await import('../../simulator/pbx/trunk-limit.js');
+        const trunkChannels = (() => {
+          try {
+            return parseTrunkChannels(opts.trunkChannels ?? '');
+          } catch (err) {
+            throw new InvalidArgumentError(`--trunk-channels: ${(err as Error).message}`);
+          }
+        })();
         const s = await startSimPbx({
           port: p,
           host,
@@ -116,6 +129,7 @@ export function registerSimPbx(program: Command): void {
           dialplanRoutes,
           timing,
           ...recording,
+          trunkChannels,
         });
         const ws = s.url.replace(/^http/, 'ws');
         console.log(`sim-pbx listening on ${s.url}`);

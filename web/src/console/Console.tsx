@@ -11,6 +11,7 @@ import type { AgentView, SiteDelta, SiteSnapshot, WebConfig } from '../types.js'
 import { Confirm, ConnectionBanner, useNow } from '../ui.js';
 import { Chart } from './Chart.js';
 import { Lines } from './Lines.js';
+import { Trunks } from './Trunks.js';
 import { loadFigures, type Figures } from './indicators.js';
 import { applyDelta, fromSnapshot, type Room } from './room.js';
 
@@ -345,6 +346,7 @@ export function Console({ config }: { config: WebConfig }) {
       <Agents room={room} site={site} now={now} onAction={(p) => setPending(p)} siteId={siteId} />
 
       <Lines room={room} site={site} siteId={siteId} onAction={(p) => setPending(p)} />
+      <Trunks siteId={siteId} />
 
       <footer class="footer">
         {plural(room.calls.size, 'appel en cours', 'appels en cours')} · mise à jour {clock(room.serverTime)}

@@ -21,6 +21,8 @@ import type { Logger } from '../../src/ports/logger.js';
 import type { SiteHandle } from '../../src/ports/site-handle.js';
 import { SiteShell } from '../../src/shell/site-shell.js';
 import { withMorningRush, type Rush } from './morning-rush.js';
+import { startDemoLrm } from './demo-lrm.js';
+import type { ExampleLrm } from '../lrm/example-lrm.js';
 
 export type DemoOptions = {
   port: number;
@@ -37,6 +39,8 @@ export type DemoOptions = {
   rush?: Rush;
   /** sim-pbx + ARI adapter (default) or sim-fs + drachtio adapter (demo-pbx.ts). */
   pbx?: PbxKind;
+  /** The example LRM receiving the call events (demo-lrm.ts); default on when there is a Redis. */
+  lrm?: boolean;
 };
 
 export type DemoSummary = {
@@ -57,6 +61,8 @@ export type Demo = {
   site: SiteHandle;
   /** The simulated PBX's HTTP side (POST /sim/calls). */
   sim: { url: string };
+  /** The example LRM receiving the call events (none without Redis or with `lrm: false`). */
+  lrm: ExampleLrm | null;
   summary(): DemoSummary;
   /** Stops generating callers; calls already in the system go on. */
   stopTraffic(): void;
@@ -158,6 +164,7 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
 
   const users = new InMemoryUserStore();
   await seedDemoUsers(users, { siteId: config.id });
+  const lrm = redisUrl && o.lrm !== false ? await startDemoLrm(site, redisUrl, log) : null;
   const acd = await startAcdServer({
     port: o.port,
     sites: new Map([[config.id, site]]),
@@ -167,6 +174,7 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
     ...(redisUrl ? { redisUrl } : {}),
     telephonyConnected: () => adapter.connected,
     pbxCanListenIn: (o.pbx ?? 'asterisk') === 'asterisk',
+    ...(lrm ? { extraMetrics: [(registry) => lrm.link.registerMetrics(registry)] } : {}),
     web: { siteId: config.id, virtualPhoneUrl: sim.endpointsWsUrl },
   });
 
@@ -189,16 +197,19 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
       metrics: `${acd.url}/metrics`,
       ...sim.urls,
       ...(redisUrl ? { redis: redisUrl } : {}),
+      ...(lrm ? { lrm: lrm.url } : {}),
     },
     inMemory,
     site,
     sim,
+    lrm: lrm?.lrm ?? null,
     summary,
     stopTraffic: () => injector.stop(),
     async stop() {
       injector.stop();
       for (const b of bots) b.stop();
       for (const p of phones) p.close();
+      await lrm?.stop();
       await site.stop();
       await adapter.stop();
       await acd.close();

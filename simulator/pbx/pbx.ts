@@ -14,6 +14,7 @@ import { parseCallerId, parseTimeout, splitArgs } from './originate-params.js';
 import { Playbacks } from './playbacks.js';
 import type { RecordParams } from './recordings.js';
 import { Recordings, liveJson } from './recordings.js';
+import { CONGESTION, TRUNK_FULL_ARG, trunkFull } from './trunk-limit.js';
 import { RTP_QOS } from './rtp-qos.js';
 import type { CallRecord, EndedBy } from './timeline.js';
 import { Timelines } from './timeline.js';
@@ -82,6 +83,8 @@ export interface PbxOptions {
    * the fallback only answers (no group, no retry).
    */
   fallback?: FallbackGroup;
+  /** Trunk channels per line (./trunk-limit.ts): a call beyond them is refused with congestion. */
+  trunkChannels?: Record<string, number>;
 }
 
 /** The fallback group and its timings (extensions.conf globals, same defaults). */
@@ -119,6 +122,7 @@ export class Pbx {
   private readonly fallbackLegs = new Map<string, string>();
   /** Per fallback caller: the timer of its round (ring time, or the wait before a retry). */
   private readonly fallbackTimers = new Map<string, Timer>();
+  readonly trunkChannels: Record<string, number>;
   private readonly startedAt: number;
   private idSeq = 0;
   private snoopSeq = 0;
@@ -142,6 +146,7 @@ export class Pbx {
     this.fallback = options.fallback
       ? { ringSeconds: 25, waitSeconds: 5, ...options.fallback, endpoints: [...options.fallback.endpoints] }
       : null;
+    this.trunkChannels = { ...(options.trunkChannels ?? {}) };
     this.timing = pbxTiming(options.timing);
     this.startedAt = this.clock.now();
   }
@@ -293,6 +298,23 @@ export class Pbx {
     c.vars.set('__REFER_HANGUP_MS', String(input.referHangupMs ?? 1000));
     this.timelines.calls.set(call.callId, call);
     this.timelines.note(call, 'arrived', now, { line: input.line, channelId: c.id });
+    if (trunkFull(this.trunkChannels, this.timelines.calls.values(), call)) {
+      // The line's channels are all taken: the dialplan's GROUP_COUNT check refuses the call
+      // (asterisk-config [sasacd-trunk-limit]): through the app, which counts it and hangs it up
+      // with congestion, or with Congestion() straight away when no app is connected.
+      call.route = 'refused';
+      this.timelines.note(call, 'trunk-full', now, {
+        line: input.line,
+        channels: this.trunkChannels[input.line],
+      });
+      if (this.bus.isActive(app)) {
+        c.app = app;
+        c.inStasis = true;
+        c.stasisArgs = [input.line, ...(input.stasisArgs ?? []), TRUNK_FULL_ARG];
+        this.send(app, 'StasisStart', { args: c.stasisArgs, channel: channelJson(c) });
+      } else this.later(c, 0, () => this.hangupQuietly(c, CONGESTION));
+      return call;
+    }
     if (this.bus.isActive(app)) {
       c.app = app;
       c.inStasis = true;

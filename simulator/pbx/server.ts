@@ -31,6 +31,8 @@ export interface SimPbxOptions {
   recordingDir?: string;
   /** The dialplan fallback's N1 group (pbx.ts FallbackGroup); absent: the fallback only answers. */
   fallback?: FallbackGroup;
+  /** Trunk channels per line (trunk-limit.ts): beyond them a call is refused with congestion. */
+  trunkChannels?: Record<string, number>;
 }
 
 export interface SimPbx {
@@ -63,6 +65,7 @@ export async function startSimPbx(options: SimPbxOptions = {}): Promise<SimPbx> 
     ...(options.timing ? { timing: options.timing } : {}),
     ...(options.recordingDir ? { recordingDir: options.recordingDir } : {}),
     ...(options.fallback ? { fallback: options.fallback } : {}),
+    ...(options.trunkChannels ? { trunkChannels: options.trunkChannels } : {}),
   });
 
   const web = express();

@@ -6,6 +6,7 @@ export type TimelineKind =
   | 'arrived'
   | 'stasis-start'
   | 'stasis-failed'
+  | 'trunk-full'
   | 'answered-by-pbx'
   | 'entered-bridge'
   | 'left-bridge'
@@ -32,8 +33,11 @@ export interface CallRecord {
   line: string;
   caller: { name: string; number: string; withheld: boolean };
   patienceSec: number | null;
-  /** stasis: handled by the app; fallback: no app was connected (STASISSTATUS=FAILED). */
-  route: 'stasis' | 'fallback';
+  /**
+   * stasis: handled by the app; fallback: no app was connected (STASISSTATUS=FAILED); refused:
+   * the line's trunk channels were all taken (congestion, ./trunk-limit.ts).
+   */
+  route: 'stasis' | 'fallback' | 'refused';
   arrivedAtMs: number;
   answeredByPbxAtMs: number | null;
   /** First agent the caller was connected to, and when. */

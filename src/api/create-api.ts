@@ -34,6 +34,8 @@ import { lrmRoutes } from './routers/lrm.js';
 import { listenInRoutes } from './routers/listen-in.js';
 import { outsideCallRoutes } from './routers/outside-calls.js';
 import { recordingRoutes, type SiteRecordings } from './routers/recordings.js';
+import { trunkRoutes } from './routers/trunks.js';
+import { TrunkStats } from '../observability/trunk-stats.js';
 import { roomRoutes } from './routers/room.js';
 import { connectRedis, type RedisTarget } from '../store/redis-connection.js';
 
@@ -88,6 +90,8 @@ export type ApiOptions = {
   webRtcPhone?: WebRtcPhoneSettings | undefined;
   /** Call recordings of a site, when this process keeps them (docs/recording.md). */
   recordings?: (siteId: string) => SiteRecordings | null;
+  /** Trunk occupancy and refused calls of a site (docs/trunks.md). */
+  trunks?: (siteId: string) => TrunkStats | null;
 };
 
 export type Api = {
@@ -168,6 +172,13 @@ export function createApi(opts: ApiOptions): Api {
     clock,
     observeDecision: metrics.observeDecision,
   };
+  // Sites whose owner measures no trunks (in-memory rooms, tests): occupancy from the live state,
+  // refused calls counted in this process.
+  const ownTrunks = new Map(
+    [...opts.sites]
+      .filter(([id]) => !opts.trunks?.(id))
+      .map(([id, site]) => [id, new TrunkStats(site, null, clock)]),
+  );
   const routes: AnyRoute[] = [
     ...authRoutes(ctx),
     ...agentDeskRoutes(ctx),
@@ -184,6 +195,7 @@ export function createApi(opts: ApiOptions): Api {
     ...outsideCallRoutes(ctx),
     ...recordingRoutes({ ...ctx, recordings: opts.recordings ?? (() => null) }),
     ...listenInRoutes(ctx, { history: (id) => histories.get(id)!, canListenIn: opts.pbxCanListenIn ?? true }),
+    ...trunkRoutes({ ...ctx, trunks: (id) => opts.trunks?.(id) ?? ownTrunks.get(id) ?? null }),
   ];
   const openapi = buildOpenApi(
     routes,
@@ -257,6 +269,7 @@ export function createApi(opts: ApiOptions): Api {
       for (const f of feeds.values()) f.close();
       for (const m of memoryHistories) m.close();
       limiterRedis?.disconnect();
+      for (const t of ownTrunks.values()) t.close();
     },
   };
 }

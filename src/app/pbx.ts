@@ -6,6 +6,7 @@ import type { SiteConfig } from '../core/config.js';
 import type { CallPlan } from '../core/telephony-plan.js';
 import type { Logger } from '../ports/logger.js';
 import { AriAdapter } from '../telephony/ari/ari-adapter.js';
+import type { RefusedCall } from '../telephony/ari/trunk-refusal.js';
 import type { CallRecordingOptions, RecordingAvailable } from '../telephony/ari/call-recording.js';
 import { DrachtioAdapter } from '../telephony/drachtio/drachtio-adapter.js';
 import type { TelephonyPort } from '../telephony/port.js';
@@ -167,6 +168,8 @@ export function createPbxAdapter(
     onRecording?: (r: RecordingAvailable) => void;
     /** Several sites on one Asterisk: their holding bridges named apart (AriAdapterOptions). */
     holdingBridgeTag?: string;
+    /** Calls refused before distribution (trunk full); Asterisk only. */
+    onRefused?: (r: RefusedCall) => void;
   } = {},
 ): PbxAdapter {
   const { onLink, ...recording } = extra;

@@ -31,6 +31,8 @@ import { recordingRetentionDays, recordsCalls } from '../core/recording-config.j
 import { recordingAvailableEvent } from '../lrm/recording-event.js';
 import { publishLrmEvent } from '../realtime/lrm-feed.js';
 import { startServeRecordings, type ServeRecordings } from './serve-recordings.js';
+import type { Registry } from 'prom-client';
+import { TrunkStats } from '../observability/trunk-stats.js';
 import type { RecordingAvailable } from '../telephony/ari/call-recording.js';
 import { parseLrmSettings, type LrmSettings } from '../lrm/lrm-settings.js';
 import type { WebRtcPhoneSettings } from '../api/routers/agent-phone.js';
@@ -257,6 +259,7 @@ export async function startServe(settings: ServeSettings, logger: Logger): Promi
   const recordingSinks: ((r: RecordingAvailable) => void)[] = [];
   const liveConfig = () => liveSite?.state.data.config ?? config;
   const fixes = new TelephonyFixes();
+  let trunkStats: TrunkStats | null = null;
   let reconciler: PbxReconciler | null = null;
   let fallbackRecords: FallbackRecords | null = null;
   const takeOver = async (site: SiteShell, mine: PbxAdapter): Promise<void> => {
@@ -308,6 +311,12 @@ export async function startServe(settings: ServeSettings, logger: Logger): Promi
         enabled: () => recordsCalls(liveConfig()),
         format: () => liveConfig().recording?.format ?? 'wav',
         nameOf: (callId) => callRef(config.id, callId),
+      },
+      onRefused: (r) => {
+        logger.warn({ line: r.line, reason: r.reason }, 'call refused before distribution');
+        void trunkStats
+          ?.refused(r)
+          .catch((err: Error) => logger.error({ err: err.message }, 'refusal not counted'));
       },
       onRecording: (r) => {
         logger.info({ callId: r.callId, recording: r.name }, 'call recording available');
@@ -405,6 +414,9 @@ export async function startServe(settings: ServeSettings, logger: Logger): Promi
 
   const ping = connectRedis(settings.redisUrl, { maxRetriesPerRequest: 1 });
   ping.on('error', () => undefined);
+  // Trunk occupancy and calls refused before distribution (docs/trunks.md).
+  const trunks = new TrunkStats(stored, ping);
+  trunkStats = trunks;
   const roundTrip = async () => {
     const started = performance.now();
     await ping.ping();
@@ -431,7 +443,11 @@ export async function startServe(settings: ServeSettings, logger: Logger): Promi
     },
     publishes: () => stored.role === 'leader',
     pbxCanListenIn: settings.pbx.kind === 'asterisk',
-    ...(lrmLink ? { extraMetrics: [(registry) => lrmLink.registerMetrics(registry)] } : {}),
+    extraMetrics: [
+      (registry) => trunks.registerMetrics(registry),
+      ...(lrmLink ? [(registry: Registry) => lrmLink.registerMetrics(registry)] : []),
+    ],
+    trunks: (id: string) => (id === config.id ? trunks : null),
     ...(settings.webRtcPhone ? { webRtcPhone: settings.webRtcPhone } : {}),
     ...(recordings ? { recordings: (id: string) => (id === config.id ? recordings.site : null) } : {}),
     web: { siteId: config.id, virtualPhoneUrl: null },
@@ -450,6 +466,7 @@ export async function startServe(settings: ServeSettings, logger: Logger): Promi
       await acd.close();
       await lrmLink?.close();
       await recordings?.close();
+      trunks.close();
       await stored.stop(); // releases the lease: a standby takes over at once
       await stored.settled();
       await detachPbx();

@@ -22,6 +22,7 @@ export function registerDemo(program: Command): void {
         .argParser(Number),
     )
     .addOption(new Option('--seed <n>', 'traffic seed').default(1).argParser(Number))
+    .option('--no-lrm', 'without the example LRM receiving the call events (it needs a Redis)')
     .addOption(new Option('--human <seats>', 'seats left to people, comma-separated').default('arm-1'))
     .addOption(
       new Option(
@@ -46,6 +47,7 @@ export function registerDemo(program: Command): void {
         rushMinutes: number;
         duration?: number;
         pbx: 'asterisk' | 'freeswitch';
+        lrm: boolean;
       }) => {
         for (const [k, v] of Object.entries({
           port: o.port,
@@ -71,6 +73,7 @@ export function registerDemo(program: Command): void {
           logger,
           redisUrl: process.env.REDIS_URL || undefined,
           pbx: o.pbx,
+          lrm: o.lrm,
         });
         if (demo.inMemory)
           console.log(

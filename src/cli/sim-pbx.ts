@@ -69,6 +69,8 @@ export function registerSimPbx(program: Command): void {
     .option(
       '--fallback-group <endpoints>',
       'asterisk: the dialplan fallback rings these endpoints (e.g. PJSIP/arm-1,PJSIP/arm-2) when the app is down',
+      '--trunk-channels <spec>',
+      'asterisk: trunk channels per line, e.g. 15=30,116117=10 (beyond: refused with congestion)',
     )
     .option('--pbx <kind>', 'asterisk (ARI) or freeswitch (drachtio-server + FreeSWITCH: sim-fs)', 'asterisk')
     .option('--drachtio-port <port>', 'freeswitch: drachtio app port (0: any free port)', port, 9022)
@@ -89,6 +91,7 @@ export function registerSimPbx(program: Command): void {
         originateMs?: number;
         recordingDir?: string;
         fallbackGroup?: string;
+        trunkChannels?: string;
         pbx: string;
         drachtioPort: number;
         eslPort: number;
@@ -116,6 +119,14 @@ export function registerSimPbx(program: Command): void {
         if (group.some((e) => !/^[A-Za-z]+\/[^/,]+$/.test(e)))
           throw new InvalidArgumentError(`--fallback-group: expected PJSIP/name,PJSIP/name…`);
         const fallback = group.length > 0 ? { fallback: { endpoints: group } } : {};
+        const { parseTrunkChannels } = await import('../../simulator/pbx/trunk-limit.js');
+        const trunkChannels = (() => {
+          try {
+            return parseTrunkChannels(opts.trunkChannels ?? '');
+          } catch (err) {
+            throw new InvalidArgumentError(`--trunk-channels: ${(err as Error).message}`);
+          }
+        })();
         const s = await startSimPbx({
           port: p,
           host,
@@ -126,6 +137,7 @@ export function registerSimPbx(program: Command): void {
           timing,
           ...recording,
           ...fallback,
+          trunkChannels,
         });
         const ws = s.url.replace(/^http/, 'ws');
         console.log(`sim-pbx listening on ${s.url}`);

@@ -8,6 +8,7 @@ import { checkFirstAnswer } from './first-answer.js';
 import { isPanelKey, PANEL_ACTIONS, panelKeyErrors, type PanelStep } from './panel-keys.js';
 import { recordingSchema } from './recording-config.js';
 import { listenInSchema } from './listen-config.js';
+import { checkTrunkLines, trunksSchema } from './trunk-config.js';
 
 // Every object is strict (an unknown field is refused with its name, not dropped), every string
 // and list bounded, and names free of control characters: a configuration comes from people and
@@ -225,6 +226,8 @@ export const siteConfigSchema = z.strictObject({
   recording: recordingSchema.optional(),
   /** Supervisor listen-in policy (./listen-config.ts): absent, the agent is told. */
   listenIn: listenInSchema.optional(),
+  /** Trunk channels per line (./trunk-config.ts): absent, occupancy is not measured. */
+  trunks: trunksSchema.optional(),
   /** Explicit, logged exceptions to the role rules, e.g. an ARM given an OSNP queue. */
   roleExceptions: z
     .array(z.strictObject({ agentId: id, queueId: id, reason: text(500).min(3) }))
@@ -248,7 +251,7 @@ export function parseSiteConfig(input: unknown): ConfigResult {
       errors: parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
     };
   }
-  const errors = checkReferences(parsed.data);
+  const errors = [...checkReferences(parsed.data), ...checkTrunkLines(parsed.data)];
   // The graph is walked only once every reference resolves.
   if (errors.length === 0) errors.push(...checkFirstAnswer(parsed.data));
   return errors.length > 0 ? { ok: false, errors } : { ok: true, config: parsed.data };

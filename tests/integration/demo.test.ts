@@ -72,6 +72,12 @@ describe('sas-acd demo', () => {
         events,
       );
       expect(explained).toBe(s.simAbandoned - s.abandoned);
+      // The demo's example LRM receives the call events, signed (every one of them: tests/integration/lrm/).
+      await until(
+        () => demo.lrm!.received.some((d) => d.event === 'call.ended'),
+        () => 'the example LRM receiving a call.ended',
+      );
+      expect(demo.lrm!.refused).toEqual([]);
     } finally {
       await demo.stop();
     }

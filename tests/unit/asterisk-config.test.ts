@@ -277,6 +277,37 @@ describe('asterisk-config/extensions.conf', () => {
     expect(outbound).toContain('@trunk');
     expect(context('from-agents')!.entries).toContainEqual(['include', 'outbound']);
   });
+
+  it('lets the room call 115 and every partner SAS by name, through the trunk', () => {
+    expect(context('outbound')!.entries).toContainEqual(['include', 'sasacd-outside-numbers']);
+    const outside = context('sasacd-outside-numbers')!.entries;
+    const first = (exten: string) => outside.find(([k, v]) => k === 'exten' && v.startsWith(`${exten},1,`));
+    expect(first('115')).toBeDefined();
+    expect(outside.map(([, v]) => v).join('\n')).toContain('Dial(PJSIP/115@trunk,');
+    for (const p of site.partners) {
+      expect(first(`partner-${p.id}`), `partner-${p.id}`).toBeDefined();
+      expect(globals.get(`PARTNER_${p.id}_NUMBER`), `PARTNER_${p.id}_NUMBER`).toMatch(/^0\d{9}$/);
+      expect(outside.map(([, v]) => v).join('\n')).toContain(`Dial(PJSIP/\${PARTNER_${p.id}_NUMBER}@trunk,`);
+    }
+  });
+
+  it("refuses a call beyond its line's trunk channels with congestion, through the app first", () => {
+    const limit = context('sasacd-trunk-limit')!.entries.map(([, v]) => v);
+    const argsAt = limit.findIndex((v) => v.includes('Set(SASACD_ARGS=refused=trunk-full)'));
+    const stasisAt = limit.findIndex((v) => v.includes('Stasis(sasacd,${SASACD_LINE},${SASACD_ARGS})'));
+    expect(argsAt).toBeGreaterThan(0);
+    expect(stasisAt).toBeGreaterThan(argsAt);
+    const congestionAt = limit.findIndex((v) => v.startsWith('n,Congestion('));
+    expect(limit[0]).toContain('Set(GROUP(sasacd-trunk)=${SASACD_LINE})');
+    expect(limit.join('\n')).toContain('GROUP_COUNT(${SASACD_LINE}@sasacd-trunk)');
+    expect(stasisAt).toBeGreaterThan(0);
+    expect(congestionAt).toBeGreaterThan(stasisAt);
+    // The channels per line are set for lines the site has.
+    const lines = new Set(site.lines.map((l) => l.id));
+    const trunks = [...globals.keys()].filter((k) => k.startsWith('SASACD_TRUNK_'));
+    expect(trunks.length).toBeGreaterThan(0);
+    for (const k of trunks) expect(lines.has(k.slice('SASACD_TRUNK_'.length)), k).toBe(true);
+  });
 });
 
 describe('asterisk-config: quiet, self-cleaning, usable in a lab as it is', () => {
@@ -456,6 +487,8 @@ describe('asterisk-config: quiet, self-cleaning, usable in a lab as it is', () =
       URIENCODE: 'func_uri.so',
       CHANNEL: 'func_channel.so',
       DB_DELETE: 'func_db.so',
+      Congestion: null,
+      GROUP_COUNT: 'func_groupcount.so',
     };
     const used = new Set<string>();
     for (const sec of dialplan)

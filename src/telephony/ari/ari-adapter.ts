@@ -17,6 +17,7 @@ import {
 } from './ari-rest.js';
 import type { Drift, PbxView } from './reconcile.js';
 import { stasisOptions } from './stasis-args.js';
+import { refusalOf, type RefusedCall } from './trunk-refusal.js';
 import {
   CallRecorder,
   type AriRecordingEvent,
@@ -53,6 +54,8 @@ export type AriAdapterOptions = {
    * `queue-<tag>:<queue>`, so a take-over never adopts another site's bridge of the same queue id.
    */
   holdingBridgeTag?: string;
+  /** A call the PBX refused before distribution (./trunk-refusal.ts): hung up with congestion. */
+  onRefused?: (r: RefusedCall) => void;
 };
 
 type Leg = {
@@ -263,6 +266,13 @@ export class AriAdapter implements TelephonyPort {
       return;
     }
     const line = args[0] ?? ch.dialplan?.exten ?? '';
+    const refused = refusalOf(args.slice(1));
+    if (refused) {
+      // Never an arrival: counted, then congestion, as the dialplan would have answered.
+      this.opts.onRefused?.({ channelId: ch.id, line, reason: refused, at: this.at(e) });
+      void this.client?.channels.hangup({ channelId: ch.id, reason: 'congestion' }).catch(() => undefined);
+      return;
+    }
     this.callers.set(ch.id, { channelId: ch.id, line, answered: false });
     this.sink(this.arrival(ch, line, args.slice(1)), this.at(e));
   }

@@ -67,7 +67,7 @@ describe.skipIf(clusterSkipReason)(
         const names = [
           ...Object.values(keys).map((k) => (typeof k === 'string' ? k : k(3_600_000))),
           `${keys.bullPrefix}:callbacks:wait`,
-          `${keys.bullPrefix}:drm-notifications:meta`,
+          `${keys.bullPrefix}:lrm-webhooks:meta`,
         ];
         const slots = new Set<number>();
         for (const name of names) slots.add(Number(await redis.call('CLUSTER', 'KEYSLOT', name)));

@@ -1,11 +1,8 @@
-// BullMQ jobs of a site against the shared redis-server: the P2 callback worklist and the outbound
-// DRM-created notifications (to a local HTTP server on port 0).
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+// BullMQ jobs of a site against the shared redis-server: the P2 callback worklist. (The LRM
+// webhooks have their own tests: tests/integration/lrm/.)
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { CallbackWorklist, type ClaimedCallback } from '../../../src/store/jobs/callbacks.js';
-import { DrmNotifier, type DrmCreated } from '../../../src/store/jobs/drm-notifications.js';
-import { closeAll, freshSite, redisUrl, sleep, waitFor } from './fixtures/redis.js';
+import { closeAll, freshSite, redisUrl, waitFor } from './fixtures/redis.js';
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -88,95 +85,5 @@ describe('P2 callback worklist', () => {
     const again = await worklist(site).claim('second');
     expect(again?.task.id).toBe('cb-7');
     expect(await desk.claim('third')).toBeNull();
-  });
-});
-
-type Hit = { at: number; key: string | undefined; body: unknown };
-
-async function lrmServer(statusFor: (hit: number) => number): Promise<{ url: string; hits: Hit[] }> {
-  const hits: Hit[] = [];
-  const server: Server = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    request.on('end', () => {
-      hits.push({
-        at: Date.now(),
-        key: request.headers['idempotency-key'] as string,
-        body: JSON.parse(body),
-      });
-      response.statusCode = statusFor(hits.length);
-      response.end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  closers.push(() => new Promise((resolve) => server.close(() => resolve())));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/drm`, hits };
-}
-
-const drm: DrmCreated = { drmId: 'D-1', callId: 'call-1', createdAt: '2026-01-01T10:00:00Z' };
-
-describe('DRM-created notifications to the LRM', () => {
-  it('retries a failing endpoint with exponential backoff and the same key, then reports it failed', async () => {
-    const lrm = await lrmServer(() => 503);
-    const failures: { error: string; attempts: number }[] = [];
-    const site = freshSite();
-    const notifier = new DrmNotifier({
-      redis: redisUrl(),
-      site,
-      url: lrm.url,
-      attempts: 4,
-      backoffMs: 100,
-      onFailed: (_drm, error, attempts) => failures.push({ error: error.message, attempts }),
-    });
-    closers.push(() => notifier.close());
-    const key = await notifier.notify(drm);
-    await waitFor(() => failures.length > 0, 10_000);
-    expect(failures).toEqual([{ error: expect.stringContaining('HTTP 503') as string, attempts: 4 }]);
-    expect(await notifier.state(drm)).toBe('failed');
-    expect(lrm.hits).toHaveLength(4);
-    expect(new Set(lrm.hits.map((hit) => hit.key))).toEqual(new Set([key]));
-    const gaps = lrm.hits.slice(1).map((hit, i) => hit.at - lrm.hits[i]!.at);
-    // Exponential: 100, 200, 400 ms between attempts (later, never earlier).
-    expect(gaps[0]).toBeGreaterThanOrEqual(90);
-    expect(gaps[1]).toBeGreaterThanOrEqual(190);
-    expect(gaps[2]).toBeGreaterThanOrEqual(390);
-    expect(gaps[2]!).toBeGreaterThan(gaps[0]!);
-  });
-
-  it('delivers once the endpoint recovers, and a repeated notify of the same DRM is not sent again', async () => {
-    const lrm = await lrmServer((hit) => (hit <= 2 ? 500 : 201));
-    const delivered: string[] = [];
-    const notifier = new DrmNotifier({
-      redis: redisUrl(),
-      site: freshSite(),
-      url: lrm.url,
-      attempts: 5,
-      backoffMs: 50,
-      onDelivered: (d) => delivered.push(d.drmId),
-    });
-    closers.push(() => notifier.close());
-    await notifier.notify(drm);
-    await waitFor(() => delivered.length === 1, 10_000);
-    await notifier.notify(drm);
-    await sleep(200);
-    expect(lrm.hits).toHaveLength(3);
-    expect(lrm.hits[2]!.body).toMatchObject({ event: 'drm-created', drm: { drmId: 'D-1' } });
-  });
-
-  it('does not retry a request the endpoint refuses for good (HTTP 400)', async () => {
-    const lrm = await lrmServer(() => 400);
-    const failures: number[] = [];
-    const notifier = new DrmNotifier({
-      redis: redisUrl(),
-      site: freshSite(),
-      url: lrm.url,
-      attempts: 5,
-      backoffMs: 50,
-      onFailed: (_d, _e, attempts) => failures.push(attempts),
-    });
-    closers.push(() => notifier.close());
-    await notifier.notify(drm);
-    await waitFor(() => failures.length === 1, 5_000);
-    expect(lrm.hits).toHaveLength(1);
   });
 });

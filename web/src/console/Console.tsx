@@ -12,6 +12,7 @@ import { Confirm, ConnectionBanner, useNow } from '../ui.js';
 import { Chart } from './Chart.js';
 import { FallbackCard } from './FallbackCard.js';
 import { Lines } from './Lines.js';
+import { Trunks } from './Trunks.js';
 import { loadFigures, type Figures } from './indicators.js';
 import { applyDelta, fromSnapshot, type Room } from './room.js';
 import { AgentRow, QueueRow, type QueueRowProps } from './rows.js';
@@ -350,6 +351,7 @@ export function Console({ config }: { config: WebConfig }) {
       <Agents room={room} site={site} now={now} onAction={confirmFirst} siteId={siteId} />
 
       <Lines room={room} site={site} siteId={siteId} onAction={(p) => setPending(p)} />
+      <Trunks siteId={siteId} />
 
       <footer class="footer">
         {plural(room.calls.size, 'appel en cours', 'appels en cours')} · mise à jour {clock(room.serverTime)}

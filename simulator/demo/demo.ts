@@ -160,7 +160,6 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
     speed: o.speed,
     onError: (err) => log.warn({ err }, 'could not inject a call'),
   });
-  injector.start();
 
   const users = new InMemoryUserStore();
   await seedDemoUsers(users, { siteId: config.id });
@@ -177,6 +176,9 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
     ...(lrm ? { extraMetrics: [(registry) => lrm.link.registerMetrics(registry)] } : {}),
     web: { siteId: config.id, virtualPhoneUrl: sim.endpointsWsUrl },
   });
+  // Traffic last: the first callers arrive once the API, the panels and the LRM can see them
+  // (started earlier, a loaded machine had 70-110 calls in before the demo's URLs answered).
+  injector.start();
 
   function summary(): DemoSummary {
     const truth = sim.groundTruth();

@@ -69,6 +69,8 @@ export function registerSimPbx(program: Command): void {
     .option(
       '--fallback-group <endpoints>',
       'asterisk: the dialplan fallback rings these endpoints (e.g. PJSIP/arm-1,PJSIP/arm-2) when the app is down',
+    )
+    .option(
       '--trunk-channels <spec>',
       'asterisk: trunk channels per line, e.g. 15=30,116117=10 (beyond: refused with congestion)',
     )

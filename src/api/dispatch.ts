@@ -79,6 +79,7 @@ export const FRENCH_REJECTIONS: Record<RejectionReason, string> = {
   'unknown-alarm': 'Alarme inconnue ou déjà levée',
   'alarm-already-acknowledged': 'Alarme déjà acquittée',
   'outcome-unknown': "Résultat incertain (changement de serveur) : vérifiez l'état avant de recommencer",
+  'pbx-taking-over': 'Reprise de la téléphonie en cours : raccrochez de nouveau dans un instant',
   'site-stopped': 'Le site est arrêté',
   'store-unavailable': "Stockage indisponible : la commande n'a pas été prise en compte",
 };

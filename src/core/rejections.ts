@@ -63,6 +63,7 @@ export const REJECTIONS = {
   'alarm-already-acknowledged': 'conflict',
   // no decision could be had
   'outcome-unknown': 'unavailable',
+  'pbx-taking-over': 'unavailable',
   'site-stopped': 'unavailable',
   'store-unavailable': 'unavailable',
 } as const satisfies Record<string, 'invalid' | 'conflict' | 'unavailable'>;

@@ -200,8 +200,9 @@ export async function runFailoverDrills(opts: DrillOptions): Promise<DrillResult
             void client!.dispatch({ type: 'hangUp', callId: call.id, agentId: party.agentId }).then((r) => {
               hangingUp.delete(key);
               if (r.ok) connectedAt.delete(key);
-              // Refused during a take-over (src/shell/take-over-gate.ts): tried again, as an agent would.
-              else if (r.reason !== 'pbx-taking-over')
+              // Refused during a take-over (src/shell/take-over-gate.ts), or no reply from a writer
+              // killed meanwhile: tried again on the next pass (if still on the call), as an agent would.
+              else if (r.reason !== 'pbx-taking-over' && r.reason !== 'outcome-unknown')
                 refusals.set(r.reason, (refusals.get(r.reason) ?? 0) + 1);
             });
           }

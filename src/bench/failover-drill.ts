@@ -244,13 +244,20 @@ export async function runFailoverDrills(opts: DrillOptions): Promise<DrillResult
     clearInterval(traffic);
     traffic = null;
     // Let every call end: agents hang up after talking, the fallback's callers are hung up here.
-    const settle = Date.now();
+    // A queue still draining (a loaded machine makes each call slower) is no stuck call: the wait
+    // ends once nothing is live, or when nothing has ended for 20 s.
+    let progressAt = Date.now();
+    let liveBefore = Infinity;
     for (;;) {
       const live = [...sim.pbx.timelines.calls.values()].filter((c) => c.endedAtMs === null);
       for (const c of live.filter((c) => c.route === 'fallback'))
         await fetch(`${sim.url}/sim/calls/${c.callId}/hangup`, { method: 'POST' }).catch(() => undefined);
       const engineLive = Object.keys(client.state.data.calls).length;
-      if ((live.length === 0 && engineLive === 0) || Date.now() - settle > 20_000 + 2 * talkMs) break;
+      if (live.length + engineLive < liveBefore) {
+        liveBefore = live.length + engineLive;
+        progressAt = Date.now();
+      }
+      if ((live.length === 0 && engineLive === 0) || Date.now() - progressAt > 20_000 + 2 * talkMs) break;
       await sleep(250);
     }
     clearInterval(sweeper);

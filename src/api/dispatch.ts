@@ -85,6 +85,7 @@ export const FRENCH_REJECTIONS: Record<RejectionReason, string> = {
   'not-listening': "Vous n'écoutez pas cet appel",
   'no-agent-on-call': "Aucun agent n'est encore en communication sur cet appel",
   'outcome-unknown': "Résultat incertain (changement de serveur) : vérifiez l'état avant de recommencer",
+  'pbx-taking-over': 'Reprise de la téléphonie en cours : raccrochez de nouveau dans un instant',
   'site-stopped': 'Le site est arrêté',
   'store-unavailable': "Stockage indisponible : la commande n'a pas été prise en compte",
 };

@@ -6,7 +6,12 @@ import { telephonyPlan, type CallPlan } from '../core/telephony-plan.js';
 import type { Logger } from '../ports/logger.js';
 import type { SiteShell } from '../shell/site-shell.js';
 import type { PbxAdapter } from './pbx.js';
-import { effectsAfterAdoption, hangUpsPending, redirectsPending } from '../telephony/pending-effects.js';
+import {
+  dialOutsPending,
+  effectsAfterAdoption,
+  hangUpsPending,
+  redirectsPending,
+} from '../telephony/pending-effects.js';
 
 export async function takeOverPbx(
   site: SiteShell,
@@ -22,9 +27,11 @@ export async function takeOverPbx(
     adopt: async (plans, pending) => {
       const leave = redirectsPending(pending);
       const hangUps = hangUpsPending(pending);
+      const placing = dialOutsPending(pending);
       adopted.report = await adapter.adopt(plans, {
         ended: (id) => (ended(id) || hangUps.has(id)) && !leave.has(id),
         leave: (id) => leave.has(id),
+        placing: (id) => placing.has(id),
       });
       return effectsAfterAdoption(pending, plans);
     },

@@ -37,7 +37,12 @@ export interface PbxAdapter extends TelephonyPort {
    */
   adopt(
     plans: CallPlan[],
-    known?: { ended?: (callId: string) => boolean; leave?: (callId: string) => boolean },
+    known?: {
+      ended?: (callId: string) => boolean;
+      leave?: (callId: string) => boolean;
+      /** Outbound calls whose dial-out is still a pending effect. */
+      placing?: (callId: string) => boolean;
+    },
   ): Promise<object>;
   /** After a link outage: what vanished meanwhile, in the adapter's own view. */
   readopt(): Promise<unknown>;

@@ -230,6 +230,8 @@ export type Serving = {
 
 /** How often the adapter retries reaching the PBX until it first connects. */
 const ARI_RETRY_MS = 2_000;
+/** How long a phone's hang-up refused during a take-over is tried again (src/shell/take-over-gate.ts). */
+const TAKE_OVER_RETRY_FOR_MS = 120_000;
 
 export async function startServe(settings: ServeSettings, logger: Logger): Promise<Serving> {
   const { config } = settings;
@@ -244,10 +246,13 @@ export async function startServe(settings: ServeSettings, logger: Logger): Promi
   // The adapter may connect (role change) before SiteShell.start returns: commands wait for it, in order.
   let siteStarted!: (site: SiteShell) => void;
   const siteReady = new Promise<SiteShell>((resolve) => (siteStarted = resolve));
-  const sink = (command: Command, at: number) => {
+  const sink = (command: Command, at: number, since = Date.now()) => {
     void siteReady
       .then((site) => site.dispatch(command, at))
       .then((result) => {
+        // A phone's hang-up seen during a take-over is decided once the PBX is taken over.
+        if (!result.ok && result.reason === 'pbx-taking-over' && Date.now() - since < TAKE_OVER_RETRY_FOR_MS)
+          return void setTimeout(() => sink(command, at, since), 250).unref();
         if (!result.ok)
           logger.debug({ command: command.type, reason: result.reason }, 'telephony command refused');
       });

@@ -28,6 +28,7 @@ import { siteKeys } from '../store/keys.js';
 import { parseSiteConfig } from '../core/config.js';
 import { PhoneClient } from '../../simulator/bots/phone-client.js';
 import { startSimPbx, type SimPbx } from '../../simulator/pbx/server.js';
+import type { CallRecord } from '../../simulator/pbx/timeline.js';
 
 export type DrillOptions = {
   redisUrl: string;
@@ -116,7 +117,7 @@ export async function runFailoverDrills(opts: DrillOptions): Promise<DrillResult
           ARI_PASSWORD: sim.password,
           ARI_APP: 'sasacd',
           JWT_SECRET: 'drill-'.repeat(8),
-          LOG_LEVEL: 'info',
+          LOG_LEVEL: process.env.FAILOVER_LOG_LEVEL ?? 'info',
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
@@ -199,7 +200,10 @@ export async function runFailoverDrills(opts: DrillOptions): Promise<DrillResult
             void client!.dispatch({ type: 'hangUp', callId: call.id, agentId: party.agentId }).then((r) => {
               hangingUp.delete(key);
               if (r.ok) connectedAt.delete(key);
-              else refusals.set(r.reason, (refusals.get(r.reason) ?? 0) + 1);
+              // Refused during a take-over (src/shell/take-over-gate.ts), or no reply from a writer
+              // killed meanwhile: tried again on the next pass (if still on the call), as an agent would.
+              else if (r.reason !== 'pbx-taking-over' && r.reason !== 'outcome-unknown')
+                refusals.set(r.reason, (refusals.get(r.reason) ?? 0) + 1);
             });
           }
         }
@@ -216,12 +220,14 @@ export async function runFailoverDrills(opts: DrillOptions): Promise<DrillResult
     }, 1000 / rate);
 
     const takeoverMs: number[] = [];
+    const killsAt: number[] = [];
     for (let drill = 0; drill < opts.drills; drill += 1) {
       await sleep(runMs);
       const standby = [...serves].find((s) => s !== leader);
       if (!standby) throw new Error('no standby to take over');
       const next = firstLine((line) => takenOver(line), 60_000);
       const killedAt = Date.now();
+      killsAt.push(killedAt);
       leader.proc.kill('SIGKILL');
       await leader.exited;
       leader = await next;
@@ -238,13 +244,20 @@ export async function runFailoverDrills(opts: DrillOptions): Promise<DrillResult
     clearInterval(traffic);
     traffic = null;
     // Let every call end: agents hang up after talking, the fallback's callers are hung up here.
-    const settle = Date.now();
+    // A queue still draining (a loaded machine makes each call slower) is no stuck call: the wait
+    // ends once nothing is live, or when nothing has ended for 20 s.
+    let progressAt = Date.now();
+    let liveBefore = Infinity;
     for (;;) {
       const live = [...sim.pbx.timelines.calls.values()].filter((c) => c.endedAtMs === null);
       for (const c of live.filter((c) => c.route === 'fallback'))
         await fetch(`${sim.url}/sim/calls/${c.callId}/hangup`, { method: 'POST' }).catch(() => undefined);
       const engineLive = Object.keys(client.state.data.calls).length;
-      if ((live.length === 0 && engineLive === 0) || Date.now() - settle > 20_000 + 2 * talkMs) break;
+      if (live.length + engineLive < liveBefore) {
+        liveBefore = live.length + engineLive;
+        progressAt = Date.now();
+      }
+      if ((live.length === 0 && engineLive === 0) || Date.now() - progressAt > 20_000 + 2 * talkMs) break;
       await sleep(250);
     }
     clearInterval(sweeper);
@@ -264,6 +277,15 @@ export async function runFailoverDrills(opts: DrillOptions): Promise<DrillResult
           m.set(e.callId, (m.get(e.callId) ?? 0) + 1);
       return m;
     };
+    const eventsOf = (callId: string) =>
+      events
+        .filter((e) => 'callId' in e && e.callId === callId)
+        .map((e) => `${e.at % 100_000} ${e.type} ${'agentId' in e ? String(e.agentId) : ''}`)
+        .join(' | ');
+    const timelineOf = (c: CallRecord) =>
+      c.entries
+        .map((x) => `${x.atMs % 100_000} ${x.kind}${x.detail ? ` ${JSON.stringify(x.detail)}` : ''}`)
+        .join(' | ');
     const arrived = count('CallArrived');
     const agentPauses: Record<string, number> = {};
     for (const e of events)
@@ -282,6 +304,9 @@ export async function runFailoverDrills(opts: DrillOptions): Promise<DrillResult
           'lost',
           `${c.channelId}: ${arrived.has(c.channelId) ? 'arrived' : 'never arrived'}, ${end ? `ended ${(end as { outcome: string }).outcome}` : 'not ended'} in the engine; PBX: ${c.entries.map((x) => x.kind).join(' ')}`,
         );
+        // Both accounts side by side, times in ms (mod 100 s), to read against the kills.
+        note(`pbx-of-${c.channelId}`, timelineOf(c));
+        note(`events-of-${c.channelId}`, eventsOf(c.channelId));
       }
       if ((arrived.get(c.channelId) ?? 0) > 1 || (endedCount.get(c.channelId) ?? 0) > 1) {
         duplicated += 1;
@@ -302,16 +327,10 @@ export async function runFailoverDrills(opts: DrillOptions): Promise<DrillResult
             ? `offered to ${call.pending.offer.agentId}`
             : `waiting in ${call.pending?.queueId ?? '?'}`;
       note('stuck-in-engine', `${call.id} (${where})`);
-      if (process.env.FAILOVER_LOG)
-        note(
-          `events-of-${call.id}`,
-          events
-            .filter((e) => 'callId' in e && e.callId === call.id)
-            .map((e) => `${e.at % 100_000} ${e.type} ${'agentId' in e ? String(e.agentId) : ''}`)
-            .join(' | '),
-        );
+      if (process.env.FAILOVER_LOG) note(`events-of-${call.id}`, eventsOf(call.id));
     }
     for (const [reason, n] of refusals) note('hang-up-refused', `${reason} ×${n}`);
+    if (Object.keys(examples).length > 0) note('kills-at', killsAt.map((t) => String(t % 100_000)).join(' '));
     if (stuck > 0)
       for (const agent of Object.values(client.state.data.agents))
         note('agents-at-end', `${agent.id}: ${agent.status}`);

@@ -69,6 +69,7 @@ export const REJECTIONS = {
   'no-agent-on-call': 'conflict',
   // no decision could be had
   'outcome-unknown': 'unavailable',
+  'pbx-taking-over': 'unavailable',
   'site-stopped': 'unavailable',
   'store-unavailable': 'unavailable',
 } as const satisfies Record<string, 'invalid' | 'conflict' | 'unavailable'>;

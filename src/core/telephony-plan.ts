@@ -10,6 +10,8 @@ import type { State } from './state.js';
 export type CallPlan = {
   callId: string;
   direction: 'inbound' | 'outbound';
+  /** An outbound call placed from another call (external transfer or conference): that call. */
+  parentCallId?: string | null;
   line: string;
   /** Agents bridged with the caller. */
   agents: string[];
@@ -31,6 +33,7 @@ export function telephonyPlan(state: State, now: number): CallPlan[] {
     plans.push({
       callId: call.id,
       direction: call.direction,
+      parentCallId: call.parentCallId ?? null,
       line: call.line,
       agents: call.parties.map((x) => x.agentId),
       ring:

@@ -7,6 +7,7 @@ import type { Command } from '../core/commands.js';
 import type { Accepted, Result } from '../core/engine.js';
 import type { State } from '../core/state.js';
 import type { EventListener } from '../ports/site-handle.js';
+import type { CommandGate } from './take-over-gate.js';
 
 export type { EventListener };
 
@@ -31,5 +32,7 @@ export interface CommandLog {
   /** After every batch of decisions this process persisted (the shell re-arms its timer then). */
   onBatch(listener: () => void): void;
   onRoleChange(listener: (role: LogRole, epoch: number | undefined) => void): void;
+  /** Commands this process's writer refuses for now (src/shell/take-over-gate.ts). */
+  setGate(gate: CommandGate): void;
   stop(): Promise<void>;
 }

@@ -5,9 +5,12 @@ import type { Command } from '../core/commands.js';
 import { execute, type Result } from '../core/engine.js';
 import type { State } from '../core/state.js';
 import type { Logger } from '../ports/logger.js';
+import type { CommandGate } from './take-over-gate.js';
 
 export class Decider {
   private lastNow = 0;
+  /** Commands refused while the PBX is being taken over (take-over-gate.ts); none without it. */
+  gate: CommandGate | null = null;
 
   constructor(private readonly log: Logger) {}
 
@@ -19,7 +22,7 @@ export class Decider {
   decide(state: State, command: Command, at: number): Result {
     const now = Math.max(this.lastNow, at);
     this.lastNow = now;
-    const result = execute(state, command, now);
+    const result = this.gate?.(command) ?? execute(state, command, now);
     if (!result.ok) this.log.info({ command: command?.type, reason: result.reason }, 'command rejected');
     return result;
   }

@@ -7,6 +7,7 @@ import { initialState, type State } from '../core/state.js';
 import type { Logger } from '../ports/logger.js';
 import type { CommandLog, LogRole } from './command-log.js';
 import { Decider } from './decider.js';
+import type { CommandGate } from './take-over-gate.js';
 import { LogListeners } from './log-listeners.js';
 
 export class MemoryLog extends LogListeners implements CommandLog {
@@ -38,6 +39,10 @@ export class MemoryLog extends LogListeners implements CommandLog {
     }
     this.batches.emit();
     return Promise.resolve(result);
+  }
+
+  setGate(gate: CommandGate): void {
+    this.decider.gate = gate;
   }
 
   stop(): Promise<void> {

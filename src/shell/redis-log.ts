@@ -21,6 +21,7 @@ import { SiteWriter, type AppendedBatch, type WriterRole } from '../store/writer
 import type { Logger } from '../ports/logger.js';
 import type { CommandLog } from './command-log.js';
 import { Decider } from './decider.js';
+import type { CommandGate } from './take-over-gate.js';
 import { parseEnvelope, replyChannel, type EngineEnvelope } from './envelope.js';
 import { LogListeners } from './log-listeners.js';
 import { ReplyWaiters } from './reply-waiters.js';
@@ -186,6 +187,10 @@ export class RedisLog extends LogListeners implements CommandLog {
       return failed;
     }
     return reply;
+  }
+
+  setGate(gate: CommandGate): void {
+    this.decider.gate = gate;
   }
 
   async stop(): Promise<void> {

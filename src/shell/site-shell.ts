@@ -32,6 +32,7 @@ import {
   type TakeOverReport,
 } from './effect-outbox.js';
 import { MemoryLog } from './memory-log.js';
+import { takeOverGate } from './take-over-gate.js';
 import { RedisLog, type RedisLogOptions } from './redis-log.js';
 
 export type StoreOptions = Omit<RedisLogOptions, 'config' | 'logger' | 'clock'> & {
@@ -95,6 +96,11 @@ export class SiteShell implements SiteHandle {
           opts.outbox === true,
         )
       : null;
+    // A gated shell refuses an agent's hang-up until the PBX is taken over (take-over-gate.ts).
+    if (this.outbox && opts.outbox === true) {
+      const outbox = this.outbox;
+      log.setGate(takeOverGate(() => outbox.carryingOut));
+    }
     log.onBatch(() => this.timer.arm());
     log.onRoleChange((role, epoch) => this.roleChanged(role, epoch));
     if (log instanceof RedisLog) this.history = redisHistory(log);

@@ -30,6 +30,11 @@ export function redirectsPending(pending: readonly Effect[]): Set<string> {
   return new Set(pending.filter((e) => e.type === 'redirectToPartner').map((e) => e.callId));
 }
 
+/** Outbound calls whose dial-out is still to be placed: their far end is not gone, just not there yet. */
+export function dialOutsPending(pending: readonly Effect[]): Set<string> {
+  return new Set(pending.filter((e) => e.type === 'dialOut').map((e) => e.callId));
+}
+
 /** Calls whose hang-up is pending: their caller, if still there, is no new arrival. */
 export function hangUpsPending(pending: readonly Effect[]): Set<string> {
   return new Set(pending.filter((e) => e.type === 'hangUp').map((e) => e.callId));

@@ -241,7 +241,10 @@ export class AriAdapter implements TelephonyPort {
         void this.adoption.then(() => this.guard(e, () => this.onStasisStart(e)));
         return;
       }
-      if (!leg) {
+      // A leg we are hanging up (a cancelled ring), or an older leg of the same agent for this call
+      // (rung again since): never the answer of the current offer, whose leg it would take over.
+      if (this.ours.has(ch.id)) return;
+      if (!leg || (leg.channelId !== null && leg.channelId !== ch.id)) {
         this.opts.logger.warn(
           { channel: ch.id, agentId, callId },
           'agent leg for no known offer: hanging up',
@@ -623,6 +626,8 @@ export class AriAdapter implements TelephonyPort {
       ended?: (callId: string) => boolean;
       /** Callers a pending effect still has to deal with (a redirect to a partner): left alone. */
       leave?: (callId: string) => boolean;
+      /** Outbound calls whose dial-out is a pending effect (not placed yet): not gone. */
+      placing?: (callId: string) => boolean;
     } = {},
   ): Promise<AdoptionReport> {
     const c = this.client;
@@ -672,6 +677,7 @@ export class AriAdapter implements TelephonyPort {
           const plan = planned.get(ch.id);
           if (plan && plan.direction === 'outbound') {
             this.dialOuts.add(ch.id);
+            if (plan.parentCallId) this.dialOutParents.set(ch.id, plan.parentCallId);
             report.legs += 1;
           } else {
             report.strays += 1;
@@ -685,6 +691,27 @@ export class AriAdapter implements TelephonyPort {
           if (!agentId || !plan || !(plan.agents.includes(agentId) || plan.ring?.agentId === agentId)) {
             report.strays += 1;
             await this.hangupChannel(ch.id);
+            continue;
+          }
+          if (plan.direction === 'outbound') {
+            // A click-to-dial's agent leg: its end is the agent hanging up; it waits in the call's
+            // bridge for the far end (joined alone, as when it answered).
+            const key = `${plan.callId}|${agentId}`;
+            legs.add(key);
+            if (this.legs.has(key)) continue;
+            const leg: Leg = {
+              channelId: ch.id,
+              callId: plan.callId,
+              agentId,
+              answered: ch.state === 'Up',
+              connectWanted: true,
+              dialOut: true,
+            };
+            this.legs.set(key, leg);
+            this.legByChannel.set(ch.id, leg);
+            report.legs += 1;
+            this.dialOuts.add(plan.callId); // until adoptOutbound finds its far end gone
+            if (!inBridge.has(ch.id)) this.joinDialOut(plan.callId, plan.callId, ch.id);
             continue;
           }
           const key = `${plan.callId}|${agentId}`;
@@ -733,7 +760,10 @@ export class AriAdapter implements TelephonyPort {
         this.sink(this.arrival(ch, kind ?? ch.dialplan?.exten ?? ''), now);
       }
       for (const plan of plans) {
-        if (plan.direction !== 'inbound') continue;
+        if (plan.direction === 'outbound') {
+          await this.adoptOutbound(plan, channels, inBridge, known.placing, report, now);
+          continue;
+        }
         if (!callers.has(plan.callId)) {
           report.gone += 1;
           this.callers.delete(plan.callId);
@@ -772,6 +802,40 @@ export class AriAdapter implements TelephonyPort {
       this.adoption = null;
       done();
       before?.();
+    }
+  }
+
+  /**
+   * An outbound call of the plan at a take-over (its far end's channel id is the call's id): a far
+   * end that answered while the old leader died before bridging it joins its call now (the agent of
+   * a click-to-dial, or the call it was placed from); one still ringing is followed (its answer or
+   * failure is heard); one gone from the PBX ended the outbound call, unless its dial-out is still
+   * to be placed (a pending effect).
+   */
+  private async adoptOutbound(
+    plan: CallPlan,
+    channels: AriChannelJson[],
+    inBridge: Map<string, AriBridgeJson>,
+    placing: ((callId: string) => boolean) | undefined,
+    report: AdoptionReport,
+    now: number,
+  ): Promise<void> {
+    const far = channels.find((ch) => ch.id === plan.callId);
+    if (!far) {
+      if (placing?.(plan.callId)) return;
+      report.gone += 1;
+      this.dialOuts.delete(plan.callId);
+      this.dialOutParents.delete(plan.callId);
+      if (this.client) await this.dropMixing(this.client, plan.callId);
+      this.sink({ type: 'callerHungUp', callId: plan.callId }, now);
+      return;
+    }
+    this.dialOuts.add(plan.callId);
+    if (plan.parentCallId) this.dialOutParents.set(plan.callId, plan.parentCallId);
+    const inStasis = far.dialplan?.app_name === 'Stasis';
+    if (inStasis && far.state === 'Up' && !inBridge.has(far.id)) {
+      report.rejoined += 1;
+      this.joinDialOut(plan.callId, plan.parentCallId ?? plan.callId, far.id);
     }
   }
 

@@ -156,12 +156,13 @@ describe.each(['memory', 'redis'] as const)('the effect outbox (%s log)', (log) 
       await first.shell.dispatch({ type: 'agentLogin', agentId: 'arm-1' });
       const call = await inject();
       await until(() => connected(events, call.channelId) === 1, 'connected');
-      // The leader's PBX link drops; the agent ends the call meanwhile; then the leader dies.
-      first.shell.holdEffects();
+      // The leader's PBX link drops before it notices; the agent ends the call meanwhile (the
+      // hang-up cannot be carried out: it stays in the outbox); then the leader dies.
+      await first.adapter.stop();
       expect(
         (await first.shell.dispatch({ type: 'hangUp', callId: call.channelId, agentId: 'arm-1' })).ok,
       ).toBe(true);
-      await first.adapter.stop();
+      await first.shell.settled();
       await first.shell.stop();
       expect(sim.pbx.timelines.calls.get(call.simCallId)!.endedAtMs).toBeNull(); // still on the PBX
       expect(await outboxSize(cfg.id)).toBeGreaterThan(0);

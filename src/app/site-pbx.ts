@@ -21,6 +21,8 @@ import { startReconciliation, type TelephonyFixes } from './pbx-reconciliation.j
 
 /** How often the adapter retries reaching the PBX until it first connects. */
 const PBX_RETRY_MS = 2_000;
+/** How long a phone's hang-up refused during a take-over is tried again (src/shell/take-over-gate.ts). */
+const TAKE_OVER_RETRY_FOR_MS = 120_000;
 
 export type SitePbxOptions = {
   config: SiteConfig;
@@ -80,10 +82,14 @@ export class SitePbx {
     await this.detach();
   }
 
-  private readonly sink = (command: Command, at: number): void => {
+  private readonly sink = (command: Command, at: number, since = Date.now()): void => {
     void this.siteReady
       .then((site) => site.dispatch(command, at))
       .then((result) => {
+        // A phone's hang-up seen during a take-over is decided once the PBX is taken over
+        // (src/shell/take-over-gate.ts), as in serve.ts.
+        if (!result.ok && result.reason === 'pbx-taking-over' && Date.now() - since < TAKE_OVER_RETRY_FOR_MS)
+          return void setTimeout(() => this.sink(command, at, since), 250).unref();
         if (!result.ok)
           this.opts.logger.debug(
             { command: command.type, reason: result.reason },
@@ -98,9 +104,18 @@ export class SitePbx {
 
   private async takeOver(site: SiteShell, mine: PbxAdapter): Promise<void> {
     const { logger, pbx } = this.opts;
-    await takeOverPbx(site, mine, this.ended.has, logger).catch((err: Error) =>
-      logger.error({ err: err.message }, 'take-over of calls in progress failed'),
-    );
+    // A take-over that fails (e.g. Redis restarting) is tried again while this link is up, as in
+    // serve.ts: until one succeeds effects wait in the outbox and no call moves.
+    for (;;) {
+      const failed = await takeOverPbx(site, mine, this.ended.has, logger).then(
+        () => null,
+        (err: Error) => err,
+      );
+      if (!failed) break;
+      logger.error({ err: failed.message }, 'take-over of calls in progress failed; retrying');
+      await new Promise((resolve) => setTimeout(resolve, PBX_RETRY_MS));
+      if (this.stopping || this.adapter !== mine || !mine.connected) return;
+    }
     const everyMs = this.opts.reconcileEveryMs ?? RECONCILE_EVERY_MS;
     if (
       this.adapter === mine &&

@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import type { Browser, ConsoleMessage, Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { createLogger } from '../../src/ports/logger.js';
 import { startAcdServer, type AcdServer } from '../../src/app/acd-server.js';
 import { SiteShell } from '../../src/shell/site-shell.js';
@@ -129,6 +130,9 @@ export async function openPage(browser: Browser, url: string): Promise<{ page: P
 /** Logs in with the keyboard only: user name, Tab, password, Entrée. */
 export async function keyboardLogin(page: Page, username: string): Promise<void> {
   await page.locator('input[name=username]').waitFor();
+  // The form focuses its first field itself (keyboard-first); on a loaded machine that comes a
+  // moment after the field shows, and keys typed before it are lost (a 401 for a wrong user name).
+  await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('username');
   await page.keyboard.type(username);
   await page.keyboard.press('Tab');
   await page.keyboard.type('demo');

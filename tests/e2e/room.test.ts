@@ -265,6 +265,7 @@ describe.skipIf(!hasChromium)('the room in chromium', () => {
   }, 60_000);
 
   it('no page logged a console error', () => {
-    expect(pages.flatMap((p) => p.errors)).toEqual([]);
+    // Each error with the page's user, so a failure says where it came from.
+    expect(pages.flatMap((p) => p.errors.map((e) => `${p.user}: ${e}`))).toEqual([]);
   });
 });

@@ -686,8 +686,15 @@ export class Pbx {
 
   /** The dialplan Dial()s a partner: a leg no app hears, bridged with the caller when answered. */
   private dialFromDialplan(caller: Channel, endpointKey: string): void {
-    const ep = this.endpoints.get(endpointKey);
-    if (!ep) return;
+    if (!this.endpoints.has(endpointKey)) return;
+    const leg = this.dialLeg(caller, endpointKey);
+    caller.dialplanPeerId = leg.id;
+    this.ringDialLeg(caller, leg, endpointKey);
+  }
+
+  /** A leg the dialplan's Dial() rings on a registered endpoint (no app hears it). */
+  private dialLeg(caller: Channel, endpointKey: string): Channel {
+    const ep = this.endpoints.get(endpointKey)!;
     const slash = endpointKey.indexOf('/');
     const leg = this.newChannel({
       prefix: endpointKey,
@@ -708,8 +715,14 @@ export class Pbx {
       protocolId: randomUUID(),
     });
     leg.endpoint = endpointKey;
-    caller.dialplanPeerId = leg.id;
-    ep.session.invite({ channelId: leg.id, endpoint: endpointKey, caller: { ...caller.caller } });
+    return leg;
+  }
+
+  /** Rings the endpoint's phone for that leg (once the leg is known to its caller's bookkeeping). */
+  private ringDialLeg(caller: Channel, leg: Channel, endpointKey: string): void {
+    this.endpoints
+      .get(endpointKey)!
+      .session.invite({ channelId: leg.id, endpoint: endpointKey, caller: { ...caller.caller } });
   }
 
   // ---- the dialplan fallback ([sasacd-fallback]) -----------------------------------------------
@@ -753,29 +766,9 @@ export class Pbx {
   }
 
   private fallbackLeg(caller: Channel, endpointKey: string): void {
-    const ep = this.endpoints.get(endpointKey)!;
-    const slash = endpointKey.indexOf('/');
-    const leg = this.newChannel({
-      prefix: endpointKey,
-      tech: endpointKey.slice(0, slash),
-      resource: endpointKey.slice(slash + 1),
-      kind: 'originated',
-      state: 'Down',
-      caller: { ...caller.caller },
-      connected: { ...caller.caller },
-      dialplan: {
-        context: ep.context,
-        exten: 's',
-        priority: 1,
-        app_name: 'AppDial',
-        app_data: '(Outgoing Line)',
-      },
-      app: null,
-      protocolId: randomUUID(),
-    });
-    leg.endpoint = endpointKey;
+    const leg = this.dialLeg(caller, endpointKey);
     this.fallbackLegs.set(leg.id, caller.id);
-    ep.session.invite({ channelId: leg.id, endpoint: endpointKey, caller: { ...caller.caller } });
+    this.ringDialLeg(caller, leg, endpointKey);
   }
 
   /** Hang up the caller's legs still ringing (answered elsewhere: 26; ring time over: 19). */

@@ -3,7 +3,7 @@
 //
 // Why a command is processed exactly once (the writer in writer.ts does the steps):
 // 1. The events of a batch of commands and the ids of those commands (zset `processed`) are written
-//    by ONE Lua script (appendEvents-3.lua): either both are in Redis or neither is.
+//    by ONE Lua script (appendEvents-4.lua): either both are in Redis or neither is.
 // 2. The writer XACKs afterwards. If it dies between the append and the ack, the entries stay
 //    pending in the group. Every writer uses the same consumer name (`writer`), and a new leader
 //    first re-reads the pending entries (id 0) before new ones (`>`). Its state comes from recovery,

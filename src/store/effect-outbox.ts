@@ -1,5 +1,5 @@
 // The effect outbox of a site in Redis (key `sas:{site}:effects`): the effects each command
-// decided, written with its events by the fenced append (lua/appendEventsEffects-4.lua), deleted
+// decided, written with its events by the fenced append (lua/appendEvents-4.lua), deleted
 // once the leader has carried them out. What is left after a crash is the next leader's to finish.
 import type { RedisClient as Redis } from './redis-connection.js';
 import { siteKeys } from './keys.js';

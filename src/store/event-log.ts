@@ -1,4 +1,4 @@
-// Writing to a site's event stream: the fenced append (lua/appendEvents-3.lua) behind typed calls.
+// Writing to a site's event stream: the fenced append (lua/appendEvents-4.lua) behind typed calls.
 import type { RedisClient as Redis } from './redis-connection.js';
 import { DuplicateCommandError, LeaseLostError, ReplicationTimeoutError } from './errors.js';
 import { siteKeys, type SiteKeys } from './keys.js';
@@ -10,7 +10,7 @@ export const PROCESSED_RETENTION_MS = 24 * 3600_000;
 
 /**
  * The events produced by one command (or by none: `commandId` omitted), and the effects it decided
- * as the JSON of its effect-outbox entry, written in the same atomic step (lua/appendEventsEffects-4).
+ * as the JSON of its effect-outbox entry, written in the same atomic step.
  */
 export type AppendGroup = {
   commandId?: string;
@@ -43,21 +43,21 @@ export async function appendGroups(
   replicas?: ReplicaWait,
 ): Promise<string[]> {
   const keys = siteKeys(site);
-  const outbox = groups.some((group) => group.effects !== undefined);
   const args: (string | number)[] = [token, processedRetentionMs, groups.length];
   for (const group of groups) {
     args.push(group.commandId ?? '', group.commandMs ?? 0);
-    if (outbox) args.push(group.effects ?? '');
-    args.push(group.events.length);
+    args.push(group.effects ?? '', group.events.length);
     for (const event of group.events) args.push(JSON.stringify(event));
   }
   try {
-    if (replicas && replicas.count > 0)
-      return await appendThenWait(redis, site, keys, args, replicas, outbox);
-    const scripts = storeScripts(redis);
-    return outbox
-      ? await scripts.sasAppendEventsEffects(keys.lease, keys.events, keys.processed, keys.effects, ...args)
-      : await scripts.sasAppendEvents(keys.lease, keys.events, keys.processed, ...args);
+    if (replicas && replicas.count > 0) return await appendThenWait(redis, site, keys, args, replicas);
+    return await storeScripts(redis).sasAppendEvents(
+      keys.lease,
+      keys.events,
+      keys.processed,
+      keys.effects,
+      ...args,
+    );
   } catch (error) {
     const code = scriptErrorCode(error);
     if (code === 'LEASELOST')
@@ -84,17 +84,14 @@ async function appendThenWait(
   keys: SiteKeys,
   args: (string | number)[],
   replicas: ReplicaWait,
-  outbox: boolean,
 ): Promise<string[]> {
   const pipeline = redis.pipeline() as unknown as {
     sasAppendEvents(...a: (string | number)[]): unknown;
-    sasAppendEventsEffects(...a: (string | number)[]): unknown;
     wait(count: number, timeoutMs: number): unknown;
     exec(): Promise<[Error | null, unknown][] | null>;
   };
   storeScripts(redis); // defines the script on the client, hence on its pipelines
-  if (outbox) pipeline.sasAppendEventsEffects(keys.lease, keys.events, keys.processed, keys.effects, ...args);
-  else pipeline.sasAppendEvents(keys.lease, keys.events, keys.processed, ...args);
+  pipeline.sasAppendEvents(keys.lease, keys.events, keys.processed, keys.effects, ...args);
   pipeline.wait(replicas.count, replicas.timeoutMs);
   const [[appendError, ids] = [null, []], [waitError, acked] = [null, 0]] = (await pipeline.exec()) ?? [];
   if (appendError) throw appendError;

@@ -8,8 +8,7 @@ const FILES = {
   sasAcquireLease: 'acquireLease-2',
   sasRenewLease: 'renewLease-1',
   sasReleaseLease: 'releaseLease-1',
-  sasAppendEvents: 'appendEvents-3',
-  sasAppendEventsEffects: 'appendEventsEffects-4',
+  sasAppendEvents: 'appendEvents-4',
   sasSaveSnapshot: 'saveSnapshot-3',
   sasFleetHeartbeat: 'fleetHeartbeat-1',
 } as const;
@@ -26,8 +25,7 @@ export type StoreScripts = {
   ): Promise<[number, number]>;
   sasRenewLease(lease: string, token: string, ttlMs: number): Promise<number>;
   sasReleaseLease(lease: string, token: string): Promise<number>;
-  sasAppendEvents(lease: string, events: string, processed: string, ...args: Arg[]): Promise<string[]>;
-  sasAppendEventsEffects(
+  sasAppendEvents(
     lease: string,
     events: string,
     processed: string,

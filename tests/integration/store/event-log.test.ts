@@ -7,7 +7,7 @@ import { closeAll, connect, freshSite } from './fixtures/redis.js';
 
 afterAll(closeAll);
 
-describe('fenced append (appendEvents-3.lua)', () => {
+describe('fenced append (appendEvents-4.lua)', () => {
   it('appends a batch in order and returns its stream ids, stamped with the epoch', async () => {
     const redis = connect();
     const site = freshSite();

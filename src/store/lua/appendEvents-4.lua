@@ -1,22 +1,29 @@
 --[[
-  Fenced append with the effect outbox: appendEvents-3 plus, in the same atomic step, the effects
-  each command decided (ring an agent, hang up…), so that effects are never lost between the append
-  and their execution: the leader deletes an entry once it has carried its effects out, and a new
-  leader finds whatever its predecessor had not (src/shell/effect-outbox.ts).
+  Fenced append: adds a batch of events to the site's event stream, only if the caller's lease
+  token is the current one, records which commands the events came from and, in the same atomic
+  step, the effects each command decided (ring an agent, hang up…) in the effect outbox, so that
+  effects are never lost between the append and their execution: the leader deletes an entry once
+  it has carried its effects out, and a new leader finds whatever its predecessor had not
+  (src/shell/effect-outbox.ts). A shell without an outbox passes '' as every group's effects.
 
   KEYS[1] lease hash        sas:{site}:lease
   KEYS[2] events stream     sas:{site}:events
-  KEYS[3] processed zset    sas:{site}:processed
+  KEYS[3] processed zset    sas:{site}:processed (command id -> command time in ms)
   KEYS[4] effects hash      sas:{site}:effects (command id -> JSON of its pending effects)
 
   ARGV[1] token
-  ARGV[2] retention of processed command ids, ms
+  ARGV[2] retention of processed command ids, ms (older ids are forgotten)
   ARGV[3] number of groups, then per group:
-          command id, command time ms, effects JSON ('' for none), event count,
+          command id ('' for events that come from no command), command time ms,
+          effects JSON ('' for none), event count,
           then that many events as JSON text
 
-  Returns the new stream ids, in order. Errors (nothing written): LEASELOST, DUPLICATE, as in
-  appendEvents-3; everything is checked before the first write.
+  Returns the new stream ids, in order. Errors (nothing written):
+    LEASELOST  the token is not current: the caller was deposed (or its lease expired)
+    DUPLICATE  a command id of the batch is already recorded as processed
+
+  Everything is checked before the first write: Redis does not roll a script back when it fails
+  half-way, so a refused append must not have written anything.
 ]]
 local token = redis.call('HGET', KEYS[1], 'token')
 if token ~= ARGV[1] then

@@ -6,18 +6,14 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { InMemoryUserStore, USER_ROLES } from '../auth/index.js';
-import type { Command } from '../core/commands.js';
 import { parseSiteConfig, type SiteConfig } from '../core/config.js';
 import { startAcdServer, type AcdServer } from './acd-server.js';
-import { createPbxAdapter, describePbx, parsePbxSettings, type PbxAdapter, type PbxSettings } from './pbx.js';
-import { takeOverPbx } from './pbx-take-over.js';
-import { startReconciliation, TelephonyFixes } from './pbx-reconciliation.js';
-import { AriAdapter } from '../telephony/ari/ari-adapter.js';
-import type { FallbackRecords } from '../telephony/ari/fallback-records.js';
-import { parseFallbackPollMs, startFallbackCounting } from './fallback-counting.js';
-import { RECONCILE_EVERY_MS, type PbxReconciler } from '../telephony/ari/reconcile.js';
+import { parsePbxSettings, type PbxAdapter, type PbxSettings } from './pbx.js';
+import { TelephonyFixes } from './pbx-reconciliation.js';
+import { parseFallbackPollMs } from './fallback-counting.js';
+import { RECONCILE_EVERY_MS } from '../telephony/ari/reconcile.js';
+import { SitePbx } from './site-pbx.js';
 import type { Logger } from '../ports/logger.js';
-import { EndedCalls } from '../shell/ended-calls.js';
 import { SiteShell } from '../shell/site-shell.js';
 import {
   connectRedis,
@@ -27,7 +23,7 @@ import {
 } from '../store/redis-connection.js';
 import { LrmLink } from '../lrm/lrm-link.js';
 import { callRef } from '../lrm/call-ref.js';
-import { recordingRetentionDays, recordsCalls } from '../core/recording-config.js';
+import { recordingRetentionDays } from '../core/recording-config.js';
 import { recordingAvailableEvent } from '../lrm/recording-event.js';
 import { publishLrmEvent } from '../realtime/lrm-feed.js';
 import { startServeRecordings, type ServeRecordings } from './serve-recordings.js';
@@ -228,157 +224,40 @@ export type Serving = {
   stop(): Promise<void>;
 };
 
-/** How often the adapter retries reaching the PBX until it first connects. */
-const ARI_RETRY_MS = 2_000;
-/** How long a phone's hang-up refused during a take-over is tried again (src/shell/take-over-gate.ts). */
-const TAKE_OVER_RETRY_FOR_MS = 120_000;
-
 export async function startServe(settings: ServeSettings, logger: Logger): Promise<Serving> {
   const { config } = settings;
-  // Only the leader connects to the Stasis application: the adapter acts on channels by itself (it
-  // hangs up agent legs it did not originate), so two connected adapters would fight. A standby
-  // connects when it takes the lease and the old leader disconnects when it loses it.
-  let adapter: PbxAdapter | null = null;
-  // Calls seen ending (from the replayed stream on, leader or standby): a take-over hangs up their
-  // callers still on the PBX rather than taking them for new arrivals.
-  const ended = new EndedCalls();
-  let stopping = false;
-  // The adapter may connect (role change) before SiteShell.start returns: commands wait for it, in order.
-  let siteStarted!: (site: SiteShell) => void;
-  const siteReady = new Promise<SiteShell>((resolve) => (siteStarted = resolve));
-  const sink = (command: Command, at: number, since = Date.now()) => {
-    void siteReady
-      .then((site) => site.dispatch(command, at))
-      .then((result) => {
-        // A phone's hang-up seen during a take-over is decided once the PBX is taken over.
-        if (!result.ok && result.reason === 'pbx-taking-over' && Date.now() - since < TAKE_OVER_RETRY_FOR_MS)
-          return void setTimeout(() => sink(command, at, since), 250).unref();
-        if (!result.ok)
-          logger.debug({ command: command.type, reason: result.reason }, 'telephony command refused');
-      });
-  };
   // Call recording (docs/recording.md): the site's live switch, a file named after the call's
   // public reference, `recording.available` to the LRM once the PBX has stored it (Asterisk;
   // FreeSWITCH with RECORDINGS_DIR).
-  let liveSite: SiteShell | null = null;
   const recordingSinks: ((r: RecordingAvailable) => void)[] = [];
-  const liveConfig = () => liveSite?.state.data.config ?? config;
   const fixes = new TelephonyFixes();
   let trunkStats: TrunkStats | null = null;
-  let reconciler: PbxReconciler | null = null;
-  let fallbackRecords: FallbackRecords | null = null;
-  const takeOver = async (site: SiteShell, mine: PbxAdapter): Promise<void> => {
-    // A take-over that fails (e.g. Redis restarting) is tried again while this link is up: until
-    // one succeeds effects wait in the outbox and no call moves (replay --chaos found it stuck).
-    for (;;) {
-      const failed = await takeOverPbx(site, mine, ended.has, logger).then(
-        () => null,
-        (err: Error) => err,
-      );
-      if (!failed) break;
-      logger.error({ err: failed.message }, 'take-over of calls in progress failed; retrying');
-      await new Promise((resolve) => setTimeout(resolve, ARI_RETRY_MS));
-      if (stopping || adapter !== mine || !mine.connected) return; // the next link-up or lead retries
-    }
-    // While connected, missed events are healed (src/telephony/ari/reconcile.ts; Asterisk only:
-    // the drachtio adapter re-reads FreeSWITCH's channels at each reconnection instead).
-    const everyMs = settings.reconcileEveryMs ?? RECONCILE_EVERY_MS;
-    if (
-      adapter === mine &&
-      everyMs > 0 &&
-      !reconciler &&
-      mine instanceof AriAdapter &&
-      settings.pbx.kind === 'asterisk'
-    )
-      reconciler = startReconciliation({
-        site,
-        adapter: mine,
-        app: settings.pbx.ari.app,
-        ended: ended.has,
-        everyMs,
-        fixes,
-        logger,
-      });
-    // The calls the dialplan fallback answered meanwhile are counted (src/app/fallback-counting.ts).
-    const pollMs = settings.fallbackPollMs ?? 0;
-    if (adapter === mine && pollMs > 0 && !fallbackRecords && settings.pbx.kind === 'asterisk')
-      fallbackRecords = startFallbackCounting({
-        site,
-        ari: settings.pbx.ari,
-        connected: () => mine.connected,
-        everyMs: pollMs,
-        logger,
-      });
-  };
-  const attachPbx = async (): Promise<void> => {
-    const mine = createPbxAdapter(settings.pbx, config, logger, {
-      recording: {
-        enabled: () => recordsCalls(liveConfig()),
-        format: () => liveConfig().recording?.format ?? 'wav',
-        nameOf: (callId) => callRef(config.id, callId),
-      },
-      onRefused: (r) => {
-        logger.warn({ line: r.line, reason: r.reason }, 'call refused before distribution');
-        void trunkStats
-          ?.refused(r)
-          .catch((err: Error) => logger.error({ err: err.message }, 'refusal not counted'));
-      },
-      onRecording: (r) => {
-        logger.info({ callId: r.callId, recording: r.name }, 'call recording available');
-        for (const sink of recordingSinks) sink(r);
-      },
-      // The link dropped: effects wait in the outbox; back: re-adopted, then carried out.
-      onLink: (up) => {
-        if (adapter !== mine) return;
-        if (!up) return void siteReady.then((site) => site.holdEffects());
-        void siteReady.then(async (site) => {
-          // What vanished during the outage first (the adapter's own view), then the full take-over.
-          await mine.readopt().catch((err: Error) => logger.warn({ err: err.message }, 'readopt failed'));
-          await takeOver(site, mine);
-        });
-      },
-    });
-    adapter = mine;
-    while (!stopping && adapter === mine) {
-      try {
-        await mine.start(sink);
-        if (adapter !== mine)
-          await mine.stop(); // lost the lease while connecting
-        else {
-          logger.info(describePbx(settings.pbx), 'connected to the PBX');
-          // Calls in progress under the previous leader (or before a restart) are taken over; the
-          // effects decided meanwhile wait for it (effect outbox).
-          await takeOver(await siteReady, mine);
-        }
-        return;
-      } catch (err) {
-        logger.warn(
-          { err: (err as Error).message, ...describePbx(settings.pbx) },
-          'PBX unreachable; retrying',
-        );
-        await new Promise((resolve) => setTimeout(resolve, ARI_RETRY_MS));
-      }
-    }
-  };
-  const detachPbx = async (): Promise<void> => {
-    const old = adapter;
-    adapter = null;
-    reconciler?.stop();
-    reconciler = null;
-    await fallbackRecords?.stop();
-    fallbackRecords = null;
-    await siteReady.then((site) => site.holdEffects());
-    await old?.stop().catch((err: Error) => logger.warn({ err: err.message }, 'PBX disconnect failed'));
-  };
+  // The PBX link's life cycle (src/app/site-pbx.ts, shared with serve for several sites): only the
+  // leader connects to the Stasis application, the calls in progress are taken over at each lead
+  // and reconnection, and effects without a link wait in the outbox.
+  const pbx = new SitePbx({
+    config,
+    pbx: settings.pbx,
+    logger,
+    fixes,
+    ...(settings.reconcileEveryMs !== undefined ? { reconcileEveryMs: settings.reconcileEveryMs } : {}),
+    ...(settings.fallbackPollMs !== undefined ? { fallbackPollMs: settings.fallbackPollMs } : {}),
+    onRefused: (r) => {
+      logger.warn({ line: r.line, reason: r.reason }, 'call refused before distribution');
+      void trunkStats
+        ?.refused(r)
+        .catch((err: Error) => logger.error({ err: err.message }, 'refusal not counted'));
+    },
+    onRecording: (r) => {
+      for (const sink of recordingSinks) sink(r);
+    },
+  });
   const stored = await SiteShell.start({
     config,
     logger,
     // Called by the leader only, after the events are persisted, once the PBX is taken over; an
     // effect that finds no PBX link stays in the outbox for the next take-over (never dropped).
-    effects: async (effect) => {
-      if (!adapter?.connected) throw new Error('no PBX link: the effect waits in the outbox');
-      await adapter.execute(effect);
-    },
+    effects: pbx.effects,
     outbox: true,
     // History for the monthly exports and call detail records (docs/store.md, "Archive").
     store: {
@@ -386,17 +265,14 @@ export async function startServe(settings: ServeSettings, logger: Logger): Promi
       archive: true,
       ...(settings.replicas ? { replicas: settings.replicas } : {}),
     },
-    onEvents: ended.record,
-    onRoleChange: (role) => {
-      if (role === 'leader' && !adapter) void attachPbx();
-      if (role !== 'leader' && adapter) void detachPbx();
-    },
+    onEvents: pbx.ended.record,
+    onRoleChange: pbx.roleChanged,
   });
-  siteStarted(stored);
+  pbx.started(stored);
+  const liveConfig = () => stored.state.data.config;
   const lrmLink = settings.lrm
     ? new LrmLink({ site: stored, redis: settings.redisUrl, logger, ...settings.lrm })
     : null;
-  liveSite = stored;
   // The recordings' index, read through ARI, purged by the retention job (docs/recording.md).
   const recordings = await startServeRecordings({
     siteId: config.id,
@@ -436,13 +312,13 @@ export async function startServe(settings: ServeSettings, logger: Logger): Promi
     logger,
     jwtSecret: settings.jwtSecret,
     redisUrl: settings.redisUrl,
-    telephonyConnected: () => adapter?.connected ?? false,
+    telephonyConnected: () => pbx.connected,
     telephonyFixes: () => fixes.counts,
     redisRoundTripMs: roundTrip,
     readiness: {
       redis: async () => (await roundTrip()) >= 0,
       // A standby needs no PBX connection: it serves the API and the live feeds.
-      telephony: () => (stored.role === 'leader' ? (adapter?.connected ?? false) : true),
+      telephony: () => pbx.ready,
       // Leader or standby both serve; a writer stopped on a corrupt stream does not.
       writer: () => stored.role !== 'stopped',
     },
@@ -463,18 +339,17 @@ export async function startServe(settings: ServeSettings, logger: Logger): Promi
   return {
     url: acd.url,
     site: stored,
-    adapter: () => adapter,
+    adapter: () => pbx.current,
     acd,
     recordings,
     async stop() {
-      stopping = true;
       await acd.close();
       await lrmLink?.close();
       await recordings?.close();
       trunks.close();
       await stored.stop(); // releases the lease: a standby takes over at once
       await stored.settled();
-      await detachPbx();
+      await pbx.stop();
       ping.disconnect();
     },
   };

@@ -1,8 +1,8 @@
-// One site's PBX link in a process serving several sites (src/app/serve-sites.ts): the adapter is
-// connected while this process leads the site and disconnected when it stops leading, the calls in
-// progress are taken over (src/app/pbx-take-over.ts) at each new lead and after each reconnection,
-// and effects carried out only through a connected adapter (else they wait in the site's outbox).
-// The same life cycle as the single-site `serve` (src/app/serve.ts), once per site.
+// One site's PBX link, for the single-site `serve` (src/app/serve.ts) and for each site of a process
+// serving several (src/app/serve-sites.ts): the adapter is connected while this process leads the
+// site and disconnected when it stops leading, the calls in progress are taken over
+// (src/app/pbx-take-over.ts) at each new lead and after each reconnection, and effects carried out
+// only through a connected adapter (else they wait in the site's outbox).
 import type { Command } from '../core/commands.js';
 import type { SiteConfig } from '../core/config.js';
 import { recordsCalls } from '../core/recording-config.js';
@@ -14,8 +14,11 @@ import type { LogRole } from '../shell/command-log.js';
 import type { SiteShell } from '../shell/site-shell.js';
 import { AriAdapter } from '../telephony/ari/ari-adapter.js';
 import type { RecordingAvailable } from '../telephony/ari/call-recording.js';
+import type { FallbackRecords } from '../telephony/ari/fallback-records.js';
+import type { RefusedCall } from '../telephony/ari/trunk-refusal.js';
 import { RECONCILE_EVERY_MS, type PbxReconciler } from '../telephony/ari/reconcile.js';
 import { createPbxAdapter, describePbx, type PbxAdapter, type PbxSettings } from './pbx.js';
+import { startFallbackCounting } from './fallback-counting.js';
 import { takeOverPbx } from './pbx-take-over.js';
 import { startReconciliation, type TelephonyFixes } from './pbx-reconciliation.js';
 
@@ -31,9 +34,13 @@ export type SitePbxOptions = {
   logger: Logger;
   fixes: TelephonyFixes;
   reconcileEveryMs?: number;
+  /** Reading of the dialplan fallback's records, ms apart (Asterisk; 0 or absent: off). */
+  fallbackPollMs?: number;
   /** Several sites on one Asterisk: holding bridges named apart (AriAdapterOptions.holdingBridgeTag). */
   holdingBridgeTag?: string;
   onRecording?: (r: RecordingAvailable) => void;
+  /** A call the PBX refused before distribution (counted by the trunk statistics). */
+  onRefused?: (r: RefusedCall) => void;
 };
 
 export class SitePbx {
@@ -41,6 +48,7 @@ export class SitePbx {
   readonly ended = new EndedCalls();
   private adapter: PbxAdapter | null = null;
   private reconciler: PbxReconciler | null = null;
+  private fallbackRecords: FallbackRecords | null = null;
   private stopping = false;
   private site: SiteShell | null = null;
   private siteStarted!: (site: SiteShell) => void;
@@ -68,6 +76,11 @@ export class SitePbx {
     if (role !== 'leader' && this.adapter) void this.detach();
   };
 
+  /** The PBX adapter: held while this process leads the site (null otherwise). */
+  get current(): PbxAdapter | null {
+    return this.adapter;
+  }
+
   get connected(): boolean {
     return this.adapter?.connected ?? false;
   }
@@ -87,7 +100,7 @@ export class SitePbx {
       .then((site) => site.dispatch(command, at))
       .then((result) => {
         // A phone's hang-up seen during a take-over is decided once the PBX is taken over
-        // (src/shell/take-over-gate.ts), as in serve.ts.
+        // (src/shell/take-over-gate.ts).
         if (!result.ok && result.reason === 'pbx-taking-over' && Date.now() - since < TAKE_OVER_RETRY_FOR_MS)
           return void setTimeout(() => this.sink(command, at, since), 250).unref();
         if (!result.ok)
@@ -104,8 +117,8 @@ export class SitePbx {
 
   private async takeOver(site: SiteShell, mine: PbxAdapter): Promise<void> {
     const { logger, pbx } = this.opts;
-    // A take-over that fails (e.g. Redis restarting) is tried again while this link is up, as in
-    // serve.ts: until one succeeds effects wait in the outbox and no call moves.
+    // A take-over that fails (e.g. Redis restarting) is tried again while this link is up: until
+    // one succeeds effects wait in the outbox and no call moves (replay --chaos found it stuck).
     for (;;) {
       const failed = await takeOverPbx(site, mine, this.ended.has, logger).then(
         () => null,
@@ -114,8 +127,10 @@ export class SitePbx {
       if (!failed) break;
       logger.error({ err: failed.message }, 'take-over of calls in progress failed; retrying');
       await new Promise((resolve) => setTimeout(resolve, PBX_RETRY_MS));
-      if (this.stopping || this.adapter !== mine || !mine.connected) return;
+      if (this.stopping || this.adapter !== mine || !mine.connected) return; // the next link-up or lead retries
     }
+    // While connected, missed events are healed (src/telephony/ari/reconcile.ts; Asterisk only:
+    // the drachtio adapter re-reads FreeSWITCH's channels at each reconnection instead).
     const everyMs = this.opts.reconcileEveryMs ?? RECONCILE_EVERY_MS;
     if (
       this.adapter === mine &&
@@ -133,6 +148,16 @@ export class SitePbx {
         fixes: this.opts.fixes,
         logger,
       });
+    // The calls the dialplan fallback answered meanwhile are counted (src/app/fallback-counting.ts).
+    const pollMs = this.opts.fallbackPollMs ?? 0;
+    if (this.adapter === mine && pollMs > 0 && !this.fallbackRecords && pbx.kind === 'asterisk')
+      this.fallbackRecords = startFallbackCounting({
+        site,
+        ari: pbx.ari,
+        connected: () => mine.connected,
+        everyMs: pollMs,
+        logger,
+      });
   }
 
   private async attach(): Promise<void> {
@@ -143,6 +168,7 @@ export class SitePbx {
         format: () => this.liveConfig().recording?.format ?? 'wav',
         nameOf: (callId) => callRef(config.id, callId),
       },
+      ...(this.opts.onRefused ? { onRefused: this.opts.onRefused } : {}),
       onRecording: (r) => {
         logger.info({ callId: r.callId, recording: r.name }, 'call recording available');
         this.opts.onRecording?.(r);
@@ -153,6 +179,7 @@ export class SitePbx {
         if (this.adapter !== mine) return;
         if (!up) return void this.siteReady.then((site) => site.holdEffects());
         void this.siteReady.then(async (site) => {
+          // What vanished during the outage first (the adapter's own view), then the full take-over.
           await mine.readopt().catch((err: Error) => logger.warn({ err: err.message }, 'readopt failed'));
           await this.takeOver(site, mine);
         });
@@ -166,6 +193,8 @@ export class SitePbx {
           await mine.stop(); // lost the lead while connecting
         else {
           logger.info(describePbx(pbx), 'connected to the PBX');
+          // Calls in progress under the previous leader (or before a restart) are taken over; the
+          // effects decided meanwhile wait for it (effect outbox).
           await this.takeOver(await this.siteReady, mine);
         }
         return;
@@ -181,6 +210,8 @@ export class SitePbx {
     this.adapter = null;
     this.reconciler?.stop();
     this.reconciler = null;
+    await this.fallbackRecords?.stop();
+    this.fallbackRecords = null;
     this.site?.holdEffects();
     await old
       ?.stop()

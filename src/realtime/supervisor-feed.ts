@@ -3,7 +3,7 @@
 // sent to the room at most once per `intervalMs` (default 250 ms: at most 4 updates/s per client):
 // each delta is built and encoded once (`nsp.to(room).emit`), whatever the number of clients.
 // Leading edge: the first change after a quiet spell goes out on the next macrotask, later ones
-// wait for the interval. A delta carries the full (small) queue table and QS, and the agents,
+// wait for the interval's end (trailing edge): see update-throttle.ts. A delta carries the full (small) queue table and QS, and the agents,
 // calls and alarms that changed, as whole values: applying it twice, or on a snapshot that
 // already had it, gives the same room (a reconnect just takes a fresh snapshot).
 // Client contract (docs/api.md, "/supervisor"): `seq` grows with every update of the site; a
@@ -28,6 +28,7 @@ import {
 import { closeOnExpiry, principalOf, sitesFor } from './handshake.js';
 import type { SiteFeed } from './site-feed.js';
 import { lineSwitchViews, lineSwitchViewSchema, siteSnapshot } from './supervisor-snapshot.js';
+import { UpdateThrottle } from './update-throttle.js';
 
 export const siteDeltaSchema = z.object({
   siteId: z.string(),
@@ -72,8 +73,7 @@ class SitePublisher {
   private alarms = new Set<string>();
   private full = false;
   private changedSince: number | null = null;
-  private lastFlush = -Infinity;
-  private timer: NodeJS.Timeout | null = null;
+  private readonly throttle: UpdateThrottle;
   /** Sockets that asked for a snapshot: answered at the next flush, in place of its delta. */
   private readonly resyncs = new Set<string>();
   private readonly stop: () => void;
@@ -84,12 +84,13 @@ class SitePublisher {
   constructor(
     private readonly feed: SiteFeed,
     private readonly nsp: Namespace,
-    private readonly intervalMs: number,
+    intervalMs: number,
     private readonly clock: () => number,
     private readonly publishes: () => boolean,
   ) {
     if (!(intervalMs >= 0) || !Number.isFinite(intervalMs))
       throw new Error(`supervisor feed: intervalMs must be a finite number ≥ 0, got ${intervalMs}`);
+    this.throttle = new UpdateThrottle(intervalMs, () => this.flush());
     this.publishing = publishes();
     this.stop = feed.listen((events) => this.note(events));
   }
@@ -132,22 +133,10 @@ class SitePublisher {
   }
 
   private schedule(): void {
-    if (this.timer) return;
-    // Leading edge after a quiet spell (next macrotask, so one command's events go together),
-    // then at most one flush per interval.
-    const wait = Math.max(0, this.lastFlush + this.intervalMs - performance.now());
-    this.timer = setTimeout(() => this.flush(), wait);
+    this.throttle.request();
   }
 
   private flush(): void {
-    this.timer = null;
-    // A timer may fire a hair early: never two updates closer than the interval.
-    const early = this.lastFlush + this.intervalMs - performance.now();
-    if (early > 0) {
-      this.timer = setTimeout(() => this.flush(), Math.ceil(early));
-      return;
-    }
-    this.lastFlush = performance.now();
     const changed = this.changedSince !== null || this.full;
     const resyncs = [...this.resyncs];
     this.resyncs.clear();
@@ -222,7 +211,7 @@ class SitePublisher {
 
   close(): void {
     this.stop();
-    if (this.timer) clearTimeout(this.timer);
+    this.throttle.close();
   }
 }
 

@@ -172,7 +172,7 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
     jwtSecret: randomBytes(32).toString('hex'),
     ...(redisUrl ? { redisUrl } : {}),
     telephonyConnected: () => adapter.connected,
-    pbxCanListenIn: (o.pbx ?? 'asterisk') === 'asterisk',
+    pbxCanListenIn: true, // both adapters listen in (ARI snoop, FreeSWITCH eavesdrop)
     ...(lrm ? { extraMetrics: [(registry) => lrm.link.registerMetrics(registry)] } : {}),
     web: { siteId: config.id, virtualPhoneUrl: sim.endpointsWsUrl },
   });

@@ -61,6 +61,16 @@ export type FsChannel = {
 
 type App = { name: string; arg: string; eventUuid: string; flags?: string };
 
+/**
+ * An `eavesdrop` (or `three_way`) running on a listener's channel, as mod_dptools starts it
+ * (switch_ivr_eavesdrop_session): the listener hears the target's read and write streams; with
+ * ED_MUX_READ (`eavesdrop_whisper_aleg`) its voice is mixed into what the target sends (heard by the
+ * target's peer: the caller), with ED_MUX_WRITE (`eavesdrop_whisper_bleg`) into what the target hears.
+ * `three_way` is both. With ED_DTMF (the default; `eavesdrop_enable_dtmf=false` clears it) the
+ * listener's keys switch the mix: 1 read, 2 write, 3 both, 0 none, * ends.
+ */
+type Spy = { listener: string; target: string; app: App; muxRead: boolean; muxWrite: boolean; dtmf: boolean };
+
 /** A WAV file of 8 kHz mono 16-bit PCM with no samples. */
 const EMPTY_WAV = (() => {
   const b = Buffer.alloc(44);
@@ -108,6 +118,7 @@ export class MediaServerSim implements SipPeer {
     string,
     { uuid: string; members: Map<number, string>; floor: number | null }
   >();
+  private readonly spies = new Map<string, Spy>(); // by listener uuid
   private readonly inbound = new Set<EslConn>();
   private readonly outbound = new Set<EslConn>();
   private readonly server = net.createServer((s) => this.onInbound(s));
@@ -274,6 +285,8 @@ export class MediaServerSim implements SipPeer {
       ch.bridgedWith = null;
     }
     if (app) this.emit(ch, 'CHANNEL_EXECUTE_COMPLETE', this.appHeaders(app, '_none_'));
+    // Its listeners' eavesdrop loops end (the target is no longer up); their channels stay.
+    for (const spy of [...this.spies.values()].filter((x) => x.target === ch.uuid)) this.endSpy(spy);
     const inConference = ch.conference !== null;
     if (!inConference) {
       while (ch.stack.length > 0) this.unwind(ch);
@@ -325,6 +338,7 @@ export class MediaServerSim implements SipPeer {
   private unwind(ch: FsChannel, response?: string): App | undefined {
     const app = ch.stack.pop();
     if (!app) return undefined;
+    if (this.spies.get(ch.uuid)?.app === app) this.spies.delete(ch.uuid);
     if (app.name === 'playback') {
       this.emit(ch, 'PLAYBACK_STOP', { 'Playback-File-Path': app.arg, 'Playback-Status': 'break' });
       ch.lastResponse = 'FILE PLAYED';
@@ -592,13 +606,88 @@ export class MediaServerSim implements SipPeer {
         ch.vars[k] = v.join('=');
         break;
       }
+      case 'multiset': {
+        // "^^<sep><k>=<v><sep>…" (fsmrf's ep.set with several variables: "^^^k=v^k2=v2")
+        const m = /^\^\^(.)(.*)$/s.exec(app.arg);
+        const pairs = m ? m[2]!.split(m[1]!) : app.arg.split(' ');
+        for (const pair of pairs) {
+          const [k = '', ...v] = pair.split('=');
+          if (k) ch.vars[k] = v.join('=');
+        }
+        break;
+      }
       case 'record_session':
         this.startRecording(ch, app.arg.split(' ')[0] ?? '');
+        break;
+      case 'eavesdrop':
+      case 'three_way':
+        if (this.eavesdrop(ch, app)) return;
         break;
       default:
         break;
     }
     this.emit(ch, 'CHANNEL_EXECUTE_COMPLETE', this.appHeaders(app, '_none_'));
+  }
+
+  /** Starts an eavesdrop; false when the target is not there (FreeSWITCH: "Eavesdrop target invalid"). */
+  private eavesdrop(ch: FsChannel, app: App): boolean {
+    const target = this.channels.get(app.arg.trim());
+    if (!target || target === ch || target.hungUp) return false;
+    const on = (v: string | undefined) => /^(true|yes|on|1|enabled|active|allow)$/i.test(v ?? '');
+    const three = app.name === 'three_way';
+    const dtmfVar = ch.vars.eavesdrop_enable_dtmf;
+    ch.stack.push(app);
+    this.spies.set(ch.uuid, {
+      listener: ch.uuid,
+      target: target.uuid,
+      app,
+      muxRead: three || on(ch.vars.eavesdrop_whisper_aleg),
+      muxWrite: three || on(ch.vars.eavesdrop_whisper_bleg),
+      dtmf: !three && (dtmfVar === undefined || on(dtmfVar)),
+    });
+    return true;
+  }
+
+  private endSpy(spy: Spy): void {
+    this.spies.delete(spy.listener);
+    const l = this.channels.get(spy.listener);
+    if (l && !l.hungUp && l.stack.at(-1) === spy.app) this.later(() => this.unwind(l), 0);
+  }
+
+  /** The listener's key while eavesdropping with ED_DTMF (switch_ivr_eavesdrop_session). */
+  private eavesdropKey(ch: FsChannel, digit: string): void {
+    const spy = this.spies.get(ch.uuid);
+    if (!spy?.dtmf) return;
+    if (digit === '*') return this.endSpy(spy);
+    const mix: Record<string, [boolean, boolean]> = {
+      '0': [false, false],
+      '1': [true, false],
+      '2': [false, true],
+      '3': [true, true],
+    };
+    const m = mix[digit];
+    if (m) [spy.muxRead, spy.muxWrite] = m;
+  }
+
+  /**
+   * Eavesdrops running now, with the far ends' media ports (ground truth): who listens to whom, and
+   * whether the target's far end (`targetHears`) or the target's peer (`peerHears`) hears the listener.
+   */
+  eavesdrops(): { listenerPort: number; targetPort: number; targetHears: boolean; peerHears: boolean }[] {
+    return [...this.spies.values()].flatMap((s) => {
+      const l = this.channels.get(s.listener);
+      const t = this.channels.get(s.target);
+      return l && t
+        ? [
+            {
+              listenerPort: remotePort(l),
+              targetPort: remotePort(t),
+              targetHears: s.muxWrite,
+              peerHears: s.muxRead,
+            },
+          ]
+        : [];
+    });
   }
 
   private stopPlayback(ch: FsChannel): void {
@@ -906,7 +995,10 @@ export class MediaServerSim implements SipPeer {
     if (!ch) return false;
     [...digits].forEach((digit, i) =>
       this.later(
-        () => this.emit(ch, 'DTMF', { 'DTMF-Digit': digit, 'DTMF-Duration': '1600', 'DTMF-Source': 'RTP' }),
+        () => {
+          this.emit(ch, 'DTMF', { 'DTMF-Digit': digit, 'DTMF-Duration': '1600', 'DTMF-Source': 'RTP' });
+          this.eavesdropKey(ch, digit);
+        },
         10 + i * 100,
       ),
     );

@@ -81,6 +81,9 @@ export async function startSimFs(
   web.get('/sim/leftovers', (_req, res) => {
     res.json(sim.leftovers());
   });
+  web.get('/sim/eavesdrops', (_req, res) => {
+    res.json({ eavesdrops: sim.eavesdrops() });
+  });
   web.post('/sim/faults', (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const unknown = Object.keys(body).filter((k) => k !== 'dropApp');

@@ -116,6 +116,27 @@ export class SimFs {
     return { music, phones };
   }
 
+  /**
+   * Listen-ins running on FreeSWITCH (eavesdrop / three_way), by phone: who listens (`listener`), to
+   * whose leg (`target`), and whether that phone (`targetHears`) or the party it talks with
+   * (`peerHears`: the caller) hears the listener.
+   */
+  eavesdrops(): {
+    listener: string | null;
+    target: string | null;
+    targetHears: boolean;
+    peerHears: boolean;
+  }[] {
+    const byPort = (port: number) =>
+      [...this.phones.values()].find((p) => p.mediaPort === port)?.endpoint ?? null;
+    return this.media.eavesdrops().map((e) => ({
+      listener: byPort(e.listenerPort),
+      target: byPort(e.targetPort),
+      targetHears: e.targetHears,
+      peerHears: e.peerHears,
+    }));
+  }
+
   timeline(callId: string): CallTimeline | undefined {
     const c = this.calls.get(callId);
     if (c) this.hears(callId);

@@ -1,6 +1,7 @@
 // Stasis applications as Asterisk sees them: registered once a client connected with the app name,
 // active while a WebSocket is open. Events for an inactive app are lost (no replay on reconnect).
 import type { WebSocket } from 'ws';
+import { RestStalls } from './rest-stall.js';
 
 export type AppEvent = Record<string, unknown> & { type: string };
 
@@ -13,6 +14,8 @@ export class AppBus {
   linkDownUntilMs = 0;
   /** ARI connections (WebSocket or REST) refused during outages: proof the client tried. */
   refusedWhileDown = 0;
+  /** Fault switch: ARI REST requests that get no answer (rest-stall.ts). */
+  readonly restStalls = new RestStalls();
 
   /** True while an outage lasts; counts the connection it is asked about as refused. */
   refuseLink(): boolean {

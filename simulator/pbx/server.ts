@@ -72,6 +72,8 @@ export async function startSimPbx(options: SimPbxOptions = {}): Promise<SimPbx> 
   web.disable('x-powered-by');
   // During an ARI outage (POST /sim/faults ariOutageMs) the connection is reset, as across a cut link.
   web.use('/ari', (req, _res, next) => (bus.refuseLink() ? void req.socket.destroy() : next()));
+  // POST /sim/faults stallAriRequests: requests that get no answer (rest-stall.ts).
+  web.use('/ari', bus.restStalls.middleware);
   web.use('/ari', express.text({ type: () => true, limit: '1mb' }), ariHandler(pbx, { user, password }));
   web.use('/sim', trunkRouter(pbx, bus));
 

@@ -77,6 +77,8 @@ export function trunkRouter(pbx: Pbx, bus: AppBus): Router {
       failNextOriginate: pbx.failNextOriginate !== null,
       ariOutageLeftMs: Math.max(0, bus.linkDownUntilMs - Date.now()),
       ariRefused: bus.refusedWhileDown,
+      ariStallsLeft: bus.restStalls.left,
+      ariStalled: bus.restStalls.stalled,
     });
   });
 
@@ -91,6 +93,7 @@ export function trunkRouter(pbx: Pbx, bus: AppBus): Router {
     if (f.eventDelayMs !== undefined) bus.delayMs = f.eventDelayMs;
     if (f.failNextOriginate !== undefined)
       pbx.failNextOriginate = f.failNextOriginate ? AriError.allocationFailed() : null;
+    if (f.stallAriRequests !== undefined) bus.restStalls.set(f.stallAriRequests);
     if (f.dropAriWebSocket) dropped = bus.dropAll();
     // A network cut between the ACD and the PBX: the app WebSockets die and ARI (WebSocket and
     // REST) refuses every connection for that long; calls go on, their events are lost.

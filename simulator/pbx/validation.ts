@@ -32,12 +32,31 @@ export const injectCallSchema = z
     message: 'a withheld caller id cannot also carry callerNumber or callerName',
   });
 
+const compiles = (re: string): boolean => {
+  try {
+    new RegExp(re);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 export const faultsSchema = z
   .object({
     dropAriWebSocket: z.boolean().optional(),
     ariOutageMs: z.number().min(0).max(3_600_000).optional(),
     eventDelayMs: z.number().min(0).max(60_000).optional(),
     failNextOriginate: z.boolean().optional(),
+    stallAriRequests: z
+      .object({
+        count: z.number().int().min(0).max(1000),
+        method: z.enum(['GET', 'POST', 'PUT', 'DELETE']).optional(),
+        path: z.string().min(1).max(200).refine(compiles, { message: 'not a regular expression' }).optional(),
+        carryOut: z.boolean().optional(),
+        then: z.enum(['hang', 'reset']).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 

@@ -300,8 +300,10 @@ export function simulate(
 
   let next = 0;
   let progressAt = 0;
+  // The next first attempt's time, worked out once per call rather than once per happening.
+  const arrivalOf = (i: number) => (i < calls.length ? start + ms(calls[i]!.arrivalS) : Infinity);
+  let arrivalAt = arrivalOf(0);
   for (;;) {
-    const arrivalAt = next < calls.length ? start + ms(calls[next]!.arrivalS) : Infinity;
     const heapAt = heap.peekAt();
     const wake = nextWakeAt(state) ?? Infinity;
     const t = Math.min(arrivalAt, heapAt, wake);
@@ -315,6 +317,7 @@ export function simulate(
       const row = calls[next]!;
       arrive(row, `c${next}`, 1);
       next++;
+      arrivalAt = arrivalOf(next);
     }
     if (options.onProgress && now - progressAt >= 6 * HOUR_MS) {
       progressAt = now;

@@ -16,7 +16,7 @@ export function parseFallbackPollMs(env: Record<string, string | undefined>, err
 
 export function startFallbackCounting(opts: {
   site: SiteShell;
-  ari: { url: string; user: string; password: string };
+  ari: { url: string; user: string; password: string; restTimeoutMs?: number };
   connected: () => boolean;
   everyMs: number;
   logger: Logger;

@@ -7,6 +7,7 @@ import type { CallPlan } from '../core/telephony-plan.js';
 import type { Logger } from '../ports/logger.js';
 import { AriAdapter } from '../telephony/ari/ari-adapter.js';
 import type { RefusedCall } from '../telephony/ari/trunk-refusal.js';
+import { parseRestTimeoutMs } from '../telephony/ari/rest-timeout.js';
 import type { CallRecordingOptions, RecordingAvailable } from '../telephony/ari/call-recording.js';
 import { DrachtioAdapter } from '../telephony/drachtio/drachtio-adapter.js';
 import type { TelephonyPort } from '../telephony/port.js';
@@ -15,7 +16,11 @@ export const PBX_KINDS = ['asterisk', 'freeswitch'] as const;
 export type PbxKind = (typeof PBX_KINDS)[number];
 
 export type PbxSettings =
-  | { kind: 'asterisk'; ari: { url: string; user: string; password: string; app: string } }
+  | {
+      kind: 'asterisk';
+      /** restTimeoutMs: bound on each ARI REST request (src/telephony/ari/rest-timeout.ts). */
+      ari: { url: string; user: string; password: string; app: string; restTimeoutMs?: number };
+    }
   | {
       kind: 'freeswitch';
       drachtio: { host: string; port: number; secret: string };
@@ -109,10 +114,17 @@ export function parsePbxSettings(
     else if (!/^https?:\/\//.test(url)) errors.push('ARI_URL: must start with http:// or https://');
     if (!env.ARI_USER) errors.push('ARI_USER: required');
     if (!env.ARI_PASSWORD) errors.push('ARI_PASSWORD: required');
+    const restTimeoutMs = parseRestTimeoutMs(env, errors);
     if (errors.length > before) return null;
     return {
       kind: 'asterisk',
-      ari: { url, user: env.ARI_USER!, password: env.ARI_PASSWORD!, app: env.ARI_APP || 'sasacd' },
+      ari: {
+        url,
+        user: env.ARI_USER!,
+        password: env.ARI_PASSWORD!,
+        app: env.ARI_APP || 'sasacd',
+        restTimeoutMs,
+      },
     };
   }
   const drachtio = serverUrl('DRACHTIO_URL', env.DRACHTIO_URL, 'drachtio', errors);

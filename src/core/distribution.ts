@@ -61,15 +61,18 @@ export function dispatchCall(ctx: Ctx, call: Call): void {
   if (agentId) offer(ctx, call, agentId);
 }
 
-type Candidate = WaitingEntry & { rank: number };
-
 /** Urgency, priority class, original arrival, skill preference, order of entry (urgency.ts). */
-function moreUrgent(c: Candidate, best: Candidate | undefined): boolean {
+function moreUrgent(
+  c: WaitingEntry,
+  rank: number,
+  best: WaitingEntry | undefined,
+  bestRank: number,
+): boolean {
   if (!best) return true;
   if (c.urgency !== best.urgency) return c.urgency > best.urgency;
   if (c.priority !== best.priority) return c.priority > best.priority;
   if (c.arrivedAt !== best.arrivedAt) return c.arrivedAt < best.arrivedAt;
-  if (c.rank !== best.rank) return c.rank < best.rank;
+  if (rank !== bestRank) return rank < bestRank;
   return c.seq < best.seq;
 }
 
@@ -77,13 +80,16 @@ function moreUrgent(c: Candidate, best: Candidate | undefined): boolean {
 export function dispatchAgent(ctx: Ctx, agentId: string): void {
   const agent = ctx.data.agents[agentId]!;
   if (agent.status !== 'available') return;
-  let best: Candidate | undefined;
+  // The best entry and its rank kept apart: no object made per candidate (this runs at every
+  // agent freed, the hottest path of the digital twin).
+  let best: WaitingEntry | undefined;
+  let bestRank = 0;
   for (const s of agent.skills) {
     if (!roleFor(ctx, agentId, s.queue)) continue;
     const head = ctx.idx.waiting.get(s.queue)?.head();
-    if (head) {
-      const cand = { ...head, rank: s.preference };
-      if (moreUrgent(cand, best)) best = cand;
+    if (head && moreUrgent(head, s.preference, best, bestRank)) {
+      best = head;
+      bestRank = s.preference;
     }
     const widened = ctx.idx.widenedInto.get(s.queue);
     if (!widened) continue;
@@ -92,8 +98,11 @@ export function dispatchAgent(ctx: Ctx, agentId: string): void {
       // The first waiting call of that queue that has reached the tier adding this agent.
       for (const e of ctx.idx.waiting.get(w.queueId)!.entries) {
         if (ctx.data.calls[e.callId]!.pending!.tier < w.tier) continue;
-        const cand = { ...e, rank: 100 * w.tier + s.preference };
-        if (moreUrgent(cand, best)) best = cand;
+        const rank = 100 * w.tier + s.preference;
+        if (moreUrgent(e, rank, best, bestRank)) {
+          best = e;
+          bestRank = rank;
+        }
         break;
       }
     }
@@ -136,6 +145,8 @@ function offer(ctx: Ctx, call: Call, agentId: string): void {
 /** How long an auto-answer phone may take to pick up before the call is offered elsewhere. */
 export const AUTO_ANSWER_SAFETY_SECONDS = 5;
 
+const NOBODY: readonly { agentId: string }[] = [];
+
 /**
  * The offered agent answered: bridge it with the caller and release whoever stayed with the caller
  * meanwhile — the previous agent of a warm transfer, or the agents left on a call that one of
@@ -146,7 +157,7 @@ export function connect(ctx: Ctx, call: Call, agentId: string): void {
   const q = ctx.idx.queues.get(p.queueId)!;
   // A conference whose agents all left meanwhile (hang-up, lost leg) is a plain answer now.
   const conference = p.kind === 'conference' && call.parties.length > 0;
-  const previous = conference ? [] : [...call.parties];
+  const previous = conference || call.parties.length === 0 ? NOBODY : [...call.parties];
   ctx.emit({
     type: 'CallConnected',
     at: ctx.now,

@@ -10,16 +10,18 @@ export class TimerHeap {
     return this.items.length;
   }
 
+  // Sifts move a hole rather than swap pairs (no array made per step); the order is the same.
   push(e: TimerEntry): void {
     const a = this.items;
+    let i = a.length;
     a.push(e);
-    let i = a.length - 1;
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (a[p]!.at <= a[i]!.at) break;
-      [a[p], a[i]] = [a[i]!, a[p]!];
+      if (a[p]!.at <= e.at) break;
+      a[i] = a[p]!;
       i = p;
     }
+    a[i] = e;
   }
 
   peek(): TimerEntry | undefined {
@@ -31,18 +33,25 @@ export class TimerHeap {
     const top = a[0];
     const last = a.pop();
     if (a.length > 0 && last) {
-      a[0] = last;
       let i = 0;
       for (;;) {
         const l = 2 * i + 1;
         const r = l + 1;
-        let m = i;
-        if (l < a.length && a[l]!.at < a[m]!.at) m = l;
-        if (r < a.length && a[r]!.at < a[m]!.at) m = r;
-        if (m === i) break;
-        [a[m], a[i]] = [a[i]!, a[m]!];
-        i = m;
+        let m: TimerEntry = last;
+        let mi = i;
+        if (l < a.length && a[l]!.at < m.at) {
+          m = a[l]!;
+          mi = l;
+        }
+        if (r < a.length && a[r]!.at < m.at) {
+          m = a[r]!;
+          mi = r;
+        }
+        if (mi === i) break;
+        a[i] = m;
+        i = mi;
       }
+      a[i] = last;
     }
     return top;
   }

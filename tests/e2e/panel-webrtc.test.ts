@@ -162,6 +162,66 @@ describe.skipIf(!hasChromium || !hasKamailio)('the agent panel with its WebRTC p
     expect(sockets.some((u) => u.startsWith(kamailio.wsUrl.replace(/\/$/, '')))).toBe(false);
   }, 60_000);
 
+  it('asks before a seat with a dead phone goes « Disponible »: Échap cancels, Entrée confirms, focus given back', async () => {
+    const { page, context, errors } = await panelPage(false);
+    await keyboardLogin(page, 'arm-2');
+    await expect.poll(() => phoneState(page), { timeout: 15_000 }).toBe('mic-refused');
+    const arm2 = () => room.runtime.state.data.agents['arm-2']!.status;
+    const dialog = page.locator('dialog[open]');
+    const focused = () =>
+      page.evaluate(() => {
+        const e = document.activeElement as HTMLElement | null;
+        return e?.dataset.testid ?? e?.dataset.action ?? e?.tagName ?? null;
+      });
+
+    // Logging in to the seat makes it available: asked first. Échap: nothing sent.
+    await expect.poll(() => page.textContent('[data-testid=status]')).toContain('Déconnecté');
+    await page.keyboard.press('c');
+    await dialog.waitFor();
+    expect(await dialog.textContent()).toContain(
+      'Téléphone hors service : passer « Disponible » quand même ?',
+    );
+    expect(await page.textContent('[data-testid=dead-phone-why]')).toBe('Cause : micro refusé.');
+    expect(await page.textContent('[data-testid=confirm-ok]')).toContain('Me connecter quand même');
+    expect(await focused()).toBe('confirm-ok');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    expect(arm2()).toBe('logged-out');
+    expect(await page.textContent('[data-testid=status]')).toContain('Déconnecté');
+
+    // Again, Entrée: logged in, available.
+    await page.keyboard.press('c');
+    await dialog.waitFor();
+    await page.keyboard.press('Enter');
+    await expect.poll(arm2).toBe('available');
+    await expect.poll(() => page.textContent('[data-testid=status]')).toContain('Disponible');
+
+    // Paused (P, reason 1), then the Disponible button clicked: asked; Échap gives the focus back
+    // to the button and leaves the seat paused.
+    await page.keyboard.press('p');
+    await page.keyboard.press('1');
+    await expect.poll(arm2).toBe('paused');
+    await page.click('button[data-action=ready]');
+    await dialog.waitFor();
+    expect(await page.textContent('[data-testid=confirm-ok]')).toContain('Disponible quand même');
+    expect(await focused()).toBe('confirm-ok');
+    await page.screenshot({ path: `${SHOTS}/panel-phone-dead-confirm.png` });
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    expect(await focused()).toBe('ready');
+    expect(arm2()).toBe('paused');
+    // The key D from there, then Entrée: available.
+    await page.keyboard.press('d');
+    await dialog.waitFor();
+    await page.keyboard.press('Enter');
+    await expect.poll(arm2).toBe('available');
+    expect(errors).toEqual([]);
+
+    // Out of the way of the next test's call (for arm-1).
+    expect((await room.rest('arm-2', 'POST', '/sites/44/agent/logout')).status).toBe(200);
+    await context.close();
+  }, 60_000);
+
   it('registers at login, the ACD’s offer rings and is answered by itself, audio flows, mute and DTMF act, the hang-up is seen', async () => {
     const { page, errors } = await panelPage(true);
     await keyboardLogin(page, 'arm-1');

@@ -110,9 +110,14 @@ export function Confirm(props: {
   const cancel = useRef<HTMLButtonElement>(null);
   // A dangerous choice is never the default: Entrée then cancels.
   useEffect(() => {
+    const before = document.activeElement;
     const d = ref.current;
     if (d && !d.open) d.showModal();
     (props.danger ? cancel : ok).current?.focus();
+    // Closed by unmounting, not close(): the browser would not give the focus back by itself.
+    return () => {
+      if (before instanceof HTMLElement && before.isConnected && before !== document.body) before.focus();
+    };
   }, []);
   return (
     <dialog

@@ -2,7 +2,7 @@
 // commands and engine effects into ARI requests, and holds no rule of the 15: one holding bridge
 // with music per queue, one mixing bridge per call, agents originated into the Stasis app with
 // "agent,<agentId>,<callId>" as arguments. Timestamps come from the ARI events.
-import ari from 'ari-client';
+import { randomUUID } from 'node:crypto';
 import type { Effect } from '../../core/effects.js';
 import type { Logger } from '../../ports/logger.js';
 import type { CommandSink, TelephonyPort } from '../port.js';
@@ -25,6 +25,7 @@ import {
   type RecordingAvailable,
 } from './call-recording.js';
 import { AriListenIn } from './listen-in.js';
+import { ARI_REST_TIMEOUT_MS, connectAri } from './rest-timeout.js';
 
 export type AriAdapterOptions = {
   url: string;
@@ -56,6 +57,8 @@ export type AriAdapterOptions = {
   holdingBridgeTag?: string;
   /** A call the PBX refused before distribution (./trunk-refusal.ts): hung up with congestion. */
   onRefused?: (r: RefusedCall) => void;
+  /** Bound on each ARI REST request (./rest-timeout.ts; env ARI_REST_TIMEOUT_MS), ms. */
+  restTimeoutMs?: number;
 };
 
 type Leg = {
@@ -174,8 +177,13 @@ export class AriAdapter implements TelephonyPort {
       this.openBeforeAdoption = opened;
     }
     const client = (await withoutSwaggerNotice(() =>
-      ari.connect(this.opts.url, this.opts.user, this.opts.password),
-    )) as unknown as AriRest;
+      connectAri(
+        this.opts.url,
+        this.opts.user,
+        this.opts.password,
+        this.opts.restTimeoutMs ?? ARI_REST_TIMEOUT_MS,
+      ),
+    )) as AriRest;
     this.client = client;
     client.on('StasisStart', (e: AriEventJson) => this.guard(e, () => this.onStasisStart(e)));
     client.on('StasisEnd', (e: AriEventJson) => this.guard(e, () => this.onStasisEnd(e)));
@@ -355,6 +363,21 @@ export class AriAdapter implements TelephonyPort {
       this.sink({ type: 'acceptCallback', callId: id }, this.at(e));
   }
 
+  /** A leg about to be originated, under the channel id it will have on the PBX. */
+  private newLeg(callId: string, agentId: string, dialOut: boolean): Leg {
+    const leg: Leg = {
+      channelId: randomUUID(),
+      callId,
+      agentId,
+      answered: false,
+      connectWanted: dialOut,
+      ...(dialOut ? { dialOut } : {}),
+    };
+    this.legs.set(`${callId}|${agentId}`, leg);
+    this.legByChannel.set(leg.channelId!, leg);
+    return leg;
+  }
+
   private forgetLeg(leg: Leg): void {
     this.legs.delete(`${leg.callId}|${leg.agentId}`);
     if (leg.channelId) this.legByChannel.delete(leg.channelId);
@@ -397,34 +420,23 @@ export class AriAdapter implements TelephonyPort {
         return;
       }
       case 'ringAgent': {
-        const leg: Leg = {
-          channelId: null,
-          callId: f.callId,
-          agentId: f.agentId,
-          answered: false,
-          connectWanted: false,
-        };
-        this.legs.set(`${f.callId}|${f.agentId}`, leg);
+        // The leg's channel id is chosen here, before the request: a ring whose answer never comes
+        // (./rest-timeout.ts) can still be hung up, and no other leg's answer is taken for this one.
+        const leg = this.newLeg(f.callId, f.agentId, false);
         const variables: Record<string, string> = f.autoAnswer
           ? { 'PJSIP_HEADER(add,Call-Info)': 'answer-after=0' }
           : {};
-        const ch = await c.channels.originate({
+        await c.channels.originate({
           endpoint: this.opts.endpointOf(f.agentId),
           app: this.opts.app,
           appArgs: `agent,${f.agentId},${f.callId}`,
           callerId: this.opts.callerId ?? '"SAMU 15" <15>',
           timeout: f.timeoutSeconds ?? 30,
+          channelId: leg.channelId!,
           variables,
         });
-        if (this.legs.get(`${f.callId}|${f.agentId}`) !== leg) {
-          // Cancelled while the originate was in flight: that phone must not keep ringing.
-          await this.hangupChannel(ch.id);
-          return;
-        }
-        if (!leg.channelId) {
-          leg.channelId = ch.id;
-          this.legByChannel.set(ch.id, leg);
-        }
+        // Cancelled while the originate was in flight: that phone must not keep ringing.
+        if (this.legs.get(`${f.callId}|${f.agentId}`) !== leg) await this.hangupChannel(leg.channelId!);
         return;
       }
       case 'cancelRing':
@@ -477,27 +489,16 @@ export class AriAdapter implements TelephonyPort {
         if (f.parentCallId) this.dialOutParents.set(f.callId, f.parentCallId);
         else {
           // Click-to-dial: the agent's phone rings (and answers by itself) to join the call.
-          const leg: Leg = {
-            channelId: null,
-            callId: f.callId,
-            agentId: f.agentId,
-            answered: false,
-            connectWanted: true,
-            dialOut: true,
-          };
-          this.legs.set(`${f.callId}|${f.agentId}`, leg);
-          const ch = await c.channels.originate({
+          const leg = this.newLeg(f.callId, f.agentId, true);
+          await c.channels.originate({
             endpoint: this.opts.endpointOf(f.agentId),
             app: this.opts.app,
             appArgs: `agent,${f.agentId},${f.callId}`,
             callerId: `"${f.number}" <${f.number}>`,
             timeout: 30,
+            channelId: leg.channelId!,
             variables: { 'PJSIP_HEADER(add,Call-Info)': 'answer-after=0' },
           });
-          if (!leg.channelId) {
-            leg.channelId = ch.id;
-            this.legByChannel.set(ch.id, leg);
-          }
         }
         if (!this.dialOuts.has(f.callId)) return; // ended while the agent's phone was called
         await c.channels.originate({
@@ -528,15 +529,24 @@ export class AriAdapter implements TelephonyPort {
       { effect: f.type, callId: 'callId' in f ? f.callId : undefined, err: message },
       'ARI request failed',
     );
+    // An originate that got no answer (./rest-timeout.ts) may still have reached the phone: a leg
+    // not answered is hung up by the id it was given; one that answered meanwhile did its work.
+    const leg = 'agentId' in f ? this.legs.get(`${f.callId}|${f.agentId}`) : undefined;
+    const dropLeg = (): void => {
+      if (!leg || leg.answered) return;
+      this.forgetLeg(leg);
+      if (leg.channelId) void this.hangupChannel(leg.channelId);
+    };
     if (f.type === 'ringAgent') {
-      const leg = this.legs.get(`${f.callId}|${f.agentId}`);
-      if (leg) this.forgetLeg(leg);
+      if (leg?.answered) return;
+      dropLeg();
       this.sink(
         { type: 'offerFailed', callId: f.callId, agentId: f.agentId, reason: 'unreachable' },
         this.clock(),
       );
     }
     if (f.type === 'dialOut' && this.dialOuts.delete(f.callId)) {
+      dropLeg();
       this.dialOutParents.delete(f.callId);
       this.sink({ type: 'callerHungUp', callId: f.callId }, this.clock()); // never placed: it ended
     }

@@ -11,12 +11,12 @@
 // see it), and the counted keys are deleted by that context's dialplan on the next read. A crash
 // between counting and deleting only reads a record again: the engine counts a call id once.
 import { randomUUID } from 'node:crypto';
-import ari from 'ari-client';
 import type { Command } from '../../core/commands.js';
 import type { Result } from '../../core/engine.js';
 import { REJECTIONS } from '../../core/rejections.js';
 import type { Logger } from '../../ports/logger.js';
 import { withoutSwaggerNotice } from './ari-adapter.js';
+import { ARI_REST_TIMEOUT_MS, connectAri } from './rest-timeout.js';
 import { stasisOptions } from './stasis-args.js';
 
 export const FALLBACK_FAMILY = 'sasacd-fallback';
@@ -100,6 +100,8 @@ export type FallbackRecordsOptions = {
   url: string;
   user: string;
   password: string;
+  /** Bound on each ARI REST request (./rest-timeout.ts), ms. */
+  restTimeoutMs?: number;
   /** Sends a command to the site's writer. */
   submit: (command: Command) => Promise<Result>;
   /** Whether to read now (the leader, its PBX link up, effects carried out). */
@@ -192,16 +194,17 @@ export class FallbackRecords {
   /** DB_KEYS through a reader channel, which first deletes the keys in `deleting`. */
   private async listKeys(rest: ReaderRest, deleting: string[]): Promise<string[]> {
     const channelId = `sasacd-fallback-reader-${randomUUID()}`;
-    await rest.channels.originate({
-      endpoint: `Local/s@${READER_CONTEXT}/n`,
-      context: READER_CONTEXT,
-      extension: 's',
-      priority: 1,
-      channelId,
-      timeout: 15,
-      variables: { SASACD_FALLBACK_COUNTED: deleting.join('|') },
-    });
     try {
+      // Inside the try: an originate that got no answer (./rest-timeout.ts) may have made the channel.
+      await rest.channels.originate({
+        endpoint: `Local/s@${READER_CONTEXT}/n`,
+        context: READER_CONTEXT,
+        extension: 's',
+        priority: 1,
+        channelId,
+        timeout: 15,
+        variables: { SASACD_FALLBACK_COUNTED: deleting.join('|') },
+      });
       const { value } = await rest.channels.getChannelVar({
         channelId,
         variable: `DB_KEYS(${FALLBACK_FAMILY})`,
@@ -214,8 +217,13 @@ export class FallbackRecords {
 
   private async client(): Promise<ReaderRest> {
     this.rest ??= (await withoutSwaggerNotice(() =>
-      ari.connect(this.opts.url, this.opts.user, this.opts.password),
-    )) as unknown as ReaderRest;
+      connectAri(
+        this.opts.url,
+        this.opts.user,
+        this.opts.password,
+        this.opts.restTimeoutMs ?? ARI_REST_TIMEOUT_MS,
+      ),
+    )) as ReaderRest;
     return this.rest;
   }
 }

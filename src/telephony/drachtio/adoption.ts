@@ -16,6 +16,7 @@ import { AdoptedDialog, AdoptedEndpoint, type AdoptedDialogs } from './adopted-l
 import { alive, bye, destroyQuietly } from './sip-dialogs.js';
 import { RECORDING_VAR, type FsCallRecorder } from './call-recording.js';
 import type { DialogWatch } from './dialog-watch.js';
+import type { FsListenIn } from './listen-in.js';
 
 export const LEG_HEADERS = {
   call: 'X-Sas-Acd-Call',
@@ -32,7 +33,8 @@ export const DIALOG_VAR = 'sas_acd_dialog';
 export type FoundLeg = {
   uuid: string;
   callId: string;
-  kind: 'caller' | 'agent' | 'outbound';
+  /** listen: a supervisor's phone eavesdropping (agentId: the supervisor; ./listen-in.ts). */
+  kind: 'caller' | 'agent' | 'outbound' | 'listen';
   agentId: string | null;
   /** The far end's drachtio dialog (caller, agent's phone, outside number), when it answered. */
   dialogId: string | null;
@@ -70,7 +72,8 @@ export async function findLegs(ms: FsMediaServer): Promise<FoundLeg[]> {
     const v = (name: string) => decode(vars[`variable_sip_h_${name}`]);
     const callId = v(LEG_HEADERS.call);
     const kind = v(LEG_HEADERS.leg);
-    if (!callId || (kind !== 'caller' && kind !== 'agent' && kind !== 'outbound')) continue; // not ours
+    if (!callId || (kind !== 'caller' && kind !== 'agent' && kind !== 'outbound' && kind !== 'listen'))
+      continue; // not ours
     found.push({
       uuid: row.uuid,
       callId,
@@ -115,6 +118,7 @@ export type TakeOverHost = {
   recorder: FsCallRecorder | null;
   /** The dialogs of an old drachtio connection, whose BYE never reaches this one (dialog-watch.ts). */
   watch: DialogWatch;
+  listenIn: FsListenIn;
   now: () => number;
   /** Reports to the engine at a given time (the take-over's reports share one). */
   sink: (cmd: Command, at: number) => void;
@@ -195,7 +199,7 @@ export async function adoptCalls(
   const now = host.now();
   const tell = (cmd: Command) => host.sink(cmd, now);
   const present = new Set<string>(); // callers (and outside calls) still on the PBX
-  for (const l of found.filter((x) => x.kind !== 'agent')) {
+  for (const l of found.filter((x) => x.kind === 'caller' || x.kind === 'outbound')) {
     if (host.callers.has(l.callId) || host.outbound.has(l.callId)) continue; // already ours
     const ep = endpoint(l);
     const d = l.dialogId ? dialog(l.dialogId) : null;
@@ -294,6 +298,37 @@ export async function adoptCalls(
     d.on('destroy', () => host.agentHungUp(leg));
     report.legs += 1;
   }
+  // Supervisors' listen-ins the engine still has are kept (the eavesdrop runs on FreeSWITCH by
+  // itself); others are ended, and one the engine has but FreeSWITCH has not is reported ended.
+  const listening = new Set<string>();
+  for (const l of found.filter((x) => x.kind === 'listen')) {
+    const plan = planned.get(l.callId);
+    const ep = endpoint(l);
+    const d = l.dialogId ? dialog(l.dialogId) : null;
+    const wanted = !!plan?.listeners?.some((x) => x.supervisorId === l.agentId) && present.has(l.callId);
+    if (!wanted || !d || !(await alive(srf, d))) {
+      if (!wanted) report.strays += 1;
+      if (d?.connected) await bye(srf, d);
+      await destroyQuietly(ep);
+      continue;
+    }
+    const listener = plan!.listeners!.find((x) => x.supervisorId === l.agentId)!;
+    if (!host.listenIn.adopt({ callId: l.callId, ...listener }, ep, d)) continue; // ours already
+    listening.add(`${l.callId}|${l.agentId}`);
+    host.watch.watch(d.id, () => (d as unknown as AdoptedDialog).ended());
+  }
+  for (const plan of plans)
+    for (const x of plan.listeners ?? [])
+      if (
+        !listening.has(`${plan.callId}|${x.supervisorId}`) &&
+        !host.listenIn.has(plan.callId, x.supervisorId)
+      )
+        tell({
+          type: 'stopListening',
+          callId: plan.callId,
+          supervisorId: x.supervisorId,
+          reason: 'unreachable',
+        });
   for (const plan of plans) {
     const mine = host.callers.has(plan.callId) || host.outbound.has(plan.callId);
     if (mine && !present.has(plan.callId)) continue; // held by this process already

@@ -35,6 +35,7 @@ import { conferenceOf, type Caller, type Leg, type OutboundCall } from './call-s
 import { alive, bye, destroyQuietly } from './sip-dialogs.js';
 import { DialogWatch } from './dialog-watch.js';
 import { FsCallRecorder, type FsRecordingAvailable, type FsRecordingOptions } from './call-recording.js';
+import { FsListenIn } from './listen-in.js';
 
 export type { DrachtioAdoptionReport } from './adoption.js';
 
@@ -104,9 +105,18 @@ export class DrachtioAdapter implements TelephonyPort {
   private readonly adopted = new AdoptedDialogs();
   private readonly recorder: FsCallRecorder | null;
   private readonly watch: DialogWatch;
+  private readonly listenIn: FsListenIn;
 
   constructor(private readonly opts: DrachtioAdapterOptions) {
     this.clock = opts.clock ?? Date.now;
+    this.listenIn = new FsListenIn({
+      srf: () => this.srf,
+      ms: () => this.ms,
+      agentLeg: (callId, agentId) => this.legs.get(`${callId}|${agentId}`),
+      phoneUri: (agentId) => opts.agentUri(agentId),
+      report: (cmd) => this.report(cmd),
+      logger: opts.logger,
+    });
     this.watch = new DialogWatch((id) => alive(this.srf, { id }), opts.dialogWatchMs ?? 2000);
     this.recorder =
       opts.recording && opts.recordingsDir
@@ -322,18 +332,13 @@ export class DrachtioAdapter implements TelephonyPort {
       }
       case 'dialOut':
         return this.dialOut(f.callId, f.number);
-      // Supervisor listen-in is not built on FreeSWITCH (docs/supervision.md): the API refuses it
-      // (501); one that reaches here anyway ends at once, so no console shows a listen that is not.
+      // Supervisor listen-in: eavesdrop on the agent's channel (./listen-in.ts). Not awaited: the
+      // supervisor's phone ringing never holds up the call's next effects.
       case 'listenIn':
-        this.report({
-          type: 'stopListening',
-          callId: f.callId,
-          supervisorId: f.supervisorId,
-          reason: 'unsupported',
-        });
+        void this.listenIn.start(f);
         return;
       case 'stopListening':
-        return;
+        return this.listenIn.stop(f.callId, f.supervisorId);
       default: {
         const never: never = f;
         this.opts.logger.warn({ effect: never }, 'unknown effect ignored');
@@ -614,6 +619,7 @@ export class DrachtioAdapter implements TelephonyPort {
       adopted: this.adopted,
       recorder: this.recorder,
       watch: this.watch,
+      listenIn: this.listenIn,
       now: this.clock,
       sink: (cmd, at) => this.sink(cmd, at),
       callerGone: (caller) => this.callerGone(caller),

@@ -69,7 +69,16 @@ describe('trunk API', () => {
       failNextOriginate: false,
       ariOutageLeftMs: 0,
       ariRefused: 0,
+      ariStallsLeft: 0,
+      ariStalled: [],
     });
+    const stall = await post(`${sim.url}/sim/faults`, {
+      stallAriRequests: { count: 1, path: '(', then: 'later' },
+    });
+    expect(stall.status).toBe(400);
+    expect(String(stall.body.error)).toMatch(/stallAriRequests\.path: not a regular expression/);
+    expect(String(stall.body.error)).toMatch(/stallAriRequests\.then/);
+    expect((await getJson(`${sim.url}/sim/faults`)).body).toMatchObject({ ariStallsLeft: 0 });
   });
 });
 

@@ -30,10 +30,16 @@ import {
   type Phone,
 } from './phone.js';
 import { PAUSE_REASONS } from '../i18n.js';
-import { PhoneBadge, PhoneBar, PhoneDevices } from './PhoneBar.js';
-import { useWebRtcPhone } from './use-webrtc-phone.js';
+import { PhoneBadge, PhoneBar, PhoneDevices, phoneProblem } from './PhoneBar.js';
+import { phoneDead, useWebRtcPhone } from './use-webrtc-phone.js';
 
-type Dialog = { kind: 'pause' } | { kind: 'leave-p0' } | { kind: 'quit' } | { kind: 'target' } | null;
+type Dialog =
+  | { kind: 'pause' }
+  | { kind: 'leave-p0' }
+  | { kind: 'quit' }
+  | { kind: 'target' }
+  | { kind: 'dead-phone'; action: 'login' | 'ready' }
+  | null;
 /** How the next P1 / P2 leaves N1: the site's default queue or a chosen one, blind or warm. */
 type Onward = { callId: string; to: string | null; warm: boolean };
 type Message = { text: string; tone: 'ok' | 'error' | 'info' };
@@ -138,6 +144,14 @@ export function Panel({ config }: { config: WebConfig }) {
       const c = d?.call ?? null;
       const drm = { name: draft.name.trim(), phone: draft.phone.trim() };
       try {
+        // A seat whose phone is out of service would be offered calls it cannot take (each one
+        // ringing nowhere until the offer fails): going « Disponible » is asked first.
+        const becomesAvailable =
+          name === 'login'
+            ? d?.agent.status === 'logged-out'
+            : name === 'ready' && (d?.agent.status === 'paused' || d?.agent.status === 'wrap-up');
+        if (becomesAvailable && !confirmed && phoneDead(rtcRef.current.state))
+          return setDialog({ kind: 'dead-phone', action: name === 'login' ? 'login' : 'ready' });
         switch (name) {
           case 'login':
             await api('POST', `${base}/agent/login`);
@@ -543,6 +557,23 @@ export function Panel({ config }: { config: WebConfig }) {
           }}
         >
           <p>Si vous quittez maintenant, l’appelant d’un P0 reste seul en attente du médecin.</p>
+        </Confirm>
+      )}
+      {dialog?.kind === 'dead-phone' && (
+        <Confirm
+          title="Téléphone hors service : passer « Disponible » quand même ?"
+          confirmLabel={dialog.action === 'login' ? 'Me connecter quand même' : 'Disponible quand même'}
+          onCancel={() => setDialog(null)}
+          onConfirm={() => {
+            setDialog(null);
+            void act(dialog.action, true);
+          }}
+        >
+          <p data-testid="dead-phone-why">Cause : {phoneProblem(rtc.state)}.</p>
+          <p>
+            Les appels vous seront présentés, mais ce poste ne peut pas décrocher : le premier sera repris et
+            proposé à un collègue, et votre poste mis en pause.
+          </p>
         </Confirm>
       )}
       {dialog?.kind === 'quit' && (

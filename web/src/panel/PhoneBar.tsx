@@ -21,6 +21,9 @@ const BADGE: Record<PhoneState['kind'], { symbol: string; label: string; cls: st
   'no-credentials': { symbol: '✖', label: 'Téléphone hors service : non configuré', cls: 'phone-dead' },
 };
 
+/** Why the phone cannot take a call, in words (« micro refusé »). */
+export const phoneProblem = (s: PhoneState): string => BADGE[s.kind].label.replace(/^[^:]*: /, '');
+
 /** What the person does about a dead phone, in words. */
 function remedy(s: PhoneState): string {
   switch (s.kind) {

@@ -180,6 +180,8 @@ export function createPbxAdapter(
   logger: Logger,
   extra: {
     onLink?: (up: boolean) => void;
+    /** ari-client stopped reconnecting (Asterisk; AriAdapterOptions.onGaveUp). */
+    onGaveUp?: () => void;
     /** Whole-call recording (docs/recording.md); on FreeSWITCH, with RECORDINGS_DIR set. */
     recording?: CallRecordingOptions;
     onRecording?: (r: RecordingAvailable) => void;

@@ -117,6 +117,7 @@ export async function startServeSites(settings: SitesSettings, logger: Logger): 
         fixes,
         holdingBridgeTag: config.id,
         ...(settings.reconcileEveryMs !== undefined ? { reconcileEveryMs: settings.reconcileEveryMs } : {}),
+        ...(settings.pbxRelink ? { relink: settings.pbxRelink } : {}),
       }),
     ]),
   );

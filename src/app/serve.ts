@@ -13,6 +13,7 @@ import { TelephonyFixes } from './pbx-reconciliation.js';
 import { parseFallbackPollMs } from './fallback-counting.js';
 import { RECONCILE_EVERY_MS } from '../telephony/ari/reconcile.js';
 import { SitePbx } from './site-pbx.js';
+import { parsePbxRelink, type PbxRelink } from './pbx-relink.js';
 import type { Logger } from '../ports/logger.js';
 import { SiteShell } from '../shell/site-shell.js';
 import {
@@ -50,6 +51,8 @@ export type ServeSettings = {
   lrm?: LrmSettings;
   /** Periodic reconciliation with the PBX, ms apart (env RECONCILE_EVERY_MS; 0: off). */
   reconcileEveryMs?: number;
+  /** A lost PBX link's new client and connection backoff (PBX_RELINK_AFTER_MS, PBX_RETRY_MS, PBX_RETRY_MAX_MS). */
+  pbxRelink?: PbxRelink;
   /** Reading of the dialplan fallback's records, ms apart (env FALLBACK_POLL_MS; 0: off). */
   fallbackPollMs?: number;
   /** The agents' WebRTC phone (SIP_WS_URL, SIP_DOMAIN, SIP_PASSWORDS_FILE); the desk phone when absent. */
@@ -171,6 +174,7 @@ export function parseServeSettings(input: ServeInput): ParsedSettings {
   )
     errors.push('RECONCILE_EVERY_MS: 0 (off) or an integer of at least 200 (ms)');
   const fallbackPollMs = parseFallbackPollMs(env, errors);
+  const pbxRelink = parsePbxRelink(env, errors);
   const retentionEvery = Number(env.RECORDING_RETENTION_EVERY_MS ?? 3600_000);
   if (!Number.isInteger(retentionEvery) || retentionEvery < 1000)
     errors.push('RECORDING_RETENTION_EVERY_MS: an integer of at least 1000 (ms)');
@@ -189,6 +193,7 @@ export function parseServeSettings(input: ServeInput): ParsedSettings {
       ...(lrm ? { lrm } : {}),
       reconcileEveryMs,
       fallbackPollMs,
+      pbxRelink,
       ...(webRtcPhone ? { webRtcPhone } : {}),
       recordingRetentionEveryMs: retentionEvery,
     },
@@ -242,6 +247,7 @@ export async function startServe(settings: ServeSettings, logger: Logger): Promi
     fixes,
     ...(settings.reconcileEveryMs !== undefined ? { reconcileEveryMs: settings.reconcileEveryMs } : {}),
     ...(settings.fallbackPollMs !== undefined ? { fallbackPollMs: settings.fallbackPollMs } : {}),
+    ...(settings.pbxRelink ? { relink: settings.pbxRelink } : {}),
     onRefused: (r) => {
       logger.warn({ line: r.line, reason: r.reason }, 'call refused before distribution');
       void trunkStats

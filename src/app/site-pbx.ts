@@ -2,7 +2,8 @@
 // serving several (src/app/serve-sites.ts): the adapter is connected while this process leads the
 // site and disconnected when it stops leading, the calls in progress are taken over
 // (src/app/pbx-take-over.ts) at each new lead and after each reconnection, and effects carried out
-// only through a connected adapter (else they wait in the site's outbox).
+// only through a connected adapter (else they wait in the site's outbox). A link lost for good
+// (ari-client gave up reconnecting) is handed to a new adapter (src/app/pbx-relink.ts).
 import type { Command } from '../core/commands.js';
 import type { SiteConfig } from '../core/config.js';
 import { recordsCalls } from '../core/recording-config.js';
@@ -19,11 +20,11 @@ import type { RefusedCall } from '../telephony/ari/trunk-refusal.js';
 import { RECONCILE_EVERY_MS, type PbxReconciler } from '../telephony/ari/reconcile.js';
 import { createPbxAdapter, describePbx, type PbxAdapter, type PbxSettings } from './pbx.js';
 import { startFallbackCounting } from './fallback-counting.js';
+import { configureAriReconnect } from './ari-reconnect.js';
+import { nextRetryMs, PBX_RELINK, type PbxRelink } from './pbx-relink.js';
 import { takeOverPbx } from './pbx-take-over.js';
 import { startReconciliation, type TelephonyFixes } from './pbx-reconciliation.js';
 
-/** How often the adapter retries reaching the PBX until it first connects. */
-const PBX_RETRY_MS = 2_000;
 /** How long a phone's hang-up refused during a take-over is tried again (src/shell/take-over-gate.ts). */
 const TAKE_OVER_RETRY_FOR_MS = 120_000;
 
@@ -41,6 +42,8 @@ export type SitePbxOptions = {
   onRecording?: (r: RecordingAvailable) => void;
   /** A call the PBX refused before distribution (counted by the trunk statistics). */
   onRefused?: (r: RefusedCall) => void;
+  /** When a lost link gets a new adapter, and the connection backoff (default PBX_RELINK). */
+  relink?: PbxRelink;
 };
 
 export class SitePbx {
@@ -95,6 +98,10 @@ export class SitePbx {
     await this.detach();
   }
 
+  private get relink(): PbxRelink {
+    return this.opts.relink ?? PBX_RELINK;
+  }
+
   private readonly sink = (command: Command, at: number, since = Date.now()): void => {
     void this.siteReady
       .then((site) => site.dispatch(command, at))
@@ -126,7 +133,7 @@ export class SitePbx {
       );
       if (!failed) break;
       logger.error({ err: failed.message }, 'take-over of calls in progress failed; retrying');
-      await new Promise((resolve) => setTimeout(resolve, PBX_RETRY_MS));
+      await new Promise((resolve) => setTimeout(resolve, this.relink.retryMs));
       if (this.stopping || this.adapter !== mine || !mine.connected) return; // the next link-up or lead retries
     }
     // While connected, missed events are healed (src/telephony/ari/reconcile.ts; Asterisk only:
@@ -162,6 +169,8 @@ export class SitePbx {
 
   private async attach(): Promise<void> {
     const { config, pbx, logger } = this.opts;
+    if (pbx.kind === 'asterisk') configureAriReconnect(this.relink.wsRetries, this.relink.wsRetryMaxMs);
+    let linked = false;
     const mine = createPbxAdapter(pbx, config, logger, {
       recording: {
         enabled: () => recordsCalls(this.liveConfig()),
@@ -184,14 +193,21 @@ export class SitePbx {
           await this.takeOver(site, mine);
         });
       },
+      // (A client that gives up while start() still connects is start's to retry.)
+      onGaveUp: () => void (linked && this.replace(mine)),
     });
     this.adapter = mine;
+    let waitMs: number | null = null;
     while (!this.stopping && this.adapter === mine) {
       try {
-        await mine.start(this.sink);
+        // Commands of an adapter already replaced (or dropped at the end of the lead) are not news.
+        await mine.start((command, at) => {
+          if (this.adapter === mine) this.sink(command, at);
+        });
         if (this.adapter !== mine)
           await mine.stop(); // lost the lead while connecting
         else {
+          linked = true;
           logger.info(describePbx(pbx), 'connected to the PBX');
           // Calls in progress under the previous leader (or before a restart) are taken over; the
           // effects decided meanwhile wait for it (effect outbox).
@@ -199,10 +215,22 @@ export class SitePbx {
         }
         return;
       } catch (err) {
-        logger.warn({ err: (err as Error).message, ...describePbx(pbx) }, 'PBX unreachable; retrying');
-        await new Promise((resolve) => setTimeout(resolve, PBX_RETRY_MS));
+        waitMs = nextRetryMs(this.relink, waitMs);
+        logger.warn(
+          { err: (err as Error).message, ...describePbx(pbx), retryInMs: waitMs },
+          'PBX unreachable; retrying',
+        );
+        await new Promise((resolve) => setTimeout(resolve, waitMs!));
       }
     }
+  }
+
+  /** A new adapter for a link lost for good; it connects with backoff, then takes the calls over. */
+  private async replace(mine: PbxAdapter): Promise<void> {
+    if (this.stopping || this.adapter !== mine || mine.connected) return;
+    this.opts.logger.warn(describePbx(this.opts.pbx), 'PBX link lost for good: connecting a new client');
+    await this.detach();
+    if (!this.stopping && !this.adapter && this.site?.role === 'leader') await this.attach();
   }
 
   private async detach(): Promise<void> {

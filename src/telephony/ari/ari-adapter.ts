@@ -46,6 +46,11 @@ export type AriAdapterOptions = {
    * re-adopts by itself on reconnection; with it the owner does (serve: through the effect outbox).
    */
   onLink?: (up: boolean) => void;
+  /**
+   * ari-client stopped reconnecting (WebSocketMaxRetries; by default 10 tries, about 43 s): the
+   * link stays down until the owner replaces this adapter (src/app/site-pbx.ts does).
+   */
+  onGaveUp?: () => void;
   /** Record each call's mixing bridge (./call-recording.ts); absent: nothing is recorded. */
   recording?: CallRecordingOptions;
   /** A call's recording is finished and stored on the PBX. */
@@ -207,7 +212,10 @@ export class AriAdapter implements TelephonyPort {
       this.up = false;
     };
     client.on('WebSocketReconnecting', down);
-    client.on('WebSocketMaxRetries', down);
+    client.on('WebSocketMaxRetries', () => {
+      down();
+      this.opts.onGaveUp?.();
+    });
     await client.start(this.opts.app);
     this.up = true;
   }

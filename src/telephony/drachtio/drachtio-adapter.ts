@@ -699,6 +699,12 @@ export class DrachtioAdapter implements TelephonyPort {
     };
   }
 
+  /** An `api` command on FreeSWITCH's inbound event socket (the fallback records reader); its output. */
+  async eslApi(command: string): Promise<string> {
+    if (!this.ms) throw new Error('FreeSWITCH not connected');
+    return this.ms.api(command);
+  }
+
   /** After drachtio-srf reconnects: callers and agent legs whose dialog drachtio forgot hung up. */
   async readopt(): Promise<{ callersGone: number; legsGone: number }> {
     return readoptCalls(this.host);

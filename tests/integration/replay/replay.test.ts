@@ -8,8 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { registerSimulate } from '../../../src/cli/simulate.js';
 import { exampleSite } from '../../../src/core/example-site.js';
 import { redisServerInstalled } from '../../../src/store/redis-server.js';
+import { runCliInProcess } from '../../unit/cli-in-process.js';
 
 const cli = fileURLToPath(new URL('../../../bin/sas-acd.mjs', import.meta.url));
 // hand-computed.csv with the talks after t=40 (on which no figure below depends) cut to 5 s: each
@@ -41,6 +43,11 @@ function replay(args: string[]): Promise<{ code: number | null; stdout: string; 
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
   return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
+}
+
+async function replayInProcess(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const r = await runCliInProcess(registerSimulate, ['simulate', 'replay', ...args]);
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 const replayDirs = () => readdirSync(tmpdir()).filter((d) => d.startsWith('sas-acd-replay-'));
@@ -183,10 +190,13 @@ describe('sas-acd simulate replay refuses a bad trace, starting nothing', () => 
       /line 4: .*P3/,
     ],
   ];
-  for (const [what, text, message] of cases)
-    it(`with ${what}: exit code 2, the line named`, async () => {
+  // The first case spawns the command as a user runs it; the others run the same commander program
+  // in this process (tests/unit/cli-in-process.ts): a spawn compiles the whole CLI through tsx.
+  for (const [i, [what, text, message]] of cases.entries())
+    it(`with ${what}: exit code 2, the line named${i === 0 ? ' (spawned bin/sas-acd.mjs)' : ''}`, async () => {
       const before = replayDirs();
-      const r = await replay(['--trace', write(`${what}.csv`, text), '--staff', 'n1=1', '--json']);
+      const args = ['--trace', write(`${what}.csv`, text), '--staff', 'n1=1', '--json'];
+      const r = i === 0 ? await replay(args) : await replayInProcess(args);
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(message);
       expect(r.stdout).toBe('');

@@ -10,8 +10,11 @@
 // - effects left: entries still in the effect outbox at the end (an effect never carried out);
 // - take-over: from the kill to the new leader's "PBX taken over" (lease, recovery, ARI link,
 //   re-adoption, pending effects finished);
-// - fallback share: callers who found no Stasis application (the take-over gap) and went to the
-//   dialplan fallback, over all callers.
+// - fallback share: callers who found no Stasis application (the take-over gap) through the
+//   dialplan's wait for the ACD (asterisk-config [sasacd-entry]) and went to the dialplan fallback,
+//   over all callers; sim-pbx rings a fallback group of its own (two desk phones that answer and
+//   hang up after talking, as extensions.conf's N1_FALLBACK), and every call it answered must be
+//   counted by the ACD once (FallbackCallCounted): fallbackCounted = callsFallbackAnswered.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -48,6 +51,9 @@ export type DrillResult = {
   calls: number;
   callsAcd: number;
   callsFallback: number;
+  /** Fallback calls the group answered (sim-pbx's ground truth), and those the ACD counted. */
+  callsFallbackAnswered: number;
+  fallbackCounted: number;
   callsLost: number;
   callsDuplicated: number;
   callsStuck: number;
@@ -102,7 +108,13 @@ export async function runFailoverDrills(opts: DrillOptions): Promise<DrillResult
     JSON.stringify([{ username: 'sup', roles: ['supervisor'], sites: [siteId], password: 'drill-only' }]),
   );
 
-  const sim: SimPbx = await startSimPbx({ port: 0, app: 'sasacd' });
+  // The fallback group: desk phones of their own (not the ACD's agents), as the room's secours-N.
+  const group = ['PJSIP/secours-1', 'PJSIP/secours-2'];
+  const sim: SimPbx = await startSimPbx({
+    port: 0,
+    app: 'sasacd',
+    fallback: { endpoints: group, ringSeconds: 25, waitSeconds: 5 },
+  });
   const serves = new Set<Serve>();
   const spawnServe = (): Serve => {
     const proc = spawn(
@@ -118,6 +130,7 @@ export async function runFailoverDrills(opts: DrillOptions): Promise<DrillResult
           ARI_APP: 'sasacd',
           JWT_SECRET: 'drill-'.repeat(8),
           LOG_LEVEL: process.env.FAILOVER_LOG_LEVEL ?? 'info',
+          FALLBACK_POLL_MS: '1000',
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
@@ -179,6 +192,19 @@ export async function runFailoverDrills(opts: DrillOptions): Promise<DrillResult
       phone.autoAnswer(0);
       phones.push(phone);
       await client.dispatch({ type: 'agentLogin', agentId: agent.id });
+    }
+    // The fallback group's phones answer at once and hang up after talking, as the agents do.
+    for (const endpoint of group) {
+      const phone = await PhoneClient.register(sim.endpointsWsUrl, endpoint);
+      // The other phone answered first, or the caller went first: sim-pbx says "no call" (an
+      // error message), which is no fault of the drill.
+      phone.on('error', () => undefined);
+      phone.on('invite', (m: { channelId?: string }) => {
+        const leg = String(m.channelId);
+        setTimeout(() => phone.answer(leg), 200);
+        setTimeout(() => phone.hangup(leg), 200 + talkMs);
+      });
+      phones.push(phone);
     }
     // Agents end their calls through the engine after talking; retried until it is done (the
     // writer may be changing).
@@ -260,6 +286,13 @@ export async function runFailoverDrills(opts: DrillOptions): Promise<DrillResult
       if ((live.length === 0 && engineLive === 0) || Date.now() - progressAt > 20_000 + 2 * talkMs) break;
       await sleep(250);
     }
+    // The last fallback records are read by the leader (FALLBACK_POLL_MS) and counted.
+    const fallbackAnswered = () =>
+      [...sim.pbx.timelines.calls.values()].filter((c) => c.route === 'fallback' && c.answeredBy !== null);
+    const countedFallback = () =>
+      new Set(events.filter((e) => e.type === 'FallbackCallCounted').map((e) => e.callId));
+    for (let waited = 0; waited < 15_000 && countedFallback().size < fallbackAnswered().length; waited += 250)
+      await sleep(250);
     clearInterval(sweeper);
     sweeper = null;
     await sleep(500); // the last events reach the read model
@@ -334,15 +367,25 @@ export async function runFailoverDrills(opts: DrillOptions): Promise<DrillResult
     if (stuck > 0)
       for (const agent of Object.values(client.state.data.agents))
         note('agents-at-end', `${agent.id}: ${agent.status}`);
+    const counted = countedFallback();
+    const answeredInFallback = fallbackAnswered();
+    for (const c of answeredInFallback)
+      if (!counted.has(c.channelId)) note('fallback-not-counted', c.channelId);
+    const fallbackIds = new Set(answeredInFallback.map((c) => c.channelId));
+    for (const id of counted) if (!fallbackIds.has(id)) note('counted-not-fallback', id);
+    const countedTwice = events.filter((e) => e.type === 'FallbackCallCounted').length - counted.size;
+    if (countedTwice > 0) note('fallback-counted-twice', String(countedTwice));
     redis = new Redis(opts.redisUrl);
     const effectsLeft = await redis.hlen(siteKeys(siteId).effects);
     const sorted = [...takeoverMs].sort((a, b) => a - b);
-    const fallback = calls.length - acd.length;
+    const fallback = calls.filter((c) => c.route === 'fallback').length;
     return {
       drills: opts.drills,
       calls: calls.length,
       callsAcd: acd.length,
       callsFallback: fallback,
+      callsFallbackAnswered: answeredInFallback.length,
+      fallbackCounted: events.filter((e) => e.type === 'FallbackCallCounted').length,
       callsLost: lost,
       callsDuplicated: duplicated,
       callsStuck: stuck,

@@ -46,7 +46,9 @@ describe.skipIf(!hasChromium)('the supervisor console in chromium', () => {
     await page.locator('[data-testid=queues] tr[data-queue=n1]').waitFor({ timeout: 10_000 });
     await expect
       .poll(() => page.textContent('[data-testid=fallback-calls]'), { timeout: 5000 })
-      .toContain('1Appels pris en secours — aujourd’huidont 1 en moins de 30 s');
+      .toContain(
+        '1Appel pris en secours — aujourd’huidont 1 en moins de 30 s, compté dans les appels décrochés',
+      );
     expect(await page.textContent('[data-testid=queues]')).toContain('Niveau 1 (ARM)');
     // Logged-out agents are on the board too.
     expect(await page.textContent('[data-agent=arm-2]')).toContain('Déconnecté');
@@ -71,6 +73,13 @@ describe.skipIf(!hasChromium)('the supervisor console in chromium', () => {
       .poll(() => page.textContent('[data-line="15"]'), { timeout: 5000 })
       .toContain('Basculée vers SAS 49 — Maine-et-Loire (exemple) (50 % des appels)');
     expect(room.runtime.state.data.lineSwitches['15']).toMatchObject({ partnerId: '49', share: 0.5 });
+    // Words right on a wall screen: « 1 canal occupé » (not « 1 canaux »), chart legends without
+    // uPlot's empty live values (« Heure: -- »).
+    await expect
+      .poll(() => page.textContent('[data-trunk="15"] [data-testid=trunk-busy]'), { timeout: 7000 })
+      .toBe('1 canal occupé');
+    for (const chart of ['chart-qs', 'chart-flow', 'chart-waiting'])
+      expect(await page.textContent(`[data-testid=${chart}]`)).not.toMatch(/--|Heure/);
     await page.screenshot({ path: `${SHOTS}/console.png`, fullPage: true });
     await page.click('[data-line="15"] button');
     await page.click('[data-testid=confirm-ok]');

@@ -46,6 +46,9 @@ describe.skipIf(!hasChromium)('the indicators page in chromium', () => {
     expect(await cells('t1.1')).toEqual(['2', '0', '2']); // SAS hours, PDSA hours, 24 h
     expect(await cells('t1.2b')).toEqual(['1', '0', '1']);
     expect(await answered.textContent()).toContain('Appels décrochés par le SAS');
+    // The annex's item numbers, never an internal key (« o.44.arrived »).
+    expect(await answered.locator('th').textContent()).toBe('1.1');
+    expect((await page.locator('table').allTextContents()).join(' ')).not.toMatch(/\bo\.44\.|\bt1\./);
     await page.screenshot({ path: `${SHOTS}/indicators.png`, fullPage: true });
 
     // The CSV is the API's export (French spreadsheet separator), downloaded as a file.

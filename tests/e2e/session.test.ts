@@ -12,9 +12,12 @@ import { keyboardLogin, openPage, SHOTS, startRoom, type Room } from './room-har
 let room: Room;
 let browser: Browser;
 const TTL_SECONDS = 4;
-/** What chromium logs when the server it talks to is gone: expected while it is killed. */
+/** What chromium logs when the server it talks to is gone: expected while it is killed (a probe
+ *  sent in the instant the socket is closing is logged as "WebSocket is already in CLOSING…"). */
 const networkNoise = (e: string) =>
-  e.includes('Failed to load resource') || e.includes('WebSocket connection to');
+  e.includes('Failed to load resource') ||
+  e.includes('WebSocket connection to') ||
+  e.includes('WebSocket is already in CLOSING or CLOSED state');
 
 const status = (page: Page) => page.textContent('[data-testid=status]');
 

@@ -3,6 +3,9 @@ import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 
+/** Axis figures readable from a few metres (uPlot's default is 12 px). */
+const AXIS_FONT = '15px system-ui, sans-serif';
+
 export type Series = { label: string; stroke: string; dash?: number[]; fmt?: (v: number) => string };
 
 export function Chart(props: {
@@ -14,6 +17,8 @@ export function Chart(props: {
   xWindow?: [number, number];
   yFormat?: (v: number) => string;
   timeZone?: string;
+  /** Counts of calls: whole-number ticks only (no « 0,25 appel »). */
+  counts?: boolean;
   testId: string;
 }) {
   const box = useRef<HTMLDivElement>(null);
@@ -33,7 +38,9 @@ export function Chart(props: {
       {
         width,
         height: 220,
-        legend: { show: true },
+        // The series' names and line styles only: uPlot's live values read « Heure: -- » with no
+        // cursor, noise on a wall screen.
+        legend: { show: true, live: false },
         ...(props.timeZone
           ? { tzDate: (ts: number) => uPlot.tzDate(new Date(ts * 1e3), props.timeZone!) }
           : {}),
@@ -47,6 +54,7 @@ export function Chart(props: {
         axes: [
           {
             stroke: '#cbd5e1',
+            font: AXIS_FONT,
             grid: { stroke: '#334155' },
             ticks: { stroke: '#334155' },
             // 24-hour French times in the site's time zone (uPlot's default is 10:00am).
@@ -54,8 +62,11 @@ export function Chart(props: {
           },
           {
             stroke: '#cbd5e1',
+            font: AXIS_FONT,
+            size: 72,
             grid: { stroke: '#334155' },
             ticks: { stroke: '#334155' },
+            ...(props.counts ? { incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000] } : {}),
             ...(props.yFormat ? { values: (_u: uPlot, ticks: number[]) => ticks.map(props.yFormat!) } : {}),
           },
         ],

@@ -321,6 +321,7 @@ export function Console({ config }: { config: WebConfig }) {
         <Chart
           testId="chart-flow"
           title="Arrivés, décrochés, abandons par quart d’heure"
+          counts
           timeZone={site?.timeZone}
           xWindow={dayWindow(figures, now)}
           series={[
@@ -342,6 +343,7 @@ export function Console({ config }: { config: WebConfig }) {
           testId="chart-waiting"
           title="Appels en attente (dernière heure, depuis l’ouverture de l’écran)"
           series={[{ label: 'En attente', stroke: '#fbbf24' }]}
+          counts
           timeZone={site?.timeZone}
           xWindow={[now / 1000 - 3600, now / 1000]}
           data={waitData}

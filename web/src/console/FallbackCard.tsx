@@ -10,11 +10,11 @@ export function FallbackCard({ figures }: { figures: FallbackFigures | null }) {
   return (
     <div class={`qs-card qs-${state}`} data-testid="fallback-calls">
       <span class="big">{figures === null ? '—' : n}</span>
-      <span class="qs-label">Appels pris en secours — aujourd’hui</span>
+      <span class="qs-label">{n < 2 ? 'Appel pris' : 'Appels pris'} en secours — aujourd’hui</span>
       <span class="qs-state">
         {n === 0
           ? 'aucun appel hors ACD'
-          : `dont ${figures!.within30s} en moins de 30 s, comptés dans les appels décrochés`}
+          : `dont ${figures!.within30s} en moins de 30 s, ${n < 2 ? 'compté' : 'comptés'} dans les appels décrochés`}
       </span>
     </div>
   );

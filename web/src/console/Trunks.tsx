@@ -2,7 +2,7 @@
 // ACD never sees (annex 2 condition 5). Read from GET …/trunks every 5 s; a line at 100 % and any
 // refused call are shown as alarms. Lines without configured channels show their busy channels only.
 import { useEffect, useState } from 'preact/hooks';
-import { percent } from '../i18n.js';
+import { percent, plural } from '../i18n.js';
 import { api } from '../session.js';
 
 type TrunkLine = {
@@ -45,8 +45,8 @@ export function Trunks({ siteId }: { siteId: string }) {
             <span class="line-name">{l.label ?? l.line}</span>
             <span class="badge" data-testid="trunk-busy">
               {l.channels
-                ? `${l.busy} / ${l.channels} canaux (${percent(l.occupancy ?? 0)})`
-                : `${l.busy} canaux occupés`}
+                ? `${l.busy} / ${plural(l.channels, 'canal', 'canaux')} (${percent(l.occupancy ?? 0)})`
+                : plural(l.busy, 'canal occupé', 'canaux occupés')}
             </span>
             <span class="badge">pointe 15 min : {l.peak15}</span>
             <span class="badge" data-testid="trunk-refused">

@@ -189,7 +189,7 @@ export function IndicatorsPage({ config }: { config: WebConfig }) {
                     data-item={r.item}
                     class={imported(r) ? 'imported' : ''}
                   >
-                    <th scope="row">{r.item}</th>
+                    <th scope="row">{itemNumber(r.item)}</th>
                     <td>{r.label}</td>
                     <td>{r.period}</td>
                     <td class="num">{figure(r.sas, isRatio(r.item))}</td>
@@ -207,6 +207,12 @@ export function IndicatorsPage({ config }: { config: WebConfig }) {
 }
 
 /** Ratios (QS 30 s) are shown as percentages. */
+/** The annex's item number as printed in it (« 1.2a », « 1.3 (LRM) »); the per-origin rows
+ *  (o.<site>.<figure>) have none: no internal key on screen (the CSV keeps them). */
+const itemNumber = (item: string) => {
+  const m = /^t(\d+\.\d+[a-z]?)(-lrm)?$/.exec(item);
+  return m ? `${m[1]}${m[2] ? ' (LRM)' : ''}` : '—';
+};
 const isRatio = (item: string) => item === 't1.2' || item.endsWith('.qs30');
 
 const imported = (r: Row) => /^imported|not available/.test(r.source);

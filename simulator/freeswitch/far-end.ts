@@ -89,6 +89,11 @@ export type CallTimeline = {
   redirectedTo: string | null;
   /** Phones (endpoint names) that shared media with this caller at some point. */
   agents: string[];
+  /**
+   * Each change of the phones the caller shares media with, in order (a phone joined by a bridge or
+   * a conference; a phone's leg ended): the replay's ground truth of waits (simulator/replay).
+   */
+  media: { atMs: number; phones: string[] }[];
 };
 
 export class TrunkCaller implements SipPeer {
@@ -125,6 +130,7 @@ export class TrunkCaller implements SipPeer {
       referredTo: null,
       redirectedTo: null,
       agents: [],
+      media: [],
     };
     const user = opts.withheld ? 'anonymous' : (opts.callerNumber ?? 'caller');
     const name = opts.withheld ? 'Anonymous' : (opts.callerName ?? '');
@@ -284,6 +290,8 @@ export class Phone implements SipPeer {
     readonly port: number,
     readonly mediaPort: number,
     private readonly session: PhoneSession,
+    /** An answered leg ended (either side hung up): for the ground truth (sim.ts). */
+    private readonly onLegEnded: () => void = () => {},
   ) {}
 
   get user(): string {
@@ -327,6 +335,7 @@ export class Phone implements SipPeer {
       leg.done = true;
       this.legs.delete(callId);
       this.session.hungUp(callId, 16);
+      this.onLegEnded();
       return;
     }
     if (method === 'ACK') return;
@@ -376,6 +385,7 @@ export class Phone implements SipPeer {
     leg.done = true;
     this.legs.delete(callId);
     this.net.fromPeer(this, inDialog(leg.dialog, 'BYE', this.host, this.port));
+    this.onLegEnded();
   }
 
   /** Unregistered: its answered calls drop, its ringing calls are refused. */

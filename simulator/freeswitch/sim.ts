@@ -83,7 +83,7 @@ export class SimFs {
   registerPhone(endpoint: string, session: PhoneSession): Phone {
     if (this.phones.has(endpoint)) throw new Error(`${endpoint} is already registered`);
     const { sip, media } = this.ports();
-    const phone = new Phone(this.drachtio, endpoint, sip, media, session);
+    const phone = new Phone(this.drachtio, endpoint, sip, media, session, () => this.legEnded(endpoint));
     this.phones.set(endpoint, phone);
     return phone;
   }
@@ -99,9 +99,32 @@ export class SimFs {
   private mediaShared(ports: number[]): void {
     const phones = [...this.phones.values()].filter((p) => ports.includes(p.mediaPort));
     for (const c of this.calls.values())
-      if (ports.includes(c.mediaPort))
+      if (ports.includes(c.mediaPort)) {
         for (const p of phones)
           if (!c.timeline.agents.includes(p.endpoint)) c.timeline.agents.push(p.endpoint);
+        if (!c.ended) this.notePhones(c, [...this.phonesNow(c), ...phones.map((p) => p.endpoint)]);
+      }
+  }
+
+  /** A phone's answered leg ended: it no longer shares media with any caller (one call per phone). */
+  private legEnded(endpoint: string): void {
+    for (const c of this.calls.values())
+      if (!c.ended && this.phonesNow(c).includes(endpoint))
+        this.notePhones(
+          c,
+          this.phonesNow(c).filter((p) => p !== endpoint),
+        );
+  }
+
+  private phonesNow(c: TrunkCaller): string[] {
+    return c.timeline.media.at(-1)?.phones ?? [];
+  }
+
+  private notePhones(c: TrunkCaller, phones: string[]): void {
+    const next = [...new Set(phones)];
+    const now = this.phonesNow(c);
+    if (next.length === now.length && next.every((p) => now.includes(p))) return;
+    c.timeline.media.push({ atMs: Date.now(), phones: next });
   }
 
   /** Who the caller hears now: hold music, or the phones it shares media with (ground truth). */

@@ -1,5 +1,5 @@
 // The replay's own stack, each part a separate child process: a redis-server on a free port, sim-pbx
-// (`sas-acd sim-pbx`) and the ACD (`sas-acd serve`). Stopped at the end whatever happens (error,
+// (`sas-acd sim-pbx`, or sim-fs with `--pbx freeswitch`) and the ACD (`sas-acd serve`). Stopped at the end whatever happens (error,
 // Ctrl-C, the replay's own crash: the children are killed on exit). The ACD can be killed with
 // SIGKILL and started again on the same port and Redis (--chaos).
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
+import type { PbxKind } from '../../src/app/pbx.js';
 import { freePort, startRedisServer, type RedisServer } from '../../src/store/redis-server.js';
 
 const CLI = fileURLToPath(new URL('../../bin/sas-acd.mjs', import.meta.url));
@@ -46,9 +47,11 @@ function startChild(
       reject(new Error(`sas-acd ${args[0]} did not start within ${START_TIMEOUT_MS / 1000} s`));
     }, START_TIMEOUT_MS);
     let found = false;
+    let out = ''; // what it printed so far: a ready banner may span several lines
     lines.on('line', (line) => {
       log.write(`${line}\n`);
-      const m = found ? null : ready.exec(line);
+      if (!found) out += `${line}\n`;
+      const m = found ? null : ready.exec(out);
       if (m) {
         found = true;
         clearTimeout(timer);
@@ -84,8 +87,36 @@ async function stopChild(c: Child | null, signal: NodeJS.Signals = 'SIGTERM'): P
   clearTimeout(timer);
 }
 
-/** Starts redis-server, sim-pbx and `sas-acd serve` with this site configuration and these users. */
-export async function startChildStack(o: { config: unknown; users: unknown[] }): Promise<ChildStack> {
+/** How each simulated PBX is started, and what `sas-acd serve` needs to reach it. */
+const PBX_CHILD: Record<
+  PbxKind,
+  { args: string[]; ready: RegExp; env: (m: RegExpMatchArray) => NodeJS.ProcessEnv }
+> = {
+  asterisk: {
+    args: ['sim-pbx', '--port', '0'],
+    ready: /^sim-pbx listening on (http:\/\/\S+)/m,
+    env: (m) => ({ PBX: 'asterisk', ARI_URL: m[1]!, ARI_USER: 'asterisk', ARI_PASSWORD: 'asterisk' }),
+  },
+  // sim-fs: drachtio-server and FreeSWITCH's event socket on free ports, named in its banner.
+  freeswitch: {
+    args: ['sim-pbx', '--pbx', 'freeswitch', '--port', '0', '--drachtio-port', '0', '--esl-port', '0'],
+    ready:
+      /^sim-fs .* listening on (http:\/\/\S+)\n\s+drachtio app\s+(\S+):(\d+) \(secret (\S+)\)\n\s+event socket\s+(\S+):(\d+) \(password (\S+)\)/m,
+    env: (m) => ({
+      PBX: 'freeswitch',
+      DRACHTIO_URL: `drachtio://${m[4]}@${m[2]}:${m[3]}`,
+      FREESWITCH_ESL: `esl://${m[7]}@${m[5]}:${m[6]}`,
+    }),
+  },
+};
+
+/** Starts redis-server, sim-pbx (or sim-fs) and `sas-acd serve` with this site configuration and these users. */
+export async function startChildStack(o: {
+  config: unknown;
+  users: unknown[];
+  pbx?: PbxKind;
+}): Promise<ChildStack> {
+  const pbxChild = PBX_CHILD[o.pbx ?? 'asterisk'];
   const logDir = mkdtempSync(join(tmpdir(), 'sas-acd-replay-'));
   const log = createWriteStream(join(logDir, 'children.log'));
   const configFile = join(logDir, 'site.json');
@@ -110,28 +141,23 @@ export async function startChildStack(o: { config: unknown; users: unknown[] }):
   try {
     redis = await startRedisServer({ appendfsync: 'everysec' });
     const base = Object.fromEntries(
-      Object.entries(process.env).filter(([k]) => !/^(REDIS_URL|ARI_|JWT_SECRET|LOG_LEVEL)/.test(k)),
+      Object.entries(process.env).filter(
+        ([k]) => !/^(REDIS_URL|ARI_|PBX$|DRACHTIO_|FREESWITCH_|ESL_|SIP_|JWT_SECRET|LOG_LEVEL)/.test(k),
+      ),
     );
-    const pbxStart = await startChild(
-      ['sim-pbx', '--port', '0'],
-      base,
-      log,
-      /^sim-pbx listening on (http:\/\/\S+)/,
-    );
+    const pbxStart = await startChild(pbxChild.args, base, log, pbxChild.ready);
     pbx = pbxStart.child;
     const pbxUrl = pbxStart.match[1]!;
     const port = await freePort();
     const env = {
       ...base,
       REDIS_URL: redis.url,
-      ARI_URL: pbxUrl,
-      ARI_USER: 'asterisk',
-      ARI_PASSWORD: 'asterisk',
+      ...pbxChild.env(pbxStart.match),
       JWT_SECRET: randomBytes(32).toString('hex'),
       LOG_LEVEL: process.env.REPLAY_LOG_LEVEL ?? 'warn',
     };
     const args = ['serve', '--config', configFile, '--users', usersFile, '--port', String(port)];
-    const serveLine = /^sas-acd serve: site \S+ on (http:\/\/\S+)/;
+    const serveLine = /^sas-acd serve: site \S+ on (http:\/\/\S+)/m;
     const startAcd = async () => {
       acd = (await startChild(args, env, log, serveLine)).child;
       await waitReady(acdUrl);

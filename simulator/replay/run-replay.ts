@@ -1,6 +1,7 @@
 // `sas-acd simulate replay`: a trace through the live system. Callers are injected on sim-pbx's
 // trunk with their patience, bot agents work like panels (API + Socket.IO, phones on sim-pbx),
 // and at the end the ground truth from sim-pbx's timelines is compared with the ACD's indicators.
+import type { PbxKind } from '../../src/app/pbx.js';
 import type { SiteConfig } from '../../src/core/config.js';
 import type { QueueView } from '../../src/read-models/views.js';
 import { PhoneClient } from '../bots/phone-client.js';
@@ -13,6 +14,7 @@ import { acdFigures, readAcdCounts } from './acd-figures.js';
 import { scheduleChaos, NO_CHAOS, type ChaosDone, type ChaosPlan } from './chaos.js';
 import { callCountsOf, formatCallCounts, reconcileCallCounts, type CallCounts } from './call-counts.js';
 import { startChildStack, type ChildStack } from './child-stack.js';
+import { fsCallRecord, type FsTimeline } from './fs-records.js';
 import { groundTruth, type QueueFigures } from './ground-truth.js';
 import { PanelBot } from './panel-bot.js';
 import { formatTable, publicFigures, reconcile, type Mismatch } from './reconcile.js';
@@ -30,6 +32,8 @@ export type ReplayOptions = {
   staff: StaffPlan;
   /** Bots' wrap-up in simulated seconds; null: each agent's own. */
   wrapUpSeconds: number | null;
+  /** The simulated PBX of the own stack: sim-pbx (Asterisk, the default) or sim-fs (FreeSWITCH). */
+  pbx?: PbxKind;
   /** Drive a running system instead of starting one. */
   external?: { acdUrl: string; pbxUrl: string; users: ExternalUsers };
   /** Faults at simulated times (chaos.ts); the ACD and Redis ones need the own stack. */
@@ -68,13 +72,25 @@ export type ReplayRun = {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function simCalls(pbxUrl: string): Promise<CallRecord[]> {
+async function simCalls(
+  pbxUrl: string,
+  pbx: PbxKind,
+  queueOfWait: (callId: string, n: number) => string,
+): Promise<CallRecord[]> {
   const r = await fetch(`${pbxUrl}/sim/calls`);
   if (!r.ok) throw new Error(`sim-pbx GET /sim/calls: ${r.status}`);
+  if (pbx === 'freeswitch')
+    return ((await r.json()) as { calls: FsTimeline[] }).calls.map((t) => fsCallRecord(t, queueOfWait));
   return ((await r.json()) as { calls: CallRecord[] }).calls;
 }
 
-async function strayChannels(pbxUrl: string): Promise<number> {
+async function strayChannels(pbxUrl: string, pbx: PbxKind): Promise<number> {
+  if (pbx === 'freeswitch') {
+    // sim-fs: dialogs, FreeSWITCH channels, conferences, event sockets and phone legs still open.
+    const r = await fetch(`${pbxUrl}/sim/leftovers`);
+    if (!r.ok) return 0;
+    return Object.values((await r.json()) as Record<string, number>).reduce((a, b) => a + b, 0);
+  }
   const auth = Buffer.from('asterisk:asterisk').toString('base64');
   const r = await fetch(`${pbxUrl}/ari/channels`, { headers: { authorization: `Basic ${auth}` } });
   if (!r.ok) return 0;
@@ -87,6 +103,7 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayRun> {
   const toleranceMs = o.toleranceMs ?? 500;
   const seats = pickSeats(o.config, o.staff);
   const siteId = o.config.id;
+  const pbx = o.pbx ?? 'asterisk';
   let stack: ChildStack | null = null;
   const bots: PanelBot[] = [];
   const phones: PhoneClient[] = [];
@@ -105,6 +122,7 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayRun> {
       stack = await startChildStack({
         config: configForSpeed(o.config, speed, o.wrapUpSeconds),
         users: made.entries,
+        pbx,
       });
       acdUrl = stack.acdUrl;
       pbxUrl = stack.pbxUrl;
@@ -139,6 +157,12 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayRun> {
     }
 
     const ours = new Map<string, TraceCall>();
+    // sim-fs cannot tell which queue a caller waits in: its n-th wait is the trace's n-th step.
+    const queueOfWait = (callId: string, n: number): string => {
+      const row = ours.get(callId);
+      const path = row ? expectedPath(o.config, row, seats) : [];
+      return path[n] ?? path.at(-1) ?? o.config.lines[0]!.entryQueue;
+    };
     let refused = 0;
     injector = new CallerInjector({
       simUrl: pbxUrl,
@@ -190,7 +214,7 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayRun> {
     for (;;) {
       if (o.signal?.aborted) throw new Error('interrupted');
       await sleep(200);
-      records = (await simCalls(pbxUrl)).filter((c) => ours.has(c.callId));
+      records = (await simCalls(pbxUrl, pbx, queueOfWait)).filter((c) => ours.has(c.callId));
       // A call the dialplan fallback took (no ACD on the Stasis app as it arrived) is out of the
       // ACD's reach: lost for the replay, hung up at the end, not waited for.
       const ended = records.filter((c) => c.endedAtMs !== null || c.route === 'fallback').length;
@@ -261,7 +285,7 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayRun> {
     const truthCalls = callCountsOf(records, toleranceMs);
     extra.push(...reconcileCallCounts(truthCalls, acd.calls));
     const twin = o.twin ? replayTwin(o.calls, o.config, o.staff, o.wrapUpSeconds) : undefined;
-    const stray = await strayChannels(pbxUrl);
+    const stray = await strayChannels(pbxUrl, pbx);
     if (stray > 0 && !o.external)
       extra.push({ queue: '(pbx)', figure: 'channels left', groundTruth: 0, acd: stray });
     const r = reconcile(truth.queues, acd.queues, (toleranceMs / 1000) * speed, extra);

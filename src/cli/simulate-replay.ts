@@ -150,9 +150,16 @@ export function prepareReplay(o: ReplayCliOptions): PreparedReplay {
   }
   const problems = checkTraceAgainstSite(config, calls, seats);
   if (problems.length > 0) throw new ReplayUsageError(problems.join('\n'));
-  if ((o.acd === undefined) !== (o.pbx === undefined))
+  // --pbx is the own stack's simulated PBX (asterisk, freeswitch), or with --acd the running sim-pbx's URL.
+  const kind = o.pbx === 'asterisk' || o.pbx === 'freeswitch' ? o.pbx : undefined;
+  const pbxUrl = kind === undefined ? o.pbx : undefined;
+  if (pbxUrl !== undefined && !/^https?:\/\//.test(pbxUrl))
     throw new ReplayUsageError(
-      'give both --acd and --pbx (a running ACD and the sim-pbx it uses), or neither',
+      `--pbx must be asterisk, freeswitch or the http(s) URL of a running sim-pbx, not "${pbxUrl}"`,
+    );
+  if ((o.acd === undefined) !== (pbxUrl === undefined))
+    throw new ReplayUsageError(
+      'give both --acd and --pbx URL (a running ACD and the sim-pbx it uses), or neither',
     );
   let external: PreparedReplay['external'];
   if (o.acd !== undefined) {
@@ -160,11 +167,13 @@ export function prepareReplay(o: ReplayCliOptions): PreparedReplay {
       throw new ReplayUsageError('--acd needs --acd-users FILE (the supervisor and bot users)');
     external = {
       acdUrl: o.acd.replace(/\/$/, ''),
-      pbxUrl: o.pbx!.replace(/\/$/, ''),
+      pbxUrl: pbxUrl!.replace(/\/$/, ''),
       users: readJson(o.acdUsers, 'users') as ExternalUsers,
     };
   }
   const chaos = chaosOf(o.chaos, external !== undefined);
+  if (kind === 'freeswitch' && chaos.dropAriAt.length > 0)
+    throw new ReplayUsageError('--chaos drop-ari-at needs the Asterisk simulator (sim-fs has no ARI)');
   const notTwin = o.twin ? twinUnstaffable(staff) : [];
   if (notTwin.length > 0)
     throw new ReplayUsageError(
@@ -179,6 +188,7 @@ export function prepareReplay(o: ReplayCliOptions): PreparedReplay {
     toleranceMs,
     chaos,
     twin: o.twin === true,
+    pbx: kind ?? 'asterisk',
     ...(external ? { external } : {}),
   };
 }
@@ -197,7 +207,10 @@ export function registerReplay(simulate: Command, usageExit: (err: CommanderErro
     .option('--wrap-up <seconds>', "bots' wrap-up in simulated seconds (default: each agent's own)")
     .option('--config <file>', 'site configuration (JSON; default: the example site)')
     .option('--acd <url>', 'a running ACD (with --pbx and --acd-users) instead of the own stack')
-    .option('--pbx <url>', "the running ACD's sim-pbx (trunk and endpoint side)")
+    .option(
+      '--pbx <kind|url>',
+      "the own stack's simulated PBX: asterisk (sim-pbx, the default) or freeswitch (sim-fs); with --acd, the running ACD's sim-pbx URL",
+    )
     .option(
       '--acd-users <file>',
       'with --acd: {"supervisor": {username, password}, "agents": {agentId: {…}}}',

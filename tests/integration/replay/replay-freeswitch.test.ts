@@ -1,0 +1,133 @@
+// `simulate replay --pbx freeswitch`: the hand-computed trace through the own stack on sim-fs (the
+// simulated drachtio-server + FreeSWITCH, `sas-acd sim-pbx --pbx freeswitch`) and `sas-acd serve`
+// with PBX=freeswitch, each a child process. The ground truth comes from sim-fs's caller timelines
+// (who shares media with whom, and when), never from the ACD. The replay reconciles only if nothing
+// is left on sim-fs at the end (dialogs, channels, conferences, event sockets, phone legs: its
+// GET /sim/leftovers), so `reconciled` also says the PBX is clean. One short run, about 90 s real.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { exampleSite } from '../../../src/core/example-site.js';
+import { redisServerInstalled } from '../../../src/store/redis-server.js';
+
+const cli = fileURLToPath(new URL('../../../bin/sas-acd.mjs', import.meta.url));
+const trace = fileURLToPath(new URL('../../fixtures/replay/hand-computed.csv', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'replay-fs-test-'));
+// P2 to N2 MG whatever the hour, as in replay.test.ts: the hand computation must not depend on it.
+const site = join(dir, 'site.json');
+writeFileSync(
+  site,
+  JSON.stringify({
+    ...exampleSite,
+    routing: { ...exampleSite.routing, mgHours: 'always', p2WithoutGpRegulator: null },
+  }),
+);
+
+function replay(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [cli, 'simulate', 'replay', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
+}
+
+const replayDirs = () => readdirSync(tmpdir()).filter((d) => d.startsWith('sas-acd-replay-'));
+
+type Figures = {
+  offered: number;
+  answered: number;
+  abandoned: number;
+  answeredWithinThreshold: number;
+  meanWaitSeconds: number | null;
+};
+type Side = { queues: Record<string, Figures>; calls: Record<string, number> };
+type Report = {
+  groundTruth: Side;
+  acd: Side;
+  reconciled: boolean;
+  calls: { lost: number; duplicated: number; stuck: number };
+};
+
+const SPEED = 5;
+/** How late, in real seconds, a hand-off may come on a loaded machine (bot, API, PBX round trips). */
+const LATENCY_S = 1.5;
+
+describe.skipIf(!redisServerInstalled())(
+  'sas-acd simulate replay --pbx freeswitch (needs redis-server)',
+  () => {
+    it('gives the hand-computed figures on both sides, reconciled, nothing lost, doubled or stuck, sim-fs clean', async () => {
+      const before = replayDirs();
+      const r = await replay([
+        '--trace',
+        trace,
+        '--pbx',
+        'freeswitch',
+        '--speed',
+        String(SPEED),
+        '--staff',
+        'n1=2,n2-amu=1,n2-mg=1',
+        '--wrap-up',
+        '0',
+        '--config',
+        site,
+        '--tolerance-ms',
+        String(LATENCY_S * 1000),
+        '--json',
+      ]);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const report = JSON.parse(r.stdout) as Report;
+      expect(report.reconciled).toBe(true);
+      expect(report.calls).toEqual({ lost: 0, duplicated: 0, stuck: 0 });
+      // The same hand computation as on Asterisk (replay.test.ts): C4 waits 35 s for the first free ARM,
+      // C3 gives up after 10 s, C1 (P1) and C2 (P2) are answered at once at N2.
+      const hand: Record<string, Omit<Figures, 'meanWaitSeconds'> & { meanWaitSeconds: number }> = {
+        n1: { offered: 4, answered: 3, abandoned: 1, answeredWithinThreshold: 2, meanWaitSeconds: 35 / 3 },
+        'n2-amu': { offered: 1, answered: 1, abandoned: 0, answeredWithinThreshold: 1, meanWaitSeconds: 0 },
+        'n2-mg': { offered: 1, answered: 1, abandoned: 0, answeredWithinThreshold: 1, meanWaitSeconds: 0 },
+      };
+      for (const side of [report.groundTruth, report.acd]) {
+        expect(Object.keys(side.queues).sort()).toEqual(['n1', 'n2-amu', 'n2-mg']);
+        for (const [id, h] of Object.entries(hand)) {
+          const { meanWaitSeconds, ...counts } = side.queues[id]!;
+          const { meanWaitSeconds: handWait, ...handCounts } = h;
+          expect(counts, id).toEqual(handCounts);
+          expect(meanWaitSeconds, id).toBeGreaterThanOrEqual(handWait - LATENCY_S * SPEED);
+          expect(meanWaitSeconds, id).toBeLessThanOrEqual(handWait + LATENCY_S * SPEED);
+        }
+      }
+      const perCall = { arrived: 4, answered: 3, answeredWithin30s: 3, abandoned: 1, shortAbandoned: 1 };
+      expect(report.groundTruth.calls).toEqual(perCall);
+      expect(report.acd.calls).toEqual(perCall);
+      // The stack's children are gone and their folder removed (the run reconciled).
+      expect(replayDirs()).toEqual(before);
+    }, 240_000);
+
+    it('refuses --chaos drop-ari-at on freeswitch (sim-fs has no ARI), starting nothing', async () => {
+      const before = replayDirs();
+      const r = await replay([
+        '--trace',
+        trace,
+        '--pbx',
+        'freeswitch',
+        '--staff',
+        'n1=2,n2-amu=1,n2-mg=1',
+        '--config',
+        site,
+        '--chaos',
+        'drop-ari-at=8',
+        '--json',
+      ]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/drop-ari-at needs the Asterisk simulator/);
+      expect(r.stdout).toBe('');
+      expect(replayDirs()).toEqual(before);
+    });
+  },
+);

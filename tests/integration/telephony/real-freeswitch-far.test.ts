@@ -1,0 +1,245 @@
+// Port-level scenarios of the drachtio adapter against a REAL drachtio-server and FreeSWITCH, with
+// FreeSWITCH's own "far" SIP profile playing the callers (originate to drachtio's SIP side) and the
+// phones (a context that rings, answers and parks; busy-* answers 486). Runs only with DRACHTIO_URL
+// (drachtio://<secret>@host:9022), FREESWITCH_ESL (esl://<password>@host:8021), DRACHTIO_SIP
+// (drachtio's SIP host:port) and FAR_SIP (the far profile's host:port) set; reported as skipped
+// otherwise. The FreeSWITCH configuration needs, beside freeswitch-config/freeswitch.xml's, a profile
+// "far" with context "far" (docs/freeswitch.md, "What was run against real servers"). Each test ends
+// with no channel left on FreeSWITCH (show channels).
+import { Writable } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Command } from '../../../src/core/commands.js';
+import { createLogger } from '../../../src/ports/logger.js';
+import { DrachtioAdapter } from '../../../src/telephony/drachtio/drachtio-adapter.js';
+import { MrfCtor, SrfCtor, type FsMediaServer, type Srf } from '../../../src/telephony/drachtio/libs.js';
+
+const env = process.env;
+const enabled = Boolean(env.DRACHTIO_URL && env.FREESWITCH_ESL && env.DRACHTIO_SIP && env.FAR_SIP);
+const silent = createLogger({ destination: new Writable({ write: (_c, _e, cb) => cb() }) });
+const parse = (raw: string) => {
+  const u = new URL(raw);
+  return { host: u.hostname, port: Number(u.port), secret: decodeURIComponent(u.username || u.password) };
+};
+
+async function until<T>(
+  find: () => T | undefined | null | false | Promise<T | undefined | null | false>,
+  what: string,
+  ms = 15_000,
+): Promise<T> {
+  const start = Date.now();
+  for (;;) {
+    const v = await find();
+    if (v) return v;
+    if (Date.now() - start > ms) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+type Row = {
+  uuid: string;
+  name: string;
+  application: string;
+  application_data: string;
+  call_uuid: string;
+  dest: string;
+  cid_num: string;
+};
+
+describe.skipIf(!enabled)(
+  'drachtio adapter, real drachtio-server + FreeSWITCH, FreeSWITCH as the far end',
+  () => {
+    const drachtio = enabled ? parse(env.DRACHTIO_URL!) : { host: '', port: 0, secret: '' };
+    const esl = enabled ? parse(env.FREESWITCH_ESL!) : { host: '', port: 0, secret: '' };
+    const adapters: DrachtioAdapter[] = [];
+    let ctl: { srf: Srf; ms: FsMediaServer } | null = null;
+    const commands: Command[] = [];
+
+    const newAdapter = async () => {
+      const a = new DrachtioAdapter({
+        drachtio,
+        freeswitch: { host: esl.host, port: esl.port, password: esl.secret },
+        agentUri: (id) => `sip:${id}@${env.FAR_SIP}`,
+        partnerUri: (_p, d) => `sip:${d}@${env.FAR_SIP}`,
+        logger: silent,
+      });
+      await a.start((cmd) => void commands.push(cmd));
+      adapters.push(a);
+      return a;
+    };
+    /** A second inbound event socket for the test's own commands (originate, show channels, DTMF). */
+    const control = async () => {
+      if (ctl) return ctl.ms;
+      const srf = new SrfCtor();
+      srf.connect(drachtio);
+      await new Promise<void>((r) => srf.once('connect', r));
+      const ms = await new MrfCtor(srf).connect({
+        address: esl.host,
+        port: esl.port,
+        secret: esl.secret,
+        listenAddress: '127.0.0.1',
+        listenPort: 0,
+      });
+      ctl = { srf, ms };
+      return ms;
+    };
+    const channels = async (): Promise<Row[]> =>
+      (JSON.parse((await (await control()).api('show channels as json')) || '{}') as { rows?: Row[] }).rows ??
+      [];
+    /** A caller on the far profile dialling 15 through drachtio; returns the far leg's uuid. */
+    const call = async (number = '0612345678') => {
+      const ms = await control();
+      const out = await ms.api(
+        `originate {origination_caller_id_number=${number},ignore_early_media=true}sofia/far/sip:15@${env.DRACHTIO_SIP} &park()`,
+      );
+      const uuid = /^\+OK ([0-9a-f-]+)/.exec(out)?.[1];
+      if (!uuid) throw new Error(`originate: ${out}`);
+      return uuid;
+    };
+    const arrived = () =>
+      until(
+        () =>
+          commands.find((c) => c.type === 'arriveCall') as
+            Extract<Command, { type: 'arriveCall' }> | undefined,
+        'arrival',
+      );
+    const mediaOf = async (callId: string) => {
+      const rows = await channels();
+      for (const r of rows) {
+        const v = JSON.parse(await (await control()).api(`uuid_dump ${r.uuid} json`)) as Record<
+          string,
+          string
+        >;
+        if (
+          decodeURIComponent(v['variable_sip_h_X-Sas-Acd-Call'] ?? '') === callId &&
+          v['variable_sip_h_X-Sas-Acd-Leg'] === 'caller'
+        )
+          return { row: r, vars: v };
+      }
+      return null;
+    };
+    const clean = () =>
+      until(async () => (await channels()).length === 0, 'no channel left on FreeSWITCH (show channels)');
+
+    afterEach(async () => {
+      for (const a of adapters.splice(0)) await a.stop();
+      commands.splice(0);
+      const ms = await control();
+      await ms.api('hupall NORMAL_CLEARING');
+    });
+
+    it('holds a caller with music, bridges an agent, hangs up: nothing left', async () => {
+      const a = await newAdapter();
+      await call();
+      const { callId } = await arrived();
+      await a.execute({ type: 'holdCaller', callId, queueId: 'n1', music: 'default' });
+      const held = await until(
+        async () => (await mediaOf(callId))?.row.application === 'playback' && (await mediaOf(callId)),
+        'music on hold',
+      );
+      expect(held.row.application_data).toMatch(/^local_stream:\/\/default/);
+      await a.execute({ type: 'ringAgent', callId, agentId: 'arm-1', autoAnswer: false, timeoutSeconds: 10 });
+      await until(() => commands.some((c) => c.type === 'answerOffer'), 'agent answered');
+      await a.execute({ type: 'connectAgent', callId, agentId: 'arm-1', conference: false });
+      await until(
+        async () =>
+          ((await mediaOf(callId))?.row.call_uuid ?? '') !== '' ||
+          (await mediaOf(callId))?.vars.variable_bridge_uuid,
+        'bridged',
+      );
+      await a.execute({ type: 'hangUp', callId, reason: 'normal' });
+      await clean();
+    }, 60_000);
+
+    it("reports the caller's DTMF (RFC 2833 through drachtio) after the callback offer", async () => {
+      const a = await newAdapter();
+      const far = await call();
+      const { callId } = await arrived();
+      await a.execute({ type: 'holdCaller', callId, queueId: 'n1', music: 'default' });
+      await until(async () => (await mediaOf(callId))?.row.application === 'playback', 'held');
+      await a.execute({ type: 'offerCallback', callId });
+      await (await control()).api(`uuid_send_dtmf ${far} 1`);
+      await until(
+        () => commands.some((c) => c.type === 'acceptCallback' && c.callId === callId),
+        'acceptCallback',
+      );
+      await a.execute({ type: 'hangUp', callId, reason: 'callback-accepted' });
+      await clean();
+    }, 60_000);
+
+    it('reports a busy phone and destroys the unused endpoint', async () => {
+      const a = await newAdapter();
+      await call();
+      const { callId } = await arrived();
+      await a.execute({ type: 'holdCaller', callId, queueId: 'n1', music: 'default' });
+      await a.execute({
+        type: 'ringAgent',
+        callId,
+        agentId: 'busy-1',
+        autoAnswer: false,
+        timeoutSeconds: 10,
+      });
+      await until(() => commands.some((c) => c.type === 'offerFailed' && c.reason === 'busy'), 'busy');
+      await a.execute({ type: 'hangUp', callId, reason: 'normal' });
+      await clean();
+    }, 60_000);
+
+    it('listen-in: the supervisor phone eavesdrops on the agent channel (whisper), then is hung up', async () => {
+      const a = await newAdapter();
+      await call();
+      const { callId } = await arrived();
+      await a.execute({ type: 'holdCaller', callId, queueId: 'n1', music: 'default' });
+      await a.execute({ type: 'ringAgent', callId, agentId: 'arm-1', autoAnswer: false, timeoutSeconds: 10 });
+      await until(() => commands.some((c) => c.type === 'answerOffer'), 'agent answered');
+      await a.execute({ type: 'connectAgent', callId, agentId: 'arm-1', conference: false });
+      await a.execute({
+        type: 'listenIn',
+        callId,
+        supervisorId: 'sup-1',
+        agentId: 'arm-1',
+        mode: 'whisper',
+        autoAnswer: false,
+      });
+      const spy = await until(
+        async () => (await channels()).find((r) => r.application === 'eavesdrop'),
+        'the supervisor leg eavesdropping',
+      );
+      const vars = JSON.parse(await (await control()).api(`uuid_dump ${spy.uuid} json`)) as Record<
+        string,
+        string
+      >;
+      expect(vars.variable_eavesdrop_whisper_bleg).toBe('true');
+      expect(vars.variable_eavesdrop_enable_dtmf).toBe('false');
+      expect(commands.some((c) => c.type === 'stopListening')).toBe(false);
+      await a.execute({ type: 'stopListening', callId, supervisorId: 'sup-1' });
+      await until(
+        async () => !(await channels()).some((r) => r.application === 'eavesdrop'),
+        'eavesdrop gone',
+      );
+      await a.execute({ type: 'hangUp', callId, reason: 'normal' });
+      await clean();
+    }, 60_000);
+
+    it('take-over: a new process binds the old dialogs (in-dialog INFO by id), adopts the held caller, sees its BYE', async () => {
+      const a = await newAdapter();
+      const far = await call();
+      const { callId } = await arrived();
+      await a.execute({ type: 'holdCaller', callId, queueId: 'n1', music: 'default' });
+      await until(async () => (await mediaOf(callId))?.row.application === 'playback', 'held');
+      await a.stop(); // the old process goes: drachtio keeps the dialogs, FreeSWITCH the channels
+      adapters.splice(adapters.indexOf(a), 1);
+      commands.splice(0);
+      const b = await newAdapter();
+      const hold = { type: 'holdCaller' as const, callId, queueId: 'n1', music: 'default' };
+      const report = await b.adopt([
+        { callId, direction: 'inbound', line: '15', agents: [], ring: null, hold },
+      ]);
+      expect(report).toMatchObject({ callers: 1, gone: 0, strays: 0, held: 1 });
+      await (await control()).api(`uuid_kill ${far}`); // the caller hangs up: its BYE must reach b
+      await until(
+        () => commands.some((c) => c.type === 'callerHungUp' && c.callId === callId),
+        'callerHungUp seen by the new process',
+      );
+      await clean();
+    }, 60_000);
+  },
+);

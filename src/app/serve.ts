@@ -329,7 +329,6 @@ export async function startServe(settings: ServeSettings, logger: Logger): Promi
       writer: () => stored.role !== 'stopped',
     },
     publishes: () => stored.role === 'leader',
-    pbxCanListenIn: settings.pbx.kind === 'asterisk',
     extraMetrics: [
       (registry) => trunks.registerMetrics(registry),
       ...(lrmLink ? [(registry: Registry) => lrmLink.registerMetrics(registry)] : []),

@@ -114,9 +114,15 @@ export class PanelBot {
       });
     }
     const call = d.call;
+    // The desk shows the seat's one call: any other this bot was playing is over for it. A call that
+    // comes back to the same seat later (its leg was lost and it was queued again) is played anew.
+    for (const id of this.playing.keys()) if (id !== call?.id) this.playing.delete(id);
     if (!call) return;
     const mine = call.parties.find((p) => p.agentId === me);
-    if (!mine) return;
+    if (!mine) {
+      this.playing.delete(call.id); // offered again, not yet answered
+      return;
+    }
     const seen = this.playing.get(call.id);
     this.playing.set(call.id, call.parties.length);
     if (seen === undefined) {

@@ -119,6 +119,8 @@ export class MediaServerSim implements SipPeer {
     { uuid: string; members: Map<number, string>; floor: number | null }
   >();
   private readonly spies = new Map<string, Spy>(); // by listener uuid
+  /** mod_db's data: realm → key → value. */
+  readonly db = new Map<string, Map<string, string>>();
   private readonly inbound = new Set<EslConn>();
   private readonly outbound = new Set<EslConn>();
   private readonly server = net.createServer((s) => this.onInbound(s));
@@ -915,8 +917,49 @@ export class MediaServerSim implements SipPeer {
         return '-ERR\n';
       case 'conference':
         return this.conferenceApi(args);
+      case 'db':
+        return this.dbApi(args.join(' '));
       default:
         return `-ERR ${cmd} Command not found!\n`;
+    }
+  }
+
+  /**
+   * mod_db's `db` API (mod_db.c db_api_function): `insert/<realm>/<key>/<value>`, `delete/<realm>/<key>`,
+   * `select/<realm>/<key>`, `exists/<realm>/<key>`, `count[/<realm>]`, `list[/<realm>]` (keys joined by
+   * commas, in insertion order here), `!err!` otherwise; the output has no line feed. FreeSWITCH keeps
+   * it in its core database on disk; here it lives as long as the simulator.
+   */
+  private dbApi(arg: string): string {
+    // switch_separate_string(…, '/', argv, 4): the value keeps any further '/'.
+    const parts = arg.split('/');
+    const [op = '', realm, key] = parts;
+    const value = parts.length > 3 ? parts.slice(3).join('/') : undefined;
+    const r = realm !== undefined ? this.db.get(realm) : undefined;
+    switch (op.toLowerCase()) {
+      case 'insert':
+        if (realm === undefined || key === undefined || value === undefined) return '!err!';
+        if (!this.db.has(realm)) this.db.set(realm, new Map());
+        this.db.get(realm)!.delete(key);
+        this.db.get(realm)!.set(key, value);
+        return '+OK';
+      case 'delete':
+        if (realm === undefined) return '!err!';
+        r?.delete(key ?? '');
+        if (r?.size === 0) this.db.delete(realm);
+        return '+OK';
+      case 'select':
+        return realm !== undefined && key !== undefined ? (r?.get(key) ?? '') : '!err!';
+      case 'exists':
+        return realm !== undefined && key !== undefined ? String(r?.has(key) ?? false) : '!err!';
+      case 'count':
+        if (key !== undefined) return '!err!';
+        return String(realm === undefined ? this.db.size : (r?.size ?? 0));
+      case 'list':
+        if (key !== undefined) return '!err!';
+        return realm === undefined ? [...this.db.keys()].join(',') : [...(r?.keys() ?? [])].join(',');
+      default:
+        return '!err!';
     }
   }
 

@@ -95,6 +95,10 @@ export interface FallbackGroup {
   ringSeconds?: number;
   /** FALLBACK_WAIT_SECONDS (5): no phone reachable, or every phone refused. */
   waitSeconds?: number;
+  /** ACD_RETRY_TIMES (4): how often [sasacd-entry] tries the app again before the fallback. */
+  acdRetries?: number;
+  /** ACD_RETRY_SECONDS (1): the wait (ringing back) before each of those tries. */
+  acdRetrySeconds?: number;
 }
 
 export class Pbx {
@@ -144,7 +148,14 @@ export class Pbx {
     );
     this.dialplanRoutes = { ...(options.dialplanRoutes ?? {}) };
     this.fallback = options.fallback
-      ? { ringSeconds: 25, waitSeconds: 5, ...options.fallback, endpoints: [...options.fallback.endpoints] }
+      ? {
+          ringSeconds: 25,
+          waitSeconds: 5,
+          acdRetries: 4,
+          acdRetrySeconds: 1,
+          ...options.fallback,
+          endpoints: [...options.fallback.endpoints],
+        }
       : null;
     this.trunkChannels = { ...(options.trunkChannels ?? {}) };
     this.timing = pbxTiming(options.timing);
@@ -322,14 +333,14 @@ export class Pbx {
       this.send(app, 'StasisStart', { args: c.stasisArgs, channel: channelJson(c) });
       this.timelines.note(call, 'stasis-start', now, { app });
     } else if (this.fallback) {
-      // Stasis() fails: [sasacd-fallback] answers, rings the N1 group and retries the ACD.
-      call.route = 'fallback';
+      // Stasis() fails: [sasacd-entry] rings back and tries the app again a few times (a take-over
+      // gap), then [sasacd-fallback] answers, rings the N1 group and retries the ACD between rounds.
+      call.route = 'waiting-acd';
       c.vars.set('STASISSTATUS', 'FAILED');
       c.stasisArgs = [input.line, ...(input.stasisArgs ?? [])];
       c.vars.set('__FALLBACK_APP', app);
       this.timelines.note(call, 'stasis-failed', now, { app, STASISSTATUS: 'FAILED' });
-      this.markAnswered(c);
-      this.fallbackRound(c, app);
+      this.acdRetry(c, app, 1);
     } else {
       // Stasis() fails, the dialplan fallback answers and plays a tone: the ACD hears nothing.
       call.route = 'fallback';
@@ -750,17 +761,61 @@ export class Pbx {
     );
   }
 
+  /**
+   * [sasacd-entry] after a failed Stasis(): `Ringing()`, `Wait(ACD_RETRY_SECONDS)`, Stasis() again,
+   * ACD_RETRY_TIMES times; the app back takes the call (never answered: still `Ring`); then the
+   * fallback. A caller who hangs up meanwhile ends the wait (fallbackGone cancels the timer).
+   */
+  private acdRetry(c: Channel, app: string, attempt: number): void {
+    const fb = this.fallback!;
+    if (attempt > fb.acdRetries) return this.enterFallback(c, app);
+    c.dialplan = {
+      ...c.homeDialplan,
+      context: 'sasacd-entry',
+      exten: 's',
+      app_name: 'Wait',
+      app_data: String(fb.acdRetrySeconds),
+    };
+    this.fallbackTimers.set(
+      c.id,
+      this.later(null, fb.acdRetrySeconds * 1000, () => {
+        this.fallbackTimers.delete(c.id);
+        if (!this.channels.has(c.id)) return;
+        if (this.bus.isActive(app)) return this.stasisAgain(c, app, { app, acdRetry: attempt });
+        const call = this.call(c);
+        if (call) this.timelines.note(call, 'stasis-failed', this.clock.now(), { app, acdRetry: attempt });
+        this.acdRetry(c, app, attempt + 1);
+      }),
+    );
+  }
+
+  /** The app stayed away through the retries: [sasacd-fallback] answers and rings the group. */
+  private enterFallback(c: Channel, app: string): void {
+    const call = this.call(c);
+    if (call) {
+      call.route = 'fallback';
+      this.timelines.note(call, 'fallback-entered', this.clock.now(), { app });
+    }
+    this.markAnswered(c);
+    this.fallbackRound(c, app);
+  }
+
   /** Between rounds the dialplan tries Stasis again: once the app is back it takes the call. */
   private fallbackRetry(c: Channel, app: string): void {
     if (!this.channels.has(c.id)) return;
     if (!this.bus.isActive(app)) return this.fallbackRound(c, app);
+    this.stasisAgain(c, app, { app, afterFallback: true });
+  }
+
+  /** A caller the dialplan hands to the app at a retry: an arrival for the ACD. */
+  private stasisAgain(c: Channel, app: string, detail: Record<string, unknown>): void {
     const call = this.call(c);
     c.app = app;
     c.inStasis = true;
     c.dialplan = { ...c.homeDialplan };
     if (call) {
       call.route = 'stasis';
-      this.timelines.note(call, 'stasis-start', this.clock.now(), { app, afterFallback: true });
+      this.timelines.note(call, 'stasis-start', this.clock.now(), detail);
     }
     this.send(app, 'StasisStart', { args: c.stasisArgs, channel: channelJson(c) });
   }

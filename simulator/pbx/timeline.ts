@@ -16,6 +16,7 @@ export type TimelineKind =
   | 'redirected'
   | 'referred'
   | 'fallback-answered'
+  | 'fallback-entered'
   | 'ended';
 
 export interface TimelineEntry {
@@ -35,9 +36,11 @@ export interface CallRecord {
   patienceSec: number | null;
   /**
    * stasis: handled by the app; fallback: no app was connected (STASISSTATUS=FAILED); refused:
-   * the line's trunk channels were all taken (congestion, ./trunk-limit.ts).
+   * the line's trunk channels were all taken (congestion, ./trunk-limit.ts); waiting-acd: no app
+   * connected, the dialplan tries it again a few times before the fallback (with a fallback group:
+   * [sasacd-entry]'s retries); a call whose caller hangs up meanwhile keeps it.
    */
-  route: 'stasis' | 'fallback' | 'refused';
+  route: 'stasis' | 'fallback' | 'refused' | 'waiting-acd';
   arrivedAtMs: number;
   answeredByPbxAtMs: number | null;
   /** First agent the caller was connected to, and when. */

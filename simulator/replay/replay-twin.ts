@@ -23,9 +23,12 @@ export function twinUnstaffable(staff: StaffPlan): string[] {
 const ANY_TIME = { dist: 'exponential', mean: 60 } as const; // unused: the trace gives every talk time
 
 function scenarioOf(calls: TraceCall[], staff: StaffPlan, wrapUpSeconds: number | null): Scenario {
+  // Counted, then divided once: a sum of 1/n per call may end above 1 (40 × 1/40 = 1.0000000000000002),
+  // which the scenario's schema refuses.
   const count = (key: (c: TraceCall) => string) => {
     const out: Record<string, number> = {};
-    for (const c of calls) out[key(c)] = (out[key(c)] ?? 0) + 1 / calls.length;
+    for (const c of calls) out[key(c)] = (out[key(c)] ?? 0) + 1;
+    for (const k of Object.keys(out)) out[k] = out[k]! / calls.length;
     return out;
   };
   const shares = count((c) => c.qualification);

@@ -1,10 +1,11 @@
 // The leader counts the calls the dialplan fallback answered while the ACD was away
 // (src/telephony/ari/fallback-records.ts): at once when it has taken the PBX over, then every few
 // seconds while connected (a call answered by the fallback group after the ACD came back is read at
-// the next pass). Asterisk only: FreeSWITCH's fallback is not marked yet.
+// the next pass). On FreeSWITCH: startFsFallbackCounting (mod_db records, docs/freeswitch.md).
 import type { Logger } from '../ports/logger.js';
 import type { SiteShell } from '../shell/site-shell.js';
 import { FALLBACK_POLL_MS, FallbackRecords } from '../telephony/ari/fallback-records.js';
+import { FsFallbackRecords } from '../telephony/drachtio/fallback-records.js';
 
 /** FALLBACK_POLL_MS: 0 (off) or at least 200 ms; the default is illustrative. */
 export function parseFallbackPollMs(env: Record<string, string | undefined>, errors: string[]): number {
@@ -34,6 +35,37 @@ export function startFallbackCounting(opts: {
       opts.logger.info(
         { callId: r.callId, line: r.line, phone: r.phone, waitedMs: r.answeredAt - r.arrivedAt },
         'call answered by the dialplan fallback counted',
+      );
+    },
+  });
+  records.start();
+  return records;
+}
+
+/**
+ * The same on FreeSWITCH (src/telephony/drachtio/fallback-records.ts): the records the fallback
+ * dialplan writes with mod_db, read over the drachtio adapter's inbound event socket.
+ */
+export function startFsFallbackCounting(opts: {
+  site: SiteShell;
+  /** The adapter's event-socket `api` (DrachtioAdapter.eslApi). */
+  api: (command: string) => Promise<string>;
+  connected: () => boolean;
+  everyMs: number;
+  logger: Logger;
+  counted?: { add(): void };
+}): FsFallbackRecords {
+  const records = new FsFallbackRecords({
+    api: opts.api,
+    submit: (command) => opts.site.dispatch(command),
+    active: () => opts.connected() && opts.site.carryingOutEffects && opts.site.role === 'leader',
+    everyMs: opts.everyMs,
+    logger: opts.logger,
+    onCounted: (r) => {
+      opts.counted?.add();
+      opts.logger.info(
+        { callId: r.callId, line: r.line, phone: r.phone, waitedMs: r.answeredAt - r.arrivedAt },
+        'call answered by the FreeSWITCH fallback counted',
       );
     },
   });

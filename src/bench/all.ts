@@ -11,3 +11,4 @@ import './cluster.js';
 import './web.js';
 import './replay.js';
 import './failover.js';
+import './lrm-webhooks.js';

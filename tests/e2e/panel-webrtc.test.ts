@@ -5,7 +5,8 @@
 // PJSIP/arm-1: it calls the agent's SIP address with the ACD's auto-answer header, and reports the
 // answer to the engine (`answerOffer`, what the ARI adapter sends when the agent's channel is up).
 // Checked: the panel registers at login, the ACD's offer rings it and it answers by itself, audio
-// flows both ways (RTP byte counters), mute and DTMF act on the real media, the hang-up is seen;
+// flows both ways (RTP byte counters), mute and DTMF act on the real media, a microphone chosen
+// during the call replaces the one in use, the hang-up is seen;
 // a refused microphone and an unreachable gateway say so in French on a red badge and a banner.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
@@ -222,7 +223,7 @@ describe.skipIf(!hasChromium || !hasKamailio)('the agent panel with its WebRTC p
     await context.close();
   }, 60_000);
 
-  it('registers at login, the ACD’s offer rings and is answered by itself, audio flows, mute and DTMF act, the hang-up is seen', async () => {
+  it('registers at login, the ACD’s offer rings and is answered by itself, audio flows, mute, a new microphone and DTMF act, the hang-up is seen', async () => {
     const { page, errors } = await panelPage(true);
     await keyboardLogin(page, 'arm-1');
     await expect.poll(() => phoneState(page), { timeout: 15_000 }).toBe('ready');
@@ -289,6 +290,39 @@ describe.skipIf(!hasChromium || !hasKamailio)('the agent panel with its WebRTC p
     await expect.poll(micOn).toBe(false);
     expect(await page.getAttribute('[data-action=mute]', 'aria-pressed')).toBe('true');
     await page.screenshot({ path: `${SHOTS}/panel-phone-muted.png` });
+    await page.keyboard.press('u');
+    await expect.poll(micOn).toBe(true);
+
+    // Another microphone chosen during the call: the same sender carries the new device's track
+    // (replaceTrack, no renegotiation), the PBX keeps receiving audio, mute acts on the new track.
+    const micTrack = () =>
+      page.evaluate(() => {
+        const pcs = (window as unknown as Recorded).__pcs;
+        const t = pcs[pcs.length - 1]!.getSenders().find((s) => s.track?.kind === 'audio')?.track;
+        return t ? { id: t.id, device: t.getSettings().deviceId ?? null, state: t.readyState } : null;
+      });
+    const first = (await micTrack())!;
+    await page.click('.phone-devices summary');
+    const mics = await page.$$eval('[data-testid=microphone] option', (os) =>
+      os.map((o) => (o as HTMLOptionElement).value).filter(Boolean),
+    );
+    const other = mics.find((id) => id !== first.device && id !== 'default');
+    expect(other, `microphones listed: ${mics.join(', ')}`).toBeTruthy();
+    const heard = (await rtp(pbx, 'pbx')).received;
+    await page.selectOption('[data-testid=microphone]', other!);
+    await expect
+      .poll(() => page.textContent('[data-testid=mic-switch]'))
+      .toContain('Micro changé pour l’appel en cours');
+    const second = (await micTrack())!;
+    expect(second.id).not.toBe(first.id);
+    expect(second).toMatchObject({ device: other, state: 'live' });
+    await expect
+      .poll(async () => (await rtp(pbx, 'pbx')).received > heard + 1000, { timeout: 10_000 })
+      .toBe(true);
+    expect(arm1().status).toBe('on-call');
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.keyboard.press('u');
+    await expect.poll(micOn).toBe(false);
     await page.keyboard.press('u');
     await expect.poll(micOn).toBe(true);
 

@@ -218,7 +218,8 @@ export async function adoptCalls(
         continue;
       }
       present.add(l.callId);
-      host.outbound.set(l.callId, { ep, dialog: d });
+      host.outbound.set(l.callId, { ep, dialog: d, answered: true, bridged: true });
+      host.recorder?.adopt(l.callId, l.uuid, l.recording); // a click-to-dial's recording
       host.watch.watch(d.id, () => (d as unknown as AdoptedDialog).ended());
       d.on('destroy', () => {
         void destroyQuietly(ep);

@@ -33,10 +33,21 @@ export type Leg = {
   ours: boolean;
   timedOut: boolean;
   timer: NodeJS.Timeout | null;
+  /** The agent's own leg of a click-to-dial: bridged with the far end; its end ends that call. */
+  dialOut?: boolean;
 };
 
 /** An outside call (callback): its FreeSWITCH endpoint and the called party's dialog. */
-export type OutboundCall = { ep: FsEndpoint | null; dialog: SrfDialog | null };
+export type OutboundCall = {
+  ep: FsEndpoint | null;
+  dialog: SrfDialog | null;
+  /** The agent who placed it (click-to-dial: its phone is bridged with the far end once both answered). */
+  agentId?: string;
+  /** The call it joins (a number dialled from a call: the far end joins that call's conference). */
+  parentCallId?: string | null;
+  answered?: boolean;
+  bridged?: boolean;
+};
 
 /** The conference of a call (named after it, so a process taking over finds it too). */
 export const conferenceOf = (callId: string) => `acd-${callId.replace(/[^A-Za-z0-9-]/g, '')}`.slice(0, 60);

@@ -331,7 +331,7 @@ export class DrachtioAdapter implements TelephonyPort {
         return;
       }
       case 'dialOut':
-        return this.dialOut(f.callId, f.number);
+        return this.dialOut(f);
       // Supervisor listen-in: eavesdrop on the agent's channel (./listen-in.ts). Not awaited: the
       // supervisor's phone ringing never holds up the call's next effects.
       case 'listenIn':
@@ -411,8 +411,15 @@ export class DrachtioAdapter implements TelephonyPort {
     void ep.play(this.music(music)).catch(() => {});
   }
 
-  private async ring(callId: string, agentId: string, timeoutSeconds: number | null): Promise<void> {
+  private async ring(
+    callId: string,
+    agentId: string,
+    timeoutSeconds: number | null,
+    dialOut?: { number: string },
+  ): Promise<void> {
     const caller = this.callers.get(callId);
+    // The party the leg is for: the caller, or (click-to-dial) the outside call still there.
+    const partyGone = () => (dialOut ? !this.outbound.has(callId) : !caller || caller.gone);
     const leg: Leg = {
       callId,
       agentId,
@@ -424,6 +431,7 @@ export class DrachtioAdapter implements TelephonyPort {
       ours: false,
       timedOut: false,
       timer: null,
+      ...(dialOut ? { dialOut: true, connectWanted: { conference: false } } : {}),
     };
     const key = `${callId}|${agentId}`;
     this.legs.set(key, leg);
@@ -441,7 +449,13 @@ export class DrachtioAdapter implements TelephonyPort {
         this.opts.agentUri(agentId),
         {
           localSdp: ep.local.sdp,
-          headers: { From: `"SAMU 15" <sip:${this.opts.callerId ?? '15'}@localhost>` },
+          // A click-to-dial rings the agent's own phone, which answers by itself (as on Asterisk).
+          headers: dialOut
+            ? {
+                From: `"${dialOut.number}" <sip:${dialOut.number}@localhost>`,
+                'Call-Info': '<sip:localhost>;answer-after=0',
+              }
+            : { From: `"SAMU 15" <sip:${this.opts.callerId ?? '15'}@localhost>` },
         },
         {
           cbRequest: (_err, req) => {
@@ -470,7 +484,7 @@ export class DrachtioAdapter implements TelephonyPort {
       else hungUpEarly = true;
     });
     void ep.api('uuid_setvar', [ep.uuid, DIALOG_VAR, encodeURIComponent(dialog.id)]).catch(() => {});
-    if (leg.ours || this.legs.get(key) !== leg || !caller || caller.gone) {
+    if (leg.ours || this.legs.get(key) !== leg || partyGone()) {
       await this.endLeg(leg);
       return;
     }
@@ -493,6 +507,8 @@ export class DrachtioAdapter implements TelephonyPort {
     if (l?.ep) void this.destroyQuietly(l.ep);
     if (l && this.legs.get(key) === l) this.legs.delete(key);
     if (l?.ours) return;
+    // A click-to-dial whose agent's phone did not answer ends (as on Asterisk: the agent's hang-up).
+    if (l?.dialOut) return this.report({ type: 'hangUp', callId, agentId });
     this.report({ type: 'offerFailed', callId, agentId, reason: reasonOf(status, l?.timedOut ?? false) });
   }
 
@@ -505,10 +521,17 @@ export class DrachtioAdapter implements TelephonyPort {
     leg.dialog = null;
     if (this.legs.get(key) === leg) this.legs.delete(key);
     // A dropped agent leg never ends the call (port.ts): the engine decides what the caller hears next.
-    if (!leg.ours) this.report({ type: 'agentLegLost', callId: leg.callId, agentId: leg.agentId });
+    // The agent hanging up a click-to-dial ends it.
+    if (!leg.ours)
+      this.report({
+        type: leg.dialOut ? 'hangUp' : 'agentLegLost',
+        callId: leg.callId,
+        agentId: leg.agentId,
+      });
   }
 
   private async connect(leg: Leg, conference: boolean): Promise<void> {
+    if (leg.dialOut) return this.bridgeOutside(leg.callId);
     const caller = this.callers.get(leg.callId);
     await caller?.answering?.catch(() => {});
     if (!caller?.ep || caller.gone || !leg.ep) return;
@@ -524,16 +547,44 @@ export class DrachtioAdapter implements TelephonyPort {
       return;
     }
     // A third party: everyone into one conference named after the call.
-    const name = conferenceOf(leg.callId);
-    if (!caller.conference) {
-      if (caller.with.size > 0) await caller.ep.unbridge();
-      else await caller.ep.api('uuid_break', [caller.ep.uuid, 'all']);
-      caller.conference = name;
-      await caller.ep.join(name);
-      for (const o of others) await o!.ep!.join(name);
-    }
+    const name = await this.toConference(caller);
     await leg.ep.join(name);
     caller.with.add(leg.agentId);
+  }
+
+  /** The call's caller and its agents into one conference named after the call (once); its name. */
+  private async toConference(caller: Caller): Promise<string> {
+    const name = conferenceOf(caller.callId);
+    if (caller.conference || !caller.ep) return name;
+    const others = [...caller.with].map((a) => this.legs.get(`${caller.callId}|${a}`)).filter((l) => l?.ep);
+    if (caller.with.size > 0) await caller.ep.unbridge();
+    else await caller.ep.api('uuid_break', [caller.ep.uuid, 'all']);
+    caller.conference = name;
+    await caller.ep.join(name);
+    for (const o of others) await o!.ep!.join(name);
+    return name;
+  }
+
+  /**
+   * A click-to-dial once both its far end and the agent's phone answered: bridged, and recorded on
+   * the far end's channel (one file under the outside call's reference, as on Asterisk).
+   */
+  private async bridgeOutside(callId: string): Promise<void> {
+    const out = this.outbound.get(callId);
+    const leg = out?.agentId ? this.legs.get(`${callId}|${out.agentId}`) : undefined;
+    if (!out?.answered || !out.ep || out.bridged || !leg?.answered || !leg.ep) return;
+    out.bridged = true;
+    await out.ep.bridge(leg.ep);
+    if (this.recorder && this.ms) void this.recorder.start(this.ms, callId, out.ep.uuid);
+  }
+
+  /** A number dialled from a call: the far end joins that call's conference (and its recording). */
+  private async joinParent(parentCallId: string, out: OutboundCall): Promise<void> {
+    const caller = this.callers.get(parentCallId);
+    await caller?.answering?.catch(() => {});
+    if (!caller?.ep || caller.gone || !out.ep) return;
+    const name = await this.toConference(caller);
+    await out.ep.join(name);
   }
 
   private async redirect(callId: string, partnerId: string, destination: string): Promise<void> {
@@ -567,13 +618,30 @@ export class DrachtioAdapter implements TelephonyPort {
     await this.releaseCall(callId, caller, true);
   }
 
-  private async dialOut(callId: string, number: string): Promise<void> {
+  private async dialOut(f: Extract<Effect, { type: 'dialOut' }>): Promise<void> {
+    const { callId, number } = f;
     const uri = (this.opts.outboundUri ?? ((n) => `sip:${n}@trunk`))(number);
-    const ep = await this.ms!.createEndpoint({
-      headers: { [LEG_HEADERS.call]: callId, [LEG_HEADERS.leg]: 'outbound' },
-    });
-    const entry: OutboundCall = { ep, dialog: null };
+    const entry: OutboundCall = { ep: null, dialog: null, agentId: f.agentId, parentCallId: f.parentCallId };
     this.outbound.set(callId, entry);
+    // Click-to-dial: the agent's phone rings too, and is bridged with the far end (as on Asterisk).
+    if (!f.parentCallId)
+      void this.ring(callId, f.agentId, 30, { number }).catch(() =>
+        this.legFailed(callId, f.agentId, undefined),
+      );
+    let ep: FsEndpoint;
+    try {
+      ep = await this.ms!.createEndpoint({
+        headers: { [LEG_HEADERS.call]: callId, [LEG_HEADERS.leg]: 'outbound' },
+      });
+    } catch (err) {
+      this.outbound.delete(callId);
+      throw err;
+    }
+    entry.ep = ep;
+    if (this.outbound.get(callId) !== entry) {
+      await this.destroyQuietly(ep); // ended while FreeSWITCH made the endpoint
+      return;
+    }
     try {
       const dialog = await this.srf!.createUAC(uri, { localSdp: ep.local.sdp });
       entry.dialog = dialog;
@@ -590,7 +658,10 @@ export class DrachtioAdapter implements TelephonyPort {
       void ep.api('uuid_setvar', [ep.uuid, DIALOG_VAR, encodeURIComponent(dialog.id)]).catch(() => {});
       await ep.modify(dialog.remote.sdp);
       updating = false;
-      if (hungUp) ended();
+      if (hungUp) return ended();
+      entry.answered = true;
+      if (f.parentCallId) await this.joinParent(f.parentCallId, entry);
+      else await this.bridgeOutside(callId);
     } catch (err) {
       this.outbound.delete(callId);
       await this.destroyQuietly(ep);
@@ -626,6 +697,12 @@ export class DrachtioAdapter implements TelephonyPort {
       agentHungUp: (leg) => this.agentHungUp(leg),
       execute: (effect) => this.execute(effect),
     };
+  }
+
+  /** An `api` command on FreeSWITCH's inbound event socket (the fallback records reader); its output. */
+  async eslApi(command: string): Promise<string> {
+    if (!this.ms) throw new Error('FreeSWITCH not connected');
+    return this.ms.api(command);
   }
 
   /** After drachtio-srf reconnects: callers and agent legs whose dialog drachtio forgot hung up. */
@@ -671,6 +748,7 @@ export class DrachtioAdapter implements TelephonyPort {
     if (out) {
       this.outbound.delete(callId);
       await out.dialog?.destroy().catch(() => {});
+      await this.recorder?.stop(this.ms, callId); // a click-to-dial's recording (bridgeOutside)
       if (out.ep) await this.destroyQuietly(out.ep);
     }
     if (!caller) return;

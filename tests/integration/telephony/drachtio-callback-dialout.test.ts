@@ -168,9 +168,10 @@ describe('FreeSWITCH adapter: callback offer and outside calls (sim-fs)', () => 
     await expectClean(w);
   });
 
-  it('places an outside call, and the agent ends it: the far end released', async () => {
+  it("places an outside call bridged with the agent's phone, and the agent ends it: the far end released", async () => {
     const w = await boot();
     const far = await phone(w, 'PJSIP/0240000000', 20);
+    const arm1 = await phone(w, 'PJSIP/arm-1', 0);
     expect((await w.runtime.dispatch({ type: 'agentLogin', agentId: 'arm-1' })).ok).toBe(true);
     const placed = await w.runtime.dispatch({
       type: 'dialOut',
@@ -181,6 +182,11 @@ describe('FreeSWITCH adapter: callback offer and outside calls (sim-fs)', () => 
     });
     expect(placed.ok).toBe(true);
     await until(() => far.messages.some((m) => m.type === 'ok' && m.request === 'answer'), 'answered');
+    // The agent's own phone rang too (from the number dialled) and shares media with the far end.
+    expect(arm1.messages.find((m) => m.type === 'invite')?.caller).toMatchObject({ number: '0240000000' });
+    const farPort = w.lab.sim.phones.get('PJSIP/0240000000')!.mediaPort;
+    const armPort = w.lab.sim.phones.get('PJSIP/arm-1')!.mediaPort;
+    await until(() => w.lab.sim.media.peersOfMediaPort(farPort).withPorts.includes(armPort), 'bridged');
     await w.runtime.dispatch({ type: 'hangUp', callId: 'out-1', agentId: 'arm-1' });
     await until(() => far.messages.some((m: PhoneMessage) => m.type === 'hungup'), 'far end released');
     expect(ofType(w, 'CallEnded').filter((e) => (e as { callId: string }).callId === 'out-1')).toHaveLength(
@@ -192,6 +198,7 @@ describe('FreeSWITCH adapter: callback offer and outside calls (sim-fs)', () => 
   it('ends an outside call when the called party hangs up, and one that could not be placed', async () => {
     const w = await boot();
     const far = await phone(w, 'PJSIP/0240000001', 20);
+    await phone(w, 'PJSIP/arm-1', 0);
     expect((await w.runtime.dispatch({ type: 'agentLogin', agentId: 'arm-1' })).ok).toBe(true);
     await w.runtime.dispatch({
       type: 'dialOut',
@@ -217,6 +224,39 @@ describe('FreeSWITCH adapter: callback offer and outside calls (sim-fs)', () => 
     await until(() => !w.runtime.state.data.calls['out-3'], 'the unplaced call ended');
     const ended = ofType(w, 'CallEnded').map((e) => (e as { callId: string }).callId);
     expect(ended.filter((id) => id === 'out-2' || id === 'out-3').sort()).toEqual(['out-2', 'out-3']);
+    await expectClean(w);
+  });
+
+  it("ends an outside call whose agent's phone refuses it, and one whose agent hangs up: once each", async () => {
+    const w = await boot();
+    await phone(w, 'PJSIP/0240000002', 20);
+    const arm1 = await phone(w, 'PJSIP/arm-1', null);
+    arm1.on('invite', (m: PhoneMessage) => arm1.reject(String(m.channelId)));
+    expect((await w.runtime.dispatch({ type: 'agentLogin', agentId: 'arm-1' })).ok).toBe(true);
+    const dial = (callId: string) =>
+      w.runtime.dispatch({
+        type: 'dialOut',
+        callId,
+        agentId: 'arm-1',
+        number: '0240000002',
+        purpose: 'click-to-dial',
+      });
+    expect((await dial('out-4')).ok).toBe(true);
+    await until(() => !w.runtime.state.data.calls['out-4'], 'the refused call ended');
+    await expectClean(w);
+    // Now the agent answers, then hangs up its phone: the outside call ends, the far end is released.
+    arm1.removeAllListeners('invite');
+    arm1.autoAnswer(0);
+    await until(() => w.runtime.state.data.agents['arm-1']?.status === 'available', 'arm-1 free again');
+    expect((await dial('out-5')).ok).toBe(true);
+    const farPort = w.lab.sim.phones.get('PJSIP/0240000002')!.mediaPort;
+    const armPort = w.lab.sim.phones.get('PJSIP/arm-1')!.mediaPort;
+    await until(() => w.lab.sim.media.peersOfMediaPort(farPort).withPorts.includes(armPort), 'bridged');
+    const leg = arm1.messages.filter((m) => m.type === 'invite').at(-1)!;
+    arm1.hangup(String(leg.channelId));
+    await until(() => !w.runtime.state.data.calls['out-5'], 'the outside call ended');
+    const ended = ofType(w, 'CallEnded').map((e) => (e as { callId: string }).callId);
+    expect(ended.filter((id) => id === 'out-4' || id === 'out-5').sort()).toEqual(['out-4', 'out-5']);
     await expectClean(w);
   });
 });

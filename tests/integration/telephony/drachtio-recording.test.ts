@@ -66,6 +66,7 @@ function newAdapter(siteId: string): DrachtioAdapter {
     freeswitch: lab!.esl,
     agentUri: (agentId) => `sip:${agentId}@127.0.0.1:5060`,
     partnerUri: (_p, destination) => `sip:${destination}@127.0.0.1:5096`,
+    outboundUri: (number) => `sip:${number}@127.0.0.1:5060`,
     recordingsDir: dir,
     recording: {
       enabled: () => live().recording?.enabled === true,
@@ -91,11 +92,12 @@ async function boot(recording: { enabled: boolean; format?: string }): Promise<v
   await adapter.start((cmd, at) => void site!.dispatch(cmd, at));
 }
 
-async function phone(agentId: string): Promise<void> {
+async function phone(agentId: string, login = true): Promise<PhoneClient> {
   const p = await PhoneClient.register(lab!.endpointsWsUrl, `PJSIP/${agentId}`);
   p.autoAnswer(20);
   phones.push(p);
-  expect((await site!.dispatch({ type: 'agentLogin', agentId })).ok).toBe(true);
+  if (login) expect((await site!.dispatch({ type: 'agentLogin', agentId })).ok).toBe(true);
+  return p;
 }
 
 async function inject(): Promise<{ simId: string; callId: string }> {
@@ -202,5 +204,61 @@ describe('call recording on FreeSWITCH (drachtio adapter, sim-fs)', () => {
     await until(() => lab!.sim.timeline(simId)!.endedAtMs !== null, 'call ended');
     await expectClean();
     expect(recordings).toEqual([]);
+  });
+
+  it("records a click-to-dial (far end bridged with the agent's phone) under its own reference, reported once", async () => {
+    await boot({ enabled: true });
+    await phone('arm-1');
+    const far = await phone('0240000000', false);
+    const placed = await site!.dispatch({
+      type: 'dialOut',
+      callId: 'out-1',
+      agentId: 'arm-1',
+      number: '0240000000',
+      purpose: 'click-to-dial',
+    });
+    expect(placed.ok).toBe(true);
+    const name = callRef(site!.state.data.config.id, 'out-1');
+    await until(() => lab!.sim.media.liveRecordings().length === 1, 'the recording started');
+    expect(lab!.sim.media.liveRecordings()).toEqual([join(dir, `${name}.wav`)]);
+    // The called party hangs up: the outside call ends, its recording is closed and reported once.
+    const leg = far.messages.find((m) => m.type === 'ok' && m.request === 'answer')!;
+    far.hangup(String(leg.channelId));
+    await until(() => recordings.length > 0, 'the recording reported');
+    expect(recordings).toEqual([expect.objectContaining({ callId: 'out-1', name, format: 'wav' })]);
+    expect(
+      readFileSync(join(dir, `${name}.wav`))
+        .subarray(0, 4)
+        .toString(),
+    ).toBe('RIFF');
+    await expectClean();
+    expect(recordings).toHaveLength(1);
+  });
+
+  it("a number dialled from a call joins that call's conference and its one recording", async () => {
+    await boot({ enabled: true });
+    await phone('arm-1');
+    await phone('0240000001', false);
+    const { simId, callId } = await inject();
+    const name = callRef(site!.state.data.config.id, callId);
+    await until(() => connectedTo(callId, 'arm-1'), 'N1 connected');
+    await until(() => lab!.sim.media.liveRecordings().length === 1, 'the recording started');
+    const placed = await site!.dispatch({
+      type: 'dialOut',
+      callId: 'out-2',
+      agentId: 'arm-1',
+      number: '0240000001',
+      purpose: 'click-to-dial',
+      parentCallId: callId,
+    });
+    expect(placed.ok).toBe(true);
+    await until(() => lab!.sim.hears(simId).phones.length === 2, 'the far end in the call');
+    expect(lab!.sim.hears(simId).phones.sort()).toEqual(['PJSIP/0240000001', 'PJSIP/arm-1']);
+    expect(lab!.sim.media.liveRecordings()).toEqual([join(dir, `${name}.wav`)]); // the call's file only
+    await site!.dispatch({ type: 'hangUp', callId: 'out-2', agentId: 'arm-1' });
+    await site!.dispatch({ type: 'hangUp', callId, agentId: 'arm-1' });
+    await until(() => recordings.length > 0, 'the recording reported');
+    await expectClean();
+    expect(recordings).toEqual([expect.objectContaining({ callId, name })]);
   });
 });

@@ -141,7 +141,13 @@ export function PhoneDevices({ p }: { p: PhoneApi }) {
             </select>
           </label>
         )}
-        <span class="hint">Le micro choisi sert dès l’appel suivant.</span>
+        <span class="hint" role="status" data-testid="mic-switch">
+          {p.micSwitch === 'applied'
+            ? 'Micro changé pour l’appel en cours.'
+            : p.micSwitch === 'failed'
+              ? 'Ce micro ne s’ouvre pas : l’appel en cours garde le sien ; il servira dès l’appel suivant.'
+              : 'Le micro choisi sert aussitôt, même pendant un appel.'}
+        </span>
       </div>
     </details>
   );

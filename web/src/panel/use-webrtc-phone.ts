@@ -84,6 +84,8 @@ export function useWebRtcPhone(o: { enabled: boolean; siteId: string; autoAnswer
   const [mic, setMic] = useState<string | null>(stored(MIC_KEY));
   const [speaker, setSpeaker] = useState<string | null>(stored(SPEAKER_KEY));
   const [attempt, setAttempt] = useState(0);
+  /** The last microphone choice made during a call: put on that call, or kept for the next. */
+  const [micSwitch, setMicSwitch] = useState<'applied' | 'failed' | null>(null);
   const phone = useRef<WebRtcPhone | null>(null);
   const audio = useRef<HTMLAudioElement | null>(null);
   const micRef = useRef(mic);
@@ -132,6 +134,7 @@ export function useWebRtcPhone(o: { enabled: boolean; siteId: string; autoAnswer
           else if (s === 'failed') setState({ kind: 'refused', why: why ?? '' });
           else if (s === 'mic-refused') setState({ kind: 'mic-refused' });
           if (s === 'ended' || s === 'talking') setMuted(false);
+          if (s === 'ended') setMicSwitch(null);
         },
       });
     })();
@@ -157,9 +160,15 @@ export function useWebRtcPhone(o: { enabled: boolean; siteId: string; autoAnswer
     devices,
     mic,
     speaker,
+    micSwitch,
     chooseMic: (id: string | null) => {
       store(MIC_KEY, id);
       setMic(id);
+      setMicSwitch(null);
+      // The call in progress takes it at once (the next calls open it anyway).
+      const p = phone.current;
+      if (p && state.kind === 'talking')
+        void p.switchMicrophone(id).then((ok) => setMicSwitch(ok ? 'applied' : 'failed'));
     },
     chooseSpeaker: (id: string | null) => {
       store(SPEAKER_KEY, id);

@@ -1,7 +1,8 @@
 // The agent's WebRTC phone: JsSIP (a SIP user agent over WebSocket, maintained since 2012, used with
 // Asterisk, FreeSWITCH and Kamailio) registering to the site's SIP/WebRTC gateway. Behind the same
 // `Phone` interface as the demo's virtual phone: the ACD rings the agent's endpoint, this phone
-// rings, `answer()` picks up with the microphone. Hold and transfer stay ACD commands.
+// rings, `answer()` picks up with the microphone. Hold and transfer stay ACD commands. A microphone
+// chosen during a call replaces the sender's track (RTCRtpSender.replaceTrack, no re-INVITE).
 import { UA, WebSocketInterface } from 'jssip';
 import type { DTMF_TRANSPORT } from 'jssip/lib/Constants.js';
 import type { RTCSession } from 'jssip/lib/RTCSession.js';
@@ -36,6 +37,10 @@ export type WebRtcPhone = Phone & {
   mute(on: boolean): boolean;
   /** Sends DTMF tones in the media (RFC 4733, Asterisk's `dtmf_mode = rfc4733`). */
   dtmf(tones: string): boolean;
+  /** Puts another microphone (a deviceId, null: the system's default) on the call in progress,
+   *  muted if the call was; false without an established call or when the device cannot be opened
+   *  (the call keeps its microphone). */
+  switchMicrophone(deviceId: string | null): Promise<boolean>;
   /** The peer connection of the current call (RTP statistics). */
   connection(): RTCPeerConnection | null;
 };
@@ -58,9 +63,13 @@ export function webRtcPhone(o: WebRtcOptions): WebRtcPhone {
     connection_recovery_max_interval: 10,
   });
   let session: RTCSession | null = null;
-  const media = () => {
-    const mic = o.microphone?.();
-    return { audio: mic ? { deviceId: { exact: mic } } : true, video: false };
+  const audioOf = (mic: string | null | undefined) => (mic ? { deviceId: { exact: mic } } : true);
+  const media = () => ({ audio: audioOf(o.microphone?.()), video: false });
+  // Microphones opened for a switch during a call (JsSIP stops only the one it opened itself).
+  let switched: MediaStreamTrack[] = [];
+  const stopSwitched = () => {
+    for (const t of switched) t.stop();
+    switched = [];
   };
   const play = (s: RTCSession) => {
     s.connection?.addEventListener('track', (e) => {
@@ -72,10 +81,12 @@ export function webRtcPhone(o: WebRtcOptions): WebRtcPhone {
     s.on('confirmed', () => o.onState?.('talking'));
     s.on('ended', () => {
       session = null;
+      stopSwitched();
       o.onState?.('ended');
     });
     s.on('failed', (e: { cause?: string }) => {
       session = null;
+      stopSwitched();
       // The browser refused the microphone: the call could not be answered (the PBX sees a failure).
       if (e.cause === 'User Denied Media Access') o.onState?.('mic-refused', e.cause);
       else o.onState?.('ended', e.cause);
@@ -125,9 +136,36 @@ export function webRtcPhone(o: WebRtcOptions): WebRtcPhone {
       session.sendDTMF(tones, { transportType: 'RFC2833' as DTMF_TRANSPORT });
       return true;
     },
+    async switchMicrophone(deviceId) {
+      const s = session;
+      const sender = s?.isEstablished()
+        ? s.connection?.getSenders().find((x) => x.track?.kind === 'audio')
+        : undefined;
+      if (!s || !sender) return false;
+      let track: MediaStreamTrack | undefined;
+      try {
+        const stream = await navigator.mediaDevices.getUserMedia({ audio: audioOf(deviceId), video: false });
+        track = stream.getAudioTracks()[0];
+      } catch {
+        return false; // unplugged or refused: the call keeps the microphone it has
+      }
+      if (!track) return false;
+      if (session !== s || s.isEnded()) {
+        track.stop();
+        return false;
+      }
+      const old = sender.track;
+      track.enabled = old?.enabled ?? true; // JsSIP's mute is the track's `enabled`
+      // The same sender, another track: no renegotiation with the PBX, the RTP stream goes on.
+      await sender.replaceTrack(track);
+      switched.push(track);
+      old?.stop();
+      return true;
+    },
     connection: () => session?.connection ?? null,
     close() {
       if (session && !session.isEnded()) session.terminate();
+      stopSwitched();
       ua.stop();
     },
   };

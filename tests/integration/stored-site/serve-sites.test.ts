@@ -99,6 +99,22 @@ describe('sas-acd serve with several sites', () => {
     await Promise.all([takenOver(procs[0], killedSite), takenOver(procs[1], keptSite)]);
     await waitFor(async () => (await fetch(`${url1}/readyz`)).status === 200, 30_000);
 
+    // The web pages of every site: /web-config.json?site=<id> (the first site without it).
+    const webConfig = async (query = '') => {
+      const r = await fetch(`${url1}/web-config.json${query}`);
+      return {
+        status: r.status,
+        body: (await r.json()) as { siteId?: string; sites?: string[]; error?: string },
+      };
+    };
+    expect((await webConfig()).body).toMatchObject({ siteId: sites[0], sites: [...sites] });
+    for (const id of sites) expect((await webConfig(`?site=${id}`)).body.siteId).toBe(id);
+    expect(await webConfig('?site=nowhere')).toEqual({
+      status: 404,
+      body: { error: 'site "nowhere": not served here' },
+    });
+    expect((await webConfig(`?site=${sites[0]}&site=${sites[1]}`)).status).toBe(400);
+
     // One ARM per site, logged in through the process that does NOT lead its site.
     for (const [site, url] of [
       [killedSite, url2],

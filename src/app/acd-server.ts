@@ -75,8 +75,22 @@ export async function startAcdServer(
   const app = express();
   app.disable('x-powered-by');
   app.use(securityHeaders(webConfig));
-  app.get('/web-config.json', (_req, res) => {
-    const doc: WebConfigDocument = { ...webConfig, site: webSite(apiOptions.sites.get(webConfig.siteId)) };
+  // `?site=<id>` picks any site this process serves (several sites: src/app/serve-sites.ts);
+  // without it, the configured one.
+  app.get('/web-config.json', (req, res) => {
+    const asked = req.query.site;
+    if (asked !== undefined && typeof asked !== 'string')
+      return void res.status(400).json({ error: 'site: one site id' });
+    const siteId = asked ?? webConfig.siteId;
+    const site = apiOptions.sites.get(siteId);
+    if (asked !== undefined && !site)
+      return void res.status(404).json({ error: `site "${asked}": not served here` });
+    const doc: WebConfigDocument = {
+      ...webConfig,
+      siteId,
+      site: webSite(site),
+      sites: [...apiOptions.sites.keys()],
+    };
     res.json(doc);
   });
   app.use(express.static(WEB_DIST, { index: 'index.html' }));

@@ -182,6 +182,8 @@ export function createPbxAdapter(
     onLink?: (up: boolean) => void;
     /** ari-client stopped reconnecting (Asterisk; AriAdapterOptions.onGaveUp). */
     onGaveUp?: () => void;
+    /** The next leader's client took the Stasis application over (Asterisk; AriAdapterOptions). */
+    onReplaced?: () => void;
     /** Whole-call recording (docs/recording.md); on FreeSWITCH, with RECORDINGS_DIR set. */
     recording?: CallRecordingOptions;
     onRecording?: (r: RecordingAvailable) => void;

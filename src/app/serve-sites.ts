@@ -177,6 +177,10 @@ export async function startServeSites(settings: SitesSettings, logger: Logger): 
     acd,
     pbx: (site) => pbxOf.get(site),
     async stop() {
+      // With another process in the fleet, each site's PBX link is kept until its next leader's
+      // replaces it: no call falls to the dialplan fallback during the hand-over.
+      const successor = fleet.members.some((m) => m !== fleet.processId);
+      for (const p of pbxs) p.leaving(successor);
       await acd.close();
       await fleet.leave(); // hands the sites over: their next writers are already polling
       await Promise.all([...fleet.sites.values()].map((s) => s.settled()));

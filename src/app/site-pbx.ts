@@ -25,6 +25,8 @@ import { nextRetryMs, PBX_RELINK, type PbxRelink } from './pbx-relink.js';
 import { takeOverPbx } from './pbx-take-over.js';
 import { startReconciliation, type TelephonyFixes } from './pbx-reconciliation.js';
 
+/** How long a process leaving keeps its Stasis application for the next leader at the most. */
+const HAND_OVER_MAX_MS = 10_000;
 /** How long a phone's hang-up refused during a take-over is tried again (src/shell/take-over-gate.ts). */
 const TAKE_OVER_RETRY_FOR_MS = 120_000;
 
@@ -53,6 +55,10 @@ export class SitePbx {
   private reconciler: PbxReconciler | null = null;
   private fallbackRecords: FallbackRecords | null = null;
   private stopping = false;
+  /** Leaving gracefully with a successor: the link is kept until the successor's replaces it. */
+  private handingOver = false;
+  private lingering: Promise<void> | null = null;
+  private replaced: (() => void) | null = null;
   private site: SiteShell | null = null;
   private siteStarted!: (site: SiteShell) => void;
   // The lead (and so the adapter) may come before SiteShell.start returns: all waits for the shell.
@@ -76,8 +82,18 @@ export class SitePbx {
   /** Only the leader holds the site's Stasis application (two adapters on one app would fight). */
   readonly roleChanged = (role: LogRole): void => {
     if (role === 'leader' && !this.adapter && !this.stopping) void this.attach();
-    if (role !== 'leader' && this.adapter) void this.detach();
+    if (role !== 'leader' && this.adapter) void (this.handingOver ? this.linger() : this.detach());
   };
+
+  /**
+   * Graceful leave: once the lead is handed over, the Stasis application stays held until the next
+   * leader's client takes it (ApplicationReplaced) or HAND_OVER_MAX_MS pass. Meanwhile a new caller
+   * waits in it, unanswered, for the next leader's take-over, instead of falling to the dialplan
+   * fallback as it would with no application connected (the "fallback gap"). Asterisk only.
+   */
+  leaving(successorExpected: boolean): void {
+    this.handingOver = successorExpected && this.opts.pbx.kind === 'asterisk';
+  }
 
   /** The PBX adapter: held while this process leads the site (null otherwise). */
   get current(): PbxAdapter | null {
@@ -95,7 +111,27 @@ export class SitePbx {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    await this.lingering;
     await this.detach();
+  }
+
+  private linger(): Promise<void> {
+    if (this.lingering) return this.lingering;
+    this.reconciler?.stop();
+    this.reconciler = null;
+    this.site?.holdEffects();
+    this.lingering = new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.opts.logger.warn({ ms: HAND_OVER_MAX_MS }, 'hand-over: no next leader took the PBX over');
+        resolve();
+      }, HAND_OVER_MAX_MS);
+      this.replaced = () => {
+        clearTimeout(timer);
+        this.opts.logger.info('hand-over: the next leader holds the PBX');
+        resolve();
+      };
+    }).then(() => this.detach());
+    return this.lingering;
   }
 
   private get relink(): PbxRelink {
@@ -195,6 +231,9 @@ export class SitePbx {
       },
       // (A client that gives up while start() still connects is start's to retry.)
       onGaveUp: () => void (linked && this.replace(mine)),
+      onReplaced: () => {
+        if (this.adapter === mine) this.replaced?.();
+      },
     });
     this.adapter = mine;
     let waitMs: number | null = null;

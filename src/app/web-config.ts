@@ -34,7 +34,10 @@ export type WebSite = {
 };
 
 export type WebConfigDocument = {
+  /** The site of the page: `?site=` of the page's address, else the process's first site. */
   siteId: string;
+  /** Every site this process serves (a page of another site: `?site=<id>` in its address). */
+  sites: string[];
   virtualPhoneUrl: string | null;
   /** The SIP/WebRTC gateway: the panel's phone is WebRTC (credentials from /sites/{s}/agent/phone). */
   sipGatewayUrl: string | null;

@@ -8,7 +8,9 @@ import { ApiError, endSession, endedBecause, login, onSessionChange, session } f
 import type { WebConfig } from './types.js';
 
 export async function loadWebConfig(): Promise<WebConfig> {
-  const r = await fetch('/web-config.json');
+  // A process serving several sites: the page's `?site=` says which one.
+  const site = new URLSearchParams(location.search).get('site');
+  const r = await fetch(site ? `/web-config.json?site=${encodeURIComponent(site)}` : '/web-config.json');
   if (!r.ok) throw new Error(`web-config ${r.status}`);
   const config = (await r.json()) as WebConfig;
   setTimeZone(config.site?.timeZone);

@@ -51,6 +51,8 @@ export type AriAdapterOptions = {
    * link stays down until the owner replaces this adapter (src/app/site-pbx.ts does).
    */
   onGaveUp?: () => void;
+  /** Another client took the Stasis application over (ApplicationReplaced): the next leader's. */
+  onReplaced?: () => void;
   /** Record each call's mixing bridge (./call-recording.ts); absent: nothing is recorded. */
   recording?: CallRecordingOptions;
   /** A call's recording is finished and stored on the PBX. */
@@ -212,6 +214,7 @@ export class AriAdapter implements TelephonyPort {
       this.up = false;
     };
     client.on('WebSocketReconnecting', down);
+    client.on('ApplicationReplaced', () => this.opts.onReplaced?.());
     client.on('WebSocketMaxRetries', () => {
       down();
       this.opts.onGaveUp?.();

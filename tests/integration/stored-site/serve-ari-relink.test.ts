@@ -8,28 +8,19 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { exampleSite } from '../../../src/core/example-site.js';
-import { PhoneClient } from '../../../simulator/bots/phone-client.js';
-import { startSimPbx } from '../../../simulator/pbx/server.js';
 import { expectCleanPbx } from '../telephony/pbx-hygiene.js';
-import { freshSiteId, redisUrl, stopAll, waitFor } from './fixtures/site.js';
+import { freshSiteId, redisUrl, waitFor } from './fixtures/site.js';
 import { readStream } from './fixtures/stream.js';
-import { killServes, spawnServe } from './fixtures/serve-process.js';
+import { spawnServe } from './fixtures/serve-process.js';
+import { simPbxPerTest } from './fixtures/serve-sites.js';
 
-let sim: Awaited<ReturnType<typeof startSimPbx>> | null = null;
-const phones: PhoneClient[] = [];
-afterEach(async () => {
-  killServes();
-  for (const p of phones.splice(0)) p.close();
-  await sim?.close();
-  sim = null;
-});
-afterAll(stopAll);
+const pbx = simPbxPerTest();
 
 describe('serve after ari-client gave up reconnecting', () => {
   it('connects a new client once the PBX is back and takes the calls over: none lost, doubled or left', async () => {
-    sim = await startSimPbx({ port: 0 });
+    const sim = await pbx.start();
     // Every WebSocket the Stasis application gets (the first client, then the new one).
     const attaches: string[][] = [];
     const attach = sim.bus.attach.bind(sim.bus);
@@ -74,9 +65,7 @@ describe('serve after ari-client gave up reconnecting', () => {
       );
     await takenOver(0);
 
-    const phone = await PhoneClient.register(sim.endpointsWsUrl, 'PJSIP/arm-1');
-    phone.autoAnswer(20);
-    phones.push(phone);
+    await pbx.phone('PJSIP/arm-1');
     const login = await fetch(`${url}/api/v1/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -93,7 +82,7 @@ describe('serve after ari-client gave up reconnecting', () => {
       ).status;
     expect(await arm('/agent/login')).toBe(200);
     const place = async (callerNumber: string) => {
-      const r = await fetch(`${sim!.url}/sim/calls`, {
+      const r = await fetch(`${sim.url}/sim/calls`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ line: '15', callerNumber }),
@@ -101,7 +90,7 @@ describe('serve after ari-client gave up reconnecting', () => {
       expect(r.status).toBe(201);
       return (await r.json()) as { callId: string; channelId: string };
     };
-    const timeline = (call: { callId: string }) => sim!.pbx.timelines.calls.get(call.callId)!;
+    const timeline = (call: { callId: string }) => sim.pbx.timelines.calls.get(call.callId)!;
     const talking = await place('0611111111');
     await waitFor(() => timeline(talking).answeredBy === 'PJSIP/arm-1', 20_000);
     const waiting = await place('0622222222');

@@ -5,61 +5,25 @@
 // leading one site is killed (SIGKILL): the other leads it, takes its calls over through its own
 // Stasis application, and goes on; the other site's calls are never touched. Every call arrives
 // and ends once in its site's stream, and the PBX holds nothing at the end.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseSitesSettings } from '../../../src/app/serve-sites.js';
-import { exampleSite } from '../../../src/core/example-site.js';
-import { rendezvousOwner } from '../../../src/store/fleet-membership.js';
-import { PhoneClient } from '../../../simulator/bots/phone-client.js';
-import { startSimPbx } from '../../../simulator/pbx/server.js';
 import { expectCleanPbx } from '../telephony/pbx-hygiene.js';
-import { connect, freshSiteId, redisUrl, stopAll, waitFor } from './fixtures/site.js';
+import { connect, freshSiteId, waitFor } from './fixtures/site.js';
 import { readStream } from './fixtures/stream.js';
-import { killServes, spawnServe, type ServeProcess } from './fixtures/serve-process.js';
+import { spawnServe, type ServeProcess } from './fixtures/serve-process.js';
+import {
+  fleetEnv,
+  jsonWriter,
+  login,
+  placeCall,
+  simPbxPerTest,
+  siteConfig,
+  siteLedBy,
+} from './fixtures/serve-sites.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'sas-acd-serve-sites-'));
-const write = (name: string, value: unknown) => {
-  const file = join(dir, name);
-  writeFileSync(file, JSON.stringify(value));
-  return file;
-};
+const write = jsonWriter('sas-acd-serve-sites-');
 
-let sim: Awaited<ReturnType<typeof startSimPbx>> | null = null;
-const phones: PhoneClient[] = [];
-afterEach(async () => {
-  killServes();
-  for (const p of phones.splice(0)) p.close();
-  await sim?.close();
-  sim = null;
-});
-afterAll(stopAll);
-
-/** A site of the example, its phones named after it (one PBX carries both sites). */
-const siteConfig = (id: string) => ({
-  ...exampleSite,
-  id,
-  agents: (exampleSite.agents ?? []).map((a) => ({ ...a, endpoint: `PJSIP/${id}-${a.id}` })),
-});
-
-async function login(url: string, username: string, siteId: string) {
-  const r = await fetch(`${url}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password: 'dev-only' }),
-  });
-  expect(r.status, `login ${username}`).toBe(200);
-  const { accessToken } = (await r.json()) as { accessToken: string };
-  return async (path: string, body: unknown = {}) =>
-    (
-      await fetch(`${url}/api/v1/sites/${siteId}${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
-        body: JSON.stringify(body),
-      })
-    ).status;
-}
+const pbx = simPbxPerTest();
 
 describe('sas-acd serve with several sites', () => {
   it('refuses a Stasis application shared by the sites, a site given twice, an unknown agent', () => {
@@ -93,17 +57,11 @@ describe('sas-acd serve with several sites', () => {
   });
 
   it('kill -9 of the process leading a site: the other leads it and takes its calls over; none lost or doubled', async () => {
-    sim = await startSimPbx({ port: 0 });
+    const sim = await pbx.start();
     const fleet = `f${freshSiteId()}`;
     const procs = [`${fleet}-p1`, `${fleet}-p2`] as const;
     // Two fresh sites, one preferred by each process.
-    const pick = (owner: string) => {
-      for (;;) {
-        const id = freshSiteId();
-        if (rendezvousOwner(id, procs) === owner) return id;
-      }
-    };
-    const sites = [pick(procs[0]), pick(procs[1])] as const;
+    const sites = [siteLedBy(procs[0], procs), siteLedBy(procs[1], procs)] as const;
     const [killedSite, keptSite] = sites;
     const configs = sites.map((id) => write(`site-${id}.json`, siteConfig(id)));
     const users = write(
@@ -116,16 +74,7 @@ describe('sas-acd serve with several sites', () => {
         password: 'dev-only',
       })),
     );
-    const env = (proc: string) => ({
-      REDIS_URL: redisUrl(),
-      ARI_URL: sim!.ariUrl,
-      ARI_USER: sim!.user,
-      ARI_PASSWORD: sim!.password,
-      JWT_SECRET: 'x'.repeat(40),
-      FLEET_NAME: fleet,
-      FLEET_PROCESS_ID: proc,
-      RECONCILE_EVERY_MS: '0',
-    });
+    const env = (proc: string) => fleetEnv(sim, fleet, proc);
     const args = ['--config', configs.join(','), '--users', users, '--port', '0'];
     const serves = new Map<string, ServeProcess>(procs.map((p) => [p, spawnServe(args, env(p))]));
     const [url1, url2] = (await Promise.all(procs.map((p) => serves.get(p)!.url))) as [string, string];
@@ -150,26 +99,32 @@ describe('sas-acd serve with several sites', () => {
     await Promise.all([takenOver(procs[0], killedSite), takenOver(procs[1], keptSite)]);
     await waitFor(async () => (await fetch(`${url1}/readyz`)).status === 200, 30_000);
 
+    // The web pages of every site: /web-config.json?site=<id> (the first site without it).
+    const webConfig = async (query = '') => {
+      const r = await fetch(`${url1}/web-config.json${query}`);
+      return {
+        status: r.status,
+        body: (await r.json()) as { siteId?: string; sites?: string[]; error?: string },
+      };
+    };
+    expect((await webConfig()).body).toMatchObject({ siteId: sites[0], sites: [...sites] });
+    for (const id of sites) expect((await webConfig(`?site=${id}`)).body.siteId).toBe(id);
+    expect(await webConfig('?site=nowhere')).toEqual({
+      status: 404,
+      body: { error: 'site "nowhere": not served here' },
+    });
+    expect((await webConfig(`?site=${sites[0]}&site=${sites[1]}`)).status).toBe(400);
+
     // One ARM per site, logged in through the process that does NOT lead its site.
     for (const [site, url] of [
       [killedSite, url2],
       [keptSite, url1],
     ] as const) {
-      const phone = await PhoneClient.register(sim.endpointsWsUrl, `PJSIP/${site}-arm-1`);
-      phone.autoAnswer(20);
-      phones.push(phone);
+      await pbx.phone(`PJSIP/${site}-arm-1`);
       expect(await (await login(url, `arm-1@${site}`, site))('/agent/login')).toBe(200);
     }
-    const place = async (site: string, callerNumber: string) => {
-      const r = await fetch(`${sim!.url}/sim/calls`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ line: '15', callerNumber, app: `sasacd-${site}` }),
-      });
-      expect(r.status).toBe(201);
-      return (await r.json()) as { callId: string; channelId: string };
-    };
-    const timeline = (call: { callId: string }) => sim!.pbx.timelines.calls.get(call.callId)!;
+    const place = (site: string, callerNumber: string) => placeCall(sim, site, callerNumber);
+    const timeline = (call: { callId: string }) => sim.pbx.timelines.calls.get(call.callId)!;
     const calls = new Map<string, { callId: string; channelId: string }[]>();
     for (const site of sites) {
       const talking = await place(site, '0611111111');

@@ -184,6 +184,7 @@ export function createApi(opts: ApiOptions): Api {
       .filter(([id]) => !opts.trunks?.(id))
       .map(([id, site]) => [id, new TrunkStats(site, null, clock)]),
   );
+  const outside = { canBridgeOutside: opts.pbxCanBridgeOutside ?? opts.pbxCanListenIn ?? true };
   const routes: AnyRoute[] = [
     ...authRoutes(ctx),
     ...agentDeskRoutes(ctx),
@@ -196,10 +197,8 @@ export function createApi(opts: ApiOptions): Api {
     ...agentRoutes(ctx),
     ...lineRoutes(ctx),
     ...configRoutes(ctx),
-    ...lrmRoutes(ctx),
-    ...outsideCallRoutes(ctx, {
-      canBridgeOutside: opts.pbxCanBridgeOutside ?? opts.pbxCanListenIn ?? true,
-    }),
+    ...lrmRoutes(ctx, outside),
+    ...outsideCallRoutes(ctx, outside),
     ...recordingRoutes({ ...ctx, recordings: opts.recordings ?? (() => null) }),
     ...listenInRoutes(ctx, { history: (id) => histories.get(id)!, canListenIn: opts.pbxCanListenIn ?? true }),
     ...trunkRoutes({ ...ctx, trunks: (id) => opts.trunks?.(id) ?? ownTrunks.get(id) ?? null }),

@@ -21,6 +21,18 @@ export type OutsideCallOptions = {
   canBridgeOutside: boolean;
 };
 
+/** 501: the PBX adapter cannot bridge an outside leg into a call. */
+export const outsideTransferUnsupported = () =>
+  new Problem(
+    501,
+    'outside-transfer-not-supported',
+    'Not implemented on this PBX',
+    fr_en(
+      "Le transfert vers l'extérieur n'est pas disponible sur ce PBX (FreeSWITCH) : utilisez Asterisk",
+      'an outside transfer is not supported on this PBX (FreeSWITCH); it is built for Asterisk',
+    ),
+  );
+
 export function outsideCallRoutes(ctx: ApiContext, opts: OutsideCallOptions = { canBridgeOutside: true }) {
   return [
     defineRoute({
@@ -49,16 +61,7 @@ export function outsideCallRoutes(ctx: ApiContext, opts: OutsideCallOptions = { 
       handler: async ({ principal, params, body }) => {
         const site = siteOf(ctx, principal, params.siteId);
         const agentId = ownAgentId(principal);
-        if (!opts.canBridgeOutside)
-          throw new Problem(
-            501,
-            'outside-transfer-not-supported',
-            'Not implemented on this PBX',
-            fr_en(
-              "Le transfert vers l'extérieur n'est pas disponible sur ce PBX (FreeSWITCH) : utilisez Asterisk",
-              'an outside transfer is not supported on this PBX (FreeSWITCH); it is built for Asterisk',
-            ),
-          );
+        if (!opts.canBridgeOutside) throw outsideTransferUnsupported();
         const parent = findCall(site, body.callId);
         const callId = `out-${randomUUID()}`;
         const result = await dispatch(ctx, site, {

@@ -3,6 +3,7 @@
 // purpose (never an answered call), bad numbers refused with the field named and nothing changed,
 // a busy agent refused; the agent hangs up and is free again.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callRef } from '../../../src/lrm/call-ref.js';
 import { startHarness, type Harness } from './harness.js';
 
 let h: Harness;
@@ -112,6 +113,25 @@ describe('outside transfer in one command (POST /sites/{s}/agent/transfer-outsid
     expect(state().data.calls['tx1']).toBeUndefined();
   });
 
+  it('from the LRM: /lrm/dial with fromCallRef and transfer', async () => {
+    const s = h.runtimes.get('44')!;
+    await s.dispatch({ type: 'agentLogin', agentId: 'arm-1' });
+    await s.dispatch({ type: 'agentReady', agentId: 'arm-1' });
+    await s.dispatch({ type: 'arriveCall', callId: 'tx3', line: '15', callerNumber: '0611223355' });
+    await s.dispatch({ type: 'answerOffer', callId: 'tx3', agentId: 'arm-1' });
+    expect(state().data.calls['tx3']!.parties.map((p) => p.agentId)).toEqual(['arm-1']);
+    const r = await h.call('POST', '/sites/44/lrm/dial', {
+      as: 'lrm44',
+      body: { agentId: 'arm-1', number: '115', fromCallRef: callRef('44', 'tx3'), transfer: true },
+    });
+    expect(r.status).toBe(201);
+    expect(state().data.calls[r.body.call.id]).toMatchObject({
+      purpose: 'external-transfer',
+      parentCallId: 'tx3',
+      handOverFrom: 'arm-1',
+    });
+  });
+
   it('answers 501 on a PBX that cannot bridge an outside leg (FreeSWITCH), and changes nothing', async () => {
     const fs = await startHarness({ pbxCanBridgeOutside: false });
     try {
@@ -126,6 +146,11 @@ describe('outside transfer in one command (POST /sites/{s}/agent/transfer-outsid
       });
       expect(r.status).toBe(501);
       expect(r.body.reason).toBe('outside-transfer-not-supported');
+      const lrm = await fs.call('POST', '/sites/44/lrm/dial', {
+        as: 'lrm44',
+        body: { agentId: 'arm-2', number: '18', fromCallRef: callRef('44', 'tx2'), transfer: true },
+      });
+      expect(lrm.status).toBe(501);
       expect(JSON.stringify(s.state.data)).toBe(before);
     } finally {
       await fs.stop();

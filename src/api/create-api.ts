@@ -84,6 +84,11 @@ export type ApiOptions = {
   processMetrics?: boolean;
   /** Whether the PBX adapter can listen in (supervisor listen-in; false on FreeSWITCH: 501). */
   pbxCanListenIn?: boolean;
+  /**
+   * Whether the PBX adapter bridges an outside leg into a call (outside transfer; false: 501).
+   * Absent: as `pbxCanListenIn` (both Asterisk-only today).
+   */
+  pbxCanBridgeOutside?: boolean;
   /** Metrics of other parts of the process (e.g. the LRM link), added to the /metrics registry. */
   extraMetrics?: ((registry: Registry) => void)[];
   /** The agents' WebRTC phone (gateway, SIP domain, passwords): GET /sites/{s}/agent/phone. */
@@ -179,6 +184,7 @@ export function createApi(opts: ApiOptions): Api {
       .filter(([id]) => !opts.trunks?.(id))
       .map(([id, site]) => [id, new TrunkStats(site, null, clock)]),
   );
+  const outside = { canBridgeOutside: opts.pbxCanBridgeOutside ?? opts.pbxCanListenIn ?? true };
   const routes: AnyRoute[] = [
     ...authRoutes(ctx),
     ...agentDeskRoutes(ctx),
@@ -191,8 +197,8 @@ export function createApi(opts: ApiOptions): Api {
     ...agentRoutes(ctx),
     ...lineRoutes(ctx),
     ...configRoutes(ctx),
-    ...lrmRoutes(ctx),
-    ...outsideCallRoutes(ctx),
+    ...lrmRoutes(ctx, outside),
+    ...outsideCallRoutes(ctx, outside),
     ...recordingRoutes({ ...ctx, recordings: opts.recordings ?? (() => null) }),
     ...listenInRoutes(ctx, { history: (id) => histories.get(id)!, canListenIn: opts.pbxCanListenIn ?? true }),
     ...trunkRoutes({ ...ctx, trunks: (id) => opts.trunks?.(id) ?? ownTrunks.get(id) ?? null }),

@@ -54,6 +54,8 @@ export const FRENCH_REJECTIONS: Record<RejectionReason, string> = {
   'unknown-queue': 'File inconnue sur ce site',
   'back-to-origin': "Un appel reçu d'un SAS partenaire ne lui est jamais renvoyé",
   'agent-busy': "L'agent est occupé",
+  'no-call-to-transfer': "Un transfert vers l'extérieur se fait depuis un appel",
+  'not-outbound': "Cet appel n'est pas un appel sortant",
   'agent-not-logged-in': "L'agent n'est pas connecté",
   'agent-not-on-call': "L'agent n'est pas en communication sur cet appel",
   'agent-on-call': "L'agent est en communication : terminez l'appel d'abord",

@@ -1,7 +1,9 @@
 // The roles a user of the API may hold. The first four are the agents' roles of the routing engine
 // (arm, osnp, mrg, mru); a supervisor runs the room; an admin manages the site configuration;
-// `lrm` is the regulation software's own client (src/api/routers/lrm.ts), never a person.
-export const USER_ROLES = ['arm', 'osnp', 'mrg', 'mru', 'supervisor', 'admin', 'lrm'] as const;
+// `lrm` is the regulation software's own client (src/api/routers/lrm.ts), never a person; `quality`
+// reviews calls after the fact (report P98 "écoutes de bandes", complaints, incident reviews): the
+// recordings, their legal holds and the listening audit, and nothing live (docs/recording.md).
+export const USER_ROLES = ['arm', 'osnp', 'mrg', 'mru', 'supervisor', 'admin', 'lrm', 'quality'] as const;
 export type UserRole = (typeof USER_ROLES)[number];
 
 /** Roles that answer calls: they act through the agent id their user is linked to. */

@@ -78,7 +78,14 @@ export type Command =
       purpose: OutboundPurpose;
       parentCallId?: string;
       taskId?: string;
+      /**
+       * Outside transfer in one command (with parentCallId): the agent stays with the caller while
+       * the number rings, and leaves once it answers; a number that fails leaves them together.
+       */
+      handOver?: boolean;
     }
+  /** From telephony: an outbound call's far end answered (an outside transfer's agent then leaves). */
+  | { type: 'outsideAnswered'; callId: string }
   /** The call's file (DRM) in the regulation software, created there or from the panel (rules/file-link.ts). */
   | { type: 'linkFile'; callId: string; fileId: string; source: FileSource; agentId?: string }
   | { type: 'claimCallback'; taskId: string; agentId: string }

@@ -213,6 +213,8 @@ export type OutboundCallPlaced = StepLabel & {
   parentCallId: string | null;
   taskId: string | null;
   department: string;
+  /** An outside transfer: the agent leaves the parent call once the number answers (absent: stays). */
+  handOver?: true;
 };
 
 export type CallbackOffered = { type: 'CallbackOffered'; at: number; callId: string; queueId: string };

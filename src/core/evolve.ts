@@ -74,6 +74,7 @@ export function evolve(s: State, e: Event): State {
       if (parent) {
         parent.dialOuts = [...(parent.dialOuts ?? []), e.callId];
         d.calls[e.callId]!.parentCallId = parent.id;
+        if (e.handOver) d.calls[e.callId]!.handOverFrom = e.agentId;
       }
       if (!e.parentCallId) {
         const agent = d.agents[e.agentId]!;

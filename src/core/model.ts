@@ -89,6 +89,8 @@ export type Call = {
   dialOuts?: string[];
   /** For such an outbound call: the call it was placed from. */
   parentCallId?: string;
+  /** For an outside transfer (rules/outside-calls.ts): the agent who leaves the parent call once it answers. */
+  handOverFrom?: string;
   /** Supervisors listening in now (listen, whisper, barge: ./listen-in.ts); absent: none. */
   listeners?: Listener[];
 };

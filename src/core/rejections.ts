@@ -40,6 +40,8 @@ export const REJECTIONS = {
   'not-a-supervisor': 'invalid',
   // the state does not allow it now
   'agent-busy': 'conflict',
+  'no-call-to-transfer': 'invalid',
+  'not-outbound': 'conflict',
   'agent-not-logged-in': 'conflict',
   'agent-not-on-call': 'conflict',
   'agent-on-call': 'conflict',

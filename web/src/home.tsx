@@ -16,7 +16,7 @@ render(
         <a href="/indicators.html">Indicateurs officiels (annexe 3)</a>
       </li>
       <li>
-        <a href="/recordings.html">Enregistrements des appels (superviseurs)</a>
+        <a href="/recordings.html">Enregistrements des appels (superviseurs, qualité)</a>
       </li>
       <li>
         <a href="/api/v1/docs">API (OpenAPI)</a>

@@ -23,6 +23,7 @@ import { forbidden, notFound } from '../problem.js';
 import { defineRoute } from '../route.js';
 import { DESK_ROLES } from './agent-desk.js';
 import { dialNumber } from './outbound-schemas.js';
+import { outsideTransferUnsupported, type OutsideCallOptions } from './outside-calls.js';
 
 export const LRM_ROLES: readonly UserRole[] = ['lrm'];
 
@@ -83,7 +84,7 @@ function agentFor(call: Call, requested: string | undefined, arm = false): strin
   );
 }
 
-export function lrmRoutes(ctx: ApiContext) {
+export function lrmRoutes(ctx: ApiContext, opts: OutsideCallOptions = { canBridgeOutside: true }) {
   const after = (site: SiteHandle, call: Call, events: { type: string; at: number }[]) => {
     const now = site.state.data.calls[call.id];
     return { callRef: callRef(site.siteId, call.id), call: now ? callView(now) : null, events };
@@ -256,7 +257,9 @@ export function lrmRoutes(ctx: ApiContext) {
       summary: 'Click-to-dial from the LRM: the agent calls a number (alone, or from the call it is on)',
       description:
         'An outbound call, never counted as an answered call. From a call (`fromCallRef`), the outside ' +
-        'party joins that call; alone, the agent must be free. A failed dial frees the agent.',
+        'party joins that call; alone, the agent must be free. A failed dial frees the agent. With ' +
+        '`transfer: true` and `fromCallRef`, an outside transfer: the agent leaves once the number ' +
+        'answers (as `POST /agent/transfer-outside`; 501 on a PBX that cannot bridge an outside leg).',
       access: LRM_ROLES,
       params: siteParams,
       body: z.object({
@@ -264,11 +267,16 @@ export function lrmRoutes(ctx: ApiContext) {
         number: dialNumber,
         purpose: z.enum(OUTBOUND_PURPOSES).optional().describe('default: click-to-dial'),
         fromCallRef: refParams.shape.callRef.optional().describe('the call the agent is on, if any'),
+        transfer: z
+          .boolean()
+          .optional()
+          .describe('with fromCallRef: the agent leaves the call to the number once it answers'),
       }),
       response: { status: 201, description: 'The outbound call', schema: lrmActionSchema },
-      problems: [404, 409, 422],
+      problems: [404, 409, 422, 501],
       handler: async ({ principal, params, body }) => {
         const site = siteOf(ctx, principal, params.siteId);
+        if (body.transfer && !opts.canBridgeOutside) throw outsideTransferUnsupported();
         const parent = body.fromCallRef !== undefined ? callByRef(site, body.fromCallRef) : undefined;
         const callId = `out-${randomUUID()}`;
         const result = await dispatch(ctx, site, {
@@ -276,8 +284,9 @@ export function lrmRoutes(ctx: ApiContext) {
           callId,
           agentId: body.agentId,
           number: body.number,
-          purpose: body.purpose ?? 'click-to-dial',
+          purpose: body.purpose ?? (body.transfer ? 'external-transfer' : 'click-to-dial'),
           ...(parent ? { parentCallId: parent.id } : {}),
+          ...(body.transfer ? { handOver: true } : {}),
         });
         const call = site.state.data.calls[callId];
         return {

@@ -14,9 +14,73 @@ import { defineRoute } from '../route.js';
 import { DESK_ROLES } from './agent-desk.js';
 import { dialNumber, outboundCallSchema } from './outbound-schemas.js';
 import { callRef } from '../../lrm/call-ref.js';
+import { fr_en, Problem } from '../problem.js';
 
-export function outsideCallRoutes(ctx: ApiContext) {
+export type OutsideCallOptions = {
+  /** Whether the PBX adapter bridges an outside leg into a call (false on FreeSWITCH today: 501). */
+  canBridgeOutside: boolean;
+};
+
+/** 501: the PBX adapter cannot bridge an outside leg into a call. */
+export const outsideTransferUnsupported = () =>
+  new Problem(
+    501,
+    'outside-transfer-not-supported',
+    'Not implemented on this PBX',
+    fr_en(
+      "Le transfert vers l'extérieur n'est pas disponible sur ce PBX (FreeSWITCH) : utilisez Asterisk",
+      'an outside transfer is not supported on this PBX (FreeSWITCH); it is built for Asterisk',
+    ),
+  );
+
+export function outsideCallRoutes(ctx: ApiContext, opts: OutsideCallOptions = { canBridgeOutside: true }) {
   return [
+    defineRoute({
+      id: 'transferOutside',
+      method: 'post',
+      path: '/sites/:siteId/agent/transfer-outside',
+      tag: 'agent',
+      summary: 'Outside transfer in one command: the number takes the call, the agent leaves when it answers',
+      description:
+        'The agent transfers the call it is on to an outside number (fire brigade 18/112, 115, the ' +
+        "patient's GP, a partner SAS). The caller stays with the agent while the number rings; once " +
+        'it answers, the agent leaves (wrap-up or available) and the caller talks to the number until ' +
+        'either hangs up. A number that is busy, unreachable or does not answer ends only the outbound ' +
+        'call: the caller is still with the agent. Counted as an outbound call (purpose ' +
+        '`external-transfer` by default), never as an answered call. 501 on a PBX that cannot bridge ' +
+        'an outside leg (FreeSWITCH today).',
+      access: DESK_ROLES,
+      params: siteParams,
+      body: z.object({
+        callId: z.string().min(1).max(200).describe('the call the agent is on'),
+        number: dialNumber,
+        purpose: z.enum(OUTBOUND_PURPOSES).optional().describe('default: external-transfer'),
+      }),
+      response: { status: 201, description: 'The outbound call', schema: outboundCallSchema },
+      problems: [404, 409, 422, 501],
+      handler: async ({ principal, params, body }) => {
+        const site = siteOf(ctx, principal, params.siteId);
+        const agentId = ownAgentId(principal);
+        if (!opts.canBridgeOutside) throw outsideTransferUnsupported();
+        const parent = findCall(site, body.callId);
+        const callId = `out-${randomUUID()}`;
+        const result = await dispatch(ctx, site, {
+          type: 'dialOut',
+          callId,
+          agentId,
+          number: body.number,
+          purpose: body.purpose ?? 'external-transfer',
+          parentCallId: parent.id,
+          handOver: true,
+        });
+        const call = site.state.data.calls[callId];
+        return {
+          callRef: callRef(site.siteId, callId),
+          call: call ? callView(call) : null,
+          events: eventSummaries(result),
+        };
+      },
+    }),
     defineRoute({
       id: 'dialOut',
       method: 'post',

@@ -1,7 +1,7 @@
 // Call recordings for the people who review calls (docs/recording.md): the site's latest
 // recordings, a call's recordings, the audio itself, legal holds, and the audit log. Supervisors
-// only: a recording is the patient's voice and the medical conversation, so neither agents, the
-// LRM's client nor the configuration admin may list or hear one. Every listen is written to the
+// and the quality role only: a recording is the patient's voice and the medical conversation, so
+// neither agents, the LRM's client nor the configuration admin may list or hear one. Every listen is written to the
 // audit log (who, which call, when, from where) BEFORE the audio is sent: no line, no audio.
 import { z } from 'zod';
 import type { UserRole } from '../../auth/index.js';
@@ -14,7 +14,7 @@ import { fr_en, notFound, Problem } from '../problem.js';
 import { defineRoute } from '../route.js';
 
 /** Who may list, hear and hold recordings. */
-export const RECORDING_ROLES: readonly UserRole[] = ['supervisor'];
+export const RECORDING_ROLES: readonly UserRole[] = ['supervisor', 'quality'];
 
 /** The recordings of one site: where they are indexed and where the PBX keeps the files. */
 export type SiteRecordings = { index: RecordingIndex; store: StoredRecordings };

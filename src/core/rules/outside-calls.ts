@@ -1,6 +1,10 @@
 // An agent calls out (a callback, a doctor on duty, a partner): an outbound leg tied to the agent.
+// From a call, the number joins it (conference) or, with handOver, takes the agent's place once it
+// answers (outside transfer in one command): the caller is never left alone with a number that may
+// fail, and a failed number leaves the caller with the agent.
+import { endCall } from '../call-end.js';
 import { reject, type Ctx, type Rejection } from '../context.js';
-import { roleFor } from '../distribution.js';
+import { afterCall, leaveCall, roleFor } from '../distribution.js';
 import { OUTBOUND_PURPOSES } from '../model.js';
 import { type Cmd } from './party.js';
 
@@ -19,6 +23,10 @@ export function dialOut(ctx: Ctx, cmd: Cmd<'dialOut'>): Rejection | void {
   if (cmd.parentCallId && !parent?.parties.some((p) => p.agentId === cmd.agentId)) {
     return reject('agent-not-on-call', `agent ${cmd.agentId} is not on call ${cmd.parentCallId}`);
   }
+  if (cmd.handOver && !parent)
+    return reject('no-call-to-transfer', 'an outside transfer is made from a call');
+  if (parent?.dialOuts?.some((id) => ctx.data.calls[id]?.handOverFrom))
+    return reject('transfer-in-progress', `call ${parent.id} is already being transferred outside`);
   if (!parent && agent.status !== 'available' && agent.status !== 'paused' && agent.status !== 'wrap-up') {
     return reject('agent-busy', `agent ${cmd.agentId} is ${agent.status}`);
   }
@@ -43,6 +51,7 @@ export function dialOut(ctx: Ctx, cmd: Cmd<'dialOut'>): Rejection | void {
     queueId,
     stage: q.stage,
     branch: q.branch,
+    ...(cmd.handOver && parent ? { handOver: true as const } : {}),
   });
   ctx.effect({
     type: 'dialOut',
@@ -52,4 +61,27 @@ export function dialOut(ctx: Ctx, cmd: Cmd<'dialOut'>): Rejection | void {
     purpose: cmd.purpose,
     parentCallId: cmd.parentCallId ?? null,
   });
+}
+
+/** The far end of an outbound call answered: an outside transfer's agent leaves the caller to it. */
+export function outsideAnswered(ctx: Ctx, cmd: Cmd<'outsideAnswered'>): Rejection | void {
+  const out = ctx.data.calls[cmd.callId];
+  if (!out) return reject('unknown-call', `no call ${cmd.callId}`);
+  if (out.direction !== 'outbound')
+    return reject('not-outbound', `call ${cmd.callId} is not an outbound call`);
+  const agentId = out.handOverFrom;
+  const parent = out.parentCallId ? ctx.data.calls[out.parentCallId] : undefined;
+  // A conference or a click-to-dial, or an agent who left meanwhile: nothing changes.
+  if (!agentId || !parent?.parties.some((p) => p.agentId === agentId)) return;
+  leaveCall(ctx, parent, agentId, 'transfer');
+  afterCall(ctx, agentId);
+}
+
+/**
+ * An outside transfer's number hung up after taking the call: the caller, with nobody left on its
+ * side, is hung up too (the call ends, by the system).
+ */
+export function afterOutsideEnded(ctx: Ctx, parentId: string | undefined): void {
+  const parent = parentId ? ctx.data.calls[parentId] : undefined;
+  if (parent && parent.parties.length === 0 && !parent.pending) endCall(ctx, parent, 'system');
 }

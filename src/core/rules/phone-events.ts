@@ -3,12 +3,15 @@
 import { endCall } from '../call-end.js';
 import { reject, type Ctx, type Rejection } from '../context.js';
 import { connect, failOffer } from '../distribution.js';
+import { afterOutsideEnded } from './outside-calls.js';
 import { type Cmd } from './party.js';
 
 export function callerHungUp(ctx: Ctx, cmd: Cmd<'callerHungUp'>): Rejection | void {
   const call = ctx.data.calls[cmd.callId];
   if (!call) return reject('unknown-call', `no call ${cmd.callId}`);
+  const handedTo = call.handOverFrom ? call.parentCallId : undefined;
   endCall(ctx, call, 'caller');
+  afterOutsideEnded(ctx, handedTo);
 }
 
 function offeredCall(ctx: Ctx, callId: string, agentId: string) {

@@ -284,7 +284,10 @@ export class AriAdapter implements TelephonyPort {
       // The far end answered: it joins the agent (click-to-dial) or the call it was placed from
       // (external transfer or conference). The engine already counts an outbound call as placed.
       const parent = this.dialOutParents.get(ch.id);
-      if (this.dialOuts.has(ch.id)) this.joinDialOut(ch.id, parent ?? ch.id, ch.id);
+      if (!this.dialOuts.has(ch.id)) return;
+      this.joinDialOut(ch.id, parent ?? ch.id, ch.id);
+      // From a call: told to the engine, for which an outside transfer's agent now leaves.
+      if (parent) this.sink({ type: 'outsideAnswered', callId: ch.id }, this.at(e));
       return;
     }
     const line = args[0] ?? ch.dialplan?.exten ?? '';

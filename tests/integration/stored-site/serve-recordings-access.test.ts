@@ -1,4 +1,4 @@
-// Recordings a supervisor can find and hear (docs/recording.md), through `sas-acd serve` against
+// Recordings a supervisor or the quality role can find and hear (docs/recording.md), through `sas-acd serve` against
 // sim-pbx writing its recordings to a directory and a real redis-server: each call's recording
 // indexed and listed per call, supervisors only; the audio read from the PBX through ARI; every
 // listen in the audit log before any byte is sent; `recording.available` on the /lrm feed; the
@@ -89,6 +89,56 @@ describe('recordings through sas-acd serve', () => {
     } finally {
       feed.disconnect();
     }
+  }, 60_000);
+
+  it('the quality role: the recordings, their holds and the audit, and nothing live (role × route)', async () => {
+    const s = room.siteId;
+    const callId = await room.recordedCall('0600000003');
+    const ref = callRef(s, callId);
+    const status = async (user: string, method: string, path: string, body?: unknown) =>
+      (await room.api(user, method, path, body)).status;
+    // Recording routes: supervisor and quality yes; agent, admin and the LRM's client no.
+    const reads = [
+      `/sites/${s}/recordings`,
+      `/sites/${s}/calls/${callId}/recordings`,
+      `/sites/${s}/recordings-audit?callId=${callId}`,
+    ];
+    for (const path of reads) {
+      for (const user of ['sup-1', 'quality-1'])
+        expect([user, path, await status(user, 'GET', path)]).toEqual([user, path, 200]);
+      for (const user of ['arm-1', 'admin-1', 'lrm-1'])
+        expect([user, path, await status(user, 'GET', path)]).toEqual([user, path, 403]);
+    }
+    const audio = await room.api('quality-1', 'GET', `/sites/${s}/recordings/${ref}/audio`);
+    expect(audio.status).toBe(200);
+    expect(audio.bytes.equals(readFileSync(join(room.dir, `${ref}.wav`)))).toBe(true);
+    const hold = `/sites/${s}/calls/${callId}/legal-hold`;
+    expect(await status('quality-1', 'PUT', hold, { reason: 'plainte du patient' })).toBe(200);
+    expect(await status('quality-1', 'DELETE', hold)).toBe(200);
+    // Every act of the quality reviewer is in the audit, under its own name.
+    const audit = (await room.api('sup-1', 'GET', `/sites/${s}/recordings-audit?callId=${callId}`))
+      .body as Audit;
+    expect(
+      audit.audit
+        .filter((a) => a.user === 'quality-1')
+        .map((a) => a.action)
+        .sort(),
+    ).toEqual(['hold', 'listen', 'release'].sort());
+    // Nothing live nor of the room: calls, agents, indicators, trunks, configuration, listen-ins,
+    // the agent's desk, listening in on a call.
+    const denied: [string, string, unknown?][] = [
+      ['GET', `/sites/${s}/calls/${callId}`],
+      ['GET', `/sites/${s}/agents`],
+      ['GET', `/sites/${s}/indicators/live`],
+      ['GET', `/sites/${s}/trunks`],
+      ['GET', `/sites/${s}/config`],
+      ['GET', `/sites/${s}/listen-ins`],
+      ['POST', `/sites/${s}/agent/login`, {}],
+      ['POST', `/sites/${s}/calls/${callId}/listen`, { mode: 'listen' }],
+    ];
+    for (const [method, path, body] of denied)
+      expect([method, path, await status('quality-1', method, path, body)]).toEqual([method, path, 403]);
+    await expectCleanPbx({ ariUrl: room.sim.ariUrl, user: room.sim.user, password: room.sim.password });
   }, 60_000);
 
   it('purges expired recordings but keeps a call under legal hold, until the hold is lifted', async () => {

@@ -2,6 +2,8 @@
 // and the number and bridges them; a dial-out from a call joins that call's bridge (external
 // conference); a failed dial-out (number unreachable, busy) or a far end that hangs up always
 // returns the agent to a defined state, never "on call"; the answered-call count is untouched.
+// An outside transfer in one command (dialOut with handOver): the agent leaves once the number
+// answers, the caller stays with the number; a number that fails leaves the caller with the agent.
 // Every test ends with no channel and no bridge left on the PBX.
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -218,6 +220,114 @@ describe('outside calls on Asterisk (ARI, sim-pbx)', () => {
     expect(answered()).toBe(before);
     await fetch(`${sim.url}/sim/calls/${simId}/hangup`, { method: 'POST' });
     await until(() => !site.state.data.calls[channelId] && !site.state.data.calls['out-5'], 'both ended');
+    await clean();
+  });
+});
+
+describe('outside transfer in one command on Asterisk (ARI, sim-pbx)', () => {
+  async function connectedCall(): Promise<{ simId: string; channelId: string }> {
+    const r = await fetch(`${sim.url}/sim/calls`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ line: '15', callerNumber: '0612345678' }),
+    });
+    const call = (await r.json()) as { callId: string; channelId: string };
+    await until(
+      () => site.state.data.calls[call.channelId]?.parties.length,
+      'the caller and arm-1 connected',
+    );
+    return { simId: call.callId, channelId: call.channelId };
+  }
+  async function members(name: string, n: number): Promise<string[]> {
+    let m: string[] = [];
+    for (const start = Date.now(); Date.now() - start < 5000; await new Promise((r) => setTimeout(r, 10))) {
+      m = await bridgeMembers(name);
+      if (m.length === n) break;
+    }
+    return m;
+  }
+  const transfer = (parent: string, id: string, number: string) =>
+    site.dispatch({
+      type: 'dialOut',
+      callId: id,
+      agentId: 'arm-1',
+      number,
+      purpose: 'external-transfer',
+      parentCallId: parent,
+      handOver: true,
+    });
+
+  it('the number answers: the agent leaves, the caller talks to the number; its hang-up ends the call', async () => {
+    const mine = await phone('arm-1');
+    const far = await phone('ext-0118000000');
+    await site.dispatch({ type: 'agentLogin', agentId: 'arm-1' });
+    const { channelId } = await connectedCall();
+    const before = answered();
+    const agentLeg = await until(
+      () => mine.messages.find((m) => m.type === 'invite'),
+      "arm-1's phone rang for the call",
+    );
+    expect((await transfer(channelId, 'out-t1', '0118000000')).ok).toBe(true);
+    const invite = await until(() => far.messages.find((m) => m.type === 'invite'), 'the number rings');
+    await until(() => agent('arm-1').status !== 'on-call', 'arm-1 left the call');
+    expect(site.state.data.calls[channelId]!.parties).toEqual([]);
+    expect(
+      events.find((e) => e.type === 'AgentLeftCall' && e.callId === channelId && e.agentId === 'arm-1'),
+    ).toMatchObject({ reason: 'transfer' });
+    // The caller and the number, alone in the call's bridge; the agent's leg is gone.
+    const m = await members(`call-${channelId}`, 2);
+    expect(m.sort()).toEqual([channelId, 'out-t1'].sort());
+    expect(m).not.toContain(String(agentLeg.channelId));
+    expect(answered()).toBe(before);
+    expect(
+      events.filter((e) => e.type === 'OutboundCallPlaced' && e.purpose === 'external-transfer'),
+    ).toHaveLength(1);
+    far.hangup(String(invite.channelId));
+    await until(
+      () => !site.state.data.calls[channelId] && !site.state.data.calls['out-t1'],
+      'both calls ended with the number',
+    );
+    expect(events.filter((e) => e.type === 'CallEnded' && e.callId === channelId)).toHaveLength(1);
+    await clean();
+  });
+
+  it('a busy number ends only the outbound call: the caller is never cut and stays with the agent', async () => {
+    await phone('arm-1');
+    const busy = await phone('ext-0115000000', null);
+    busy.on('invite', (m: { channelId?: string }) => busy.reject(String(m.channelId), 486));
+    await site.dispatch({ type: 'agentLogin', agentId: 'arm-1' });
+    const { simId, channelId } = await connectedCall();
+    expect((await transfer(channelId, 'out-t2', '0115000000')).ok).toBe(true);
+    await until(() => !site.state.data.calls['out-t2'], 'the busy outbound call ended');
+    expect(agent('arm-1')).toMatchObject({ status: 'on-call', callId: channelId });
+    expect(site.state.data.calls[channelId]!.parties.map((p) => p.agentId)).toEqual(['arm-1']);
+    expect(await members(`call-${channelId}`, 2)).toContain(channelId);
+    // An unreachable number: the same, at once.
+    expect((await transfer(channelId, 'out-t3', '0999999999')).ok).toBe(true);
+    await until(() => !site.state.data.calls['out-t3'], 'the unreachable outbound call ended');
+    expect(agent('arm-1')).toMatchObject({ status: 'on-call', callId: channelId });
+    expect(events.some((e) => e.type === 'CallEnded' && e.callId === channelId)).toBe(false);
+    await fetch(`${sim.url}/sim/calls/${simId}/hangup`, { method: 'POST' });
+    await until(() => !site.state.data.calls[channelId], 'the caller hung up');
+    await clean();
+  });
+
+  it('the caller hangs up after the transfer: the number is hung up too; a second transfer is refused meanwhile', async () => {
+    await phone('arm-1');
+    const far = await phone('ext-0601010101', 300);
+    await site.dispatch({ type: 'agentLogin', agentId: 'arm-1' });
+    const { simId, channelId } = await connectedCall();
+    expect((await transfer(channelId, 'out-t4', '0601010101')).ok).toBe(true);
+    const again = await transfer(channelId, 'out-t5', '0602020202');
+    expect(again).toMatchObject({ ok: false, reason: 'transfer-in-progress' });
+    await until(() => far.messages.some((m) => m.type === 'invite'), 'the number rings');
+    await until(() => agent('arm-1').status !== 'on-call', 'arm-1 left the call');
+    await members(`call-${channelId}`, 2);
+    await fetch(`${sim.url}/sim/calls/${simId}/hangup`, { method: 'POST' });
+    await until(
+      () => !site.state.data.calls[channelId] && !site.state.data.calls['out-t4'],
+      'both calls ended with the caller',
+    );
     await clean();
   });
 });

@@ -317,7 +317,21 @@ export function toCommand(s: State, x: Action, n: number, now: number, personal 
       return call ? { type: 'acceptCallback', callId: call.id } : { advance: 2 };
     }
     case 'dialOut': {
+      // An outside transfer's number answering (what the ARI adapter reports).
+      const outbound = calls.filter((c) => c.direction === 'outbound' && c.parentCallId);
+      if (outbound.length > 0 && x.b < 25)
+        return { type: 'outsideAnswered', callId: pick(outbound, x.a)!.id };
       const mine = connected.find((c) => c.parties.some((p) => p.agentId === anyAgent));
+      if (mine && x.c >= 30 && x.c < 50)
+        return {
+          type: 'dialOut',
+          callId: `o${n}`,
+          agentId: anyAgent,
+          number: personal.dialled,
+          purpose: 'external-transfer',
+          parentCallId: mine.id,
+          handOver: true,
+        };
       return {
         type: 'dialOut',
         callId: `o${n}`,

@@ -1,4 +1,4 @@
-// Entry of the recordings page (/recordings.html): supervisors only (docs/recording.md).
+// Entry of the recordings page (/recordings.html): supervisors and the quality role (docs/recording.md).
 import { render } from 'preact';
 import '../styles.css';
 import { session } from '../session.js';
@@ -11,8 +11,8 @@ function App() {
   if (!config) return <p class="loading">Chargement…</p>;
   const s = session();
   if (!s) return <LoginForm title="Enregistrements — connexion" onDone={rerender} />;
-  if (!s.user.roles.includes('supervisor'))
-    return <Fatal text="L’écoute des enregistrements est réservée aux superviseurs." />;
+  if (!s.user.roles.some((r) => r === 'supervisor' || r === 'quality'))
+    return <Fatal text="L’écoute des enregistrements est réservée aux superviseurs et à la qualité." />;
   return <RecordingsPage key={s.user.id} config={config} />;
 }
 

@@ -82,11 +82,11 @@ export type ApiOptions = {
   /** Whether this process publishes a site's supervisor deltas (several processes: the writer's only). */
   publishes?: (siteId: string) => boolean;
   processMetrics?: boolean;
-  /** Whether the PBX adapter can listen in (supervisor listen-in; false on FreeSWITCH: 501). */
+  /** Whether the PBX adapter can listen in (supervisor listen-in; false: 501). */
   pbxCanListenIn?: boolean;
   /**
    * Whether the PBX adapter bridges an outside leg into a call (outside transfer; false: 501).
-   * Absent: as `pbxCanListenIn` (both Asterisk-only today).
+   * Absent: as `pbxCanListenIn`. `serve` passes false on FreeSWITCH.
    */
   pbxCanBridgeOutside?: boolean;
   /** Metrics of other parts of the process (e.g. the LRM link), added to the /metrics registry. */

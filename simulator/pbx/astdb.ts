@@ -41,6 +41,21 @@ export class AstDb {
 }
 
 /**
+ * The key [sasacd-fallback-abandoned] writes for a caller who hung up unanswered in the wait for the
+ * ACD or in the fallback: `<channel id>:<line>:<arrived ms>:abandoned-<hung up ms>::<options>`.
+ */
+export function fallbackAbandonKey(r: {
+  channelId: string;
+  line: string;
+  arrivedMs: number;
+  hungUpMs: number;
+  args: string;
+}): string {
+  const enc = encodeURIComponent;
+  return [r.channelId, enc(r.line), r.arrivedMs, `abandoned-${r.hungUpMs}`, '', enc(r.args)].join(':');
+}
+
+/**
  * The key [sasacd-fallback-answered] writes: caller's channel id, line, arrival and answer (epoch
  * ms), the answering phone's endpoint and the Stasis options, joined by ':' with the text fields
  * URI-encoded (Asterisk's URIENCODE and encodeURIComponent keep the same characters).

@@ -3,7 +3,7 @@
 // README). No HTTP here: ari-routes.ts, trunk-api.ts and endpoint-ws.ts drive it.
 import { randomUUID } from 'node:crypto';
 import type { AppBus, AppEvent } from './app-bus.js';
-import { AstDb, FALLBACK_FAMILY, fallbackRecordKey } from './astdb.js';
+import { AstDb, FALLBACK_FAMILY, fallbackAbandonKey, fallbackRecordKey } from './astdb.js';
 import { AriError } from './ari-error.js';
 import type { Clock, Timer } from './clock.js';
 import { asteriskTime } from './clock.js';
@@ -872,6 +872,25 @@ export class Pbx {
 
   /** A channel is gone: a fallback caller stops its round; a refused leg may end the round. */
   private fallbackGone(c: Channel): void {
+    // [sasacd-fallback-abandoned]: a caller whose last Stasis() failed, gone before any answer.
+    const call = c.kind === 'inbound' && this.fallback ? this.call(c) : null;
+    if (
+      call &&
+      !c.inStasis &&
+      call.answeredBy === null &&
+      (call.route === 'waiting-acd' || call.route === 'fallback')
+    )
+      this.astdb.put(
+        FALLBACK_FAMILY,
+        fallbackAbandonKey({
+          channelId: c.id,
+          line: call.line,
+          arrivedMs: call.arrivedAtMs,
+          hungUpMs: this.clock.now(),
+          args: c.stasisArgs.slice(1).join(','),
+        }),
+        '1',
+      );
     const timer = this.fallbackTimers.get(c.id);
     if (timer) {
       timer.cancel();

@@ -32,10 +32,16 @@ export function startFallbackCounting(opts: {
     logger: opts.logger,
     onCounted: (r) => {
       opts.counted?.add();
-      opts.logger.info(
-        { callId: r.callId, line: r.line, phone: r.phone, waitedMs: r.answeredAt - r.arrivedAt },
-        'call answered by the dialplan fallback counted',
-      );
+      if ('abandonedAt' in r)
+        opts.logger.info(
+          { callId: r.callId, line: r.line, waitedMs: r.abandonedAt - r.arrivedAt },
+          'call abandoned in the dialplan fallback counted',
+        );
+      else
+        opts.logger.info(
+          { callId: r.callId, line: r.line, phone: r.phone, waitedMs: r.answeredAt - r.arrivedAt },
+          'call answered by the dialplan fallback counted',
+        );
     },
   });
   records.start();

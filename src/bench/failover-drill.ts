@@ -42,6 +42,8 @@ export type DrillOptions = {
   talkMs?: number;
   /** Traffic between a take-over and the next kill. */
   runMs?: number;
+  /** How often the dialplan retries the ACD before the fallback (default the dialplan's 4; 0: none). */
+  acdRetries?: number;
   /** Lines of the serve processes' logs go here (debugging). */
   onLog?: (line: string) => void;
 };
@@ -113,7 +115,7 @@ export async function runFailoverDrills(opts: DrillOptions): Promise<DrillResult
   const sim: SimPbx = await startSimPbx({
     port: 0,
     app: 'sasacd',
-    fallback: { endpoints: group, ringSeconds: 25, waitSeconds: 5 },
+    fallback: { endpoints: group, ringSeconds: 25, waitSeconds: 5, acdRetries: opts.acdRetries ?? 4 },
   });
   const serves = new Set<Serve>();
   const spawnServe = (): Serve => {

@@ -18,9 +18,14 @@ addBench('failover', {
     try {
       // FAILOVER_LOG=<file>: the serve processes' logs, for a reader who wants to see a drill.
       const logFile = process.env.FAILOVER_LOG;
+      // FAILOVER_ACD_RETRIES=0: no wait for the ACD in the dialplan (the fallback takes the gap).
+      const acdRetries = Number(process.env.FAILOVER_ACD_RETRIES ?? 4);
+      if (!Number.isInteger(acdRetries) || acdRetries < 0)
+        throw new Error('FAILOVER_ACD_RETRIES: an integer ≥ 0');
       const result = await runFailoverDrills({
         redisUrl: redis.url,
         drills,
+        acdRetries,
         ...(logFile ? { onLog: (line: string) => appendFileSync(logFile, `${line}\n`) } : {}),
       });
       const { examples, takeoverMs, ...figures } = result;

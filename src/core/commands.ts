@@ -42,6 +42,16 @@ export type Command =
    * read when the ACD is back): counted once, as answered, labelled fallback (rules/fallback.ts).
    */
   | {
+      type: 'recordFallbackAbandon';
+      /** The caller's channel id: the id the call would have had in the ACD. */
+      callId: string;
+      line: string;
+      /** Epoch ms, by the PBX's clock: the arrival, and the caller's hang-up in the fallback. */
+      arrivedAt: number;
+      abandonedAt: number;
+      originSite?: string;
+    }
+  | {
       type: 'recordFallbackCall';
       /** The caller's channel id: the id the call would have had in the ACD. */
       callId: string;

@@ -10,7 +10,7 @@ import { agentLogin, agentLogout, agentPause, agentReady } from './rules/agent-p
 import { arriveCall } from './rules/call-arrival.js';
 import { acceptCallback, claimCallback, completeCallback } from './rules/callbacks.js';
 import { timerFired } from './rules/deadlines.js';
-import { recordFallbackCall } from './rules/fallback.js';
+import { recordFallbackAbandon, recordFallbackCall } from './rules/fallback.js';
 import { linkFile } from './rules/file-link.js';
 import { startListening, stopListening } from './rules/listen-in.js';
 import { hangUp } from './rules/hang-up.js';
@@ -45,6 +45,8 @@ function run(ctx: Ctx, cmd: Command): Rejection | void {
       return agentLegLost(ctx, cmd);
     case 'recordFallbackCall':
       return recordFallbackCall(ctx, cmd);
+    case 'recordFallbackAbandon':
+      return recordFallbackAbandon(ctx, cmd);
     case 'qualifyCall':
       return qualifyCall(ctx, cmd);
     case 'transferCall':

@@ -22,6 +22,7 @@ const EVENT_TYPES: Record<EventType, true> = {
   CallEnded: true,
   CallRedirected: true,
   FallbackCallCounted: true,
+  FallbackCallAbandoned: true,
   OutboundCallPlaced: true,
   CallbackOffered: true,
   CallbackTaskCreated: true,

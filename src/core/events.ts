@@ -192,6 +192,21 @@ export type FallbackCallCounted = {
   phone: string | null;
 };
 
+/** A caller who hung up in the dialplan's wait or fallback before any answer (rules/fallback.ts). */
+export type FallbackCallAbandoned = {
+  type: 'FallbackCallAbandoned';
+  at: number;
+  callId: string;
+  line: string;
+  department: string;
+  originSite: string;
+  mode: Mode;
+  period: Period;
+  arrivedAt: number;
+  abandonedAt: number;
+  sinceArrivalMs: number;
+};
+
 export type CallRedirected = {
   type: 'CallRedirected';
   at: number;
@@ -304,6 +319,7 @@ export type Event =
   | CallEnded
   | CallRedirected
   | FallbackCallCounted
+  | FallbackCallAbandoned
   | OutboundCallPlaced
   | CallbackOffered
   | CallbackTaskCreated

@@ -296,7 +296,8 @@ export function evolve(s: State, e: Event): State {
     case 'AlarmCleared':
       delete d.alarms[e.alarmId];
       break;
-    case 'FallbackCallCounted': {
+    case 'FallbackCallCounted':
+    case 'FallbackCallAbandoned': {
       // Remember the id (never counted twice); forget those counted long ago (bounded memory).
       const seen = (d.fallbackCalls ??= {});
       for (const [id, at] of Object.entries(seen)) if (at < e.at - FALLBACK_MEMORY_MS) delete seen[id];

@@ -78,6 +78,15 @@ export const perCall: IndicatorGroup = {
       },
     ),
     def(
+      'calls.fallbackAbandoned',
+      'Calls abandoned in the dialplan fallback (abandons en secours)',
+      'calls',
+      "Callers who hung up, before any answer, while the dialplan waited for the ACD or rang the fallback group (asterisk-config/extensions.conf [sasacd-fallback-abandoned]), from the PBX's record, counted once by call id when the ACD is back (FallbackCallAbandoned). Each is also an arrival and an abandon in calls.arrived, calls.abandoned (and calls.shortAbandoned under 5 s); a caller the ACD took at a retry is an ACD call, never a fallback one.",
+      {
+        clock: 'Arrival at the SAS dialplan to the hang-up (FallbackCallAbandoned.sinceArrivalMs).',
+      },
+    ),
+    def(
       'calls.fallbackAnsweredWithin30s',
       'Calls answered by the dialplan fallback in less than 30 s',
       'calls',

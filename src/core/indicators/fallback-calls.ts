@@ -1,10 +1,10 @@
 // A call the dialplan fallback answered while the ACD was away (FallbackCallCounted): an arrival
 // answered by the SAS, dated by its own arrival (often an earlier interval than the event's), and
 // counted apart as a fallback answer. The engine emits it once per call id (rules/fallback.ts).
-import type { FallbackCallCounted } from '../events.js';
+import type { FallbackCallAbandoned, FallbackCallCounted } from '../events.js';
 import { figuresAt, type Indicators } from './accumulator.js';
 import { entry, newCallCounts } from './figures.js';
-import { QS_THRESHOLD_MS, RECENT_ANSWERS_MS, intervalStart } from './rules.js';
+import { QS_THRESHOLD_MS, RECENT_ANSWERS_MS, SHORT_ABANDON_MS, intervalStart } from './rules.js';
 
 export function fallbackCounted(acc: Indicators, e: FallbackCallCounted): void {
   const fig = figuresAt(acc, intervalStart(e.arrivedAt), e.period);
@@ -26,6 +26,23 @@ export function fallbackCounted(acc: Indicators, e: FallbackCallCounted): void {
     c.answerWaitMs += e.sinceArrivalMs;
   }
   rememberPastAnswer(acc, e.answeredAt, within);
+}
+
+/** A caller who hung up in the dialplan's wait or fallback: an arrival and an abandon of the SAS. */
+export function fallbackAbandoned(acc: Indicators, e: FallbackCallAbandoned): void {
+  const fig = figuresAt(acc, intervalStart(e.arrivedAt), e.period);
+  const dims = [
+    `department:${e.department}`,
+    `line:${e.line}`,
+    `origin:${e.originSite}`,
+    `mode:${e.mode}`,
+  ].map((k) => entry(fig.byDimension, k, newCallCounts));
+  for (const c of [fig.calls, ...dims]) {
+    c.arrived++;
+    c.abandoned++;
+    c.fallbackAbandoned++;
+    if (e.sinceArrivalMs < SHORT_ABANDON_MS) c.shortAbandoned++;
+  }
 }
 
 /**

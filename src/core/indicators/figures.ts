@@ -20,6 +20,8 @@ export type CallCounts = {
   fallbackAnswered: number;
   /** Of which answered strictly less than 30 s after arrival. */
   fallbackAnsweredWithin: number;
+  /** Of the abandoned calls, those whose caller hung up in the dialplan's wait or fallback. */
+  fallbackAbandoned: number;
 };
 
 /** Per queue step: a call entering the queue, dated by that entry. */
@@ -87,6 +89,7 @@ export const newCallCounts = (): CallCounts => ({
   redirected: 0,
   fallbackAnswered: 0,
   fallbackAnsweredWithin: 0,
+  fallbackAbandoned: 0,
 });
 
 export const newQueueFigures = (): QueueFigures => ({
@@ -142,6 +145,7 @@ function addCounts(into: CallCounts, from: CallCounts): void {
   into.redirected += from.redirected;
   into.fallbackAnswered += from.fallbackAnswered;
   into.fallbackAnsweredWithin += from.fallbackAnsweredWithin;
+  into.fallbackAbandoned += from.fallbackAbandoned;
 }
 
 function addQueue(into: QueueFigures, from: QueueFigures): void {

@@ -13,7 +13,7 @@ import type {
 } from '../events.js';
 import type { AgentStatus } from '../model.js';
 import { figuresAt, useConfig, type CallTrack, type Indicators } from './accumulator.js';
-import { fallbackCounted } from './fallback-calls.js';
+import { fallbackAbandoned, fallbackCounted } from './fallback-calls.js';
 import {
   addDuration,
   entry,
@@ -310,6 +310,9 @@ export function applyIndicatorEvent(acc: Indicators, e: Event): Indicators {
       break;
     case 'FallbackCallCounted':
       fallbackCounted(acc, e);
+      break;
+    case 'FallbackCallAbandoned':
+      fallbackAbandoned(acc, e);
       break;
     case 'AgentLoggedIn':
     case 'AgentBecameAvailable':

@@ -31,6 +31,7 @@ export function callValues(c: CallCounts): Record<string, Value> {
     'calls.redirected': c.redirected,
     'calls.fallbackAnswered': c.fallbackAnswered,
     'calls.fallbackAnsweredWithin30s': c.fallbackAnsweredWithin,
+    'calls.fallbackAbandoned': c.fallbackAbandoned,
   };
 }
 

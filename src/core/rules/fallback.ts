@@ -60,3 +60,52 @@ export function recordFallbackCall(ctx: Ctx, cmd: Cmd<'recordFallbackCall'>): Re
     phone: cmd.phone ?? null,
   });
 }
+
+/**
+ * A caller who hung up while the dialplan waited for the ACD or rang the fallback group, before
+ * any answer (asterisk-config [sasacd-fallback-abandoned]): an arrival and an abandon of the SAS,
+ * counted apart as a fallback abandon. Same rules of once-only as an answered fallback call.
+ */
+export function recordFallbackAbandon(ctx: Ctx, cmd: Cmd<'recordFallbackAbandon'>): Rejection | void {
+  if (typeof cmd.callId !== 'string' || cmd.callId === '' || cmd.callId.length > 200)
+    return reject('bad-call-id', 'a fallback call needs its id (the caller channel id, 1 to 200 characters)');
+  if (typeof cmd.line !== 'string' || cmd.line === '' || cmd.line.length > 200)
+    return reject('bad-command', 'line names the line the call came in on (1 to 200 characters)');
+  const { arrivedAt, abandonedAt } = cmd;
+  if (!Number.isFinite(arrivedAt) || !Number.isFinite(abandonedAt) || arrivedAt <= 0)
+    return reject('bad-time', 'arrivedAt and abandonedAt are epoch times in ms');
+  if (
+    abandonedAt < arrivedAt ||
+    abandonedAt - arrivedAt > MAX_WAIT_MS ||
+    abandonedAt > ctx.now + MAX_AHEAD_MS
+  )
+    return reject(
+      'bad-time',
+      'the hang-up must follow the arrival by less than a day, and not be in the future',
+    );
+  if (ctx.data.fallbackCalls?.[cmd.callId] !== undefined) return;
+  if (ctx.data.calls[cmd.callId])
+    return reject(
+      'duplicate-call',
+      `call ${cmd.callId} is handled by the ACD: counted there, not as a fallback call`,
+    );
+  const config = ctx.data.config;
+  const line = ctx.idx.lines.get(cmd.line) ?? config.lines[0]!;
+  const originSite =
+    cmd.originSite && (cmd.originSite === config.id || config.partners.some((p) => p.id === cmd.originSite))
+      ? cmd.originSite
+      : (line.originSite ?? config.id);
+  ctx.emit({
+    type: 'FallbackCallAbandoned',
+    at: ctx.now,
+    callId: cmd.callId,
+    line: cmd.line,
+    department: line.department,
+    originSite,
+    mode: currentMode(ctx),
+    period: periodAt(config.calendar, arrivedAt),
+    arrivedAt,
+    abandonedAt,
+    sinceArrivalMs: abandonedAt - arrivedAt,
+  });
+}

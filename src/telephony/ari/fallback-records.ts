@@ -35,8 +35,15 @@ export type FallbackRecord = {
   args: string[];
 };
 
-/** One key of the family: `<call id>:<line>:<arrived ms>:<answered ms>:<phone>:<options>`. */
-export function parseFallbackKey(key: string): FallbackRecord | null {
+/** A caller who hung up in the wait for the ACD or in the fallback, before any answer. */
+export type FallbackAbandonRecord = Omit<FallbackRecord, 'answeredAt' | 'phone'> & { abandonedAt: number };
+
+/**
+ * One key of the family: `<call id>:<line>:<arrived ms>:<answered ms>:<phone>:<options>`, or for an
+ * abandon `<call id>:<line>:<arrived ms>:abandoned-<hung up ms>::<options>` ([sasacd-fallback-abandoned];
+ * a reader that predates abandons finds no number there and deletes the key, never miscounts it).
+ */
+export function parseFallbackKey(key: string): FallbackRecord | FallbackAbandonRecord | null {
   const f = key.split(':');
   if (f.length !== 6) return null;
   const [callId, line, arrived, answered, phone, args] = f as [
@@ -57,6 +64,13 @@ export function parseFallbackKey(key: string): FallbackRecord | null {
   };
   const [l, p, a] = [dec(line), dec(phone), dec(args)];
   if (!/^[0-9A-Za-z._-]{1,64}$/.test(callId) || !l || p === null || a === null) return null;
+  const abandoned = /^abandoned-(\d{1,15})$/.exec(answered);
+  if (abandoned) {
+    const abandonedAt = Number(abandoned[1]);
+    const arrivedAt = arrived === '' ? abandonedAt : ms(arrived);
+    if (!Number.isFinite(arrivedAt) || p !== '') return null;
+    return { key, callId, line: l, arrivedAt, abandonedAt, args: a ? a.split(',') : [] };
+  }
   // An empty arrival (the call entered the fallback without [sasacd-entry]): timed from its answer.
   const answeredAt = ms(answered);
   const arrivedAt = arrived === '' ? answeredAt : ms(arrived);
@@ -64,8 +78,19 @@ export function parseFallbackKey(key: string): FallbackRecord | null {
   return { key, callId, line: l, arrivedAt, answeredAt, phone: p || null, args: a ? a.split(',') : [] };
 }
 
-export function fallbackCommand(r: FallbackRecord): Extract<Command, { type: 'recordFallbackCall' }> {
+export function fallbackCommand(
+  r: FallbackRecord | FallbackAbandonRecord,
+): Extract<Command, { type: 'recordFallbackCall' | 'recordFallbackAbandon' }> {
   const { originSite } = stasisOptions(r.args);
+  if ('abandonedAt' in r)
+    return {
+      type: 'recordFallbackAbandon',
+      callId: r.callId,
+      line: r.line,
+      arrivedAt: r.arrivedAt,
+      abandonedAt: r.abandonedAt,
+      ...(originSite ? { originSite } : {}),
+    };
   return {
     type: 'recordFallbackCall',
     callId: r.callId,
@@ -108,8 +133,8 @@ export type FallbackRecordsOptions = {
   active: () => boolean;
   everyMs?: number;
   logger: Logger;
-  /** Told of every call counted (metrics, logs). */
-  onCounted?: (r: FallbackRecord) => void;
+  /** Told of every call counted (metrics, logs): answered, or abandoned in the fallback. */
+  onCounted?: (r: FallbackRecord | FallbackAbandonRecord) => void;
 };
 
 export class FallbackRecords {

@@ -14,6 +14,7 @@ import { SiteShell } from '../../../src/shell/site-shell.js';
 import { AriAdapter } from '../../../src/telephony/ari/ari-adapter.js';
 import type { FallbackRecords } from '../../../src/telephony/ari/fallback-records.js';
 import { PhoneClient, type PhoneMessage } from '../../../simulator/bots/phone-client.js';
+import { FALLBACK_FAMILY } from '../../../simulator/pbx/astdb.js';
 import { startSimPbx, type SimPbx } from '../../../simulator/pbx/server.js';
 import type { CallRecord } from '../../../simulator/pbx/timeline.js';
 import { exampleConfig } from '../../unit/core/harness.js';
@@ -133,6 +134,30 @@ describe('the dialplan waits for the ACD before the fallback', () => {
     await until(() => call.endedAtMs !== null, 'call ended');
     await until(() => typed('CallEnded', call.channelId).length === 1, 'ended in the engine');
     expect(events.filter((e) => e.type === 'FallbackCallCounted')).toEqual([]);
+    // The "adopted" handshake: its last Stasis() handed it to the ACD, so its hang-up is no
+    // fallback abandon (no record, nothing counted but the ACD's own call).
+    expect(sim.pbx.astdb.keys(FALLBACK_FAMILY)).toEqual([]);
+    expect(events.filter((e) => e.type === 'FallbackCallAbandoned')).toEqual([]);
+    await expectCleanPbx({ ariUrl: sim.ariUrl, user: sim.user, password: sim.password });
+  });
+
+  it('a caller who hangs up while the dialplan waits is counted once as a fallback abandon', async () => {
+    await boot();
+    const call = sim.pbx.injectCall({ line: '15', callerNumber: '0603' });
+    await until(() => kinds(call).filter((k) => k === 'stasis-failed').length >= 2, 'waiting for the ACD');
+    sim.pbx.callerHangup(call.callId);
+    expect(call.route).toBe('waiting-acd');
+    expect(sim.pbx.astdb.keys(FALLBACK_FAMILY)).toHaveLength(1);
+    await acdBack();
+    await until(() => events.some((e) => e.type === 'FallbackCallAbandoned'), 'the abandon counted');
+    expect(events.filter((e) => e.type === 'FallbackCallAbandoned')).toMatchObject([
+      { callId: call.channelId, line: '15' },
+    ]);
+    const abandon = events.find((e) => e.type === 'FallbackCallAbandoned') as { sinceArrivalMs: number };
+    // Timed from the arrival to the hang-up (the record and the timeline read the clock apart).
+    expect(Math.abs(abandon.sinceArrivalMs - (call.endedAtMs! - call.arrivedAtMs))).toBeLessThanOrEqual(5);
+    await until(() => sim.pbx.astdb.keys(FALLBACK_FAMILY).length === 0, 'the record deleted');
+    expect(events.filter((e) => e.type === 'FallbackCallCounted' || e.type === 'CallArrived')).toEqual([]);
     await expectCleanPbx({ ariUrl: sim.ariUrl, user: sim.user, password: sim.password });
   });
 

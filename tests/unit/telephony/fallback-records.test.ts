@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fallbackCommand, parseFallbackKey } from '../../../src/telephony/ari/fallback-records.js';
-import { fallbackRecordKey } from '../../../simulator/pbx/astdb.js';
+import { fallbackAbandonKey, fallbackRecordKey } from '../../../simulator/pbx/astdb.js';
 
 const dialplan = readFileSync(new URL('../../../asterisk-config/extensions.conf', import.meta.url), 'utf8');
 
@@ -68,6 +68,39 @@ describe('the dialplan fallback marks what its group answers', () => {
       line: 'sdis',
       args: ['queue=n2-amu'],
     });
+  });
+
+  it('reads an abandon record ([sasacd-fallback-abandoned], and sim-pbx) as a fallback abandon', () => {
+    const key = '1796632526.9:15:1796632526717:abandoned-1796632531000::origin%3D85';
+    expect(parseFallbackKey(key)).toEqual({
+      key,
+      callId: '1796632526.9',
+      line: '15',
+      arrivedAt: 1796632526717,
+      abandonedAt: 1796632531000,
+      args: ['origin=85'],
+    });
+    expect(fallbackCommand(parseFallbackKey(key)!)).toEqual({
+      type: 'recordFallbackAbandon',
+      callId: '1796632526.9',
+      line: '15',
+      arrivedAt: 1796632526717,
+      abandonedAt: 1796632531000,
+      originSite: '85',
+    });
+    const sim = fallbackAbandonKey({
+      channelId: '17.2',
+      line: '15',
+      arrivedMs: 1000,
+      hungUpMs: 3000,
+      args: '',
+    });
+    expect(parseFallbackKey(sim)).toMatchObject({ callId: '17.2', arrivedAt: 1000, abandonedAt: 3000 });
+    expect(parseFallbackKey('17.2:15:1000:abandoned-x::')).toBeNull();
+    expect(parseFallbackKey('17.2:15:1000:abandoned-3000:arm-1:')).toBeNull(); // a phone: not an abandon
+    expect(context('sasacd-fallback-abandoned').join('\n')).toContain(
+      'Set(DB(sasacd-fallback/${UNIQUEID}:${URIENCODE(${SASACD_LINE})}:${SASACD_ARRIVED_MS}:abandoned-${STRFTIME(,,%s%3q)}::${URIENCODE(${SASACD_ARGS})})=1)',
+    );
   });
 
   it('times a call from its answer when its arrival is missing, and refuses anything else', () => {

@@ -69,10 +69,16 @@ export function startFsFallbackCounting(opts: {
     logger: opts.logger,
     onCounted: (r) => {
       opts.counted?.add();
-      opts.logger.info(
-        { callId: r.callId, line: r.line, phone: r.phone, waitedMs: r.answeredAt - r.arrivedAt },
-        'call answered by the FreeSWITCH fallback counted',
-      );
+      if ('abandonedAt' in r)
+        opts.logger.info(
+          { callId: r.callId, line: r.line, waitedMs: r.abandonedAt - r.arrivedAt },
+          'call abandoned in the FreeSWITCH fallback counted',
+        );
+      else
+        opts.logger.info(
+          { callId: r.callId, line: r.line, phone: r.phone, waitedMs: r.answeredAt - r.arrivedAt },
+          'call answered by the FreeSWITCH fallback counted',
+        );
     },
   });
   records.start();

@@ -21,6 +21,7 @@ import {
   FALLBACK_POLL_MS,
   fallbackCommand,
   parseFallbackKey,
+  type FallbackAbandonRecord,
   type FallbackPoll,
   type FallbackRecord,
 } from '../ari/fallback-records.js';
@@ -36,7 +37,7 @@ export type FsFallbackRecordsOptions = {
   active: () => boolean;
   everyMs?: number;
   logger: Logger;
-  onCounted?: (r: FallbackRecord) => void;
+  onCounted?: (r: FallbackRecord | FallbackAbandonRecord) => void;
 };
 
 export class FsFallbackRecords {

@@ -21,16 +21,16 @@ describe('sas-acd serve with several sites and the LRM link', () => {
     const fleet = `f${sites[0]}`;
     const parsed = parseSitesSettings({
       configFiles: sites.map((id) => write(`site-${id}.json`, siteConfig(id))),
-      usersFile: write(
-        `users-${fleet}.json`,
-        sites.map((id) => ({
+      usersFile: write(`users-${fleet}.json`, [
+        ...sites.map((id) => ({
           username: `arm-1@${id}`,
           roles: ['arm'],
           sites: [id],
           agentId: 'arm-1',
           password: 'dev-only',
         })),
-      ),
+        { username: `lrm-${fleet}`, roles: ['lrm'], sites: [...sites], password: 'dev-only' },
+      ]),
       port: 0,
       host: '127.0.0.1',
       env: {
@@ -73,6 +73,20 @@ describe('sas-acd serve with several sites and the LRM link', () => {
         expect(lrm.received.some((d) => JSON.stringify(d.body).includes(`fr.health.samu${id}`))).toBe(true);
       expect(lrm.refused).toEqual([]);
       expect(lrm.repeats).toEqual([]);
+
+      // The LRM's API, with its one set of credentials, answers for both sites (and no other).
+      const login = await fetch(`${serving.url}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: `lrm-${fleet}`, password: 'dev-only' }),
+      });
+      const { accessToken } = (await login.json()) as { accessToken: string };
+      const lrmGet = (site: string) =>
+        fetch(`${serving.url}/api/v1/sites/${site}/lrm/calls`, {
+          headers: { authorization: `Bearer ${accessToken}` },
+        });
+      for (const id of sites) expect((await lrmGet(id)).status).toBe(200);
+      expect((await lrmGet(freshSiteId())).status).toBeGreaterThanOrEqual(400);
 
       const metrics = await (await fetch(`${serving.url}/metrics`)).text();
       for (const name of ['sas_acd_lrm_webhook_deliveries_total', 'sas_acd_lrm_webhook_jobs'])

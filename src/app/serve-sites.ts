@@ -6,6 +6,7 @@
 // same sites share them; when one dies its sites are led again by the others within seconds, and the
 // calls in progress are taken over (docs/store.md, "Several ACD processes").
 import { readFileSync } from 'node:fs';
+import type { Registry } from 'prom-client';
 import { parseSiteConfig, type SiteConfig } from '../core/config.js';
 import type { Logger } from '../ports/logger.js';
 import { SiteFleet } from '../shell/site-fleet.js';
@@ -15,6 +16,12 @@ import type { PbxSettings } from './pbx.js';
 import { TelephonyFixes } from './pbx-reconciliation.js';
 import { loadUsers, parseServeSettings, type ServeInput, type ServeSettings } from './serve.js';
 import { SitePbx } from './site-pbx.js';
+import { LrmLink } from '../lrm/lrm-link.js';
+import { LrmMetrics } from '../lrm/lrm-metrics.js';
+import { parseLrmSettings, type LrmSettings } from '../lrm/lrm-settings.js';
+import { recordingAvailableEvent } from '../lrm/recording-event.js';
+import { publishLrmEvent } from '../realtime/lrm-feed.js';
+import type { RecordingAvailable } from '../telephony/ari/call-recording.js';
 
 /** The Stasis application of each site when ARI_APP is not set. */
 export const DEFAULT_SITE_APP = 'sasacd-{site}';
@@ -22,6 +29,8 @@ const NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
 export type SitesSettings = Omit<ServeSettings, 'config' | 'lrm'> & {
   configs: SiteConfig[];
+  /** Each site's LRM link (docs/lrm.md; `{site}` in the HUB_SANTE_* names filled); none when absent. */
+  lrm?: Record<string, LrmSettings>;
   /** FLEET_NAME: processes serving the same sites share it (default `acd`). */
   fleet: string;
   /** FLEET_PROCESS_ID: this process's name in the fleet and in the sites' leases (default: host:pid:random). */
@@ -43,7 +52,8 @@ export function parseSitesSettings(
 ): ParsedSitesSettings {
   const [first] = input.configFiles;
   const env = { ...input.env, ARI_APP: input.env.ARI_APP || DEFAULT_SITE_APP };
-  const base = parseServeSettings({ ...input, configFile: first, env });
+  // The LRM settings are read per site below (a `{site}` template is not a valid value by itself).
+  const base = parseServeSettings({ ...input, configFile: first, env: withoutLrm(env) });
   const errors = base.ok ? [] : [...base.errors];
   // Every file read here for the list of sites; the first one's problems are parseServeSettings's.
   const configs: SiteConfig[] = [];
@@ -80,8 +90,7 @@ export function parseSitesSettings(
     );
   if (kind === 'freeswitch')
     errors.push('PBX=freeswitch: one site per process for now (several sites: Asterisk only)');
-  if (input.env.LRM_WEBHOOK_URL || input.env.HUB_SANTE_URL)
-    errors.push('LRM_WEBHOOK_URL / HUB_SANTE_URL: one site per process for now (several sites: no LRM link)');
+  const lrm = sitesLrm(input.env, configs, errors);
   const fleet = input.env.FLEET_NAME || 'acd';
   if (!NAME.test(fleet)) errors.push('FLEET_NAME: 1-64 letters, digits, "_" or "-"');
   const processId = input.env.FLEET_PROCESS_ID;
@@ -91,8 +100,37 @@ export function parseSitesSettings(
   const { config: _config, lrm: _lrm, ...rest } = base.settings;
   return {
     ok: true,
-    settings: { ...rest, configs, fleet, ...(processId ? { processId } : {}) },
+    settings: { ...rest, configs, fleet, ...(processId ? { processId } : {}), ...(lrm ? { lrm } : {}) },
   };
+}
+
+const LRM_VARS = /^(LRM_WEBHOOK_|HUB_SANTE_)/;
+const withoutLrm = (env: NodeJS.ProcessEnv) =>
+  Object.fromEntries(Object.entries(env).filter(([k]) => !LRM_VARS.test(k)));
+
+/** Each site's LRM settings: the same endpoints, `{site}` in HUB_SANTE_* filled with the site's id. */
+function sitesLrm(
+  env: NodeJS.ProcessEnv,
+  configs: SiteConfig[],
+  errors: string[],
+): Record<string, LrmSettings> | undefined {
+  if (!env.LRM_WEBHOOK_URL && !env.HUB_SANTE_URL) return undefined;
+  const out: Record<string, LrmSettings> = {};
+  const seen = new Set(errors);
+  for (const { id } of configs) {
+    const siteEnv = Object.fromEntries(
+      Object.entries(env).map(([k, v]) => [k, k.startsWith('HUB_SANTE_') ? v?.replaceAll('{site}', id) : v]),
+    );
+    const siteErrors: string[] = [];
+    const settings = parseLrmSettings(siteEnv, siteErrors);
+    for (const e of siteErrors) {
+      const text = env.HUB_SANTE_ORGANIZATION?.includes('{site}') ? `${e} (site ${id})` : e;
+      if (!seen.has(text)) errors.push(text);
+      seen.add(text);
+    }
+    if (settings) out[id] = settings;
+  }
+  return out;
 }
 
 export type ServingSites = {
@@ -107,6 +145,8 @@ export type ServingSites = {
 
 export async function startServeSites(settings: SitesSettings, logger: Logger): Promise<ServingSites> {
   const fixes = new TelephonyFixes();
+  // A recording stored on the PBX (the leader's link reports it): to the LRM's webhooks and feed.
+  const recordingSinks: ((siteId: string, r: RecordingAvailable) => void)[] = [];
   const pbxOf = new Map(
     settings.configs.map((config) => [
       config.id,
@@ -116,6 +156,9 @@ export async function startServeSites(settings: SitesSettings, logger: Logger): 
         logger: logger.child({ site: config.id }),
         fixes,
         holdingBridgeTag: config.id,
+        onRecording: (r: RecordingAvailable) => {
+          for (const sink of recordingSinks) sink(config.id, r);
+        },
         ...(settings.reconcileEveryMs !== undefined ? { reconcileEveryMs: settings.reconcileEveryMs } : {}),
         ...(settings.pbxRelink ? { relink: settings.pbxRelink } : {}),
       }),
@@ -137,6 +180,26 @@ export async function startServeSites(settings: SitesSettings, logger: Logger): 
     },
   });
   for (const [id, shell] of fleet.sites) pbxOf.get(id)!.started(shell);
+  // One LRM link per site, in every process following it, leader or not, as with one site (serve.ts):
+  // the jobs' ids are the events' idempotency keys, so the processes queue nothing twice, and any
+  // process's worker delivers. Each site's queue under its own hash-tag prefix; metrics per process.
+  const lrmMetrics = new LrmMetrics();
+  const lrmLinks = new Map<string, LrmLink>();
+  for (const [id, shell] of fleet.sites) {
+    const lrm = settings.lrm?.[id];
+    if (lrm)
+      lrmLinks.set(
+        id,
+        new LrmLink({
+          site: shell,
+          redis: settings.redisUrl,
+          logger: logger.child({ site: id }),
+          metrics: lrmMetrics,
+          ...lrm,
+        }),
+      );
+  }
+  recordingSinks.push((site, r) => lrmLinks.get(site)?.recordingAvailable(r));
 
   const ping = connectRedis(settings.redisUrl, { maxRetriesPerRequest: 1 });
   ping.on('error', () => undefined);
@@ -166,7 +229,10 @@ export async function startServeSites(settings: SitesSettings, logger: Logger): 
     // Each site's supervisor deltas and agent feeds are published by its writer's process only.
     publishes: (site) => fleet.sites.get(site)?.role === 'leader',
     web: { siteId: settings.configs[0]!.id, virtualPhoneUrl: null },
+    ...(lrmLinks.size > 0 ? { extraMetrics: [(registry: Registry) => lrmMetrics.register(registry)] } : {}),
   });
+  // `recording.available` on the /lrm feed too (relayed to every process by the Redis adapter).
+  recordingSinks.push((site, r) => publishLrmEvent(acd.realtime.io, recordingAvailableEvent(site, r)));
   logger.info(
     { url: acd.url, sites: settings.configs.map((c) => c.id), proc: fleet.processId },
     'sas-acd serving several sites',
@@ -182,6 +248,7 @@ export async function startServeSites(settings: SitesSettings, logger: Logger): 
       const successor = fleet.members.some((m) => m !== fleet.processId);
       for (const p of pbxs) p.leaving(successor);
       await acd.close();
+      await Promise.all([...lrmLinks.values()].map((l) => l.close()));
       await fleet.leave(); // hands the sites over: their next writers are already polling
       await Promise.all([...fleet.sites.values()].map((s) => s.settled()));
       await Promise.all(pbxs.map((p) => p.stop()));

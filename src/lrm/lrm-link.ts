@@ -4,12 +4,13 @@
 // (./hub-sante.ts) to a second endpoint when one is configured. Every process that follows the
 // site may run one: the jobs' ids are the events' idempotency keys, so a second process queues
 // nothing twice.
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import type { Logger } from '../ports/logger.js';
 import type { SiteHandle } from '../ports/site-handle.js';
 import type { RedisTarget } from '../store/jobs/connection.js';
 import { rcEdaCallArrived, type HubSanteOptions } from './hub-sante.js';
 import { lrmEvents } from './lrm-events.js';
+import { LrmMetrics } from './lrm-metrics.js';
 import { recordingAvailableEvent, type RecordingReport } from './recording-event.js';
 import { LrmWebhooks, type LrmWebhooksOptions, type WebhookTarget } from './lrm-webhooks.js';
 
@@ -21,27 +22,20 @@ export type LrmLinkOptions = {
   webhook?: WebhookTarget;
   /** The Hub Santé gateway (RC-EDA on call arrival). */
   hub?: WebhookTarget & Omit<HubSanteOptions, 'timeZone'>;
+  /** Shared by every site of the process (serve with several sites); one of its own when absent. */
+  metrics?: LrmMetrics;
   tuning?: Pick<LrmWebhooksOptions, 'attempts' | 'backoffMs' | 'timeoutMs' | 'orderWaitMs' | 'concurrency'>;
 };
 
 export class LrmLink {
   readonly webhooks: LrmWebhooks;
   private readonly unsubscribe: () => void;
-  private readonly deliveries = new Counter({
-    name: 'sas_acd_lrm_webhook_deliveries_total',
-    help: 'Webhooks to the LRM and Hub Santé delivered, or given up after their last attempt, by this process',
-    labelNames: ['site', 'target', 'result'] as const,
-    registers: [],
-  });
-  private readonly lag = new Histogram({
-    name: 'sas_acd_lrm_webhook_lag_seconds',
-    help: 'From the event being queued to its delivery (retries and per-call order included)',
-    labelNames: ['site', 'target'] as const,
-    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 15, 60, 300],
-    registers: [],
-  });
+  /** The process's LRM figures (shared by the sites of a process; the link's own otherwise). */
+  readonly metrics: LrmMetrics;
+  private readonly uncount: () => void;
 
   constructor(private readonly opts: LrmLinkOptions) {
+    const metrics = (this.metrics = opts.metrics ?? new LrmMetrics());
     const targets: Record<string, WebhookTarget> = {};
     if (opts.webhook) targets.lrm = opts.webhook;
     if (opts.hub)
@@ -53,18 +47,20 @@ export class LrmLink {
       ...opts.tuning,
       onDelivered: (d) => {
         const site = opts.site.siteId;
-        this.deliveries.inc({ site, target: d.target, result: 'delivered' });
+        metrics.deliveries.inc({ site, target: d.target, result: 'delivered' });
         if (d.queuedAt !== null)
-          this.lag.observe({ site, target: d.target }, (Date.now() - d.queuedAt) / 1000);
+          metrics.lag.observe({ site, target: d.target }, (Date.now() - d.queuedAt) / 1000);
       },
       onFailed: (d, error) => {
-        this.deliveries.inc({ site: opts.site.siteId, target: d.target, result: 'given-up' });
+        metrics.deliveries.inc({ site: opts.site.siteId, target: d.target, result: 'given-up' });
         opts.logger.error(
           { target: d.target, event: d.type, callId: d.callId, attempts: d.attempts, err: error.message },
           'LRM webhook given up',
         );
       },
     });
+    const webhooks = this.webhooks;
+    this.uncount = metrics.add({ siteId: opts.site.siteId, counts: () => webhooks.counts() });
     this.unsubscribe = opts.site.onEvents((events, state) => {
       for (const e of lrmEvents(opts.site.siteId, events)) {
         const last = e.type === 'call.ended';
@@ -104,29 +100,17 @@ export class LrmLink {
       );
   }
 
-  /** The link's figures on /metrics: deliveries, delivery lag, and the queue's backlog by state. */
+  /**
+   * The link's figures on /metrics: deliveries, delivery lag, and the queue's backlog by state. With
+   * shared metrics, once per process (every site's link reports into them).
+   */
   registerMetrics(registry: Registry): void {
-    registry.registerMetric(this.deliveries);
-    registry.registerMetric(this.lag);
-    const webhooks = this.webhooks;
-    const site = this.opts.site.siteId;
-    registry.registerMetric(
-      new Gauge({
-        name: 'sas_acd_lrm_webhook_jobs',
-        help: 'Webhook jobs of the site by state (waiting, delayed = retrying or waiting their turn, failed = given up)',
-        labelNames: ['site', 'state'] as const,
-        registers: [],
-        async collect() {
-          const counts = await webhooks.counts().catch(() => null);
-          if (!counts) return;
-          for (const [state, n] of Object.entries(counts)) this.set({ site, state }, n);
-        },
-      }),
-    );
+    this.metrics.register(registry);
   }
 
   async close(): Promise<void> {
     this.unsubscribe();
+    this.uncount();
     await this.webhooks.close();
   }
 }

@@ -1,0 +1,56 @@
+// The LRM link's figures on /metrics, one set per process: with several sites in one process
+// (src/app/serve-sites.ts) every site's LrmLink reports into the same counters, labelled by site,
+// and the jobs gauge collects every site's queue (a metric name is registered once per registry).
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+
+/** What the jobs gauge reads from each site's link. */
+export type LrmJobCounts = { siteId: string; counts(): Promise<Record<string, number>> };
+
+export class LrmMetrics {
+  readonly deliveries = new Counter({
+    name: 'sas_acd_lrm_webhook_deliveries_total',
+    help: 'Webhooks to the LRM and Hub Santé delivered, or given up after their last attempt, by this process',
+    labelNames: ['site', 'target', 'result'] as const,
+    registers: [],
+  });
+  readonly lag = new Histogram({
+    name: 'sas_acd_lrm_webhook_lag_seconds',
+    help: 'From the event being queued to its delivery (retries and per-call order included)',
+    labelNames: ['site', 'target'] as const,
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 15, 60, 300],
+    registers: [],
+  });
+  private readonly links = new Set<LrmJobCounts>();
+  private readonly jobs: Gauge<'site' | 'state'>;
+
+  constructor() {
+    const links = this.links;
+    this.jobs = new Gauge({
+      name: 'sas_acd_lrm_webhook_jobs',
+      help: 'Webhook jobs of the site by state (waiting, delayed = retrying or waiting their turn, failed = given up)',
+      labelNames: ['site', 'state'] as const,
+      registers: [],
+      async collect() {
+        await Promise.all(
+          [...links].map(async (link) => {
+            const counts = await link.counts().catch(() => null);
+            if (!counts) return;
+            for (const [state, n] of Object.entries(counts)) this.set({ site: link.siteId, state }, n);
+          }),
+        );
+      },
+    });
+  }
+
+  /** A site's link: its queue counted by the jobs gauge until it is removed. */
+  add(link: LrmJobCounts): () => void {
+    this.links.add(link);
+    return () => this.links.delete(link);
+  }
+
+  register(registry: Registry): void {
+    registry.registerMetric(this.deliveries);
+    registry.registerMetric(this.lag);
+    registry.registerMetric(this.jobs);
+  }
+}

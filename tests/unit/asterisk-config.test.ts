@@ -233,12 +233,24 @@ describe('asterisk-config/extensions.conf', () => {
     const entry = context('sasacd-entry')!.entries.map(([, v]) => v);
     const stasisAt = entry.findIndex((v) => v.includes('Stasis(sasacd,'));
     const failedAt = entry.findIndex((v) =>
-      /GotoIf\(\$\["\$\{STASISSTATUS\}" = "FAILED"\]\?sasacd-fallback,s,1\)/.test(v),
+      /GotoIf\(\$\["\$\{STASISSTATUS\}" = "FAILED"\]\?acd-away\)/.test(v),
     );
     expect(stasisAt).toBeGreaterThanOrEqual(0);
+    expect(entry[stasisAt]).toMatch(/^n\(stasis\),Stasis\(/);
     expect(failedAt).toBeGreaterThan(stasisAt);
     // Whatever else brings the call back from Stasis also ends in the fallback, never in a hang-up.
-    expect(entry.at(-1)).toContain('Goto(sasacd-fallback,s,1)');
+    expect(entry.slice(failedAt + 1).find((v) => v.includes('Goto('))).toContain('Goto(sasacd-fallback,s,1)');
+    // The ACD away (a take-over): ringing, Stasis tried again ACD_RETRY_TIMES times, then the fallback;
+    // the abandon handler pushed once, at the first failed try.
+    const away = entry.findIndex((v) => v.startsWith('n(acd-away),'));
+    expect(away).toBeGreaterThan(failedAt);
+    const retry = entry.slice(away);
+    expect(retry.join('\n')).toMatch(/hangup_handler_push\)=sasacd-fallback-abandoned,s,1/);
+    expect(retry.join('\n')).toMatch(
+      /GotoIf\(\$\[\$\{SASACD_ACD_TRIES\} > \$\{ACD_RETRY_TIMES\}\]\?sasacd-fallback,s,1\)/,
+    );
+    expect(retry).toContain('n,Ringing()');
+    expect(entry.at(-1)).toBe('n,Goto(stasis)');
 
     const fallback = context('sasacd-fallback')!
       .entries.map(([, v]) => v)
@@ -466,6 +478,7 @@ describe('asterisk-config: quiet, self-cleaning, usable in a lab as it is', () =
       NoOp: null,
       Hangup: null,
       Wait: null,
+      Ringing: null,
       Dial: 'app_dial.so',
       Stasis: 'app_stasis.so',
       MusicOnHold: 'res_musiconhold.so',
@@ -495,7 +508,7 @@ describe('asterisk-config: quiet, self-cleaning, usable in a lab as it is', () =
       for (const [k, v] of sec.entries) {
         if (k !== 'exten' && k !== 'same') continue;
         // exten => <pattern>,<priority>,App(...)   same => n[(label)],App(...)
-        const body = k === 'exten' ? v.split(',').slice(2).join(',') : v.replace(/^n(\([a-z]+\))?,/, '');
+        const body = k === 'exten' ? v.split(',').slice(2).join(',') : v.replace(/^n(\([a-z-]+\))?,/, '');
         const app = /^([A-Za-z]+)\(/.exec(body);
         if (app) used.add(app[1]!);
         for (const f of v.matchAll(/\$\{([A-Z_]+)\(/g)) used.add(f[1]!);

@@ -340,7 +340,11 @@ export class MediaServerSim implements SipPeer {
   private unwind(ch: FsChannel, response?: string): App | undefined {
     const app = ch.stack.pop();
     if (!app) return undefined;
-    if (this.spies.get(ch.uuid)?.app === app) this.spies.delete(ch.uuid);
+    if (this.spies.get(ch.uuid)?.app === app) {
+      this.spies.delete(ch.uuid);
+      const queued = ch.queued.splice(0);
+      if (queued.length > 0) this.later(() => queued.forEach((q) => this.execute(ch, q)), 0);
+    }
     if (app.name === 'playback') {
       this.emit(ch, 'PLAYBACK_STOP', { 'Playback-File-Path': app.arg, 'Playback-Status': 'break' });
       ch.lastResponse = 'FILE PLAYED';
@@ -566,8 +570,13 @@ export class MediaServerSim implements SipPeer {
       eventUuid: h['Event-UUID'] ?? randomUUID(),
     };
     const top = ch.stack.at(-1);
-    if (top?.name === 'conference' && top.flags?.includes('endconf')) {
-      // The conference holds the channel: the application waits until it leaves (conf.destroy hangs).
+    if (
+      (top?.name === 'conference' && top.flags?.includes('endconf')) ||
+      top?.name === 'eavesdrop' ||
+      top?.name === 'three_way'
+    ) {
+      // The conference (or an eavesdrop loop, as a real FreeSWITCH 1.10.12 showed) holds the
+      // channel: the application waits until it ends (conf.destroy, ep.destroy hang).
       ch.queued.push(app);
       return;
     }

@@ -83,7 +83,13 @@ describe.skipIf(!enabled)('a real drachtio-server, as the FreeSWITCH backend rel
     });
     srf.connect(drachtio);
     await up;
-    closers.push(() => srf.disconnect());
+    closers.push(() => {
+      try {
+        srf.disconnect();
+      } catch {
+        // disconnected by the test already
+      }
+    });
     return srf;
   };
 
@@ -108,18 +114,23 @@ describe.skipIf(!enabled)('a real drachtio-server, as the FreeSWITCH backend rel
     expect(c.statuses()).toContain(100); // drachtio's own 100 Trying
   }, 20_000);
 
-  it('answers 503 again once the app is gone', async () => {
+  it('answers 503 again once the app is gone; an INVITE routed to it as it left gets no final answer', async () => {
     const srf = await app((_req, res) => res.send(486));
     srf.disconnect();
-    // drachtio notices the closed connection on its own clock: each attempt is a new call.
-    const finals: number[] = [];
+    // drachtio notices the closed connection on its own clock. An INVITE that reaches it before
+    // then is routed to the leaving app and never answered by drachtio (its pending request is
+    // dropped after 64 s, src/pending-request-controller.cpp CLIENT_TIMEOUT): only 100 Trying.
+    // Each attempt is a new call; each must end in 503 or in that silence, never anything else.
+    const finals: (number | 'none')[] = [];
     for (let attempt = 0; attempt < 10 && finals.at(-1) !== 503; attempt++) {
       const c = await caller(env.DRACHTIO_SIP!);
       closers.push(c.close);
-      await until(() => c.statuses().some((s) => s >= 200), 'a final response');
-      finals.push(c.statuses().find((s) => s >= 200)!);
+      await until(() => c.statuses().some((s) => s >= 200), 'a final response', 3000).catch(() => null);
+      const final = c.statuses().find((s) => s >= 200);
+      finals.push(final ?? 'none');
+      if (final === undefined) expect(c.statuses()).toEqual([100]);
     }
     expect(finals.at(-1)).toBe(503);
-    expect(finals.every((s) => s === 503 || s === 486)).toBe(true);
+    expect(finals.every((s) => s === 503 || s === 'none')).toBe(true);
   }, 60_000);
 });

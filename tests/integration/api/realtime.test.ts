@@ -99,7 +99,10 @@ describe('/supervisor', () => {
     await h.call('POST', '/sites/44/agent/login', { as: 'arm1' });
     await h.call('POST', `/sites/44/calls/${callId}/answer`, { as: 'arm1' });
     const answered = await next<any>(sup, 'delta', (d) => d.qs30.last15min !== null);
-    expect(answered.qs30).toEqual({ last15min: 1, lastHour: 1, today: 1 });
+    expect(answered.qs30).toMatchObject({ last15min: 1, lastHour: 1, today: 1 });
+    // Each queue's level by the same code: N1's answer within its threshold, no answer elsewhere.
+    expect(answered.qs30.byQueue.n1).toEqual({ last15min: 1, lastHour: 1, today: 1 });
+    expect(answered.qs30.byQueue['n2-amu']).toEqual({ last15min: null, lastHour: null, today: null });
     expect(n1(answered)).toMatchObject({ waiting: 0, offered: 0 });
     await h.call('POST', `/sites/44/calls/${callId}/qualify`, { as: 'arm1', body: { qualification: 'DR' } });
     await h.call('POST', `/sites/44/calls/${callId}/hangup`, { as: 'arm1', body: { disposition: 'autre' } });

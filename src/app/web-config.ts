@@ -5,6 +5,7 @@
 // the document is public like the pages themselves. Built at each request: a configuration
 // change shows at the next page load.
 import { panelKeyMaps, type PanelKeyMaps } from '../core/panel-keys.js';
+import { qsTargetOf } from '../core/qs-target.js';
 import type { SiteHandle } from '../ports/site-handle.js';
 
 export type WebSite = {
@@ -21,6 +22,8 @@ export type WebSite = {
     thresholdSeconds: number;
   }[];
   dispositions: string[];
+  /** The QS 30 s target (0–1): the site's `qsTarget`, or the illustrative default. */
+  qsTarget: number;
   partners: { id: string; name: string }[];
   /** The panel's keys per step (key → action): the site's `panelKeys` over the defaults. */
   keys: PanelKeyMaps;
@@ -60,6 +63,7 @@ export function webSite(site: SiteHandle | undefined): WebSite | null {
       thresholdSeconds: q.thresholdSeconds,
     })),
     dispositions: [...c.dispositions],
+    qsTarget: qsTargetOf(c),
     partners: c.partners.map((p) => ({ id: p.id, name: p.name })),
     keys: panelKeyMaps(c.panelKeys),
     routing: {

@@ -8,6 +8,7 @@ import { checkFirstAnswer } from './first-answer.js';
 import { isPanelKey, PANEL_ACTIONS, panelKeyErrors, type PanelStep } from './panel-keys.js';
 import { recordingSchema } from './recording-config.js';
 import { listenInSchema } from './listen-config.js';
+import { qsTargetSchema } from './qs-target.js';
 import { checkTrunkLines, trunksSchema } from './trunk-config.js';
 
 // Every object is strict (an unknown field is refused with its name, not dropped), every string
@@ -224,6 +225,8 @@ export const siteConfigSchema = z.strictObject({
   panelKeys: panelKeysSchema.optional(),
   /** Call recording (./recording-config.ts): absent or `enabled: false`, nothing is recorded. */
   recording: recordingSchema.optional(),
+  /** QS 30 s target of the console (./qs-target.ts): absent, an illustrative 90 %. */
+  qsTarget: qsTargetSchema.optional(),
   /** Supervisor listen-in policy (./listen-config.ts): absent, the agent is told. */
   listenIn: listenInSchema.optional(),
   /** Trunk channels per line (./trunk-config.ts): absent, occupancy is not measured. */

@@ -228,10 +228,17 @@ export const callbackViewSchema = z.object({
 
 export const callbackView = (t: CallbackTask) => ({ ...t });
 
-export const qs30Schema = z.object({
+const rollingQsSchema = z.object({
   last15min: z.number().nullable(),
   lastHour: z.number().nullable(),
   today: z.number().nullable(),
+});
+
+export const qs30Schema = rollingQsSchema.extend({
+  byQueue: z
+    .record(z.string(), rollingQsSchema)
+    .optional()
+    .describe("each queue's answers within its own threshold (30 s unless set), same windows"),
 });
 
 export const agentStatsSchema = z.object({

@@ -8,11 +8,12 @@ import type { State } from '../core/state.js';
 // The reducer's own modules, not the package index: the live path needs no report definitions.
 import { createIndicators, type Indicators } from '../core/indicators/accumulator.js';
 import { applyIndicatorEvent } from '../core/indicators/reducer.js';
-import { liveValues } from '../core/indicators/live.js';
+import { liveValues, queueQs, type RollingQs } from '../core/indicators/live.js';
 import type { HistorySource } from '../ports/history.js';
 import { AgentStatsBook } from './agent-stats.js';
 
-export type Qs30 = { last15min: number | null; lastHour: number | null; today: number | null };
+/** The site's QS 30 s (first answers), and each queue's rolling service level against its threshold. */
+export type Qs30 = RollingQs & { byQueue: Record<string, RollingQs> };
 export type FeedListener = (events: Event[], state: State) => void;
 
 export class SiteFeed {
@@ -88,6 +89,7 @@ export class SiteFeed {
       last15min: v['live.qs30Last15min'],
       lastHour: v['live.qs30LastHour'],
       today: v['live.qs30Today'],
+      byQueue: queueQs(this.acc, now),
     };
   }
 

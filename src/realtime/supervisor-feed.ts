@@ -3,9 +3,10 @@
 // sent to the room at most once per `intervalMs` (default 250 ms: at most 4 updates/s per client):
 // each delta is built and encoded once (`nsp.to(room).emit`), whatever the number of clients.
 // Leading edge: the first change after a quiet spell goes out on the next macrotask, later ones
-// wait for the interval's end (trailing edge): see update-throttle.ts. A delta carries the full (small) queue table and QS, and the agents,
-// calls and alarms that changed, as whole values: applying it twice, or on a snapshot that
-// already had it, gives the same room (a reconnect just takes a fresh snapshot).
+// wait for the interval's end (trailing edge): see update-throttle.ts. A delta carries the full (small) queue table, the QS
+// when it changed, the agents and alarms that changed as whole values, and the calls that changed:
+// whole the first time, then only their changed fields (./call-patch.ts). Applying a delta twice,
+// or on a snapshot that already had it, gives the same room (a reconnect just takes a fresh snapshot).
 // Client contract (docs/api.md, "/supervisor"): `seq` grows with every update of the site; a
 // snapshot with `seq` N holds every delta up to N (and possibly part of the next one, harmlessly);
 // the client applies, in order, the deltas with `seq` > N and ignores the others.
@@ -29,6 +30,8 @@ import { closeOnExpiry, principalOf, sitesFor } from './handshake.js';
 import type { SiteFeed } from './site-feed.js';
 import { lineSwitchViews, lineSwitchViewSchema, siteSnapshot } from './supervisor-snapshot.js';
 import { UpdateThrottle } from './update-throttle.js';
+import { callPatch } from './call-patch.js';
+import type { LiveCallView } from '../read-models/views.js';
 
 export const siteDeltaSchema = z.object({
   siteId: z.string(),
@@ -38,7 +41,7 @@ export const siteDeltaSchema = z.object({
   changedSince: z.number(),
   mode: z.enum(['two-level', 'one-level']).nullable(),
   period: z.enum(['sas', 'pdsa']).nullable(),
-  qs30: qs30Schema,
+  qs30: qs30Schema.optional().describe('absent: unchanged since the last update'),
   queues: z.array(queueViewSchema),
   agents: z
     .array(
@@ -55,7 +58,11 @@ export const siteDeltaSchema = z.object({
     .describe(
       'agents that changed: their live fields, to merge (name, roles, autoAnswer change only with the configuration, which sends a snapshot)',
     ),
-  calls: z.array(liveCallViewSchema),
+  calls: z
+    .array(liveCallViewSchema.partial().extend({ id: z.string() }))
+    .describe(
+      'calls that changed: whole when new to the room, else their changed fields to merge (listeners: [] = none any more)',
+    ),
   removedCalls: z.array(z.string()),
   alarms: z.array(alarmViewSchema),
   clearedAlarms: z.array(z.string()),
@@ -72,6 +79,9 @@ class SitePublisher {
   private agents = new Set<string>();
   private alarms = new Set<string>();
   private full = false;
+  /** What the room was last sent of each live call and of the QS: deltas carry what changed. */
+  private readonly sentCalls = new Map<string, LiveCallView>();
+  private sentQs: string | null = null;
   private changedSince: number | null = null;
   private readonly throttle: UpdateThrottle;
   /** Sockets that asked for a snapshot: answered at the next flush, in place of its delta. */
@@ -159,11 +169,15 @@ class SitePublisher {
       this.calls.clear();
       this.agents.clear();
       this.alarms.clear();
+      this.sentCalls.clear();
+      this.sentQs = null;
       room.emit('snapshot', siteSnapshot(this.feed, this.seq, this.clock()));
       return;
     }
     const state = this.feed.site.state;
     const d = state.data;
+    const qs30 = this.feed.qs30(this.clock());
+    const qsText = JSON.stringify(qs30);
     const delta: SiteDelta = {
       siteId: this.feed.site.siteId,
       seq: this.seq,
@@ -171,7 +185,7 @@ class SitePublisher {
       changedSince,
       mode: d.mode,
       period: d.period,
-      qs30: this.feed.qs30(this.clock()),
+      ...(qsText !== this.sentQs ? { qs30 } : {}),
       queues: queueViews(state),
       agents: [],
       calls: [],
@@ -195,8 +209,14 @@ class SitePublisher {
     }
     for (const id of this.calls) {
       const c = d.calls[id];
-      if (c) delta.calls.push(liveCallView(c));
-      else delta.removedCalls.push(id);
+      if (c) {
+        const view = liveCallView(c);
+        delta.calls.push(callPatch(this.sentCalls.get(id), view));
+        this.sentCalls.set(id, view);
+      } else {
+        delta.removedCalls.push(id);
+        this.sentCalls.delete(id);
+      }
     }
     for (const id of this.alarms) {
       const a = d.alarms[id];
@@ -206,6 +226,7 @@ class SitePublisher {
     this.calls.clear();
     this.agents.clear();
     this.alarms.clear();
+    this.sentQs = qsText;
     room.emit('delta', delta);
   }
 

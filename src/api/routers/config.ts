@@ -19,11 +19,11 @@ const SECTIONS = Object.keys(siteConfigSchema.shape);
 /**
  * Sections whose absence means a documented default (presence: annex 1 II.b; reporting: the
  * default MG-decision mapping of annex 3; panelKeys: the product's key map; recording: off;
- * listenIn: the agent is told; trunks: occupancy not measured), as
+ * listenIn: the agent is told; trunks: occupancy not measured; qsTarget: the illustrative 90 %), as
  * in `config check`: PUT may leave them out. GET returns them when the site sets them, so a
  * read-modify-PUT keeps them.
  */
-const RULE_SECTIONS = ['presence', 'reporting', 'panelKeys', 'recording', 'listenIn', 'trunks'];
+const RULE_SECTIONS = ['presence', 'reporting', 'panelKeys', 'recording', 'listenIn', 'trunks', 'qsTarget'];
 const resultSchema = z.object({ config: siteConfigSchema, events: z.array(eventSummarySchema) });
 
 const refused = (errors: { field: string; message: string }[], title = 'Invalid configuration') => {

@@ -4,6 +4,7 @@ import type { Period } from '../calendar.js';
 import type { QueueConfig, SiteConfig } from '../config.js';
 import type { AgentStatus, Qualification, Role } from '../model.js';
 import { newFigures, type CallCounts, type Figures, type QueueFigures } from './figures.js';
+import { newQueueAnswers, type QueueAnswers } from './queue-answers.js';
 
 /** A call in progress, as far as the indicators care. */
 export type CallTrack = {
@@ -49,6 +50,8 @@ export type Indicators = {
   recentAt: number[];
   recentWithin: boolean[];
   recentHead: number;
+  /** Answers per queue, for the rolling live QS of each queue. */
+  queueAnswers: QueueAnswers;
   /** Live calls qualified P0. */
   p0: Set<string>;
   /** Time of the last event applied. */
@@ -65,6 +68,7 @@ export function createIndicators(config: SiteConfig): Indicators {
     recentAt: [],
     recentWithin: [],
     recentHead: 0,
+    queueAnswers: newQueueAnswers(),
     p0: new Set(),
     lastAt: 0,
   };

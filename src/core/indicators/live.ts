@@ -16,18 +16,50 @@ export type LiveValues = {
   'live.p0InProgress': Value;
 };
 
-/** QS 30 s over the first answers in (from, now]. */
-function rollingQs(acc: Indicators, from: number, now: number): Value {
+type Answers = { at: number[]; within: boolean[]; head: number; queue?: string[] };
+
+/** Share answered within the threshold over the answers in (from, now] (of one queue if given). */
+function rollingQs(r: Answers, from: number, now: number, queue?: string): Value {
   let answered = 0;
   let within = 0;
-  for (let i = acc.recentAt.length - 1; i >= acc.recentHead; i--) {
-    const at = acc.recentAt[i]!;
+  for (let i = r.at.length - 1; i >= r.head; i--) {
+    const at = r.at[i]!;
     if (at <= from) break;
-    if (at > now) continue;
+    if (at > now || (queue !== undefined && r.queue![i] !== queue)) continue;
     answered++;
-    if (acc.recentWithin[i]) within++;
+    if (r.within[i]) within++;
   }
   return answered > 0 ? within / answered : null;
+}
+
+/** The site's first answers (QS 30 s since arrival). */
+const firstAnswers = (acc: Indicators): Answers => ({
+  at: acc.recentAt,
+  within: acc.recentWithin,
+  head: acc.recentHead,
+});
+
+const midnightOf = (acc: Indicators, now: number) =>
+  DateTime.fromMillis(now, { zone: acc.config.calendar.timeZone }).startOf('day').toMillis();
+
+export type RollingQs = { last15min: Value; lastHour: Value; today: Value };
+
+function rolling(acc: Indicators, r: Answers, now: number, queue?: string): RollingQs {
+  return {
+    last15min: rollingQs(r, now - 15 * 60_000, now, queue),
+    lastHour: rollingQs(r, now - 3_600_000, now, queue),
+    today: rollingQs(r, midnightOf(acc, now) - 1, now, queue),
+  };
+}
+
+/**
+ * Each configured queue's rolling service level: its answers within its own threshold (the rule
+ * of `queue.serviceLevel`; 30 s unless the site sets another) over 15 min, 1 h and today.
+ */
+export function queueQs(acc: Indicators, now: number): Record<string, RollingQs> {
+  const out: Record<string, RollingQs> = {};
+  for (const q of acc.config.queues) out[q.id] = rolling(acc, acc.queueAnswers, now, q.id);
+  return out;
 }
 
 const bump = (o: Keyed, k: string) => {
@@ -53,15 +85,15 @@ export function liveValues(acc: Indicators, now: number): LiveValues {
   }
   const agents: Keyed = {};
   for (const a of acc.agents.values()) bump(agents, `${a.role}:${a.status}`);
-  const midnight = DateTime.fromMillis(now, { zone: acc.config.calendar.timeZone }).startOf('day').toMillis();
+  const qs = rolling(acc, firstAnswers(acc), now);
   return {
     'live.waiting': waiting,
     'live.oldestWaitS': oldest,
     'live.waitingForDoctor': doctor,
     'live.agents': agents,
-    'live.qs30Last15min': rollingQs(acc, now - 15 * 60_000, now),
-    'live.qs30LastHour': rollingQs(acc, now - 3_600_000, now),
-    'live.qs30Today': rollingQs(acc, midnight - 1, now),
+    'live.qs30Last15min': qs.last15min,
+    'live.qs30LastHour': qs.lastHour,
+    'live.qs30Today': qs.today,
     'live.p0InProgress': acc.p0.size,
   };
 }

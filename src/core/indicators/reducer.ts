@@ -32,6 +32,7 @@ import {
   intervalStart,
 } from './rules.js';
 import { annexRole, talkLabel } from './role-labels.js';
+import { rememberQueueAnswer } from './queue-answers.js';
 
 // "department:75"…: made once per value rather than once per call (the digital twin applies a year
 // of calls here); bounded, since a line label comes from the PBX.
@@ -102,6 +103,7 @@ function connected(acc: Indicators, e: CallConnected): void {
     q.answered++;
     const threshold = (acc.queues.get(e.queueId)?.thresholdSeconds ?? 30) * 1000;
     if (e.waitedMs < threshold) q.answeredWithin++;
+    rememberQueueAnswer(acc.queueAnswers, e.queueId, e.at, e.waitedMs < threshold);
     q.waitsMs.push(e.waitedMs);
     q.waitSumMs += e.waitedMs;
     if (e.waitedMs > q.waitMaxMs) q.waitMaxMs = e.waitedMs;

@@ -54,8 +54,13 @@ function follow(socket: Socket) {
     if (d.seq <= room.seq) return;
     room.seq = d.seq;
     room.queues = d.queues;
-    room.qs30 = d.qs30;
-    for (const c of d.calls) room.calls.set(c.id, c);
+    room.qs30 = d.qs30 ?? room.qs30;
+    // A known call comes as its changed fields (docs/api.md): merged, `listeners: []` = none.
+    for (const c of d.calls) {
+      const next = { ...room.calls.get(c.id), ...c };
+      if (c.listeners?.length === 0) delete next.listeners;
+      room.calls.set(c.id, next);
+    }
     for (const id of d.removedCalls) room.calls.delete(id);
     for (const a of d.agents) room.agents.set(a.id, { ...room.agents.get(a.id), ...a });
     for (const a of d.alarms) room.alarms.set(a.id, a);
@@ -98,8 +103,11 @@ describe('/supervisor', () => {
 
     await h.call('POST', '/sites/44/agent/login', { as: 'arm1' });
     await h.call('POST', `/sites/44/calls/${callId}/answer`, { as: 'arm1' });
-    const answered = await next<any>(sup, 'delta', (d) => d.qs30.last15min !== null);
-    expect(answered.qs30).toEqual({ last15min: 1, lastHour: 1, today: 1 });
+    const answered = await next<any>(sup, 'delta', (d) => d.qs30 && d.qs30.last15min !== null);
+    expect(answered.qs30).toMatchObject({ last15min: 1, lastHour: 1, today: 1 });
+    // Each queue's level by the same code: N1's answer within its threshold, no answer elsewhere.
+    expect(answered.qs30.byQueue.n1).toEqual({ last15min: 1, lastHour: 1, today: 1 });
+    expect(answered.qs30.byQueue['n2-amu']).toEqual({ last15min: null, lastHour: null, today: null });
     expect(n1(answered)).toMatchObject({ waiting: 0, offered: 0 });
     await h.call('POST', `/sites/44/calls/${callId}/qualify`, { as: 'arm1', body: { qualification: 'DR' } });
     await h.call('POST', `/sites/44/calls/${callId}/hangup`, { as: 'arm1', body: { disposition: 'autre' } });

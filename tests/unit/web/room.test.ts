@@ -93,4 +93,39 @@ describe('the console room', () => {
     expect(room.alarms.size).toBe(0);
     expect(room.qs30.today).toBe(1);
   });
+
+  it('merges a known call from its changed fields, keeps the QS when none is sent, ignores a patch of an unknown call', () => {
+    const listened = {
+      ...call,
+      listeners: [{ supervisorId: 'sup-1', agentId: 'arm-1', mode: 'listen' as const, since: 2 }],
+    };
+    const base = fromSnapshot({ ...snapshot, calls: [listened] });
+    const patched = applyDelta(
+      base,
+      delta(11, {
+        qs30: undefined,
+        calls: [
+          { id: 'c1', qualification: 'P1', listeners: [] },
+          { id: 'zz', priority: 3 },
+        ],
+      }),
+    );
+    expect(patched.calls.get('c1')).toEqual({ ...call, qualification: 'P1' });
+    expect(patched.calls.has('zz')).toBe(false);
+    expect(patched.qs30).toBe(base.qs30);
+  });
+
+  it('a patch built by the feed, merged, gives the call as it is now', async () => {
+    const { callPatch } = await import('../../../src/realtime/call-patch.js');
+    const now = {
+      ...call,
+      parties: [{ agentId: 'arm-1', role: 'arm' as const, queueId: 'n1', since: 3, kept: false }],
+      firstAnsweredAt: 3,
+    };
+    const patch = callPatch(call, now);
+    expect(Object.keys(patch).sort()).toEqual(['firstAnsweredAt', 'id', 'parties']);
+    expect(callPatch(undefined, now)).toBe(now);
+    const room = applyDelta(fromSnapshot(snapshot), delta(11, { calls: [patch] }));
+    expect(room.calls.get('c1')).toEqual(now);
+  });
 });

@@ -17,8 +17,8 @@ import { loadFigures, type Figures } from './indicators.js';
 import { applyDelta, fromSnapshot, type Room } from './room.js';
 import { AgentRow, QueueRow, type QueueRowProps } from './rows.js';
 
-/** Illustrative target for QS 30 s (no source document sets one; the site configuration has none yet). */
-export const QS_TARGET = 0.9;
+/** The target when the page has no site configuration (the server's illustrative default, src/core/qs-target.ts). */
+const FALLBACK_QS_TARGET = 0.9;
 
 type Pending = { title: string; text: string; run: () => Promise<unknown>; done: string } | null;
 type WaitSample = { at: number; waiting: number };
@@ -26,6 +26,8 @@ type WaitSample = { at: number; waiting: number };
 export function Console({ config }: { config: WebConfig }) {
   const site = config.site;
   const siteId = config.siteId;
+  // The site's configured target (qsTarget), or the illustrative default the server applies.
+  const target = site?.qsTarget ?? FALLBACK_QS_TARGET;
   const feed = useMemo(() => new LiveFeed('/supervisor', { sites: [siteId] }), [siteId]);
   const [room, setRoom] = useState<Room | null>(null);
   const [live, setLive] = useState<LiveState>(feed.state);
@@ -215,9 +217,9 @@ export function Console({ config }: { config: WebConfig }) {
       </header>
 
       <section class="qs" data-testid="qs30" aria-label="QS 30 secondes">
-        <QsCard label="QS 30 s — 15 min" value={room.qs30.last15min} />
-        <QsCard label="QS 30 s — 1 h" value={room.qs30.lastHour} />
-        <QsCard label="QS 30 s — aujourd’hui" value={room.qs30.today} />
+        <QsCard label="QS 30 s — 15 min" value={room.qs30.last15min} target={target} />
+        <QsCard label="QS 30 s — 1 h" value={room.qs30.lastHour} target={target} />
+        <QsCard label="QS 30 s — aujourd’hui" value={room.qs30.today} target={target} />
         <FallbackCard figures={figures?.fallback ?? null} />
       </section>
 
@@ -269,12 +271,15 @@ export function Console({ config }: { config: WebConfig }) {
               <th scope="col">Décrochés</th>
               <th scope="col">Abandons</th>
               <th scope="col">Attente moyenne (ASA)</th>
-              <th scope="col">Niveau de service</th>
+              <th scope="col">Niveau de service 15 min</th>
+              <th scope="col">Niveau de service 1 h</th>
+              <th scope="col">Niveau de service aujourd’hui</th>
             </tr>
           </thead>
           <tbody>
             {room.queues.map((q) => {
               const wait = q.oldestWaitingSince ? now - q.oldestWaitingSince : 0;
+              const level = room.qs30.byQueue?.[q.id];
               return (
                 <QueueRow
                   key={q.id}
@@ -288,7 +293,10 @@ export function Console({ config }: { config: WebConfig }) {
                   agentsLoggedIn={q.agentsLoggedIn}
                   agentsAvailable={q.agentsAvailable}
                   today={today[q.id] ?? null}
-                  qsTarget={QS_TARGET}
+                  level15min={level?.last15min ?? null}
+                  levelHour={level?.lastHour ?? null}
+                  levelToday={level?.today ?? null}
+                  qsTarget={target}
                 />
               );
             })}
@@ -307,7 +315,7 @@ export function Console({ config }: { config: WebConfig }) {
           series={[
             { label: 'QS 30 s', stroke: '#60a5fa', fmt: (v) => percent(v) },
             {
-              label: `Objectif ${percent(QS_TARGET)}`,
+              label: `Objectif ${percent(target)}`,
               stroke: '#fbbf24',
               dash: [6, 6],
               fmt: (v) => percent(v),
@@ -315,8 +323,8 @@ export function Console({ config }: { config: WebConfig }) {
           ]}
           data={useMemo(() => {
             const iv = figures?.intervals ?? [];
-            return [iv.map((i) => i.at / 1000), iv.map((i) => i.qs30), iv.map(() => QS_TARGET)];
-          }, [figures])}
+            return [iv.map((i) => i.at / 1000), iv.map((i) => i.qs30), iv.map(() => target)];
+          }, [figures, target])}
         />
         <Chart
           testId="chart-flow"
@@ -380,14 +388,14 @@ function dayWindow(figures: Figures | null, now: number): [number, number] {
   return [Math.min(first !== undefined ? first / 1000 : end, end - 2 * 3600), end];
 }
 
-function QsCard({ label, value }: { label: string; value: number | null }) {
-  const state = value === null ? 'none' : value >= QS_TARGET ? 'ok' : 'bad';
+function QsCard({ label, value, target }: { label: string; value: number | null; target: number }) {
+  const state = value === null ? 'none' : value >= target ? 'ok' : 'bad';
   const text =
     state === 'none'
       ? 'aucun appel décroché'
       : state === 'ok'
-        ? `✔ objectif ${percent(QS_TARGET)} atteint`
-        : `✖ sous l’objectif de ${percent(QS_TARGET)}`;
+        ? `✔ objectif ${percent(target)} atteint`
+        : `✖ sous l’objectif de ${percent(target)}`;
   return (
     <div class={`qs-card qs-${state}`}>
       <span class="big">{percent(value)}</span>
@@ -439,7 +447,6 @@ function todayByQueue(figures: Figures | null): Record<string, NonNullable<Queue
       answered: f.answered,
       abandoned: f.abandoned,
       asa: f.asaSeconds != null ? duration(f.asaSeconds * 1000) : '—',
-      serviceLevel: f.serviceLevel,
     };
   return out;
 }

@@ -11,7 +11,6 @@ export type QueueFigures = {
   answered: number;
   abandoned: number;
   asaSeconds: number | null;
-  serviceLevel: number | null;
 };
 export type IntervalFigures = {
   at: number;
@@ -54,7 +53,6 @@ export async function loadFigures(siteId: string, now: number): Promise<Figures>
         answered: num(keyed(today.all, 'queue.answered', id)),
         abandoned: num(keyed(today.all, 'queue.abandoned', id)),
         asaSeconds: keyed(today.all, 'queue.waitMeanS', id),
-        serviceLevel: keyed(today.all, 'queue.serviceLevel', id),
       };
   }
   const day = today?.label ?? null;

@@ -1,7 +1,8 @@
 // The room as the console holds it: a snapshot, then deltas merged by the client contract of
 // docs/api.md ("/supervisor"): a delta with seq <= the room's is ignored; queues, QS, mode,
-// period and line switches replace; agents merge by id; calls and alarms replace by id; removed
-// calls and cleared alarms are deleted. Pure functions: unit-tested without a browser.
+// period and line switches replace (the QS only when sent); agents merge by id; a call new to the
+// room comes whole, a known one as its changed fields to merge (`listeners: []`: none any more);
+// alarms replace by id; removed calls and cleared alarms are deleted. Pure functions: unit-tested without a browser.
 import type { AgentView, AlarmView, LiveCallView, SiteDelta, SiteSnapshot } from '../types.js';
 
 export type Room = Omit<SiteSnapshot, 'agents' | 'calls' | 'alarms'> & {
@@ -28,7 +29,14 @@ export function applyDelta(room: Room, d: SiteDelta): Room {
     if (before) agents.set(a.id, { ...before, ...a });
   }
   const calls = new Map(room.calls);
-  for (const c of d.calls) calls.set(c.id, c);
+  for (const c of d.calls) {
+    const before = calls.get(c.id);
+    if (before) {
+      const next = { ...before, ...c };
+      if (c.listeners?.length === 0) delete next.listeners;
+      calls.set(c.id, next);
+    } else if (isWhole(c)) calls.set(c.id, c);
+  }
   for (const id of d.removedCalls) calls.delete(id);
   const alarms = new Map(room.alarms);
   for (const a of d.alarms) alarms.set(a.id, a);
@@ -39,7 +47,7 @@ export function applyDelta(room: Room, d: SiteDelta): Room {
     serverTime: d.serverTime,
     mode: d.mode,
     period: d.period,
-    qs30: d.qs30,
+    qs30: d.qs30 ?? room.qs30,
     queues: d.queues,
     lineSwitches: d.lineSwitches,
     agents,
@@ -47,3 +55,7 @@ export function applyDelta(room: Room, d: SiteDelta): Room {
     alarms,
   };
 }
+
+/** A call sent whole (new to the room); a patch of a call this room never had is ignored. */
+const isWhole = (c: SiteDelta['calls'][number]): c is LiveCallView =>
+  c.arrivedAt !== undefined && c.direction !== undefined && c.parties !== undefined;

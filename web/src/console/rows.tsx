@@ -144,8 +144,11 @@ export type QueueRowProps = {
     answered: number;
     abandoned: number;
     asa: string;
-    serviceLevel: number | null;
   } | null;
+  /** The queue's rolling service level (live feed: the indicators' own figures), null without answers. */
+  level15min: number | null;
+  levelHour: number | null;
+  levelToday: number | null;
   qsTarget: number;
 };
 
@@ -169,8 +172,14 @@ export class QueueRow extends PureRow<QueueRowProps> {
         <td class="num">{f?.answered ?? 0}</td>
         <td class="num">{f?.abandoned ?? 0}</td>
         <td class="num">{f?.asa ?? '—'}</td>
-        <td class="num">
-          <Level value={f?.serviceLevel ?? null} threshold={q.thresholdSeconds} target={q.qsTarget} />
+        <td class="num level" data-window="15min">
+          <Level value={q.level15min} threshold={q.thresholdSeconds} target={q.qsTarget} />
+        </td>
+        <td class="num level" data-window="hour">
+          <Level value={q.levelHour} threshold={q.thresholdSeconds} target={q.qsTarget} />
+        </td>
+        <td class="num level" data-window="today">
+          <Level value={q.levelToday} threshold={q.thresholdSeconds} target={q.qsTarget} />
         </td>
       </tr>
     );
@@ -178,10 +187,16 @@ export class QueueRow extends PureRow<QueueRowProps> {
 }
 
 function Level({ value, threshold, target }: { value: number | null; threshold: number; target: number }) {
-  if (value === null) return <span>—</span>;
+  if (value === null) return <span title="aucun appel décroché">—</span>;
   const ok = value >= target;
+  const words = ok ? `objectif ${percent(target)} atteint` : `sous l’objectif de ${percent(target)}`;
   return (
-    <span class={ok ? 'ok' : 'bad'} title={`réponses en moins de ${threshold} s`}>
+    <span
+      class={ok ? 'ok' : 'bad'}
+      data-state={ok ? 'ok' : 'bad'}
+      title={`réponses en moins de ${threshold} s — ${words}`}
+      aria-label={`${percent(value)} en moins de ${threshold} s, ${words}`}
+    >
       {ok ? '✔' : '✖'} {percent(value)} <small>(&lt; {threshold} s)</small>
     </span>
   );

@@ -26,6 +26,7 @@ import {
 } from './call-recording.js';
 import { AriListenIn } from './listen-in.js';
 import { ARI_REST_TIMEOUT_MS, connectAri } from './rest-timeout.js';
+import { CALLER_EFFECTS, callerStillThere, connectOf, isChannelNotFound } from './caller-gone.js';
 
 export type AriAdapterOptions = {
   url: string;
@@ -276,8 +277,10 @@ export class AriAdapter implements TelephonyPort {
       this.legByChannel.set(ch.id, leg);
       // A click-to-dial's agent joins the call's bridge alone: the far end joins when it answers.
       if (leg.connectWanted && leg.dialOut) this.joinDialOut(leg.callId, leg.callId, ch.id);
-      else if (leg.connectWanted) void this.bridge(leg.callId, ch.id, false);
-      else this.sink({ type: 'answerOffer', callId: leg.callId, agentId: leg.agentId }, this.at(e));
+      else if (leg.connectWanted) {
+        if (this.callers.has(leg.callId) || this.dialOuts.has(leg.callId))
+          this.bridge(leg.callId, ch.id, false).catch((err: unknown) => this.onFailure(connectOf(leg), err));
+      } else this.sink({ type: 'answerOffer', callId: leg.callId, agentId: leg.agentId }, this.at(e));
       return;
     }
     if (args[0] === 'outbound') {
@@ -464,6 +467,9 @@ export class AriAdapter implements TelephonyPort {
       case 'connectAgent': {
         const leg = this.legs.get(`${f.callId}|${f.agentId}`);
         if (!leg) return;
+        // The caller hung up after the agent answered (./caller-gone.ts): nothing to bridge; its
+        // hang-up, already told to the engine, releases this leg.
+        if (!this.callers.has(f.callId) && !this.dialOuts.has(f.callId)) return;
         if (leg.answered && leg.channelId) await this.bridge(f.callId, leg.channelId, f.conference);
         else leg.connectWanted = true; // auto-answer: bridged when the leg answers
         return;
@@ -559,11 +565,27 @@ export class AriAdapter implements TelephonyPort {
         this.clock(),
       );
     }
+    if (isChannelNotFound(err) && CALLER_EFFECTS.has(f.type)) void this.checkCallerGone(f.callId);
     if (f.type === 'dialOut' && this.dialOuts.delete(f.callId)) {
       dropLeg();
       this.dialOutParents.delete(f.callId);
       this.sink({ type: 'callerHungUp', callId: f.callId }, this.clock()); // never placed: it ended
     }
+  }
+
+  /**
+   * An effect on a caller failed with "Channel not found": when the PBX confirms the caller is gone
+   * and its StasisEnd has not been heard (lost with a link hiccup), the caller hung up. Told once:
+   * a StasisEnd heard before or after finds the caller already forgotten.
+   */
+  private async checkCallerGone(callId: string): Promise<void> {
+    const c = this.client;
+    if (!c || !this.callers.has(callId)) return;
+    if (await callerStillThere(c, callId)) return;
+    if (!this.callers.delete(callId)) return; // its StasisEnd came meanwhile
+    this.callbackOffered.delete(callId);
+    await this.dropMixing(c, callId);
+    if (!this.ours.delete(callId)) this.sink({ type: 'callerHungUp', callId }, this.clock());
   }
 
   private async hangupChannel(channelId: string): Promise<void> {

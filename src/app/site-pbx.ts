@@ -16,10 +16,12 @@ import type { SiteShell } from '../shell/site-shell.js';
 import { AriAdapter } from '../telephony/ari/ari-adapter.js';
 import type { RecordingAvailable } from '../telephony/ari/call-recording.js';
 import type { FallbackRecords } from '../telephony/ari/fallback-records.js';
+import { DrachtioAdapter } from '../telephony/drachtio/drachtio-adapter.js';
+import type { FsFallbackRecords } from '../telephony/drachtio/fallback-records.js';
 import type { RefusedCall } from '../telephony/ari/trunk-refusal.js';
 import { RECONCILE_EVERY_MS, type PbxReconciler } from '../telephony/ari/reconcile.js';
 import { createPbxAdapter, describePbx, type PbxAdapter, type PbxSettings } from './pbx.js';
-import { startFallbackCounting } from './fallback-counting.js';
+import { startFallbackCounting, startFsFallbackCounting } from './fallback-counting.js';
 import { configureAriReconnect } from './ari-reconnect.js';
 import { nextRetryMs, PBX_RELINK, type PbxRelink } from './pbx-relink.js';
 import { takeOverPbx } from './pbx-take-over.js';
@@ -37,7 +39,7 @@ export type SitePbxOptions = {
   logger: Logger;
   fixes: TelephonyFixes;
   reconcileEveryMs?: number;
-  /** Reading of the dialplan fallback's records, ms apart (Asterisk; 0 or absent: off). */
+  /** Reading of the fallback's records (AstDB on Asterisk, mod_db on FreeSWITCH), ms apart (0 or absent: off). */
   fallbackPollMs?: number;
   /** Several sites on one Asterisk: holding bridges named apart (AriAdapterOptions.holdingBridgeTag). */
   holdingBridgeTag?: string;
@@ -53,7 +55,7 @@ export class SitePbx {
   readonly ended = new EndedCalls();
   private adapter: PbxAdapter | null = null;
   private reconciler: PbxReconciler | null = null;
-  private fallbackRecords: FallbackRecords | null = null;
+  private fallbackRecords: FallbackRecords | FsFallbackRecords | null = null;
   private stopping = false;
   /** Leaving gracefully with a successor: the link is kept until the successor's replaces it. */
   private handingOver = false;
@@ -193,14 +195,25 @@ export class SitePbx {
       });
     // The calls the dialplan fallback answered meanwhile are counted (src/app/fallback-counting.ts).
     const pollMs = this.opts.fallbackPollMs ?? 0;
-    if (this.adapter === mine && pollMs > 0 && !this.fallbackRecords && pbx.kind === 'asterisk')
-      this.fallbackRecords = startFallbackCounting({
-        site,
-        ari: pbx.ari,
-        connected: () => mine.connected,
-        everyMs: pollMs,
-        logger,
-      });
+    if (this.adapter === mine && pollMs > 0 && !this.fallbackRecords) {
+      if (pbx.kind === 'asterisk')
+        this.fallbackRecords = startFallbackCounting({
+          site,
+          ari: pbx.ari,
+          connected: () => mine.connected,
+          everyMs: pollMs,
+          logger,
+        });
+      // FreeSWITCH: the sas_fallback profile's mod_db records, read over the adapter's event socket.
+      else if (mine instanceof DrachtioAdapter)
+        this.fallbackRecords = startFsFallbackCounting({
+          site,
+          api: (command) => mine.eslApi(command),
+          connected: () => mine.connected,
+          everyMs: pollMs,
+          logger,
+        });
+    }
   }
 
   private async attach(): Promise<void> {

@@ -45,18 +45,20 @@ export const siteDeltaSchema = z.object({
   queues: z.array(queueViewSchema),
   agents: z
     .array(
-      agentViewSchema.pick({
-        id: true,
-        status: true,
-        since: true,
-        pauseReason: true,
-        callId: true,
-        wrapUntil: true,
-        skills: true,
-      }),
+      agentViewSchema
+        .pick({
+          id: true,
+          status: true,
+          since: true,
+          pauseReason: true,
+          callId: true,
+          wrapUntil: true,
+          skills: true,
+        })
+        .partial({ skills: true }),
     )
     .describe(
-      'agents that changed: their live fields, to merge (name, roles, autoAnswer change only with the configuration, which sends a snapshot)',
+      'agents that changed: their live fields, to merge; skills only when they changed (name, roles, autoAnswer change only with the configuration, which sends a snapshot)',
     ),
   calls: z
     .array(liveCallViewSchema.partial().extend({ id: z.string() }))
@@ -82,6 +84,7 @@ class SitePublisher {
   /** What the room was last sent of each live call and of the QS: deltas carry what changed. */
   private readonly sentCalls = new Map<string, LiveCallView>();
   private sentQs: string | null = null;
+  private readonly sentSkills = new Map<string, string>();
   private changedSince: number | null = null;
   private readonly throttle: UpdateThrottle;
   /** Sockets that asked for a snapshot: answered at the next flush, in place of its delta. */
@@ -170,6 +173,7 @@ class SitePublisher {
       this.agents.clear();
       this.alarms.clear();
       this.sentCalls.clear();
+      this.sentSkills.clear();
       this.sentQs = null;
       room.emit('snapshot', siteSnapshot(this.feed, this.seq, this.clock()));
       return;
@@ -196,16 +200,20 @@ class SitePublisher {
     };
     for (const id of this.agents) {
       const a = d.agents[id];
-      if (a)
-        delta.agents.push({
-          id: a.id,
-          status: a.status,
-          since: a.since,
-          pauseReason: a.pauseReason,
-          callId: a.callId,
-          wrapUntil: a.wrapUntil,
-          skills: a.skills.map((k) => ({ queue: k.queue, preference: k.preference })),
-        });
+      if (!a) continue;
+      // Skills change only when a supervisor moves the agent: sent then, not at every call.
+      const skills = a.skills.map((k) => ({ queue: k.queue, preference: k.preference }));
+      const skillsText = JSON.stringify(skills);
+      delta.agents.push({
+        id: a.id,
+        status: a.status,
+        since: a.since,
+        pauseReason: a.pauseReason,
+        callId: a.callId,
+        wrapUntil: a.wrapUntil,
+        ...(this.sentSkills.get(id) !== skillsText ? { skills } : {}),
+      });
+      this.sentSkills.set(id, skillsText);
     }
     for (const id of this.calls) {
       const c = d.calls[id];

@@ -97,6 +97,14 @@ export function outsideCallRoutes(ctx: ApiContext, opts: OutsideCallOptions = { 
         number: dialNumber,
         purpose: z.enum(OUTBOUND_PURPOSES).optional().describe('default: click-to-dial'),
         fromCallId: z.string().min(1).max(200).optional().describe('the call the agent is on, if any'),
+        taskId: z
+          .string()
+          .min(1)
+          .max(200)
+          .optional()
+          .describe(
+            'the callback task this call answers (purpose callback): it must be claimed by the agent',
+          ),
       }),
       response: { status: 201, description: 'The outbound call', schema: outboundCallSchema },
       problems: [404, 409, 422],
@@ -112,6 +120,7 @@ export function outsideCallRoutes(ctx: ApiContext, opts: OutsideCallOptions = { 
           number: body.number,
           purpose: body.purpose ?? 'click-to-dial',
           ...(parent ? { parentCallId: parent.id } : {}),
+          ...(body.taskId !== undefined ? { taskId: body.taskId } : {}),
         });
         const call = site.state.data.calls[callId];
         return {

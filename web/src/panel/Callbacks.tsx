@@ -1,6 +1,8 @@
 // The MG callback worklist (rappels): open tasks of the site, claimed once by one agent, then
 // completed with an outcome. Read every 5 s (a few tasks an hour: no live feed needed).
-import { useEffect, useState } from 'preact/hooks';
+// « Appeler » calls the caller back through the click-to-dial route (the agent's phone rings
+// first, then the number); after « Prendre » the focus is on it, so Entrée, Entrée claims and dials.
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { clock, plural } from '../i18n.js';
 import { api, ApiError } from '../session.js';
 
@@ -16,6 +18,8 @@ type Task = {
 export function Callbacks({ siteId, agentId }: { siteId: string; agentId: string }) {
   const [tasks, setTasks] = useState<Task[]>([]);
   const [error, setError] = useState<string | null>(null);
+  const [dialled, setDialled] = useState<string | null>(null);
+  const focusDial = useRef<string | null>(null);
   const load = async () => {
     try {
       setTasks((await api<{ tasks: Task[] }>('GET', `/sites/${siteId}/callbacks?status=all`)).tasks);
@@ -37,6 +41,20 @@ export function Callbacks({ siteId, agentId }: { siteId: string; agentId: string
       setError(err instanceof ApiError ? err.message : 'Action impossible.');
     }
   };
+  const dial = async (t: Task) => {
+    if (!t.callerNumber) return;
+    try {
+      await api('POST', `/sites/${siteId}/agent/dial`, {
+        number: t.callerNumber,
+        purpose: 'callback',
+        taskId: t.id,
+      });
+      setDialled(t.id);
+      setError(null);
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : 'Appel impossible.');
+    }
+  };
   const visible = tasks.filter((t) => t.claimedBy === null || t.claimedBy === agentId);
   return (
     <section class="callbacks" aria-label="Rappels" data-testid="callbacks">
@@ -49,14 +67,38 @@ export function Callbacks({ siteId, agentId }: { siteId: string; agentId: string
               {t.name || 'Sans nom'} · {t.callerNumber ?? 'numéro masqué'} · demandé à {clock(t.createdAt)}
             </span>
             {t.claimedBy === null ? (
-              <button type="button" onClick={() => void act(`${t.id}/claim`, {})}>
+              <button
+                type="button"
+                onClick={() => {
+                  focusDial.current = t.id;
+                  void act(`${t.id}/claim`, {});
+                }}
+              >
                 Prendre
               </button>
             ) : (
               <>
-                <span class="badge status-on-call">
-                  Pris par vous — composez le {t.callerNumber ?? '(numéro masqué)'}
+                <span class="badge status-on-call" data-testid="callback-state">
+                  {dialled === t.id
+                    ? `Appel lancé vers le ${t.callerNumber}`
+                    : `Pris par vous${t.callerNumber ? '' : ' — numéro masqué, rappel impossible'}`}
                 </span>
+                {t.callerNumber && (
+                  <button
+                    type="button"
+                    data-action="dial"
+                    ref={(b) => {
+                      // Just claimed: the next Entrée dials (keyboard-first).
+                      if (b && focusDial.current === t.id) {
+                        focusDial.current = null;
+                        b.focus();
+                      }
+                    }}
+                    onClick={() => void dial(t)}
+                  >
+                    Appeler le {t.callerNumber}
+                  </button>
+                )}
                 <button type="button" onClick={() => void act(`${t.id}/complete`, { outcome: 'rappelé' })}>
                   Rappelé
                 </button>

@@ -80,8 +80,11 @@ export function Panel({ config }: { config: WebConfig }) {
         phone.current = virtualPhone(
           config.virtualPhoneUrl,
           d.agent.id,
-          () => deskRef.current?.agent.autoAnswer ?? false,
+          () => (deskRef.current?.agent.autoAnswer ?? false) || placingCall(deskRef.current),
         );
+      // A call the agent places (a callback's « Appeler »): its own phone rings first and is
+      // picked up for it, whichever of the ring and this update comes first.
+      if (placingCall(d)) phone.current.answer();
     };
     feed.socket.on('snapshot', onDesk);
     feed.socket.on('update', onDesk);
@@ -821,4 +824,9 @@ function keyLabelOf(map: KeyMap, action: string): string | null {
 function agentTitle(name: string, roles: string[]): string {
   const r = roles.map((x) => ROLE[x] ?? x).join(', ');
   return r && !name.includes(r) ? `${name} (${r})` : name;
+}
+
+/** The agent is on an outbound call it placed that nobody answered yet (its phone rings first). */
+function placingCall(d: Desk | null): boolean {
+  return d?.call?.direction === 'outbound' && d.call.firstAnsweredAt === null && d.agent.callId === d.call.id;
 }

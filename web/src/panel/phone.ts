@@ -18,7 +18,10 @@ export function virtualPhone(url: string, agentId: string, autoAnswer: () => boo
     const msg = JSON.parse(String(m.data)) as { type: string; channelId?: string };
     if (msg.type === 'invite' && msg.channelId) {
       ringing = msg.channelId;
-      if (autoAnswer()) ws.send(JSON.stringify({ type: 'answer', endpoint, channelId: msg.channelId }));
+      if (autoAnswer()) {
+        ws.send(JSON.stringify({ type: 'answer', endpoint, channelId: msg.channelId }));
+        ringing = null;
+      }
     }
     if (msg.type === 'cancelled' || msg.type === 'hungup') ringing = null;
   });
@@ -26,6 +29,7 @@ export function virtualPhone(url: string, agentId: string, autoAnswer: () => boo
     answer() {
       if (!ringing || ws.readyState !== WebSocket.OPEN) return false;
       ws.send(JSON.stringify({ type: 'answer', endpoint, channelId: ringing }));
+      ringing = null;
       return true;
     },
     close: () => ws.close(),

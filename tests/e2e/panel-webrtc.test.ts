@@ -200,7 +200,10 @@ describe.skipIf(!hasChromium || !hasKamailio)('the agent panel with its WebRTC p
     // Paused (P, reason 1), then the Disponible button clicked: asked; Échap gives the focus back
     // to the button and leaves the seat paused.
     await page.keyboard.press('p');
+    // The reasons' dialog first (a key typed before it opens is lost on a busy machine).
+    await dialog.waitFor();
     await page.keyboard.press('1');
+    await dialog.waitFor({ state: 'detached' });
     await expect.poll(arm2).toBe('paused');
     await page.click('button[data-action=ready]');
     await dialog.waitFor();

@@ -285,7 +285,13 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayRun> {
     const truthCalls = callCountsOf(records, toleranceMs);
     extra.push(...reconcileCallCounts(truthCalls, acd.calls));
     const twin = o.twin ? replayTwin(o.calls, o.config, o.staff, o.wrapUpSeconds) : undefined;
-    const stray = await strayChannels(pbxUrl, pbx);
+    // What the PBX still holds once the ACD has nothing live: a hang-up in flight is given up to 5 s
+    // to complete (a busy machine), a leg still there after that is left over.
+    let stray = await strayChannels(pbxUrl, pbx);
+    for (const until = Date.now() + 5_000; stray > 0 && Date.now() < until;) {
+      await sleep(200);
+      stray = await strayChannels(pbxUrl, pbx);
+    }
     if (stray > 0 && !o.external)
       extra.push({ queue: '(pbx)', figure: 'channels left', groundTruth: 0, acd: stray });
     const r = reconcile(truth.queues, acd.queues, (toleranceMs / 1000) * speed, extra);

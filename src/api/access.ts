@@ -38,7 +38,7 @@ export function isSupervisor(principal: Principal): boolean {
 }
 
 export function findCall(site: SiteHandle, callId: string): Call {
-  const call = site.state.data.calls[callId];
+  const call = Object.hasOwn(site.state.data.calls, callId) ? site.state.data.calls[callId] : undefined;
   if (!call)
     throw notFound(
       'unknown-call',
@@ -49,7 +49,7 @@ export function findCall(site: SiteHandle, callId: string): Call {
 }
 
 export function findAgent(site: SiteHandle, agentId: string) {
-  const agent = site.state.data.agents[agentId];
+  const agent = Object.hasOwn(site.state.data.agents, agentId) ? site.state.data.agents[agentId] : undefined;
   if (!agent)
     throw notFound(
       'unknown-agent',

@@ -4,7 +4,13 @@
 // the next pass). On FreeSWITCH: startFsFallbackCounting (mod_db records, docs/freeswitch.md).
 import type { Logger } from '../ports/logger.js';
 import type { SiteShell } from '../shell/site-shell.js';
-import { FALLBACK_POLL_MS, FallbackRecords } from '../telephony/ari/fallback-records.js';
+import type { Command } from '../core/commands.js';
+import {
+  FALLBACK_POLL_MS,
+  FallbackRecords,
+  type FallbackAbandonRecord,
+  type FallbackRecord,
+} from '../telephony/ari/fallback-records.js';
 import { FsFallbackRecords } from '../telephony/drachtio/fallback-records.js';
 
 /** FALLBACK_POLL_MS: 0 (off) or at least 200 ms; the default is illustrative. */
@@ -15,34 +21,44 @@ export function parseFallbackPollMs(env: Record<string, string | undefined>, err
   return ms;
 }
 
-export function startFallbackCounting(opts: {
+type CountingOptions = {
   site: SiteShell;
-  ari: { url: string; user: string; password: string; restTimeoutMs?: number };
   connected: () => boolean;
   everyMs: number;
   logger: Logger;
   /** Counted calls, for the metrics (kept for the life of the process). */
   counted?: { add(): void };
-}): FallbackRecords {
-  const records = new FallbackRecords({
-    ...opts.ari,
-    submit: (command) => opts.site.dispatch(command),
+};
+
+/** What both readers share: read while leading with the PBX link up, log and count each record. */
+function readerOptions(opts: CountingOptions, fallback: 'dialplan' | 'FreeSWITCH') {
+  return {
+    submit: (command: Command) => opts.site.dispatch(command),
     active: () => opts.connected() && opts.site.carryingOutEffects && opts.site.role === 'leader',
     everyMs: opts.everyMs,
     logger: opts.logger,
-    onCounted: (r) => {
+    onCounted: (r: FallbackRecord | FallbackAbandonRecord) => {
       opts.counted?.add();
       if ('abandonedAt' in r)
         opts.logger.info(
           { callId: r.callId, line: r.line, waitedMs: r.abandonedAt - r.arrivedAt },
-          'call abandoned in the dialplan fallback counted',
+          `call abandoned in the ${fallback} fallback counted`,
         );
       else
         opts.logger.info(
           { callId: r.callId, line: r.line, phone: r.phone, waitedMs: r.answeredAt - r.arrivedAt },
-          'call answered by the dialplan fallback counted',
+          `call answered by the ${fallback} fallback counted`,
         );
     },
+  };
+}
+
+export function startFallbackCounting(
+  opts: CountingOptions & { ari: { url: string; user: string; password: string; restTimeoutMs?: number } },
+): FallbackRecords {
+  const records = new FallbackRecords({
+    ...opts.ari,
+    ...readerOptions(opts, 'dialplan'),
   });
   records.start();
   return records;
@@ -52,34 +68,15 @@ export function startFallbackCounting(opts: {
  * The same on FreeSWITCH (src/telephony/drachtio/fallback-records.ts): the records the fallback
  * dialplan writes with mod_db, read over the drachtio adapter's inbound event socket.
  */
-export function startFsFallbackCounting(opts: {
-  site: SiteShell;
-  /** The adapter's event-socket `api` (DrachtioAdapter.eslApi). */
-  api: (command: string) => Promise<string>;
-  connected: () => boolean;
-  everyMs: number;
-  logger: Logger;
-  counted?: { add(): void };
-}): FsFallbackRecords {
+export function startFsFallbackCounting(
+  opts: CountingOptions & {
+    /** The adapter's event-socket `api` (DrachtioAdapter.eslApi). */
+    api: (command: string) => Promise<string>;
+  },
+): FsFallbackRecords {
   const records = new FsFallbackRecords({
     api: opts.api,
-    submit: (command) => opts.site.dispatch(command),
-    active: () => opts.connected() && opts.site.carryingOutEffects && opts.site.role === 'leader',
-    everyMs: opts.everyMs,
-    logger: opts.logger,
-    onCounted: (r) => {
-      opts.counted?.add();
-      if ('abandonedAt' in r)
-        opts.logger.info(
-          { callId: r.callId, line: r.line, waitedMs: r.abandonedAt - r.arrivedAt },
-          'call abandoned in the FreeSWITCH fallback counted',
-        );
-      else
-        opts.logger.info(
-          { callId: r.callId, line: r.line, phone: r.phone, waitedMs: r.answeredAt - r.arrivedAt },
-          'call answered by the FreeSWITCH fallback counted',
-        );
-    },
+    ...readerOptions(opts, 'FreeSWITCH'),
   });
   records.start();
   return records;

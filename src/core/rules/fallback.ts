@@ -13,11 +13,37 @@ const MAX_WAIT_MS = 24 * 3600 * 1000;
 /** Clock drift allowed between the PBX (which dates the record) and the ACD. */
 const MAX_AHEAD_MS = 60_000;
 
-export function recordFallbackCall(ctx: Ctx, cmd: Cmd<'recordFallbackCall'>): Rejection | void {
+type FallbackRecordIds = { callId: unknown; line: unknown; originSite?: string | undefined };
+
+function badIds(cmd: FallbackRecordIds): Rejection | undefined {
   if (typeof cmd.callId !== 'string' || cmd.callId === '' || cmd.callId.length > 200)
     return reject('bad-call-id', 'a fallback call needs its id (the caller channel id, 1 to 200 characters)');
   if (typeof cmd.line !== 'string' || cmd.line === '' || cmd.line.length > 200)
     return reject('bad-command', 'line names the line the call came in on (1 to 200 characters)');
+  return undefined;
+}
+
+function handledByAcd(callId: string): Rejection {
+  return reject(
+    'duplicate-call',
+    `call ${callId} is handled by the ACD: counted there, not as a fallback call`,
+  );
+}
+
+/** The record's line (the first one if unknown) and the SAS the call came from. */
+function placeOf(ctx: Ctx, cmd: { line: string; originSite?: string | undefined }) {
+  const config = ctx.data.config;
+  const line = ctx.idx.lines.get(cmd.line) ?? config.lines[0]!;
+  const originSite =
+    cmd.originSite && (cmd.originSite === config.id || config.partners.some((p) => p.id === cmd.originSite))
+      ? cmd.originSite
+      : (line.originSite ?? config.id);
+  return { line, originSite };
+}
+
+export function recordFallbackCall(ctx: Ctx, cmd: Cmd<'recordFallbackCall'>): Rejection | void {
+  const bad = badIds(cmd);
+  if (bad) return bad;
   const { arrivedAt, answeredAt } = cmd;
   if (!Number.isFinite(arrivedAt) || !Number.isFinite(answeredAt) || arrivedAt <= 0)
     return reject('bad-time', 'arrivedAt and answeredAt are epoch times in ms');
@@ -34,17 +60,9 @@ export function recordFallbackCall(ctx: Ctx, cmd: Cmd<'recordFallbackCall'>): Re
     return reject('bad-command', 'phone names the endpoint that answered (at most 200 characters)');
   // Idempotent: the same record read again (a crash before it was deleted) changes nothing.
   if (ctx.data.fallbackCalls?.[cmd.callId] !== undefined) return;
-  if (ctx.data.calls[cmd.callId])
-    return reject(
-      'duplicate-call',
-      `call ${cmd.callId} is handled by the ACD: counted there, not as a fallback call`,
-    );
+  if (ctx.data.calls[cmd.callId]) return handledByAcd(cmd.callId);
   const config = ctx.data.config;
-  const line = ctx.idx.lines.get(cmd.line) ?? config.lines[0]!;
-  const originSite =
-    cmd.originSite && (cmd.originSite === config.id || config.partners.some((p) => p.id === cmd.originSite))
-      ? cmd.originSite
-      : (line.originSite ?? config.id);
+  const { line, originSite } = placeOf(ctx, cmd);
   ctx.emit({
     type: 'FallbackCallCounted',
     at: ctx.now,
@@ -67,10 +85,8 @@ export function recordFallbackCall(ctx: Ctx, cmd: Cmd<'recordFallbackCall'>): Re
  * counted apart as a fallback abandon. Same rules of once-only as an answered fallback call.
  */
 export function recordFallbackAbandon(ctx: Ctx, cmd: Cmd<'recordFallbackAbandon'>): Rejection | void {
-  if (typeof cmd.callId !== 'string' || cmd.callId === '' || cmd.callId.length > 200)
-    return reject('bad-call-id', 'a fallback call needs its id (the caller channel id, 1 to 200 characters)');
-  if (typeof cmd.line !== 'string' || cmd.line === '' || cmd.line.length > 200)
-    return reject('bad-command', 'line names the line the call came in on (1 to 200 characters)');
+  const bad = badIds(cmd);
+  if (bad) return bad;
   const { arrivedAt, abandonedAt } = cmd;
   if (!Number.isFinite(arrivedAt) || !Number.isFinite(abandonedAt) || arrivedAt <= 0)
     return reject('bad-time', 'arrivedAt and abandonedAt are epoch times in ms');
@@ -84,17 +100,9 @@ export function recordFallbackAbandon(ctx: Ctx, cmd: Cmd<'recordFallbackAbandon'
       'the hang-up must follow the arrival by less than a day, and not be in the future',
     );
   if (ctx.data.fallbackCalls?.[cmd.callId] !== undefined) return;
-  if (ctx.data.calls[cmd.callId])
-    return reject(
-      'duplicate-call',
-      `call ${cmd.callId} is handled by the ACD: counted there, not as a fallback call`,
-    );
+  if (ctx.data.calls[cmd.callId]) return handledByAcd(cmd.callId);
   const config = ctx.data.config;
-  const line = ctx.idx.lines.get(cmd.line) ?? config.lines[0]!;
-  const originSite =
-    cmd.originSite && (cmd.originSite === config.id || config.partners.some((p) => p.id === cmd.originSite))
-      ? cmd.originSite
-      : (line.originSite ?? config.id);
+  const { line, originSite } = placeOf(ctx, cmd);
   ctx.emit({
     type: 'FallbackCallAbandoned',
     at: ctx.now,

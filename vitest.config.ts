@@ -5,9 +5,10 @@ const timeouts = { testTimeout: 60_000, hookTimeout: 60_000 };
 
 export default defineConfig({
   test: {
-    // One test file at a time: with two, the replay's "ACD killed" run (the restarted ACD must be
-    // back within 4 real seconds) failed once in four CI runs (docs/architecture.md, "Test projects").
-    maxWorkers: 1,
+    // Two test files at a time on CI's 2 cores: most integration files wait on real time (stacks at
+    // a simulated speed, take-overs, browsers), not on the CPU; every wait in them is a condition
+    // with a wide bound, never a sleep (docs/architecture.md, "Test projects").
+    maxWorkers: 2,
     projects: [
       {
         // Pure tests (no Redis, no child stack, spies restored): one module graph for all files,

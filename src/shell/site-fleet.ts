@@ -64,7 +64,8 @@ export class SiteFleet {
     });
     await membership.join();
     const fleet = new SiteFleet(membership, redis, opts);
-    await Promise.all(
+    // Started together, kept in the configuration's order (the first site is the pages' default).
+    const shells = await Promise.all(
       opts.configs.map(async (config) => {
         const effects = opts.effectsFor?.(config.id);
         const onEvents = opts.onEventsFor?.(config.id);
@@ -82,9 +83,10 @@ export class SiteFleet {
           },
           onRoleChange: (role, epoch) => opts.onRoleChange?.(config.id, role, epoch),
         });
-        fleet.sites.set(config.id, shell);
+        return [config.id, shell] as const;
       }),
     );
+    for (const [id, shell] of shells) fleet.sites.set(id, shell);
     return fleet;
   }
 

@@ -22,6 +22,8 @@ const trace = fileURLToPath(new URL('../../fixtures/replay/hand-computed-short-t
 const dir = mkdtempSync(join(tmpdir(), 'replay-external-'));
 const SPEED = 5;
 const LATENCY_S = 1.5;
+/** How late, in real seconds, an answer may come on a heavily loaded machine (seen: 1.8 s at load 19 on 2 cores): waits are only ever late. */
+const LATE_S = 4;
 const STAFF = { n1: 2, 'n2-amu': 1, 'n2-mg': 1 };
 
 // The example site with P2 to N2 MG at all hours (as replay.test.ts), so the hand figures hold.
@@ -103,7 +105,7 @@ describe.skipIf(!redisServerInstalled())('sas-acd simulate replay --acd/--pbx (n
       );
       expect(counts).toEqual({ n1: [4, 3, 1], 'n2-amu': [1, 1, 0], 'n2-mg': [1, 1, 0] });
       expect(side.queues.n1!.meanWaitSeconds).toBeGreaterThanOrEqual(35 / 3 - LATENCY_S * SPEED);
-      expect(side.queues.n1!.meanWaitSeconds).toBeLessThanOrEqual(35 / 3 + LATENCY_S * SPEED);
+      expect(side.queues.n1!.meanWaitSeconds).toBeLessThanOrEqual(35 / 3 + LATE_S * SPEED);
     }
     // The replay does not own this PBX, so it does not check it: the test does.
     await expectCleanPbx(

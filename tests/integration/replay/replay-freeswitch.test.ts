@@ -65,6 +65,8 @@ type Report = {
 const SPEED = 5;
 /** How late, in real seconds, a hand-off may come on a loaded machine (bot, API, PBX round trips). */
 const LATENCY_S = 1.5;
+/** How late, in real seconds, an answer may come on a heavily loaded machine (seen: 1.8 s at load 19 on 2 cores): waits are only ever late. */
+const LATE_S = 4;
 
 describe.skipIf(!redisServerInstalled())(
   'sas-acd simulate replay --pbx freeswitch (needs redis-server)',
@@ -107,7 +109,7 @@ describe.skipIf(!redisServerInstalled())(
           const { meanWaitSeconds: handWait, ...handCounts } = h;
           expect(counts, id).toEqual(handCounts);
           expect(meanWaitSeconds, id).toBeGreaterThanOrEqual(handWait - LATENCY_S * SPEED);
-          expect(meanWaitSeconds, id).toBeLessThanOrEqual(handWait + LATENCY_S * SPEED);
+          expect(meanWaitSeconds, id).toBeLessThanOrEqual(handWait + LATE_S * SPEED);
         }
       }
       const perCall = { arrived: 4, answered: 3, answeredWithin30s: 3, abandoned: 1, shortAbandoned: 1 };

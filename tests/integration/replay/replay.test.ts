@@ -78,6 +78,8 @@ type Report = {
 const SPEED = 5;
 /** How late, in real seconds, a hand-off may come on a loaded machine (bot, API, PBX round trips). */
 const LATENCY_S = 1.5;
+/** How late, in real seconds, an answer may come on a heavily loaded machine (seen: 1.8 s at load 19 on 2 cores): waits are only ever late. */
+const LATE_S = 4;
 
 describe.skipIf(!redisServerInstalled())('sas-acd simulate replay (needs redis-server)', () => {
   /** The hand-computed trace through the live stack (with `extra` options): both sides as by hand. */
@@ -123,9 +125,9 @@ describe.skipIf(!redisServerInstalled())('sas-acd simulate replay (needs redis-s
         const { meanWaitSeconds, ...counts } = side.queues[id]!;
         const { meanWaitSeconds: handWait, ...handCounts } = h;
         expect(counts, id).toEqual(handCounts);
-        // Waits are measured on the clock: each answer may come LATENCY_S real seconds late.
+        // Waits are measured on the clock: each answer may come up to LATE_S real seconds late.
         expect(meanWaitSeconds, id).toBeGreaterThanOrEqual(handWait - LATENCY_S * speed);
-        expect(meanWaitSeconds, id).toBeLessThanOrEqual(handWait + LATENCY_S * speed);
+        expect(meanWaitSeconds, id).toBeLessThanOrEqual(handWait + LATE_S * speed);
       }
     }
     // Annex 3's per-call counts, with the ACD's real-time thresholds (30 s QS, 5 s short abandon):

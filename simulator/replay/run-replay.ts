@@ -19,6 +19,7 @@ import { groundTruth, type QueueFigures } from './ground-truth.js';
 import { PanelBot } from './panel-bot.js';
 import { formatTable, publicFigures, reconcile, type Mismatch } from './reconcile.js';
 import { replayTwin, type TwinSide } from './replay-twin.js';
+import { twinGap, type TwinGap } from './twin-gap.js';
 import { configForSpeed, expectedPath, pickSeats, replayUsers, type StaffPlan } from './replay-site.js';
 
 /** Users of a running ACD (with --acd): the supervisor who reads the indicators, one per bot seat. */
@@ -52,6 +53,8 @@ export type ReplayReport = {
   acd: { queues: Record<string, QueueFigures>; calls: CallCounts };
   /** With --twin: the same trace through the digital twin (not reconciled: a model, compared). */
   twin?: TwinSide;
+  /** With --twin: twin − ground truth per figure (twin-gap.ts). */
+  twinGap?: TwinGap;
   reconciled: boolean;
   calls: { lost: number; duplicated: number; stuck: number };
   /** With --chaos: each fault as it happened. */
@@ -301,7 +304,7 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayRun> {
       report: {
         groundTruth: { queues: gt, calls: truthCalls.counts },
         acd: { queues: acd.queues, calls: acd.calls },
-        ...(twin ? { twin } : {}),
+        ...(twin ? { twin, twinGap: twinGap({ queues: gt, calls: truthCalls.counts }, twin) } : {}),
         reconciled: r.reconciled,
         calls,
         ...(hasChaos ? { chaos: chaosDone } : {}),

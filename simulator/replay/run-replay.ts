@@ -17,6 +17,7 @@ import { startChildStack, type ChildStack } from './child-stack.js';
 import { fsCallRecord, type FsTimeline } from './fs-records.js';
 import { groundTruth, type QueueFigures } from './ground-truth.js';
 import { PanelBot } from './panel-bot.js';
+import { startPartnerPhone } from './partner-phone.js';
 import { formatTable, publicFigures, reconcile, type Mismatch } from './reconcile.js';
 import { replayTwin, type TwinSide } from './replay-twin.js';
 import { twinGap, type TwinGap } from './twin-gap.js';
@@ -138,6 +139,8 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayRun> {
 
     const scripts = new ScriptBook();
     const endpointsWs = `${pbxUrl.replace(/^http/, 'ws')}/sim/endpoints`;
+    // The own sim-pbx routes the partner-sas context to this phone (a running one has its own routes).
+    if (stack && pbx === 'asterisk') phones.push(await startPartnerPhone(endpointsWs, speed));
     for (const seat of seats) {
       const agent = o.config.agents.find((a) => a.id === seat.agentId)!;
       const user = users.agents[seat.agentId];

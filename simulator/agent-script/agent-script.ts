@@ -55,6 +55,14 @@ export function siteTargets(config: SiteConfig) {
 
 type Targets = ReturnType<typeof siteTargets>;
 
+// Not a closure made per call: tsx (the CLI's loader) names every function it creates with a call
+// to `__name`, which showed in the twin's profile.
+function hangUp(callId: string, agentId: string, disposition?: string): Command {
+  return disposition !== undefined
+    ? { type: 'hangUp', callId, agentId, disposition }
+    : { type: 'hangUp', callId, agentId };
+}
+
 /** The commands of `agentId` when its talk in `step` is over. */
 export function afterTalk(
   targets: Targets,
@@ -64,12 +72,6 @@ export function afterTalk(
   agentId: string,
 ): ScriptTurn {
   const callId = call.id;
-  const hangUp = (disposition?: string): Command => ({
-    type: 'hangUp',
-    callId,
-    agentId,
-    ...(disposition !== undefined ? { disposition } : {}),
-  });
   const mg = row.qualification === 'P2';
   switch (step) {
     case 'n1': {
@@ -81,11 +83,11 @@ export function afterTalk(
         qualification: q,
         name: row.caller || 'Inconnu',
       };
-      if (q === 'DR') return { commands: [qualify, hangUp()] };
+      if (q === 'DR') return { commands: [qualify, hangUp(callId, agentId)] };
       if (q === 'P0') {
         // The ARM keeps a P0 and brings the emergency doctor in; it ends the call once the doctor is done.
         if (row.regulationTalkS === null || targets.doctorAmu === null)
-          return { commands: [qualify, hangUp(targets.dispatch)] };
+          return { commands: [qualify, hangUp(callId, agentId, targets.dispatch)] };
         return {
           commands: targets.p0DoctorAtOnce
             ? [qualify]
@@ -102,16 +104,16 @@ export function afterTalk(
       const doctor = mg ? targets.doctorMg : targets.doctorAmu;
       if (row.regulationTalkS !== null && doctor !== null)
         return { commands: [{ type: 'transferCall', callId, agentId, to: doctor }] };
-      return { commands: [hangUp(mg ? targets.advice : targets.dispatch)] };
+      return { commands: [hangUp(callId, agentId, mg ? targets.advice : targets.dispatch)] };
     }
     case 'regulation':
       if (mg && row.bookingTalkS !== null && targets.booking !== null)
         return { commands: [{ type: 'transferCall', callId, agentId, to: targets.booking }] };
-      return { commands: [hangUp(mg ? targets.advice : targets.dispatch)] };
+      return { commands: [hangUp(callId, agentId, mg ? targets.advice : targets.dispatch)] };
     case 'conference':
-      return { commands: [hangUp()] };
+      return { commands: [hangUp(callId, agentId)] };
     case 'booking':
-      return { commands: [hangUp(targets.consultation)] };
+      return { commands: [hangUp(callId, agentId, targets.consultation)] };
   }
 }
 

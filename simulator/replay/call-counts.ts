@@ -5,6 +5,7 @@
 import { QS_THRESHOLD_MS, SHORT_ABANDON_MS } from '../../src/core/indicators/rules.js';
 import type { CallRecord } from '../pbx/timeline.js';
 import { alignRows, type Mismatch } from './reconcile.js';
+import { formatGap } from './twin-gap.js';
 
 export type CallCounts = {
   arrived: number;
@@ -83,17 +84,18 @@ export function reconcileCallCounts(
   return out;
 }
 
-/** Annex 3's per-call counts as a table: PBX | ACD (| twin), a mark where they differ. */
+/** Annex 3's per-call counts as a table: PBX | ACD (| twin | gap), a mark where PBX and ACD differ. */
 export function formatCallCounts(
   truth: CallCounts,
   acd: CallCounts,
   mismatches: Mismatch[],
   twin?: CallCounts,
 ): string {
-  const rows = [['SAS calls (annex 3 table 1)', twin ? 'PBX | ACD | twin' : 'PBX | ACD']];
+  const rows = [['SAS calls (annex 3 table 1)', twin ? 'PBX | ACD | twin | gap' : 'PBX | ACD']];
   for (const f of Object.keys(NO_CALLS) as (keyof CallCounts)[]) {
     const bad = mismatches.some((m) => m.queue === '(SAS calls)' && m.figure === f);
-    rows.push([f, `${truth[f]} | ${acd[f]}${twin ? ` | ${twin[f]}` : ''}${bad ? ' ✗' : ''}`]);
+    const w = twin ? ` | ${twin[f]} | ${formatGap(twin[f] - truth[f])}` : '';
+    rows.push([f, `${truth[f]} | ${acd[f]}${w}${bad ? ' ✗' : ''}`]);
   }
   return alignRows(rows);
 }

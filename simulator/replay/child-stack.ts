@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import type { PbxKind } from '../../src/app/pbx.js';
 import { freePort, startRedisServer, type RedisServer } from '../../src/store/redis-server.js';
+import { PARTNER_CONTEXT, PARTNER_ENDPOINT } from './partner-phone.js';
 
 const CLI = fileURLToPath(new URL('../../bin/sas-acd.mjs', import.meta.url));
 const START_TIMEOUT_MS = 60_000;
@@ -93,7 +94,8 @@ const PBX_CHILD: Record<
   { args: string[]; ready: RegExp; env: (m: RegExpMatchArray) => NodeJS.ProcessEnv }
 > = {
   asterisk: {
-    args: ['sim-pbx', '--port', '0'],
+    // A caller sent to the partner SAS is dialled to the partner's phone (partner-phone.ts).
+    args: ['sim-pbx', '--port', '0', '--route', `${PARTNER_CONTEXT}=${PARTNER_ENDPOINT}`],
     ready: /^sim-pbx listening on (http:\/\/\S+)/m,
     env: (m) => ({ PBX: 'asterisk', ARI_URL: m[1]!, ARI_USER: 'asterisk', ARI_PASSWORD: 'asterisk' }),
   },

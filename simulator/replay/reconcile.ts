@@ -3,6 +3,7 @@
 // milliseconds apart): the mean wait may differ by the tolerance, and an answer whose wait lies
 // within the tolerance of its queue's threshold may fall on either side of it.
 import type { QueueFigures, QueueTruth } from './ground-truth.js';
+import { formatGap, gapOf } from './twin-gap.js';
 
 export type Mismatch = { queue: string; figure: string; groundTruth: number | null; acd: number | null };
 
@@ -64,7 +65,10 @@ export function publicFigures(truth: Record<string, QueueTruth>): Record<string,
 
 const num = (v: number | null) => (v === null ? '—' : Number.isInteger(v) ? String(v) : v.toFixed(1));
 
-/** The reconciliation table: each queue's figures, ground truth | ACD (| twin), a mark where they differ. */
+/**
+ * The reconciliation table: each queue's figures, ground truth | ACD (| twin | gap, the twin's
+ * gap to the ground truth), a mark where ground truth and ACD differ.
+ */
 export function formatTable(
   truth: Record<string, QueueFigures>,
   acd: Record<string, QueueFigures>,
@@ -73,7 +77,7 @@ export function formatTable(
 ): string {
   const figures = ['offered', 'answered', 'abandoned', 'answeredWithinThreshold', 'meanWaitSeconds'] as const;
   const heads = ['offered', 'answered', 'abandoned', 'within thr.', 'mean wait s'];
-  const sides = twin ? 'PBX | ACD | twin' : 'PBX | ACD';
+  const sides = twin ? 'PBX | ACD | twin | gap' : 'PBX | ACD';
   const rows = [['queue', ...heads.map((h) => `${h} (${sides})`)]];
   const ids = twin ? [...new Set([...r.queueIds, ...Object.keys(twin)])].sort() : r.queueIds;
   for (const id of ids) {
@@ -83,7 +87,8 @@ export function formatTable(
       id,
       ...figures.map((f) => {
         const bad = r.mismatches.some((m) => m.queue === id && m.figure === f);
-        const w = twin ? ` | ${num((twin[id] ?? EMPTY)[f])}` : '';
+        const tw = (twin?.[id] ?? EMPTY)[f];
+        const w = twin ? ` | ${num(tw)} | ${formatGap(gapOf(t[f], tw))}` : '';
         return `${num(t[f])} | ${num(a[f])}${w}${bad ? ' ✗' : ''}`;
       }),
     ]);

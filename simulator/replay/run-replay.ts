@@ -17,8 +17,10 @@ import { startChildStack, type ChildStack } from './child-stack.js';
 import { fsCallRecord, type FsTimeline } from './fs-records.js';
 import { groundTruth, type QueueFigures } from './ground-truth.js';
 import { PanelBot } from './panel-bot.js';
+import { startPartnerPhone } from './partner-phone.js';
 import { formatTable, publicFigures, reconcile, type Mismatch } from './reconcile.js';
 import { replayTwin, type TwinSide } from './replay-twin.js';
+import { twinGap, type TwinGap } from './twin-gap.js';
 import { configForSpeed, expectedPath, pickSeats, replayUsers, type StaffPlan } from './replay-site.js';
 
 /** Users of a running ACD (with --acd): the supervisor who reads the indicators, one per bot seat. */
@@ -52,6 +54,8 @@ export type ReplayReport = {
   acd: { queues: Record<string, QueueFigures>; calls: CallCounts };
   /** With --twin: the same trace through the digital twin (not reconciled: a model, compared). */
   twin?: TwinSide;
+  /** With --twin: twin − ground truth per figure (twin-gap.ts). */
+  twinGap?: TwinGap;
   reconciled: boolean;
   calls: { lost: number; duplicated: number; stuck: number };
   /** With --chaos: each fault as it happened. */
@@ -135,6 +139,8 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayRun> {
 
     const scripts = new ScriptBook();
     const endpointsWs = `${pbxUrl.replace(/^http/, 'ws')}/sim/endpoints`;
+    // The own sim-pbx routes the partner-sas context to this phone (a running one has its own routes).
+    if (stack && pbx === 'asterisk') phones.push(await startPartnerPhone(endpointsWs, speed));
     for (const seat of seats) {
       const agent = o.config.agents.find((a) => a.id === seat.agentId)!;
       const user = users.agents[seat.agentId];
@@ -301,7 +307,7 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayRun> {
       report: {
         groundTruth: { queues: gt, calls: truthCalls.counts },
         acd: { queues: acd.queues, calls: acd.calls },
-        ...(twin ? { twin } : {}),
+        ...(twin ? { twin, twinGap: twinGap({ queues: gt, calls: truthCalls.counts }, twin) } : {}),
         reconciled: r.reconciled,
         calls,
         ...(hasChaos ? { chaos: chaosDone } : {}),

@@ -28,6 +28,7 @@ export function registerBench(program: Command): void {
         return;
       }
       if (opts.pbx === 'freeswitch' && name === 'telephony') name = 'telephony-freeswitch';
+      if (opts.pbx === 'freeswitch' && name === 'replay') name = 'replay-freeswitch';
       if (opts.drills !== undefined) {
         const drills = Number(opts.drills);
         if (!Number.isInteger(drills) || drills < 1 || drills > 1000) {

@@ -60,6 +60,7 @@ type Report = {
   acd: Side;
   reconciled: boolean;
   calls: { lost: number; duplicated: number; stuck: number };
+  chaos?: { fault: string; atSeconds: number; backAfterMs: number }[];
 };
 
 const SPEED = 5;
@@ -71,7 +72,8 @@ const LATE_S = 4;
 describe.skipIf(!redisServerInstalled())(
   'sas-acd simulate replay --pbx freeswitch (needs redis-server)',
   () => {
-    it('gives the hand-computed figures on both sides, reconciled, nothing lost, doubled or stuck, sim-fs clean', async () => {
+    /** The hand-computed trace on the own sim-fs stack (with `extra` options): both sides as by hand. */
+    async function expectHandFigures(extra: string[], speed = SPEED): Promise<Report> {
       const before = replayDirs();
       const r = await replay([
         '--trace',
@@ -79,7 +81,7 @@ describe.skipIf(!redisServerInstalled())(
         '--pbx',
         'freeswitch',
         '--speed',
-        String(SPEED),
+        String(speed),
         '--staff',
         'n1=2,n2-amu=1,n2-mg=1',
         '--wrap-up',
@@ -89,6 +91,7 @@ describe.skipIf(!redisServerInstalled())(
         '--tolerance-ms',
         String(LATENCY_S * 1000),
         '--json',
+        ...extra,
       ]);
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
@@ -108,8 +111,8 @@ describe.skipIf(!redisServerInstalled())(
           const { meanWaitSeconds, ...counts } = side.queues[id]!;
           const { meanWaitSeconds: handWait, ...handCounts } = h;
           expect(counts, id).toEqual(handCounts);
-          expect(meanWaitSeconds, id).toBeGreaterThanOrEqual(handWait - LATENCY_S * SPEED);
-          expect(meanWaitSeconds, id).toBeLessThanOrEqual(handWait + LATE_S * SPEED);
+          expect(meanWaitSeconds, id).toBeGreaterThanOrEqual(handWait - LATENCY_S * speed);
+          expect(meanWaitSeconds, id).toBeLessThanOrEqual(handWait + LATE_S * speed);
         }
       }
       const perCall = { arrived: 4, answered: 3, answeredWithin30s: 3, abandoned: 1, shortAbandoned: 1 };
@@ -117,6 +120,19 @@ describe.skipIf(!redisServerInstalled())(
       expect(report.acd.calls).toEqual(perCall);
       // The stack's children are gone and their folder removed (the run reconciled).
       expect(replayDirs()).toEqual(before);
+      return report;
+    }
+
+    it('gives the hand-computed figures on both sides, reconciled, nothing lost, doubled or stuck, sim-fs clean', async () => {
+      await expectHandFigures([]);
+    }, 240_000);
+
+    it('gives the same figures when the ACD is killed (kill -9) mid-call and started again', async () => {
+      // As on Asterisk (replay.test.ts): at t=14 C1 and C2 talk with the two N1 ARMs, C4 waits, C3
+      // has hung up; the new ACD takes the calls over from sim-fs and Redis before the talks end
+      // at t=40 (26 simulated s, 8.7 real s at speed 3).
+      const report = await expectHandFigures(['--chaos', 'kill-acd-at=14'], 3);
+      expect(report.chaos?.map((c) => c.fault)).toEqual(['kill-acd']);
     }, 240_000);
 
     it('refuses --chaos drop-ari-at on freeswitch (sim-fs has no ARI), starting nothing', async () => {

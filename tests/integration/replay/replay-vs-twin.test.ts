@@ -65,6 +65,7 @@ type Report = {
   groundTruth: { queues: Record<string, Figures> };
   acd: { queues: Record<string, Figures> };
   twin: { queues: Record<string, Figures> };
+  twinGap: { queues: Record<string, Record<keyof Figures, number | null>> };
   reconciled: boolean;
   calls: { lost: number; duplicated: number; stuck: number };
 };
@@ -141,6 +142,8 @@ describe.skipIf(!redisServerInstalled())(
         const offered = Math.max(l.offered, t.offered);
         for (const f of ['offered', 'answered', 'abandoned', 'answeredWithinThreshold'] as const)
           expectClose(id, f, t[f], l[f], offered);
+        // The report's gap is the twin's figure less the PBX's.
+        expect(report.twinGap.queues[id]!.offered, id).toBe(t.offered - l.offered);
         if (l.meanWaitSeconds !== null && t.meanWaitSeconds !== null)
           expectClose(id, 'meanWaitSeconds', t.meanWaitSeconds, l.meanWaitSeconds, offered);
         else expect(l.meanWaitSeconds, id).toBe(t.meanWaitSeconds);

@@ -70,6 +70,7 @@ type Report = {
   groundTruth: { queues: Record<string, Figures>; calls: CallCounts };
   acd: { queues: Record<string, Figures>; calls: CallCounts };
   twin?: { queues: Record<string, Figures>; calls: CallCounts };
+  twinGap?: { queues: Record<string, Record<keyof Figures, number | null>>; calls: CallCounts };
   reconciled: boolean;
   calls: { lost: number; duplicated: number; stuck: number };
   chaos?: { fault: string; atSeconds: number; backAfterMs: number; refusedConnections?: number }[];
@@ -107,7 +108,7 @@ describe.skipIf(!redisServerInstalled())('sas-acd simulate replay (needs redis-s
     const report = JSON.parse(r.stdout) as Report;
     const keys = ['acd', 'calls', 'groundTruth', 'reconciled'];
     if (extra.includes('--chaos')) keys.push('chaos');
-    if (extra.includes('--twin')) keys.push('twin');
+    if (extra.includes('--twin')) keys.push('twin', 'twinGap');
     expect(Object.keys(report).sort()).toEqual(keys.sort());
     expect(report.reconciled).toBe(true);
     expect(report.calls).toEqual({ lost: 0, duplicated: 0, stuck: 0 });
@@ -157,6 +158,15 @@ describe.skipIf(!redisServerInstalled())('sas-acd simulate replay (needs redis-s
       abandoned: 1,
       shortAbandoned: 0,
     });
+    // Its gap to the PBX (twin − PBX): nothing on the queues, the two real-time thresholds above.
+    expect(report.twinGap!.calls).toEqual({
+      arrived: 0,
+      answered: 0,
+      answeredWithin30s: -1,
+      abandoned: 0,
+      shortAbandoned: -1,
+    });
+    expect(report.twinGap!.queues.n1!.offered).toBe(0);
   }, 180_000);
 
   it('gives the same figures when the ACD is killed (kill -9) mid-call and started again', async () => {

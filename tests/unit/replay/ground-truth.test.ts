@@ -2,6 +2,7 @@
 // ended as answered, abandoned or another exit, as the ACD counts queue steps.
 import { describe, expect, it } from 'vitest';
 import type { CallRecord, TimelineEntry, TimelineKind } from '../../../simulator/pbx/timeline.js';
+import { callCountsOf } from '../../../simulator/replay/call-counts.js';
 import { groundTruth } from '../../../simulator/replay/ground-truth.js';
 
 const at = (kind: TimelineKind, atMs: number, detail?: Record<string, unknown>): TimelineEntry => ({
@@ -121,5 +122,28 @@ describe('replay ground truth', () => {
     expect(t.calls).toMatchObject({ arrived: 2, lost: 1, stuck: 1 });
     // Both waits were offers of N1; neither was answered nor abandoned by its caller.
     expect(t.queues.n1).toMatchObject({ offered: 2, answered: 0, abandoned: 0 });
+  });
+
+  it('counts a caller sent to the partner SAS as an offer of its queue, neither abandoned nor lost', () => {
+    // As sim-pbx records it with the replay's partner phone: the ACD continues the caller into the
+    // partner-sas context, the partner's leg answers (not an agent's), and when the partner hangs up
+    // the PBX ends the caller; or the caller hangs up while with the partner.
+    const sent = (id: string, endedBy: CallRecord['endedBy']) =>
+      call(
+        id,
+        [
+          at('arrived', 0),
+          at('entered-bridge', 5, holding('n1')),
+          at('left-bridge', 15_000, holding('n1')),
+          at('continued', 15_000, { context: 'partner-sas', extension: 'partner-sas-85' }),
+          at('ended', 45_000),
+        ],
+        endedBy,
+      );
+    const t = groundTruth([sent('g', 'pbx'), sent('h', 'caller')], options);
+    expect(t.calls).toMatchObject({ arrived: 2, lost: 0, stuck: 0, conferenceAnswers: 0 });
+    expect(t.queues.n1).toMatchObject({ offered: 2, answered: 0, abandoned: 0 });
+    const counts = callCountsOf([sent('g', 'pbx'), sent('h', 'caller')], 100).counts;
+    expect(counts).toMatchObject({ arrived: 2, answered: 0, abandoned: 0 });
   });
 });

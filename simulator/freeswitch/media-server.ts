@@ -46,9 +46,14 @@ export type FsChannel = {
   conn: EslConn | null;
   /** Applications running, outermost first (socket, park, playback, conference…), as FreeSWITCH nests them. */
   stack: App[];
-  /** Applications sent while a conference with endconf holds the channel: they run when it leaves. */
+  /**
+   * Applications sent while something holds the channel (a conference with endconf, an eavesdrop, a
+   * bridge): they run when it lets go.
+   */
   queued: App[];
   bridgedWith: string | null;
+  /** When the current bridge began (its first audio frames). */
+  bridgedAt: number;
   conference: { name: string; memberId: number } | null;
   recording: string | null;
   recordingSince: number;
@@ -106,6 +111,13 @@ export type MediaServerOptions = {
   /** Multiplies every delay (a replay at 0.1 runs ten times faster than recorded). */
   timeScale?: number;
   recordingsDir?: string;
+  /**
+   * Whether bridged channels read audio (their far ends send RTP). A bridge runs an application it is
+   * sent only between the audio frames it reads, after the first 10 (switch_ivr_bridge.c
+   * audio_bridge_thread): with RTP it runs (as in the recordings), without it is held until the
+   * bridge ends (as on our lab, where the far ends sent none). Default false: the adapter must cope.
+   */
+  bridgeReadsAudio?: boolean;
   /** Ground truth: channels (by the media port of their far end) that now share media. */
   onMediaShared?: (remotePorts: number[]) => void;
 };
@@ -253,6 +265,7 @@ export class MediaServerSim implements SipPeer {
       stack: [],
       queued: [],
       bridgedWith: null,
+      bridgedAt: 0,
       conference: null,
       recording: null,
       recordingSince: 0,
@@ -281,10 +294,13 @@ export class MediaServerSim implements SipPeer {
     if (ch.hungUp) return;
     ch.hungUp = true;
     if (ch.bridgedWith) {
-      // park_after_bridge: the other leg parks, and hears nothing about it.
+      // park_after_bridge: the other leg parks, and hears nothing about it; what it was sent runs.
       const other = this.channels.get(ch.bridgedWith);
-      if (other) other.bridgedWith = null;
       ch.bridgedWith = null;
+      if (other) {
+        other.bridgedWith = null;
+        this.unbridged(other);
+      }
     }
     if (app) this.emit(ch, 'CHANNEL_EXECUTE_COMPLETE', this.appHeaders(app, '_none_'));
     // Its listeners' eavesdrop loops end (the target is no longer up); their channels stay.
@@ -325,6 +341,12 @@ export class MediaServerSim implements SipPeer {
       };
       this.later(() => this.drachtio.fromPeer(this, bye), 10);
     }
+  }
+
+  /** A bridge let go of a live channel (park_after_bridge): the applications it held run now. */
+  private unbridged(ch: FsChannel): void {
+    const queued = ch.queued.splice(0);
+    if (queued.length > 0) this.later(() => queued.forEach((q) => this.execute(ch, q)), 0);
   }
 
   private appHeaders(app: App, response: string): Record<string, string> {
@@ -573,14 +595,18 @@ export class MediaServerSim implements SipPeer {
     if (
       (top?.name === 'conference' && top.flags?.includes('endconf')) ||
       top?.name === 'eavesdrop' ||
-      top?.name === 'three_way'
+      top?.name === 'three_way' ||
+      (ch.bridgedWith && !this.opts.bridgeReadsAudio)
     ) {
-      // The conference (or an eavesdrop loop, as a real FreeSWITCH 1.10.12 showed) holds the
-      // channel: the application waits until it ends (conf.destroy, ep.destroy hang).
+      // The conference (or an eavesdrop loop, or a bridge that reads no audio, as a real FreeSWITCH
+      // 1.10.12 showed) holds the channel: the application waits until it ends (conf.destroy,
+      // ep.destroy hang).
       ch.queued.push(app);
       return;
     }
-    this.later(() => this.execute(ch, app), 20);
+    // A bridge reading audio runs it after its first 10 frames (20 ms each).
+    const lead = ch.bridgedWith ? ch.bridgedAt + 200 * this.timeScale - Date.now() : 0;
+    this.later(() => this.execute(ch, app), Math.max(20, lead / this.timeScale));
   }
 
   private execute(ch: FsChannel, app: App): void {
@@ -872,10 +898,14 @@ export class MediaServerSim implements SipPeer {
         const other = a.bridgedWith ? ch(a.bridgedWith) : undefined;
         if (other) other.bridgedWith = null;
         for (const l of legs) l.bridgedWith = null;
+        if (other && !legs.includes(other)) this.unbridged(other);
         const dest = args[1] === '-both' || args[1] === '-bleg' ? args[2] : args[1];
         if (dest && dest !== 'park' && args.includes('inline')) {
           // An inline dialplan ("playback:local_stream://default", "conference:name"): what runs ends first.
-          this.later(() => this.transferInline(a, dest), 20);
+          this.later(() => {
+            this.transferInline(a, dest);
+            this.unbridged(a);
+          }, 20);
           return '+OK\n';
         }
         // Each leg rings and parks; the other leg's events come some 30 ms after the first's.
@@ -892,6 +922,7 @@ export class MediaServerSim implements SipPeer {
                 'Application-Data': '',
                 'Application-UUID': park.eventUuid,
               });
+              this.unbridged(l); // park runs what the bridge held
             },
             20 + i * 30,
           ),
@@ -991,6 +1022,7 @@ export class MediaServerSim implements SipPeer {
   private bridge(a: FsChannel, b: FsChannel): void {
     a.bridgedWith = b.uuid;
     b.bridgedWith = a.uuid;
+    a.bridgedAt = b.bridgedAt = Date.now();
     this.opts.onMediaShared?.([a, b].map(remotePort));
     // The api reply goes first; the music stops right after it.
     this.later(() => {

@@ -12,6 +12,8 @@ export type SimFsOptions = {
   timeScale?: number;
   /** Where the simulated FreeSWITCH writes each stopped recording (by its file name). */
   recordingsDir?: string;
+  /** Bridged channels read audio (their far ends send RTP): see MediaServerOptions. */
+  bridgeReadsAudio?: boolean;
 };
 
 export class SimFs {
@@ -32,6 +34,7 @@ export class SimFs {
       ...(opts.stepMs !== undefined ? { stepMs: opts.stepMs } : {}),
       ...(opts.timeScale !== undefined ? { timeScale: opts.timeScale } : {}),
       ...(opts.recordingsDir !== undefined ? { recordingsDir: opts.recordingsDir } : {}),
+      ...(opts.bridgeReadsAudio ? { bridgeReadsAudio: true } : {}),
       onMediaShared: (ports) => this.mediaShared(ports),
     });
     this.drachtio = new DrachtioServerSim({

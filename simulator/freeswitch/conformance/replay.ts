@@ -30,7 +30,13 @@ function eslHeaders(raw: string): { headers: Record<string, string>; body: strin
 }
 
 export async function replayFsScenario(trace: FsTrace, scale: number): Promise<Replay> {
-  const lab = await startSimFs({ secret: 'cymru', eslPassword: 'ClueCon', timeScale: scale });
+  // The recordings' bridges ran the app's hangup ~10 ms after it was sent: they read audio.
+  const lab = await startSimFs({
+    secret: 'cymru',
+    eslPassword: 'ClueCon',
+    timeScale: scale,
+    bridgeReadsAudio: true,
+  });
   const recorded = new Map<string, { t_ms: number; label: string; raw: string }[]>();
   const push = <T>(m: Map<string, T[]>, k: string, v: T) => (m.get(k) ?? m.set(k, []).get(k)!).push(v);
   for (const f of trace.drachtio)

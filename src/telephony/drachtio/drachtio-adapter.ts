@@ -671,8 +671,9 @@ export class DrachtioAdapter implements TelephonyPort {
 
   // ---- releasing ----
 
+  /** Also killed over the inbound event socket: a bridged channel runs no queued hangup (sip-dialogs.ts). */
   private destroyQuietly(ep: FsEndpoint): Promise<void> {
-    return destroyQuietly(ep);
+    return destroyQuietly(ep, this.ms);
   }
 
   private bye(dialog: SrfDialog): Promise<void> {

@@ -205,8 +205,7 @@ export class FsListenIn {
     s.ep = null;
     if (!ep) return;
     // An eavesdropping channel runs no queued application (fsmrf's destroy sends `hangup` as one, which
-    // waits until the eavesdrop ends: seen on a real FreeSWITCH 1.10.12): kill it at once.
-    await ep.api('uuid_kill', [ep.uuid]).catch(() => {});
-    await destroyQuietly(ep);
+    // waits until the eavesdrop ends: seen on a real FreeSWITCH 1.10.12): killed at once as well.
+    await destroyQuietly(ep, this.host.ms());
   }
 }

@@ -3,8 +3,7 @@
 // (esl://<password>@host:8021) are set; reported as skipped otherwise. What it checks: the adapter
 // connects to both (drachtio-srf authenticates, drachtio-fsmrf finds the drachtio_mrf profile) and
 // FreeSWITCH answers a 3pcc endpoint that is then destroyed, leaving no channel. The port-level
-// scenarios need a SIP far end (callers, phones) on the real network: with sim-fs they run in
-// port-scenarios.test.ts.
+// scenarios with FreeSWITCH playing the far end are in real-freeswitch-far.test.ts.
 import { Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/ports/logger.js';
@@ -56,8 +55,11 @@ describe.skipIf(!enabled)('the drachtio adapter against a real drachtio-server a
       const ep = await ms.createEndpoint();
       expect(ep.local.sdp).toMatch(/m=audio \d+ RTP\/AVP/);
       await ep.destroy();
-      const rows = await ms.api('show channels as json');
-      expect(rows).not.toContain(ep.uuid);
+      // FreeSWITCH removes the channel just after its BYE (destroy() resolves on that BYE): waited for.
+      const start = Date.now();
+      while ((await ms.api('show channels as json')).includes(ep.uuid) && Date.now() - start < 5000)
+        await new Promise((r) => setTimeout(r, 50));
+      expect(await ms.api('show channels as json')).not.toContain(ep.uuid);
     } finally {
       ms.disconnect();
       srf.disconnect();

@@ -2,7 +2,8 @@
 // (src/shell/site-fleet.ts). It runs a SiteShell for every site, so its API and Socket.IO feeds
 // serve every site (/sites/{s}/…), writes the sites the rendezvous hashing gives it, and for each
 // site it leads holds that site's PBX link (src/app/site-pbx.ts; on Asterisk, the site's own Stasis
-// application, ARI_APP with {site}, default `sasacd-{site}`). Several processes started with the
+// application, ARI_APP with {site}, default `sasacd-{site}`; on FreeSWITCH, the site's own
+// drachtio-server and FreeSWITCH: src/app/sites-pbx-settings.ts). Several processes started with the
 // same sites share them; when one dies its sites are led again by the others within seconds, and the
 // calls in progress are taken over (docs/store.md, "Several ACD processes").
 import { readFileSync } from 'node:fs';
@@ -12,10 +13,11 @@ import type { Logger } from '../ports/logger.js';
 import { SiteFleet } from '../shell/site-fleet.js';
 import { connectRedis } from '../store/redis-connection.js';
 import { startAcdServer, type AcdServer } from './acd-server.js';
-import type { PbxSettings } from './pbx.js';
+import { parsePbxSettings, type PbxSettings } from './pbx.js';
 import { TelephonyFixes } from './pbx-reconciliation.js';
 import { loadUsers, parseServeSettings, type ServeInput, type ServeSettings } from './serve.js';
 import { SitePbx } from './site-pbx.js';
+import { parseSitesPbx, siteFreeswitchEnv } from './sites-pbx-settings.js';
 import { LrmLink } from '../lrm/lrm-link.js';
 import { LrmMetrics } from '../lrm/lrm-metrics.js';
 import { parseLrmSettings, type LrmSettings } from '../lrm/lrm-settings.js';
@@ -29,6 +31,8 @@ const NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
 export type SitesSettings = Omit<ServeSettings, 'config' | 'lrm'> & {
   configs: SiteConfig[];
+  /** Each site's PBX: its own Stasis application on Asterisk, its own drachtio-server and FreeSWITCH on FreeSWITCH. */
+  pbxOf: Record<string, PbxSettings>;
   /** Each site's LRM link (docs/lrm.md; `{site}` in the HUB_SANTE_* names filled); none when absent. */
   lrm?: Record<string, LrmSettings>;
   /** FLEET_NAME: processes serving the same sites share it (default `acd`). */
@@ -39,36 +43,39 @@ export type SitesSettings = Omit<ServeSettings, 'config' | 'lrm'> & {
 
 export type ParsedSitesSettings = { ok: true; settings: SitesSettings } | { ok: false; errors: string[] };
 
-/** Each site's PBX settings: on Asterisk its own Stasis application (the template's {site} filled). */
-export function sitePbx(pbx: PbxSettings, siteId: string): PbxSettings {
-  return pbx.kind === 'asterisk'
-    ? { ...pbx, ari: { ...pbx.ari, app: pbx.ari.app.replaceAll('{site}', siteId) } }
-    : pbx;
-}
-
 /** The settings of a process serving several sites; every problem named, as for one site. */
 export function parseSitesSettings(
   input: Omit<ServeInput, 'configFile'> & { configFiles: string[] },
 ): ParsedSitesSettings {
   const [first] = input.configFiles;
-  const env = { ...input.env, ARI_APP: input.env.ARI_APP || DEFAULT_SITE_APP };
-  // The LRM settings are read per site below (a `{site}` template is not a valid value by itself).
-  const base = parseServeSettings({ ...input, configFile: first, env: withoutLrm(env) });
-  const errors = base.ok ? [] : [...base.errors];
+  const kind = input.pbx ?? input.env.PBX ?? 'asterisk';
   // Every file read here for the list of sites; the first one's problems are parseServeSettings's.
   const configs: SiteConfig[] = [];
+  const fileErrors: string[] = [];
   for (const [i, file] of input.configFiles.entries()) {
     let raw: unknown;
     try {
       raw = JSON.parse(readFileSync(file, 'utf8')) as unknown;
     } catch (err) {
-      if (i > 0) errors.push(`--config (${file}): cannot read a JSON document: ${(err as Error).message}`);
+      if (i > 0)
+        fileErrors.push(`--config (${file}): cannot read a JSON document: ${(err as Error).message}`);
       continue;
     }
     const parsed = parseSiteConfig(raw);
     if (parsed.ok) configs.push(parsed.config);
-    else if (i > 0) for (const e of parsed.errors) errors.push(`--config (${file}): ${e}`);
+    else if (i > 0) for (const e of parsed.errors) fileErrors.push(`--config (${file}): ${e}`);
   }
+  const env = { ...input.env, ARI_APP: input.env.ARI_APP || DEFAULT_SITE_APP };
+  // The LRM settings are read per site below (a `{site}` template is not a valid value by itself),
+  // and so are the PBX's (each site's own drachtio-server and FreeSWITCH: src/app/sites-pbx-settings.ts).
+  const baseEnv =
+    kind === 'freeswitch' && configs[0] ? siteFreeswitchEnv(env, configs[0].id, 0) : withoutLrm(env);
+  const base = parseServeSettings({ ...input, configFile: first, env: withoutLrm(baseEnv) });
+  // The PBX's problems are named per site below (parseSitesPbx), not once more for the first.
+  const firstPbx: string[] = [];
+  parsePbxSettings(withoutLrm(baseEnv), input.pbx, firstPbx);
+  const errors = base.ok ? [] : base.errors.filter((e) => !firstPbx.includes(e));
+  errors.push(...fileErrors);
   const ids = new Set<string>();
   for (const c of configs) {
     if (ids.has(c.id)) errors.push(`--config: site "${c.id}" is given twice`);
@@ -83,24 +90,29 @@ export function parseSitesSettings(
             `--users (${input.usersFile}): ${i}.agentId: unknown agent "${u.agentId}" of site ${config.id}`,
           );
     });
-  const kind = input.pbx ?? input.env.PBX ?? 'asterisk';
   if (kind === 'asterisk' && input.env.ARI_APP && !input.env.ARI_APP.includes('{site}'))
     errors.push(
       `ARI_APP: with several sites, a template with {site} (e.g. ${DEFAULT_SITE_APP}): each site has its own Stasis application`,
     );
-  if (kind === 'freeswitch')
-    errors.push('PBX=freeswitch: one site per process for now (several sites: Asterisk only)');
+  const pbxOf = parseSitesPbx(env, kind, configs, errors);
   const lrm = sitesLrm(input.env, configs, errors);
   const fleet = input.env.FLEET_NAME || 'acd';
   if (!NAME.test(fleet)) errors.push('FLEET_NAME: 1-64 letters, digits, "_" or "-"');
   const processId = input.env.FLEET_PROCESS_ID;
   if (processId !== undefined && !/^[\x21-\x7e]{1,128}$/.test(processId))
     errors.push('FLEET_PROCESS_ID: 1-128 printable characters, no space');
-  if (!base.ok || errors.length > 0) return { ok: false, errors };
+  if (!base.ok || !pbxOf || errors.length > 0) return { ok: false, errors };
   const { config: _config, lrm: _lrm, ...rest } = base.settings;
   return {
     ok: true,
-    settings: { ...rest, configs, fleet, ...(processId ? { processId } : {}), ...(lrm ? { lrm } : {}) },
+    settings: {
+      ...rest,
+      configs,
+      pbxOf,
+      fleet,
+      ...(processId ? { processId } : {}),
+      ...(lrm ? { lrm } : {}),
+    },
   };
 }
 
@@ -152,7 +164,7 @@ export async function startServeSites(settings: SitesSettings, logger: Logger): 
       config.id,
       new SitePbx({
         config,
-        pbx: sitePbx(settings.pbx, config.id),
+        pbx: settings.pbxOf[config.id]!,
         logger: logger.child({ site: config.id }),
         fixes,
         holdingBridgeTag: config.id,
@@ -161,6 +173,11 @@ export async function startServeSites(settings: SitesSettings, logger: Logger): 
         },
         ...(settings.reconcileEveryMs !== undefined ? { reconcileEveryMs: settings.reconcileEveryMs } : {}),
         ...(settings.pbxRelink ? { relink: settings.pbxRelink } : {}),
+        // FreeSWITCH: each site's own, so its fallback's records are its own (Asterisk's AstDB is
+        // shared by the sites: not read here yet).
+        ...(settings.pbx.kind === 'freeswitch' && settings.fallbackPollMs !== undefined
+          ? { fallbackPollMs: settings.fallbackPollMs }
+          : {}),
       }),
     ]),
   );
@@ -228,6 +245,8 @@ export async function startServeSites(settings: SitesSettings, logger: Logger): 
     },
     // Each site's supervisor deltas and agent feeds are published by its writer's process only.
     publishes: (site) => fleet.sites.get(site)?.role === 'leader',
+    // The drachtio adapter cannot yet keep a caller with an outside leg alone (docs/freeswitch.md).
+    pbxCanBridgeOutside: settings.pbx.kind === 'asterisk',
     web: { siteId: settings.configs[0]!.id, virtualPhoneUrl: null },
     ...(lrmLinks.size > 0 ? { extraMetrics: [(registry: Registry) => lrmMetrics.register(registry)] } : {}),
   });

@@ -16,6 +16,14 @@ export class AppBus {
   refusedWhileDown = 0;
   /** Fault switch: ARI REST requests that get no answer (rest-stall.ts). */
   readonly restStalls = new RestStalls();
+  /**
+   * Fault switch: the next `left` event WebSocket upgrades are accepted over TCP and never
+   * answered (a PBX that hangs mid-handshake); `held` counts them, `closedByClient` those the
+   * client gave up on.
+   */
+  readonly wsStalls = { left: 0, held: 0, closedByClient: 0 };
+  /** Every WebSocket the applications got, in order (ground truth: which client held an app when). */
+  readonly attaches: { apps: string[]; atMs: number }[] = [];
 
   /** True while an outage lasts; counts the connection it is asked about as refused. */
   refuseLink(): boolean {
@@ -38,6 +46,7 @@ export class AppBus {
 
   /** One WebSocket per application: a newer one takes over and the older hears ApplicationReplaced. */
   attach(apps: string[], ws: WebSocket, timestamp: string, asteriskId: string): void {
+    this.attaches.push({ apps, atMs: Date.now() });
     for (const app of apps) {
       this.registeredApps.add(app);
       let set = this.sockets.get(app);

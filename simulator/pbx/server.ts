@@ -97,6 +97,17 @@ export async function startSimPbx(options: SimPbxOptions = {}): Promise<SimPbx> 
     };
     if (url.pathname === '/ari/events') {
       if (bus.refuseLink()) return void socket.destroy();
+      if (bus.wsStalls.left > 0) {
+        // POST /sim/faults stallAriWebSockets: the upgrade is never answered; the socket stays open.
+        bus.wsStalls.left--;
+        bus.wsStalls.held++;
+        // The server side is half-open (http's allowHalfOpen): the client's FIN ends it here.
+        socket.once('end', () => {
+          bus.wsStalls.closedByClient++;
+          socket.destroy();
+        });
+        return;
+      }
       if (!authorized({ headers: req.headers, url: req.url ?? '/' }, { user, password })) {
         const body = JSON.stringify({ message: 'Authentication required' });
         socket.end(

@@ -79,6 +79,8 @@ export function trunkRouter(pbx: Pbx, bus: AppBus): Router {
       ariRefused: bus.refusedWhileDown,
       ariStallsLeft: bus.restStalls.left,
       ariStalled: bus.restStalls.stalled,
+      ariWebSocketStalls: bus.wsStalls,
+      ariWebSockets: bus.attaches.length,
     });
   });
 
@@ -94,6 +96,7 @@ export function trunkRouter(pbx: Pbx, bus: AppBus): Router {
     if (f.failNextOriginate !== undefined)
       pbx.failNextOriginate = f.failNextOriginate ? AriError.allocationFailed() : null;
     if (f.stallAriRequests !== undefined) bus.restStalls.set(f.stallAriRequests);
+    if (f.stallAriWebSockets !== undefined) bus.wsStalls.left = f.stallAriWebSockets;
     if (f.dropAriWebSocket) dropped = bus.dropAll();
     // A network cut between the ACD and the PBX: the app WebSockets die and ARI (WebSocket and
     // REST) refuses every connection for that long; calls go on, their events are lost.

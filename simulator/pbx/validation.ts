@@ -47,6 +47,7 @@ export const faultsSchema = z
     ariOutageMs: z.number().min(0).max(3_600_000).optional(),
     eventDelayMs: z.number().min(0).max(60_000).optional(),
     failNextOriginate: z.boolean().optional(),
+    stallAriWebSockets: z.number().int().min(0).max(1000).optional(),
     stallAriRequests: z
       .object({
         count: z.number().int().min(0).max(1000),

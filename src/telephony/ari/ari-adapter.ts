@@ -27,6 +27,7 @@ import {
 import { AriListenIn } from './listen-in.js';
 import { ARI_REST_TIMEOUT_MS, connectAri } from './rest-timeout.js';
 import { CALLER_EFFECTS, callerStillThere, connectOf, isChannelNotFound } from './caller-gone.js';
+import { guardAriWebSocket, type AriWsGuard } from './ws-guard.js';
 
 export type AriAdapterOptions = {
   url: string;
@@ -65,7 +66,10 @@ export type AriAdapterOptions = {
   holdingBridgeTag?: string;
   /** A call the PBX refused before distribution (./trunk-refusal.ts): hung up with congestion. */
   onRefused?: (r: RefusedCall) => void;
-  /** Bound on each ARI REST request (./rest-timeout.ts; env ARI_REST_TIMEOUT_MS), ms. */
+  /**
+   * Bound on each ARI REST request (./rest-timeout.ts; env ARI_REST_TIMEOUT_MS), ms. The event
+   * WebSocket's opening handshake, one HTTP request too, gets the same bound (./ws-guard.ts).
+   */
   restTimeoutMs?: number;
 };
 
@@ -142,6 +146,11 @@ export class AriAdapter implements TelephonyPort {
   private readonly dialOutParents = new Map<string, string>(); // dial-out id -> the call it joins
   private up = false;
   private linkLost = false;
+  /** The client's WebSocket guard (./ws-guard.ts): a stopped client never reconnects. */
+  private wsGuard: AriWsGuard | null = null;
+  /** Bumped by each start and stop: a start overtaken by a stop gives up (never connects). */
+  private generation = 0;
+  private stoppedWhileStarting: ((err: Error) => void) | null = null;
   /** Resolves the wait of agent legs seen between connecting and the first adoption. */
   private openBeforeAdoption: (() => void) | null = null;
   private adoption: Promise<void> | null = null;
@@ -184,15 +193,18 @@ export class AriAdapter implements TelephonyPort {
       this.adoption = new Promise<void>((resolve) => (opened = resolve));
       this.openBeforeAdoption = opened;
     }
+    const generation = ++this.generation;
+    const restTimeoutMs = this.opts.restTimeoutMs ?? ARI_REST_TIMEOUT_MS;
     const client = (await withoutSwaggerNotice(() =>
-      connectAri(
-        this.opts.url,
-        this.opts.user,
-        this.opts.password,
-        this.opts.restTimeoutMs ?? ARI_REST_TIMEOUT_MS,
-      ),
+      connectAri(this.opts.url, this.opts.user, this.opts.password, restTimeoutMs),
     )) as AriRest;
+    if (generation !== this.generation) throw new Error('ARI adapter stopped while connecting');
     this.client = client;
+    this.wsGuard = guardAriWebSocket(client, restTimeoutMs, (reason) =>
+      reason === 'stopped'
+        ? this.opts.logger.info('ARI client stopped: its pending reconnection cancelled')
+        : this.opts.logger.warn({ ms: restTimeoutMs }, 'ARI WebSocket not open in time: attempt abandoned'),
+    );
     client.on('StasisStart', (e: AriEventJson) => this.guard(e, () => this.onStasisStart(e)));
     client.on('StasisEnd', (e: AriEventJson) => this.guard(e, () => this.onStasisEnd(e)));
     client.on('ChannelDestroyed', (e: AriEventJson) => this.guard(e, () => this.onChannelDestroyed(e)));
@@ -209,7 +221,9 @@ export class AriAdapter implements TelephonyPort {
         this.opts.onLink(true);
       }
     });
+    let opened = false; // a first WebSocket that fails and is retried is start's own business
     const down = (): void => {
+      if (!opened) return;
       if (!this.linkLost) this.opts.onLink?.(false);
       this.linkLost = true;
       this.up = false;
@@ -220,16 +234,28 @@ export class AriAdapter implements TelephonyPort {
       down();
       this.opts.onGaveUp?.();
     });
-    await client.start(this.opts.app);
+    // A stop while the first WebSocket is still being tried ends that wait (ari-client would not).
+    let stoppedWhileStarting!: (err: Error) => void;
+    this.stoppedWhileStarting = (err) => stoppedWhileStarting(err);
+    await Promise.race([
+      client.start(this.opts.app),
+      new Promise<never>((_resolve, reject) => (stoppedWhileStarting = reject)),
+    ]).finally(() => (this.stoppedWhileStarting = null));
+    opened = true;
     this.up = true;
   }
 
   async stop(): Promise<void> {
+    this.generation++;
     this.up = false;
     this.openBeforeAdoption?.();
     this.openBeforeAdoption = null;
+    // First the guard: a reconnection ari-client has already scheduled must never open.
+    this.wsGuard?.stop();
+    this.wsGuard = null;
     this.client?.stop();
     this.client = null;
+    this.stoppedWhileStarting?.(new Error('ARI adapter stopped while connecting'));
   }
 
   /** Malformed or unexpected events are logged and ignored, never a crash. */

@@ -71,14 +71,22 @@ describe('trunk API', () => {
       ariRefused: 0,
       ariStallsLeft: 0,
       ariStalled: [],
+      ariWebSocketStalls: { left: 0, held: 0, closedByClient: 0 },
+      ariWebSockets: 0,
     });
+    const wsStall = await post(`${sim.url}/sim/faults`, { stallAriWebSockets: -1 });
+    expect(wsStall.status).toBe(400);
+    expect(String(wsStall.body.error)).toMatch(/stallAriWebSockets/);
     const stall = await post(`${sim.url}/sim/faults`, {
       stallAriRequests: { count: 1, path: '(', then: 'later' },
     });
     expect(stall.status).toBe(400);
     expect(String(stall.body.error)).toMatch(/stallAriRequests\.path: not a regular expression/);
     expect(String(stall.body.error)).toMatch(/stallAriRequests\.then/);
-    expect((await getJson(`${sim.url}/sim/faults`)).body).toMatchObject({ ariStallsLeft: 0 });
+    expect((await getJson(`${sim.url}/sim/faults`)).body).toMatchObject({
+      ariStallsLeft: 0,
+      ariWebSocketStalls: { left: 0 },
+    });
   });
 });
 

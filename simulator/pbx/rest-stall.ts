@@ -11,6 +11,8 @@ export type StallSpec = {
   method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** Only requests whose path under /ari matches this regular expression (e.g. "^/channels$"). */
   path?: string;
+  /** Only requests whose full URL (query included) matches this regular expression (e.g. "name=call-"). */
+  url?: string;
   /** Carried out by the PBX before the answer is lost (default false: never reaches it). */
   carryOut?: boolean;
   /** What becomes of the connection: held open (default) or reset. */
@@ -33,7 +35,12 @@ export class RestStalls {
   /** Express middleware on /ari: stalls the request when the switch says so. */
   readonly middleware = (req: Request, res: Response, next: NextFunction): void => {
     const s = this.spec;
-    if (!s || (s.method && req.method !== s.method) || (s.path && !new RegExp(s.path).test(req.path)))
+    if (
+      !s ||
+      (s.method && req.method !== s.method) ||
+      (s.path && !new RegExp(s.path).test(req.path)) ||
+      (s.url && !new RegExp(s.url).test(req.originalUrl))
+    )
       return next();
     if (--s.count <= 0) this.spec = null;
     const carriedOut = s.carryOut ?? false;

@@ -53,6 +53,7 @@ export const faultsSchema = z
         count: z.number().int().min(0).max(1000),
         method: z.enum(['GET', 'POST', 'PUT', 'DELETE']).optional(),
         path: z.string().min(1).max(200).refine(compiles, { message: 'not a regular expression' }).optional(),
+        url: z.string().min(1).max(200).refine(compiles, { message: 'not a regular expression' }).optional(),
         carryOut: z.boolean().optional(),
         then: z.enum(['hang', 'reset']).optional(),
       })

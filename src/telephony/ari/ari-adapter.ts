@@ -28,6 +28,7 @@ import { AriListenIn } from './listen-in.js';
 import { ARI_REST_TIMEOUT_MS, connectAri } from './rest-timeout.js';
 import { CALLER_EFFECTS, callerStillThere, connectOf, isChannelNotFound } from './caller-gone.js';
 import { guardAriWebSocket, type AriWsGuard } from './ws-guard.js';
+import { answersOnBridge } from './answer-on-bridge.js';
 
 export type AriAdapterOptions = {
   url: string;
@@ -81,8 +82,16 @@ type Leg = {
   connectWanted: boolean;
   /** The agent's own leg of a click-to-dial: its end (or failure) is the agent hanging up. */
   dialOut?: boolean;
+  /** Bridged with its caller before the answer was told (./answer-on-bridge.ts). */
+  bridged?: boolean;
 };
-type Caller = { channelId: string; line: string; answered: boolean };
+/** `hold`: the caller's last holdCaller, to put it back if an answer is not taken. */
+type Caller = {
+  channelId: string;
+  line: string;
+  answered: boolean;
+  hold?: { queueId: string; music: string };
+};
 
 /** What a take-over found and did (counts). */
 export type AdoptionReport = {
@@ -306,7 +315,8 @@ export class AriAdapter implements TelephonyPort {
       else if (leg.connectWanted) {
         if (this.callers.has(leg.callId) || this.dialOuts.has(leg.callId))
           this.bridge(leg.callId, ch.id, false).catch((err: unknown) => this.onFailure(connectOf(leg), err));
-      } else this.sink({ type: 'answerOffer', callId: leg.callId, agentId: leg.agentId }, this.at(e));
+      } else if (answersOnBridge(leg, this.callers, this.mixing)) void this.bridgeThenAnswer(leg, this.at(e));
+      else this.sink({ type: 'answerOffer', callId: leg.callId, agentId: leg.agentId }, this.at(e));
       return;
     }
     if (args[0] === 'outbound') {
@@ -448,6 +458,7 @@ export class AriAdapter implements TelephonyPort {
           caller.answered = true;
           await c.channels.answer({ channelId: f.callId });
         }
+        caller.hold = { queueId: f.queueId, music: f.music };
         const bridgeId = await this.holdingBridge(c, f.queueId);
         await c.bridges.addChannel({ bridgeId, channel: f.callId });
         // Asterisk's music channel leaves a holding bridge as soon as it is alone there (res_stasis
@@ -496,6 +507,7 @@ export class AriAdapter implements TelephonyPort {
         // The caller hung up after the agent answered (./caller-gone.ts): nothing to bridge; its
         // hang-up, already told to the engine, releases this leg.
         if (!this.callers.has(f.callId) && !this.dialOuts.has(f.callId)) return;
+        if (leg.bridged) return; // bridged before its answer was told (./answer-on-bridge.ts)
         if (leg.answered && leg.channelId) await this.bridge(f.callId, leg.channelId, f.conference);
         else leg.connectWanted = true; // auto-answer: bridged when the leg answers
         return;
@@ -641,8 +653,11 @@ export class AriAdapter implements TelephonyPort {
     const c = this.client!;
     let p = this.mixing.get(callId);
     if (!p) {
-      p = c.bridges.create({ type: 'mixing', name: `call-${callId}` }).then((b) => b.id);
+      const created = c.bridges.create({ type: 'mixing', name: `call-${callId}` }).then((b) => b.id);
+      p = created;
       this.mixing.set(callId, p);
+      // A creation that failed is tried again by the next bridging, not remembered as the bridge.
+      created.catch(() => this.mixing.get(callId) === created && this.mixing.delete(callId));
       // Recorded from its first answer; the bridge lasts as long as the call (one file per call).
       const recorder = this.recorder;
       if (recorder) void p.then((bridgeId) => recorder.start(c, callId, bridgeId)).catch(() => undefined);
@@ -650,6 +665,32 @@ export class AriAdapter implements TelephonyPort {
     const bridgeId = await p;
     if (!conference) await c.bridges.addChannel({ bridgeId, channel: callId });
     await c.bridges.addChannel({ bridgeId, channel: legChannel });
+  }
+
+  /**
+   * A first answer is told once the caller shares the bridge with the agent (./answer-on-bridge.ts):
+   * a caller who hangs up before that is an abandon, as the PBX saw it. If the offer was taken back
+   * meanwhile (the leg forgotten), the caller goes back on hold and the call's bridge goes.
+   */
+  private async bridgeThenAnswer(leg: Leg, at: number): Promise<void> {
+    const key = `${leg.callId}|${leg.agentId}`;
+    const failure = await this.bridge(leg.callId, leg.channelId!, false).then(
+      () => null,
+      (err: Error) => err ?? new Error('answer not bridged'),
+    );
+    // Gone with its StasisEnd lost: confirmed on the PBX, then told (an abandon), never answered.
+    if (failure && isChannelNotFound(failure)) await this.checkCallerGone(leg.callId);
+    else if (failure)
+      this.opts.logger.warn({ callId: leg.callId, err: failure.message }, 'answer not bridged');
+    const caller = this.callers.get(leg.callId);
+    if (!caller) return; // hung up meanwhile: its callerHungUp, told first, makes it an abandon
+    if (this.legs.get(key) !== leg) {
+      if (this.client) await this.dropMixing(this.client, leg.callId).catch(() => undefined);
+      if (caller.hold) await this.execute({ type: 'holdCaller', callId: leg.callId, ...caller.hold });
+      return;
+    }
+    leg.bridged = !failure; // not bridged: the engine's connectAgent tries again
+    this.sink({ type: 'answerOffer', callId: leg.callId, agentId: leg.agentId }, at);
   }
 
   /**

@@ -15,6 +15,8 @@ import { takeOverPbx } from '../../../src/app/pbx-take-over.js';
 import { PhoneClient } from '../../../simulator/bots/phone-client.js';
 import { startSimPbx, type SimPbx } from '../../../simulator/pbx/server.js';
 import { exampleConfig } from '../../unit/core/harness.js';
+import { createIndicators } from '../../../src/core/indicators/accumulator.js';
+import { applyIndicatorEvent } from '../../../src/core/indicators/reducer.js';
 import { expectCleanPbx } from './pbx-hygiene.js';
 
 const silent = createLogger({ destination: new Writable({ write: (_c, _e, cb) => cb() }) });
@@ -61,6 +63,7 @@ describe('a caller who hangs up while the ACD connects an agent', () => {
       endpointOf: (id) => `PJSIP/${id}`,
       logger: silent,
       onLink: () => undefined,
+      restTimeoutMs: 500,
     });
     shell = await SiteShell.start({
       config: exampleConfig(),
@@ -117,6 +120,19 @@ describe('a caller who hangs up while the ACD connects an agent', () => {
     await shell.dispatch({ type: 'agentLogin', agentId });
   }
 
+  /** The indicators' call counts over every event so far (all intervals added up). */
+  function indicatorCalls(): { answered: number; abandoned: number } {
+    const acc = createIndicators(exampleConfig());
+    for (const e of events) applyIndicatorEvent(acc, e);
+    const sum = { answered: 0, abandoned: 0 };
+    for (const slot of acc.intervals.values())
+      for (const fig of Object.values(slot)) {
+        sum.answered += fig.calls.answered;
+        sum.abandoned += fig.calls.abandoned;
+      }
+    return sum;
+  }
+
   const of = (type: string, callId: string) =>
     events.filter((e) => e.type === type && 'callId' in e && e.callId === callId);
 
@@ -131,40 +147,77 @@ describe('a caller who hangs up while the ACD connects an agent', () => {
     return of('CallEnded', callId)[0] as Event & { type: 'CallEnded' };
   }
 
-  it('after the agent answered, before the bridge: no bridge is made, the leg is hung up, ended once', async () => {
+  it('bridged with the agent, then gone before the engine heard the answer: answered once, no stray bridge', async () => {
     await boot();
     await agent('arm-1');
     holding.add('answerOffer').add('callerHungUp');
     const call = await inject();
+    // A first answer is told once the caller shares the bridge with the agent (answer-on-bridge.ts).
     await until(() => held.some((h) => h.command.type === 'answerOffer'), "the agent's answer");
     await callerHangsUp(call);
     await until(() => held.some((h) => h.command.type === 'callerHungUp'), "the caller's hang-up heard");
     await release();
     const ended = await endedOnceAndClean(call.channelId);
-    // The agent picked up while the caller was still there (the PBX's order): the engine's answer.
+    // The caller talked to the agent (the PBX's record says so too): answered, once.
     expect(ended.by).toBe('caller');
+    expect(ended.answered).toBe(true);
     expect(of('CallConnected', call.channelId)).toHaveLength(1);
-    // The PBX never put them together, and the agent is off the call.
     const record = sim.pbx.timelines.calls.get(call.callId)!;
-    expect(record.agentLegs).toEqual([]);
+    expect(record.answeredBy).toBe('PJSIP/arm-1');
     expect(record.endedBy).toBe('caller');
     expect(shell.state.data.agents['arm-1']?.status).toBe('wrap-up'); // off the call, in its after-call time
   });
 
-  it("its StasisEnd lost: connecting fails with 'Channel not found', which ends the call once", async () => {
+  it('gone after the agent picked up, before the bridge: an abandon, never an answer', async () => {
     await boot();
     await agent('arm-1');
-    holding.add('answerOffer');
     const call = await inject();
-    await until(() => held.some((h) => h.command.type === 'answerOffer'), "the agent's answer");
-    loseStasisEnd(call.channelId);
+    await until(() => of('CallQueued', call.channelId).length > 0, 'the caller waiting');
+    await until(() => of('CallOffered', call.channelId).length > 0, 'the agent rung');
+    // The next bridge request (the caller's move into the call's bridge) gets no answer, so the
+    // caller's hang-up lands between the agent's pick-up and the bridge, however fast the PBX.
+    const stall = await fetch(`${sim.url}/sim/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ stallAriRequests: { count: 1, method: 'POST', path: '/addChannel$' } }),
+    });
+    expect(stall.status).toBe(200);
+    await until(() => sim.bus.restStalls.stalled.length === 1, 'the bridge under way');
     await callerHangsUp(call);
-    await release();
     const ended = await endedOnceAndClean(call.channelId);
-    expect(ended.by).toBe('caller');
+    expect(ended.outcome).toBe('abandoned');
+    expect(ended.answered).toBe(false);
+    expect(of('CallConnected', call.channelId)).toHaveLength(0);
+    expect(seen.filter((c) => c.type === 'answerOffer')).toHaveLength(0);
+    const record = sim.pbx.timelines.calls.get(call.callId)!;
+    expect(record.answeredBy).toBeNull(); // the PBX's record: never with an agent
+    expect(record.endedBy).toBe('caller');
+    // Counted once, as an abandon (the indicators' figures).
+    const calls = indicatorCalls();
+    expect(calls.answered).toBe(0);
+    expect(calls.abandoned).toBe(1);
+  });
+
+  it("gone before the bridge with its StasisEnd lost: 'Channel not found' on the bridge counts an abandon", async () => {
+    await boot();
+    await agent('arm-1');
+    const call = await inject();
+    await until(() => of('CallOffered', call.channelId).length > 0, 'the agent rung');
+    // Events now reach the ACD late: the agent's pick-up is heard after the caller is gone from
+    // the PBX, and the caller's StasisEnd never.
+    sim.bus.delayMs = 300;
+    loseStasisEnd(call.channelId);
+    await until(
+      () => [...sim.pbx.channels.values()].some((c) => c.name.includes('arm-1') && c.state === 'Up'),
+      "the agent's leg up on the PBX",
+    );
+    await callerHangsUp(call);
+    const ended = await endedOnceAndClean(call.channelId);
+    expect(ended.outcome).toBe('abandoned');
+    expect(ended.answered).toBe(false);
+    expect(of('CallConnected', call.channelId)).toHaveLength(0);
     expect(seen.filter((c) => c.type === 'callerHungUp')).toHaveLength(1);
-    expect(sim.pbx.timelines.calls.get(call.callId)!.agentLegs).toEqual([]);
-    expect(shell.state.data.agents['arm-1']?.status).toBe('wrap-up'); // off the call, in its after-call time
+    expect(sim.pbx.timelines.calls.get(call.callId)!.answeredBy).toBeNull();
   });
 
   it("gone before the hold, its StasisEnd lost: 'Channel not found' on the hold counts an abandon", async () => {

@@ -70,6 +70,7 @@ describe('a take-over after the agent was connected but before the caller was br
       endpointOf: (id) => `PJSIP/${id}`,
       logger: silent,
       onLink: () => undefined,
+      restTimeoutMs: 500,
     });
     const shell = await SiteShell.start({
       config: cfg,
@@ -103,12 +104,21 @@ describe('a take-over after the agent was connected but before the caller was br
     arm.autoAnswer(0);
     phones.push(arm);
     await old.shell.dispatch({ type: 'agentLogin', agentId: 'arm-1' });
+    const stall = await fetch(`${sim.url}/sim/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ stallAriRequests: { count: 1, method: 'POST', url: 'name=call-' } }),
+    });
+    expect(stall.status).toBe(200);
     const injected = await fetch(`${sim.url}/sim/calls`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ line: '15', callerNumber: '0612345678' }),
     });
     const call = (await injected.json()) as { callId: string; channelId: string };
+    // A first answer is told once the caller is bridged (answer-on-bridge.ts): here that bridge is
+    // lost on its way (its creation gets no answer), so the answer is told unbridged and the
+    // engine's connectAgent is what would bridge them.
     const timeline = () => sim.pbx.timelines.calls.get(call.callId)!;
     // Answered by the phone and connected in the engine; the bridge effect never finishes.
     await until(

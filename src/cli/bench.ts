@@ -19,7 +19,7 @@ export function registerBench(program: Command): void {
     .option('--json', 'print machine-readable JSON only')
     .option('--quick', 'smaller workload (for smoke tests)')
     .option('--pbx <kind>', 'telephony: asterisk (default) or freeswitch (beside Asterisk, in the same run)')
-    .option('--max-updates-per-second <n>', 'fanout: the supervisor feed cap (default 4)')
+    .option('--max-updates-per-second <n>', "fanout: the supervisor feed cap (default 5, the server's)")
     .option('--drills <n>', 'failover: how many kill -9 drills (default 20)')
     .action(async (name: string, opts: BenchOptions) => {
       if (opts.pbx !== undefined && opts.pbx !== 'asterisk' && opts.pbx !== 'freeswitch') {

@@ -119,8 +119,9 @@ export type Command =
       supervisorId: string;
       reason?: Extract<ListenEndReason, 'stopped' | 'supervisor-hung-up' | 'unreachable' | 'unsupported'>;
     }
-  /** `by`: who acknowledges (the supervisor's user name), shown on every console. */
-  | { type: 'acknowledgeAlarm'; alarmId: string; by: string }
+  /** `by`: who acknowledges (the supervisor's user name, kept for the record); `byName`: the
+   *  person's name, shown on every console. */
+  | { type: 'acknowledgeAlarm'; alarmId: string; by: string; byName?: string }
   | { type: 'replaceConfig'; config: SiteConfig }
   // From the shell's timer
   | { type: 'timerFired' };

@@ -299,7 +299,14 @@ export type AlarmRaised = {
   callId: string | null;
 };
 export type AlarmCleared = { type: 'AlarmCleared'; at: number; alarmId: string };
-export type AlarmAcknowledged = { type: 'AlarmAcknowledged'; at: number; alarmId: string; by: string };
+export type AlarmAcknowledged = {
+  type: 'AlarmAcknowledged';
+  at: number;
+  alarmId: string;
+  by: string;
+  /** The person's name as the consoles show it (absent in logs written before it existed). */
+  byName?: string;
+};
 
 export type ConfigReplaced = { type: 'ConfigReplaced'; at: number; config: SiteConfig };
 

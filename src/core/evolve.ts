@@ -306,7 +306,7 @@ export function evolve(s: State, e: Event): State {
     }
     case 'AlarmAcknowledged': {
       const alarm = d.alarms[e.alarmId];
-      if (alarm) alarm.acknowledged = { by: e.by, at: e.at };
+      if (alarm) alarm.acknowledged = { by: e.by, at: e.at, ...(e.byName ? { byName: e.byName } : {}) };
       break;
     }
     case 'ConfigReplaced': {

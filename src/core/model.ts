@@ -133,7 +133,7 @@ export type Alarm = {
   raisedAt: number;
   message: string;
   /** Who acknowledged it and when (absent: not yet). */
-  acknowledged?: { by: string; at: number };
+  acknowledged?: { by: string; at: number; byName?: string };
 };
 
 export const ALARM_KINDS = ['queue-wait', 'p0-in-progress', 'queue-unstaffed', 'presence'] as const;

@@ -202,6 +202,10 @@ export const alarmViewSchema = z.object({
   raisedAt: z.number(),
   message: z.string(),
   acknowledgedBy: z.string().nullable().describe('user name of the supervisor who acknowledged it'),
+  acknowledgedByName: z
+    .string()
+    .nullable()
+    .describe('their name, as the consoles show it (the user name when none was recorded)'),
   acknowledgedAt: z.number().nullable(),
 });
 export type AlarmView = z.infer<typeof alarmViewSchema>;
@@ -212,6 +216,7 @@ export const alarmView = (a: Alarm): AlarmView => ({
   raisedAt: a.raisedAt,
   message: a.message,
   acknowledgedBy: a.acknowledged?.by ?? null,
+  acknowledgedByName: a.acknowledged ? (a.acknowledged.byName ?? a.acknowledged.by) : null,
   acknowledgedAt: a.acknowledged?.at ?? null,
 });
 

@@ -3,4 +3,4 @@
 export { attachRealtime, type Realtime, type RealtimeOptions } from './realtime-server.js';
 export { SiteFeed, type Qs30 } from './site-feed.js';
 export { siteSnapshotSchema, type SiteSnapshot } from './supervisor-snapshot.js';
-export { siteDeltaSchema, type SiteDelta } from './supervisor-feed.js';
+export { DEFAULT_SUPERVISOR_INTERVAL_MS, siteDeltaSchema, type SiteDelta } from './supervisor-feed.js';

@@ -19,7 +19,7 @@ export type RealtimeOptions = {
   logger: Logger;
   clock: () => number;
   redisUrl?: RedisTarget;
-  /** Minimum time between two supervisor updates of a site (default 250 ms = 4/s). */
+  /** Minimum time between two supervisor updates of a site (default 200 ms = 5/s). */
   supervisorIntervalMs?: number;
   publishes?: (siteId: string) => boolean;
   /** See AgentFeedOptions.seatGraceMs. */

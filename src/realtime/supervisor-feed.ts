@@ -1,11 +1,13 @@
 // The `/supervisor` namespace: a client joins the room of each of its sites, gets a full snapshot
 // at once, then deltas. Deltas are coalesced per site (one timer per site, not per client) and
-// sent to the room at most once per `intervalMs` (default 250 ms: at most 4 updates/s per client):
+// sent to the room at most once per `intervalMs` (default 200 ms: at most 5 updates/s per client):
 // each delta is built and encoded once (`nsp.to(room).emit`), whatever the number of clients.
 // Leading edge: the first change after a quiet spell goes out on the next macrotask, later ones
 // wait for the interval's end (trailing edge): see update-throttle.ts. A delta carries the full (small) queue table, the QS
-// when it changed, the agents and alarms that changed as whole values, and the calls that changed:
-// whole the first time, then only their changed fields (./call-patch.ts). Applying a delta twice,
+// when it changed, the alarms that changed as whole values, the agents that changed (status and
+// since, their other fields when they moved), and the calls that changed: whole the first time,
+// then only their changed fields (./call-patch.ts). A client that joins resets that base: the
+// next delta sends every changed item whole. Applying a delta twice,
 // or on a snapshot that already had it, gives the same room (a reconnect just takes a fresh snapshot).
 // Client contract (docs/api.md, "/supervisor"): `seq` grows with every update of the site; a
 // snapshot with `seq` N holds every delta up to N (and possibly part of the next one, harmlessly);
@@ -55,10 +57,10 @@ export const siteDeltaSchema = z.object({
           wrapUntil: true,
           skills: true,
         })
-        .partial({ skills: true }),
+        .partial({ skills: true, pauseReason: true, callId: true, wrapUntil: true }),
     )
     .describe(
-      'agents that changed: their live fields, to merge; skills only when they changed (name, roles, autoAnswer change only with the configuration, which sends a snapshot)',
+      'agents that changed: status and since, the other live fields only when they changed, to merge; skills only when they changed (name, roles, autoAnswer change only with the configuration, which sends a snapshot)',
     ),
   calls: z
     .array(liveCallViewSchema.partial().extend({ id: z.string() }))
@@ -74,6 +76,14 @@ export type SiteDelta = z.infer<typeof siteDeltaSchema>;
 
 export const roomOf = (siteId: string) => `site:${siteId}`;
 
+type AgentSent = { pauseReason: string | null; callId: string | null; wrapUntil: number | null };
+
+/** 5 updates/s per client. Under steady traffic a change waits up to one interval before it
+ *  leaves (update-throttle.ts), so the interval is most of the console's delay: 250 ms (4/s)
+ *  put p99 at 281–304 ms on a quiet machine (bench fanout); 200 ms keeps it under 300 ms at the
+ *  cost of one more message per console per second. */
+export const DEFAULT_SUPERVISOR_INTERVAL_MS = 200;
+
 /** Coalesces one site's changes and sends them to its room. */
 class SitePublisher {
   private seq = 0;
@@ -85,6 +95,8 @@ class SitePublisher {
   private readonly sentCalls = new Map<string, LiveCallView>();
   private sentQs: string | null = null;
   private readonly sentSkills = new Map<string, string>();
+  /** An agent's pause reason, call and wrap-up end as last sent: a delta carries them when they moved. */
+  private readonly sentAgents = new Map<string, AgentSent>();
   private changedSince: number | null = null;
   private readonly throttle: UpdateThrottle;
   /** Sockets that asked for a snapshot: answered at the next flush, in place of its delta. */
@@ -141,6 +153,16 @@ class SitePublisher {
     this.schedule();
   }
 
+  /** A client joined with a snapshot read now: what the room was sent is no base for it any
+   *  more (a field may have changed and come back since), so the next delta sends every changed
+   *  call, agent and the QS whole. */
+  joined(): void {
+    this.sentCalls.clear();
+    this.sentAgents.clear();
+    this.sentSkills.clear();
+    this.sentQs = null;
+  }
+
   forget(socketId: string): void {
     this.resyncs.delete(socketId);
   }
@@ -174,6 +196,7 @@ class SitePublisher {
       this.alarms.clear();
       this.sentCalls.clear();
       this.sentSkills.clear();
+      this.sentAgents.clear();
       this.sentQs = null;
       room.emit('snapshot', siteSnapshot(this.feed, this.seq, this.clock()));
       return;
@@ -204,16 +227,20 @@ class SitePublisher {
       // Skills change only when a supervisor moves the agent: sent then, not at every call.
       const skills = a.skills.map((k) => ({ queue: k.queue, preference: k.preference }));
       const skillsText = JSON.stringify(skills);
+      const was = this.sentAgents.get(id);
+      // Status and since always (they move at every change); the rest when it moved: at 100
+      // calls/s most agents in a delta only changed state (bench fanout: meanDeltaBytes).
       delta.agents.push({
         id: a.id,
         status: a.status,
         since: a.since,
-        pauseReason: a.pauseReason,
-        callId: a.callId,
-        wrapUntil: a.wrapUntil,
+        ...(!was || was.pauseReason !== a.pauseReason ? { pauseReason: a.pauseReason } : {}),
+        ...(!was || was.callId !== a.callId ? { callId: a.callId } : {}),
+        ...(!was || was.wrapUntil !== a.wrapUntil ? { wrapUntil: a.wrapUntil } : {}),
         ...(this.sentSkills.get(id) !== skillsText ? { skills } : {}),
       });
       this.sentSkills.set(id, skillsText);
+      this.sentAgents.set(id, { pauseReason: a.pauseReason, callId: a.callId, wrapUntil: a.wrapUntil });
     }
     for (const id of this.calls) {
       const c = d.calls[id];
@@ -250,7 +277,7 @@ export type SupervisorFeedOptions = {
   tokens: TokenService;
   logger: Logger;
   clock: () => number;
-  /** Minimum time between two updates of a site's room, so per client (default 250 ms: 4/s). */
+  /** Minimum time between two updates of a site's room, so per client (default 200 ms: 5/s). */
   intervalMs?: number;
   /** Whether this process publishes a site's deltas (with several processes: the writer's). */
   publishes?: (siteId: string) => boolean;
@@ -265,7 +292,7 @@ export function mountSupervisorFeed(opts: SupervisorFeedOptions): { close(): voi
       new SitePublisher(
         feed,
         nsp,
-        opts.intervalMs ?? 250,
+        opts.intervalMs ?? DEFAULT_SUPERVISOR_INTERVAL_MS,
         opts.clock,
         () => opts.publishes?.(siteId) ?? true,
       ),
@@ -287,6 +314,7 @@ export function mountSupervisorFeed(opts: SupervisorFeedOptions): { close(): voi
     for (const siteId of sites) {
       // Snapshot and join in the same tick: no delta can fall between them.
       socket.join(roomOf(siteId));
+      publishers.get(siteId)?.joined();
       const seq = publishers.get(siteId)?.currentSeq ?? 0;
       socket.emit('snapshot', siteSnapshot(feeds.get(siteId)!, seq, opts.clock()));
     }

@@ -107,10 +107,12 @@ describe.skipIf(!hasChromium)('the supervisor console in chromium', () => {
     });
     await seenThere.getByRole('button', { name: 'Acquitter' }).waitFor({ timeout: 10_000 });
     await alarm.getByRole('button', { name: 'Acquitter' }).click();
-    await expect.poll(() => alarm.textContent(), { timeout: 5000 }).toContain('Acquittée par sup-1 à 10:');
+    await expect
+      .poll(() => alarm.textContent(), { timeout: 5000 })
+      .toContain('Acquittée par Superviseur à 10:');
     await expect
       .poll(() => seenThere.textContent(), { timeout: 5000 })
-      .toContain('Acquittée par sup-1 à 10:');
+      .toContain('Acquittée par Superviseur à 10:');
     expect(await seenThere.getByRole('button', { name: 'Acquitter' }).count()).toBe(0);
     const alarmId = (await alarm.getAttribute('data-id'))!;
     expect(room.runtime.state.data.alarms[alarmId]?.acknowledged?.by).toBe('sup-1');

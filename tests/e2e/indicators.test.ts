@@ -37,8 +37,25 @@ describe.skipIf(!hasChromium)('the indicators page in chromium', () => {
 
     const { page, errors } = await openPage(browser, `${room.url}/indicators.html`);
     await keyboardLogin(page, 'sup-1');
-    // The default period is the site's current month on the server's clock (March 2026 here).
-    await expect.poll(() => page.inputValue('[data-testid=month]'), { timeout: 10_000 }).toBe('2026-03');
+    // The default period is the site's current month on the server's clock (March 2026 here), in
+    // French (chromium's own month field read « March 2026 » whatever the page's language).
+    await expect.poll(() => page.inputValue('[data-testid=month]'), { timeout: 10_000 }).toBe('03');
+    expect(await page.inputValue('[data-testid=month-year]')).toBe('2026');
+    expect(await page.locator('[data-testid=month] option:checked').textContent()).toBe('mars');
+    expect(await page.locator('[data-testid=month] option').allTextContents()).toEqual([
+      'janvier',
+      'février',
+      'mars',
+      'avril',
+      'mai',
+      'juin',
+      'juillet',
+      'août',
+      'septembre',
+      'octobre',
+      'novembre',
+      'décembre',
+    ]);
     const answered = page.locator('table[data-table="1"] tr[data-item="t1.1"]');
     await answered.waitFor({ timeout: 10_000 });
     const cells = async (item: string) =>
@@ -48,6 +65,10 @@ describe.skipIf(!hasChromium)('the indicators page in chromium', () => {
     expect(await answered.textContent()).toContain('Appels décrochés par le SAS');
     // The annex's item numbers, never an internal key (« o.44.arrived »).
     expect(await answered.locator('th').textContent()).toBe('1.1');
+    // The period in words (the CSV keeps 2026-03, 2026-Q1).
+    expect(await answered.locator('td').nth(1).textContent()).toBe('mars 2026');
+    expect(await page.locator('td:text-is("1er trimestre 2026")').count()).toBe(1);
+    expect(await page.locator('td:text-is("2026-03"), td:text-is("2026-Q1")').count()).toBe(0);
     expect((await page.locator('table').allTextContents()).join(' ')).not.toMatch(/\bo\.44\.|\bt1\./);
     await page.screenshot({ path: `${SHOTS}/indicators.png`, fullPage: true });
 
@@ -61,6 +82,24 @@ describe.skipIf(!hasChromium)('the indicators page in chromium', () => {
     expect(file.split('\n')[0]).toBe('table;item;label;period;sas;pdsa;24h;source');
     expect(file).toMatch(/^table 1;t1\.1;Appels décrochés par le SAS;2026-03;2;0;2;/m);
     expect(file).not.toMatch(/Calls answered/);
+
+    // Keyboard only: focus the month, one arrow down — April's figures load (nothing in April).
+    await page.focus('[data-testid=month]');
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(() => page.inputValue('[data-testid=month]')).toBe('04');
+    await expect.poll(() => cells('t1.1'), { timeout: 10_000 }).toEqual(['0', '0', '0']);
+    // The year field, reached with Tab: 2025, then back to March 2026.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => (document.activeElement as HTMLElement).dataset.testid)).toBe(
+      'month-year',
+    );
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(() => page.inputValue('[data-testid=month-year]')).toBe('2025');
+    await expect.poll(() => cells('t1.1'), { timeout: 10_000 }).toEqual(['0', '0', '0']);
+    await page.keyboard.press('ArrowUp');
+    await page.focus('[data-testid=month]');
+    await page.keyboard.press('ArrowUp');
+    await expect.poll(() => cells('t1.1'), { timeout: 10_000 }).toEqual(['2', '0', '2']);
 
     // The year: table 3 with the annex's French wording.
     await page.selectOption('[data-testid=period-kind]', 'year');

@@ -6,7 +6,8 @@
 // answer to the engine (`answerOffer`, what the ARI adapter sends when the agent's channel is up).
 // Checked: the panel registers at login, the ACD's offer rings it and it answers by itself, audio
 // flows both ways (RTP byte counters), mute and DTMF act on the real media, a microphone chosen
-// during the call replaces the one in use, the hang-up is seen;
+// during the call replaces the one in use, the hang-up is seen; the chosen speaker plays the calls
+// (kept per workstation, an unplugged one falls back to the default and says so);
 // a refused microphone and an unreachable gateway say so in French on a red badge and a banner.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
@@ -223,6 +224,66 @@ describe.skipIf(!hasChromium || !hasKamailio)('the agent panel with its WebRTC p
 
     // Out of the way of the next test's call (for arm-1).
     expect((await room.rest('arm-2', 'POST', '/sites/44/agent/logout')).status).toBe(200);
+    await context.close();
+  }, 60_000);
+
+  it('plays the calls on the chosen speaker, kept for the workstation; an unplugged one falls back to the default, said so', async () => {
+    const { page, context, errors } = await panelPage(true);
+    // Every output the page asks for, on which element (the phone's own <audio>, made by the panel).
+    await context.addInitScript(() => {
+      const w = window as unknown as { __sinks: { el: HTMLMediaElement; id: string }[] };
+      w.__sinks = [];
+      const set = HTMLMediaElement.prototype.setSinkId;
+      HTMLMediaElement.prototype.setSinkId = function (id: string) {
+        w.__sinks.push({ el: this, id });
+        return set.call(this, id);
+      };
+    });
+    await page.reload();
+    await keyboardLogin(page, 'arm-2');
+    await expect.poll(() => phoneState(page), { timeout: 15_000 }).toBe('ready');
+    /** The output the phone's audio element really plays on ('' = the system's default). */
+    const playsOn = () =>
+      page.evaluate(() => {
+        const sinks = (window as unknown as { __sinks: { el: HTMLMediaElement }[] }).__sinks;
+        const el = sinks[sinks.length - 1]?.el as (HTMLMediaElement & { sinkId: string }) | undefined;
+        return el ? { sinkId: el.sinkId, autoplay: el.autoplay } : null;
+      });
+    const said = () => page.textContent('[data-testid=speaker-state]');
+
+    await page.click('.phone-devices summary');
+    const speakers = await page.$$eval('[data-testid=speaker] option', (os) =>
+      os.map((o) => ({ id: (o as HTMLOptionElement).value, label: o.textContent })),
+    );
+    expect(speakers[0]).toEqual({ id: '', label: 'Par défaut du système' });
+    const headset = speakers.find((o) => o.label === 'Fake Audio Output 2');
+    expect(headset, JSON.stringify(speakers)).toBeTruthy();
+    await expect.poll(said).toBe('Son des appels sur la sortie par défaut du système.');
+
+    await page.selectOption('[data-testid=speaker]', headset!.id);
+    await expect.poll(said).toBe('Son des appels sur : Fake Audio Output 2.');
+    expect(await playsOn()).toEqual({ sinkId: headset!.id, autoplay: true });
+    await page.screenshot({ path: `${SHOTS}/panel-speaker.png` });
+
+    // Kept for the workstation: after a reload the phone plays there again.
+    await page.reload();
+    await expect.poll(() => phoneState(page), { timeout: 15_000 }).toBe('ready');
+    await page.click('.phone-devices summary');
+    await expect.poll(said).toBe('Son des appels sur : Fake Audio Output 2.');
+    expect(await page.inputValue('[data-testid=speaker]')).toBe(headset!.id);
+    expect((await playsOn())?.sinkId).toBe(headset!.id);
+
+    // The headset chosen yesterday is not plugged in today: the default output, and the panel says so.
+    await page.evaluate(() => localStorage.setItem('sas-acd.speaker', 'headset-unplugged'));
+    await page.reload();
+    await expect.poll(() => phoneState(page), { timeout: 15_000 }).toBe('ready');
+    await page.click('.phone-devices summary');
+    await expect
+      .poll(said)
+      .toBe('⚠ L’écouteur choisi n’est plus branché : le son passe par la sortie par défaut du système.');
+    expect(await page.inputValue('[data-testid=speaker]')).toBe('');
+    expect((await playsOn())?.sinkId).toBe('');
+    expect(errors).toEqual([]);
     await context.close();
   }, 60_000);
 

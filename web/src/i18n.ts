@@ -17,6 +17,22 @@ export function duration(ms: number): string {
   return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
 }
 
+/** Month names, January first (lower case, as French writes them in a date). */
+export const MONTHS = [
+  'janvier',
+  'février',
+  'mars',
+  'avril',
+  'mai',
+  'juin',
+  'juillet',
+  'août',
+  'septembre',
+  'octobre',
+  'novembre',
+  'décembre',
+];
+
 let timeZone: string | undefined;
 /** Clock times are shown in the site's time zone (set once the web configuration is read). */
 export function setTimeZone(tz: string | undefined) {

@@ -7,6 +7,7 @@ import { siteOf } from '../access.js';
 import type { ApiContext } from '../context.js';
 import { dispatch, eventSummaries } from '../dispatch.js';
 import { alarmParams, siteParams } from '../params.js';
+import { personName } from '../person-name.js';
 import { fr_en, Problem } from '../problem.js';
 import { defineRoute } from '../route.js';
 import {
@@ -99,10 +100,12 @@ export function roomRoutes(ctx: ApiContext) {
       problems: [409],
       handler: async ({ principal, params }) => {
         const site = siteOf(ctx, principal, params.siteId);
+        const byName = await personName(ctx, principal, site);
         await dispatch(ctx, site, {
           type: 'acknowledgeAlarm',
           alarmId: params.alarmId,
           by: principal.username,
+          ...(byName ? { byName } : {}),
         });
         const alarm = site.state.data.alarms[params.alarmId];
         // Cleared between the decision and this answer: the acknowledgement was recorded all the same.

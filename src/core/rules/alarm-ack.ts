@@ -7,6 +7,11 @@ import { type Cmd } from './party.js';
 export function acknowledgeAlarm(ctx: Ctx, cmd: Cmd<'acknowledgeAlarm'>): Rejection | void {
   if (typeof cmd.by !== 'string' || cmd.by.trim() === '' || cmd.by.length > 200)
     return reject('bad-command', 'by names the supervisor who acknowledges (1 to 200 characters)');
+  if (
+    cmd.byName !== undefined &&
+    (typeof cmd.byName !== 'string' || cmd.byName.trim() === '' || cmd.byName.length > 200)
+  )
+    return reject('bad-command', "byName, when given, is the supervisor's name (1 to 200 characters)");
   const alarm = typeof cmd.alarmId === 'string' ? ctx.data.alarms[cmd.alarmId] : undefined;
   if (!alarm) return reject('unknown-alarm', `no alarm ${String(cmd.alarmId)} (cleared, or never raised)`);
   if (alarm.acknowledged)
@@ -14,5 +19,11 @@ export function acknowledgeAlarm(ctx: Ctx, cmd: Cmd<'acknowledgeAlarm'>): Reject
       'alarm-already-acknowledged',
       `alarm ${alarm.id} was acknowledged by ${alarm.acknowledged.by} at ${new Date(alarm.acknowledged.at).toISOString()}`,
     );
-  ctx.emit({ type: 'AlarmAcknowledged', at: ctx.now, alarmId: alarm.id, by: cmd.by });
+  ctx.emit({
+    type: 'AlarmAcknowledged',
+    at: ctx.now,
+    alarmId: alarm.id,
+    by: cmd.by,
+    ...(cmd.byName !== undefined ? { byName: cmd.byName } : {}),
+  });
 }

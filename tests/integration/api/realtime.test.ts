@@ -115,6 +115,39 @@ describe('/supervisor', () => {
     expect(ended.agents.find((a: any) => a.id === 'arm-1').status).toBe('wrap-up');
   });
 
+  it("sends an agent's pause reason, call and wrap-up end only when they moved; a client that joins gets them whole", async () => {
+    sup = h.socket('/supervisor', await h.token('sup44'));
+    await next(sup, 'snapshot');
+    const arm = (d: any) => d.agents.find((a: any) => a.id === 'arm-2');
+    await h.call('POST', '/sites/44/agent/login', { as: 'arm2' });
+    // Status and since always; the rest the first time the room hears of the agent…
+    expect(arm(await next<any>(sup, 'delta', (d) => arm(d)?.status === 'available'))).toMatchObject({
+      pauseReason: null,
+      callId: null,
+      wrapUntil: null,
+    });
+    await h.call('POST', '/sites/44/agent/pause', { as: 'arm2', body: { reason: 'Repas' } });
+    const pausedDelta = await next<any>(sup, 'delta', (d) => arm(d)?.status === 'paused');
+    expect(siteDeltaSchema.strict().safeParse(pausedDelta).success).toBe(true);
+    const paused = arm(pausedDelta);
+    // …then only what moved.
+    expect(paused).toEqual({
+      id: 'arm-2',
+      status: 'paused',
+      since: expect.any(Number),
+      pauseReason: 'Repas',
+    });
+    // A client that joins now: the next delta sends the agent whole again, for it (its call and
+    // wrap-up end did not move, and come all the same).
+    const late = h.socket('/supervisor', await h.token('sup44'));
+    await next(late, 'snapshot');
+    await h.call('POST', '/sites/44/agent/ready', { as: 'arm2' });
+    const ready = arm(await next<any>(late, 'delta', (d) => arm(d)?.status === 'available'));
+    expect(ready).toMatchObject({ pauseReason: null, callId: null, wrapUntil: null });
+    late.disconnect();
+    await h.call('POST', '/sites/44/agent/logout', { as: 'arm2' });
+  });
+
   it('sends at most 4 updates per second, coalesced, and loses nothing', async () => {
     sup = h.socket('/supervisor', await h.token('sup44'));
     const room = follow(sup);

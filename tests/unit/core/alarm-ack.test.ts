@@ -33,6 +33,25 @@ describe('alarm acknowledgement', () => {
     expect(JSON.stringify(s.state.data)).toBe(before);
   });
 
+  it("records the person's name for the consoles, and refuses a blank or overlong one", () => {
+    const s = new TestSite();
+    s.login('arm-1');
+    for (const byName of ['', ' ', 'x'.repeat(201), 7 as unknown as string])
+      expect(s.try({ type: 'acknowledgeAlarm', alarmId: 'presence:mru', by: 'sup-1', byName })).toMatchObject(
+        { reason: 'bad-command' },
+      );
+    expect(s.state.data.alarms['presence:mru']!.acknowledged).toBeUndefined();
+    s.ok({ type: 'acknowledgeAlarm', alarmId: 'presence:mru', by: 'sup-1', byName: 'Claire Morel' });
+    expect(s.state.data.alarms['presence:mru']!.acknowledged).toEqual({
+      by: 'sup-1',
+      at: s.now,
+      byName: 'Claire Morel',
+    });
+    const replayed = initialState(exampleConfig());
+    for (const e of s.log) evolve(replayed, e);
+    expect(replayed.data.alarms).toEqual(s.state.data.alarms);
+  });
+
   it('a cleared then re-raised alarm is a new one, not acknowledged', () => {
     const s = new TestSite();
     s.login('arm-1');

@@ -47,6 +47,7 @@ const snapshot: SiteSnapshot = {
       raisedAt: 1,
       message: 'x',
       acknowledgedBy: null,
+      acknowledgedByName: null,
       acknowledgedAt: null,
     },
   ],

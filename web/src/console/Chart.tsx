@@ -1,4 +1,5 @@
-// A uPlot chart (time on x, several series) kept across renders: created once, fed with setData.
+// A uPlot chart (time on x, several series) kept across renders: created once (again only when a
+// series is renamed), fed with setData.
 import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
@@ -85,7 +86,8 @@ export function Chart(props: {
       box.current,
     );
     return () => plot.current?.destroy();
-  }, []);
+    // Made again when a series is renamed (the target line's « Objectif 75 % » after a new target).
+  }, [props.series.map((s) => s.label).join('\n')]);
   useEffect(() => plot.current?.setData(props.data as uPlot.AlignedData), [props.data]);
   return (
     <figure class="chart" data-testid={props.testId}>

@@ -9,6 +9,8 @@ import { lineLabel, queueName, queueOf } from '../panel/labels.js';
 import { api, ApiError, endSession, session } from '../session.js';
 import type { AgentView, SiteDelta, SiteSnapshot, WebConfig } from '../types.js';
 import { Confirm, ConnectionBanner, useNow } from '../ui.js';
+import { useSiteConfig } from './site-config.js';
+import { useWallMode } from './wall-mode.js';
 import { Chart } from './Chart.js';
 import { FallbackCard } from './FallbackCard.js';
 import { Lines } from './Lines.js';
@@ -23,7 +25,10 @@ const FALLBACK_QS_TARGET = 0.9;
 type Pending = { title: string; text: string; run: () => Promise<unknown>; done: string } | null;
 type WaitSample = { at: number; waiting: number };
 
-export function Console({ config }: { config: WebConfig }) {
+export function Console({ config: firstConfig }: { config: WebConfig }) {
+  // The site's labels and target, read again at every snapshot after the first: the server sends
+  // one to the room when the configuration changes (PUT /config), so a change shows live.
+  const config = useSiteConfig(firstConfig);
   const site = config.site;
   const siteId = config.siteId;
   // The site's configured target (qsTarget), or the illustrative default the server applies.
@@ -35,8 +40,9 @@ export function Console({ config }: { config: WebConfig }) {
   const [figures, setFigures] = useState<Figures | null>(null);
   const [pending, setPending] = useState<Pending>(null);
   const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
-  const [wall, setWall] = useState(false);
+  const { wall, toggleWall } = useWallMode();
   const waits = useRef<WaitSample[]>([]);
+  const snapshots = useRef(0);
   // bench web: a delta received → the console's DOM patched, into window.consoleRenderMs when the
   // benchmark set it (nothing is kept otherwise: a screen runs for twelve hours).
   const deltaAt = useRef(0);
@@ -69,6 +75,7 @@ export function Console({ config }: { config: WebConfig }) {
     };
     feed.socket.on('snapshot', (s: SiteSnapshot) => {
       if (s.siteId !== siteId) return;
+      if (snapshots.current++ > 0) config.reload();
       const r = fromSnapshot(s);
       sample(r);
       setRoom(r);
@@ -177,6 +184,7 @@ export function Console({ config }: { config: WebConfig }) {
         </span>
         <button
           type="button"
+          class="steer"
           data-action="mode"
           onClick={() => {
             const next = room.mode === 'one-level' ? 'two-level' : 'one-level';
@@ -196,6 +204,7 @@ export function Console({ config }: { config: WebConfig }) {
         </button>
         <button
           type="button"
+          class="steer"
           onClick={() =>
             setPending({
               title: 'Revenir au mode du planning ?',
@@ -208,10 +217,10 @@ export function Console({ config }: { config: WebConfig }) {
           Mode du planning
         </button>
         <span class="clock">{clock(now)}</span>
-        <button type="button" onClick={() => setWall(!wall)} aria-pressed={wall}>
+        <button type="button" data-action="wall" onClick={toggleWall} aria-pressed={wall}>
           {wall ? 'Quitter le mode mur' : 'Mode mur'}
         </button>
-        <button type="button" onClick={() => endSession(null)}>
+        <button type="button" class="steer" onClick={() => endSession(null)}>
           Quitter
         </button>
       </header>
@@ -240,11 +249,11 @@ export function Console({ config }: { config: WebConfig }) {
                   </span>
                   {done ? (
                     <span class="badge" data-testid="acknowledged">
-                      Acquittée par {a.acknowledgedBy}
+                      Acquittée par {a.acknowledgedByName ?? a.acknowledgedBy}
                       {a.acknowledgedAt !== null ? ` à ${clock(a.acknowledgedAt)}` : ''}
                     </span>
                   ) : (
-                    <button type="button" onClick={() => void ack(a.id)}>
+                    <button type="button" class="steer" onClick={() => void ack(a.id)}>
                       Acquitter
                     </button>
                   )}

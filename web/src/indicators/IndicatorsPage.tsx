@@ -7,6 +7,8 @@ import { parse } from 'csv-parse/browser/esm/sync';
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, apiText, endSession } from '../session.js';
 import type { WebConfig } from '../types.js';
+import { MONTHS } from '../i18n.js';
+import { MonthPicker } from './MonthPicker.js';
 
 type Row = {
   table: string;
@@ -29,6 +31,16 @@ const TABLE_TITLES: Record<string, string> = {
   extra: 'Chiffres propres à sas-acd (hors annexe)',
   'by origin SAS': 'Par SAS d’origine des appels',
 };
+
+/** The CSV's period in French words: « mars 2026 », « 1er trimestre 2026 », « 2026 » (the file
+ *  keeps the ISO forms a spreadsheet sorts). */
+export function periodWords(period: string): string {
+  const month = /^(\d{4})-(\d{2})$/.exec(period);
+  if (month) return `${MONTHS[Number(month[2]) - 1] ?? month[2]} ${month[1]}`;
+  const quarter = /^(\d{4})-Q([1-4])$/.exec(period);
+  if (quarter) return `${quarter[2] === '1' ? '1er' : `${quarter[2]}e`} trimestre ${quarter[1]}`;
+  return period;
+}
 
 /** The current month in the site's zone, as YYYY-MM. */
 function thisMonth(timeZone: string | undefined, now: number): string {
@@ -116,17 +128,7 @@ export function IndicatorsPage({ config }: { config: WebConfig }) {
           </select>
         </label>
         {period.kind === 'month' ? (
-          <label>
-            Mois
-            <input
-              type="month"
-              data-testid="month"
-              value={period.value}
-              onChange={(e) =>
-                e.currentTarget.value && setPeriod({ kind: 'month', value: e.currentTarget.value })
-              }
-            />
-          </label>
+          <MonthPicker value={period.value} onChange={(value) => setPeriod({ kind: 'month', value })} />
         ) : (
           <label>
             Année
@@ -191,7 +193,7 @@ export function IndicatorsPage({ config }: { config: WebConfig }) {
                   >
                     <th scope="row">{itemNumber(r.item)}</th>
                     <td>{r.label}</td>
-                    <td>{r.period}</td>
+                    <td>{periodWords(r.period)}</td>
                     <td class="num">{figure(r.sas, isRatio(r.item))}</td>
                     <td class="num">{figure(r.pdsa, isRatio(r.item))}</td>
                     <td class="num strong">{figure(r['24h'], isRatio(r.item))}</td>

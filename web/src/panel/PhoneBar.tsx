@@ -102,6 +102,20 @@ export function PhoneBar({ p, muteKey }: { p: PhoneApi; muteKey: string | null }
   );
 }
 
+function speakerText(p: PhoneApi): string {
+  const label = p.devices.speakers.find((d) => d.id === p.speaker)?.label;
+  switch (p.speakerState) {
+    case 'chosen':
+      return `Son des appels sur : ${label ?? 'l’écouteur choisi'}.`;
+    case 'absent':
+      return '⚠ L’écouteur choisi n’est plus branché : le son passe par la sortie par défaut du système.';
+    case 'failed':
+      return '⚠ Cet écouteur ne répond pas : le son passe par la sortie par défaut du système.';
+    default:
+      return 'Son des appels sur la sortie par défaut du système.';
+  }
+}
+
 /** Microphone and speaker, kept per workstation; at the foot of the desk (set once a shift). */
 export function PhoneDevices({ p }: { p: PhoneApi }) {
   if (p.state.kind === 'off') return null;
@@ -128,7 +142,7 @@ export function PhoneDevices({ p }: { p: PhoneApi }) {
           <label>
             Écouteur{' '}
             <select
-              value={p.speaker ?? ''}
+              value={p.speakerState === 'chosen' ? (p.speaker ?? '') : ''}
               onChange={(e) => p.chooseSpeaker(e.currentTarget.value || null)}
               data-testid="speaker"
             >
@@ -140,6 +154,15 @@ export function PhoneDevices({ p }: { p: PhoneApi }) {
               ))}
             </select>
           </label>
+        )}
+        {canChooseSpeaker && (
+          <span
+            class={`hint ${p.speakerState === 'absent' || p.speakerState === 'failed' ? 'tone-error' : ''}`}
+            role="status"
+            data-testid="speaker-state"
+          >
+            {speakerText(p)}
+          </span>
         )}
         <span class="hint" role="status" data-testid="mic-switch">
           {p.micSwitch === 'applied'

@@ -32,6 +32,9 @@ type Credentials = {
   displayName: string;
 };
 export type Device = { id: string; label: string };
+/** Where the calls' sound goes: the chosen output, the default one, or the default one because
+ *  the chosen output is unplugged (`absent`) or refused to play (`failed`). */
+export type SpeakerState = 'chosen' | 'default' | 'absent' | 'failed';
 
 const MIC_KEY = 'sas-acd.microphone';
 const SPEAKER_KEY = 'sas-acd.speaker';
@@ -148,10 +151,29 @@ export function useWebRtcPhone(o: { enabled: boolean; siteId: string; autoAnswer
     };
   }, [o.enabled, o.siteId, attempt]);
 
+  // The calls' sound goes to the chosen output. A headset unplugged (not listed any more) or one
+  // that refuses: the system's default output, said on the panel; the choice is kept, so the
+  // headset plugged back in takes the sound again (devicechange lists it again).
+  const [speakerState, setSpeakerState] = useState<SpeakerState>('default');
+  const listed = devices.speakers.length > 0;
   useEffect(() => {
     const a = audio.current as (HTMLAudioElement & { setSinkId?: (id: string) => Promise<void> }) | null;
-    if (a?.setSinkId) void a.setSinkId(speaker ?? '').catch(() => undefined);
-  }, [speaker, state.kind === 'ready']);
+    if (!a?.setSinkId) return;
+    const absent = speaker !== null && listed && !devices.speakers.some((d) => d.id === speaker);
+    const wanted = speaker && !absent ? speaker : '';
+    let stale = false;
+    a.setSinkId(wanted).then(
+      () => !stale && setSpeakerState(absent ? 'absent' : wanted ? 'chosen' : 'default'),
+      () => {
+        if (stale) return;
+        setSpeakerState('failed');
+        void a.setSinkId!('').catch(() => undefined);
+      },
+    );
+    return () => {
+      stale = true;
+    };
+  }, [speaker, devices, state.kind === 'ready']);
 
   return {
     state,
@@ -160,6 +182,7 @@ export function useWebRtcPhone(o: { enabled: boolean; siteId: string; autoAnswer
     devices,
     mic,
     speaker,
+    speakerState,
     micSwitch,
     chooseMic: (id: string | null) => {
       store(MIC_KEY, id);

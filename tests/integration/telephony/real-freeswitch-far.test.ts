@@ -61,6 +61,7 @@ describe.skipIf(!enabled)(
         freeswitch: { host: esl.host, port: esl.port, password: esl.secret },
         agentUri: (id) => `sip:${id}@${env.FAR_SIP}`,
         partnerUri: (_p, d) => `sip:${d}@${env.FAR_SIP}`,
+        outboundUri: (n) => `sip:${n}@${env.FAR_SIP}`,
         logger: silent,
       });
       await a.start((cmd) => void commands.push(cmd));
@@ -219,6 +220,59 @@ describe.skipIf(!enabled)(
         async () => !(await channels()).some((r) => r.application === 'eavesdrop'),
         'eavesdrop gone',
       );
+      await a.execute({ type: 'hangUp', callId, reason: 'normal' });
+      await clean();
+    }, 30_000);
+
+    it('outside transfer: the number joins the call, the agent is released, caller and number stay; a busy number ends only its call', async () => {
+      const a = await newAdapter();
+      await call();
+      const { callId } = await arrived();
+      await a.execute({ type: 'holdCaller', callId, queueId: 'n1', music: 'default' });
+      await a.execute({ type: 'ringAgent', callId, agentId: 'arm-1', autoAnswer: false, timeoutSeconds: 10 });
+      await until(() => commands.some((c) => c.type === 'answerOffer'), 'agent answered');
+      await a.execute({ type: 'connectAgent', callId, agentId: 'arm-1', conference: false });
+      await until(async () => (await mediaOf(callId))?.row.application === 'uuid_bridge', 'bridged');
+      const dial = (id: string, number: string) =>
+        a.execute({
+          type: 'dialOut',
+          callId: id,
+          agentId: 'arm-1',
+          number,
+          purpose: 'external-transfer',
+          parentCallId: callId,
+        });
+      // A busy number: only the outbound call ends; the caller is still bridged with the agent.
+      await dial('out-busy', 'busy-0115000000');
+      await until(
+        () => commands.some((c) => c.type === 'callerHungUp' && c.callId === 'out-busy'),
+        'the busy outbound call ended',
+      );
+      expect((await mediaOf(callId))?.row.application).toBe('uuid_bridge');
+      // A number that answers joins the call; the engine then releases the agent (as it would).
+      await dial('out-1', '0118000000');
+      await until(
+        () => commands.some((c) => c.type === 'outsideAnswered' && c.callId === 'out-1'),
+        'outsideAnswered',
+      );
+      await a.execute({ type: 'releaseAgent', callId, agentId: 'arm-1' });
+      const legs = async () => {
+        const out: string[] = [];
+        for (const r of await channels()) {
+          const dump = await (await control()).api(`uuid_dump ${r.uuid} json`);
+          if (!dump.startsWith('{')) continue;
+          const v = JSON.parse(dump) as Record<string, string>;
+          if (r.name.includes('drachtio_mrf'))
+            out.push(`${v['variable_sip_h_X-Sas-Acd-Leg']}:${r.application}`);
+        }
+        return out.sort().join(' ');
+      };
+      await until(
+        async () => (await legs()) === 'caller:conference outbound:conference',
+        'the caller and the number alone in the conference',
+      );
+      expect(commands.some((c) => c.type === 'agentLegLost' || c.type === 'offerFailed')).toBe(false);
+      await a.execute({ type: 'hangUp', callId: 'out-1', reason: 'normal' });
       await a.execute({ type: 'hangUp', callId, reason: 'normal' });
       await clean();
     }, 30_000);

@@ -86,7 +86,7 @@ export type ApiOptions = {
   pbxCanListenIn?: boolean;
   /**
    * Whether the PBX adapter bridges an outside leg into a call (outside transfer; false: 501).
-   * Absent: as `pbxCanListenIn`. `serve` passes false on FreeSWITCH.
+   * Absent: as `pbxCanListenIn`. `serve` passes true (both adapters bridge one).
    */
   pbxCanBridgeOutside?: boolean;
   /** Metrics of other parts of the process (e.g. the LRM link), added to the /metrics registry. */

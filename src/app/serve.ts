@@ -329,8 +329,8 @@ export async function startServe(settings: ServeSettings, logger: Logger): Promi
       writer: () => stored.role !== 'stopped',
     },
     publishes: () => stored.role === 'leader',
-    // The drachtio adapter cannot yet keep a caller with an outside leg alone (docs/freeswitch.md).
-    pbxCanBridgeOutside: settings.pbx.kind === 'asterisk',
+    // Both adapters keep a caller with an outside leg alone (outside transfer; docs/freeswitch.md).
+    pbxCanBridgeOutside: true,
     extraMetrics: [
       (registry) => trunks.registerMetrics(registry),
       ...(lrmLink ? [(registry: Registry) => lrmLink.registerMetrics(registry)] : []),

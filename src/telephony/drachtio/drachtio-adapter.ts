@@ -660,8 +660,12 @@ export class DrachtioAdapter implements TelephonyPort {
       updating = false;
       if (hungUp) return ended();
       entry.answered = true;
-      if (f.parentCallId) await this.joinParent(f.parentCallId, entry);
-      else await this.bridgeOutside(callId);
+      if (!f.parentCallId) return await this.bridgeOutside(callId);
+      await this.joinParent(f.parentCallId, entry);
+      // Told to the engine once the number is with the caller: an outside transfer's agent now
+      // leaves (releaseAgent), the caller and the number stay in the call's conference (and its
+      // recording); for a conference dial-out nothing changes (as on Asterisk).
+      if (this.outbound.get(callId) === entry) this.report({ type: 'outsideAnswered', callId });
     } catch (err) {
       this.outbound.delete(callId);
       await this.destroyQuietly(ep);

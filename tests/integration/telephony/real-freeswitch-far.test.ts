@@ -1,6 +1,7 @@
 // Port-level scenarios of the drachtio adapter against a REAL drachtio-server and FreeSWITCH, with
 // FreeSWITCH's own "far" SIP profile playing the callers (originate to drachtio's SIP side) and the
-// phones (a context that rings, answers and parks; busy-* answers 486). Runs only with DRACHTIO_URL
+// phones (a context that rings 1 s, answers and parks; busy-* answers 486; slow-* rings 20 s, so
+// that the adapter's ring timeout or the caller's hang-up cancels it). Runs only with DRACHTIO_URL
 // (drachtio://<secret>@host:9022), FREESWITCH_ESL (esl://<password>@host:8021), DRACHTIO_SIP
 // (drachtio's SIP host:port) and FAR_SIP (the far profile's host:port) set; reported as skipped
 // otherwise. The FreeSWITCH configuration needs, beside freeswitch-config/freeswitch.xml's, a profile
@@ -61,6 +62,7 @@ describe.skipIf(!enabled)(
         freeswitch: { host: esl.host, port: esl.port, password: esl.secret },
         agentUri: (id) => `sip:${id}@${env.FAR_SIP}`,
         partnerUri: (_p, d) => `sip:${d}@${env.FAR_SIP}`,
+        outboundUri: (n) => `sip:${n}@${env.FAR_SIP}`,
         logger: silent,
       });
       await a.start((cmd) => void commands.push(cmd));
@@ -220,6 +222,132 @@ describe.skipIf(!enabled)(
         'eavesdrop gone',
       );
       await a.execute({ type: 'hangUp', callId, reason: 'normal' });
+      await clean();
+    }, 30_000);
+
+    it('outside transfer: the number joins the call, the agent is released, caller and number stay; a busy number ends only its call', async () => {
+      const a = await newAdapter();
+      await call();
+      const { callId } = await arrived();
+      await a.execute({ type: 'holdCaller', callId, queueId: 'n1', music: 'default' });
+      await a.execute({ type: 'ringAgent', callId, agentId: 'arm-1', autoAnswer: false, timeoutSeconds: 10 });
+      await until(() => commands.some((c) => c.type === 'answerOffer'), 'agent answered');
+      await a.execute({ type: 'connectAgent', callId, agentId: 'arm-1', conference: false });
+      await until(async () => (await mediaOf(callId))?.row.application === 'uuid_bridge', 'bridged');
+      const dial = (id: string, number: string) =>
+        a.execute({
+          type: 'dialOut',
+          callId: id,
+          agentId: 'arm-1',
+          number,
+          purpose: 'external-transfer',
+          parentCallId: callId,
+        });
+      // A busy number: only the outbound call ends; the caller is still bridged with the agent.
+      await dial('out-busy', 'busy-0115000000');
+      await until(
+        () => commands.some((c) => c.type === 'callerHungUp' && c.callId === 'out-busy'),
+        'the busy outbound call ended',
+      );
+      expect((await mediaOf(callId))?.row.application).toBe('uuid_bridge');
+      // A number that answers joins the call; the engine then releases the agent (as it would).
+      await dial('out-1', '0118000000');
+      await until(
+        () => commands.some((c) => c.type === 'outsideAnswered' && c.callId === 'out-1'),
+        'outsideAnswered',
+      );
+      await a.execute({ type: 'releaseAgent', callId, agentId: 'arm-1' });
+      await until(
+        async () => (await mrfLegs()) === 'caller:conference outbound:conference',
+        'the caller and the number alone in the conference',
+      );
+      expect(commands.some((c) => c.type === 'agentLegLost' || c.type === 'offerFailed')).toBe(false);
+      await a.execute({ type: 'hangUp', callId: 'out-1', reason: 'normal' });
+      await a.execute({ type: 'hangUp', callId, reason: 'normal' });
+      await clean();
+    }, 30_000);
+
+    /** The adapter's own legs on FreeSWITCH (drachtio_mrf), as "<X-Sas-Acd-Leg>:<application>", sorted. */
+    const mrfLegs = async () => {
+      const out: string[] = [];
+      for (const r of await channels()) {
+        if (!r.name.includes('drachtio_mrf')) continue;
+        const dump = await (await control()).api(`uuid_dump ${r.uuid} json`);
+        if (!dump.startsWith('{')) continue;
+        const v = JSON.parse(dump) as Record<string, string>;
+        out.push(`${v['variable_sip_h_X-Sas-Acd-Leg']}:${r.application}`);
+      }
+      return out.sort().join(' ');
+    };
+    /** A caller held, then bridged with arm-1. */
+    const connected = async (a: DrachtioAdapter) => {
+      await call();
+      const { callId } = await arrived();
+      await a.execute({ type: 'holdCaller', callId, queueId: 'n1', music: 'default' });
+      await a.execute({ type: 'ringAgent', callId, agentId: 'arm-1', autoAnswer: false, timeoutSeconds: 10 });
+      await until(() => commands.some((c) => c.type === 'answerOffer' && c.agentId === 'arm-1'), 'arm-1');
+      await a.execute({ type: 'connectAgent', callId, agentId: 'arm-1', conference: false });
+      await until(async () => (await mrfLegs()) === 'agent:uuid_bridge caller:uuid_bridge', 'bridged');
+      return callId;
+    };
+
+    it('transfers without cutting the caller: back on music, then bridged with the next agent', async () => {
+      const a = await newAdapter();
+      const callId = await connected(a);
+      await a.execute({ type: 'holdCaller', callId, queueId: 'n2', music: 'default' });
+      await a.execute({ type: 'releaseAgent', callId, agentId: 'arm-1' });
+      await until(async () => (await mrfLegs()) === 'caller:playback', 'the caller alone with music');
+      await a.execute({ type: 'ringAgent', callId, agentId: 'amu-1', autoAnswer: false, timeoutSeconds: 10 });
+      await until(() => commands.some((c) => c.type === 'answerOffer' && c.agentId === 'amu-1'), 'amu-1');
+      await a.execute({ type: 'connectAgent', callId, agentId: 'amu-1', conference: false });
+      await until(async () => (await mrfLegs()) === 'agent:uuid_bridge caller:uuid_bridge', 'bridged again');
+      expect(commands.some((c) => c.type === 'callerHungUp' || c.type === 'agentLegLost')).toBe(false);
+      await a.execute({ type: 'hangUp', callId, reason: 'normal' });
+      await clean();
+    }, 30_000);
+
+    it('brings a third party in: caller, agent and doctor in one conference; hang-up leaves nothing', async () => {
+      const a = await newAdapter();
+      const callId = await connected(a);
+      await a.execute({ type: 'ringAgent', callId, agentId: 'doc-1', autoAnswer: false, timeoutSeconds: 10 });
+      await until(() => commands.some((c) => c.type === 'answerOffer' && c.agentId === 'doc-1'), 'doc-1');
+      await a.execute({ type: 'connectAgent', callId, agentId: 'doc-1', conference: true });
+      await until(
+        async () => (await mrfLegs()) === 'agent:conference agent:conference caller:conference',
+        'three in the conference',
+      );
+      await a.execute({ type: 'hangUp', callId, reason: 'normal' });
+      await clean();
+    }, 30_000);
+
+    it('a phone that does not answer is cancelled (no-answer); one the caller leaves ringing is cancelled too', async () => {
+      const a = await newAdapter();
+      await call();
+      const { callId } = await arrived();
+      await a.execute({ type: 'holdCaller', callId, queueId: 'n1', music: 'default' });
+      await a.execute({ type: 'ringAgent', callId, agentId: 'slow-1', autoAnswer: false, timeoutSeconds: 1 });
+      await until(
+        () => commands.some((c) => c.type === 'offerFailed' && c.reason === 'no-answer'),
+        'no-answer after the ring timeout',
+      );
+      await until(async () => (await mrfLegs()) === 'caller:playback', 'the unused endpoint destroyed');
+      // execute() of a ring returns when the ring ends: not awaited here.
+      const ringing = a.execute({
+        type: 'ringAgent',
+        callId,
+        agentId: 'slow-2',
+        autoAnswer: false,
+        timeoutSeconds: 10,
+      });
+      await until(async () => (await channels()).some((r) => r.dest === 'slow-2'), 'slow-2 rings');
+      const far = (await channels()).find((r) => r.name.startsWith('sofia/far/') && r.dest === '15');
+      await (await control()).api(`uuid_kill ${far!.uuid}`); // the caller hangs up
+      await until(
+        () => commands.some((c) => c.type === 'callerHungUp' && c.callId === callId),
+        'caller gone',
+      );
+      await ringing;
+      expect(commands.filter((c) => c.type === 'offerFailed')).toHaveLength(1);
       await clean();
     }, 30_000);
 

@@ -1,0 +1,202 @@
+// An outside transfer in one command (dialOut with handOver) on FreeSWITCH, through the real
+// drachtio-srf and drachtio-fsmrf against sim-fs, the engine running for real, as
+// ari-dial-out.test.ts does on Asterisk: the caller stays with the agent while the number rings; once
+// it answers the agent leaves (wrap-up), the caller and the number talk in the call's conference,
+// recorded on the caller's channel; a busy or unreachable number ends only the outbound call. Every
+// test ends with nothing left on the PBX.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Event } from '../../../src/core/events.js';
+import { createLogger } from '../../../src/ports/logger.js';
+import { SiteShell } from '../../../src/shell/site-shell.js';
+import { engineCallId } from '../../../src/telephony/drachtio/call-id.js';
+import { DrachtioAdapter } from '../../../src/telephony/drachtio/drachtio-adapter.js';
+import type { FsRecordingAvailable } from '../../../src/telephony/drachtio/call-recording.js';
+import { PhoneClient, type PhoneMessage } from '../../../simulator/bots/phone-client.js';
+import { startSimFs, type SimFsServer } from '../../../simulator/freeswitch/server.js';
+import { exampleConfig } from '../../unit/core/harness.js';
+
+const silent = createLogger({ destination: new Writable({ write: (_c, _e, cb) => cb() }) });
+
+async function until<T>(find: () => T | undefined | null | false, what: string, ms = 8000): Promise<T> {
+  const start = Date.now();
+  for (;;) {
+    const v = find();
+    if (v) return v;
+    if (Date.now() - start > ms) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+let lab: SimFsServer;
+let adapter: DrachtioAdapter;
+let site: SiteShell;
+let events: Event[];
+let dir: string;
+let recordings: FsRecordingAvailable[];
+const phones: PhoneClient[] = [];
+
+beforeEach(async () => {
+  lab = await startSimFs({ eslPassword: 'not-ClueCon' });
+  dir = mkdtempSync(join(tmpdir(), 'sas-acd-fs-transfer-'));
+  recordings = [];
+  adapter = new DrachtioAdapter({
+    drachtio: lab.drachtio,
+    freeswitch: lab.esl,
+    agentUri: (agentId) => `sip:${agentId}@127.0.0.1:5060`,
+    partnerUri: (_p, destination) => `sip:${destination}@127.0.0.1:5096`,
+    // The outside world: a number is a phone registered as PJSIP/<number> on sim-fs.
+    outboundUri: (number) => `sip:${number}@127.0.0.1:5060`,
+    recordingsDir: dir,
+    recording: { enabled: () => true, format: () => 'wav', nameOf: (id) => `rec-${id.slice(-12)}` },
+    onRecording: (r) => recordings.push(r),
+    logger: silent,
+  });
+  site = await SiteShell.start({
+    config: exampleConfig(),
+    logger: silent,
+    effects: (f) => adapter.execute(f),
+  });
+  events = [];
+  site.onEvents((e) => events.push(...e));
+  await adapter.start((cmd, at) => void site.dispatch(cmd, at));
+});
+
+afterEach(async () => {
+  for (const p of phones.splice(0)) p.close();
+  await site.stop();
+  await adapter.stop();
+  await lab.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function phone(endpoint: string, answerMs: number | null = 0): Promise<PhoneClient> {
+  const p = await PhoneClient.register(lab.endpointsWsUrl, endpoint);
+  if (answerMs !== null) p.autoAnswer(answerMs);
+  phones.push(p);
+  return p;
+}
+
+const agent = (id: string) => site.state.data.agents[id]!;
+const answered = () => events.filter((e) => e.type === 'CallConnected').length;
+
+/** A caller on line 15 connected to arm-1. */
+async function connectedCall(): Promise<{ simId: string; callId: string }> {
+  const r = await fetch(`${lab.url}/sim/calls`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ line: '15', callerNumber: '0612345678' }),
+  });
+  const b = (await r.json()) as { callId: string; sipCallId: string };
+  const callId = engineCallId(b.sipCallId);
+  await until(() => site.state.data.calls[callId]?.parties.length, 'the caller and arm-1 connected');
+  await until(() => lab.sim.hears(b.callId).phones.includes('PJSIP/arm-1'), 'the caller hears arm-1');
+  return { simId: b.callId, callId };
+}
+
+const transfer = (parent: string, id: string, number: string) =>
+  site.dispatch({
+    type: 'dialOut',
+    callId: id,
+    agentId: 'arm-1',
+    number,
+    purpose: 'external-transfer',
+    parentCallId: parent,
+    handOver: true,
+  });
+
+async function expectClean(): Promise<void> {
+  await site.settled();
+  const total = () => {
+    const l = lab.sim.leftovers();
+    return l.dialogs + l.channels + l.conferences + l.outboundSockets + l.phoneLegs;
+  };
+  await until(() => total() === 0, 'a clean PBX').catch(() => {
+    throw new Error(`left on the PBX: ${JSON.stringify(lab.sim.leftovers())}`);
+  });
+}
+
+describe('outside transfer in one command on FreeSWITCH (drachtio, sim-fs)', () => {
+  it('the number answers: the agent leaves, the caller talks to the number, recorded; its hang-up ends the call', async () => {
+    await phone('PJSIP/arm-1');
+    // The number rings 300 ms: meanwhile the caller is still with the agent.
+    const far = await phone('PJSIP/0118000000', 300);
+    await site.dispatch({ type: 'agentLogin', agentId: 'arm-1' });
+    const { simId, callId } = await connectedCall();
+    const before = answered();
+    expect((await transfer(callId, 'out-t1', '0118000000')).ok).toBe(true);
+    await until(() => far.messages.some((m) => m.type === 'invite'), 'the number rings');
+    expect(lab.sim.hears(simId).phones).toEqual(['PJSIP/arm-1']);
+    await until(() => agent('arm-1').status !== 'on-call', 'arm-1 left the call');
+    expect(site.state.data.calls[callId]!.parties).toEqual([]);
+    expect(
+      events.find((e) => e.type === 'AgentLeftCall' && e.callId === callId && e.agentId === 'arm-1'),
+    ).toMatchObject({ reason: 'transfer' });
+    // The caller and the number alone; the agent's phone released.
+    await until(() => {
+      const h = lab.sim.hears(simId).phones;
+      return h.length === 1 && h[0] === 'PJSIP/0118000000';
+    }, 'the caller hears the number only');
+    expect(lab.sim.phones.get('PJSIP/arm-1')!.activeLegs).toBe(0);
+    // Recorded across the hand-over: one recording on the caller's channel, still running.
+    expect(lab.sim.media.liveRecordings()).toHaveLength(1);
+    expect(answered()).toBe(before);
+    expect(
+      events.filter((e) => e.type === 'OutboundCallPlaced' && e.purpose === 'external-transfer'),
+    ).toHaveLength(1);
+    const leg = far.messages.find((m: PhoneMessage) => m.type === 'invite')!;
+    far.hangup(String(leg.channelId));
+    await until(
+      () => !site.state.data.calls[callId] && !site.state.data.calls['out-t1'],
+      'both calls ended with the number',
+    );
+    expect(events.filter((e) => e.type === 'CallEnded' && e.callId === callId)).toHaveLength(1);
+    await until(() => recordings.length === 1, 'the recording closed');
+    await expectClean();
+  });
+
+  it('a busy or unreachable number ends only the outbound call: the caller stays with the agent', async () => {
+    await phone('PJSIP/arm-1');
+    const busy = await phone('PJSIP/0115000000', null);
+    busy.on('invite', (m: PhoneMessage) => busy.reject(String(m.channelId), 486));
+    await site.dispatch({ type: 'agentLogin', agentId: 'arm-1' });
+    const { simId, callId } = await connectedCall();
+    expect((await transfer(callId, 'out-t2', '0115000000')).ok).toBe(true);
+    await until(() => !site.state.data.calls['out-t2'], 'the busy outbound call ended');
+    expect(agent('arm-1')).toMatchObject({ status: 'on-call', callId });
+    expect(lab.sim.hears(simId).phones).toEqual(['PJSIP/arm-1']);
+    // Nobody at that number: drachtio answers 503, the same at once.
+    expect((await transfer(callId, 'out-t3', '0999999999')).ok).toBe(true);
+    await until(() => !site.state.data.calls['out-t3'], 'the unreachable outbound call ended');
+    expect(agent('arm-1')).toMatchObject({ status: 'on-call', callId });
+    expect(lab.sim.hears(simId).phones).toEqual(['PJSIP/arm-1']);
+    expect(events.some((e) => e.type === 'CallEnded' && e.callId === callId)).toBe(false);
+    await fetch(`${lab.url}/sim/calls/${simId}/hangup`, { method: 'POST' });
+    await until(() => !site.state.data.calls[callId], 'the caller hung up');
+    await expectClean();
+  });
+
+  it('the caller hangs up after the transfer: the number is hung up too; a second transfer is refused meanwhile', async () => {
+    await phone('PJSIP/arm-1');
+    const far = await phone('PJSIP/0601010101', 300);
+    await site.dispatch({ type: 'agentLogin', agentId: 'arm-1' });
+    const { simId, callId } = await connectedCall();
+    expect((await transfer(callId, 'out-t4', '0601010101')).ok).toBe(true);
+    expect(await transfer(callId, 'out-t5', '0602020202')).toMatchObject({
+      ok: false,
+      reason: 'transfer-in-progress',
+    });
+    await until(() => agent('arm-1').status !== 'on-call', 'arm-1 left the call');
+    await until(() => lab.sim.hears(simId).phones.join() === 'PJSIP/0601010101', 'caller with the number');
+    await fetch(`${lab.url}/sim/calls/${simId}/hangup`, { method: 'POST' });
+    await until(
+      () => !site.state.data.calls[callId] && !site.state.data.calls['out-t4'],
+      'both calls ended with the caller',
+    );
+    await until(() => far.messages.some((m) => m.type === 'hungup'), 'the number released');
+    await expectClean();
+  });
+});

@@ -1197,6 +1197,10 @@ export class Pbx {
     b.channels.push(c.id);
     b.channels.sort((x, y) => idSeq(x) - idSeq(y));
     c.bridgeId = b.id;
+    // Asterisk subscribes the application of a Stasis channel to the bridge it joins: the bridge's
+    // recording events reach it (with several applications, each site's own).
+    for (const r of this.recordings.live.values())
+      if (r.targetUri === `bridge:${b.id}` && r.app === this.defaultApp && c.app) r.app = c.app;
     this.send(c.app, 'ChannelEnteredBridge', { bridge: bridgeJson(b), channel: channelJson(c) });
     b.technology = technologyFor(b);
     const call = this.call(c);
@@ -1395,7 +1399,9 @@ export class Pbx {
 
   recordBridge(id: string, params: RecordParams): Record<string, unknown> {
     const b = this.mustBridge(id);
-    const r = this.recordings.start(`bridge:${b.id}`, b.app, params, (fn) => this.later(null, 0, fn));
+    // (The application of a Stasis channel already in it: see enterBridge.)
+    const app = b.channels.map((c) => this.channels.get(c)).find((c) => c?.inStasis && c.app)?.app ?? b.app;
+    const r = this.recordings.start(`bridge:${b.id}`, app, params, (fn) => this.later(null, 0, fn));
     return liveJson(r);
   }
 

@@ -24,6 +24,11 @@ import { parseLrmSettings, type LrmSettings } from '../lrm/lrm-settings.js';
 import { recordingAvailableEvent } from '../lrm/recording-event.js';
 import { publishLrmEvent } from '../realtime/lrm-feed.js';
 import type { RecordingAvailable } from '../telephony/ari/call-recording.js';
+import type { RefusedCall } from '../telephony/ari/trunk-refusal.js';
+import { TrunkStats } from '../observability/trunk-stats.js';
+import { callRef } from '../lrm/call-ref.js';
+import { recordingRetentionDays } from '../core/recording-config.js';
+import { startServeRecordings, type ServeRecordings } from './serve-recordings.js';
 
 /** The Stasis application of each site when ARI_APP is not set. */
 export const DEFAULT_SITE_APP = 'sasacd-{site}';
@@ -151,6 +156,8 @@ export type ServingSites = {
   acd: AcdServer;
   /** The PBX link of a site (connected while this process leads it). */
   pbx(siteId: string): SitePbx | undefined;
+  /** A site's recordings index and retention job (Asterisk only; docs/recording.md). */
+  recordings(siteId: string): ServeRecordings | undefined;
   /** Graceful: out of the fleet first, the sites handed over, then the PBX links closed. */
   stop(): Promise<void>;
 };
@@ -159,6 +166,8 @@ export async function startServeSites(settings: SitesSettings, logger: Logger): 
   const fixes = new TelephonyFixes();
   // A recording stored on the PBX (the leader's link reports it): to the LRM's webhooks and feed.
   const recordingSinks: ((siteId: string, r: RecordingAvailable) => void)[] = [];
+  // Each site's trunk statistics (docs/trunks.md): refusals reported by its leader's PBX link.
+  const trunksOf = new Map<string, TrunkStats>();
   const pbxOf = new Map(
     settings.configs.map((config) => [
       config.id,
@@ -170,6 +179,18 @@ export async function startServeSites(settings: SitesSettings, logger: Logger): 
         holdingBridgeTag: config.id,
         onRecording: (r: RecordingAvailable) => {
           for (const sink of recordingSinks) sink(config.id, r);
+        },
+        onRefused: (r: RefusedCall) => {
+          logger.warn(
+            { site: config.id, line: r.line, reason: r.reason },
+            'call refused before distribution',
+          );
+          void trunksOf
+            .get(config.id)
+            ?.refused(r)
+            .catch((err: Error) =>
+              logger.error({ site: config.id, err: err.message }, 'refusal not counted'),
+            );
         },
         ...(settings.reconcileEveryMs !== undefined ? { reconcileEveryMs: settings.reconcileEveryMs } : {}),
         ...(settings.pbxRelink ? { relink: settings.pbxRelink } : {}),
@@ -216,10 +237,35 @@ export async function startServeSites(settings: SitesSettings, logger: Logger): 
         }),
       );
   }
+  // Each site's recordings index and retention job, as with one site (src/app/serve-recordings.ts;
+  // Asterisk only): the index written when the site's leader reports a recording stored; the
+  // retention job taken by whichever process's worker is free.
+  const recordingsOf = new Map<string, ServeRecordings>();
+  for (const [id, shell] of fleet.sites) {
+    const recordings = await startServeRecordings({
+      siteId: id,
+      redis: settings.redisUrl,
+      pbx: settings.pbxOf[id]!,
+      retentionDays: () => recordingRetentionDays(shell.state.data.config),
+      ...(settings.recordingRetentionEveryMs ? { everyMs: settings.recordingRetentionEveryMs } : {}),
+      logger: logger.child({ site: id }),
+    });
+    if (recordings) recordingsOf.set(id, recordings);
+  }
+  recordingSinks.push(
+    (site, r) =>
+      void recordingsOf
+        .get(site)
+        ?.stored(r, callRef(site, r.callId))
+        .catch((err: Error) =>
+          logger.error({ site, callId: r.callId, err: err.message }, 'recording not indexed'),
+        ),
+  );
   recordingSinks.push((site, r) => lrmLinks.get(site)?.recordingAvailable(r));
 
   const ping = connectRedis(settings.redisUrl, { maxRetriesPerRequest: 1 });
   ping.on('error', () => undefined);
+  for (const [id, shell] of fleet.sites) trunksOf.set(id, new TrunkStats(shell, ping));
   const roundTrip = async () => {
     const started = performance.now();
     await ping.ping();
@@ -248,7 +294,12 @@ export async function startServeSites(settings: SitesSettings, logger: Logger): 
     // The drachtio adapter cannot yet keep a caller with an outside leg alone (docs/freeswitch.md).
     pbxCanBridgeOutside: settings.pbx.kind === 'asterisk',
     web: { siteId: settings.configs[0]!.id, virtualPhoneUrl: null },
-    ...(lrmLinks.size > 0 ? { extraMetrics: [(registry: Registry) => lrmMetrics.register(registry)] } : {}),
+    extraMetrics: [
+      (registry: Registry) => TrunkStats.registerMetrics(registry, [...trunksOf.values()]),
+      ...(lrmLinks.size > 0 ? [(registry: Registry) => lrmMetrics.register(registry)] : []),
+    ],
+    trunks: (id: string) => trunksOf.get(id) ?? null,
+    recordings: (id: string) => recordingsOf.get(id)?.site ?? null,
   });
   // `recording.available` on the /lrm feed too (relayed to every process by the Redis adapter).
   recordingSinks.push((site, r) => publishLrmEvent(acd.realtime.io, recordingAvailableEvent(site, r)));
@@ -261,6 +312,7 @@ export async function startServeSites(settings: SitesSettings, logger: Logger): 
     fleet,
     acd,
     pbx: (site) => pbxOf.get(site),
+    recordings: (site) => recordingsOf.get(site),
     async stop() {
       // With another process in the fleet, each site's PBX link is kept until its next leader's
       // replaces it: no call falls to the dialplan fallback during the hand-over.
@@ -268,6 +320,8 @@ export async function startServeSites(settings: SitesSettings, logger: Logger): 
       for (const p of pbxs) p.leaving(successor);
       await acd.close();
       await Promise.all([...lrmLinks.values()].map((l) => l.close()));
+      await Promise.all([...recordingsOf.values()].map((r) => r.close()));
+      for (const t of trunksOf.values()) t.close();
       await fleet.leave(); // hands the sites over: their next writers are already polling
       await Promise.all([...fleet.sites.values()].map((s) => s.settled()));
       await Promise.all(pbxs.map((p) => p.stop()));

@@ -29,17 +29,19 @@ export type TrunkLine = {
   refusedToday: number;
 };
 
+/** One per process, labelled by site: the sites of a process share it (registered once per registry). */
+const refusedCounter = new Counter({
+  name: 'sas_acd_calls_refused_total',
+  help: 'Calls refused before distribution (trunk full), as reported to this process by the PBX',
+  labelNames: ['site', 'line', 'reason'] as const,
+  registers: [],
+});
+
 export class TrunkStats {
   private readonly peaks = new Map<string, { slot: number; peak: number }>();
   /** Without Redis: day key -> line -> count. */
   private readonly memory = new Map<string, Record<string, string>>();
   private readonly unsubscribe: () => void;
-  private readonly refusedCounter = new Counter({
-    name: 'sas_acd_calls_refused_total',
-    help: 'Calls refused before distribution (trunk full), as reported to this process by the PBX',
-    labelNames: ['site', 'line', 'reason'] as const,
-    registers: [],
-  });
 
   constructor(
     private readonly site: SiteHandle,
@@ -76,7 +78,7 @@ export class TrunkStats {
 
   /** A call the PBX refused: counted once (the adapter reports each refused channel once). */
   async refused(r: RefusedCall): Promise<void> {
-    this.refusedCounter.inc({ site: this.site.siteId, line: r.line, reason: r.reason });
+    refusedCounter.inc({ site: this.site.siteId, line: r.line, reason: r.reason });
     const key = this.key(r.at);
     if (!this.redis) {
       const day = this.memory.get(key) ?? {};
@@ -112,9 +114,12 @@ export class TrunkStats {
 
   /** On /metrics: channels, busy, occupancy, 15-minute peak per line; refused calls. */
   registerMetrics(registry: Registry): void {
-    registry.registerMetric(this.refusedCounter);
-    const lines = () => this.lines();
-    const site = this.site.siteId;
+    TrunkStats.registerMetrics(registry, [this]);
+  }
+
+  /** The same metrics for several sites of one process, each metric registered once (labelled by site). */
+  static registerMetrics(registry: Registry, all: TrunkStats[]): void {
+    registry.registerMetric(refusedCounter);
     const gauge = (name: string, help: string, pick: (l: TrunkLine) => number | null) =>
       registry.registerMetric(
         new Gauge({
@@ -123,10 +128,11 @@ export class TrunkStats {
           labelNames: ['site', 'line'] as const,
           registers: [],
           async collect() {
-            for (const l of (await lines().catch(() => null)) ?? []) {
-              const v = pick(l);
-              if (v !== null) this.set({ site, line: l.line }, v);
-            }
+            for (const stats of all)
+              for (const l of (await stats.lines().catch(() => null)) ?? []) {
+                const v = pick(l);
+                if (v !== null) this.set({ site: stats.site.siteId, line: l.line }, v);
+              }
           },
         }),
       );

@@ -30,6 +30,14 @@ export type ExampleLrm = {
    * `afterActing`, the LRM acts on them first (a reply lost after the work was done).
    */
   failNext(n: number, when?: (d: Delivery) => boolean, afterActing?: boolean): void;
+  /**
+   * Once `n` deliveries are acted on, the next ones get no answer until `release()` (a sender that
+   * dies meanwhile never learns their fate); with `afterActing`, the LRM acts on them first.
+   */
+  holdAfter(n: number, afterActing?: boolean): void;
+  /** Requests waiting for an answer because of `holdAfter`. */
+  held: number;
+  release(): void;
   close(): Promise<void>;
 };
 
@@ -50,6 +58,9 @@ export async function startExampleLrm(opts: {
   let failures = 0;
   let failWhen: ((d: Delivery) => boolean) | undefined;
   let failAfterActing = false;
+  let holdFrom = Number.POSITIVE_INFINITY;
+  let holdAfterActing = false;
+  const releaseHeld: (() => void)[] = [];
   const lrm: ExampleLrm = {
     url: '',
     close: () => Promise.resolve(),
@@ -62,6 +73,22 @@ export async function startExampleLrm(opts: {
       failWhen = when;
       failAfterActing = afterActing;
     },
+    held: 0,
+    holdAfter(n, afterActing = false) {
+      holdFrom = n;
+      holdAfterActing = afterActing;
+    },
+    release() {
+      holdFrom = Number.POSITIVE_INFINITY;
+      for (const r of releaseHeld.splice(0)) r();
+    },
+  };
+  // Counted before this delivery: with `afterActing` it is already among the received.
+  const holdIfAsked = async (): Promise<void> => {
+    if (lrm.received.length - (holdAfterActing ? 1 : 0) < holdFrom) return;
+    lrm.held++;
+    await new Promise<void>((resolve) => releaseHeld.push(resolve));
+    lrm.held--;
   };
   const server: Server = createServer((req, res) => {
     void (async () => {
@@ -82,6 +109,12 @@ export async function startExampleLrm(opts: {
         attempt: Number(req.headers['x-sas-attempt'] ?? 1),
         receivedAt: clock(),
       };
+      if (!holdAfterActing) {
+        let gone = false;
+        res.once('close', () => (gone = true));
+        await holdIfAsked();
+        if (gone) return; // the sender gave up or died meanwhile: nothing to act on
+      }
       const fail = failures > 0 && (!failWhen || failWhen(delivery));
       if (fail) {
         failures--;
@@ -94,6 +127,7 @@ export async function startExampleLrm(opts: {
           lrm.received.push(delivery);
         }
       }
+      if (holdAfterActing) await holdIfAsked();
       if (fail) {
         res.writeHead(500).end();
         return;
@@ -105,6 +139,7 @@ export async function startExampleLrm(opts: {
   const port = (server.address() as AddressInfo).port;
   lrm.url = `http://${opts.host ?? '127.0.0.1'}:${port}/acd-events`;
   lrm.close = async () => {
+    lrm.release();
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   };

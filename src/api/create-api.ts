@@ -35,6 +35,8 @@ import { listenInRoutes } from './routers/listen-in.js';
 import { outsideCallRoutes } from './routers/outside-calls.js';
 import { recordingRoutes, type SiteRecordings } from './routers/recordings.js';
 import { trunkRoutes } from './routers/trunks.js';
+import { dependencyRoutes } from './routers/dependencies.js';
+import type { DependencyHealth } from '../observability/dependency-health.js';
 import { TrunkStats } from '../observability/trunk-stats.js';
 import { roomRoutes } from './routers/room.js';
 import { connectRedis, type RedisTarget } from '../store/redis-connection.js';
@@ -97,6 +99,9 @@ export type ApiOptions = {
   recordings?: (siteId: string) => SiteRecordings | null;
   /** Trunk occupancy and refused calls of a site (docs/trunks.md). */
   trunks?: (siteId: string) => TrunkStats | null;
+  /** PBX round trip and recording storage of a site; answer-rate threshold (docs/dependencies.md). */
+  dependencies?: (siteId: string) => DependencyHealth | null;
+  minAnswerRate?: number;
 };
 
 export type Api = {
@@ -202,6 +207,7 @@ export function createApi(opts: ApiOptions): Api {
     ...recordingRoutes({ ...ctx, recordings: opts.recordings ?? (() => null) }),
     ...listenInRoutes(ctx, { history: (id) => histories.get(id)!, canListenIn: opts.pbxCanListenIn ?? true }),
     ...trunkRoutes({ ...ctx, trunks: (id) => opts.trunks?.(id) ?? ownTrunks.get(id) ?? null }),
+    ...dependencyRoutes(ctx, { ...opts, history: (id) => histories.get(id)! }),
   ];
   const openapi = buildOpenApi(
     routes,

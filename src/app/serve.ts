@@ -34,6 +34,11 @@ import type { RecordingAvailable } from '../telephony/ari/call-recording.js';
 import { parseLrmSettings, type LrmSettings } from '../lrm/lrm-settings.js';
 import type { WebRtcPhoneSettings } from '../api/routers/agent-phone.js';
 import { parseWebRtcSettings } from './webrtc-settings.js';
+import {
+  dependencyHealthFor,
+  parseDependencySettings,
+  type DependencySettings,
+} from '../observability/dependency-health.js';
 
 export type ServeSettings = {
   config: SiteConfig;
@@ -59,6 +64,8 @@ export type ServeSettings = {
   webRtcPhone?: WebRtcPhoneSettings;
   /** How often the recording retention job runs, ms (env RECORDING_RETENTION_EVERY_MS; default 1 h). */
   recordingRetentionEveryMs?: number;
+  /** RECORDING_STORAGE_DIR, RECORDING_STORAGE_MIN_FREE, ANSWER_RATE_MIN (docs/dependencies.md). */
+  dependencies?: DependencySettings;
 };
 
 /**
@@ -175,6 +182,7 @@ export function parseServeSettings(input: ServeInput): ParsedSettings {
     errors.push('RECONCILE_EVERY_MS: 0 (off) or an integer of at least 200 (ms)');
   const fallbackPollMs = parseFallbackPollMs(env, errors);
   const pbxRelink = parsePbxRelink(env, errors);
+  const dependencies = parseDependencySettings(env, errors);
   const retentionEvery = Number(env.RECORDING_RETENTION_EVERY_MS ?? 3600_000);
   if (!Number.isInteger(retentionEvery) || retentionEvery < 1000)
     errors.push('RECORDING_RETENTION_EVERY_MS: an integer of at least 1000 (ms)');
@@ -196,6 +204,7 @@ export function parseServeSettings(input: ServeInput): ParsedSettings {
       pbxRelink,
       ...(webRtcPhone ? { webRtcPhone } : {}),
       recordingRetentionEveryMs: retentionEvery,
+      dependencies,
     },
   };
 }
@@ -309,6 +318,7 @@ export async function startServe(settings: ServeSettings, logger: Logger): Promi
     await ping.ping();
     return performance.now() - started;
   };
+  const deps = dependencyHealthFor(config.id, settings.pbx, settings.dependencies);
   const users = await loadUsers(settings.users, logger);
   const acd = await startAcdServer({
     port: settings.port,
@@ -333,9 +343,14 @@ export async function startServe(settings: ServeSettings, logger: Logger): Promi
     pbxCanBridgeOutside: true,
     extraMetrics: [
       (registry) => trunks.registerMetrics(registry),
+      (registry) => deps.registerMetrics(registry),
       ...(lrmLink ? [(registry: Registry) => lrmLink.registerMetrics(registry)] : []),
     ],
     trunks: (id: string) => (id === config.id ? trunks : null),
+    dependencies: (id: string) => (id === config.id ? deps : null),
+    ...(settings.dependencies?.minAnswerRate !== undefined
+      ? { minAnswerRate: settings.dependencies.minAnswerRate }
+      : {}),
     ...(settings.webRtcPhone ? { webRtcPhone: settings.webRtcPhone } : {}),
     ...(recordings ? { recordings: (id: string) => (id === config.id ? recordings.site : null) } : {}),
     web: { siteId: config.id, virtualPhoneUrl: null },

@@ -24,7 +24,7 @@ export type LrmLinkOptions = {
   hub?: WebhookTarget & Omit<HubSanteOptions, 'timeZone'>;
   /** Shared by every site of the process (serve with several sites); one of its own when absent. */
   metrics?: LrmMetrics;
-  tuning?: Pick<LrmWebhooksOptions, 'attempts' | 'backoffMs' | 'timeoutMs' | 'orderWaitMs' | 'concurrency'>;
+  tuning?: Pick<LrmWebhooksOptions, 'attempts' | 'backoffMs' | 'timeoutMs' | 'lockMs' | 'concurrency'>;
 };
 
 export class LrmLink {
@@ -63,13 +63,10 @@ export class LrmLink {
     this.uncount = metrics.add({ siteId: opts.site.siteId, counts: () => webhooks.counts() });
     this.unsubscribe = opts.site.onEvents((events, state) => {
       for (const e of lrmEvents(opts.site.siteId, events)) {
-        const last = e.type === 'call.ended';
-        const sends = [this.webhooks.send('lrm', e, e, last)];
+        const sends = [this.webhooks.send('lrm', e, e)];
         if (opts.hub && e.type === 'call.arrived') {
           const hub = { ...opts.hub, timeZone: state.data.config.calendar.timeZone };
-          sends.push(
-            this.webhooks.send('hub', { ...e, id: `${e.id}-rc-eda` }, rcEdaCallArrived(e, hub), true),
-          );
+          sends.push(this.webhooks.send('hub', { ...e, id: `${e.id}-rc-eda` }, rcEdaCallArrived(e, hub)));
         }
         for (const s of sends)
           s.catch((err: Error) =>
@@ -84,14 +81,12 @@ export class LrmLink {
 
   /**
    * A call's recording is stored on the PBX (telephony reports it as the call ends): sent as
-   * `recording.available`, after the call's events queued so far. While the call is still live here
-   * (its `call.ended` not seen yet) the call's sequence goes on after it; otherwise it closes it.
+   * `recording.available`, after the call's events queued so far.
    */
   recordingAvailable(r: RecordingReport): void {
     const e = recordingAvailableEvent(this.opts.site.siteId, r);
-    const ended = !this.opts.site.state.data.calls[r.callId];
     this.webhooks
-      .send('lrm', e, e, ended)
+      .send('lrm', e, e)
       .catch((err: Error) =>
         this.opts.logger.error(
           { event: e.type, callId: e.callId, err: err.message },

@@ -1,13 +1,21 @@
-// Signed webhooks to the regulation software (LRM) and, beside them, to a Hub Santé gateway, through
-// BullMQ: each event is a job whose id is the event's idempotency key (queued twice, kept once),
-// POSTed with `Idempotency-Key` and an HMAC signature (./signature.ts), retried with exponential
-// backoff on 5xx, 408, 429 and network errors, reported failed after the last attempt.
-// In order per call and per target: a job names the previous job of its call, and waits (a short
-// delay that costs no attempt) until that one is delivered or has given up. Calls do not wait for
-// each other. The queue lives under the site's BullMQ prefix, so its keys carry the site's hash tag.
-import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+// Signed webhooks to the regulation software (LRM) and, beside them, to a Hub Santé gateway: each
+// event is POSTed with `Idempotency-Key` (the event's id) and an HMAC signature (./signature.ts),
+// retried with exponential backoff on 5xx, 408, 429 and network errors, given up after the last
+// attempt or at once on any other 4xx.
+// In order per call and per target, without a wait between a call's events: the events go into the
+// call's backlog in Redis (./webhook-backlog.ts: queued twice, kept once), and a BullMQ job drains
+// that backlog, delivering the call's events one after the other in the same worker slot. Each
+// event queued adds a job (its id is the event's: queued by two processes, one job); a job that
+// finds its call already being drained by another ends at once, since that drain will deliver its
+// event too. A failed attempt moves the drain to BullMQ's delayed set for the backoff, holding the
+// call, so calls do not wait for each other. A drain whose process dies stalls; BullMQ hands its job
+// to another worker (after `lockMs`), which goes on from the first event not yet delivered (at
+// worst, the one in flight is delivered again: same Idempotency-Key, the LRM does not act twice).
+// The keys live under the site's BullMQ prefix, so they carry the site's hash tag.
+import { DelayedError, Queue, Worker, type Job } from 'bullmq';
 import { bullConnection, bullPrefix, type RedisTarget } from '../store/jobs/connection.js';
 import { sign, SIGNATURE_HEADER } from './signature.js';
+import { WebhookBacklog, type BacklogEvent } from './webhook-backlog.js';
 
 export const WEBHOOK_QUEUE = 'lrm-webhooks';
 const KEEP_S = 7 * 24 * 3600;
@@ -19,26 +27,17 @@ export type WebhookTarget = {
   contentType?: string;
 };
 
-export type WebhookJob = {
-  target: string;
-  /** The event's id: the Idempotency-Key header (the same for every target's copy would clash). */
-  key: string;
-  /** The event type, sent as `X-Sas-Event`. */
-  type: string;
-  callId: string;
-  /** The id of the previous job of this call to this target, delivered first. */
-  prev: string | null;
-  /** The exact bytes that are signed and sent. */
-  body: string;
-};
+/** A drain job: deliver the call's backlog for this target. */
+export type WebhookJob = { target: string; callId: string };
 
 export type WebhookDelivery = {
+  /** `<target>-<event id>`. */
   id: string;
   target: string;
   type: string;
   callId: string;
   attempts: number;
-  /** When the job was queued (epoch ms). */
+  /** When the event was queued (epoch ms). */
   queuedAt: number | null;
 };
 
@@ -50,131 +49,199 @@ export type LrmWebhooksOptions = {
   /** First retry delay; doubles each time. */
   backoffMs?: number;
   timeoutMs?: number;
-  /** How long a job waits before looking again at the previous job of its call. */
-  orderWaitMs?: number;
-  /** Deliveries in parallel (different calls; one call's events are never delivered in parallel). */
+  /**
+   * How long a drain holds its call without a sign of life, and how soon a job whose process died is
+   * handed to another worker (BullMQ's lock and stalled check). Longer than `timeoutMs`.
+   */
+  lockMs?: number;
+  /** Calls drained in parallel (one call's events are never delivered in parallel). */
   concurrency?: number;
   clock?: () => number;
   onDelivered?: (d: WebhookDelivery) => void;
   onFailed?: (d: WebhookDelivery, error: Error) => void;
 };
 
+class GiveUp extends Error {}
+
 export class LrmWebhooks {
   private readonly queue: Queue<WebhookJob>;
   private readonly worker: Worker<WebhookJob>;
-  /** Per target and call: the last job queued (the next one waits for it). */
-  private readonly last = new Map<string, string>();
-  private tail: Promise<unknown> = Promise.resolve();
+  private readonly backlog: WebhookBacklog;
+  private readonly lockMs: number;
+  private readonly now: () => number;
+  /** Per target and call: the last send of this process (the next one is queued after it). */
+  private readonly chains = new Map<string, Promise<unknown>>();
+  private readonly pending = new Set<Promise<unknown>>();
+  private readonly sweeper: NodeJS.Timeout;
 
   constructor(private readonly opts: LrmWebhooksOptions) {
     for (const [name, t] of Object.entries(opts.targets))
       if (!t.secret || t.secret.length < 16)
         throw new Error(`webhook target ${name}: the secret must be at least 16 characters`);
+    this.now = opts.clock ?? Date.now;
+    this.lockMs = opts.lockMs ?? 30_000;
+    if (this.lockMs <= (opts.timeoutMs ?? 5_000))
+      throw new Error('webhooks: lockMs must be longer than timeoutMs');
     const common = { connection: bullConnection(opts.redis), prefix: bullPrefix(opts.site) };
+    this.backlog = new WebhookBacklog(opts.redis, bullPrefix(opts.site), KEEP_S);
     this.queue = new Queue<WebhookJob>(WEBHOOK_QUEUE, common);
-    this.worker = new Worker<WebhookJob>(WEBHOOK_QUEUE, (job, token) => this.process(job, token), {
+    this.worker = new Worker<WebhookJob>(WEBHOOK_QUEUE, (job, token) => this.drain(job, token), {
       ...common,
       concurrency: opts.concurrency ?? 8,
-    });
-    this.worker.on('completed', (job) => opts.onDelivered?.(this.delivery(job)));
-    this.worker.on('failed', (job, error) => {
-      if (!job || error instanceof DelayedError) return;
-      if (job.attemptsMade >= (job.opts.attempts ?? 1) || error instanceof UnrecoverableError)
-        opts.onFailed?.(this.delivery(job), error);
+      lockDuration: this.lockMs,
+      stalledInterval: this.lockMs,
+      // A drain found stalled is run again, however often its process died: its events are still queued.
+      maxStalledCount: 1_000,
     });
     this.worker.on('error', () => undefined); // connection errors: BullMQ reconnects
+    // A drain that failed for good (Redis unreachable through all its attempts), or a process that
+    // died between queuing an event and adding its drain, left the call's events queued with no
+    // drain: a new drain for each such call when the worker starts, and then every `lockMs`.
+    const sweep = () => void this.restartStranded().catch(() => undefined);
+    void this.worker.waitUntilReady().then(sweep, () => undefined);
+    this.sweeper = setInterval(sweep, this.lockMs);
+    this.sweeper.unref();
   }
 
   /**
-   * Queues one event for a target. Calls are queued in the order of `send` (one after the other),
-   * so a call's events keep the engine's order. `last` tells that the call has no more events.
+   * Queues one event for a target, after the call's events queued so far by this process (a call's
+   * events are queued one after the other, in the order of `send`, so they keep the engine's order;
+   * different calls are queued in parallel).
    */
-  send(
-    target: string,
-    event: { id: string; type: string; callId: string },
-    body: unknown,
-    last = false,
-  ): Promise<void> {
+  send(target: string, event: { id: string; type: string; callId: string }, body: unknown): Promise<void> {
     if (!this.opts.targets[target]) return Promise.resolve();
-    const key = `${target}\u0000${event.callId}`;
-    const prev = this.last.get(key) ?? null;
-    if (last) this.last.delete(key);
-    else this.last.set(key, `${target}-${event.id}`);
-    const job: WebhookJob = {
-      target,
+    const queued: BacklogEvent = {
       key: event.id,
       type: event.type,
       callId: event.callId,
-      prev,
       body: typeof body === 'string' ? body : JSON.stringify(body),
+      queuedAt: this.now(),
     };
-    const added = this.tail.then(() =>
-      this.queue.add(event.type, job, {
-        jobId: `${target}-${event.id}`,
-        attempts: this.opts.attempts ?? 10,
-        backoff: { type: 'exponential', delay: this.opts.backoffMs ?? 1_000 },
-        removeOnComplete: { age: KEEP_S },
+    const chain = `${target}\u0000${event.callId}`;
+    const drainId = `${target}-${event.id}`;
+    const added = (this.chains.get(chain) ?? Promise.resolve()).then(async () => {
+      // Only the event that finds no drain on its call adds one; the others join its backlog.
+      if ((await this.backlog.push(target, queued, drainId, this.lockMs)) === 'drain')
+        await this.addDrain(target, event.callId, drainId);
+    });
+    const settled = added.catch(() => undefined);
+    this.chains.set(chain, settled);
+    this.pending.add(settled);
+    void settled.then(() => {
+      this.pending.delete(settled);
+      if (this.chains.get(chain) === settled) this.chains.delete(chain);
+    });
+    return added;
+  }
+
+  private addDrain(target: string, callId: string, jobId: string) {
+    return this.queue.add(
+      'drain',
+      { target, callId },
+      {
+        jobId,
+        attempts: 10,
+        backoff: { type: 'exponential', delay: 1_000 },
+        removeOnComplete: true,
         removeOnFail: { age: KEEP_S },
-      }),
+      },
     );
-    this.tail = added.catch(() => undefined);
-    return added.then(() => undefined);
   }
 
-  /** Waiting, delayed (retrying), failed… counts, for /metrics and the console. */
+  async restartStranded(): Promise<number> {
+    const calls = await this.backlog.stranded();
+    for (const c of calls)
+      await this.addDrain(c.target, c.callId, `${c.target}-restart-${c.callId}-${this.now()}`);
+    return calls.length;
+  }
+
+  /**
+   * For /metrics and the console: `waiting` events queued and not delivered yet, `delayed` calls
+   * waiting for a retry, `active` drains running, `failed` events given up (the last 7 days).
+   */
   async counts(): Promise<Record<string, number>> {
-    return this.queue.getJobCounts('waiting', 'delayed', 'active', 'completed', 'failed');
-  }
-
-  async state(target: string, eventId: string): Promise<string> {
-    return this.queue.getJobState(`${target}-${eventId}`);
-  }
-
-  private delivery(job: Job<WebhookJob>): WebhookDelivery {
+    const [jobs, events] = await Promise.all([
+      this.queue.getJobCounts('delayed', 'active'),
+      this.backlog.counts(this.now()),
+    ]);
     return {
-      id: job.id!,
-      target: job.data.target,
-      type: job.data.type,
-      callId: job.data.callId,
-      attempts: job.attemptsMade,
-      queuedAt: job.timestamp ?? null,
+      waiting: events.pending,
+      delayed: jobs.delayed ?? 0,
+      active: jobs.active ?? 0,
+      failed: events.failed,
     };
   }
 
-  private async process(job: Job<WebhookJob>, token?: string): Promise<void> {
-    if (job.data.prev) {
-      const before = await this.queue.getJobState(job.data.prev);
-      // completed, failed for good, or gone (purged): nothing left to wait for.
-      if (before !== 'completed' && before !== 'failed' && before !== 'unknown') {
-        await job.moveToDelayed((this.opts.clock ?? Date.now)() + (this.opts.orderWaitMs ?? 100), token);
+  /** An event's state: waiting, completed, failed, unknown. */
+  state(target: string, callId: string, eventId: string): Promise<string> {
+    return this.backlog.state(target, callId, eventId);
+  }
+
+  /** Delivers the call's events one after the other while it holds the call. */
+  private async drain(job: Job<WebhookJob>, token?: string): Promise<void> {
+    const { target, callId } = job.data;
+    let finished: { key: string; state: 'completed' | 'failed' } | null = null;
+    for (;;) {
+      const step = await this.backlog.step(target, callId, job.id!, this.lockMs, finished, this.now());
+      if (step.kind !== 'deliver') return;
+      const { event } = step;
+      const attempts = step.attemptsSoFar + 1;
+      const delivery = (): WebhookDelivery => ({
+        id: `${target}-${event.key}`,
+        target,
+        type: event.type,
+        callId,
+        attempts,
+        queuedAt: event.queuedAt,
+      });
+      try {
+        await this.post(target, event, attempts);
+        finished = { key: event.key, state: 'completed' };
+        this.opts.onDelivered?.(delivery());
+      } catch (error) {
+        const err = error as Error;
+        if (err instanceof GiveUp || attempts >= (this.opts.attempts ?? 10)) {
+          finished = { key: event.key, state: 'failed' };
+          this.opts.onFailed?.(delivery(), err);
+          continue;
+        }
+        // Exponential backoff, as BullMQ's: the call stays held by this drain until it comes back.
+        const delay = Math.round(2 ** (attempts - 1) * (this.opts.backoffMs ?? 1_000));
+        await this.backlog.retryLater(target, callId, event.key, attempts, job.id!, delay + this.lockMs);
+        await job.moveToDelayed(this.now() + delay, token);
         throw new DelayedError();
       }
     }
-    const target = this.opts.targets[job.data.target];
-    if (!target) throw new UnrecoverableError(`no webhook target ${job.data.target} in this process`);
+  }
+
+  private async post(targetName: string, event: BacklogEvent, attempt: number): Promise<void> {
+    const target = this.opts.targets[targetName];
+    if (!target) throw new GiveUp(`no webhook target ${targetName} in this process`);
     const response = await fetch(target.url, {
       method: 'POST',
       headers: {
         'content-type': target.contentType ?? 'application/json',
-        'idempotency-key': job.data.key,
-        'x-sas-event': job.data.type,
-        'x-sas-attempt': String(job.attemptsMade + 1),
-        [SIGNATURE_HEADER]: sign(target.secret, job.data.body, (this.opts.clock ?? Date.now)()),
+        'idempotency-key': event.key,
+        'x-sas-event': event.type,
+        'x-sas-attempt': String(attempt),
+        [SIGNATURE_HEADER]: sign(target.secret, event.body, this.now()),
       },
-      body: job.data.body,
+      body: event.body,
       signal: AbortSignal.timeout(this.opts.timeoutMs ?? 5_000),
     });
     await response.body?.cancel();
     if (response.ok) return;
-    const message = `${job.data.target} answered HTTP ${response.status} to ${target.url}`;
+    const message = `${targetName} answered HTTP ${response.status} to ${target.url}`;
     // A request the receiver will never accept is not retried; overload and server errors are.
     const retryable = response.status >= 500 || response.status === 408 || response.status === 429;
-    throw retryable ? new Error(message) : new UnrecoverableError(message);
+    throw retryable ? new Error(message) : new GiveUp(message);
   }
 
   async close(): Promise<void> {
-    await this.tail;
+    clearInterval(this.sweeper);
+    await Promise.all(this.pending);
     await this.worker.close();
     await this.queue.close();
+    this.backlog.close();
   }
 }

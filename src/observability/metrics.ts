@@ -6,6 +6,7 @@ import type { SiteFeed } from '../realtime/site-feed.js';
 import { queueViews } from '../read-models/views.js';
 import { presenceCounts } from '../core/alarms.js';
 import { presenceRules } from '../core/presence.js';
+import { answerRateToday } from './answer-rate.js';
 
 type PresenceCount = ReturnType<typeof presenceCounts>[number];
 
@@ -145,6 +146,24 @@ export function createMetrics(opts: MetricsOptions): Metrics {
             { site: f.site.siteId, rule: r.id, role: r.role },
             f.site.state.data.alarms[`presence:${r.id}`] ? 1 : 0,
           );
+    },
+  });
+  // The answer rate today (site time), and its two terms so Prometheus can draw the trend over any
+  // range (sum of answered / sum of presented); no rate before the day's first call.
+  new Gauge({
+    name: 'sas_acd_answer_rate_today',
+    help: 'Calls answered / calls presented to the platform today (site time); absent before the first call',
+    labelNames: ['site', 'figure'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const f of sites()) {
+        const t = answerRateToday(f.indicators, opts.clock());
+        const site = f.site.siteId;
+        this.set({ site, figure: 'presented' }, t.presented);
+        this.set({ site, figure: 'answered' }, t.answered);
+        if (t.rate !== null) this.set({ site, figure: 'rate' }, t.rate);
+      }
     },
   });
   const decision = new Histogram({

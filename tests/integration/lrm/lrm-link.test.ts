@@ -37,7 +37,7 @@ beforeAll(async () => {
       recipient: 'fr.health.samu440.lrm',
       status: 'Exercise',
     },
-    tuning: { backoffMs: 50, orderWaitMs: 20, attempts: 6 },
+    tuning: { backoffMs: 50, attempts: 6 },
   });
   link.registerMetrics(registry!);
 });

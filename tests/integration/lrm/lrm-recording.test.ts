@@ -24,7 +24,7 @@ beforeAll(async () => {
     redis: inject('redisUrl'),
     logger: createLogger({ level: 'silent' }),
     webhook: { url: lrm.url, secret: SECRET },
-    tuning: { backoffMs: 50, orderWaitMs: 20, attempts: 6 },
+    tuning: { backoffMs: 50, attempts: 6 },
   });
 });
 afterAll(async () => {

@@ -24,7 +24,6 @@ async function setup(secret = SECRET) {
     site: `t${randomBytes(4).toString('hex')}`,
     targets: { lrm: { url: lrm.url, secret } },
     backoffMs: 30,
-    orderWaitMs: 10,
     attempts: 8,
     onFailed: (d) => failed.push(d),
   });
@@ -45,7 +44,7 @@ describe('LRM webhooks (BullMQ)', () => {
     // B's endpoint fails until A and C are through: they are not held up by it.
     lrm.failNext(Number.MAX_SAFE_INTEGER, (d) => (d.body as any).callId === 'B');
     for (let n = 1; n <= 5; n++)
-      for (const callId of ['A', 'B', 'C']) await hooks.send('lrm', ev(callId, n), { callId, n }, n === 5);
+      for (const callId of ['A', 'B', 'C']) await hooks.send('lrm', ev(callId, n), { callId, n });
     await until(() => byCall(lrm, 'A').length === 5 && byCall(lrm, 'C').length === 5, 'A and C', 20_000);
     await until(() => lrm.failedOnPurpose >= 2, 'B retried', 10_000);
     expect(byCall(lrm, 'B')).toEqual([]);
@@ -62,9 +61,9 @@ describe('LRM webhooks (BullMQ)', () => {
     const { lrm, hooks } = await setup();
     await hooks.send('lrm', ev('D', 1), { callId: 'D', n: 1 });
     await hooks.send('lrm', ev('D', 1), { callId: 'D', n: 1 });
-    await hooks.send('lrm', ev('D', 2), { callId: 'D', n: 2 }, true);
+    await hooks.send('lrm', ev('D', 2), { callId: 'D', n: 2 });
     await until(() => byCall(lrm, 'D').length === 2, 'D delivered', 10_000);
-    await waitFor(async () => (await hooks.state('lrm', ev('D', 2).id)) === 'completed');
+    await waitFor(async () => (await hooks.state('lrm', 'D', ev('D', 2).id)) === 'completed');
     expect(byCall(lrm, 'D')).toEqual([1, 2]);
     expect(lrm.received.map((d) => d.key)).toEqual(['D-e1', 'D-e2']);
     expect(lrm.repeats).toEqual([]);
@@ -73,7 +72,7 @@ describe('LRM webhooks (BullMQ)', () => {
   it('a wrong signature is refused (401), given up at once, and does not block the next events', async () => {
     const { lrm, hooks, failed } = await setup('not-the-lrm-secret-at-all');
     await hooks.send('lrm', ev('E', 1), { callId: 'E', n: 1 });
-    await hooks.send('lrm', ev('E', 2), { callId: 'E', n: 2 }, true);
+    await hooks.send('lrm', ev('E', 2), { callId: 'E', n: 2 });
     await until(() => failed.length === 2, 'both given up', 10_000);
     expect(failed.map((f) => [f.id, f.attempts])).toEqual([
       ['lrm-E-e1', 1],

@@ -1,0 +1,223 @@
+// Health of a site's dependencies beside readiness (annex 2 condition 5; docs/dependencies.md):
+// the PBX's request round trip (ARI GET /asterisk/ping), the free space on the
+// recording storage (statfs of a directory on that storage), and the answer rate (answered /
+// presented to the platform) today. On /metrics and, for supervisors, GET /sites/{s}/dependencies
+// (src/api/routers/dependencies.ts), which adds the answer rate per day over weeks from the history.
+// Measured when asked (a scrape, a request), never on the call path.
+import { statfs } from 'node:fs/promises';
+import { Gauge, type Registry } from 'prom-client';
+
+/** RECORDING_STORAGE_DIR (a directory on the recording storage) and RECORDING_STORAGE_MIN_FREE. */
+export type RecordingStorageSettings = {
+  dir: string;
+  /** Free share (0 to 1) below which the storage is "low". */
+  minFreeRatio: number;
+};
+
+/** Default low-space threshold: 10 % free (illustrative; set RECORDING_STORAGE_MIN_FREE). */
+export const DEFAULT_MIN_FREE_RATIO = 0.1;
+
+/** What `serve` reads from the environment for the dependencies' health. */
+export type DependencySettings = {
+  recordingStorage?: RecordingStorageSettings;
+  /** ANSWER_RATE_MIN: a day's answer rate below it shows as low (default 0.9, illustrative). */
+  minAnswerRate?: number;
+};
+
+export function parseDependencySettings(env: NodeJS.ProcessEnv, errors: string[]): DependencySettings {
+  const recordingStorage = parseRecordingStorage(env, errors);
+  const raw = env.ANSWER_RATE_MIN;
+  const min = Number(raw);
+  if (raw !== undefined && !(raw.trim() !== '' && min >= 0 && min <= 1))
+    errors.push('ANSWER_RATE_MIN: a share from 0 to 1 (e.g. 0.9 for 90 %)');
+  return {
+    ...(recordingStorage ? { recordingStorage } : {}),
+    ...(raw !== undefined ? { minAnswerRate: min } : {}),
+  };
+}
+
+/**
+ * A site's dependencies as `serve` measures them: ARI's ping on Asterisk (FreeSWITCH: none yet),
+ * RECORDING_STORAGE_DIR, else FreeSWITCH's RECORDINGS_DIR (the files are written there).
+ */
+export function dependencyHealthFor(
+  siteId: string,
+  pbx:
+    | { kind: 'asterisk'; ari: { url: string; user: string; password: string; restTimeoutMs?: number } }
+    | { kind: 'freeswitch'; recordingsDir?: string },
+  settings: DependencySettings = {},
+): DependencyHealth {
+  const storage =
+    settings.recordingStorage ??
+    (pbx.kind === 'freeswitch' && pbx.recordingsDir
+      ? { dir: pbx.recordingsDir, minFreeRatio: DEFAULT_MIN_FREE_RATIO }
+      : undefined);
+  return new DependencyHealth({
+    siteId,
+    ...(pbx.kind === 'asterisk' ? { pbxRoundTripMs: ariRoundTrip(pbx.ari) } : {}),
+    ...(storage ? { storage } : {}),
+  });
+}
+
+export function parseRecordingStorage(
+  env: NodeJS.ProcessEnv,
+  errors: string[],
+): RecordingStorageSettings | undefined {
+  const dir = env.RECORDING_STORAGE_DIR;
+  const raw = env.RECORDING_STORAGE_MIN_FREE;
+  const minFreeRatio = raw === undefined ? DEFAULT_MIN_FREE_RATIO : Number(raw);
+  if (raw !== undefined && !(raw.trim() !== '' && minFreeRatio >= 0 && minFreeRatio < 1))
+    errors.push('RECORDING_STORAGE_MIN_FREE: a share of free space from 0 to 1 (e.g. 0.1 for 10 %)');
+  if (dir === undefined) return undefined;
+  if (!dir.startsWith('/')) {
+    errors.push('RECORDING_STORAGE_DIR: an absolute path (a directory on the recording storage)');
+    return undefined;
+  }
+  return { dir, minFreeRatio };
+}
+
+export type PbxHealth = {
+  /** False when this process has no way to measure it (FreeSWITCH for now). */
+  measured: boolean;
+  ok: boolean;
+  roundTripMs: number | null;
+  error: string | null;
+};
+
+export type StorageHealth = {
+  dir: string;
+  ok: boolean;
+  /** Below the threshold. */
+  low: boolean;
+  freeBytes: number | null;
+  totalBytes: number | null;
+  freeRatio: number | null;
+  minFreeRatio: number;
+  error: string | null;
+};
+
+/** One ARI request round trip (GET /ari/asterisk/ping), in ms; throws when the PBX does not answer. */
+export function ariRoundTrip(ari: { url: string; user: string; password: string; restTimeoutMs?: number }) {
+  const url = `${ari.url.replace(/\/+$/, '')}/ari/asterisk/ping`;
+  const authorization = `Basic ${Buffer.from(`${ari.user}:${ari.password}`).toString('base64')}`;
+  return async (): Promise<number> => {
+    const started = performance.now();
+    const res = await fetch(url, {
+      headers: { authorization },
+      signal: AbortSignal.timeout(ari.restTimeoutMs ?? 5_000),
+    });
+    await res.body?.cancel();
+    if (!res.ok) throw new Error(`ARI answered HTTP ${res.status}`);
+    return performance.now() - started;
+  };
+}
+
+export class DependencyHealth {
+  constructor(
+    private readonly o: {
+      siteId: string;
+      /** One PBX request round trip in ms; absent when the PBX kind gives none. */
+      pbxRoundTripMs?: () => Promise<number>;
+      storage?: RecordingStorageSettings;
+    },
+  ) {}
+
+  async pbx(): Promise<PbxHealth> {
+    if (!this.o.pbxRoundTripMs) return { measured: false, ok: true, roundTripMs: null, error: null };
+    try {
+      const ms = await this.o.pbxRoundTripMs();
+      return { measured: true, ok: true, roundTripMs: Math.round(ms * 10) / 10, error: null };
+    } catch (err) {
+      return { measured: true, ok: false, roundTripMs: null, error: (err as Error).message };
+    }
+  }
+
+  /** Null when no recording storage directory is configured. */
+  async storage(): Promise<StorageHealth | null> {
+    const s = this.o.storage;
+    if (!s) return null;
+    try {
+      const fs = await statfs(s.dir);
+      const freeBytes = fs.bavail * fs.bsize;
+      const totalBytes = fs.blocks * fs.bsize;
+      const freeRatio = totalBytes > 0 ? freeBytes / totalBytes : 0;
+      const low = freeRatio < s.minFreeRatio;
+      return {
+        dir: s.dir,
+        ok: !low,
+        low,
+        freeBytes,
+        totalBytes,
+        freeRatio,
+        minFreeRatio: s.minFreeRatio,
+        error: null,
+      };
+    } catch (err) {
+      // Unreadable (unmounted, removed): as bad as full, since nothing can be written there.
+      return {
+        dir: s.dir,
+        ok: false,
+        low: true,
+        freeBytes: null,
+        totalBytes: null,
+        freeRatio: null,
+        minFreeRatio: s.minFreeRatio,
+        error: (err as NodeJS.ErrnoException).code ?? (err as Error).message,
+      };
+    }
+  }
+
+  /** On /metrics: the PBX round trip, the recording storage's free space and its low flag. */
+  registerMetrics(registry: Registry): void {
+    const site = this.o.siteId;
+    if (this.o.pbxRoundTripMs) {
+      const pbx = () => this.pbx();
+      registry.registerMetric(
+        new Gauge({
+          name: 'sas_acd_pbx_round_trip_seconds',
+          help: 'One PBX request round trip (ARI GET /asterisk/ping), measured at scrape time (-1 when the PBX does not answer)',
+          labelNames: ['site'] as const,
+          registers: [],
+          async collect() {
+            const h = await pbx();
+            this.set({ site }, h.roundTripMs === null ? -1 : h.roundTripMs / 1000);
+          },
+        }),
+      );
+    }
+    if (this.o.storage) {
+      const storage = () => this.storage();
+      let last: Promise<StorageHealth | null> | null = null;
+      // The three gauges of one scrape share one statfs.
+      const once = () => (last ??= storage().finally(() => setTimeout(() => (last = null), 100)));
+      const gauge = (name: string, help: string, pick: (s: StorageHealth) => number) =>
+        registry.registerMetric(
+          new Gauge({
+            name,
+            help,
+            labelNames: ['site'] as const,
+            registers: [],
+            async collect() {
+              const s = await once();
+              if (s) this.set({ site }, pick(s));
+            },
+          }),
+        );
+      gauge(
+        'sas_acd_recording_storage_free_bytes',
+        'Free space on the recording storage (RECORDING_STORAGE_DIR), bytes (-1 when unreadable)',
+        (s) => s.freeBytes ?? -1,
+      );
+      gauge(
+        'sas_acd_recording_storage_free_ratio',
+        'Free share of the recording storage, 0 to 1 (-1 when unreadable)',
+        (s) => s.freeRatio ?? -1,
+      );
+      gauge(
+        'sas_acd_recording_storage_low',
+        '1 when the recording storage is below its free-space threshold or unreadable, else 0',
+        (s) => (s.low ? 1 : 0),
+      );
+    }
+  }
+}

@@ -13,6 +13,7 @@ import { TelephonyFixes } from './pbx-reconciliation.js';
 import { parseFallbackPollMs } from './fallback-counting.js';
 import { RECONCILE_EVERY_MS } from '../telephony/ari/reconcile.js';
 import { SitePbx } from './site-pbx.js';
+import { joinServePeers } from './serve-peers.js';
 import { parsePbxRelink, type PbxRelink } from './pbx-relink.js';
 import type { Logger } from '../ports/logger.js';
 import { SiteShell } from '../shell/site-shell.js';
@@ -313,6 +314,8 @@ export async function startServe(settings: ServeSettings, logger: Logger): Promi
   // Trunk occupancy and calls refused before distribution (docs/trunks.md).
   const trunks = new TrunkStats(stored, ping);
   trunkStats = trunks;
+  // The other processes of the site, if any: a leader leaving hands its PBX link to one of them.
+  const peers = await joinServePeers(ping, config.id, logger);
   const roundTrip = async () => {
     const started = performance.now();
     await ping.ping();
@@ -365,10 +368,14 @@ export async function startServe(settings: ServeSettings, logger: Logger): Promi
     acd,
     recordings,
     async stop() {
+      // With a standby, the Stasis application is kept until its client takes it (or 10 s): no
+      // call falls to the dialplan fallback during the hand-over (src/app/site-pbx.ts).
+      pbx.leaving(peers.othersAlive());
       await acd.close();
       await lrmLink?.close();
       await recordings?.close();
       trunks.close();
+      await peers.leave();
       await stored.stop(); // releases the lease: a standby takes over at once
       await stored.settled();
       await pbx.stop();

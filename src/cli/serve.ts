@@ -43,7 +43,8 @@ export function registerServe(program: Command): void {
         "(required), ESL_LISTEN (host:port for FreeSWITCH's outbound event sockets, default 127.0.0.1:0),\n" +
         'ESL_ADVERTISED_ADDRESS, SIP_AGENT_URI (default sip:{user}@127.0.0.1), SIP_PARTNER_URI\n' +
         '(default sip:{destination}@127.0.0.1), SIP_OUTBOUND_URI (default sip:{number}@127.0.0.1), RECORDINGS_DIR.\n' +
-        'Several sites (--config given more than once): ARI_APP is a template with {site} (default sasacd-{site}),\n' +
+        'Several sites (--config given more than once): ARI_APP is a template with {site} (default sasacd-{site});\n' +
+        'on FreeSWITCH each site its own DRACHTIO_URL_<SITE> and FREESWITCH_ESL_<SITE> (or {site} in them),\n' +
         'FLEET_NAME (default acd: processes with the same sites share it), FLEET_PROCESS_ID (default host:pid:random).\n' +
         'WebRTC panel phone: SIP_WS_URL (the gateway, wss://pbx:8089/ws), SIP_DOMAIN (default its host),\n' +
         'SIP_PASSWORDS_FILE (JSON: SIP user → password); without SIP_WS_URL the panel uses the desk phone.',

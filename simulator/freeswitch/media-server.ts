@@ -591,22 +591,35 @@ export class MediaServerSim implements SipPeer {
       arg: h['execute-app-arg'] ?? '',
       eventUuid: h['Event-UUID'] ?? randomUUID(),
     };
-    const top = ch.stack.at(-1);
-    if (
-      (top?.name === 'conference' && top.flags?.includes('endconf')) ||
-      top?.name === 'eavesdrop' ||
-      top?.name === 'three_way' ||
-      (ch.bridgedWith && !this.opts.bridgeReadsAudio)
-    ) {
-      // The conference (or an eavesdrop loop, or a bridge that reads no audio, as a real FreeSWITCH
-      // 1.10.12 showed) holds the channel: the application waits until it ends (conf.destroy,
-      // ep.destroy hang).
+    if (this.holds(ch)) {
       ch.queued.push(app);
       return;
     }
     // A bridge reading audio runs it after its first 10 frames (20 ms each).
     const lead = ch.bridgedWith ? ch.bridgedAt + 200 * this.timeScale - Date.now() : 0;
-    this.later(() => this.execute(ch, app), Math.max(20, lead / this.timeScale));
+    this.later(
+      () => {
+        // Bridged meanwhile (the application was still queued when uuid_bridge came): held too.
+        if (this.holds(ch)) ch.queued.push(app);
+        else this.execute(ch, app);
+      },
+      Math.max(20, lead / this.timeScale),
+    );
+  }
+
+  /**
+   * Whether what runs on the channel holds an application it is sent: a conference with endconf, an
+   * eavesdrop loop, or a bridge that reads no audio (as a real FreeSWITCH 1.10.12 showed): it waits
+   * until that ends (conf.destroy, ep.destroy hang meanwhile).
+   */
+  private holds(ch: FsChannel): boolean {
+    const top = ch.stack.at(-1);
+    return (
+      (top?.name === 'conference' && !!top.flags?.includes('endconf')) ||
+      top?.name === 'eavesdrop' ||
+      top?.name === 'three_way' ||
+      (!!ch.bridgedWith && !this.opts.bridgeReadsAudio)
+    );
   }
 
   private execute(ch: FsChannel, app: App): void {
@@ -1117,7 +1130,8 @@ export class MediaServerSim implements SipPeer {
       }
     }
     const top = ch.stack.at(-1);
-    return { music: top?.name === 'playback' ? top.arg : null, withPorts };
+    // Bridged, the caller hears the other leg (the music's unwinding follows the api reply).
+    return { music: top?.name === 'playback' && !ch.bridgedWith ? top.arg : null, withPorts };
   }
 }
 

@@ -4,18 +4,15 @@
 // (who shares media with whom, and when), never from the ACD. The replay reconciles only if nothing
 // is left on sim-fs at the end (dialogs, channels, conferences, event sockets, phone legs: its
 // GET /sim/leftovers), so `reconciled` also says the PBX is clean. One short run (the trace with short talks after t=40: no figure depends on them).
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { registerSimulate } from '../../../src/cli/simulate.js';
 import { exampleSite } from '../../../src/core/example-site.js';
 import { redisServerInstalled } from '../../../src/store/redis-server.js';
-import { runCliInProcess } from '../../unit/cli-in-process.js';
+import { replayCli } from './replay-cli.js';
 
-const cli = fileURLToPath(new URL('../../../bin/sas-acd.mjs', import.meta.url));
 const trace = fileURLToPath(new URL('../../fixtures/replay/hand-computed-short-talks.csv', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'replay-fs-test-'));
 // P2 to N2 MG whatever the hour, as in replay.test.ts: the hand computation must not depend on it.
@@ -28,24 +25,7 @@ writeFileSync(
   }),
 );
 
-function replay(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [cli, 'simulate', 'replay', ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
-}
-
-// The refusal needs no stack: checked in process (tests/unit/cli-in-process.ts), the run above spawns.
-async function replayInProcess(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const r = await runCliInProcess(registerSimulate, ['simulate', 'replay', ...args]);
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-const replayDirs = () => readdirSync(tmpdir()).filter((d) => d.startsWith('sas-acd-replay-'));
+const { spawned: replay, inProcess: replayInProcess, stackDirs: replayDirs } = replayCli(dir);
 
 type Figures = {
   offered: number;

@@ -2,18 +2,15 @@
 // sim-pbx and `sas-acd serve` as child processes, bots work through the API and Socket.IO, and the
 // ground truth from sim-pbx's timelines is compared with the ACD's indicators. The replay itself
 // fails (reconciled: false) on any call lost, duplicated or stuck and on any channel left on the PBX.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { registerSimulate } from '../../../src/cli/simulate.js';
 import { exampleSite } from '../../../src/core/example-site.js';
 import { redisServerInstalled } from '../../../src/store/redis-server.js';
-import { runCliInProcess } from '../../unit/cli-in-process.js';
+import { replayCli } from './replay-cli.js';
 
-const cli = fileURLToPath(new URL('../../../bin/sas-acd.mjs', import.meta.url));
 // hand-computed.csv with the talks after t=40 (on which no figure below depends) cut to 5 s: each
 // run ends at t=45 instead of t=70, 5 real seconds sooner at speed 5.
 const trace = fileURLToPath(new URL('../../fixtures/replay/hand-computed-short-talks.csv', import.meta.url));
@@ -34,23 +31,7 @@ const site = write(
   }),
 );
 
-function replay(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [cli, 'simulate', 'replay', ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
-}
-
-async function replayInProcess(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const r = await runCliInProcess(registerSimulate, ['simulate', 'replay', ...args]);
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-const replayDirs = () => readdirSync(tmpdir()).filter((d) => d.startsWith('sas-acd-replay-'));
+const { spawned: replay, inProcess: replayInProcess, stackDirs: replayDirs } = replayCli(dir);
 
 type Figures = {
   offered: number;

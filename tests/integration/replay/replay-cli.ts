@@ -1,0 +1,44 @@
+// `sas-acd simulate replay` as the replay tests run it: spawned as a user runs it, or in this process
+// (tests/unit/cli-in-process.ts). Each test file gives its own folder as the runs' TMPDIR, so "the
+// stack's folder is removed at the end" is checked on that file's runs only: two files run at once
+// (vitest maxWorkers 2) and a replay of the other file may hold a folder in the shared /tmp meanwhile.
+import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { registerSimulate } from '../../../src/cli/simulate.js';
+import { runCliInProcess } from '../../unit/cli-in-process.js';
+
+const cli = fileURLToPath(new URL('../../../bin/sas-acd.mjs', import.meta.url));
+
+export type ReplayRun = { code: number | null; stdout: string; stderr: string };
+
+export function replayCli(tmp: string) {
+  return {
+    /** The command spawned (bin/sas-acd.mjs), its temporary folders under `tmp`. */
+    spawned(args: string[]): Promise<ReplayRun> {
+      const child = spawn(process.execPath, [cli, 'simulate', 'replay', ...args], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, TMPDIR: tmp },
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
+    },
+    /** The same commander program in this process (os.tmpdir() reads TMPDIR at each call). */
+    async inProcess(args: string[]): Promise<ReplayRun> {
+      const saved = process.env.TMPDIR;
+      process.env.TMPDIR = tmp;
+      try {
+        const r = await runCliInProcess(registerSimulate, ['simulate', 'replay', ...args]);
+        return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+      } finally {
+        if (saved === undefined) delete process.env.TMPDIR;
+        else process.env.TMPDIR = saved;
+      }
+    },
+    /** The replay stacks' folders (`sas-acd-replay-*`) left under `tmp`. */
+    stackDirs: () => readdirSync(tmp).filter((d) => d.startsWith('sas-acd-replay-')),
+  };
+}

@@ -3,7 +3,6 @@
 // A rejected command changes nothing and says why.
 import type { Command } from './commands.js';
 import { Ctx, reject, type Rejection } from './context.js';
-import { namesPrototypeMember } from './prototype-keys.js';
 import type { Effect } from './effects.js';
 import type { Event } from './events.js';
 import { acknowledgeAlarm } from './rules/alarm-ack.js';
@@ -119,9 +118,9 @@ export function execute(state: State, cmd: Command, now: number): Result {
   // Calls and agents live in plain records: an id that names an Object.prototype member
   // ("constructor", "__proto__", "toString"…) would find that member instead of nothing.
   const ids = cmd as { agentId?: unknown; callId?: unknown };
-  if (typeof ids.agentId === 'string' && namesPrototypeMember(ids.agentId))
+  if (typeof ids.agentId === 'string' && ids.agentId in Object.prototype)
     return { ok: false, reason: 'unknown-agent', message: `no agent ${ids.agentId}` };
-  if (typeof ids.callId === 'string' && namesPrototypeMember(ids.callId))
+  if (typeof ids.callId === 'string' && ids.callId in Object.prototype)
     return { ok: false, reason: 'unknown-call', message: `no call ${ids.callId}` };
   const ctx = new Ctx(state, now);
   const rejected = run(ctx, cmd);

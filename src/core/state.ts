@@ -163,8 +163,7 @@ export function deadlineOf(data: SiteData, kind: TimerKind, id: string): number 
   if (kind === 'agent') return data.agents[id]?.wrapUntil ?? null;
   if (kind === 'site') {
     let at = min(data.calendarCheckAt ?? null, data.modeOverride?.until ?? null);
-    // for…in: no array made on each look (the shell and the twin look after every command).
-    for (const line in data.lineSwitches) at = min(at, data.lineSwitches[line]!.until);
+    for (const sw of Object.values(data.lineSwitches)) at = min(at, sw.until);
     return at;
   }
   const p = data.calls[id]?.pending;

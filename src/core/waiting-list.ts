@@ -36,31 +36,19 @@ export class WaitingList {
     return lo;
   }
 
-  // Shifts by hand rather than with splice, which makes an array of the removed entries on every
-  // call (the digital twin inserts and removes some 3 million times a simulated year).
   insert(e: WaitingEntry): void {
-    const a = this.entries;
-    const at = this.lowerBound(e);
-    a.push(e);
-    for (let k = a.length - 1; k > at; k--) a[k] = a[k - 1]!;
-    a[at] = e;
-  }
-
-  private removeAt(i: number): void {
-    const a = this.entries;
-    for (let k = i; k < a.length - 1; k++) a[k] = a[k + 1]!;
-    a.pop();
+    this.entries.splice(this.lowerBound(e), 0, e);
   }
 
   remove(e: WaitingEntry): boolean {
     const i = this.lowerBound(e);
     if (this.entries[i]?.callId === e.callId) {
-      this.removeAt(i);
+      this.entries.splice(i, 1);
       return true;
     }
     // Not where its key says (should not happen): fall back to a scan so nothing is left behind.
     const j = this.entries.findIndex((x) => x.callId === e.callId);
-    if (j >= 0) this.removeAt(j);
+    if (j >= 0) this.entries.splice(j, 1);
     return j >= 0;
   }
 

@@ -2,7 +2,6 @@
 // test starts redis-server, sim-pbx and `sas-acd serve` itself (each a child process, as an
 // operator would run them), gives the replay the ACD's users, and checks the same hand-computed
 // figures as the own-stack run (replay.test.ts), then the PBX left clean.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,8 +13,8 @@ import { redisServerInstalled } from '../../../src/store/redis-server.js';
 import { startChildStack, type ChildStack } from '../../../simulator/replay/child-stack.js';
 import { configForSpeed, pickSeats, replayUsers } from '../../../simulator/replay/replay-site.js';
 import { expectCleanPbx, queueBridgeReason } from '../telephony/pbx-hygiene.js';
+import { replayCli } from './replay-cli.js';
 
-const cli = fileURLToPath(new URL('../../../bin/sas-acd.mjs', import.meta.url));
 // hand-computed.csv with the talks after t=40 (on which no figure below depends) cut to 5 s: each
 // run ends at t=45 instead of t=70, 5 real seconds sooner at speed 5.
 const trace = fileURLToPath(new URL('../../fixtures/replay/hand-computed-short-talks.csv', import.meta.url));
@@ -37,16 +36,7 @@ const config = parsed.config;
 const siteFile = join(dir, 'site.json');
 writeFileSync(siteFile, JSON.stringify(raw));
 
-function replay(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [cli, 'simulate', 'replay', ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
-}
+const replay = replayCli(dir).spawned;
 
 type Figures = { offered: number; answered: number; abandoned: number; meanWaitSeconds: number | null };
 type Report = {

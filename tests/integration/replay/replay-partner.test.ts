@@ -3,16 +3,14 @@
 // and hangs up (simulator/replay/partner-phone.ts), so the caller ends as after a real partner
 // redirect: counted as an offer of its queue, neither answered nor abandoned, on both sides; nothing
 // stuck, no channel left (before, the caller stayed in sim-pbx's dialplan for ever).
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { exampleSite } from '../../../src/core/example-site.js';
 import { redisServerInstalled } from '../../../src/store/redis-server.js';
+import { replayCli } from './replay-cli.js';
 
-const cli = fileURLToPath(new URL('../../../bin/sas-acd.mjs', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'replay-partner-'));
 const write = (name: string, text: string) => {
   const file = join(dir, name);
@@ -54,16 +52,7 @@ type Report = {
   calls: { lost: number; duplicated: number; stuck: number };
 };
 
-function replay(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [cli, 'simulate', 'replay', ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
-}
+const replay = replayCli(dir).spawned;
 
 describe.skipIf(!redisServerInstalled())(
   'simulate replay: a caller sent to the partner SAS (needs redis-server)',

@@ -4,16 +4,14 @@
 // with its PBX; the twin, a model, must agree with it per queue within a stated tolerance: this is
 // how the twin earns trust. One stack run: 15 simulated minutes at speed 10, about 2 to 3 minutes
 // real with the stack's start and the last calls' end (CI budget).
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { exampleSite } from '../../../src/core/example-site.js';
 import { redisServerInstalled } from '../../../src/store/redis-server.js';
+import { replayCli } from './replay-cli.js';
 
-const cli = fileURLToPath(new URL('../../../bin/sas-acd.mjs', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'replay-vs-twin-'));
 const write = (name: string, value: unknown) => {
   const file = join(dir, name);
@@ -70,16 +68,7 @@ type Report = {
   calls: { lost: number; duplicated: number; stuck: number };
 };
 
-function replay(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [cli, 'simulate', 'replay', ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
-}
+const replay = replayCli(dir).spawned;
 
 /**
  * The tolerance, and why. The twin runs in virtual time: every hand-off (an answer, a transfer, a

@@ -36,6 +36,7 @@ import { outsideCallRoutes } from './routers/outside-calls.js';
 import { recordingRoutes, type SiteRecordings } from './routers/recordings.js';
 import { trunkRoutes } from './routers/trunks.js';
 import { dependencyRoutes } from './routers/dependencies.js';
+import { operatorReportRoutes } from './routers/operator-report.js';
 import type { DependencyHealth } from '../observability/dependency-health.js';
 import { TrunkStats } from '../observability/trunk-stats.js';
 import { roomRoutes } from './routers/room.js';
@@ -208,6 +209,7 @@ export function createApi(opts: ApiOptions): Api {
     ...listenInRoutes(ctx, { history: (id) => histories.get(id)!, canListenIn: opts.pbxCanListenIn ?? true }),
     ...trunkRoutes({ ...ctx, trunks: (id) => opts.trunks?.(id) ?? ownTrunks.get(id) ?? null }),
     ...dependencyRoutes(ctx, { ...opts, history: (id) => histories.get(id)! }),
+    ...operatorReportRoutes({ ...ctx, history: (id) => histories.get(id)! }),
   ];
   const openapi = buildOpenApi(
     routes,

@@ -69,8 +69,11 @@ export class LrmWebhooks {
   private readonly backlog: WebhookBacklog;
   private readonly lockMs: number;
   private readonly now: () => number;
-  /** Per target and call: the last send of this process (the next one is queued after it). */
-  private readonly chains = new Map<string, Promise<unknown>>();
+  /** Per target and call: the events waiting for the append on its way (the next batch). */
+  private readonly chains = new Map<
+    string,
+    { event: BacklogEvent; resolve: () => void; reject: (err: Error) => void }[]
+  >();
   private readonly pending = new Set<Promise<unknown>>();
   private readonly sweeper: NodeJS.Timeout;
 
@@ -105,8 +108,9 @@ export class LrmWebhooks {
 
   /**
    * Queues one event for a target, after the call's events queued so far by this process (a call's
-   * events are queued one after the other, in the order of `send`, so they keep the engine's order;
-   * different calls are queued in parallel).
+   * events are appended in the order of `send`, so they keep the engine's order; the events sent
+   * while the call's previous append is on its way go together in the next one; different calls
+   * are appended in parallel).
    */
   send(target: string, event: { id: string; type: string; callId: string }, body: unknown): Promise<void> {
     if (!this.opts.targets[target]) return Promise.resolve();
@@ -118,20 +122,38 @@ export class LrmWebhooks {
       queuedAt: this.now(),
     };
     const chain = `${target}\u0000${event.callId}`;
-    const drainId = `${target}-${event.id}`;
-    const added = (this.chains.get(chain) ?? Promise.resolve()).then(async () => {
-      // Only the event that finds no drain on its call adds one; the others join its backlog.
-      if ((await this.backlog.push(target, queued, drainId, this.lockMs)) === 'drain')
-        await this.addDrain(target, event.callId, drainId);
+    const sent = new Promise<void>((resolve, reject) => {
+      const waiting = this.chains.get(chain);
+      if (waiting) waiting.push({ event: queued, resolve, reject });
+      else {
+        this.chains.set(chain, [{ event: queued, resolve, reject }]);
+        const flushed = this.flush(target, event.callId, chain);
+        this.pending.add(flushed);
+        void flushed.then(() => this.pending.delete(flushed));
+      }
     });
-    const settled = added.catch(() => undefined);
-    this.chains.set(chain, settled);
-    this.pending.add(settled);
-    void settled.then(() => {
-      this.pending.delete(settled);
-      if (this.chains.get(chain) === settled) this.chains.delete(chain);
-    });
-    return added;
+    return sent;
+  }
+
+  /** Appends the call's waiting events, batch after batch, until none is left. */
+  private async flush(target: string, callId: string, chain: string): Promise<void> {
+    for (;;) {
+      const batch = this.chains.get(chain)!.splice(0);
+      if (batch.length === 0) {
+        this.chains.delete(chain);
+        return;
+      }
+      try {
+        // Only the batch that finds no drain on its call adds one; the others join its backlog.
+        const drainId = `${target}-${batch[0]!.event.key}`;
+        const events = batch.map((b) => b.event);
+        if ((await this.backlog.push(target, callId, events, drainId, this.lockMs)) === 'drain')
+          await this.addDrain(target, callId, drainId);
+        for (const b of batch) b.resolve();
+      } catch (err) {
+        for (const b of batch) b.reject(err as Error);
+      }
+    }
   }
 
   private addDrain(target: string, callId: string, jobId: string) {

@@ -24,20 +24,27 @@ export type Step =
   { kind: 'busy' } | { kind: 'empty' } | { kind: 'deliver'; event: BacklogEvent; attemptsSoFar: number };
 
 // KEYS: list, states, pending counter, calls set, lock.
-// ARGV: event id, record, keep seconds, member, drain id, lock ms.
-// Returns 1 queued and no drain holds the call (the lock is now the new drain's: add its job),
-// 3 queued behind a drain that will deliver it, 2 already queued and still waiting, 0 already
-// delivered or given up.
+// ARGV: keep seconds, member, drain id, lock ms, then one record per event, in order.
+// Returns 1 some queued and no drain holds the call (the lock is now the new drain's: add its job),
+// 3 some queued behind a drain that will deliver them, 2 none new but some still waiting, 0 all
+// already delivered or given up.
 const PUSH = `
-local state = redis.call('HGET', KEYS[2], ARGV[1])
-if state == 'waiting' then return 2 end
-if state then return 0 end
-redis.call('HSET', KEYS[2], ARGV[1], 'waiting')
-redis.call('EXPIRE', KEYS[2], ARGV[3])
-redis.call('RPUSH', KEYS[1], ARGV[2])
-redis.call('INCR', KEYS[3])
-redis.call('SADD', KEYS[4], ARGV[4])
-if redis.call('SET', KEYS[5], ARGV[5], 'NX', 'PX', ARGV[6]) then return 1 end
+local queued, waiting = 0, 0
+for i = 5, #ARGV do
+  local key = cjson.decode(ARGV[i]).key
+  local state = redis.call('HGET', KEYS[2], key)
+  if state == 'waiting' then waiting = waiting + 1
+  elseif not state then
+    redis.call('HSET', KEYS[2], key, 'waiting')
+    redis.call('RPUSH', KEYS[1], ARGV[i])
+    queued = queued + 1
+  end
+end
+if queued == 0 then return waiting > 0 and 2 or 0 end
+redis.call('EXPIRE', KEYS[2], ARGV[1])
+redis.call('INCRBY', KEYS[3], queued)
+redis.call('SADD', KEYS[4], ARGV[2])
+if redis.call('SET', KEYS[5], ARGV[3], 'NX', 'PX', ARGV[4]) then return 1 end
 return 3`;
 
 // KEYS: list, states, lock, pending counter, failed set, calls set.
@@ -110,28 +117,28 @@ export class WebhookBacklog {
   }
 
   /**
-   * Appends an event to its call's backlog. `drain`: no drain holds the call, so the call is now
-   * `drainId`'s (add that job); `queued`: a drain holds the call and will deliver it; `waiting`:
-   * queued before and not delivered yet; `done`: delivered or given up before.
+   * Appends a call's events to its backlog, in order, in one step. `drain`: no drain holds the call,
+   * so the call is now `drainId`'s (add that job); `queued`: a drain holds the call and will deliver
+   * them; `waiting`: all queued before, some not delivered yet; `done`: all delivered or given up.
    */
   async push(
     target: string,
-    event: BacklogEvent,
+    callId: string,
+    events: BacklogEvent[],
     drainId: string,
     lockMs: number,
   ): Promise<'drain' | 'queued' | 'waiting' | 'done'> {
     const r = await this.scripts.sasLrmPush(
-      this.key(target, event.callId, 'q'),
-      this.key(target, event.callId, 's'),
+      this.key(target, callId, 'q'),
+      this.key(target, callId, 's'),
       `${this.ns}:pending`,
       `${this.ns}:calls`,
-      this.key(target, event.callId, 'lock'),
-      event.key,
-      JSON.stringify(event),
+      this.key(target, callId, 'lock'),
       this.keepSeconds,
-      this.member(target, event.callId),
+      this.member(target, callId),
       drainId,
       lockMs,
+      ...events.map((e) => JSON.stringify(e)),
     );
     return r === 1 ? 'drain' : r === 3 ? 'queued' : r === 2 ? 'waiting' : 'done';
   }

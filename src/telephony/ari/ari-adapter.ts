@@ -950,6 +950,10 @@ export class AriAdapter implements TelephonyPort {
       report.rejoined += 1;
       this.joinDialOut(plan.callId, plan.parentCallId ?? plan.callId, far.id);
     }
+    // Answered from a call: the answer may have died with the old leader, so it is told again (an
+    // outside transfer's agent then leaves; a conference, or an agent already gone: no change).
+    if (inStasis && far.state === 'Up' && plan.parentCallId)
+      this.sink({ type: 'outsideAnswered', callId: plan.callId }, now);
   }
 
   /** The channels and bridges the PBX shows now (periodic reconciliation, reconcile.ts). */

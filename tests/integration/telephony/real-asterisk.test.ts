@@ -288,6 +288,12 @@ describe.skipIf(!enabled)('the ARI adapter against a real Asterisk', () => {
       });
       expect(events.some((e) => e.type === 'CallEnded')).toBe(false); // never cut by the transfer
       await runtime.settled();
+      // The leaving agent's hang-up is carried out (204) a moment before Asterisk takes it out of
+      // the bridge: wait for the bridge to hold the caller and the new agent only.
+      await until(
+        async () => (await mixingMembers(callId)).length === 2,
+        'the first agent out of the bridge',
+      );
       expect(await mixingMembers(callId)).toHaveLength(2);
       await runtime.dispatch({ type: 'hangUp', callId, agentId: 'load-agent-2' });
       await until(() => events.find((e) => e.type === 'CallEnded'), 'end');

@@ -183,6 +183,8 @@ describe.skipIf(!enabled)('the ARI adapter against a real Asterisk', () => {
       password: pbx.password,
       app: env.ARI_APP ?? 'sasacd',
       endpointOf: (id) => AGENTS.find((a) => a.id === id)?.endpoint ?? `PJSIP/${id}`,
+      // Every outside number is the lab's sipp phone load-agent-9 (no trunk on the lab).
+      outboundEndpoint: () => 'PJSIP/load-agent-9',
       logger: silent,
     });
     runtime = await newRuntime(config, adapter);
@@ -299,6 +301,49 @@ describe.skipIf(!enabled)('the ARI adapter against a real Asterisk', () => {
       await until(() => events.find((e) => e.type === 'CallEnded'), 'end');
       await expectCleanPbxAtEnd();
     }, 60_000);
+
+  it('transfers outside: the number answers, the agent leaves, the caller talks to the number; its hang-up ends both', async () => {
+    await login('load-agent-1');
+    caller(8000); // sipp's own BYE, 8 s after Asterisk answered
+    const callId = await arrivedCall();
+    await until(() => connectedTo(callId, 'load-agent-1'), 'N1 answer');
+    await runtime.settled();
+    const agentLeg = await legOf('load-agent-1', callId);
+    const placed = await runtime.dispatch({
+      type: 'dialOut',
+      callId: 'out-t1',
+      agentId: 'load-agent-1',
+      number: '0118000000',
+      purpose: 'external-transfer',
+      parentCallId: callId,
+      handOver: true,
+    });
+    expect(placed.ok).toBe(true);
+    await until(
+      () => events.find((e) => e.type === 'AgentLeftCall' && e.agentId === 'load-agent-1'),
+      'the agent leaves once the number answers',
+    );
+    expect(events.find((e) => e.type === 'AgentLeftCall')).toMatchObject({ reason: 'transfer' });
+    // The caller and the number alone in the call's bridge (the agent's leg leaves as the number joins).
+    await until(
+      async () => (await mixingMembers(callId)).sort().join() === [callId, 'out-t1'].sort().join(),
+      'the caller bridged with the number',
+    );
+    expect(await mixingMembers(callId)).not.toContain(agentLeg);
+    expect(events.filter((e) => e.type === 'CallConnected' && e.firstAnswer)).toHaveLength(1);
+    expect(events.filter((e) => e.type === 'OutboundCallPlaced')).toMatchObject([
+      { purpose: 'external-transfer', parentCallId: callId },
+    ]);
+    // The caller hangs up: the call ends once, and the number is hung up with it.
+    await until(
+      () => !runtime.state.data.calls[callId] && !runtime.state.data.calls['out-t1'],
+      'both calls ended',
+    );
+    expect(events.filter((e) => e.type === 'CallEnded' && e.callId === callId)).toMatchObject([
+      { by: 'caller', answered: true },
+    ]);
+    await expectCleanPbxAtEnd();
+  }, 40_000);
 
   it("releases the agent's leg when the caller hangs up in conversation", async () => {
     await login('load-agent-1');

@@ -24,6 +24,7 @@ import type { Event } from '../../../src/core/events.js';
 import { LEG_LOST_PAUSE_REASON } from '../../../src/core/rules/lost-leg.js';
 import { telephonyPlan } from '../../../src/core/telephony-plan.js';
 import { AriAdapter } from '../../../src/telephony/ari/ari-adapter.js';
+import type { RecordingAvailable } from '../../../src/telephony/ari/call-recording.js';
 import type { AriBridgeJson, AriChannelJson } from '../../../src/telephony/ari/ari-rest.js';
 import { exampleConfig } from '../../unit/core/harness.js';
 import { expectCleanPbx, type PbxAccess } from './pbx-hygiene.js';
@@ -68,6 +69,8 @@ function newRuntime(config: SiteConfig, adapter: AriAdapter): Promise<SiteShell>
 
 describe.skipIf(!enabled)('the ARI adapter against a real Asterisk', () => {
   let phones: ChildProcess;
+  let recordingOn = false;
+  const recorded: RecordingAvailable[] = [];
   let adapter: AriAdapter;
   let runtime: SiteShell;
   const events: Event[] = [];
@@ -185,6 +188,9 @@ describe.skipIf(!enabled)('the ARI adapter against a real Asterisk', () => {
       endpointOf: (id) => AGENTS.find((a) => a.id === id)?.endpoint ?? `PJSIP/${id}`,
       // Every outside number is the lab's sipp phone load-agent-9 (no trunk on the lab).
       outboundEndpoint: () => 'PJSIP/load-agent-9',
+      // Off but for the recording test (the site's switch, read at each call's first answer).
+      recording: { enabled: () => recordingOn, format: () => 'wav', nameOf: (id) => `lab-rec-${id}` },
+      onRecording: (r) => recorded.push(r),
       logger: silent,
     });
     runtime = await newRuntime(config, adapter);
@@ -344,6 +350,35 @@ describe.skipIf(!enabled)('the ARI adapter against a real Asterisk', () => {
     ]);
     await expectCleanPbxAtEnd();
   }, 40_000);
+
+  it("records the call's bridge from the first answer: one stored recording, finished when the call ends", async () => {
+    recordingOn = true;
+    try {
+      await login('load-agent-1');
+      caller(3000); // sipp's own BYE, 3 s after Asterisk answered
+      const callId = await arrivedCall();
+      await until(() => connectedTo(callId, 'load-agent-1'), 'N1 answer');
+      const name = `lab-rec-${callId}`;
+      const live = await until(
+        () =>
+          ari<{ state: string; target_uri: string }>('GET', `/recordings/live/${name}`).catch(
+            () => undefined,
+          ),
+        'the live recording of the call bridge',
+      );
+      expect(live.target_uri).toMatch(/^bridge:/);
+      await until(() => events.find((e) => e.type === 'CallEnded'), 'end');
+      const done = await until(() => recorded.find((r) => r.callId === callId), 'RecordingFinished');
+      expect(done).toMatchObject({ name, format: 'wav' });
+      expect(recorded.filter((r) => r.callId === callId)).toHaveLength(1);
+      const stored = await ari<{ name: string; format: string }>('GET', `/recordings/stored/${name}`);
+      expect(stored).toMatchObject({ name, format: 'wav' });
+      await ari('DELETE', `/recordings/stored/${name}`);
+      await expectCleanPbxAtEnd();
+    } finally {
+      recordingOn = false;
+    }
+  }, 30_000);
 
   it("releases the agent's leg when the caller hangs up in conversation", async () => {
     await login('load-agent-1');

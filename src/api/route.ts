@@ -6,6 +6,7 @@ import type { NextFunction, Request, Response, Router } from 'express';
 import { z } from 'zod';
 import { hasAnyRole, TokenError, type Principal, type TokenService, type UserRole } from '../auth/index.js';
 import { forbidden, fr_en, Problem, unauthenticated } from './problem.js';
+import { refusePrototypeIds } from './prototype-ids.js';
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 /** 'public': no token; 'authenticated': any valid token; a role list: any one of these roles. */
@@ -132,6 +133,7 @@ export function mountRoute(router: Router, route: AnyRoute, tokens: TokenService
       }
       const issues: Issue[] = [];
       const params = validate(route.params, req.params, 'params', issues);
+      refusePrototypeIds(req.params);
       // The site scope before the query and body: nobody learns about a site he may not see.
       const siteId = req.params.siteId;
       if (

@@ -3,6 +3,7 @@
 // A rejected command changes nothing and says why.
 import type { Command } from './commands.js';
 import { Ctx, reject, type Rejection } from './context.js';
+import { prototypeIdRefusal } from './prototype-ids.js';
 import type { Effect } from './effects.js';
 import type { Event } from './events.js';
 import { acknowledgeAlarm } from './rules/alarm-ack.js';
@@ -115,13 +116,9 @@ export function execute(state: State, cmd: Command, now: number): Result {
     return { ok: false, reason: 'bad-time', message: 'now must be a finite epoch time in ms' };
   if (typeof cmd !== 'object' || cmd === null)
     return { ok: false, reason: 'bad-command', message: 'a command is an object with a type' };
-  // Calls and agents live in plain records: an id that names an Object.prototype member
-  // ("constructor", "__proto__", "toString"…) would find that member instead of nothing.
-  const ids = cmd as { agentId?: unknown; callId?: unknown };
-  if (typeof ids.agentId === 'string' && ids.agentId in Object.prototype)
-    return { ok: false, reason: 'unknown-agent', message: `no agent ${ids.agentId}` };
-  if (typeof ids.callId === 'string' && ids.callId in Object.prototype)
-    return { ok: false, reason: 'unknown-call', message: `no call ${ids.callId}` };
+  // An id naming an Object.prototype member ("constructor"…) would find it in a plain record.
+  const refused = prototypeIdRefusal(cmd);
+  if (refused) return { ok: false, ...refused };
   const ctx = new Ctx(state, now);
   const rejected = run(ctx, cmd);
   if (rejected) {

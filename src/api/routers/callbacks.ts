@@ -39,7 +39,9 @@ function agentFor(principal: Principal, requested: string | undefined): string {
 }
 
 function findTask(site: SiteHandle, taskId: string) {
-  const task = site.state.data.callbacks[taskId];
+  const task = Object.hasOwn(site.state.data.callbacks, taskId)
+    ? site.state.data.callbacks[taskId]
+    : undefined;
   if (!task)
     throw notFound('unknown-task', `Rappel ${taskId} inconnu ou terminé`, `no callback task ${taskId}`);
   return task;

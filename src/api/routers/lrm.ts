@@ -66,7 +66,9 @@ export const lrmActionSchema = z.object({
 /** The live call a reference (or an id) names. */
 export function callByRef(site: SiteHandle, ref: string): Call {
   const calls = site.state.data.calls;
-  const call = calls[ref] ?? Object.values(calls).find((c) => callRef(site.siteId, c.id) === ref);
+  const call =
+    (Object.hasOwn(calls, ref) ? calls[ref] : undefined) ??
+    Object.values(calls).find((c) => callRef(site.siteId, c.id) === ref);
   if (!call)
     throw notFound('unknown-call', `Appel ${ref} inconnu ou terminé`, `call ${ref} is unknown or has ended`);
   return call;

@@ -107,7 +107,8 @@ export function roomRoutes(ctx: ApiContext) {
           by: principal.username,
           ...(byName ? { byName } : {}),
         });
-        const alarm = site.state.data.alarms[params.alarmId];
+        const alarms = site.state.data.alarms;
+        const alarm = Object.hasOwn(alarms, params.alarmId) ? alarms[params.alarmId] : undefined;
         // Cleared between the decision and this answer: the acknowledgement was recorded all the same.
         if (!alarm)
           throw new Problem(

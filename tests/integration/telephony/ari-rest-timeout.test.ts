@@ -132,9 +132,14 @@ describe('an ARI request that gets no answer', () => {
     // The caller's move into the queue's holding bridge is lost on its way; the connection hangs.
     await stall({ count: 1, method: 'POST', path: '/addChannel$', then: 'hang' });
     const call = await inject();
-    // The agent answered: connecting waits for the hold (a call's effects run in order), which ends
-    // with its timeout instead of never; then the caller is bridged with the agent.
+    // The agent answered: the adapter bridges a first answer at once (answer-on-bridge.ts), and the
+    // hold, lost on its way, ends with its timeout instead of never (without the bound, the call's
+    // next effects would wait behind it for ever).
     await until(() => sim.pbx.timelines.calls.get(call.callId)?.answeredBy, 'the caller bridged');
+    await until(
+      () => warnings.join('').includes(`got no answer within ${TIMEOUT_MS} ms`),
+      'the hold timed out',
+    );
     expect(sim.pbx.timelines.calls.get(call.callId)!.answeredBy).toBe('PJSIP/arm-1');
     expect(await stalled()).toEqual([
       { method: 'POST', path: expect.stringMatching(/addChannel$/) as unknown, carriedOut: false },

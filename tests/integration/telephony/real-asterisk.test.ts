@@ -24,6 +24,7 @@ import type { Event } from '../../../src/core/events.js';
 import { LEG_LOST_PAUSE_REASON } from '../../../src/core/rules/lost-leg.js';
 import { telephonyPlan } from '../../../src/core/telephony-plan.js';
 import { AriAdapter } from '../../../src/telephony/ari/ari-adapter.js';
+import type { RecordingAvailable } from '../../../src/telephony/ari/call-recording.js';
 import type { AriBridgeJson, AriChannelJson } from '../../../src/telephony/ari/ari-rest.js';
 import { exampleConfig } from '../../unit/core/harness.js';
 import { expectCleanPbx, type PbxAccess } from './pbx-hygiene.js';
@@ -68,6 +69,8 @@ function newRuntime(config: SiteConfig, adapter: AriAdapter): Promise<SiteShell>
 
 describe.skipIf(!enabled)('the ARI adapter against a real Asterisk', () => {
   let phones: ChildProcess;
+  let recordingOn = false;
+  const recorded: RecordingAvailable[] = [];
   let adapter: AriAdapter;
   let runtime: SiteShell;
   const events: Event[] = [];
@@ -183,6 +186,11 @@ describe.skipIf(!enabled)('the ARI adapter against a real Asterisk', () => {
       password: pbx.password,
       app: env.ARI_APP ?? 'sasacd',
       endpointOf: (id) => AGENTS.find((a) => a.id === id)?.endpoint ?? `PJSIP/${id}`,
+      // Every outside number is the lab's sipp phone load-agent-9 (no trunk on the lab).
+      outboundEndpoint: () => 'PJSIP/load-agent-9',
+      // Off but for the recording test (the site's switch, read at each call's first answer).
+      recording: { enabled: () => recordingOn, format: () => 'wav', nameOf: (id) => `lab-rec-${id}` },
+      onRecording: (r) => recorded.push(r),
       logger: silent,
     });
     runtime = await newRuntime(config, adapter);
@@ -288,11 +296,89 @@ describe.skipIf(!enabled)('the ARI adapter against a real Asterisk', () => {
       });
       expect(events.some((e) => e.type === 'CallEnded')).toBe(false); // never cut by the transfer
       await runtime.settled();
+      // The leaving agent's hang-up is carried out (204) a moment before Asterisk takes it out of
+      // the bridge: wait for the bridge to hold the caller and the new agent only.
+      await until(
+        async () => (await mixingMembers(callId)).length === 2,
+        'the first agent out of the bridge',
+      );
       expect(await mixingMembers(callId)).toHaveLength(2);
       await runtime.dispatch({ type: 'hangUp', callId, agentId: 'load-agent-2' });
       await until(() => events.find((e) => e.type === 'CallEnded'), 'end');
       await expectCleanPbxAtEnd();
     }, 60_000);
+
+  it('transfers outside: the number answers, the agent leaves, the caller talks to the number; its hang-up ends both', async () => {
+    await login('load-agent-1');
+    caller(8000); // sipp's own BYE, 8 s after Asterisk answered
+    const callId = await arrivedCall();
+    await until(() => connectedTo(callId, 'load-agent-1'), 'N1 answer');
+    await runtime.settled();
+    const agentLeg = await legOf('load-agent-1', callId);
+    const placed = await runtime.dispatch({
+      type: 'dialOut',
+      callId: 'out-t1',
+      agentId: 'load-agent-1',
+      number: '0118000000',
+      purpose: 'external-transfer',
+      parentCallId: callId,
+      handOver: true,
+    });
+    expect(placed.ok).toBe(true);
+    await until(
+      () => events.find((e) => e.type === 'AgentLeftCall' && e.agentId === 'load-agent-1'),
+      'the agent leaves once the number answers',
+    );
+    expect(events.find((e) => e.type === 'AgentLeftCall')).toMatchObject({ reason: 'transfer' });
+    // The caller and the number alone in the call's bridge (the agent's leg leaves as the number joins).
+    await until(
+      async () => (await mixingMembers(callId)).sort().join() === [callId, 'out-t1'].sort().join(),
+      'the caller bridged with the number',
+    );
+    expect(await mixingMembers(callId)).not.toContain(agentLeg);
+    expect(events.filter((e) => e.type === 'CallConnected' && e.firstAnswer)).toHaveLength(1);
+    expect(events.filter((e) => e.type === 'OutboundCallPlaced')).toMatchObject([
+      { purpose: 'external-transfer', parentCallId: callId },
+    ]);
+    // The caller hangs up: the call ends once, and the number is hung up with it.
+    await until(
+      () => !runtime.state.data.calls[callId] && !runtime.state.data.calls['out-t1'],
+      'both calls ended',
+    );
+    expect(events.filter((e) => e.type === 'CallEnded' && e.callId === callId)).toMatchObject([
+      { by: 'caller', answered: true },
+    ]);
+    await expectCleanPbxAtEnd();
+  }, 40_000);
+
+  it("records the call's bridge from the first answer: one stored recording, finished when the call ends", async () => {
+    recordingOn = true;
+    try {
+      await login('load-agent-1');
+      caller(3000); // sipp's own BYE, 3 s after Asterisk answered
+      const callId = await arrivedCall();
+      await until(() => connectedTo(callId, 'load-agent-1'), 'N1 answer');
+      const name = `lab-rec-${callId}`;
+      const live = await until(
+        () =>
+          ari<{ state: string; target_uri: string }>('GET', `/recordings/live/${name}`).catch(
+            () => undefined,
+          ),
+        'the live recording of the call bridge',
+      );
+      expect(live.target_uri).toMatch(/^bridge:/);
+      await until(() => events.find((e) => e.type === 'CallEnded'), 'end');
+      const done = await until(() => recorded.find((r) => r.callId === callId), 'RecordingFinished');
+      expect(done).toMatchObject({ name, format: 'wav' });
+      expect(recorded.filter((r) => r.callId === callId)).toHaveLength(1);
+      const stored = await ari<{ name: string; format: string }>('GET', `/recordings/stored/${name}`);
+      expect(stored).toMatchObject({ name, format: 'wav' });
+      await ari('DELETE', `/recordings/stored/${name}`);
+      await expectCleanPbxAtEnd();
+    } finally {
+      recordingOn = false;
+    }
+  }, 30_000);
 
   it("releases the agent's leg when the caller hangs up in conversation", async () => {
     await login('load-agent-1');

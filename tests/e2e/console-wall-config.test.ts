@@ -48,11 +48,16 @@ describe.skipIf(!hasChromium)('the console: wall mode, live configuration, ackno
     expect(await fontPx(page, '[data-testid=queues] tr[data-queue=n1] td')).toBeGreaterThanOrEqual(
       rowBefore * 1.5,
     );
-    // The figures and the alarms stay; the agents board, the lines and the steering buttons go.
+    // The figures and the alarms stay; the agents board, the lines, the steering buttons and the
+    // desk's extra columns (offered, ASA, 1 h) go: the queue table fits the screen's width.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1440);
     for (const shown of ['[data-testid=qs30]', '[data-testid=queues]', '[data-testid=alarms]'])
       expect(await visible(page, shown), shown).toBe(true);
     for (const hidden of ['[data-testid=agents]', 'button[data-action=mode]', '.lines'])
       expect(await visible(page, hidden), hidden).toBe(false);
+    // What waits now comes first: the queues right under the QS, above the alarms.
+    const top = async (sel: string) => (await page.locator(sel).boundingBox())!.y;
+    expect(await top('[data-testid=queues]')).toBeLessThan(await top('[data-testid=alarms]'));
     await page.screenshot({ path: `${SHOTS}/console-wall.png` });
 
     // Its button: back to the desk console, out of full screen.

@@ -267,7 +267,7 @@ export function Console({ config: firstConfig }: { config: WebConfig }) {
         {message?.text ?? ''}
       </p>
 
-      <section aria-label="Files">
+      <section class="queues-section" aria-label="Files">
         <table class="queues" data-testid="queues">
           <thead>
             <tr>
@@ -276,12 +276,18 @@ export function Console({ config: firstConfig }: { config: WebConfig }) {
               <th scope="col">Plus ancienne</th>
               <th scope="col">Sonnerie</th>
               <th scope="col">Agents connectés / disponibles</th>
-              <th scope="col">Présentés</th>
+              <th scope="col" class="desk-only">
+                Présentés
+              </th>
               <th scope="col">Décrochés</th>
               <th scope="col">Abandons</th>
-              <th scope="col">Attente moyenne (ASA)</th>
+              <th scope="col" class="desk-only">
+                Attente moyenne (ASA)
+              </th>
               <th scope="col">Niveau de service 15 min</th>
-              <th scope="col">Niveau de service 1 h</th>
+              <th scope="col" class="desk-only">
+                Niveau de service 1 h
+              </th>
               <th scope="col">Niveau de service aujourd’hui</th>
             </tr>
           </thead>

@@ -168,14 +168,14 @@ export class QueueRow extends PureRow<QueueRowProps> {
         <td class="num">
           {q.agentsLoggedIn} / {q.agentsAvailable}
         </td>
-        <td class="num">{f?.offered ?? 0}</td>
+        <td class="num desk-only">{f?.offered ?? 0}</td>
         <td class="num">{f?.answered ?? 0}</td>
         <td class="num">{f?.abandoned ?? 0}</td>
-        <td class="num">{f?.asa ?? '—'}</td>
+        <td class="num desk-only">{f?.asa ?? '—'}</td>
         <td class="num level" data-window="15min">
           <Level value={q.level15min} threshold={q.thresholdSeconds} target={q.qsTarget} />
         </td>
-        <td class="num level" data-window="hour">
+        <td class="num level desk-only" data-window="hour">
           <Level value={q.levelHour} threshold={q.thresholdSeconds} target={q.qsTarget} />
         </td>
         <td class="num level" data-window="today">

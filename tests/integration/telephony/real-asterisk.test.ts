@@ -5,7 +5,8 @@
 // the agents' phones (one sipp answering for every load-agent-N endpoint after ring_ms, or at once
 // for an auto-answer offer). What sipp cannot do is done through ARI as another client would: a
 // caller hanging up at a chosen moment, an agent's leg dropped (DELETE /channels/{id}; the adapter
-// sees a leg it did not hang up vanish, as with a crashed phone).
+// sees a leg it did not hang up vanish, as with a crashed phone). The sipp legs send no RTP: a
+// supervisor's snoop channel then waits for an audio frame to go (docs/supervision.md).
 //
 // Runs only when ARI_URL is set (with ARI_USER / ARI_PASSWORD / ARI_APP, ASTERISK_SIP = host:port
 // of Asterisk's SIP UDP, SIPP_HOST = the address Asterisk reaches the phones at, port 5080);

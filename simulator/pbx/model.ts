@@ -52,6 +52,8 @@ export interface Channel {
   partnerId: string | null;
   /** A snoop channel's target. */
   snoopOf: string | null;
+  /** A snoop channel hung up, waiting for an audio frame on its target to be gone (pbx.ts). */
+  detaching?: boolean;
   /** A snoop channel's directions (spy: what it hears of its target; whisper: where it speaks). */
   snoopDirections?: { spy: SnoopDirection; whisper: SnoopDirection };
   /** A dialplan leg (continue to a partner context) bridged outside the app. */

@@ -8,7 +8,7 @@ import { AriError } from './ari-error.js';
 import type { Clock, Timer } from './clock.js';
 import { asteriskTime } from './clock.js';
 import { causeText, dialStatusOf, HANGUP_REASONS, rejectOutcome, sipCodeOf } from './hangup-causes.js';
-import type { Bridge, Channel, ChannelKind, Dialplan, Party, SnoopDirection } from './model.js';
+import type { Bridge, Channel, ChannelKind, Dialplan, Party, Playback, SnoopDirection } from './model.js';
 import { bridgeJson, channelJson, playbackJson, SNOOP_DIRECTIONS, technologyFor } from './model.js';
 import { parseCallerId, parseTimeout, splitArgs } from './originate-params.js';
 import { Playbacks } from './playbacks.js';
@@ -552,6 +552,7 @@ export class Pbx {
 
   hangup(channelId: string, reason: string | undefined, reasonCode: string | undefined): void {
     const c = this.mustChannel(channelId, 404);
+    if (c.detaching) throw AriError.channelNotFound(404); // being hung up: out of the channel list
     let cause = 16;
     if (reasonCode !== undefined) {
       const n = Number(reasonCode);
@@ -584,6 +585,7 @@ export class Pbx {
     if (c.bridgeId) this.leaveBridge(c, 'hangup');
     const partner = c.partnerId ? this.channels.get(c.partnerId) : undefined;
     this.leaveStasis(c);
+    if (c.kind === 'snoop' && c.snoopOf && this.channels.has(c.snoopOf)) return this.detachSnoop(c);
     if (c.kind === 'inbound') this.endCall(c, 'pbx', cause);
     if (c.endpoint && !c.answered) {
       this.sendDial(c, dialStatusOf(cause));
@@ -1344,7 +1346,7 @@ export class Pbx {
     const queued = b.queuedPlaybacks.splice(0);
     for (const pid of queued) {
       const p = this.playbacks.all.get(pid);
-      if (p) this.playbacks.start(p);
+      if (p) this.startOnBridge(b, p);
     }
   }
 
@@ -1359,7 +1361,10 @@ export class Pbx {
     if (!media) throw AriError.message(400, 'Required parameter media not provided');
     const c = this.mustStasis(id);
     const p = this.playbacks.create(media, `channel:${c.id}`, c.app ?? this.defaultApp, lang, playbackId);
-    this.later(null, 0, () => this.playbacks.start(p));
+    this.later(null, 0, () => {
+      this.playbacks.start(p);
+      if (p.state === 'playing' || p.state === 'done') this.audioOn(c.id);
+    });
     return playbackJson(p);
   }
 
@@ -1374,8 +1379,14 @@ export class Pbx {
     const p = this.playbacks.create(media, `bridge:${b.id}`, b.app, lang, playbackId);
     // Music on hold holds the bridge's announcer: the playback waits until the music stops.
     if (b.moh) b.queuedPlaybacks.push(p.id);
-    else this.later(null, 0, () => this.playbacks.start(p));
+    else this.later(null, 0, () => this.startOnBridge(b, p));
     return playbackJson(p);
+  }
+
+  /** A bridge's playback is written to each of its channels. */
+  private startOnBridge(b: Bridge, p: Playback): void {
+    this.playbacks.start(p);
+    if (p.state === 'playing' || p.state === 'done') for (const id of b.channels) this.audioOn(id);
   }
 
   getPlayback(id: string): Record<string, unknown> {
@@ -1467,6 +1478,23 @@ export class Pbx {
       this.send(app, 'StasisStart', { args: s.stasisArgs, channel: channelJson(s) });
     });
     return channelJson(s);
+  }
+
+  /**
+   * Asterisk's snoop hang-up (res_stasis_snoop.c snoop_hangup → ast_audiohook_detach) waits until
+   * the spied channel passes an audio frame: the channel stays listed, out of the app, until then
+   * or until the spied channel ends. No audio flows in sim-pbx (as with the lab's sipp phones), but
+   * a playback does: one started on the spied channel, or on a bridge it is in, releases it.
+   */
+  private detachSnoop(s: Channel): void {
+    s.detaching = true;
+    s.dialplan = { ...s.dialplan, app_name: '', app_data: '' };
+  }
+
+  /** An audio frame passed on the channel (a playback started): snoops being hung up are gone. */
+  private audioOn(channelId: string): void {
+    for (const s of [...this.channels.values()])
+      if (s.detaching && s.snoopOf === channelId) this.destroy(s, 16, undefined, true);
   }
 
   /** Ground truth of the snoop channels up now: whom each spies on, how, and whom it is bridged with. */

@@ -29,6 +29,7 @@ export interface AriRest extends EventEmitter {
   stop(): void;
   channels: {
     list(): Promise<AriChannelJson[]>;
+    get(p: { channelId: string }): Promise<AriChannelJson>;
     answer(p: { channelId: string }): Promise<void>;
     hangup(p: { channelId: string; reason?: string }): Promise<void>;
     originate(p: {
@@ -46,7 +47,7 @@ export interface AriRest extends EventEmitter {
       extension: string;
       priority: number;
     }): Promise<void>;
-    play(p: { channelId: string; media: string }): Promise<unknown>;
+    play(p: { channelId: string; media: string; playbackId?: string }): Promise<unknown>;
     snoopChannel(p: {
       channelId: string;
       app: string;
@@ -72,6 +73,9 @@ export interface AriRest extends EventEmitter {
   };
   recordings: {
     stop(p: { recordingName: string }): Promise<void>;
+  };
+  playbacks: {
+    stop(p: { playbackId: string }): Promise<void>;
   };
 }
 

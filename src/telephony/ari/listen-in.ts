@@ -12,13 +12,15 @@
 // Asterisk hangs a snoop channel up when the channel it spies on goes (res_stasis_snoop.c:
 // snoop_read returns NULL once the audiohook stops), and it gets StasisEnd only, no ChannelDestroyed
 // (traces/bridge-recording.json). The supervisor's phone hanging up, or never answering, is
-// reported as `stopListening`; everything the listen-in made is removed at its end.
+// reported as `stopListening`; everything the listen-in made is removed at its end, the snoop
+// channel until Asterisk has destroyed it (./snoop-release.ts: on a silent leg it would stay).
 import { randomUUID } from 'node:crypto';
 import type { Command } from '../../core/commands.js';
 import type { Effect } from '../../core/effects.js';
 import type { CallPlan } from '../../core/telephony-plan.js';
 import type { Logger } from '../../ports/logger.js';
 import type { AriBridgeJson, AriChannelJson, AriRest } from './ari-rest.js';
+import { releaseSnoop } from './snoop-release.js';
 
 type ListenIn = Extract<Effect, { type: 'listenIn' }>;
 
@@ -30,6 +32,8 @@ type Session = {
   phone: string | null;
   answered: boolean;
   snoop: string | null;
+  /** The agent's leg the snoop spies on. */
+  spied: string | null;
   bridge: string | null;
 };
 
@@ -67,6 +71,7 @@ export class AriListenIn {
       phone: null,
       answered: false,
       snoop: null,
+      spied: null,
       bridge: null,
     };
     this.sessions.set(key, s);
@@ -190,6 +195,7 @@ export class AriListenIn {
         phone: null,
         answered: false,
         snoop: null,
+        spied: null,
         bridge: null,
       };
       this.sessions.set(key, s);
@@ -227,6 +233,7 @@ export class AriListenIn {
     });
     inApp.catch(() => undefined); // awaited below; a request failing first must not leave it unhandled
     s.snoop = snoopId;
+    s.spied = agentLeg;
     this.byChannel.set(snoopId, s);
     await c.channels.snoopChannel({
       channelId: agentLeg,
@@ -236,12 +243,12 @@ export class AriListenIn {
       whisper: s.mode === 'whisper' ? 'out' : 'none', // out: heard by the agent only
       snoopId,
     });
-    if (!live()) return this.opts.hangup(snoopId); // stopped while it was being made
+    if (!live()) return this.dropSnoop(c, snoopId, agentLeg); // stopped while it was being made
     await inApp;
-    if (!live()) return this.opts.hangup(snoopId);
+    if (!live()) return this.dropSnoop(c, snoopId, agentLeg);
     const bridge = await c.bridges.create({ type: 'mixing', name: `listen-${s.callId}-${s.supervisorId}` });
     if (!live()) {
-      await this.opts.hangup(snoopId);
+      await this.dropSnoop(c, snoopId, agentLeg);
       return c.bridges.destroy({ bridgeId: bridge.id }).catch(() => undefined);
     }
     s.bridge = bridge.id;
@@ -259,9 +266,16 @@ export class AriListenIn {
   private async teardown(c: AriRest, s: Session): Promise<void> {
     this.forget(s);
     const { phone, snoop, bridge } = s;
-    s.phone = s.snoop = s.bridge = null;
+    const spied = s.spied ?? this.opts.agentChannel(s.callId, s.agentId); // adopted: not known
+    s.phone = s.snoop = s.spied = s.bridge = null;
     if (phone) await this.opts.hangup(phone);
-    if (snoop) await this.opts.hangup(snoop);
     if (bridge) await c.bridges.destroy({ bridgeId: bridge }).catch(() => undefined);
+    if (snoop) await this.dropSnoop(c, snoop, spied);
+  }
+
+  /** Hangs a snoop channel up until Asterisk has destroyed it (./snoop-release.ts). */
+  private async dropSnoop(c: AriRest, snoopId: string, spied: string | null): Promise<void> {
+    if (await releaseSnoop(c, snoopId, spied, this.opts.hangup)) return;
+    this.opts.logger.warn({ snoopId, spied }, 'snoop channel hung up but still on the PBX');
   }
 }

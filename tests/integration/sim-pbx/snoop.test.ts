@@ -113,4 +113,32 @@ describe('sim-pbx snoop channels (Asterisk 22 res_ari / res_stasis_snoop)', () =
     await c.channels.hangup({ channelId: other.id });
     await c.bridges.destroy({ bridgeId: bridge.id });
   });
+
+  it('a snoop hung up leaves the app at once but stays listed until its silent target passes audio (a playback)', async () => {
+    // res_stasis_snoop.c snoop_hangup → ast_audiohook_detach waits for the target's next audio
+    // frame (main/audiohook.c); seen on the lab Asterisk 22.10.1 with sipp legs sending no RTP.
+    const { s, c, log } = await boot();
+    const r = await post(`${s.url}/sim/calls`, { line: '15', callerNumber: '0611' });
+    const target = String(r.body.channelId);
+    await log.waitFor((e) => e.type === 'StasisStart' && e.channel?.id === target, 'caller in the app');
+    await c.channels.snoopChannel({ channelId: target, app: 'sasacd', spy: 'both', snoopId: 'snoop-2' });
+    await log.waitFor((e) => e.type === 'StasisStart' && e.channel?.id === 'snoop-2', 'snoop in app');
+    await c.channels.hangup({ channelId: 'snoop-2' });
+    await log.waitFor((e) => e.type === 'StasisEnd' && e.channel?.id === 'snoop-2', 'snoop left the app');
+    const listed = await c.channels.get({ channelId: 'snoop-2' });
+    expect(listed.dialplan).toMatchObject({ app_name: '', app_data: '' });
+    expect(s.pbx.snoops().map((x) => x.id)).toEqual(['snoop-2']);
+    // Being hung up, it is out of Asterisk's channel container: a second hang-up is a 404.
+    await expect(c.channels.hangup({ channelId: 'snoop-2' })).rejects.toThrow();
+    expect((await raw(s, `/channels/${target}/play?media=tone:!0/20&playbackId=frame`)).status).toBe(201);
+    await log.waitFor((e) => e.type === 'PlaybackStarted', 'the playback started');
+    expect(s.pbx.snoops()).toEqual([]);
+    await expect(c.channels.get({ channelId: 'snoop-2' })).rejects.toThrow();
+    expect(log.of('snoop-2')).not.toContain('ChannelDestroyed');
+    const stop = await fetch(`${s.ariUrl}/ari/playbacks/frame?api_key=asterisk:asterisk`, {
+      method: 'DELETE',
+    });
+    expect(stop.status).toBe(204);
+    expect((await post(`${s.url}/sim/calls/${String(r.body.callId)}/hangup`, {})).status).toBe(204);
+  });
 });

@@ -143,6 +143,13 @@ describe('supervisor listen-in on Asterisk (ARI, sim-pbx)', () => {
     expect(ends()).toEqual([
       expect.objectContaining({ reason: 'stopped', mode: 'whisper', agentId: 'arm-1' }),
     ]);
+    // As on Asterisk, a snoop hung up stays until its (silent) spied leg passes an audio frame: the
+    // adapter gives it one, so nothing is left while the call goes on (GET /channels: the caller
+    // and the agent only).
+    await until(async () => (await snoops()).length === 0, 'the snoop channel gone, the call still up');
+    expect((await ari<{ id: string }[]>('/channels')).map((c) => c.id).sort()).toEqual(
+      [callId, leg.id].sort(),
+    );
     expect(site.state.data.calls[callId]!.parties.map((p) => p.agentId)).toEqual(['arm-1']);
     await site.dispatch({ type: 'hangUp', callId, agentId: 'arm-1' });
     await clean();

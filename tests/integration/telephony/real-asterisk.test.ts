@@ -5,7 +5,8 @@
 // the agents' phones (one sipp answering for every load-agent-N endpoint after ring_ms, or at once
 // for an auto-answer offer). What sipp cannot do is done through ARI as another client would: a
 // caller hanging up at a chosen moment, an agent's leg dropped (DELETE /channels/{id}; the adapter
-// sees a leg it did not hang up vanish, as with a crashed phone).
+// sees a leg it did not hang up vanish, as with a crashed phone). The sipp legs send no RTP: a
+// supervisor's snoop channel then waits for an audio frame to go (docs/supervision.md).
 //
 // Runs only when ARI_URL is set (with ARI_USER / ARI_PASSWORD / ARI_APP, ASTERISK_SIP = host:port
 // of Asterisk's SIP UDP, SIPP_HOST = the address Asterisk reaches the phones at, port 5080);
@@ -54,6 +55,7 @@ const AGENTS = [
   { id: 'load-agent-7', roles: ['arm'], skills: [{ queue: 'n1', preference: 1 }] },
   { id: 'load-agent-2', roles: ['arm'], skills: [{ queue: 'n2-amu', preference: 1 }] },
   { id: 'load-agent-4', roles: ['mru'], skills: [{ queue: 'reg-amu', preference: 1 }] },
+  { id: 'load-agent-3', roles: ['supervisor'], skills: [] }, // its phone rings for a listen-in
   {
     id: 'ghost',
     roles: ['arm'],
@@ -434,6 +436,60 @@ describe.skipIf(!enabled)('the ARI adapter against a real Asterisk', () => {
     expect(ended).toMatchObject({ by: 'caller', answered: true, qualification: 'P0' });
     await expectCleanPbxAtEnd();
   }, 60_000);
+  it("listens in on the agent's leg and, once the supervisor stops, leaves no snoop channel and no phone while the call goes on", async () => {
+    await login('load-agent-1');
+    caller(60_000);
+    const callId = await arrivedCall();
+    await until(() => connectedTo(callId, 'load-agent-1'), 'N1 answer');
+    const r = await runtime.dispatch({
+      type: 'startListening',
+      callId,
+      supervisorId: 'load-agent-3',
+      mode: 'listen',
+    });
+    expect(r.ok).toBe(true);
+    const channels = () => ari<AriChannelJson[]>('GET', '/channels');
+    const snoops = async () => (await channels()).filter((c) => c.name.startsWith('Snoop/'));
+    const listenBridge = async () =>
+      (await ari<AriBridgeJson[]>('GET', '/bridges')).find((b) => b.name === `listen-${callId}-load-agent-3`);
+    const leg = await legOf('load-agent-1', callId);
+    const bridged = await until(async () => {
+      const b = await listenBridge();
+      return b?.channels.length === 2 && b;
+    }, "the supervisor's phone bridged with the snoop channel");
+    const [snoop] = await snoops();
+    expect(snoop?.name).toMatch(/^Snoop\//);
+    expect(bridged.channels).toContain(snoop!.id);
+    expect((await channels()).find((c) => c.id === leg)).toBeDefined();
+
+    expect((await runtime.dispatch({ type: 'stopListening', callId, supervisorId: 'load-agent-3' })).ok).toBe(
+      true,
+    );
+    await runtime.settled();
+    // While the caller and the agent still talk: no snoop channel, no supervisor phone, no listen bridge.
+    await until(
+      async () => {
+        const left = await channels();
+        return (
+          !left.some((c) => c.name.startsWith('Snoop/')) &&
+          !left.some((c) => c.dialplan?.app_data?.includes(`,listen,load-agent-3,${callId}`)) &&
+          !(await listenBridge())
+        );
+      },
+      'no snoop channel, supervisor phone or listen bridge left',
+      10_000,
+    );
+    const live = (await channels()).filter((c) => !c.name.startsWith('Announcer/')); // a queue's music
+    expect(live.map((c) => c.id).sort()).toEqual([callId, leg].sort());
+    expect(events.filter((e) => e.type === 'ListenEnded')).toEqual([
+      expect.objectContaining({ reason: 'stopped', mode: 'listen', agentId: 'load-agent-1' }),
+    ]);
+    expect(events.some((e) => e.type === 'CallEnded')).toBe(false);
+    await runtime.dispatch({ type: 'hangUp', callId, agentId: 'load-agent-1' });
+    await until(() => events.find((e) => e.type === 'CallEnded'), 'end');
+    await expectCleanPbxAtEnd();
+  }, 60_000);
+
   it('leaves no agent leg after 150 calls whose callers hang up first', async () => {
     await login('load-agent-1', 'load-agent-5'); // both answer at once: callers are answered, then hang up
     caller(1500, { calls: 150, rate: 10, limit: 30 });

@@ -17,6 +17,8 @@ export type StallSpec = {
   carryOut?: boolean;
   /** What becomes of the connection: held open (default) or reset. */
   then?: 'hang' | 'reset';
+  /** Not stalled but slow: carried out and answered this many ms late (a PBX under load). */
+  slowMs?: number;
 };
 
 export class RestStalls {
@@ -43,6 +45,11 @@ export class RestStalls {
     )
       return next();
     if (--s.count <= 0) this.spec = null;
+    if (s.slowMs) {
+      this.stalled.push({ method: req.method, path: req.path, carriedOut: true });
+      setTimeout(next, s.slowMs);
+      return;
+    }
     const carriedOut = s.carryOut ?? false;
     this.stalled.push({ method: req.method, path: req.path, carriedOut });
     const socket = req.socket;

@@ -56,6 +56,7 @@ export const faultsSchema = z
         url: z.string().min(1).max(200).refine(compiles, { message: 'not a regular expression' }).optional(),
         carryOut: z.boolean().optional(),
         then: z.enum(['hang', 'reset']).optional(),
+        slowMs: z.number().int().min(1).max(60_000).optional(),
       })
       .strict()
       .optional(),

@@ -91,6 +91,13 @@ type Caller = {
   line: string;
   answered: boolean;
   hold?: { queueId: string; music: string };
+  /**
+   * First answers bridged so far (./answer-on-bridge.ts), and whether one is being bridged now. A
+   * holdCaller sent before that answer (the queue's hold, slower than the agent's auto-answer) must
+   * not move the caller out of the agent's bridge: it sees the count change, or the bridging.
+   */
+  answersBridged?: number;
+  bridgingAnswer?: boolean;
 };
 
 /** What a take-over found and did (counts). */
@@ -459,7 +466,11 @@ export class AriAdapter implements TelephonyPort {
           await c.channels.answer({ channelId: f.callId });
         }
         caller.hold = { queueId: f.queueId, music: f.music };
+        const answersBridged = caller.answersBridged ?? 0;
         const bridgeId = await this.holdingBridge(c, f.queueId);
+        // Stale: an agent's first answer is being (or was) bridged with the caller since this hold
+        // was sent; if that answer is not taken, bridgeThenAnswer puts the caller back on hold.
+        if (caller.bridgingAnswer || (caller.answersBridged ?? 0) !== answersBridged) return;
         await c.bridges.addChannel({ bridgeId, channel: f.callId });
         // Asterisk's music channel leaves a holding bridge as soon as it is alone there (res_stasis
         // gives it the "lonely" flag), so music started with the bridge ends with its first caller.
@@ -674,10 +685,16 @@ export class AriAdapter implements TelephonyPort {
    */
   private async bridgeThenAnswer(leg: Leg, at: number): Promise<void> {
     const key = `${leg.callId}|${leg.agentId}`;
+    const bridging = this.callers.get(leg.callId);
+    if (bridging) bridging.bridgingAnswer = true;
     const failure = await this.bridge(leg.callId, leg.channelId!, false).then(
       () => null,
       (err: Error) => err ?? new Error('answer not bridged'),
     );
+    if (bridging) {
+      bridging.bridgingAnswer = false;
+      bridging.answersBridged = (bridging.answersBridged ?? 0) + 1;
+    }
     // Gone with its StasisEnd lost: confirmed on the PBX, then told (an abandon), never answered.
     if (failure && isChannelNotFound(failure)) await this.checkCallerGone(leg.callId);
     else if (failure)

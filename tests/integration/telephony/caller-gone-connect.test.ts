@@ -198,6 +198,37 @@ describe('a caller who hangs up while the ACD connects an agent', () => {
     expect(calls.abandoned).toBe(1);
   });
 
+  it('a queue hold slower than the agent: the caller stays in the bridge with the agent, never moved back to the queue', async () => {
+    await boot();
+    await agent('arm-1');
+    // The queue's holding bridge is made 400 ms late (a PBX under load): the agent's phone answers
+    // and the adapter bridges it with the caller first. The hold, sent before that answer, must not
+    // then move the caller out of the agent's bridge (seen in a fail-over drill: talking to nobody).
+    const slow = await fetch(`${sim.url}/sim/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        stallAriRequests: { count: 1, method: 'POST', path: '^/bridges$', url: 'type=holding', slowMs: 400 },
+      }),
+    });
+    expect(slow.status).toBe(200);
+    const call = await inject();
+    await until(() => of('CallConnected', call.channelId).length > 0, "the agent's answer told");
+    await until(() => sim.bus.restStalls.stalled.length === 1, 'the slow holding bridge');
+    await until(
+      () => [...sim.pbx.bridges.values()].some((b) => b.bridgeType === 'holding'),
+      'the holding bridge made, late',
+    );
+    await new Promise((r) => setTimeout(r, 300)); // the hold's own requests, had it gone on
+    const bridgesOf = (channelId: string) =>
+      [...sim.pbx.bridges.values()].filter((b) => b.channels.includes(channelId)).map((b) => b.bridgeType);
+    expect(bridgesOf(call.channelId)).toEqual(['mixing']);
+    await callerHangsUp(call);
+    const ended = await endedOnceAndClean(call.channelId);
+    expect(ended.answered).toBe(true);
+    expect(sim.pbx.timelines.calls.get(call.callId)!.answeredBy).toBe('PJSIP/arm-1');
+  });
+
   it("gone before the bridge with its StasisEnd lost: 'Channel not found' on the bridge counts an abandon", async () => {
     await boot();
     await agent('arm-1');

@@ -669,13 +669,14 @@ export class AriAdapter implements TelephonyPort {
       this.mixing.set(callId, p);
       // A creation that failed is tried again by the next bridging, not remembered as the bridge.
       created.catch(() => this.mixing.get(callId) === created && this.mixing.delete(callId));
-      // Recorded from its first answer; the bridge lasts as long as the call (one file per call).
-      const recorder = this.recorder;
-      if (recorder) void p.then((bridgeId) => recorder.start(c, callId, bridgeId)).catch(() => undefined);
     }
     const bridgeId = await p;
     if (!conference) await c.bridges.addChannel({ bridgeId, channel: callId });
     await c.bridges.addChannel({ bridgeId, channel: legChannel });
+    // Recorded from its first answer, once the call's channels are in (as in traces/bridge-recording:
+    // the recording's events go to the applications of the bridge's channels, so a bridge recorded
+    // while still empty reports to nobody). Once per call: the bridge lasts as long as the call.
+    void this.recorder?.start(c, callId, bridgeId).catch(() => undefined);
   }
 
   /**

@@ -147,6 +147,8 @@ describe('call recording through ARI against sim-pbx', () => {
     }, 'the bridge recording started');
     const bridges = (await ari<{ id: string; name: string }[]>('/bridges')).body;
     expect(live.target_uri).toBe(`bridge:${bridges.find((b) => b.name === `call-${callId}`)!.id}`);
+    // Started once the call's channels were in the bridge: its events go to our application.
+    expect(sim.pbx.recordings.live.get(name)?.app).toBe(sim.app);
 
     await site.dispatch({ type: 'qualifyCall', callId, agentId: 'arm-1', qualification: 'P1' });
     expect((await site.dispatch({ type: 'transferCall', callId, agentId: 'arm-1' })).ok).toBe(true);

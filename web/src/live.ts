@@ -1,7 +1,8 @@
 // A live feed (Socket.IO namespace) that stays authenticated and says honestly whether it is alive.
 // - The token is read at every (re)connection; an `expired` notice or a refused handshake with
 //   token-expired refreshes the session and reconnects; a token the server no longer knows ends it.
-// - Liveness: the page asks `alive` every 1.5 s; no answer for 3.5 s, or no connection for 1.5 s,
+// - Liveness: the page asks `alive` every 1.5 s; no answer for 3.5 s, or no connection for 1.5 s
+//   (3.5 s while a socket the server closed at its token's expiry is renewed),
 //   and the feed is "lost" (the banner shows it, within 5 s of losing the server). Socket.IO keeps
 //   trying to reconnect (at most every 2 s) and the feed is "live" again at the first answer.
 import { io, type Socket } from 'socket.io-client';
@@ -12,6 +13,10 @@ export type LiveState = 'connecting' | 'live' | 'lost';
 const PROBE_MS = 1500;
 const SILENCE_MS = 3500;
 const DISCONNECTED_GRACE_MS = 1500;
+/** A socket closed by the server at its token's expiry is being renewed (refresh, reconnect): a
+ *  routine re-authentication, given the silence bound before it counts as lost (on a busy machine
+ *  the refresh and the new handshake take more than the grace; a dead server still shows in 5 s). */
+const RENEWING_GRACE_MS = SILENCE_MS;
 
 export class LiveFeed {
   readonly socket: Socket;
@@ -22,6 +27,7 @@ export class LiveFeed {
   lastProbe: Record<string, unknown> | null = null;
   private lastAnswer = 0;
   private disconnectedAt: number | null = Date.now();
+  private renewing = false;
   private timers: ReturnType<typeof setInterval>[] = [];
   private listeners = new Set<() => void>();
   private stopSession: () => void;
@@ -35,18 +41,23 @@ export class LiveFeed {
     });
     this.socket.on('connect', () => {
       this.disconnectedAt = null;
+      this.renewing = false;
       this.probe();
     });
     this.socket.on('disconnect', (reason) => {
       this.disconnectedAt = Date.now();
       // The server closed us (token expiry): Socket.IO does not retry by itself.
-      if (reason === 'io server disconnect') void this.renew();
+      if (reason === 'io server disconnect') {
+        this.renewing = true;
+        void this.renew();
+      }
     });
     this.socket.on('connect_error', (err: Error & { data?: { reason?: string } }) => {
       const reason = err.data?.reason;
       if (reason === 'token-expired') void this.renew();
       else if (reason) endSession(reasonText(reason));
-      // no reason: the server is unreachable, Socket.IO retries by itself
+      // no reason: the server is unreachable, Socket.IO retries by itself (not a routine renewal)
+      else this.renewing = false;
     });
     this.stopSession = onSessionChange(() => {
       if (!accessToken()) this.close();
@@ -86,7 +97,8 @@ export class LiveFeed {
   private evaluate() {
     const now = Date.now();
     const lost =
-      (this.disconnectedAt !== null && now - this.disconnectedAt >= DISCONNECTED_GRACE_MS) ||
+      (this.disconnectedAt !== null &&
+        now - this.disconnectedAt >= (this.renewing ? RENEWING_GRACE_MS : DISCONNECTED_GRACE_MS)) ||
       (this.socket.connected && this.lastAnswer > 0 && now - this.lastAnswer >= SILENCE_MS);
     const next: LiveState = lost
       ? 'lost'

@@ -114,7 +114,7 @@ describe.skipIf(!redisServerInstalled())('sas-acd simulate replay (needs redis-s
     }
     // Annex 3's per-call counts, with the ACD's real-time thresholds (30 s QS, 5 s short abandon):
     // C1, C2, C4 answered within 30 real s (C4: 35 simulated s, 7 real s at speed 5); C3 hung up
-    // after 10 simulated s: 2 real s at speed 5, 3.3 at speed 3, a short abandon (< 5 s) at both.
+    // after 10 simulated s: 2 real s at speed 5, 4 at speed 2.5, a short abandon (< 5 s) at both.
     const perCall = { arrived: 4, answered: 3, answeredWithin30s: 3, abandoned: 1, shortAbandoned: 1 };
     expect(report.groundTruth.calls).toEqual(perCall);
     expect(report.acd.calls).toEqual(perCall);
@@ -153,9 +153,11 @@ describe.skipIf(!redisServerInstalled())('sas-acd simulate replay (needs redis-s
   it('gives the same figures when the ACD is killed (kill -9) mid-call and started again', async () => {
     // At t=14 s: C1 and C2 talk with the two N1 ARMs, C4 waits, C3 has hung up. The new ACD
     // process takes the calls over from the PBX and Redis; nothing is lost or counted twice.
-    // It must be back before the talks end at t=40: 26 simulated s, 8.7 real s at speed 3 (at
-    // speed 5 from t=20, 4 real s were too few once in four CI runs on a loaded machine).
-    const report = await expectHandFigures(['--chaos', 'kill-acd-at=14'], 3);
+    // It must be back before the talks end at t=40: 26 simulated s, 10.4 real s at speed 2.5 (at
+    // speed 5 from t=20, 4 real s were too few once in four CI runs on a loaded machine; at speed
+    // 3, 8.7 s were too few at load 20, where a new process takes longer to start; at speed 2,
+    // C3's 10 s of patience would be 5 real s, no longer a short abandon).
+    const report = await expectHandFigures(['--chaos', 'kill-acd-at=14'], 2.5);
     expect(report.chaos?.map((c) => c.fault)).toEqual(['kill-acd']);
   }, 180_000);
 

@@ -11,7 +11,8 @@ import { readStream } from '../stored-site/fixtures/stream.js';
 
 afterAll(stopAll);
 
-const fast = { leaseTtlMs: 1_500, renewEveryMs: 300, standbyPollMs: 200 };
+// A lease long enough that a busy machine never lets it lapse by itself (the test deletes it).
+const fast = { leaseTtlMs: 6_000, renewEveryMs: 300, standbyPollMs: 200 };
 
 describe('the leader evolves each event once', () => {
   it('pauses its tail while leading, and reads on without a gap or a double once deposed', async () => {

@@ -119,6 +119,13 @@ describe('serve after ari-client gave up reconnecting', () => {
     expect(await arm(`/calls/${talking.channelId}/hangup`, { disposition: 'conseil-medical' })).toBe(200);
     await waitFor(() => timeline(talking).endedAtMs !== null, 10_000);
     await waitFor(() => timeline(after).answeredBy === 'PJSIP/arm-1', 20_000);
+    // Answered for the ACD once the caller shares the ARM's bridge (a hang-up before is an abandon).
+    const connected = async (id: string) =>
+      (await readStream(siteId)).some((e) => {
+        const ev = e.event as { type: string; callId?: string };
+        return ev.type === 'CallConnected' && ev.callId === id;
+      });
+    await waitFor(() => connected(after.channelId), 20_000);
     await fetch(`${sim.url}/sim/calls/${after.callId}/hangup`, { method: 'POST' });
     await waitFor(() => timeline(after).endedAtMs !== null, 10_000);
 

@@ -4,14 +4,18 @@
 // Asterisk refuses them ("Dangerous function DB read blocked", unless live_dangerously).
 import { AriError } from './ari-error.js';
 
-/** The family the dialplan writes the fallback's records under. */
-export const FALLBACK_FAMILY = 'sasacd-fallback';
+/** The family the dialplan writes a site's fallback records under: its Stasis application's, `<app>-fallback`. */
+export const fallbackFamily = (app: string): string => `${app}-fallback`;
+/** The family of the default application, `sasacd`. */
+export const FALLBACK_FAMILY = fallbackFamily('sasacd');
 
 /** Functions Asterisk 22 flags as dangerous to read from outside the dialplan. */
 const DANGEROUS_READS = new Set(['DB', 'DB_DELETE', 'DB_EXISTS', 'SHELL', 'FILE', 'SHARED', 'ODBC']);
 
 export class AstDb {
   private readonly families = new Map<string, Map<string, string>>();
+  /** How often each family was listed over ARI (DB_KEYS): which reader looked where. */
+  readonly listed = new Map<string, number>();
 
   put(family: string, key: string, value: string): void {
     let f = this.families.get(family);
@@ -34,7 +38,10 @@ export class AstDb {
   readFunction(variable: string): string | undefined {
     const fn = /^([A-Z_]+)\((.*)\)$/.exec(variable);
     if (!fn) return undefined;
-    if (fn[1] === 'DB_KEYS') return this.keys(fn[2]!).join(',');
+    if (fn[1] === 'DB_KEYS') {
+      this.listed.set(fn[2]!, (this.listed.get(fn[2]!) ?? 0) + 1);
+      return this.keys(fn[2]!).join(',');
+    }
     if (DANGEROUS_READS.has(fn[1]!)) throw AriError.message(500, 'Unable to read provided function');
     return undefined;
   }

@@ -3,7 +3,7 @@
 // README). No HTTP here: ari-routes.ts, trunk-api.ts and endpoint-ws.ts drive it.
 import { randomUUID } from 'node:crypto';
 import type { AppBus, AppEvent } from './app-bus.js';
-import { AstDb, FALLBACK_FAMILY, fallbackAbandonKey, fallbackRecordKey } from './astdb.js';
+import { AstDb, FALLBACK_FAMILY, fallbackAbandonKey, fallbackFamily, fallbackRecordKey } from './astdb.js';
 import { AriError } from './ari-error.js';
 import type { Clock, Timer } from './clock.js';
 import { asteriskTime } from './clock.js';
@@ -865,7 +865,8 @@ export class Pbx {
       phone,
       args: caller.stasisArgs.slice(1).join(','),
     });
-    this.astdb.put(FALLBACK_FAMILY, key, '1');
+    // In the family of the caller's application (each site on one Asterisk its own).
+    this.astdb.put(fallbackFamily(caller.vars.get('__FALLBACK_APP') ?? this.defaultApp), key, '1');
     call.answeredBy = leg.endpoint;
     call.answeredByAgentAtMs = now;
     call.agentLegs.push(leg.id);
@@ -883,7 +884,7 @@ export class Pbx {
       (call.route === 'waiting-acd' || call.route === 'fallback')
     )
       this.astdb.put(
-        FALLBACK_FAMILY,
+        fallbackFamily(c.vars.get('__FALLBACK_APP') ?? this.defaultApp),
         fallbackAbandonKey({
           channelId: c.id,
           line: call.line,
@@ -1021,9 +1022,11 @@ export class Pbx {
     const exten = at >= 0 ? resource.slice(0, at) : resource;
     const context = (at >= 0 ? resource.slice(at + 1) : 'default').replace(/\/n$/, '');
     if (context === 'sasacd-fallback-reader' && !p.app) {
-      // [sasacd-fallback-reader]: deletes the records the ACD says it counted, then waits.
+      // [sasacd-fallback-reader]: deletes the records the ACD says it counted, from the family it
+      // names (its site's), then waits.
+      const family = p.variables?.SASACD_FALLBACK_FAMILY || FALLBACK_FAMILY;
       for (const key of (p.variables?.SASACD_FALLBACK_COUNTED ?? '').split('|'))
-        if (key !== '') this.astdb.delete(FALLBACK_FAMILY, key);
+        if (key !== '') this.astdb.delete(family, key);
     }
     const dialplan = { context, exten, priority: 1, app_name: 'AppDial2', app_data: '(Outgoing Line)' };
     const empty = (): Party => ({ name: '', number: '' });

@@ -90,6 +90,9 @@ export async function startAcdServer(
       siteId,
       site: webSite(site),
       sites: [...apiOptions.sites.keys()],
+      siteNames: Object.fromEntries(
+        [...apiOptions.sites].map(([id, s]) => [id, s.state.data.config.name] as const),
+      ),
     };
     res.json(doc);
   });

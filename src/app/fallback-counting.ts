@@ -8,6 +8,7 @@ import type { Command } from '../core/commands.js';
 import {
   FALLBACK_POLL_MS,
   FallbackRecords,
+  fallbackFamily,
   type FallbackAbandonRecord,
   type FallbackRecord,
 } from '../telephony/ari/fallback-records.js';
@@ -54,10 +55,15 @@ function readerOptions(opts: CountingOptions, fallback: 'dialplan' | 'FreeSWITCH
 }
 
 export function startFallbackCounting(
-  opts: CountingOptions & { ari: { url: string; user: string; password: string; restTimeoutMs?: number } },
+  opts: CountingOptions & {
+    ari: { url: string; user: string; password: string; app: string; restTimeoutMs?: number };
+  },
 ): FallbackRecords {
+  const { app, ...ari } = opts.ari;
   const records = new FallbackRecords({
-    ...opts.ari,
+    ...ari,
+    // The site's own AstDB family (several sites on one Asterisk never share one).
+    family: fallbackFamily(app),
     ...readerOptions(opts, 'dialplan'),
   });
   records.start();

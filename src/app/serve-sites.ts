@@ -194,11 +194,9 @@ export async function startServeSites(settings: SitesSettings, logger: Logger): 
         },
         ...(settings.reconcileEveryMs !== undefined ? { reconcileEveryMs: settings.reconcileEveryMs } : {}),
         ...(settings.pbxRelink ? { relink: settings.pbxRelink } : {}),
-        // FreeSWITCH: each site's own, so its fallback's records are its own (Asterisk's AstDB is
-        // shared by the sites: not read here yet).
-        ...(settings.pbx.kind === 'freeswitch' && settings.fallbackPollMs !== undefined
-          ? { fallbackPollMs: settings.fallbackPollMs }
-          : {}),
+        // Each site reads only its own fallback records: on FreeSWITCH its own server's; on one
+        // Asterisk its own AstDB family, named after its Stasis application (fallbackFamily).
+        ...(settings.fallbackPollMs !== undefined ? { fallbackPollMs: settings.fallbackPollMs } : {}),
       }),
     ]),
   );

@@ -41,6 +41,8 @@ export type WebConfigDocument = {
   siteId: string;
   /** Every site this process serves (a page of another site: `?site=<id>` in its address). */
   sites: string[];
+  /** Each served site's name (its configuration's `name`), for the pages' site picker. */
+  siteNames: Record<string, string>;
   virtualPhoneUrl: string | null;
   /** The SIP/WebRTC gateway: the panel's phone is WebRTC (credentials from /sites/{s}/agent/phone). */
   sipGatewayUrl: string | null;

@@ -175,19 +175,37 @@ describe('asterisk-config/pjsip.conf', () => {
 });
 
 describe('asterisk-config/extensions.conf', () => {
+  it("writes and deletes the fallback's records in the family of the caller's application only", () => {
+    // Several sites on one Asterisk: each site's records apart (fallbackFamily in the reader).
+    const writes = [...dialplanText.matchAll(/\bDB\(([^/]+)\//g)].map((m) => m[1]);
+    expect(writes.sort()).toEqual(['${ARG5}-fallback', '${SASACD_APP}-fallback']);
+    const answered = context('sasacd-fallback')!
+      .entries.map(([, v]) => v)
+      .join('\n');
+    expect(answered).toMatch(/U\(sasacd-fallback-answered(\^[^^)]*){4}\^\$\{SASACD_APP\}\)/);
+    const reader = context('sasacd-fallback-reader')!
+      .entries.map(([, v]) => v)
+      .join('\n');
+    expect([...reader.matchAll(/DB_DELETE\(([^/]+)\//g)].map((m) => m[1])).toEqual([
+      '${SASACD_FALLBACK_FAMILY}',
+    ]);
+    expect(reader).toContain('Set(SASACD_FALLBACK_FAMILY=sasacd-fallback)');
+  });
+
   it('dials only endpoints that pjsip.conf defines', () => {
     const dialled = dialledEndpoints();
     expect(dialled.has('trunk')).toBe(true);
     for (const name of dialled) expect(endpoints.has(name), `PJSIP/${name} in extensions.conf`).toBe(true);
   });
 
-  it('sends every line of the example site into Stasis(sasacd,<line>)', () => {
+  it('sends every line of the example site into Stasis(${SASACD_APP},<line>), sasacd by default', () => {
     const apps = [...dialplanText.matchAll(/Stasis\(([^,)]+),([^)]+)\)/g)];
     expect(apps.length).toBeGreaterThan(0);
     for (const m of apps) {
-      expect(m[1]).toBe('sasacd');
+      expect(m[1]).toBe('${SASACD_APP}');
       expect(m[2]).toBe('${SASACD_LINE},${SASACD_ARGS}');
     }
+    expect(globals.get('SASACD_APP')).toBe('sasacd');
     const trunkIn = context('from-trunk')!
       .entries.map(([, v]) => v)
       .join('\n');
@@ -231,7 +249,7 @@ describe('asterisk-config/extensions.conf', () => {
 
   it('rings the fallback N1 group when the app is not connected (STASISSTATUS = FAILED)', () => {
     const entry = context('sasacd-entry')!.entries.map(([, v]) => v);
-    const stasisAt = entry.findIndex((v) => v.includes('Stasis(sasacd,'));
+    const stasisAt = entry.findIndex((v) => v.includes('Stasis(${SASACD_APP},'));
     const failedAt = entry.findIndex((v) =>
       /GotoIf\(\$\["\$\{STASISSTATUS\}" = "FAILED"\]\?acd-away\)/.test(v),
     );
@@ -306,7 +324,9 @@ describe('asterisk-config/extensions.conf', () => {
   it("refuses a call beyond its line's trunk channels with congestion, through the app first", () => {
     const limit = context('sasacd-trunk-limit')!.entries.map(([, v]) => v);
     const argsAt = limit.findIndex((v) => v.includes('Set(SASACD_ARGS=refused=trunk-full)'));
-    const stasisAt = limit.findIndex((v) => v.includes('Stasis(sasacd,${SASACD_LINE},${SASACD_ARGS})'));
+    const stasisAt = limit.findIndex((v) =>
+      v.includes('Stasis(${SASACD_APP},${SASACD_LINE},${SASACD_ARGS})'),
+    );
     expect(argsAt).toBeGreaterThan(0);
     expect(stasisAt).toBeGreaterThan(argsAt);
     const congestionAt = limit.findIndex((v) => v.startsWith('n,Congestion('));
@@ -337,7 +357,7 @@ describe('asterisk-config: quiet, self-cleaning, usable in a lab as it is', () =
     }
     const fallback = context('sasacd-fallback')!.entries.map(([, v]) => v);
     // One Stasis() retry per round: Asterisk's own "not active" ERROR is the only line left.
-    expect(fallback.filter((v) => v.includes('Stasis(sasacd,'))).toHaveLength(1);
+    expect(fallback.filter((v) => v.includes('Stasis(${SASACD_APP},'))).toHaveLength(1);
     const wait = fallback.find((v) => v.startsWith('n(wait),MusicOnHold('));
     expect(wait, 'waits with music when no phone is reachable').toBeDefined();
     expect(Number(globals.get('FALLBACK_WAIT_SECONDS'))).toBeGreaterThanOrEqual(5);

@@ -1,6 +1,7 @@
 // The calls the dialplan fallback answered while the ACD was away, as Asterisk recorded them
-// (asterisk-config/extensions.conf, [sasacd-fallback-answered]: one AstDB key per call, in family
-// sasacd-fallback), turned into engine commands (`recordFallbackCall`) once the ACD is back.
+// (asterisk-config/extensions.conf, [sasacd-fallback-answered]: one AstDB key per call, in the family
+// `<Stasis app>-fallback`, so each site on one Asterisk has its own: fallbackFamily), turned into
+// engine commands (`recordFallbackCall`) once the ACD is back.
 //
 // Why this way (docs/engine.md, "Calls the dialplan fallback answered"): the record must outlive
 // the ACD's absence, so no ARI event can carry it (events reach connected apps only). AstDB is
@@ -19,7 +20,14 @@ import { withoutSwaggerNotice } from './ari-adapter.js';
 import { ARI_REST_TIMEOUT_MS, connectAri } from './rest-timeout.js';
 import { stasisOptions } from './stasis-args.js';
 
-export const FALLBACK_FAMILY = 'sasacd-fallback';
+/**
+ * The AstDB family of a site's fallback records: its Stasis application's name and `-fallback`
+ * (the dialplan writes `${SASACD_APP}-fallback`). Each site on one Asterisk has its own application,
+ * so its own family: a site's leader never reads, counts or deletes another site's records.
+ */
+export const fallbackFamily = (app: string): string => `${app}-fallback`;
+/** The family of the single-site dialplan's default application, `sasacd`. */
+export const FALLBACK_FAMILY = fallbackFamily('sasacd');
 export const READER_CONTEXT = 'sasacd-fallback-reader';
 /** How often the leader looks for new records while connected (ms; illustrative). */
 export const FALLBACK_POLL_MS = 5000;
@@ -127,6 +135,8 @@ export type FallbackRecordsOptions = {
   password: string;
   /** Bound on each ARI REST request (./rest-timeout.ts), ms. */
   restTimeoutMs?: number;
+  /** The site's AstDB family (fallbackFamily of its Stasis application; default FALLBACK_FAMILY). */
+  family?: string;
   /** Sends a command to the site's writer. */
   submit: (command: Command) => Promise<Result>;
   /** Whether to read now (the leader, its PBX link up, effects carried out). */
@@ -228,16 +238,20 @@ export class FallbackRecords {
         priority: 1,
         channelId,
         timeout: 15,
-        variables: { SASACD_FALLBACK_COUNTED: deleting.join('|') },
+        variables: { SASACD_FALLBACK_FAMILY: this.family, SASACD_FALLBACK_COUNTED: deleting.join('|') },
       });
       const { value } = await rest.channels.getChannelVar({
         channelId,
-        variable: `DB_KEYS(${FALLBACK_FAMILY})`,
+        variable: `DB_KEYS(${this.family})`,
       });
       return value.split(',').filter((k) => k !== '');
     } finally {
       await rest.channels.hangup({ channelId }).catch(() => undefined); // gone already: fine
     }
+  }
+
+  private get family(): string {
+    return this.opts.family ?? FALLBACK_FAMILY;
   }
 
   private async client(): Promise<ReaderRest> {

@@ -105,7 +105,7 @@ describe('the dialplan waits for the ACD before the fallback', () => {
     await takeOverPbx(site, acd, () => false, silent);
     records = startFallbackCounting({
       site,
-      ari,
+      ari: { ...ari, app: sim.app },
       connected: () => acd.connected,
       everyMs: 300,
       logger: silent,

@@ -123,7 +123,7 @@ describe('calls answered by the dialplan fallback while the ACD is down', () => 
     await site.dispatch({ type: 'agentLogin', agentId: 'arm-3' });
     records = startFallbackCounting({
       site,
-      ari,
+      ari: { ...ari, app: sim.app },
       connected: () => acd.connected,
       everyMs: 300,
       logger: silent,

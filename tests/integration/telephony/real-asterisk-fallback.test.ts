@@ -2,7 +2,9 @@
 // with no ACD connected, a sipp caller on the 15 reaches [sasacd-fallback], the group (pointed at a
 // sipp phone through ARI) answers, [sasacd-fallback-answered] writes the AstDB record; the ACD's
 // reader (src/telephony/ari/fallback-records.ts) then reads it, the engine counts it once,
-// labelled fallback, and the next read deletes it. Same switches as real-asterisk.test.ts: runs
+// labelled fallback, and the next read deletes it. Two sites on this Asterisk: a call to another
+// site's application (SASACD_APP) is recorded in that site's own AstDB family, which the first
+// site's reader never sees and the other site's reader counts. Same switches as real-asterisk.test.ts: runs
 // only when ARI_URL and ASTERISK_SIP are set and sipp is installed, reported as skipped otherwise.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { Writable } from 'node:stream';
@@ -10,7 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Event } from '../../../src/core/events.js';
 import { createLogger } from '../../../src/ports/logger.js';
 import { SiteShell } from '../../../src/shell/site-shell.js';
-import { FallbackRecords } from '../../../src/telephony/ari/fallback-records.js';
+import { FallbackRecords, fallbackFamily } from '../../../src/telephony/ari/fallback-records.js';
 import { indicate, valuesOf } from '../../unit/indicators/drive.js';
 import { exampleConfig } from '../../unit/core/harness.js';
 import { expectCleanPbx, type PbxAccess } from './pbx-hygiene.js';
@@ -39,18 +41,19 @@ describe.skipIf(!enabled)('the dialplan fallback on a real Asterisk, counted by 
     if (!r.ok) throw new Error(`${method} /ari${path}: ${r.status}`);
     return (r.status === 204 ? undefined : await r.json()) as T;
   };
-  const setGroup = (value: string) =>
-    ari('POST', `/asterisk/variable?variable=N1_FALLBACK&value=${encodeURIComponent(value)}`);
+  const setGlobal = (name: string, value: string) =>
+    ari('POST', `/asterisk/variable?variable=${name}&value=${encodeURIComponent(value)}`);
+  const setGroup = (value: string) => setGlobal('N1_FALLBACK', value);
+  let app: string | null = null;
 
   afterAll(async () => {
     if (group !== null) await setGroup(group);
+    if (app !== null) await setGlobal('SASACD_APP', app);
     for (const c of children) c.kill('SIGTERM');
   });
 
-  it('marks the call the group answered; the reader counts it once and deletes the record', async () => {
-    // No ACD is connected here (this file starts none): the call finds no Stasis app.
-    group = (await ari<{ value: string }>('GET', '/asterisk/variable?variable=N1_FALLBACK')).value;
-    await setGroup('PJSIP/load-agent-1');
+  /** A sipp caller on the 15 answered by the group's sipp phone after RING_MS; resolves once it is gone. */
+  async function fallbackCall(): Promise<void> {
     const host = env.SIPP_HOST ?? '127.0.0.1';
     const phone = spawn(
       'sipp',
@@ -59,7 +62,6 @@ describe.skipIf(!enabled)('the dialplan fallback on a real Asterisk, counted by 
     );
     children.push(phone);
     await new Promise((r) => setTimeout(r, 300)); // the phone's socket bound
-    const started = Date.now();
     const caller = spawn(
       'sipp',
       ['-sf', 'simulator/sipp/caller-15.xml', '-s', '15', '-m', '1', '-aa', '-i', host, '-p', '5071'].concat([
@@ -72,19 +74,35 @@ describe.skipIf(!enabled)('the dialplan fallback on a real Asterisk, counted by 
     );
     children.push(caller);
     await new Promise<void>((resolve) => caller.once('exit', () => resolve()));
+    // Gone before the next call's phone binds the same port.
+    const gone = new Promise<void>((resolve) => phone.once('exit', () => resolve()));
+    phone.kill('SIGTERM');
+    await gone;
+  }
+
+  const readerOf = (site: SiteShell, family?: string) =>
+    new FallbackRecords({
+      url: pbx.ariUrl,
+      user: pbx.user,
+      password: pbx.password,
+      ...(family ? { family } : {}),
+      submit: (c) => site.dispatch(c),
+      active: () => true,
+      logger: silent,
+    });
+
+  it('marks the call the group answered; the reader counts it once and deletes the record', async () => {
+    // No ACD is connected here (this file starts none): the call finds no Stasis app.
+    group = (await ari<{ value: string }>('GET', '/asterisk/variable?variable=N1_FALLBACK')).value;
+    await setGroup('PJSIP/load-agent-1');
+    const started = Date.now();
+    await fallbackCall();
 
     const events: Event[] = [];
     const config = exampleConfig();
     const site = await SiteShell.start({ config, logger: silent });
     site.onEvents((e) => events.push(...e));
-    const reader = new FallbackRecords({
-      url: pbx.ariUrl,
-      user: pbx.user,
-      password: pbx.password,
-      submit: (c) => site.dispatch(c),
-      active: () => true,
-      logger: silent,
-    });
+    const reader = readerOf(site);
     try {
       expect(await reader.poll()).toMatchObject({ records: 1, counted: 1, malformed: 0 });
       expect(await reader.poll()).toEqual({ records: 0, counted: 0, refused: 0, malformed: 0 });
@@ -101,6 +119,46 @@ describe.skipIf(!enabled)('the dialplan fallback on a real Asterisk, counted by 
       expect(v).toMatchObject({ 'calls.answered': 1, 'calls.fallbackAnswered': 1, 'calls.qs30': 1 });
     } finally {
       await site.stop();
+    }
+    await expectCleanPbx(pbx, { within: 10_000 });
+  }, 60_000);
+
+  it("records another site's call in that site's family only: each site's reader sees its own", async () => {
+    group ??= (await ari<{ value: string }>('GET', '/asterisk/variable?variable=N1_FALLBACK')).value;
+    await setGroup('PJSIP/load-agent-1');
+    app = (await ari<{ value: string }>('GET', '/asterisk/variable?variable=SASACD_APP')).value;
+    // The number of site B sets SASACD_APP (asterisk-config/README.md, "Several sites"): the global
+    // stands in for it here, so that the lab's 15 enters site B's application.
+    const appB = `sasacd-lab-b-${Date.now()}`;
+    await setGlobal('SASACD_APP', appB);
+    try {
+      await fallbackCall();
+    } finally {
+      await setGlobal('SASACD_APP', app);
+    }
+    const [a, b] = [
+      await SiteShell.start({ config: exampleConfig(), logger: silent }),
+      await SiteShell.start({ config: exampleConfig(), logger: silent }),
+    ];
+    const eventsOf = (site: SiteShell) => {
+      const events: Event[] = [];
+      site.onEvents((e) => events.push(...e));
+      return events;
+    };
+    const [eventsA, eventsB] = [eventsOf(a), eventsOf(b)];
+    try {
+      // Site A (the default application's family) never sees B's record.
+      expect(await readerOf(a).poll()).toEqual({ records: 0, counted: 0, refused: 0, malformed: 0 });
+      const readerB = readerOf(b, fallbackFamily(appB));
+      expect(await readerB.poll()).toMatchObject({ records: 1, counted: 1, malformed: 0 });
+      expect(await readerB.poll()).toEqual({ records: 0, counted: 0, refused: 0, malformed: 0 });
+      expect(eventsA.filter((e) => e.type === 'FallbackCallCounted')).toEqual([]);
+      expect(eventsB.filter((e) => e.type === 'FallbackCallCounted')).toEqual([
+        expect.objectContaining({ line: '15', phone: 'load-agent-1' }),
+      ]);
+    } finally {
+      await a.stop();
+      await b.stop();
     }
     await expectCleanPbx(pbx, { within: 10_000 });
   }, 60_000);

@@ -20,17 +20,19 @@ describe('the dialplan fallback marks what its group answers', () => {
   it('passes the caller, line, arrival and options to the answering phone, which writes one key', () => {
     const dial = context('sasacd-fallback').find((l) => l.includes('Dial('))!;
     expect(dial).toContain(
-      'U(sasacd-fallback-answered^${UNIQUEID}^${SASACD_LINE}^${SASACD_ARRIVED_MS}^${SASACD_ARGS})',
+      'U(sasacd-fallback-answered^${UNIQUEID}^${SASACD_LINE}^${SASACD_ARRIVED_MS}^${SASACD_ARGS}^${SASACD_APP})',
     );
     expect(context('sasacd-entry').join('\n')).toContain('Set(SASACD_ARRIVED_MS=${STRFTIME(,,%s%3q)})');
     const write = context('sasacd-fallback-answered')[0]!;
     // Six fields joined by ':' in the order the parser reads, text URI-encoded.
     expect(write).toContain(
-      'Set(DB(sasacd-fallback/${ARG1}:${URIENCODE(${ARG2})}:${ARG3}:${STRFTIME(,,%s%3q)}:' +
+      'Set(DB(${ARG5}-fallback/${ARG1}:${URIENCODE(${ARG2})}:${ARG3}:${STRFTIME(,,%s%3q)}:' +
         '${URIENCODE(${CHANNEL(endpoint)})}:${URIENCODE(${ARG4})})=1)',
     );
     const reader = context('sasacd-fallback-reader').join('\n');
-    expect(reader).toContain('${DB_DELETE(sasacd-fallback/${CUT(SASACD_FALLBACK_COUNTED,|,${i})})}');
+    expect(reader).toContain(
+      '${DB_DELETE(${SASACD_FALLBACK_FAMILY}/${CUT(SASACD_FALLBACK_COUNTED,|,${i})})}',
+    );
     expect(reader).toMatch(/Wait\(10\)/);
   });
 
@@ -99,7 +101,7 @@ describe('the dialplan fallback marks what its group answers', () => {
     expect(parseFallbackKey('17.2:15:1000:abandoned-x::')).toBeNull();
     expect(parseFallbackKey('17.2:15:1000:abandoned-3000:arm-1:')).toBeNull(); // a phone: not an abandon
     expect(context('sasacd-fallback-abandoned').join('\n')).toContain(
-      'Set(DB(sasacd-fallback/${UNIQUEID}:${URIENCODE(${SASACD_LINE})}:${SASACD_ARRIVED_MS}:abandoned-${STRFTIME(,,%s%3q)}::${URIENCODE(${SASACD_ARGS})})=1)',
+      'Set(DB(${SASACD_APP}-fallback/${UNIQUEID}:${URIENCODE(${SASACD_LINE})}:${SASACD_ARRIVED_MS}:abandoned-${STRFTIME(,,%s%3q)}::${URIENCODE(${SASACD_ARGS})})=1)',
     );
   });
 

@@ -3,6 +3,7 @@ import { render } from 'preact';
 import '../styles.css';
 import { session } from '../session.js';
 import { Fatal, LoginForm, usePageStart } from '../ui.js';
+import { SiteGate } from '../site-picker.js';
 import { IndicatorsPage } from './IndicatorsPage.js';
 
 function App() {
@@ -13,7 +14,11 @@ function App() {
   if (!s) return <LoginForm title="Indicateurs — connexion" onDone={rerender} />;
   if (!s.user.roles.some((r) => r === 'supervisor' || r === 'admin'))
     return <Fatal text="Les indicateurs sont réservés aux superviseurs." />;
-  return <IndicatorsPage key={s.user.id} config={config} />;
+  return (
+    <SiteGate config={config} user={s.user}>
+      <IndicatorsPage key={s.user.id} config={config} />
+    </SiteGate>
+  );
 }
 
 render(<App />, document.getElementById('app')!);

@@ -3,6 +3,7 @@ import { render } from 'preact';
 import '../styles.css';
 import { session } from '../session.js';
 import { Fatal, LoginForm, usePageStart } from '../ui.js';
+import { SiteGate } from '../site-picker.js';
 import { Panel } from './Panel.js';
 
 function App() {
@@ -13,7 +14,11 @@ function App() {
   if (!s) return <LoginForm title="Poste de travail — connexion" onDone={rerender} />;
   if (!s.user.agentId)
     return <Fatal text="Votre compte n’est lié à aucun poste : utilisez la supervision." />;
-  return <Panel key={s.user.id} config={config} />;
+  return (
+    <SiteGate config={config} user={s.user}>
+      <Panel key={s.user.id} config={config} />
+    </SiteGate>
+  );
 }
 
 render(<App />, document.getElementById('app')!);

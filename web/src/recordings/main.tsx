@@ -3,6 +3,7 @@ import { render } from 'preact';
 import '../styles.css';
 import { session } from '../session.js';
 import { Fatal, LoginForm, usePageStart } from '../ui.js';
+import { SiteGate } from '../site-picker.js';
 import { RecordingsPage } from './RecordingsPage.js';
 
 function App() {
@@ -13,7 +14,11 @@ function App() {
   if (!s) return <LoginForm title="Enregistrements — connexion" onDone={rerender} />;
   if (!s.user.roles.some((r) => r === 'supervisor' || r === 'quality'))
     return <Fatal text="L’écoute des enregistrements est réservée aux superviseurs et à la qualité." />;
-  return <RecordingsPage key={s.user.id} config={config} />;
+  return (
+    <SiteGate config={config} user={s.user}>
+      <RecordingsPage key={s.user.id} config={config} />
+    </SiteGate>
+  );
 }
 
 render(<App />, document.getElementById('app')!);

@@ -161,6 +161,8 @@ async function replayDayBench(quick: boolean) {
     reconciled: run.report.reconciled,
     mismatches: run.mismatches.map((m) => `${m.queue} ${m.figure}: PBX ${m.groundTruth}, ACD ${m.acd}`),
     lostDuplicatedStuck: run.report.calls,
+    // Kept when the live day did not reconcile: the children's output (serve, sim-pbx), to read why.
+    logDir: run.logDir,
     thresholdsSeconds: Object.fromEntries(
       config.queues.filter((q) => queues.includes(q.id)).map((q) => [q.id, q.thresholdSeconds]),
     ),

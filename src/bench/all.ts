@@ -10,5 +10,6 @@ import './history.js';
 import './cluster.js';
 import './web.js';
 import './replay.js';
+import './replay-day.js';
 import './failover.js';
 import './lrm-webhooks.js';

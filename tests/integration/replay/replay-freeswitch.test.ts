@@ -115,6 +115,13 @@ describe.skipIf(!redisServerInstalled())(
       expect(report.chaos?.map((c) => c.fault)).toEqual(['kill-acd']);
     }, 240_000);
 
+    it('gives the same figures when redis-server is killed (kill -9) mid-call and started again', async () => {
+      // As on Asterisk (replay.test.ts): at t=25 C1 and C2 talk with the two N1 ARMs and C4 waits;
+      // redis-server comes back on its AOF, and the ACD must carry on with sim-fs's calls.
+      const report = await expectHandFigures(['--chaos', 'restart-redis-at=25']);
+      expect(report.chaos?.map((c) => [c.fault, c.atSeconds])).toEqual([['restart-redis', 25]]);
+    }, 240_000);
+
     it('refuses --chaos drop-ari-at on freeswitch (sim-fs has no ARI), starting nothing', async () => {
       const before = replayDirs();
       const r = await replayInProcess([

@@ -26,7 +26,13 @@ import {
 } from './call-recording.js';
 import { AriListenIn } from './listen-in.js';
 import { ARI_REST_TIMEOUT_MS, connectAri } from './rest-timeout.js';
-import { CALLER_EFFECTS, callerStillThere, connectOf, isChannelNotFound } from './caller-gone.js';
+import {
+  CALLER_EFFECTS,
+  callerStillThere,
+  connectOf,
+  isBridgeNotFound,
+  isChannelNotFound,
+} from './caller-gone.js';
 import { guardAriWebSocket, type AriWsGuard } from './ws-guard.js';
 import { answersOnBridge } from './answer-on-bridge.js';
 
@@ -660,7 +666,12 @@ export class AriAdapter implements TelephonyPort {
     return p;
   }
 
-  private async bridge(callId: string, legChannel: string, conference: boolean): Promise<void> {
+  private async bridge(
+    callId: string,
+    legChannel: string,
+    conference: boolean,
+    again = false,
+  ): Promise<void> {
     const c = this.client!;
     let p = this.mixing.get(callId);
     if (!p) {
@@ -671,8 +682,16 @@ export class AriAdapter implements TelephonyPort {
       created.catch(() => this.mixing.get(callId) === created && this.mixing.delete(callId));
     }
     const bridgeId = await p;
-    if (!conference) await c.bridges.addChannel({ bridgeId, channel: callId });
-    await c.bridges.addChannel({ bridgeId, channel: legChannel });
+    try {
+      if (!conference) await c.bridges.addChannel({ bridgeId, channel: callId });
+      await c.bridges.addChannel({ bridgeId, channel: legChannel });
+    } catch (err) {
+      // The bridge went from under us (destroyed on the PBX, or by a tear-down racing this answer):
+      // never reused, a new one is made once (a conference's bridge held the caller: not rebuilt).
+      if (again || conference || !isBridgeNotFound(err)) throw err;
+      if (this.mixing.get(callId) === p) this.mixing.delete(callId);
+      return this.bridge(callId, legChannel, conference, true);
+    }
     // Recorded from its first answer, once the call's channels are in (as in traces/bridge-recording:
     // the recording's events go to the applications of the bridge's channels, so a bridge recorded
     // while still empty reports to nobody). Once per call: the bridge lasts as long as the call.

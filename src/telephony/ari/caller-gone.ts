@@ -23,6 +23,12 @@ export function isChannelNotFound(err: unknown): boolean {
   return message.includes('Channel not found');
 }
 
+/** An ARI request on a bridge the PBX no longer has (404 "Bridge not found"). */
+export function isBridgeNotFound(err: unknown): boolean {
+  const message = (err as Error)?.message ?? String(err);
+  return message.includes('Bridge not found');
+}
+
 /** Whether the PBX still lists the caller's channel (a listing that fails says nothing: kept). */
 export async function callerStillThere(c: AriRest, callId: string): Promise<boolean> {
   try {

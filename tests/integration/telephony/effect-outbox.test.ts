@@ -17,7 +17,7 @@ import { PhoneClient } from '../../../simulator/bots/phone-client.js';
 import { startSimPbx, type SimPbx } from '../../../simulator/pbx/server.js';
 import { exampleConfig } from '../../unit/core/harness.js';
 import { expectCleanPbx } from './pbx-hygiene.js';
-import { silent, until } from './harness.js';
+import { ariAdapter, silent, until } from './harness.js';
 
 describe.each(['memory', 'redis'] as const)('the effect outbox (%s log)', (log) => {
   let sim: SimPbx;
@@ -43,15 +43,7 @@ describe.each(['memory', 'redis'] as const)('the effect outbox (%s log)', (log) 
   }
 
   async function site(cfg: SiteConfig, events: Event[]): Promise<{ shell: SiteShell; adapter: AriAdapter }> {
-    const adapter = new AriAdapter({
-      url: sim.ariUrl,
-      user: sim.user,
-      password: sim.password,
-      app: sim.app,
-      endpointOf: (id) => `PJSIP/${id}`,
-      logger: silent,
-      onLink: () => undefined,
-    });
+    const adapter = ariAdapter(sim, { onLink: () => undefined });
     const shell = await SiteShell.start({
       config: cfg,
       logger: silent,

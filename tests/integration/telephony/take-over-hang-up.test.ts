@@ -19,7 +19,7 @@ import { PhoneClient } from '../../../simulator/bots/phone-client.js';
 import { startSimPbx, type SimPbx } from '../../../simulator/pbx/server.js';
 import { exampleConfig } from '../../unit/core/harness.js';
 import { expectCleanPbx } from './pbx-hygiene.js';
-import { silent, untilWithin } from './harness.js';
+import { ariAdapter, silent, untilWithin } from './harness.js';
 
 const until = untilWithin(10_000);
 
@@ -47,16 +47,7 @@ describe('a take-over after the agent was connected but before the caller was br
     events: Event[],
     dieAt?: Effect['type'],
   ): Promise<{ shell: SiteShell; adapter: AriAdapter }> {
-    const adapter = new AriAdapter({
-      url: sim.ariUrl,
-      user: sim.user,
-      password: sim.password,
-      app: sim.app,
-      endpointOf: (id) => `PJSIP/${id}`,
-      logger: silent,
-      onLink: () => undefined,
-      restTimeoutMs: 500,
-    });
+    const adapter = ariAdapter(sim, { onLink: () => undefined, restTimeoutMs: 500 });
     const shell = await SiteShell.start({
       config: cfg,
       logger: silent,

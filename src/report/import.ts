@@ -9,8 +9,8 @@
 //
 // A file with any bad line is refused whole: nothing is imported, and every bad line is named
 // with its number and the reason.
-import { parse } from 'csv-parse/sync';
 import { TABLE_ITEMS, isImportSlot, type ImportedValue, type Scope } from '../core/indicators/annex3.js';
+import { readCsvTable } from './csv-table.js';
 
 export const IMPORT_COLUMNS = ['kind', 'period', 'item', 'scope', 'value', 'source'] as const;
 
@@ -51,36 +51,18 @@ function checkLine(cells: string[], line: number, seen: Set<string>): ImportedVa
 
 /** Parses an import file; refuses it whole (every bad line, with its number) when anything is wrong. */
 export function parseImport(text: string): ImportResult {
-  const body = text.replace(/^\uFEFF/, '');
-  // The header row decides the separator, so "," can be the decimal mark of a ";" file.
-  const firstLine = body.split('\n', 1)[0] ?? '';
-  const delimiter = firstLine.includes(';') ? ';' : ',';
-  let records: { record: string[]; info: { lines: number } }[];
-  try {
-    records = parse(body, {
-      delimiter,
-      info: true,
-      skip_empty_lines: true,
-      relax_column_count: true,
-    }) as unknown as { record: string[]; info: { lines: number } }[];
-  } catch (err) {
-    const e = err as Error & { lines?: number };
-    return { ok: false, errors: [`line ${e.lines ?? '?'}: ${e.message}`] };
-  }
-  const [header, ...rows] = records;
-  const wanted = IMPORT_COLUMNS.join(',');
-  if (!header || header.record.map((c) => c.trim().toLowerCase()).join(',') !== wanted)
-    return { ok: false, errors: [`line ${header?.info.lines ?? 1}: the header must be ${wanted}`] };
+  const table = readCsvTable(text, IMPORT_COLUMNS);
+  if (!table.ok) return table;
   const errors: string[] = [];
   const values: ImportedValue[] = [];
   const seen = new Set<string>();
-  for (const { record, info } of rows) {
-    if (record.length !== IMPORT_COLUMNS.length) {
-      errors.push(`line ${info.lines}: expected ${IMPORT_COLUMNS.length} columns, got ${record.length}`);
+  for (const row of table.rows) {
+    if ('error' in row) {
+      errors.push(row.error);
       continue;
     }
-    const r = checkLine(record, info.lines, seen);
-    if (typeof r === 'string') errors.push(`line ${info.lines}: ${r}`);
+    const r = checkLine(row.cells, row.line, seen);
+    if (typeof r === 'string') errors.push(`line ${row.line}: ${r}`);
     else values.push(r);
   }
   return errors.length > 0 ? { ok: false, errors } : { ok: true, values };

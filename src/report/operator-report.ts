@@ -9,9 +9,9 @@
 //
 // A number is one of the site's lines (spaces and dots ignored: "116 117" is line 116117). A file
 // with any bad line is refused whole, every bad line named with its number and the reason.
-import { parse } from 'csv-parse/sync';
 import type { SiteConfig } from '../core/config.js';
 import type { Figures } from '../core/indicators/figures.js';
+import { readCsvTable } from './csv-table.js';
 
 export const OPERATOR_COLUMNS = ['month', 'number', 'calls', 'source'] as const;
 export const MAX_OPERATOR_ROWS = 1_000;
@@ -35,24 +35,9 @@ export function parseOperatorReport(
   text: string,
   config: SiteConfig,
 ): { ok: true; rows: OperatorRow[] } | { ok: false; errors: string[] } {
-  const body = text.replace(/^\uFEFF/, '');
-  const delimiter = (body.split('\n', 1)[0] ?? '').includes(';') ? ';' : ',';
-  let records: { record: string[]; info: { lines: number } }[];
-  try {
-    records = parse(body, {
-      delimiter,
-      info: true,
-      skip_empty_lines: true,
-      relax_column_count: true,
-    }) as unknown as { record: string[]; info: { lines: number } }[];
-  } catch (err) {
-    const e = err as Error & { lines?: number };
-    return { ok: false, errors: [`line ${e.lines ?? '?'}: ${e.message}`] };
-  }
-  const [header, ...data] = records;
-  const wanted = OPERATOR_COLUMNS.join(',');
-  if (!header || header.record.map((c) => c.trim().toLowerCase()).join(',') !== wanted)
-    return { ok: false, errors: [`line ${header?.info.lines ?? 1}: the header must be ${wanted}`] };
+  const table = readCsvTable(text, OPERATOR_COLUMNS);
+  if (!table.ok) return table;
+  const data = table.rows;
   if (data.length === 0) return { ok: false, errors: ['the file has no data line'] };
   if (data.length > MAX_OPERATOR_ROWS)
     return { ok: false, errors: [`at most ${MAX_OPERATOR_ROWS} lines per file, got ${data.length}`] };
@@ -60,13 +45,13 @@ export function parseOperatorReport(
   const errors: string[] = [];
   const rows: OperatorRow[] = [];
   const seen = new Set<string>();
-  for (const { record, info } of data) {
-    const at = `line ${info.lines}`;
-    if (record.length !== OPERATOR_COLUMNS.length) {
-      errors.push(`${at}: expected ${OPERATOR_COLUMNS.length} columns, got ${record.length}`);
+  for (const row of data) {
+    const at = `line ${row.line}`;
+    if ('error' in row) {
+      errors.push(row.error);
       continue;
     }
-    const [month, number, calls, source] = record.map((c) => c.trim()) as [string, string, string, string];
+    const [month, number, calls, source] = row.cells.map((c) => c.trim()) as [string, string, string, string];
     const line = number.replace(/[\s.]/g, '');
     if (!MONTH.test(month)) errors.push(`${at}: month must be YYYY-MM, got "${month}"`);
     else if (!lines.has(line))

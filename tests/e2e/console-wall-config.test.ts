@@ -16,6 +16,16 @@ let browser: Browser;
 const visible = (page: Page, selector: string) => page.locator(selector).first().isVisible();
 const fontPx = (page: Page, selector: string) =>
   page.$eval(selector, (e) => parseFloat(getComputedStyle(e).fontSize));
+/** The queues whose row is wholly on the screen (no scrolling), by id. */
+const queuesOnScreen = (page: Page) =>
+  page.$$eval('[data-testid=queues] tbody tr[data-queue]', (rows) =>
+    rows
+      .filter((r) => {
+        const b = r.getBoundingClientRect();
+        return b.top >= 0 && b.left >= 0 && b.bottom <= innerHeight && b.right <= innerWidth;
+      })
+      .map((r) => r.getAttribute('data-queue')),
+  );
 
 describe.skipIf(!hasChromium)('the console: wall mode, live configuration, acknowledger', () => {
   beforeAll(async () => {
@@ -59,6 +69,11 @@ describe.skipIf(!hasChromium)('the console: wall mode, live configuration, ackno
     const top = async (sel: string) => (await page.locator(sel).boundingBox())!.y;
     expect(await top('[data-testid=queues]')).toBeLessThan(await top('[data-testid=alarms]'));
     await page.screenshot({ path: `${SHOTS}/console-wall.png` });
+    // Every queue of the site on the screen at once, not only the first ones.
+    const config = (await room.rest('admin', 'GET', '/sites/44/config')).body as { queues: { id: string }[] };
+    const queueIds = config.queues.map((q) => q.id).sort();
+    expect(queueIds.length).toBeGreaterThan(3);
+    expect((await queuesOnScreen(page)).sort()).toEqual(queueIds);
 
     // Its button: back to the desk console, out of full screen.
     await toggle.click();
@@ -81,6 +96,18 @@ describe.skipIf(!hasChromium)('the console: wall mode, live configuration, ackno
     await page.locator('[data-testid=queues] tr[data-queue=n1]').waitFor({ timeout: 10_000 });
     expect(await toggle.getAttribute('aria-pressed')).toBe('true');
     expect(await visible(page, '[data-testid=agents]')).toBe(false);
+    // A small wall screen, 900 px wide (and high): still every queue, its figures no smaller than
+    // the desk's; a large one (1920 × 1080) keeps the full wall size.
+    await page.setViewportSize({ width: 900, height: 900 });
+    await expect.poll(async () => (await queuesOnScreen(page)).sort()).toEqual(queueIds);
+    expect(await fontPx(page, '[data-testid=queues] tr[data-queue=n1] td')).toBeGreaterThanOrEqual(rowBefore);
+    await page.screenshot({ path: `${SHOTS}/console-wall-900.png` });
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    await expect.poll(async () => (await queuesOnScreen(page)).sort()).toEqual(queueIds);
+    expect(await fontPx(page, '[data-testid=queues] tr[data-queue=n1] td')).toBeGreaterThanOrEqual(
+      rowBefore * 1.5,
+    );
+    await page.screenshot({ path: `${SHOTS}/console-wall-1920.png` });
     expect(errors).toEqual([]);
     await page.context().close();
   }, 60_000);

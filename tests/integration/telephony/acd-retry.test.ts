@@ -3,13 +3,11 @@
 // tried again a few times. An ACD that connects within that window (a take-over) takes the call as
 // an arrival, and the fallback group never rings; past the window the group answers it and the ACD,
 // once back, counts it as a fallback call. Through the real ari-client; the PBX is clean at the end.
-import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFallbackCounting } from '../../../src/app/fallback-counting.js';
 import { takeOverPbx } from '../../../src/app/pbx-take-over.js';
 import type { Command } from '../../../src/core/commands.js';
 import type { Event } from '../../../src/core/events.js';
-import { createLogger } from '../../../src/ports/logger.js';
 import { SiteShell } from '../../../src/shell/site-shell.js';
 import { AriAdapter } from '../../../src/telephony/ari/ari-adapter.js';
 import type { FallbackRecords } from '../../../src/telephony/ari/fallback-records.js';
@@ -19,23 +17,15 @@ import { startSimPbx, type SimPbx } from '../../../simulator/pbx/server.js';
 import type { CallRecord } from '../../../simulator/pbx/timeline.js';
 import { exampleConfig } from '../../unit/core/harness.js';
 import { expectCleanPbx } from './pbx-hygiene.js';
+import { silent, untilWithin } from './harness.js';
 
-const silent = createLogger({ destination: new Writable({ write: (_c, _e, cb) => cb() }) });
 /** The window: 4 retries, 0.5 s apart (the dialplan's are 1 s apart: same logic, a faster test). */
 const RETRIES = 4;
 const RETRY_SECONDS = 0.5;
 /** A window wide enough for an ACD starting on a busy machine (a take-over takes seconds there). */
 const WIDE_RETRIES = 40;
 
-async function until<T>(find: () => T | undefined | false, what: string, ms = 10_000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const v = find();
-    if (v) return v;
-    if (Date.now() - start > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+const until = untilWithin(10_000);
 
 describe('the dialplan waits for the ACD before the fallback', () => {
   let sim: SimPbx;

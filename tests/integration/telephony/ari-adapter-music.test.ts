@@ -1,9 +1,7 @@
 // Music for every waiting caller, through the real ari-client against sim-pbx: Asterisk's music
 // channel leaves a holding bridge when it is alone there, so the adapter must start the music
 // again whenever a caller joins, not only when it creates the queue's bridge.
-import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../../../src/ports/logger.js';
 import { SiteShell } from '../../../src/shell/site-shell.js';
 import type { Event } from '../../../src/core/events.js';
 import { AriAdapter } from '../../../src/telephony/ari/ari-adapter.js';
@@ -11,23 +9,15 @@ import { PhoneClient } from '../../../simulator/bots/phone-client.js';
 import type { Bridge } from '../../../simulator/pbx/model.js';
 import { startSimPbx, type SimPbx } from '../../../simulator/pbx/server.js';
 import { exampleConfig } from '../../unit/core/harness.js';
+import { silent, untilWithin } from './harness.js';
 
 let sim: SimPbx | undefined;
 let adapter: AriAdapter | undefined;
 let runtime: SiteShell | undefined;
 const phones: PhoneClient[] = [];
 const events: Event[] = [];
-const silent = createLogger({ destination: new Writable({ write: (_c, _e, cb) => cb() }) });
 
-async function until<T>(find: () => T | undefined | false | null, what: string, ms = 4000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const v = find();
-    if (v) return v;
-    if (Date.now() - start > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+const until = untilWithin(4000);
 
 async function boot(): Promise<SimPbx> {
   const pbx = await startSimPbx({ port: 0 });

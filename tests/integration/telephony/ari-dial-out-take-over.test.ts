@@ -2,20 +2,17 @@
 // leader re-adopts an outbound call from the engine's plan. A far end that answered while the old
 // leader died before bridging it is put back with the agent; a far end that hung up while nobody
 // held the PBX ends the outbound call (the agent is free again, nothing left on the PBX).
-import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Command } from '../../../src/core/commands.js';
 import type { Event } from '../../../src/core/events.js';
 import { telephonyPlan } from '../../../src/core/telephony-plan.js';
-import { createLogger } from '../../../src/ports/logger.js';
-import { SiteShell } from '../../../src/shell/site-shell.js';
+import type { SiteShell } from '../../../src/shell/site-shell.js';
 import { AriAdapter } from '../../../src/telephony/ari/ari-adapter.js';
 import { PhoneClient } from '../../../simulator/bots/phone-client.js';
 import { startSimPbx, type SimPbx } from '../../../simulator/pbx/server.js';
-import { exampleConfig } from '../../unit/core/harness.js';
+import { ariAdapter, startAriSite, until } from './harness.js';
 import { expectCleanPbx } from './pbx-hygiene.js';
 
-const silent = createLogger({ destination: new Writable({ write: (_c, _e, cb) => cb() }) });
 let sim: SimPbx;
 let adapter: AriAdapter;
 let site: SiteShell;
@@ -24,45 +21,18 @@ let events: Event[];
 let pbxDown = false;
 const phones: PhoneClient[] = [];
 
-async function until<T>(
-  find: () => T | undefined | false | null | Promise<T | undefined | false | null>,
-  what: string,
-  ms = 5000,
-): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const v = await find();
-    if (v) return v;
-    if (Date.now() - start > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
 function newAdapter(): AriAdapter {
-  return new AriAdapter({
-    url: sim.ariUrl,
-    user: sim.user,
-    password: sim.password,
-    app: sim.app,
-    endpointOf: (id) => `PJSIP/${id}`,
-    // The outside world: a number is a phone registered as ext-<number> on sim-pbx.
-    outboundEndpoint: (n) => `PJSIP/ext-${n}`,
-    logger: silent,
-  });
+  // The outside world: a number is a phone registered as ext-<number> on sim-pbx.
+  return ariAdapter(sim, { outboundEndpoint: (n) => `PJSIP/ext-${n}` });
 }
 
 beforeEach(async () => {
   pbxDown = false;
   sim = await startSimPbx({ port: 0 });
   adapter = newAdapter();
-  site = await SiteShell.start({
-    config: exampleConfig(),
-    logger: silent,
+  ({ site, events } = await startAriSite(adapter, {
     effects: (f) => (pbxDown ? Promise.resolve() : adapter.execute(f)),
-  });
-  events = [];
-  site.onEvents((e) => events.push(...e));
-  await adapter.start((cmd: Command, at: number) => void site.dispatch(cmd, at));
+  }));
 });
 
 afterEach(async () => {

@@ -5,52 +5,31 @@
 // An outside transfer in one command (dialOut with handOver): the agent leaves once the number
 // answers, the caller stays with the number; a number that fails leaves the caller with the agent.
 // Every test ends with no channel and no bridge left on the PBX.
-import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Command } from '../../../src/core/commands.js';
 import type { Event } from '../../../src/core/events.js';
-import { createLogger } from '../../../src/ports/logger.js';
-import { SiteShell } from '../../../src/shell/site-shell.js';
-import { AriAdapter } from '../../../src/telephony/ari/ari-adapter.js';
+import type { SiteShell } from '../../../src/shell/site-shell.js';
+import type { AriAdapter } from '../../../src/telephony/ari/ari-adapter.js';
 import { PhoneClient } from '../../../simulator/bots/phone-client.js';
 import { startSimPbx, type SimPbx } from '../../../simulator/pbx/server.js';
 import { exampleConfig } from '../../unit/core/harness.js';
+import { ariAdapter, startAriSite, until } from './harness.js';
 import { expectCleanPbx } from './pbx-hygiene.js';
 
-const silent = createLogger({ destination: new Writable({ write: (_c, _e, cb) => cb() }) });
 let sim: SimPbx;
 let adapter: AriAdapter;
 let site: SiteShell;
 let events: Event[];
 const phones: PhoneClient[] = [];
 
-async function until<T>(find: () => T | undefined | false | null, what: string, ms = 5000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const v = find();
-    if (v) return v;
-    if (Date.now() - start > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
 beforeEach(async () => {
   sim = await startSimPbx({ port: 0 });
   const config = exampleConfig();
-  adapter = new AriAdapter({
-    url: sim.ariUrl,
-    user: sim.user,
-    password: sim.password,
-    app: sim.app,
+  adapter = ariAdapter(sim, {
     endpointOf: (id) => config.agents.find((a) => a.id === id)?.endpoint ?? `PJSIP/${id}`,
     // The outside world: a number is a phone registered as ext-<number> on sim-pbx.
     outboundEndpoint: (n) => `PJSIP/ext-${n}`,
-    logger: silent,
   });
-  site = await SiteShell.start({ config, logger: silent, effects: (f) => adapter.execute(f) });
-  events = [];
-  site.onEvents((e) => events.push(...e));
-  await adapter.start((cmd: Command, at: number) => void site.dispatch(cmd, at));
+  ({ site, events } = await startAriSite(adapter, { config }));
 });
 
 afterEach(async () => {

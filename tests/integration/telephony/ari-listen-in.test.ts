@@ -4,20 +4,18 @@
 // does not) or joins the call's bridge (barge). The listen-in ends cleanly when the supervisor
 // stops, when its phone hangs up, when the agent's leg is transferred and when the call ends; the
 // engine's history has every start and end; every test ends with no channel and no bridge left.
-import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Command } from '../../../src/core/commands.js';
 import type { Event } from '../../../src/core/events.js';
-import { createLogger } from '../../../src/ports/logger.js';
-import { SiteShell } from '../../../src/shell/site-shell.js';
+import type { SiteShell } from '../../../src/shell/site-shell.js';
 import { telephonyPlan } from '../../../src/core/telephony-plan.js';
-import { AriAdapter } from '../../../src/telephony/ari/ari-adapter.js';
+import type { AriAdapter } from '../../../src/telephony/ari/ari-adapter.js';
 import { PhoneClient } from '../../../simulator/bots/phone-client.js';
 import { startSimPbx, type SimPbx } from '../../../simulator/pbx/server.js';
 import { exampleConfig } from '../../unit/core/harness.js';
+import { ariAdapter, startAriSite, until } from './harness.js';
 import { expectCleanPbx } from './pbx-hygiene.js';
 
-const silent = createLogger({ destination: new Writable({ write: (_c, _e, cb) => cb() }) });
 let sim: SimPbx;
 let adapter: AriAdapter;
 let site: SiteShell;
@@ -26,38 +24,14 @@ const phones: PhoneClient[] = [];
 
 type Snoop = { id: string; of: string; spy: string; whisper: string; bridgedWith: string[] };
 
-async function until<T>(
-  find: () => T | undefined | false | null | Promise<T | undefined | false | null>,
-  what: string,
-  ms = 5000,
-): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const v = await find();
-    if (v) return v;
-    if (Date.now() - start > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
-const newAdapter = () =>
-  new AriAdapter({
-    url: sim.ariUrl,
-    user: sim.user,
-    password: sim.password,
-    app: sim.app,
-    endpointOf: (id) => `PJSIP/${id}`,
-    logger: silent,
-  });
+const newAdapter = () => ariAdapter(sim);
 
 beforeEach(async () => {
   sim = await startSimPbx({ port: 0 });
   const config = exampleConfig();
   adapter = newAdapter();
-  site = await SiteShell.start({ config, logger: silent, effects: (f) => adapter.execute(f) });
-  events = [];
-  site.onEvents((e) => events.push(...e));
-  await adapter.start((cmd: Command, at: number) => void site.dispatch(cmd, at));
+  // Effects go to the adapter of the moment (a take-over replaces it).
+  ({ site, events } = await startAriSite(adapter, { config, effects: (f) => adapter.execute(f) }));
 });
 
 afterEach(async () => {

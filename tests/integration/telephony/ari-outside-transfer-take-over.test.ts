@@ -5,21 +5,19 @@
 // outbound call), and ends once when the number hangs up. Ringing (the number not answered yet):
 // the new leader follows the ringing leg, so its answer completes the transfer; nothing is left on
 // the PBX at the end of either.
-import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Command } from '../../../src/core/commands.js';
 import type { Event } from '../../../src/core/events.js';
 import { telephonyPlan } from '../../../src/core/telephony-plan.js';
-import { createLogger } from '../../../src/ports/logger.js';
-import { SiteShell } from '../../../src/shell/site-shell.js';
+import type { SiteShell } from '../../../src/shell/site-shell.js';
 import { AriAdapter } from '../../../src/telephony/ari/ari-adapter.js';
 import { findDrift } from '../../../src/telephony/ari/reconcile.js';
 import { PhoneClient } from '../../../simulator/bots/phone-client.js';
 import { startSimPbx, type SimPbx } from '../../../simulator/pbx/server.js';
 import { exampleConfig } from '../../unit/core/harness.js';
+import { ariAdapter, startAriSite, until } from './harness.js';
 import { expectCleanPbx } from './pbx-hygiene.js';
 
-const silent = createLogger({ destination: new Writable({ write: (_c, _e, cb) => cb() }) });
 let sim: SimPbx;
 let adapter: AriAdapter;
 let site: SiteShell;
@@ -28,29 +26,10 @@ let pbxDown = false;
 const phones: PhoneClient[] = [];
 const config = exampleConfig();
 
-async function until<T>(
-  find: () => T | undefined | false | null | Promise<T | undefined | false | null>,
-  what: string,
-  ms = 5000,
-): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const v = await find();
-    if (v) return v;
-    if (Date.now() - start > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
 function newAdapter(): AriAdapter {
-  return new AriAdapter({
-    url: sim.ariUrl,
-    user: sim.user,
-    password: sim.password,
-    app: sim.app,
+  return ariAdapter(sim, {
     endpointOf: (id) => config.agents.find((a) => a.id === id)?.endpoint ?? `PJSIP/${id}`,
     outboundEndpoint: (n) => `PJSIP/ext-${n}`,
-    logger: silent,
   });
 }
 
@@ -58,14 +37,10 @@ beforeEach(async () => {
   pbxDown = false;
   sim = await startSimPbx({ port: 0 });
   adapter = newAdapter();
-  site = await SiteShell.start({
+  ({ site, events } = await startAriSite(adapter, {
     config,
-    logger: silent,
     effects: (f) => (pbxDown ? Promise.resolve() : adapter.execute(f)),
-  });
-  events = [];
-  site.onEvents((e) => events.push(...e));
-  await adapter.start((cmd: Command, at: number) => void site.dispatch(cmd, at));
+  }));
 });
 
 afterEach(async () => {

@@ -7,7 +7,6 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Command } from '../../../src/core/commands.js';
 import type { Effect } from '../../../src/core/effects.js';
@@ -16,16 +15,15 @@ import { recordsCalls } from '../../../src/core/recording-config.js';
 import { telephonyPlan } from '../../../src/core/telephony-plan.js';
 import { callRef } from '../../../src/lrm/call-ref.js';
 import { recordingAvailableEvent } from '../../../src/lrm/recording-event.js';
-import { createLogger } from '../../../src/ports/logger.js';
 import { SiteShell } from '../../../src/shell/site-shell.js';
 import { AriAdapter } from '../../../src/telephony/ari/ari-adapter.js';
 import type { RecordingAvailable } from '../../../src/telephony/ari/call-recording.js';
 import { PhoneClient } from '../../../simulator/bots/phone-client.js';
 import { startSimPbx, type SimPbx } from '../../../simulator/pbx/server.js';
 import { exampleConfig } from '../../unit/core/harness.js';
+import { ariAdapter, silent, until } from './harness.js';
 import { expectCleanPbx } from './pbx-hygiene.js';
 
-const silent = createLogger({ destination: new Writable({ write: (_c, _e, cb) => cb() }) });
 let sim: SimPbx;
 let adapter: AriAdapter;
 let site: SiteShell;
@@ -33,20 +31,6 @@ let events: Event[];
 let recordings: RecordingAvailable[];
 let effects: Effect[];
 const phones: PhoneClient[] = [];
-
-async function until<T>(
-  find: () => T | undefined | false | null | Promise<T | undefined | false | null>,
-  what: string,
-  ms = 5000,
-): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const v = await find();
-    if (v) return v;
-    if (Date.now() - start > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 let dir: string;
 
@@ -73,13 +57,7 @@ async function boot(recording: boolean, recordingDir: string | null = dir): Prom
 }
 
 function newAdapter(siteId: string): AriAdapter {
-  return new AriAdapter({
-    url: sim.ariUrl,
-    user: sim.user,
-    password: sim.password,
-    app: sim.app,
-    endpointOf: (id) => `PJSIP/${id}`,
-    logger: silent,
+  return ariAdapter(sim, {
     recording: {
       enabled: () => recordsCalls(site.state.data.config),
       format: () => site.state.data.config.recording?.format ?? 'wav',

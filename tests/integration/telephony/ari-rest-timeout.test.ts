@@ -7,29 +7,18 @@ import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/ports/logger.js';
 import { SiteShell } from '../../../src/shell/site-shell.js';
-import type { Command } from '../../../src/core/commands.js';
 import type { Event } from '../../../src/core/events.js';
 import { AriAdapter } from '../../../src/telephony/ari/ari-adapter.js';
 import { AriRestTimeout, bounded, withRestTimeout } from '../../../src/telephony/ari/rest-timeout.js';
-import { takeOverPbx } from '../../../src/app/pbx-take-over.js';
 import { PhoneClient } from '../../../simulator/bots/phone-client.js';
 import { startSimPbx, type SimPbx } from '../../../simulator/pbx/server.js';
 import type { StallSpec } from '../../../simulator/pbx/rest-stall.js';
-import { exampleConfig } from '../../unit/core/harness.js';
+import { ariAdapter, startAriSite, untilWithin } from './harness.js';
 import { expectCleanPbx } from './pbx-hygiene.js';
 
-const silent = createLogger({ destination: new Writable({ write: (_c, _e, cb) => cb() }) });
 const TIMEOUT_MS = 400;
 
-async function until<T>(find: () => T | undefined | false, what: string, ms = 8000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const v = find();
-    if (v) return v;
-    if (Date.now() - start > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+const until = untilWithin(8000);
 
 describe('an ARI request that gets no answer', () => {
   let sim: SimPbx;
@@ -48,7 +37,6 @@ describe('an ARI request that gets no answer', () => {
 
   async function boot(): Promise<void> {
     sim = await startSimPbx({ port: 0 });
-    events = [];
     warnings = [];
     const logger = createLogger({
       level: 'warn',
@@ -59,25 +47,8 @@ describe('an ARI request that gets no answer', () => {
         },
       }),
     });
-    adapter = new AriAdapter({
-      url: sim.ariUrl,
-      user: sim.user,
-      password: sim.password,
-      app: sim.app,
-      endpointOf: (id) => `PJSIP/${id}`,
-      logger,
-      onLink: () => undefined,
-      restTimeoutMs: TIMEOUT_MS,
-    });
-    shell = await SiteShell.start({
-      config: exampleConfig(),
-      logger: silent,
-      outbox: true,
-      effects: (f) => adapter.execute(f),
-      onEvents: (e) => events.push(...e),
-    });
-    await adapter.start((c: Command, at: number) => void shell.dispatch(c, at));
-    await takeOverPbx(shell, adapter, () => false, silent);
+    adapter = ariAdapter(sim, { logger, onLink: () => undefined, restTimeoutMs: TIMEOUT_MS });
+    ({ site: shell, events } = await startAriSite(adapter, { outbox: true }));
   }
 
   async function stall(spec: StallSpec): Promise<void> {

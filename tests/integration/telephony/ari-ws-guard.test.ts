@@ -11,19 +11,12 @@ import { AriAdapter } from '../../../src/telephony/ari/ari-adapter.js';
 import { configureAriReconnect } from '../../../src/app/ari-reconnect.js';
 import { startSimPbx, type SimPbx } from '../../../simulator/pbx/server.js';
 import { expectCleanPbx } from './pbx-hygiene.js';
+import { untilWithin } from './harness.js';
 
 const TIMEOUT_MS = 400;
 const RETRY_MAX_MS = 400;
 
-async function until<T>(find: () => T | undefined | false, what: string, ms = 10_000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const v = find();
-    if (v) return v;
-    if (Date.now() - start > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+const until = untilWithin(10_000);
 
 type Run = { adapter: AriAdapter; lines: string[]; links: boolean[]; commands: Command[]; replaced: number };
 

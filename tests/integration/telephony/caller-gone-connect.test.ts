@@ -4,32 +4,20 @@
 // up and the adapter hears it, then the engine decides the answer and the hang-up in that order, so
 // connectAgent is carried out for a caller already gone. A lost StasisEnd (dropped on sim-pbx's app
 // bus, as across a link hiccup) is covered too: the effect's "Channel not found" ends the call.
-import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../../../src/ports/logger.js';
-import { SiteShell } from '../../../src/shell/site-shell.js';
+import type { SiteShell } from '../../../src/shell/site-shell.js';
 import type { Command } from '../../../src/core/commands.js';
 import type { Event } from '../../../src/core/events.js';
-import { AriAdapter } from '../../../src/telephony/ari/ari-adapter.js';
-import { takeOverPbx } from '../../../src/app/pbx-take-over.js';
+import type { AriAdapter } from '../../../src/telephony/ari/ari-adapter.js';
 import { PhoneClient } from '../../../simulator/bots/phone-client.js';
 import { startSimPbx, type SimPbx } from '../../../simulator/pbx/server.js';
 import { exampleConfig } from '../../unit/core/harness.js';
 import { createIndicators } from '../../../src/core/indicators/accumulator.js';
 import { applyIndicatorEvent } from '../../../src/core/indicators/reducer.js';
+import { ariAdapter, startAriSite, untilWithin } from './harness.js';
 import { expectCleanPbx } from './pbx-hygiene.js';
 
-const silent = createLogger({ destination: new Writable({ write: (_c, _e, cb) => cb() }) });
-
-async function until<T>(find: () => T | undefined | false, what: string, ms = 8000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const v = find();
-    if (v) return v;
-    if (Date.now() - start > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+const until = untilWithin(8000);
 
 describe('a caller who hangs up while the ACD connects an agent', () => {
   let sim: SimPbx;
@@ -51,33 +39,18 @@ describe('a caller who hangs up while the ACD connects an agent', () => {
 
   async function boot(): Promise<void> {
     sim = await startSimPbx({ port: 0 });
-    events = [];
     holding = new Set();
     held = [];
     seen = [];
-    adapter = new AriAdapter({
-      url: sim.ariUrl,
-      user: sim.user,
-      password: sim.password,
-      app: sim.app,
-      endpointOf: (id) => `PJSIP/${id}`,
-      logger: silent,
-      onLink: () => undefined,
-      restTimeoutMs: 500,
-    });
-    shell = await SiteShell.start({
-      config: exampleConfig(),
-      logger: silent,
+    adapter = ariAdapter(sim, { onLink: () => undefined, restTimeoutMs: 500 });
+    ({ site: shell, events } = await startAriSite(adapter, {
       outbox: true,
-      effects: (f) => adapter.execute(f),
-      onEvents: (e) => events.push(...e),
-    });
-    await adapter.start((command: Command, at: number) => {
-      seen.push(command);
-      if (holding.has(command.type)) held.push({ command, at });
-      else void shell.dispatch(command, at);
-    });
-    await takeOverPbx(shell, adapter, () => false, silent);
+      onCommand: (command, at, site) => {
+        seen.push(command);
+        if (holding.has(command.type)) held.push({ command, at });
+        else void site.dispatch(command, at);
+      },
+    }));
   }
 
   /** Lets the held commands reach the engine, in the order the adapter told them. */

@@ -3,11 +3,9 @@
 // once, after the re-adoption (never an agent rung twice); effects a leader decided but never
 // carried out (its link dropped, then it died) are carried out by the next leader; the outbox is
 // empty afterwards and the PBX clean.
-import { Writable } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, inject as provided, it } from 'vitest';
-import { createLogger } from '../../../src/ports/logger.js';
 import { SiteShell } from '../../../src/shell/site-shell.js';
 import type { Command } from '../../../src/core/commands.js';
 import type { SiteConfig } from '../../../src/core/config.js';
@@ -19,22 +17,7 @@ import { PhoneClient } from '../../../simulator/bots/phone-client.js';
 import { startSimPbx, type SimPbx } from '../../../simulator/pbx/server.js';
 import { exampleConfig } from '../../unit/core/harness.js';
 import { expectCleanPbx } from './pbx-hygiene.js';
-
-const silent = createLogger({ destination: new Writable({ write: (_c, _e, cb) => cb() }) });
-
-async function until<T>(
-  find: () => T | undefined | false | Promise<T | undefined | false>,
-  what: string,
-  ms = 5000,
-) {
-  const start = Date.now();
-  for (;;) {
-    const v = await find();
-    if (v) return v;
-    if (Date.now() - start > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+import { ariAdapter, silent, until } from './harness.js';
 
 describe.each(['memory', 'redis'] as const)('the effect outbox (%s log)', (log) => {
   let sim: SimPbx;
@@ -60,15 +43,7 @@ describe.each(['memory', 'redis'] as const)('the effect outbox (%s log)', (log) 
   }
 
   async function site(cfg: SiteConfig, events: Event[]): Promise<{ shell: SiteShell; adapter: AriAdapter }> {
-    const adapter = new AriAdapter({
-      url: sim.ariUrl,
-      user: sim.user,
-      password: sim.password,
-      app: sim.app,
-      endpointOf: (id) => `PJSIP/${id}`,
-      logger: silent,
-      onLink: () => undefined,
-    });
+    const adapter = ariAdapter(sim, { onLink: () => undefined });
     const shell = await SiteShell.start({
       config: cfg,
       logger: silent,

@@ -4,13 +4,11 @@
 // (src/telephony/ari/fallback-records.ts), the engine counts each call once, labelled fallback
 // (src/core/rules/fallback.ts), and a call the ACD itself took after a fallback round is an ACD
 // call, never a fallback one. The PBX is clean at the end and the records are deleted.
-import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFallbackCounting } from '../../../src/app/fallback-counting.js';
 import { takeOverPbx } from '../../../src/app/pbx-take-over.js';
 import type { Command } from '../../../src/core/commands.js';
 import type { Event } from '../../../src/core/events.js';
-import { createLogger } from '../../../src/ports/logger.js';
 import { SiteShell } from '../../../src/shell/site-shell.js';
 import { AriAdapter } from '../../../src/telephony/ari/ari-adapter.js';
 import type { FallbackRecords } from '../../../src/telephony/ari/fallback-records.js';
@@ -20,18 +18,9 @@ import { startSimPbx, type SimPbx } from '../../../simulator/pbx/server.js';
 import { indicate, valuesOf } from '../../unit/indicators/drive.js';
 import { exampleConfig } from '../../unit/core/harness.js';
 import { expectCleanPbx } from './pbx-hygiene.js';
+import { silent, untilWithin } from './harness.js';
 
-const silent = createLogger({ destination: new Writable({ write: (_c, _e, cb) => cb() }) });
-
-async function until<T>(find: () => T | undefined | false, what: string, ms = 8000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const v = find();
-    if (v) return v;
-    if (Date.now() - start > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+const until = untilWithin(8000);
 
 describe('calls answered by the dialplan fallback while the ACD is down', () => {
   let sim: SimPbx;

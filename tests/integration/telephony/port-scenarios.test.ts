@@ -3,26 +3,13 @@
 // Asterisk (ARI adapter, sim-pbx) and FreeSWITCH (drachtio adapter, sim-fs). The engine runs for
 // real; each test ends every call and then checks the PBX holds nothing more (no channel, dialog,
 // endpoint, bridge or conference left behind).
-import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../../../src/ports/logger.js';
 import { SiteShell } from '../../../src/shell/site-shell.js';
 import type { Event } from '../../../src/core/events.js';
 import { PhoneClient, type PhoneMessage } from '../../../simulator/bots/phone-client.js';
 import { exampleConfig } from '../../unit/core/harness.js';
 import { asteriskBackend, freeswitchBackend, type Backend } from './port-backends.js';
-
-const silent = createLogger({ destination: new Writable({ write: (_c, _e, cb) => cb() }) });
-
-async function until<T>(find: () => T | undefined | null | false, what: string, ms = 5000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const v = find();
-    if (v) return v;
-    if (Date.now() - start > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+import { silent, until } from './harness.js';
 
 type World = { backend: Backend; runtime: SiteShell; events: Event[]; phones: PhoneClient[] };
 let world: World | null = null;

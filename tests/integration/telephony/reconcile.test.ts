@@ -1,32 +1,17 @@
 // The periodic reconciliation against sim-pbx: events the adapter missed (dropped here on their way
 // to the engine) leave the PBX and the engine disagreeing; a disagreement seen on two passes is
 // healed and counted, one seen once (an event still on its way) is left alone.
-import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../../../src/ports/logger.js';
 import { SiteShell } from '../../../src/shell/site-shell.js';
-import type { Command } from '../../../src/core/commands.js';
 import type { Event } from '../../../src/core/events.js';
 import { AriAdapter } from '../../../src/telephony/ari/ari-adapter.js';
 import type { PbxReconciler } from '../../../src/telephony/ari/reconcile.js';
-import { takeOverPbx } from '../../../src/app/pbx-take-over.js';
 import { startReconciliation, TelephonyFixes } from '../../../src/app/pbx-reconciliation.js';
 import { PhoneClient } from '../../../simulator/bots/phone-client.js';
 import { startSimPbx, type SimPbx } from '../../../simulator/pbx/server.js';
 import { exampleConfig } from '../../unit/core/harness.js';
+import { ariAdapter, silent, startAriSite, until } from './harness.js';
 import { expectCleanPbx } from './pbx-hygiene.js';
-
-const silent = createLogger({ destination: new Writable({ write: (_c, _e, cb) => cb() }) });
-
-async function until<T>(find: () => T | undefined | false, what: string, ms = 5000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const v = find();
-    if (v) return v;
-    if (Date.now() - start > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 describe('periodic reconciliation of the PBX against the engine', () => {
   let sim: SimPbx;
@@ -49,31 +34,18 @@ describe('periodic reconciliation of the PBX against the engine', () => {
 
   async function boot(): Promise<void> {
     sim = await startSimPbx({ port: 0 });
-    events = [];
     missed = new Set();
     const config = exampleConfig((c) => {
       for (const a of c.agents as { autoAnswer: boolean }[]) a.autoAnswer = true;
     });
-    adapter = new AriAdapter({
-      url: sim.ariUrl,
-      user: sim.user,
-      password: sim.password,
-      app: sim.app,
-      endpointOf: (id) => `PJSIP/${id}`,
-      logger: silent,
-      onLink: () => undefined,
-    });
-    shell = await SiteShell.start({
+    adapter = ariAdapter(sim, { onLink: () => undefined });
+    ({ site: shell, events } = await startAriSite(adapter, {
       config,
-      logger: silent,
       outbox: true,
-      effects: (f) => adapter.execute(f),
-      onEvents: (e) => events.push(...e),
-    });
-    await adapter.start((c: Command, at: number) => {
-      if (!missed.has(c.type)) void shell.dispatch(c, at);
-    });
-    await takeOverPbx(shell, adapter, () => false, silent);
+      onCommand: (c, at, site) => {
+        if (!missed.has(c.type)) void site.dispatch(c, at);
+      },
+    }));
     fixes = new TelephonyFixes();
     const ended = (id: string) => events.some((e) => e.type === 'CallEnded' && e.callId === id);
     // Passes are run by the test (the timer is far away), so it knows what each pass sees.

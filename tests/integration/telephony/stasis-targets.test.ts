@@ -2,9 +2,7 @@
 // (asterisk-config/extensions.conf): a fire-brigade call reaching N1, N2 AMU or N2 MG (annex 1:
 // "directement à chaque niveau du SAS"), a call received from a partner SAS keeping its origin
 // (report P59–P60) for routing and reporting, and a P1 served before a P2 by the AMU doctor.
-import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../../../src/ports/logger.js';
 import { SiteShell } from '../../../src/shell/site-shell.js';
 import type { Event } from '../../../src/core/events.js';
 import { createIndicators } from '../../../src/core/indicators/accumulator.js';
@@ -14,26 +12,18 @@ import { AriAdapter } from '../../../src/telephony/ari/ari-adapter.js';
 import { PhoneClient } from '../../../simulator/bots/phone-client.js';
 import { startSimPbx, type SimPbx } from '../../../simulator/pbx/server.js';
 import { exampleConfig } from '../../unit/core/harness.js';
+import { silent, untilWithin } from './harness.js';
 
 let sim: SimPbx;
 let adapter: AriAdapter;
 let runtime: SiteShell;
 let events: Event[] = [];
 const phones: PhoneClient[] = [];
-const silent = createLogger({ destination: new Writable({ write: (_c, _e, cb) => cb() }) });
 // MG hours at all times, so that a P2 with no GP regulator goes to the AMU doctors whatever the
 // hour the test runs (in PDSA hours it would go to the PDSA regulation).
 const config = exampleConfig((c) => ((c.routing as Record<string, unknown>).mgHours = 'always'));
 
-async function until<T>(find: () => T | undefined | false, what: string, ms = 4000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const v = find();
-    if (v) return v;
-    if (Date.now() - start > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+const until = untilWithin(4000);
 
 async function boot() {
   sim = await startSimPbx({ port: 0 });

@@ -5,11 +5,9 @@
 // over (src/shell/take-over-gate.ts); tried again afterwards, it ends a call whose caller the
 // re-adoption has put with the agent. Real pieces: Redis, two site shells, the real ari-client
 // against sim-pbx, whose timeline is the ground truth; the PBX is clean at the end.
-import { Writable } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, inject as provided, it } from 'vitest';
-import { createLogger } from '../../../src/ports/logger.js';
 import { SiteShell } from '../../../src/shell/site-shell.js';
 import type { Effect } from '../../../src/core/effects.js';
 import type { Event } from '../../../src/core/events.js';
@@ -21,22 +19,9 @@ import { PhoneClient } from '../../../simulator/bots/phone-client.js';
 import { startSimPbx, type SimPbx } from '../../../simulator/pbx/server.js';
 import { exampleConfig } from '../../unit/core/harness.js';
 import { expectCleanPbx } from './pbx-hygiene.js';
+import { ariAdapter, silent, untilWithin } from './harness.js';
 
-const silent = createLogger({ destination: new Writable({ write: (_c, _e, cb) => cb() }) });
-
-async function until<T>(
-  find: () => T | undefined | false | Promise<T | undefined | false>,
-  what: string,
-  ms = 10_000,
-): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const v = await find();
-    if (v) return v;
-    if (Date.now() - start > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+const until = untilWithin(10_000);
 
 describe('a take-over after the agent was connected but before the caller was bridged', () => {
   let sim: SimPbx;
@@ -62,16 +47,7 @@ describe('a take-over after the agent was connected but before the caller was br
     events: Event[],
     dieAt?: Effect['type'],
   ): Promise<{ shell: SiteShell; adapter: AriAdapter }> {
-    const adapter = new AriAdapter({
-      url: sim.ariUrl,
-      user: sim.user,
-      password: sim.password,
-      app: sim.app,
-      endpointOf: (id) => `PJSIP/${id}`,
-      logger: silent,
-      onLink: () => undefined,
-      restTimeoutMs: 500,
-    });
+    const adapter = ariAdapter(sim, { onLink: () => undefined, restTimeoutMs: 500 });
     const shell = await SiteShell.start({
       config: cfg,
       logger: silent,

@@ -10,6 +10,8 @@ const POLL_MS = 10_000;
 /** No good answer for this long (a request hanging, not failing): stale too. */
 const STALE_MS = 25_000;
 const DAYS = 14;
+/** The days before today are replayed from the history by the server: asked again this seldom. */
+const HISTORY_EVERY_MS = 5 * 60_000;
 
 type Day = { day: string; presented: number; answered: number; rate: number | null; low: boolean };
 type Deps = {
@@ -64,8 +66,8 @@ function rateRow(a: Deps['answerRate']): Row {
 }
 
 /** The last `DAYS` days up to today, oldest first; a day the history has no call for shows "—". */
-function lastDays(a: Deps['answerRate']): Day[] {
-  const known = new Map([...a.days, a.today].map((d) => [d.day, d]));
+function lastDays(a: Deps['answerRate'], history: Day[]): Day[] {
+  const known = new Map([...history, a.today].map((d) => [d.day, d]));
   const end = Date.parse(`${a.today.day}T12:00:00Z`);
   return Array.from({ length: DAYS }, (_, i) => {
     const day = new Date(end - (DAYS - 1 - i) * 86_400_000).toISOString().slice(0, 10);
@@ -83,7 +85,9 @@ const dayLabel = (day: string) =>
 export function Dependencies({ siteId }: { siteId: string }) {
   const [deps, setDeps] = useState<Deps | null>(null);
   const [okAt, setOkAt] = useState<number | null>(null);
+  const [history, setHistory] = useState<Day[]>([]);
   const [error, setError] = useState<string | null>(null);
+  const historyAt = useRef(0);
   const [tick, setTick] = useState(() => Date.now());
   const inFlight = useRef(false);
   const alive = useRef(true);
@@ -92,8 +96,14 @@ export function Dependencies({ siteId }: { siteId: string }) {
     if (inFlight.current) return; // a hanging request is not piled on; its age shows it
     inFlight.current = true;
     try {
-      const d = await api<Deps>('GET', `/sites/${siteId}/dependencies?days=${DAYS}`);
+      // Every poll: the PBX, the storage and today; the 14 days only now and then (a replay).
+      const full = Date.now() - historyAt.current > HISTORY_EVERY_MS;
+      const d = await api<Deps>('GET', `/sites/${siteId}/dependencies?days=${full ? DAYS : 1}`);
       if (!alive.current) return;
+      if (full) {
+        historyAt.current = Date.now();
+        setHistory(d.answerRate.days);
+      }
       setDeps(d);
       setOkAt(Date.now());
       setError(null);
@@ -106,6 +116,7 @@ export function Dependencies({ siteId }: { siteId: string }) {
 
   useEffect(() => {
     alive.current = true;
+    historyAt.current = 0;
     void load();
     const poll = setInterval(() => void load(), POLL_MS);
     const ticker = setInterval(() => setTick(Date.now()), 1000);
@@ -164,7 +175,7 @@ export function Dependencies({ siteId }: { siteId: string }) {
           </ul>
           <h3 class="dep-days-title">Taux de décroché, {DAYS} derniers jours</h3>
           <ol class="dep-days" data-testid="deps-days">
-            {lastDays(deps.answerRate).map((d) => (
+            {lastDays(deps.answerRate, history).map((d) => (
               <li key={d.day} data-low={d.low} title={`${d.answered} / ${d.presented}`}>
                 <span class="dep-day">{dayLabel(d.day)}</span>
                 <span class="dep-day-rate">

@@ -3,12 +3,12 @@
 // (statfs) with a threshold no disk meets: the rows in French with a symbol each (PBX answers,
 // storage low, no call presented yet); reachable and refreshed with the keyboard; the PBX gone, its
 // row says so; the server's answers cut off, the last figures stay, faded, under a "stale" line
-// whose age keeps ticking (never a frozen screen that looks alive); back, live again. Screenshots in
-// .tmp/screens (desk and wall).
+// whose age keeps ticking (never a frozen screen that looks alive); back, live again; a request
+// that hangs turns it stale too, and does not stop the next one. Screenshots in .tmp/screens.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ariRoundTrip, DependencyHealth } from '../../src/observability/dependency-health.js';
 import { startSimPbx } from '../../simulator/pbx/server.js';
@@ -130,6 +130,33 @@ describe.skipIf(!hasChromium)('the console: dependencies panel', () => {
     await page.locator('[data-action=deps-refresh]').click();
     await expect.poll(() => panel.getAttribute('data-stale'), { timeout: 30_000 }).toBe('false');
     // The only console errors: the requests the test itself cut off.
+    expect(errors.filter((e) => !/ERR_CONNECTION_REFUSED|Failed to load resource/.test(e))).toEqual([]);
+    await page.context().close();
+  }, 120_000);
+
+  it('a request that hangs (no answer, no error) turns the panel stale after 25 s; back with the button', async () => {
+    const { page, errors } = await openPage(browser, `${room.url}/wallboard.html`);
+    await keyboardLogin(page, 'sup-1');
+    const panel = page.locator('[data-testid=dependencies]');
+    const age = page.locator('[data-testid=deps-age]');
+    await expect.poll(() => age.textContent(), { timeout: 20_000 }).toMatch(/^Mesuré à /);
+    // From now on the server's answers never come (held by the test, neither answered nor failed).
+    const held: Route[] = [];
+    await page.route('**/dependencies**', (route) => void held.push(route));
+    await expect.poll(() => held.length, { timeout: 20_000 }).toBeGreaterThan(0);
+    await expect.poll(() => panel.getAttribute('data-stale'), { timeout: 40_000 }).toBe('true');
+    expect(await age.textContent()).toMatch(
+      /^⚠ Données périmées : dernière mesure à \d\d:\d\d:\d\d, il y a \d+ s Actualiser$/,
+    );
+    const seconds = Number(/il y a (\d+) s/.exec((await age.textContent()) ?? '')?.[1]);
+    expect(seconds).toBeGreaterThanOrEqual(25);
+    // The held requests fail (still stale), then the answers come back: the button asks at once.
+    for (const r of held) await r.abort('connectionrefused').catch(() => undefined);
+    await page.unroute('**/dependencies**');
+    expect(await panel.getAttribute('data-stale')).toBe('true');
+    await page.locator('[data-action=deps-refresh]').click();
+    await expect.poll(() => panel.getAttribute('data-stale'), { timeout: 20_000 }).toBe('false');
+    expect(await age.textContent()).toMatch(/^Mesuré à /);
     expect(errors.filter((e) => !/ERR_CONNECTION_REFUSED|Failed to load resource/.test(e))).toEqual([]);
     await page.context().close();
   }, 120_000);

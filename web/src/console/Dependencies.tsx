@@ -89,30 +89,41 @@ export function Dependencies({ siteId }: { siteId: string }) {
   const [error, setError] = useState<string | null>(null);
   const historyAt = useRef(0);
   const [tick, setTick] = useState(() => Date.now());
-  const inFlight = useRef(false);
+  /** When the request in flight was sent (0: none); `sent`/`shown`: the latest request sent and shown. */
+  const inFlightAt = useRef(0);
+  const sent = useRef(0);
+  const shown = useRef(0);
   const alive = useRef(true);
 
-  const load = useCallback(async () => {
-    if (inFlight.current) return; // a hanging request is not piled on; its age shows it
-    inFlight.current = true;
-    try {
-      // Every poll: the PBX, the storage and today; the 14 days only now and then (a replay).
-      const full = Date.now() - historyAt.current > HISTORY_EVERY_MS;
-      const d = await api<Deps>('GET', `/sites/${siteId}/dependencies?days=${full ? DAYS : 1}`);
-      if (!alive.current) return;
-      if (full) {
-        historyAt.current = Date.now();
-        setHistory(d.answerRate.days);
+  const load = useCallback(
+    async (now = false) => {
+      // A slow request is not piled on, but one hanging past STALE_MS (or the button) does not
+      // block the next: only the newest answer is shown, a late one from an older request dropped.
+      if (!now && inFlightAt.current && Date.now() - inFlightAt.current < STALE_MS) return;
+      const mine = ++sent.current;
+      inFlightAt.current = Date.now();
+      try {
+        // Every poll: the PBX, the storage and today; the 14 days only now and then (a replay).
+        const full = Date.now() - historyAt.current > HISTORY_EVERY_MS;
+        const d = await api<Deps>('GET', `/sites/${siteId}/dependencies?days=${full ? DAYS : 1}`);
+        if (!alive.current || mine < shown.current) return;
+        shown.current = mine;
+        if (full) {
+          historyAt.current = Date.now();
+          setHistory(d.answerRate.days);
+        }
+        setDeps(d);
+        setOkAt(Date.now());
+        setError(null);
+      } catch (err) {
+        if (alive.current && mine >= shown.current)
+          setError(err instanceof ApiError ? err.message : 'Mesure impossible.');
+      } finally {
+        if (sent.current === mine) inFlightAt.current = 0;
       }
-      setDeps(d);
-      setOkAt(Date.now());
-      setError(null);
-    } catch (err) {
-      if (alive.current) setError(err instanceof ApiError ? err.message : 'Mesure impossible.');
-    } finally {
-      inFlight.current = false;
-    }
-  }, [siteId]);
+    },
+    [siteId],
+  );
 
   useEffect(() => {
     alive.current = true;
@@ -130,7 +141,7 @@ export function Dependencies({ siteId }: { siteId: string }) {
   const age = okAt === null ? null : Math.max(0, tick - okAt);
   const stale = deps !== null && (error !== null || (age !== null && age > STALE_MS));
   const refresh = (
-    <button type="button" data-action="deps-refresh" onClick={() => void load()}>
+    <button type="button" data-action="deps-refresh" onClick={() => void load(true)}>
       Actualiser
     </button>
   );

@@ -5,6 +5,7 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { clock, duration, percent } from '../i18n.js';
 import { api, ApiError } from '../session.js';
+import './dependencies.css';
 
 const POLL_MS = 10_000;
 /** No good answer for this long (a request hanging, not failing): stale too. */

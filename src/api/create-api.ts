@@ -37,6 +37,11 @@ import { recordingRoutes, type SiteRecordings } from './routers/recordings.js';
 import { trunkRoutes } from './routers/trunks.js';
 import { dependencyRoutes } from './routers/dependencies.js';
 import { operatorReportRoutes } from './routers/operator-report.js';
+import {
+  MemoryOperatorReportStore,
+  RedisOperatorReportStore,
+  type OperatorReportStore,
+} from '../report/operator-report-store.js';
 import type { DependencyHealth } from '../observability/dependency-health.js';
 import { TrunkStats } from '../observability/trunk-stats.js';
 import { roomRoutes } from './routers/room.js';
@@ -102,6 +107,8 @@ export type ApiOptions = {
   trunks?: (siteId: string) => TrunkStats | null;
   /** PBX round trip and recording storage of a site; answer-rate threshold (docs/dependencies.md). */
   dependencies?: (siteId: string) => DependencyHealth | null;
+  /** Where the operator's monthly reports are kept (default: Redis with `redisUrl`, else memory). */
+  operatorReports?: OperatorReportStore;
   minAnswerRate?: number;
 };
 
@@ -209,7 +216,14 @@ export function createApi(opts: ApiOptions): Api {
     ...listenInRoutes(ctx, { history: (id) => histories.get(id)!, canListenIn: opts.pbxCanListenIn ?? true }),
     ...trunkRoutes({ ...ctx, trunks: (id) => opts.trunks?.(id) ?? ownTrunks.get(id) ?? null }),
     ...dependencyRoutes(ctx, { ...opts, history: (id) => histories.get(id)! }),
-    ...operatorReportRoutes({ ...ctx, history: (id) => histories.get(id)! }),
+    ...operatorReportRoutes({
+      ...ctx,
+      history: (id) => histories.get(id)!,
+      // Kept in Redis when the process has one, else for the process's life (in-memory sites).
+      reports:
+        opts.operatorReports ??
+        (limiterRedis ? new RedisOperatorReportStore(limiterRedis) : new MemoryOperatorReportStore()),
+    }),
   ];
   const openapi = buildOpenApi(
     routes,

@@ -26,6 +26,7 @@ import { publishLrmEvent } from '../realtime/lrm-feed.js';
 import type { RecordingAvailable } from '../telephony/ari/call-recording.js';
 import type { RefusedCall } from '../telephony/ari/trunk-refusal.js';
 import { TrunkStats } from '../observability/trunk-stats.js';
+import { DependencyHealth, sitesDependencyHealth } from '../observability/dependency-health.js';
 import { callRef } from '../lrm/call-ref.js';
 import { recordingRetentionDays } from '../core/recording-config.js';
 import { startServeRecordings, type ServeRecordings } from './serve-recordings.js';
@@ -270,6 +271,8 @@ export async function startServeSites(settings: SitesSettings, logger: Logger): 
     return performance.now() - started;
   };
   const pbxs = [...pbxOf.values()];
+  // Each site's PBX round trip and recording storage (docs/dependencies.md), as with one site.
+  const depsOf = sitesDependencyHealth(settings.pbxOf, settings.dependencies);
   const acd = await startAcdServer({
     port: settings.port,
     host: settings.host,
@@ -295,8 +298,13 @@ export async function startServeSites(settings: SitesSettings, logger: Logger): 
     extraMetrics: [
       (registry: Registry) => TrunkStats.registerMetrics(registry, [...trunksOf.values()]),
       ...(lrmLinks.size > 0 ? [(registry: Registry) => lrmMetrics.register(registry)] : []),
+      (registry: Registry) => DependencyHealth.registerMetrics(registry, [...depsOf.values()]),
     ],
     trunks: (id: string) => trunksOf.get(id) ?? null,
+    dependencies: (id: string) => depsOf.get(id) ?? null,
+    ...(settings.dependencies?.minAnswerRate !== undefined
+      ? { minAnswerRate: settings.dependencies.minAnswerRate }
+      : {}),
     recordings: (id: string) => recordingsOf.get(id)?.site ?? null,
   });
   // `recording.available` on the /lrm feed too (relayed to every process by the Redis adapter).

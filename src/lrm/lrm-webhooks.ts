@@ -12,8 +12,13 @@
 // to another worker (after `lockMs`), which goes on from the first event not yet delivered (at
 // worst, the one in flight is delivered again: same Idempotency-Key, the LRM does not act twice).
 // The keys live under the site's BullMQ prefix, so they carry the site's hash tag.
-import { DelayedError, Queue, Worker, type Job } from 'bullmq';
-import { bullConnection, bullPrefix, type RedisTarget } from '../store/jobs/connection.js';
+import { DelayedError, Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import {
+  bullConnection,
+  bullPrefix,
+  releaseBullConnection,
+  type RedisTarget,
+} from '../store/jobs/connection.js';
 import { sign, SIGNATURE_HEADER } from './signature.js';
 import { WebhookBacklog, type BacklogEvent } from './webhook-backlog.js';
 
@@ -76,6 +81,8 @@ export class LrmWebhooks {
   >();
   private readonly pending = new Set<Promise<unknown>>();
   private readonly sweeper: NodeJS.Timeout;
+  /** On a cluster, a client BullMQ shares and never closes: given back in `close`. */
+  private readonly bull: ConnectionOptions;
 
   constructor(private readonly opts: LrmWebhooksOptions) {
     for (const [name, t] of Object.entries(opts.targets))
@@ -85,7 +92,7 @@ export class LrmWebhooks {
     this.lockMs = opts.lockMs ?? 30_000;
     if (this.lockMs <= (opts.timeoutMs ?? 5_000))
       throw new Error('webhooks: lockMs must be longer than timeoutMs');
-    const common = { connection: bullConnection(opts.redis), prefix: bullPrefix(opts.site) };
+    const common = { connection: (this.bull = bullConnection(opts.redis)), prefix: bullPrefix(opts.site) };
     this.backlog = new WebhookBacklog(opts.redis, bullPrefix(opts.site), KEEP_S);
     this.queue = new Queue<WebhookJob>(WEBHOOK_QUEUE, common);
     this.worker = new Worker<WebhookJob>(WEBHOOK_QUEUE, (job, token) => this.drain(job, token), {
@@ -264,6 +271,7 @@ export class LrmWebhooks {
     await Promise.all(this.pending);
     await this.worker.close();
     await this.queue.close();
+    releaseBullConnection(this.bull);
     this.backlog.close();
   }
 }

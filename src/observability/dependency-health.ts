@@ -59,6 +59,26 @@ export function dependencyHealthFor(
   });
 }
 
+/**
+ * Each site's dependencies in a process serving several sites: its own PBX settings (on FreeSWITCH
+ * its own RECORDINGS_DIR), `{site}` in RECORDING_STORAGE_DIR filled with the site's id.
+ */
+export function sitesDependencyHealth(
+  pbxOf: Record<string, Parameters<typeof dependencyHealthFor>[1]>,
+  settings: DependencySettings = {},
+): Map<string, DependencyHealth> {
+  const storage = settings.recordingStorage;
+  return new Map(
+    Object.entries(pbxOf).map(([id, pbx]) => [
+      id,
+      dependencyHealthFor(id, pbx, {
+        ...settings,
+        ...(storage ? { recordingStorage: { ...storage, dir: storage.dir.replaceAll('{site}', id) } } : {}),
+      }),
+    ]),
+  );
+}
+
 export function parseRecordingStorage(
   env: NodeJS.ProcessEnv,
   errors: string[],
@@ -169,9 +189,20 @@ export class DependencyHealth {
 
   /** On /metrics: the PBX round trip, the recording storage's free space and its low flag. */
   registerMetrics(registry: Registry): void {
-    const site = this.o.siteId;
-    if (this.o.pbxRoundTripMs) {
-      const pbx = () => this.pbx();
+    DependencyHealth.registerMetrics(registry, [this]);
+  }
+
+  get siteId(): string {
+    return this.o.siteId;
+  }
+
+  /**
+   * The same gauges for several sites of one process (src/app/serve-sites.ts): each registered once,
+   * labelled by site, each site measured in parallel at scrape time.
+   */
+  static registerMetrics(registry: Registry, all: DependencyHealth[]): void {
+    const pinged = all.filter((d) => d.o.pbxRoundTripMs);
+    if (pinged.length > 0)
       registry.registerMetric(
         new Gauge({
           name: 'sas_acd_pbx_round_trip_seconds',
@@ -179,45 +210,49 @@ export class DependencyHealth {
           labelNames: ['site'] as const,
           registers: [],
           async collect() {
-            const h = await pbx();
-            this.set({ site }, h.roundTripMs === null ? -1 : h.roundTripMs / 1000);
+            const hs = await Promise.all(pinged.map((d) => d.pbx()));
+            hs.forEach((h, i) =>
+              this.set({ site: pinged[i]!.siteId }, h.roundTripMs === null ? -1 : h.roundTripMs / 1000),
+            );
           },
         }),
       );
-    }
-    if (this.o.storage) {
-      const storage = () => this.storage();
-      let last: Promise<StorageHealth | null> | null = null;
-      // The three gauges of one scrape share one statfs.
-      const once = () => (last ??= storage().finally(() => setTimeout(() => (last = null), 100)));
-      const gauge = (name: string, help: string, pick: (s: StorageHealth) => number) =>
-        registry.registerMetric(
-          new Gauge({
-            name,
-            help,
-            labelNames: ['site'] as const,
-            registers: [],
-            async collect() {
-              const s = await once();
-              if (s) this.set({ site }, pick(s));
-            },
-          }),
-        );
-      gauge(
-        'sas_acd_recording_storage_free_bytes',
-        'Free space on the recording storage (RECORDING_STORAGE_DIR), bytes (-1 when unreadable)',
-        (s) => s.freeBytes ?? -1,
+    const stored = all.filter((d) => d.o.storage);
+    if (stored.length === 0) return;
+    let last: Promise<(StorageHealth | null)[]> | null = null;
+    // The three gauges of one scrape share one statfs per site.
+    const once = () =>
+      (last ??= Promise.all(stored.map((d) => d.storage())).finally(() =>
+        setTimeout(() => (last = null), 100),
+      ));
+    const gauge = (name: string, help: string, pick: (s: StorageHealth) => number) =>
+      registry.registerMetric(
+        new Gauge({
+          name,
+          help,
+          labelNames: ['site'] as const,
+          registers: [],
+          async collect() {
+            (await once()).forEach((s, i) => {
+              if (s) this.set({ site: stored[i]!.siteId }, pick(s));
+            });
+          },
+        }),
       );
-      gauge(
-        'sas_acd_recording_storage_free_ratio',
-        'Free share of the recording storage, 0 to 1 (-1 when unreadable)',
-        (s) => s.freeRatio ?? -1,
-      );
-      gauge(
-        'sas_acd_recording_storage_low',
-        '1 when the recording storage is below its free-space threshold or unreadable, else 0',
-        (s) => (s.low ? 1 : 0),
-      );
-    }
+    gauge(
+      'sas_acd_recording_storage_free_bytes',
+      'Free space on the recording storage (RECORDING_STORAGE_DIR), bytes (-1 when unreadable)',
+      (s) => s.freeBytes ?? -1,
+    );
+    gauge(
+      'sas_acd_recording_storage_free_ratio',
+      'Free share of the recording storage, 0 to 1 (-1 when unreadable)',
+      (s) => s.freeRatio ?? -1,
+    );
+    gauge(
+      'sas_acd_recording_storage_low',
+      '1 when the recording storage is below its free-space threshold or unreadable, else 0',
+      (s) => (s.low ? 1 : 0),
+    );
   }
 }

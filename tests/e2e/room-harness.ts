@@ -16,6 +16,7 @@ import { seedDemoUsers } from '../../src/auth/demo-users.js';
 import { parseSiteConfig } from '../../src/core/config.js';
 import { exampleSite } from '../../src/core/example-site.js';
 import type { WebRtcPhoneSettings } from '../../src/api/routers/agent-phone.js';
+import type { DependencyHealth } from '../../src/observability/dependency-health.js';
 
 /** Monday 2 March 2026, 10:00 in Paris: SAS hours, two-level mode. */
 const MONDAY_10H = Date.UTC(2026, 2, 2, 9, 0, 0);
@@ -40,7 +41,13 @@ export type Room = {
 };
 
 export async function startRoom(
-  options: { accessTtlSeconds?: number; sipGatewayUrl?: string; webRtcPhone?: WebRtcPhoneSettings } = {},
+  options: {
+    accessTtlSeconds?: number;
+    sipGatewayUrl?: string;
+    webRtcPhone?: WebRtcPhoneSettings;
+    /** The site's PBX round trip and recording storage (GET …/dependencies). */
+    dependencies?: DependencyHealth;
+  } = {},
 ): Promise<Room> {
   mkdirSync(SHOTS, { recursive: true });
   const logger = createLogger({ destination: new Writable({ write: (_c, _e, cb) => cb() }) });
@@ -68,6 +75,7 @@ export async function startRoom(
       processMetrics: false,
       ...(options.accessTtlSeconds ? { accessTtlSeconds: options.accessTtlSeconds } : {}),
       ...(options.webRtcPhone ? { webRtcPhone: options.webRtcPhone } : {}),
+      ...(options.dependencies ? { dependencies: () => options.dependencies! } : {}),
       web: { siteId: '44', virtualPhoneUrl: null, sipGatewayUrl: options.sipGatewayUrl ?? null },
     });
     port = (server.server.address() as AddressInfo).port;

@@ -18,6 +18,7 @@ const VALUES: Record<string, string> = {
   agentId: 'arm-1',
   taskId: 't-x',
   lineId: '15',
+  month: '2026-03',
 };
 const pathOf = (r: AnyRoute, over: Record<string, string> = {}) =>
   r.path.replace(/:([A-Za-z]+)/g, (_m, k: string) => over[k] ?? VALUES[k] ?? 'x');

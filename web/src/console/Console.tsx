@@ -15,6 +15,7 @@ import { Chart } from './Chart.js';
 import { FallbackCard } from './FallbackCard.js';
 import { Lines } from './Lines.js';
 import { Trunks } from './Trunks.js';
+import { Dependencies } from './Dependencies.js';
 import { loadFigures, type Figures } from './indicators.js';
 import { applyDelta, fromSnapshot, type Room } from './room.js';
 import { AgentRow, QueueRow, type QueueRowProps } from './rows.js';
@@ -377,6 +378,7 @@ export function Console({ config: firstConfig }: { config: WebConfig }) {
 
       <Lines room={room} site={site} siteId={siteId} onAction={(p) => setPending(p)} />
       <Trunks siteId={siteId} />
+      <Dependencies siteId={siteId} />
 
       <footer class="footer">
         {plural(room.calls.size, 'appel en cours', 'appels en cours')} · mise à jour {clock(room.serverTime)}

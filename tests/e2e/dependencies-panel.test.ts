@@ -1,0 +1,163 @@
+// The console's dependencies panel in Debian's chromium against the real ACD server, the site's
+// PBX round trip measured against a real sim-pbx (ARI ping) and its recording storage a real folder
+// (statfs) with a threshold no disk meets: the rows in French with a symbol each (PBX answers,
+// storage low, no call presented yet); reachable and refreshed with the keyboard; the PBX gone, its
+// row says so; the server's answers cut off, the last figures stay, faded, under a "stale" line
+// whose age keeps ticking (never a frozen screen that looks alive); back, live again; a request
+// that hangs turns it stale too, and does not stop the next one. Screenshots in .tmp/screens.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page, Route } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ariRoundTrip, DependencyHealth } from '../../src/observability/dependency-health.js';
+import { startSimPbx } from '../../simulator/pbx/server.js';
+import { hasChromium, launch } from './browser.js';
+import { keyboardLogin, openPage, SHOTS, startRoom, type Room } from './room-harness.js';
+
+let room: Room;
+let browser: Browser;
+let sim: Awaited<ReturnType<typeof startSimPbx>>;
+const dir = mkdtempSync(join(tmpdir(), 'sas-acd-deps-panel-'));
+
+const row = (page: Page, dep: string) => page.locator(`[data-testid=dependencies] li[data-dep=${dep}]`);
+
+describe.skipIf(!hasChromium)('the console: dependencies panel', () => {
+  beforeAll(async () => {
+    sim = await startSimPbx({ port: 0 });
+    const deps = new DependencyHealth({
+      siteId: '44',
+      pbxRoundTripMs: ariRoundTrip({
+        url: sim.ariUrl,
+        user: sim.user,
+        password: sim.password,
+        restTimeoutMs: 3000,
+      }),
+      storage: { dir, minFreeRatio: 0.99999999 },
+    });
+    room = await startRoom({ dependencies: deps });
+    browser = await launch();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await room?.stop();
+    await sim?.close().catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('shows each dependency in French, by keyboard, the PBX going away, and stale data as stale', async () => {
+    const { page, errors } = await openPage(browser, `${room.url}/wallboard.html`);
+    const asked: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().includes('/dependencies')) asked.push(new URL(r.url()).search);
+    });
+    await keyboardLogin(page, 'sup-1');
+    // One caller waiting, nobody logged in: 1 presented, 0 answered today.
+    await room.arrive('d-1', '0611111111', null);
+    const panel = page.locator('[data-testid=dependencies]');
+    await expect
+      .poll(() => row(page, 'pbx').textContent(), { timeout: 20_000 })
+      .toMatch(/^Téléphonie \(PBX\)✔ Répond en [\d,]+ ms$/);
+    expect(await row(page, 'pbx').getAttribute('data-state')).toBe('ok');
+    expect(await row(page, 'storage').getAttribute('data-state')).toBe('warn');
+    expect(await row(page, 'storage').textContent()).toMatch(
+      /⚠ Espace faible : [\d,]+ % libre \(.+ [GM]o\), seuil 100 %/,
+    );
+    await expect
+      .poll(() => row(page, 'rate').textContent(), { timeout: 20_000 })
+      .toContain('⚠ 0 % (0 / 1), objectif 90 %');
+    const days = page.locator('[data-testid=deps-days] li');
+    expect(await days.count()).toBe(14);
+    // Today last, low; the days before without a call: a dash, not a figure.
+    expect(await days.last().getAttribute('data-low')).toBe('true');
+    expect(await days.first().locator('.dep-day-rate').textContent()).toBe('—');
+    expect(await panel.getAttribute('data-stale')).toBe('false');
+    expect(await page.locator('[data-testid=deps-age]').textContent()).toMatch(
+      /^Mesuré à \d\d:\d\d:\d\d, il y a \d+ s/,
+    );
+    await panel.screenshot({ path: `${SHOTS}/console-dependencies.png` });
+
+    // Keyboard: Tab reaches the panel, then its refresh button; Entrée asks again at once.
+    await page.locator('body').click({ position: { x: 1, y: 1 } });
+    const focused = () =>
+      page.evaluate(
+        () =>
+          document.activeElement?.getAttribute('data-testid') ??
+          document.activeElement?.getAttribute('data-action'),
+      );
+    for (let i = 0; i < 200 && (await focused()) !== 'dependencies'; i++) await page.keyboard.press('Tab');
+    expect(await focused()).toBe('dependencies');
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('deps-refresh');
+
+    // The PBX goes away: its row says it does not answer (Entrée refreshes without waiting the poll).
+    await sim.close();
+    const before = asked.length;
+    await page.keyboard.press('Enter');
+    await expect.poll(() => asked.length).toBeGreaterThan(before);
+    // The 14 days (a replay of the history) were asked once; the polls since ask for today only.
+    expect(asked[0]).toBe('?days=14');
+    expect(asked.slice(1).every((q) => q === '?days=1')).toBe(true);
+    await expect.poll(() => row(page, 'pbx').getAttribute('data-state'), { timeout: 30_000 }).toBe('bad');
+    expect(await row(page, 'pbx').textContent()).toContain('✖ Ne répond pas');
+
+    // The ACD's answers cut off (the network, as the browser sees it): the last figures stay, faded,
+    // under a stale line whose age keeps going up.
+    await page.route('**/dependencies**', (route) => route.abort('connectionrefused'));
+    await page.keyboard.press('Enter');
+    await expect.poll(() => panel.getAttribute('data-stale'), { timeout: 30_000 }).toBe('true');
+    const age = page.locator('[data-testid=deps-age]');
+    expect(await age.textContent()).toMatch(
+      /^⚠ Données périmées : dernière mesure à \d\d:\d\d:\d\d, il y a \d+ s/,
+    );
+    const seconds = async () => Number(/il y a (\d+) s/.exec((await age.textContent()) ?? '')?.[1] ?? -1);
+    const first = await seconds();
+    await expect.poll(seconds, { timeout: 10_000 }).toBeGreaterThan(first);
+    expect(await row(page, 'pbx').textContent()).toContain('Ne répond pas');
+    const opacity = await page.$eval('[data-testid=dependencies] .dep-list', (e) =>
+      Number(getComputedStyle(e).opacity),
+    );
+    expect(opacity).toBeLessThan(0.6);
+    await panel.screenshot({ path: `${SHOTS}/console-dependencies-stale.png` });
+
+    // On the wall too (larger type), then the answers come back: live again.
+    await page.locator('button[data-action=wall]').click();
+    await expect.poll(() => page.evaluate(() => document.fullscreenElement !== null)).toBe(true);
+    expect(await panel.isVisible()).toBe(true);
+    await page.screenshot({ path: `${SHOTS}/console-dependencies-wall.png`, fullPage: true });
+    await page.unroute('**/dependencies**');
+    await page.locator('[data-action=deps-refresh]').click();
+    await expect.poll(() => panel.getAttribute('data-stale'), { timeout: 30_000 }).toBe('false');
+    // The only console errors: the requests the test itself cut off.
+    expect(errors.filter((e) => !/ERR_CONNECTION_REFUSED|Failed to load resource/.test(e))).toEqual([]);
+    await page.context().close();
+  }, 120_000);
+
+  it('a request that hangs (no answer, no error) turns the panel stale after 25 s; back with the button', async () => {
+    const { page, errors } = await openPage(browser, `${room.url}/wallboard.html`);
+    await keyboardLogin(page, 'sup-1');
+    const panel = page.locator('[data-testid=dependencies]');
+    const age = page.locator('[data-testid=deps-age]');
+    await expect.poll(() => age.textContent(), { timeout: 20_000 }).toMatch(/^Mesuré à /);
+    // From now on the server's answers never come (held by the test, neither answered nor failed).
+    const held: Route[] = [];
+    await page.route('**/dependencies**', (route) => void held.push(route));
+    await expect.poll(() => held.length, { timeout: 20_000 }).toBeGreaterThan(0);
+    await expect.poll(() => panel.getAttribute('data-stale'), { timeout: 40_000 }).toBe('true');
+    expect(await age.textContent()).toMatch(
+      /^⚠ Données périmées : dernière mesure à \d\d:\d\d:\d\d, il y a \d+ s Actualiser$/,
+    );
+    const seconds = Number(/il y a (\d+) s/.exec((await age.textContent()) ?? '')?.[1]);
+    expect(seconds).toBeGreaterThanOrEqual(25);
+    // The held requests fail (still stale), then the answers come back: the button asks at once.
+    for (const r of held) await r.abort('connectionrefused').catch(() => undefined);
+    await page.unroute('**/dependencies**');
+    expect(await panel.getAttribute('data-stale')).toBe('true');
+    await page.locator('[data-action=deps-refresh]').click();
+    await expect.poll(() => panel.getAttribute('data-stale'), { timeout: 20_000 }).toBe('false');
+    expect(await age.textContent()).toMatch(/^Mesuré à /);
+    expect(errors.filter((e) => !/ERR_CONNECTION_REFUSED|Failed to load resource/.test(e))).toEqual([]);
+    await page.context().close();
+  }, 120_000);
+});

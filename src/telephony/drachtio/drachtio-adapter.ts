@@ -36,6 +36,8 @@ import { alive, bye, destroyQuietly } from './sip-dialogs.js';
 import { DialogWatch } from './dialog-watch.js';
 import { FsCallRecorder, type FsRecordingAvailable, type FsRecordingOptions } from './call-recording.js';
 import { FsListenIn } from './listen-in.js';
+import { referCaller } from './refer.js';
+import { returnedCallId } from './call-id.js';
 
 export type { DrachtioAdoptionReport } from './adoption.js';
 
@@ -63,6 +65,8 @@ export type DrachtioAdapterOptions = {
   recording?: FsRecordingOptions;
   /** A call's recording is closed by FreeSWITCH. */
   onRecording?: (r: FsRecordingAvailable) => void;
+  /** How long a REFER waits for its final NOTIFY before the caller is let go anyway (32 s). */
+  referWaitMs?: number;
   /** How often the dialogs of an old drachtio connection are checked (dialog-watch.ts); 2000 ms. */
   dialogWatchMs?: number;
   callerId?: string;
@@ -308,7 +312,7 @@ export class DrachtioAdapter implements TelephonyPort {
         return this.releaseCall(f.callId, caller, true);
       }
       case 'redirectToPartner':
-        return this.redirect(f.callId, f.partnerId, f.destination);
+        return this.redirect(f);
       case 'offerCallback': {
         const caller = this.callers.get(f.callId);
         const ep = caller?.ep;
@@ -587,11 +591,12 @@ export class DrachtioAdapter implements TelephonyPort {
     await out.ep.join(name);
   }
 
-  private async redirect(callId: string, partnerId: string, destination: string): Promise<void> {
+  private async redirect(f: Extract<Effect, { type: 'redirectToPartner' }>): Promise<void> {
+    const { callId } = f;
     const caller = this.callers.get(callId);
     if (!caller || caller.gone) return;
     caller.ours = true;
-    const uri = this.opts.partnerUri(partnerId, destination);
+    const uri = this.opts.partnerUri(f.partnerId, f.destination);
     if (!caller.dialog && !caller.answering) {
       // Before answer: a 302 to the partner (drachtio collects the caller's ACK).
       caller.res!.send(302, { headers: { Contact: `<${uri}>` } });
@@ -603,19 +608,54 @@ export class DrachtioAdapter implements TelephonyPort {
     await caller.answering;
     const dialog = caller.dialog;
     if (!dialog || caller.gone) return;
-    const done = new Promise<void>((resolve) => {
-      dialog.on('notify', (req, res) => {
-        res.send(200);
-        if (/SIP\/2\.0\s+[2-6]\d\d/.test(req.body ?? '')) resolve();
-      });
-      setTimeout(resolve, 32_000).unref(); // no final NOTIFY: give up and hang up anyway
-    });
-    await dialog.request({
-      method: 'REFER',
-      headers: { 'Refer-To': `<${uri}>`, 'Referred-By': `<sip:${this.opts.callerId ?? '15'}@localhost>` },
-    });
-    await done;
+    const outcome = await referCaller(
+      dialog,
+      { 'Refer-To': `<${uri}>`, 'Referred-By': `<sip:${this.opts.callerId ?? '15'}@localhost>` },
+      this.opts.referWaitMs,
+    );
+    if (outcome.kind === 'refused' && !caller.gone && this.callers.get(callId) === caller) {
+      this.opts.logger.warn(
+        { callId, partner: f.partnerId, status: outcome.status },
+        'partner redirect refused',
+      );
+      return this.redirectRefused(caller, f);
+    }
+    // Taken by the partner (or no final word after the wait): this site's part of the call ends.
     await this.releaseCall(callId, caller, true);
+  }
+
+  /**
+   * The partner did not take the caller (REFER refused): the engine ended the call as redirected,
+   * so the caller, still answered and hearing its music, comes back under a new id (redirectFailed),
+   * and the engine's hangUp of the old id finds nothing to cut. The old call's recording closes.
+   */
+  private async redirectRefused(
+    caller: Caller,
+    f: Extract<Effect, { type: 'redirectToPartner' }>,
+  ): Promise<void> {
+    const old = caller.callId;
+    const callId = returnedCallId(old, (id) => this.callers.has(id));
+    this.callers.delete(old);
+    caller.callId = callId;
+    caller.ours = false;
+    this.callers.set(callId, caller);
+    await this.recorder?.stop(this.ms, old);
+    // What a process taking over reads to find this caller (adoption.ts).
+    const ep = caller.ep;
+    if (ep)
+      void ep
+        .api('uuid_setvar', [ep.uuid, `sip_h_${LEG_HEADERS.call}`, encodeURIComponent(callId)])
+        .catch(() => {});
+    this.report({
+      type: 'redirectFailed',
+      callId,
+      redirectedCallId: old,
+      partnerId: f.partnerId,
+      line: caller.line,
+      callerNumber: caller.number,
+      callerName: caller.name,
+      queue: f.queueId ?? null,
+    });
   }
 
   private async dialOut(f: Extract<Effect, { type: 'dialOut' }>): Promise<void> {

@@ -37,6 +37,7 @@ import { DialogWatch } from './dialog-watch.js';
 import { FsCallRecorder, type FsRecordingAvailable, type FsRecordingOptions } from './call-recording.js';
 import { FsListenIn } from './listen-in.js';
 import { referCaller } from './refer.js';
+import { joinsBeforeAnswer } from './answer-on-join.js';
 import { returnedCallId } from './call-id.js';
 
 export type { DrachtioAdoptionReport } from './adoption.js';
@@ -296,7 +297,16 @@ export class DrachtioAdapter implements TelephonyPort {
         return this.hold(f.callId, f.music);
       case 'ringAgent':
         return this.ring(f.callId, f.agentId, f.timeoutSeconds);
-      case 'cancelRing':
+      case 'cancelRing': {
+        // An answer bridged before it was told, then taken back by the engine (its ring deadline at
+        // the same instant): the caller, still waiting for the engine, hears its music again.
+        const caller = this.callers.get(f.callId);
+        const bridged = caller?.with.has(f.agentId) ?? false;
+        await this.releaseLeg(this.legs.get(`${f.callId}|${f.agentId}`));
+        if (caller && bridged && !caller.gone && caller.with.size === 0 && !caller.conference)
+          return this.hold(f.callId, caller.music ?? 'default');
+        return;
+      }
       case 'releaseAgent':
         return this.releaseLeg(this.legs.get(`${f.callId}|${f.agentId}`));
       case 'connectAgent': {
@@ -501,6 +511,7 @@ export class DrachtioAdapter implements TelephonyPort {
     }
     leg.answered = true;
     if (leg.connectWanted) await this.connect(leg, leg.connectWanted.conference);
+    else if (caller && joinsBeforeAnswer(leg, caller)) await this.joinThenAnswer(leg);
     else this.report({ type: 'answerOffer', callId, agentId });
   }
 
@@ -539,21 +550,59 @@ export class DrachtioAdapter implements TelephonyPort {
     const caller = this.callers.get(leg.callId);
     await caller?.answering?.catch(() => {});
     if (!caller?.ep || caller.gone || !leg.ep) return;
-    // The call's recording starts at its first answer (not awaited: a recorder never holds a call up).
-    if (this.recorder && this.ms) void this.recorder.start(this.ms, caller.callId, caller.ep.uuid);
-    const others = [...caller.with].map((a) => this.legs.get(`${leg.callId}|${a}`)).filter((l) => l?.ep);
+    // Bridged already: its first answer was bridged before it was told (./answer-on-join.ts).
+    const already = caller.with.has(leg.agentId);
+    if (already && !conference) return;
+    const others = [...caller.with]
+      .filter((a) => a !== leg.agentId)
+      .map((a) => this.legs.get(`${leg.callId}|${a}`))
+      .filter((l) => l?.ep);
     if (!conference && !caller.conference && others.length === 0) {
       await caller.ep.api('uuid_break', [caller.ep.uuid, 'all']);
       // The leg may have ended meanwhile (released, or its phone hung up): nothing to bridge.
       if (!leg.ep || caller.gone) return;
       await caller.ep.bridge(leg.ep);
       caller.with.add(leg.agentId);
+      this.recordFrom(caller);
       return;
     }
-    // A third party: everyone into one conference named after the call.
+    // A third party: everyone into one conference named after the call (this leg with them if bridged).
     const name = await this.toConference(caller);
-    await leg.ep.join(name);
+    if (!already) await leg.ep.join(name);
     caller.with.add(leg.agentId);
+    this.recordFrom(caller);
+  }
+
+  /**
+   * The call's recording starts once the caller is with its first agent, never for a caller gone
+   * before the join (an abandon); not awaited: a recorder never holds a call up.
+   */
+  private recordFrom(caller: Caller): void {
+    if (this.recorder && this.ms && caller.ep && !caller.gone)
+      void this.recorder.start(this.ms, caller.callId, caller.ep.uuid);
+  }
+
+  /**
+   * A first answer (the caller waiting alone, never with an agent yet) is told once the caller is
+   * bridged with the agent (./answer-on-join.ts): a caller who hangs up before is an abandon, told
+   * first (callerHungUp), never an answer.
+   */
+  private async joinThenAnswer(leg: Leg): Promise<void> {
+    const caller = this.callers.get(leg.callId);
+    if (!caller) return;
+    caller.joined = true;
+    const failure = await this.answer(caller)
+      .then(() => this.connect(leg, false))
+      .then(
+        () => null,
+        (err: unknown) => err,
+      );
+    // Hung up meanwhile: its callerHungUp, told first, makes it an abandon; its legs are released.
+    if (caller.gone || this.callers.get(leg.callId) !== caller) return;
+    if (failure)
+      this.opts.logger.warn({ callId: leg.callId, err: String(failure) }, 'first answer not bridged');
+    // Not bridged (a failure): told all the same, the engine's connectAgent tries again.
+    this.report({ type: 'answerOffer', callId: leg.callId, agentId: leg.agentId });
   }
 
   /** The call's caller and its agents into one conference named after the call (once); its name. */
@@ -638,6 +687,7 @@ export class DrachtioAdapter implements TelephonyPort {
     this.callers.delete(old);
     caller.callId = callId;
     caller.ours = false;
+    caller.joined = false; // the new call's first answer is its own (./answer-on-join.ts)
     this.callers.set(callId, caller);
     await this.recorder?.stop(this.ms, old);
     // What a process taking over reads to find this caller (adoption.ts).

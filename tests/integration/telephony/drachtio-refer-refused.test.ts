@@ -114,6 +114,8 @@ describe('a partner redirect the caller side refuses (drachtio, sim-fs)', () => 
     phones.push(arm);
     await site.dispatch({ type: 'agentLogin', agentId: 'arm-1' });
     await until(() => lab.sim.hears(simId).phones.includes('PJSIP/arm-1'), 'the caller hears arm-1');
+    // Told once the caller is with arm-1 (answer-on-join.ts): waited for, not read at the bridge.
+    await until(() => site.state.data.calls[back]?.parties.length, 'the answer told');
     expect(site.state.data.calls[back]!.parties.map((p) => p.agentId)).toEqual(['arm-1']);
     await fetch(`${lab.url}/sim/calls/${simId}/hangup`, { method: 'POST' });
     await until(() => !site.state.data.calls[back], 'the call ended with the caller');

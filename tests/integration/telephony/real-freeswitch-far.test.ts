@@ -221,6 +221,31 @@ describe.skipIf(!enabled)(
       await clean();
     }, 30_000);
 
+    it('tells a first answer only once the caller is bridged with the agent (answer-on-join)', async () => {
+      const a = await newAdapter();
+      await call();
+      const { callId } = await arrived();
+      await a.execute({ type: 'holdCaller', callId, queueId: 'n1', music: 'default' });
+      await until(async () => (await mediaOf(callId))?.row.application === 'playback', 'held');
+      // Not awaited: the ring effect ends once the answer is told.
+      const ringing = a.execute({
+        type: 'ringAgent',
+        callId,
+        agentId: 'arm-1',
+        autoAnswer: false,
+        timeoutSeconds: 10,
+      });
+      await until(() => commands.some((c) => c.type === 'answerOffer' && c.callId === callId), 'answer told');
+      // Bridged on FreeSWITCH already, before any connectAgent.
+      const m = await mediaOf(callId);
+      expect(m?.vars.variable_bridge_uuid || m?.row.call_uuid).toBeTruthy();
+      await ringing;
+      await a.execute({ type: 'connectAgent', callId, agentId: 'arm-1', conference: false }); // nothing more
+      expect((await channels()).length).toBe(4); // the far caller and phone, and their two FreeSWITCH legs
+      await a.execute({ type: 'hangUp', callId, reason: 'normal' });
+      await clean();
+    }, 30_000);
+
     it('reports a busy phone and destroys the unused endpoint', async () => {
       const a = await newAdapter();
       await call();

@@ -87,6 +87,8 @@ export type CallTimeline = {
   status: number | null;
   referredTo: string | null;
   redirectedTo: string | null;
+  /** REFERs this caller refused (refusesRefer), by target: the caller stays. */
+  refusedReferTo?: string[];
   /** Phones (endpoint names) that shared media with this caller at some point. */
   agents: string[];
   /**
@@ -102,6 +104,7 @@ export class TrunkCaller implements SipPeer {
   private dialog: UaDialog | null = null;
   private invite: SipMessage | null = null;
   private patience: NodeJS.Timeout | null = null;
+  private readonly refusesRefer: boolean;
 
   constructor(
     private readonly net: DrachtioServerSim,
@@ -113,9 +116,15 @@ export class TrunkCaller implements SipPeer {
       callerName?: string | null;
       withheld?: boolean;
       patienceSec?: number;
+      /**
+       * Refuses a REFER as a real FreeSWITCH does for a one-legged call ("Cannot Blind Transfer 1
+       * Legged calls"): a final NOTIFY "403 Forbidden" at once, then the 202; the call goes on.
+       */
+      refusesRefer?: boolean;
     },
     private readonly onEnd: (c: TrunkCaller) => void,
   ) {
+    this.refusesRefer = opts.refusesRefer ?? false;
     const sipCallId = `${randomUUID()}@127.0.0.1`;
     this.timeline = {
       callId: randomUUID(),
@@ -241,8 +250,7 @@ export class TrunkCaller implements SipPeer {
       return;
     }
     if (method === 'REFER') {
-      this.net.fromPeer(this, replyTo(m, 202, null));
-      this.timeline.referredTo = parseContact(header(m, 'Refer-To'));
+      const target = parseContact(header(m, 'Refer-To'));
       const notify = (frag: string, state: string) => {
         if (!this.dialog || this.ended) return;
         this.net.fromPeer(
@@ -261,6 +269,16 @@ export class TrunkCaller implements SipPeer {
           ),
         );
       };
+      if (this.refusesRefer) {
+        // As recorded on FreeSWITCH 1.10.12 (docs/freeswitch.md): no 100, the final 403 NOTIFY
+        // reached the app before the REFER's 202.
+        this.timeline.refusedReferTo = [...(this.timeline.refusedReferTo ?? []), target ?? ''];
+        notify('SIP/2.0 403 Forbidden\r\n', 'terminated;reason=noresource');
+        this.net.fromPeer(this, replyTo(m, 202, null));
+        return;
+      }
+      this.net.fromPeer(this, replyTo(m, 202, null));
+      this.timeline.referredTo = target;
       setTimeout(() => notify('SIP/2.0 100 Trying\r\n', 'active;expires=60'), 2);
       setTimeout(() => notify('SIP/2.0 200 OK\r\n', 'terminated;reason=noresource'), 50);
       return;

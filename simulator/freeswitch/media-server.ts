@@ -100,6 +100,8 @@ type EslConn = {
   filters: [string, string][];
   uuid: string | null;
   authed: boolean;
+  /** Commands of this connection wait behind a stalled one (stallCommands), in order. */
+  held?: Promise<void>;
 };
 
 export type MediaServerOptions = {
@@ -384,6 +386,26 @@ export class MediaServerSim implements SipPeer {
 
   // ---- event socket ----
 
+  /**
+   * A test's switch for a slow FreeSWITCH: a command it returns a promise for (e.g. `api
+   * uuid_bridge …`) is carried out once that promise resolves, and the later commands of the same
+   * connection wait behind it (replies stay in order, as on one real event socket).
+   */
+  stallCommands: ((command: string) => Promise<void> | null) | null = null;
+
+  private serve(conn: EslConn, m: EslMessage, run: () => void): void {
+    const gate = this.stallCommands?.(m.command) ?? null;
+    if (!conn.held && !gate) return run();
+    const mine = (conn.held ?? Promise.resolve()).then(async () => {
+      if (gate) await gate;
+      if (!conn.socket.destroyed) run();
+    });
+    conn.held = mine;
+    void mine.then(() => {
+      if (conn.held === mine) conn.held = undefined;
+    });
+  }
+
   private write(conn: EslConn, text: string): void {
     if (!conn.socket.destroyed && conn.socket.writable) conn.socket.write(text);
   }
@@ -393,7 +415,7 @@ export class MediaServerSim implements SipPeer {
     this.inbound.add(conn);
     const reader = new EslReader();
     socket.on('data', (chunk) => {
-      for (const m of reader.push(chunk)) this.onInboundCommand(conn, m);
+      for (const m of reader.push(chunk)) this.serve(conn, m, () => this.onInboundCommand(conn, m));
     });
     socket.on('error', () => {});
     socket.on('close', () => this.inbound.delete(conn));
@@ -472,7 +494,7 @@ export class MediaServerSim implements SipPeer {
         if (m.command === 'connect') this.write(conn, this.channelData(ch));
         else {
           const [verb = '', ...rest] = m.command.split(' ');
-          this.common(conn, verb, rest, m);
+          this.serve(conn, m, () => this.common(conn, verb, rest, m));
         }
       }
     });

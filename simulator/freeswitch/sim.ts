@@ -62,6 +62,8 @@ export class SimFs {
     callerName?: string;
     withheld?: boolean;
     patienceSec?: number;
+    /** The caller's side refuses a REFER (far-end.ts). */
+    refusesRefer?: boolean;
   }): CallTimeline {
     const { sip, media } = this.ports();
     const caller = new TrunkCaller(this.drachtio, sip, media, opts, () => {});

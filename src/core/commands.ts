@@ -24,6 +24,22 @@ export type Command =
       orEntryQueue?: boolean;
     }
   | { type: 'callerHungUp'; callId: string }
+  | {
+      /**
+       * A partner SAS did not take a caller the engine sent it (`redirectToPartner` refused: a REFER
+       * answered with an error): telephony still holds the caller, who comes back under a new `callId`
+       * (rules/redirect-failed.ts).
+       */
+      type: 'redirectFailed';
+      callId: string;
+      redirectedCallId: string;
+      partnerId: string;
+      line: string;
+      callerNumber?: string | null;
+      callerName?: string | null;
+      /** The queue it was sent from (`redirectToPartner.queueId`), if any. */
+      queue?: string | null;
+    }
   | { type: 'answerOffer'; callId: string; agentId: string }
   | {
       type: 'offerFailed';

@@ -17,7 +17,14 @@ export type Effect =
   | { type: 'releaseAgent'; callId: string; agentId: string }
   /** Hang up the caller's leg (or a dial-out's) and whatever of the call is still up. */
   | { type: 'hangUp'; callId: string; reason: 'normal' | 'callback-accepted' }
-  | { type: 'redirectToPartner'; callId: string; partnerId: string; destination: string }
+  | {
+      type: 'redirectToPartner';
+      callId: string;
+      partnerId: string;
+      destination: string;
+      /** The queue the call leaves (absent for a line switch): where it comes back if refused. */
+      queueId?: string;
+    }
   | { type: 'offerCallback'; callId: string }
   | {
       type: 'dialOut';

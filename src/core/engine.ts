@@ -22,6 +22,7 @@ import { dialOut, outsideAnswered } from './rules/outside-calls.js';
 import { bringInDoctor } from './rules/p0-doctor.js';
 import { answerOffer, callerHungUp, offerFailed } from './rules/phone-events.js';
 import { qualifyCall } from './rules/qualification.js';
+import { redirectFailed } from './rules/redirect-failed.js';
 import { reorientCall } from './rules/reorientation.js';
 import { moveAgent, replaceConfig } from './rules/supervision.js';
 import { transferCall } from './rules/transfer.js';
@@ -36,6 +37,8 @@ function run(ctx: Ctx, cmd: Command): Rejection | void {
       return arriveCall(ctx, cmd);
     case 'callerHungUp':
       return callerHungUp(ctx, cmd);
+    case 'redirectFailed':
+      return redirectFailed(ctx, cmd);
     case 'answerOffer':
       return answerOffer(ctx, cmd);
     case 'offerFailed':

@@ -33,6 +33,8 @@ export type CallArrived = {
   mode: Mode;
   period: Period;
   priority: number;
+  /** A caller a partner SAS did not take, back under a new id (rules/redirect-failed.ts). */
+  returnedFrom?: { partnerId: string; callId: string };
 };
 
 /** `leg-lost`: the call returns to the queue of its step because its agent's leg dropped. */

@@ -3,6 +3,7 @@
 // handles 100,000+ commands/s); it is deterministic and does no I/O.
 import type { Event } from './events.js';
 import type { Call, Pending } from './model.js';
+import { mayRedirectTo } from './partner-bar.js';
 import { armTimer, buildIndexes, countLogin, entryOf, serversOf, type State } from './state.js';
 
 /** How long a fallback call's id is remembered (rules/fallback.ts): a record never counts twice. */
@@ -42,9 +43,11 @@ export function evolve(s: State, e: Event): State {
         parties: [],
         pending: null,
         lastQueueId: '',
+        ...(e.returnedFrom ? { refusedBy: [e.returnedFrom.partnerId] } : {}),
       };
       const sw = d.lineSwitches[e.line];
-      if (sw && sw.from <= e.at) sw.credit += sw.share;
+      // A caller back from a partner was counted in the switch's share when it first arrived.
+      if (sw && sw.from <= e.at && !e.returnedFrom) sw.credit += sw.share;
       break;
     }
     case 'OutboundCallPlaced': {
@@ -107,7 +110,7 @@ export function evolve(s: State, e: Event): State {
         alarmAt: at(e.at, q.alarmAfterSeconds),
         // A call received from a partner SAS never overflows back to it.
         partnerAt:
-          q.overflow.partner?.partnerId === call.originSite
+          q.overflow.partner && !mayRedirectTo(call, q.overflow.partner.partnerId)
             ? null
             : at(e.at, q.overflow.partner?.afterSeconds),
         callbackAt: callbackable ? at(e.at, d.config.routing.callbackOfferAfterSeconds) : null,

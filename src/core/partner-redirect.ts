@@ -14,6 +14,12 @@ export function redirect(
 ): void {
   const partner = ctx.data.config.partners.find((x) => x.id === partnerId)!;
   ctx.emit({ type: 'CallRedirected', at: ctx.now, callId: call.id, partnerId, reason, queueId });
-  ctx.effect({ type: 'redirectToPartner', callId: call.id, partnerId, destination: partner.destination });
+  ctx.effect({
+    type: 'redirectToPartner',
+    callId: call.id,
+    partnerId,
+    destination: partner.destination,
+    ...(queueId ? { queueId } : {}),
+  });
   endCall(ctx, call, 'system', { outcome: 'redirected' });
 }

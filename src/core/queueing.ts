@@ -5,6 +5,7 @@ import { type Ctx } from './context.js';
 import { dispatchCall } from './distribution.js';
 import { type QueueReason } from './events.js';
 import { type Call, type PendingKind } from './model.js';
+import { mayRedirectTo } from './partner-bar.js';
 import { redirect } from './partner-redirect.js';
 
 /** Puts the call in a queue (the caller is held with music unless an agent stays with it). */
@@ -22,14 +23,15 @@ export function enqueue(
   if (alone && kind === 'queue') {
     const partner = q.overflow.partner;
     const length = ctx.idx.waiting.get(queueId)!.length;
-    const back = partner?.partnerId === call.originSite; // never back to the SAS it came from
-    if (!back && partner?.whenWaitingAtLeast !== undefined && length >= partner.whenWaitingAtLeast) {
+    // Never back to the SAS it came from, nor to one that refused it.
+    const barred = partner !== undefined && !mayRedirectTo(call, partner.partnerId);
+    if (!barred && partner?.whenWaitingAtLeast !== undefined && length >= partner.whenWaitingAtLeast) {
       redirect(ctx, call, partner.partnerId, 'overflow-length', queueId);
       return;
     }
     if (depth < 3 && !queueIsStaffed(ctx, queueId)) {
       const action = q.whenUnstaffed;
-      if (action.action === 'partner' && action.partnerId !== call.originSite) {
+      if (action.action === 'partner' && mayRedirectTo(call, action.partnerId)) {
         redirect(ctx, call, action.partnerId, 'unstaffed', queueId);
         return;
       }

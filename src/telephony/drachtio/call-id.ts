@@ -17,3 +17,14 @@ export function engineCallId(sipCallId: string): string {
   if (out.length <= MAX) return out;
   return `fh-${createHash('sha256').update(sipCallId).digest('base64url')}`;
 }
+
+/**
+ * The id of a caller back from a partner that refused it (redirectFailed): "_r1", "_r2"… after the
+ * redirected call's id. engineCallId never makes "_r" ("_" is always followed by two hex digits)
+ * and a hashed id has no "_", so it is no other call's id.
+ */
+export function returnedCallId(callId: string, taken: (id: string) => boolean = () => false): string {
+  const m = /^(.*)_r(\d+)$/.exec(callId);
+  const base = m ? m[1]! : callId;
+  for (let n = m ? Number(m[2]) + 1 : 1; ; n++) if (!taken(`${base}_r${n}`)) return `${base}_r${n}`;
+}

@@ -19,6 +19,8 @@ export type Caller = {
   music: string | null;
   gone: boolean;
   ours: boolean;
+  /** Its first answer was joined with it before being told (./answer-on-join.ts): later ones are told at once. */
+  joined?: boolean;
 };
 
 export type Leg = {

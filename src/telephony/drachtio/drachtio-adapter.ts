@@ -36,6 +36,9 @@ import { alive, bye, destroyQuietly } from './sip-dialogs.js';
 import { DialogWatch } from './dialog-watch.js';
 import { FsCallRecorder, type FsRecordingAvailable, type FsRecordingOptions } from './call-recording.js';
 import { FsListenIn } from './listen-in.js';
+import { referCaller } from './refer.js';
+import { joinsBeforeAnswer } from './answer-on-join.js';
+import { returnedCallId } from './call-id.js';
 
 export type { DrachtioAdoptionReport } from './adoption.js';
 
@@ -63,6 +66,8 @@ export type DrachtioAdapterOptions = {
   recording?: FsRecordingOptions;
   /** A call's recording is closed by FreeSWITCH. */
   onRecording?: (r: FsRecordingAvailable) => void;
+  /** How long a REFER waits for its final NOTIFY before the caller is let go anyway (32 s). */
+  referWaitMs?: number;
   /** How often the dialogs of an old drachtio connection are checked (dialog-watch.ts); 2000 ms. */
   dialogWatchMs?: number;
   callerId?: string;
@@ -292,7 +297,16 @@ export class DrachtioAdapter implements TelephonyPort {
         return this.hold(f.callId, f.music);
       case 'ringAgent':
         return this.ring(f.callId, f.agentId, f.timeoutSeconds);
-      case 'cancelRing':
+      case 'cancelRing': {
+        // An answer bridged before it was told, then taken back by the engine (its ring deadline at
+        // the same instant): the caller, still waiting for the engine, hears its music again.
+        const caller = this.callers.get(f.callId);
+        const bridged = caller?.with.has(f.agentId) ?? false;
+        await this.releaseLeg(this.legs.get(`${f.callId}|${f.agentId}`));
+        if (caller && bridged && !caller.gone && caller.with.size === 0 && !caller.conference)
+          return this.hold(f.callId, caller.music ?? 'default');
+        return;
+      }
       case 'releaseAgent':
         return this.releaseLeg(this.legs.get(`${f.callId}|${f.agentId}`));
       case 'connectAgent': {
@@ -308,7 +322,7 @@ export class DrachtioAdapter implements TelephonyPort {
         return this.releaseCall(f.callId, caller, true);
       }
       case 'redirectToPartner':
-        return this.redirect(f.callId, f.partnerId, f.destination);
+        return this.redirect(f);
       case 'offerCallback': {
         const caller = this.callers.get(f.callId);
         const ep = caller?.ep;
@@ -497,6 +511,7 @@ export class DrachtioAdapter implements TelephonyPort {
     }
     leg.answered = true;
     if (leg.connectWanted) await this.connect(leg, leg.connectWanted.conference);
+    else if (caller && joinsBeforeAnswer(leg, caller)) await this.joinThenAnswer(leg);
     else this.report({ type: 'answerOffer', callId, agentId });
   }
 
@@ -535,21 +550,59 @@ export class DrachtioAdapter implements TelephonyPort {
     const caller = this.callers.get(leg.callId);
     await caller?.answering?.catch(() => {});
     if (!caller?.ep || caller.gone || !leg.ep) return;
-    // The call's recording starts at its first answer (not awaited: a recorder never holds a call up).
-    if (this.recorder && this.ms) void this.recorder.start(this.ms, caller.callId, caller.ep.uuid);
-    const others = [...caller.with].map((a) => this.legs.get(`${leg.callId}|${a}`)).filter((l) => l?.ep);
+    // Bridged already: its first answer was bridged before it was told (./answer-on-join.ts).
+    const already = caller.with.has(leg.agentId);
+    if (already && !conference) return;
+    const others = [...caller.with]
+      .filter((a) => a !== leg.agentId)
+      .map((a) => this.legs.get(`${leg.callId}|${a}`))
+      .filter((l) => l?.ep);
     if (!conference && !caller.conference && others.length === 0) {
       await caller.ep.api('uuid_break', [caller.ep.uuid, 'all']);
       // The leg may have ended meanwhile (released, or its phone hung up): nothing to bridge.
       if (!leg.ep || caller.gone) return;
       await caller.ep.bridge(leg.ep);
       caller.with.add(leg.agentId);
+      this.recordFrom(caller);
       return;
     }
-    // A third party: everyone into one conference named after the call.
+    // A third party: everyone into one conference named after the call (this leg with them if bridged).
     const name = await this.toConference(caller);
-    await leg.ep.join(name);
+    if (!already) await leg.ep.join(name);
     caller.with.add(leg.agentId);
+    this.recordFrom(caller);
+  }
+
+  /**
+   * The call's recording starts once the caller is with its first agent, never for a caller gone
+   * before the join (an abandon); not awaited: a recorder never holds a call up.
+   */
+  private recordFrom(caller: Caller): void {
+    if (this.recorder && this.ms && caller.ep && !caller.gone)
+      void this.recorder.start(this.ms, caller.callId, caller.ep.uuid);
+  }
+
+  /**
+   * A first answer (the caller waiting alone, never with an agent yet) is told once the caller is
+   * bridged with the agent (./answer-on-join.ts): a caller who hangs up before is an abandon, told
+   * first (callerHungUp), never an answer.
+   */
+  private async joinThenAnswer(leg: Leg): Promise<void> {
+    const caller = this.callers.get(leg.callId);
+    if (!caller) return;
+    caller.joined = true;
+    const failure = await this.answer(caller)
+      .then(() => this.connect(leg, false))
+      .then(
+        () => null,
+        (err: unknown) => err,
+      );
+    // Hung up meanwhile: its callerHungUp, told first, makes it an abandon; its legs are released.
+    if (caller.gone || this.callers.get(leg.callId) !== caller) return;
+    if (failure)
+      this.opts.logger.warn({ callId: leg.callId, err: String(failure) }, 'first answer not bridged');
+    // Not bridged (a failure): told all the same, the engine's connectAgent tries again.
+    this.report({ type: 'answerOffer', callId: leg.callId, agentId: leg.agentId });
   }
 
   /** The call's caller and its agents into one conference named after the call (once); its name. */
@@ -587,11 +640,12 @@ export class DrachtioAdapter implements TelephonyPort {
     await out.ep.join(name);
   }
 
-  private async redirect(callId: string, partnerId: string, destination: string): Promise<void> {
+  private async redirect(f: Extract<Effect, { type: 'redirectToPartner' }>): Promise<void> {
+    const { callId } = f;
     const caller = this.callers.get(callId);
     if (!caller || caller.gone) return;
     caller.ours = true;
-    const uri = this.opts.partnerUri(partnerId, destination);
+    const uri = this.opts.partnerUri(f.partnerId, f.destination);
     if (!caller.dialog && !caller.answering) {
       // Before answer: a 302 to the partner (drachtio collects the caller's ACK).
       caller.res!.send(302, { headers: { Contact: `<${uri}>` } });
@@ -603,19 +657,55 @@ export class DrachtioAdapter implements TelephonyPort {
     await caller.answering;
     const dialog = caller.dialog;
     if (!dialog || caller.gone) return;
-    const done = new Promise<void>((resolve) => {
-      dialog.on('notify', (req, res) => {
-        res.send(200);
-        if (/SIP\/2\.0\s+[2-6]\d\d/.test(req.body ?? '')) resolve();
-      });
-      setTimeout(resolve, 32_000).unref(); // no final NOTIFY: give up and hang up anyway
-    });
-    await dialog.request({
-      method: 'REFER',
-      headers: { 'Refer-To': `<${uri}>`, 'Referred-By': `<sip:${this.opts.callerId ?? '15'}@localhost>` },
-    });
-    await done;
+    const outcome = await referCaller(
+      dialog,
+      { 'Refer-To': `<${uri}>`, 'Referred-By': `<sip:${this.opts.callerId ?? '15'}@localhost>` },
+      this.opts.referWaitMs,
+    );
+    if (outcome.kind === 'refused' && !caller.gone && this.callers.get(callId) === caller) {
+      this.opts.logger.warn(
+        { callId, partner: f.partnerId, status: outcome.status },
+        'partner redirect refused',
+      );
+      return this.redirectRefused(caller, f);
+    }
+    // Taken by the partner (or no final word after the wait): this site's part of the call ends.
     await this.releaseCall(callId, caller, true);
+  }
+
+  /**
+   * The partner did not take the caller (REFER refused): the engine ended the call as redirected,
+   * so the caller, still answered and hearing its music, comes back under a new id (redirectFailed),
+   * and the engine's hangUp of the old id finds nothing to cut. The old call's recording closes.
+   */
+  private async redirectRefused(
+    caller: Caller,
+    f: Extract<Effect, { type: 'redirectToPartner' }>,
+  ): Promise<void> {
+    const old = caller.callId;
+    const callId = returnedCallId(old, (id) => this.callers.has(id));
+    this.callers.delete(old);
+    caller.callId = callId;
+    caller.ours = false;
+    caller.joined = false; // the new call's first answer is its own (./answer-on-join.ts)
+    this.callers.set(callId, caller);
+    await this.recorder?.stop(this.ms, old);
+    // What a process taking over reads to find this caller (adoption.ts).
+    const ep = caller.ep;
+    if (ep)
+      void ep
+        .api('uuid_setvar', [ep.uuid, `sip_h_${LEG_HEADERS.call}`, encodeURIComponent(callId)])
+        .catch(() => {});
+    this.report({
+      type: 'redirectFailed',
+      callId,
+      redirectedCallId: old,
+      partnerId: f.partnerId,
+      line: caller.line,
+      callerNumber: caller.number,
+      callerName: caller.name,
+      queue: f.queueId ?? null,
+    });
   }
 
   private async dialOut(f: Extract<Effect, { type: 'dialOut' }>): Promise<void> {

@@ -20,6 +20,7 @@ export interface SrfDialog {
   readonly connected: boolean;
   on(event: 'destroy', fn: () => void): void;
   on(event: 'notify', fn: (req: SrfRequest, res: SrfResponse) => void): void;
+  removeListener(event: 'notify', fn: (req: SrfRequest, res: SrfResponse) => void): void;
   destroy(): Promise<void>;
   request(opts: {
     method: string;

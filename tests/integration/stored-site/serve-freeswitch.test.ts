@@ -137,9 +137,13 @@ describe('sas-acd serve --pbx freeswitch', () => {
     const call = await injectCall(lab, '0600000042');
     await waitFor(() => lab!.sim.hears(call.simId).phones.includes('PJSIP/arm-1'), 20_000);
     expect(lab.sim.hears(call.simId).music).toBeNull();
-    const hungUp = await arm(`/calls/${call.callId}/hangup`, {
-      disposition: 'conseil-medical',
-    });
+    // The answer reaches the engine once the caller is bridged (answer-on-join.ts): until then the
+    // ARM's hang-up is refused (403: not its call yet; nothing changed), as from a panel not yet
+    // showing the call.
+    const hungUp = await waitFor(async () => {
+      const r = await arm(`/calls/${call.callId}/hangup`, { disposition: 'conseil-medical' });
+      return r.status === 403 || r.status === 409 ? null : r;
+    }, 20_000);
     expect(hungUp.status).toBe(200);
     await waitFor(() => lab!.sim.timeline(call.simId)!.endedAtMs !== null, 10_000);
     expect(lab.sim.timeline(call.simId)!.endedBy).toBe('pbx');

@@ -132,7 +132,10 @@ describe('FreeSWITCH: another process takes the calls over (drachtio adapter, si
     const w = await boot();
     await phone(w, 'arm-1');
     const talking = await inject(w, '0611111111');
-    await until(() => hears(w, talking.simId).phones.includes('PJSIP/arm-1'), 'first call bridged');
+    await until(
+      () => hears(w, talking.simId).phones.includes('PJSIP/arm-1') && connectedTo(w, talking.callId, 'arm-1'),
+      'first call bridged and told',
+    );
     const waiting = await inject(w, '0622222222');
     const leaving = await inject(w, '0633333333');
     await until(
@@ -179,7 +182,11 @@ describe('FreeSWITCH: another process takes the calls over (drachtio adapter, si
     const w = await boot();
     await phone(w, 'arm-1');
     const call = await inject(w, '0644444444');
-    await until(() => hears(w, call.simId).phones.includes('PJSIP/arm-1'), 'bridged');
+    // Bridged, and told (answer-on-join.ts: the answer reaches the engine after the bridge).
+    await until(
+      () => hears(w, call.simId).phones.includes('PJSIP/arm-1') && connectedTo(w, call.callId, 'arm-1'),
+      'bridged',
+    );
     await crash(w);
     expect((await w.runtime.dispatch({ type: 'hangUp', callId: call.callId, agentId: 'arm-1' })).ok).toBe(
       true,
@@ -202,7 +209,11 @@ describe('FreeSWITCH: another process takes the calls over (drachtio adapter, si
     let channelId = '';
     p.on('invite', (m: { channelId?: string }) => (channelId = String(m.channelId)));
     const call = await inject(w, '0666666666');
-    await until(() => hears(w, call.simId).phones.includes('PJSIP/arm-1'), 'bridged');
+    // Bridged, and told (answer-on-join.ts: the answer reaches the engine after the bridge).
+    await until(
+      () => hears(w, call.simId).phones.includes('PJSIP/arm-1') && connectedTo(w, call.callId, 'arm-1'),
+      'bridged',
+    );
     await crash(w);
     const next = await attach(w);
     const report = await next.adopt(telephonyPlan(w.runtime.state, Date.now()));

@@ -172,6 +172,80 @@ describe.skipIf(!enabled)(
       await clean();
     }, 30_000);
 
+    it('a partner redirect FreeSWITCH refuses (one-legged call) keeps the caller: redirectFailed, then answered', async () => {
+      const a = await newAdapter();
+      const far = await call();
+      const { callId } = await arrived();
+      await a.execute({ type: 'holdCaller', callId, queueId: 'n1', music: 'default' });
+      await until(async () => (await mediaOf(callId))?.row.application === 'playback', 'held');
+      // The far leg is parked alone: FreeSWITCH answers the REFER with a 403 NOTIFY at once.
+      await a.execute({
+        type: 'redirectToPartner',
+        callId,
+        partnerId: '85',
+        destination: '0199000085',
+        queueId: 'n1',
+      });
+      const back = `${callId}_r1`;
+      expect(commands.find((c) => c.type === 'redirectFailed')).toEqual({
+        type: 'redirectFailed',
+        callId: back,
+        redirectedCallId: callId,
+        partnerId: '85',
+        line: '15',
+        callerNumber: '0612345678',
+        callerName: null,
+        queue: 'n1',
+      });
+      // What the engine does next: the old call's hang-up (nothing to cut), the new one held.
+      await a.execute({ type: 'hangUp', callId, reason: 'normal' });
+      await a.execute({ type: 'holdCaller', callId: back, queueId: 'n1', music: 'default' });
+      // Still up on both sides, found under its new id (what a take-over reads).
+      expect((await channels()).some((r) => r.uuid === far)).toBe(true);
+      await until(async () => (await mediaOf(back))?.row.application === 'playback', 'held again');
+      expect(commands.some((c) => c.type === 'callerHungUp')).toBe(false);
+      await a.execute({
+        type: 'ringAgent',
+        callId: back,
+        agentId: 'arm-1',
+        autoAnswer: false,
+        timeoutSeconds: 10,
+      });
+      await until(
+        () => commands.some((c) => c.type === 'answerOffer' && c.callId === back),
+        'agent answered',
+      );
+      await a.execute({ type: 'connectAgent', callId: back, agentId: 'arm-1', conference: false });
+      await until(async () => (await mediaOf(back))?.vars.variable_bridge_uuid, 'bridged');
+      await a.execute({ type: 'hangUp', callId: back, reason: 'normal' });
+      await clean();
+    }, 30_000);
+
+    it('tells a first answer only once the caller is bridged with the agent (answer-on-join)', async () => {
+      const a = await newAdapter();
+      await call();
+      const { callId } = await arrived();
+      await a.execute({ type: 'holdCaller', callId, queueId: 'n1', music: 'default' });
+      await until(async () => (await mediaOf(callId))?.row.application === 'playback', 'held');
+      // Not awaited: the ring effect ends once the answer is told.
+      const ringing = a.execute({
+        type: 'ringAgent',
+        callId,
+        agentId: 'arm-1',
+        autoAnswer: false,
+        timeoutSeconds: 10,
+      });
+      await until(() => commands.some((c) => c.type === 'answerOffer' && c.callId === callId), 'answer told');
+      // Bridged on FreeSWITCH already, before any connectAgent.
+      const m = await mediaOf(callId);
+      expect(m?.vars.variable_bridge_uuid || m?.row.call_uuid).toBeTruthy();
+      await ringing;
+      await a.execute({ type: 'connectAgent', callId, agentId: 'arm-1', conference: false }); // nothing more
+      expect((await channels()).length).toBe(4); // the far caller and phone, and their two FreeSWITCH legs
+      await a.execute({ type: 'hangUp', callId, reason: 'normal' });
+      await clean();
+    }, 30_000);
+
     it('reports a busy phone and destroys the unused endpoint', async () => {
       const a = await newAdapter();
       await call();

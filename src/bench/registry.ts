@@ -4,6 +4,8 @@ export type BenchResult = Record<string, unknown>;
 export type Bench = {
   description: string;
   run: (options: { quick: boolean }) => Promise<BenchResult>;
+  /** Left out of `bench all` (`npm run bench`): run by its name only (e.g. a day of replay, ~50 min). */
+  byNameOnly?: boolean;
 };
 
 export const benches: Record<string, Bench> = {};

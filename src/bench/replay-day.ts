@@ -182,4 +182,5 @@ addBench('replay-day', {
   description:
     "a generated day replayed through the live system (sim-pbx) beside the twin: the gap per queue (QS, mean wait, abandons) against the twin's day-to-day spread",
   run: ({ quick }) => replayDayBench(quick),
+  byNameOnly: true, // about 50 min: not part of `npm run bench`
 });

@@ -47,7 +47,7 @@ export function registerBench(program: Command): void {
         }
         process.env.FANOUT_MAX_UPDATES_PER_SECOND = String(rate);
       }
-      const names = name === 'all' ? Object.keys(benches) : [name];
+      const names = name === 'all' ? Object.keys(benches).filter((n) => !benches[n]!.byNameOnly) : [name];
       const unknown = names.filter((n) => !benches[n]);
       if (unknown.length > 0) {
         console.error(

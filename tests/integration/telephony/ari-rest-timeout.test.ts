@@ -16,7 +16,8 @@ import type { StallSpec } from '../../../simulator/pbx/rest-stall.js';
 import { ariAdapter, startAriSite, untilWithin } from './harness.js';
 import { expectCleanPbx } from './pbx-hygiene.js';
 
-const TIMEOUT_MS = 400;
+/** Every ARI request's bound here: short for a fast test, long enough for a busy machine. */
+const TIMEOUT_MS = 1000;
 
 const until = untilWithin(8000);
 
@@ -99,7 +100,10 @@ describe('an ARI request that gets no answer', () => {
 
   it('never reaching the PBX (held open): the hold fails, the agent is still bridged', async () => {
     await boot();
-    await phone('arm-1', 0);
+    // The phone answers a second after it rings, so the first addChannel is the hold's, never the
+    // answer's own bridging (which the adapter does at once: at 0 ms the two raced, and on a busy
+    // machine the stall caught the answer's, the caller never bridged).
+    await phone('arm-1', 1000);
     // The caller's move into the queue's holding bridge is lost on its way; the connection hangs.
     await stall({ count: 1, method: 'POST', path: '/addChannel$', then: 'hang' });
     const call = await inject();
@@ -125,7 +129,7 @@ describe('an ARI request that gets no answer', () => {
     const slow = [await phone('arm-1', 3 * TIMEOUT_MS), await phone('arm-2', 3 * TIMEOUT_MS)];
     await stall({ count: 1, method: 'POST', path: '^/channels$', carryOut: true, then: 'reset' });
     const call = await inject();
-    await until(() => sim.pbx.timelines.calls.get(call.callId)?.answeredBy, 'the caller bridged', 12_000);
+    await until(() => sim.pbx.timelines.calls.get(call.callId)?.answeredBy, 'the caller bridged', 20_000);
     const [lost] = await stalled();
     expect(lost).toEqual({ method: 'POST', path: '/channels', carriedOut: true });
     // The phone that rang for the lost originate was cancelled by the adapter (its id was chosen

@@ -86,9 +86,9 @@ describe('a caller who hangs up while the ACD connects an agent', () => {
     await until(() => sim.pbx.timelines.calls.get(call.callId)?.endedAtMs, 'the caller gone');
   }
 
-  async function agent(agentId: string): Promise<void> {
+  async function agent(agentId: string, answerAfterMs = 0): Promise<void> {
     const p = await PhoneClient.register(sim.endpointsWsUrl, `PJSIP/${agentId}`);
-    p.autoAnswer(0);
+    p.autoAnswer(answerAfterMs);
     phones.push(p);
     await shell.dispatch({ type: 'agentLogin', agentId });
   }
@@ -143,9 +143,18 @@ describe('a caller who hangs up while the ACD connects an agent', () => {
 
   it('gone after the agent picked up, before the bridge: an abandon, never an answer', async () => {
     await boot();
-    await agent('arm-1');
+    // The phone picks up a second after it rings: the stall below is set once the caller is on
+    // hold and before the pick-up, so the addChannel it catches is the answer's, whatever the load.
+    await agent('arm-1', 1000);
     const call = await inject();
     await until(() => of('CallQueued', call.channelId).length > 0, 'the caller waiting');
+    await until(
+      () =>
+        sim.pbx.timelines.calls
+          .get(call.callId)
+          ?.entries.some((e) => e.kind === 'entered-bridge' && e.detail?.type === 'holding'),
+      'the caller in the holding bridge',
+    );
     await until(() => of('CallOffered', call.channelId).length > 0, 'the agent rung');
     // The next bridge request (the caller's move into the call's bridge) gets no answer, so the
     // caller's hang-up lands between the agent's pick-up and the bridge, however fast the PBX.

@@ -61,6 +61,8 @@ export class SitePbx {
   private handingOver = false;
   private lingering: Promise<void> | null = null;
   private replaced: (() => void) | null = null;
+  /** The next leader's client took the application before this process began to linger. */
+  private replacedEarly = false;
   private site: SiteShell | null = null;
   private siteStarted!: (site: SiteShell) => void;
   // The lead (and so the adapter) may come before SiteShell.start returns: all waits for the shell.
@@ -132,6 +134,7 @@ export class SitePbx {
         this.opts.logger.info('hand-over: the next leader holds the PBX');
         resolve();
       };
+      if (this.replacedEarly) this.replaced();
     }).then(() => this.detach());
     return this.lingering;
   }
@@ -245,10 +248,15 @@ export class SitePbx {
       // (A client that gives up while start() still connects is start's to retry.)
       onGaveUp: () => void (linked && this.replace(mine)),
       onReplaced: () => {
-        if (this.adapter === mine) this.replaced?.();
+        if (this.adapter !== mine) return;
+        // The successor may win the race with this process's own role change (lease released,
+        // the standby's client in): remembered, so the linger that follows ends at once.
+        if (this.replaced) this.replaced();
+        else if (this.handingOver) this.replacedEarly = true;
       },
     });
     this.adapter = mine;
+    this.replacedEarly = false;
     let waitMs: number | null = null;
     while (!this.stopping && this.adapter === mine) {
       try {

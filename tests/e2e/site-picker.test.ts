@@ -92,7 +92,9 @@ describe.skipIf(!hasChromium)('the site picker in chromium (a process serving tw
       .toBe('44');
     await page.screenshot({ path: `${SHOTS}/site-picker.png` });
     await page.keyboard.press('ArrowDown');
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-site'))).toBe('85');
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-site')))
+      .toBe('85');
     await page.keyboard.press('Enter');
     await expect.poll(() => siteOf(page), { timeout: 20_000 }).toBe('85');
     await expect.poll(() => heading(page), { timeout: 20_000 }).toBe(NAME_85);

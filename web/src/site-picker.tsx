@@ -6,7 +6,7 @@
 // to the picker ("Changer de site", Alt+S). A user of one site only goes to it; one site served:
 // nothing changes.
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { WebConfig } from './types.js';
 import { Kbd } from './ui.js';
 
@@ -120,7 +120,7 @@ function SitePicker({
   onCancel: (() => void) | null;
 }) {
   const buttons = useRef<(HTMLButtonElement | null)[]>([]);
-  useEffect(() => {
+  useLayoutEffect(() => {
     const at = preferred !== null ? sites.indexOf(preferred) : -1;
     buttons.current[Math.max(at, 0)]?.focus();
   }, []);
@@ -128,21 +128,36 @@ function SitePicker({
     const at = buttons.current.findIndex((b) => b === document.activeElement);
     if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
       e.preventDefault();
+      e.stopPropagation();
       const step = e.key === 'ArrowDown' ? 1 : -1;
       buttons.current[(Math.max(at, 0) + step + sites.length) % sites.length]?.focus();
     } else if (/^[1-9]$/.test(e.key) && !e.altKey && !e.ctrlKey && !e.metaKey) {
       const site = sites[Number(e.key) - 1];
       if (site) {
         e.preventDefault();
+        e.stopPropagation();
         openSite(site);
       }
     } else if (e.key === 'Escape' && onCancel) {
       e.preventDefault();
+      e.stopPropagation();
       onCancel();
     }
   };
+  // On the window, not the picker: a digit typed the instant the picker shows, before its first
+  // button has the focus, still picks (it was lost on a busy machine). In the capture phase, and
+  // kept from the page below: its own shortcuts (digits too) must not act on the picker's keys.
+  const latest = useRef(onKeyDown);
+  latest.current = onKeyDown;
+  // A layout effect runs in the render's own task: no key can come between the picker shown and
+  // its listener (an effect runs later, and a digit typed at once was lost).
+  useLayoutEffect(() => {
+    const onKey = (e: KeyboardEvent) => latest.current(e);
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
+  }, []);
   return (
-    <main class="site-picker" onKeyDown={onKeyDown} data-testid="site-picker">
+    <main class="site-picker" data-testid="site-picker">
       <h1 id="site-picker-title">Choisissez votre site</h1>
       {refused && (
         <p class="error" role="alert">

@@ -6,29 +6,24 @@
 // dialog (its FreeSWITCH leg stays); a new app lists FreeSWITCH's channels and BYEs old dialogs by
 // id. The engine runs for real; each test ends every call and then checks the PBX holds nothing
 // (no dialog, channel, conference, event socket or phone leg), and that no call counted twice.
-import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../../../src/ports/logger.js';
 import { SiteShell } from '../../../src/shell/site-shell.js';
 import type { Event } from '../../../src/core/events.js';
 import { telephonyPlan } from '../../../src/core/telephony-plan.js';
-import { engineCallId } from '../../../src/telephony/drachtio/call-id.js';
 import { DrachtioAdapter } from '../../../src/telephony/drachtio/drachtio-adapter.js';
 import { PhoneClient } from '../../../simulator/bots/phone-client.js';
 import { startSimFs, type SimFsServer } from '../../../simulator/freeswitch/server.js';
 import { exampleConfig } from '../../unit/core/harness.js';
+import {
+  SIM_FS_ESL_PASSWORD,
+  drachtioAdapter,
+  expectCleanFs,
+  injectFsCall,
+  silent,
+  untilWithin,
+} from './drachtio-harness.js';
 
-const silent = createLogger({ destination: new Writable({ write: (_c, _e, cb) => cb() }) });
-
-async function until<T>(find: () => T | undefined | null | false, what: string, ms = 8000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const v = find();
-    if (v) return v;
-    if (Date.now() - start > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+const until = untilWithin(8000);
 
 type World = {
   lab: SimFsServer;
@@ -48,18 +43,11 @@ afterEach(async () => {
   world = null;
 });
 
-const newAdapter = (lab: SimFsServer) =>
-  new DrachtioAdapter({
-    drachtio: lab.drachtio,
-    freeswitch: lab.esl,
-    agentUri: (agentId) => `sip:${agentId}@127.0.0.1:5060`,
-    partnerUri: (_p, destination) => `sip:${destination}@127.0.0.1:5096`,
-    logger: silent,
-  });
+const newAdapter = (lab: SimFsServer) => drachtioAdapter(lab);
 
 /** The engine, its effects carried out by whichever adapter holds the PBX now (none while down). */
 async function boot(): Promise<World> {
-  const lab = await startSimFs({ eslPassword: 'not-ClueCon' });
+  const lab = await startSimFs({ eslPassword: SIM_FS_ESL_PASSWORD });
   const w: World = { lab, runtime: null as unknown as SiteShell, events: [], phones: [], adapter: null };
   w.runtime = await SiteShell.start({
     config: exampleConfig((c: Record<string, any>) => {
@@ -99,15 +87,7 @@ async function phone(w: World, agentId: string): Promise<PhoneClient> {
   return p;
 }
 
-async function inject(w: World, callerNumber: string): Promise<{ simId: string; callId: string }> {
-  const r = await fetch(`${w.lab.url}/sim/calls`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ line: '15', callerNumber }),
-  });
-  const b = (await r.json()) as { callId: string; sipCallId: string };
-  return { simId: b.callId, callId: engineCallId(b.sipCallId) };
-}
+const inject = (w: World, callerNumber: string) => injectFsCall(w.lab, { line: '15', callerNumber });
 
 const hears = (w: World, simId: string) => w.lab.sim.hears(simId);
 const connectedTo = (w: World, callId: string, agentId: string) =>
@@ -118,13 +98,7 @@ const ofCall = (w: World, type: string, callId: string) =>
 /** Nothing left on the PBX: no dialog, FreeSWITCH channel, conference, event socket or phone leg. */
 async function expectClean(w: World): Promise<void> {
   await w.runtime.settled();
-  const total = () => {
-    const l = w.lab.sim.leftovers();
-    return l.dialogs + l.channels + l.conferences + l.outboundSockets + l.phoneLegs;
-  };
-  await until(() => total() === 0, 'a clean PBX').catch(() => {
-    throw new Error(`left on the PBX: ${JSON.stringify(w.lab.sim.leftovers())}`);
-  });
+  await expectCleanFs(w.lab);
 }
 
 describe('FreeSWITCH: another process takes the calls over (drachtio adapter, sim-fs)', () => {

@@ -3,29 +3,24 @@
 // is told to the engine only once the caller is bridged with the agent. sim-fs holds the bridge
 // (`stallCommands` on `uuid_bridge`, a slow FreeSWITCH) so that the caller's hang-up falls between
 // the agent's pick-up and the bridge: an abandon, once, never an answer. Nothing left on the PBX.
-import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Event } from '../../../src/core/events.js';
-import { createLogger } from '../../../src/ports/logger.js';
 import { SiteShell } from '../../../src/shell/site-shell.js';
 import { engineCallId } from '../../../src/telephony/drachtio/call-id.js';
 import { DrachtioAdapter } from '../../../src/telephony/drachtio/drachtio-adapter.js';
 import type { FsRecordingAvailable } from '../../../src/telephony/drachtio/call-recording.js';
 import { PhoneClient } from '../../../simulator/bots/phone-client.js';
 import { startSimFs, type SimFsServer } from '../../../simulator/freeswitch/server.js';
-import { exampleConfig } from '../../unit/core/harness.js';
+import {
+  SIM_FS_ESL_PASSWORD,
+  drachtioAdapter,
+  expectCleanFs,
+  fsPhone,
+  startFsSite,
+  untilWithin,
+} from './drachtio-harness.js';
 
-const silent = createLogger({ destination: new Writable({ write: (_c, _e, cb) => cb() }) });
-
-async function until<T>(find: () => T | undefined | null | false, what: string, ms = 20_000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const v = find();
-    if (v) return v;
-    if (Date.now() - start > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+const until = untilWithin(20_000);
 
 let lab: SimFsServer;
 let adapter: DrachtioAdapter;
@@ -35,29 +30,15 @@ let recordings: FsRecordingAvailable[];
 const phones: PhoneClient[] = [];
 
 beforeEach(async () => {
-  lab = await startSimFs({ eslPassword: 'not-ClueCon' });
+  lab = await startSimFs({ eslPassword: SIM_FS_ESL_PASSWORD });
   recordings = [];
-  adapter = new DrachtioAdapter({
-    drachtio: lab.drachtio,
-    freeswitch: lab.esl,
-    agentUri: (agentId) => `sip:${agentId}@127.0.0.1:5060`,
-    partnerUri: (_p, destination) => `sip:${destination}@127.0.0.1:5096`,
+  adapter = drachtioAdapter(lab, {
     recordingsDir: '/tmp/sas-acd-answer-on-join', // sim-fs writes no file
     recording: { enabled: () => true, format: () => 'wav', nameOf: (id) => `rec-${id.slice(-16)}` },
     onRecording: (r) => recordings.push(r),
-    logger: silent,
   });
-  site = await SiteShell.start({
-    config: exampleConfig(),
-    logger: silent,
-    effects: (f) => adapter.execute(f),
-  });
-  events = [];
-  site.onEvents((e) => events.push(...e));
-  await adapter.start((cmd, at) => void site.dispatch(cmd, at));
-  const arm = await PhoneClient.register(lab.endpointsWsUrl, 'PJSIP/arm-1');
-  arm.autoAnswer(0);
-  phones.push(arm);
+  ({ site, events } = await startFsSite(adapter));
+  await fsPhone(lab, phones, 'PJSIP/arm-1');
 });
 
 afterEach(async () => {
@@ -70,13 +51,7 @@ afterEach(async () => {
 
 async function expectClean(): Promise<void> {
   await site.settled();
-  const total = () => {
-    const l = lab.sim.leftovers();
-    return l.dialogs + l.channels + l.conferences + l.outboundSockets + l.phoneLegs;
-  };
-  await until(() => total() === 0, 'a clean PBX').catch(() => {
-    throw new Error(`left on the PBX: ${JSON.stringify(lab.sim.leftovers())}`);
-  });
+  await expectCleanFs(lab);
 }
 
 /** sim-fs holds every uuid_bridge until released; `stalled` resolves when the first one is held. */

@@ -2,28 +2,24 @@
 // The FreeSWITCH adapter's callback offer (the caller waiting at MG presses "1") and outside calls
 // (dialOut), through the real drachtio-srf and drachtio-fsmrf against sim-fs, the engine running for
 // real. Each test ends every call and then checks the PBX holds nothing more.
-import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../../../src/ports/logger.js';
 import { SiteShell } from '../../../src/shell/site-shell.js';
 import type { Event } from '../../../src/core/events.js';
-import { engineCallId } from '../../../src/telephony/drachtio/call-id.js';
 import { DrachtioAdapter } from '../../../src/telephony/drachtio/drachtio-adapter.js';
 import { PhoneClient, type PhoneMessage } from '../../../simulator/bots/phone-client.js';
 import { startSimFs, type SimFsServer } from '../../../simulator/freeswitch/server.js';
 import { exampleConfig } from '../../unit/core/harness.js';
+import {
+  SIM_FS_ESL_PASSWORD,
+  drachtioAdapter,
+  expectCleanFs,
+  fsPhone,
+  injectFsCall,
+  startFsSite,
+  untilWithin,
+} from './drachtio-harness.js';
 
-const silent = createLogger({ destination: new Writable({ write: (_c, _e, cb) => cb() }) });
-
-async function until<T>(find: () => T | undefined | null | false, what: string, ms = 8000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const v = find();
-    if (v) return v;
-    if (Date.now() - start > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+const until = untilWithin(8000);
 
 type World = {
   lab: SimFsServer;
@@ -44,58 +40,26 @@ afterEach(async () => {
 });
 
 async function boot(patch: (c: Record<string, any>) => void = () => {}): Promise<World> {
-  const lab = await startSimFs({ eslPassword: 'not-ClueCon' });
-  const adapter = new DrachtioAdapter({
-    drachtio: lab.drachtio,
-    freeswitch: lab.esl,
-    agentUri: (agentId) => `sip:${agentId}@127.0.0.1:5060`,
-    partnerUri: (_p, destination) => `sip:${destination}@127.0.0.1:5096`,
-    outboundUri: (number) => `sip:${number}@127.0.0.1:5060`,
-    logger: silent,
-  });
-  const runtime = await SiteShell.start({
-    config: exampleConfig(patch),
-    logger: silent,
-    effects: (f) => adapter.execute(f),
-  });
-  const events: Event[] = [];
-  runtime.onEvents((e) => events.push(...e));
-  await adapter.start((cmd, at) => void runtime.dispatch(cmd, at));
+  const lab = await startSimFs({ eslPassword: SIM_FS_ESL_PASSWORD });
+  const adapter = drachtioAdapter(lab, { outboundUri: (number) => `sip:${number}@127.0.0.1:5060` });
+  const { site: runtime, events } = await startFsSite(adapter, { config: exampleConfig(patch) });
   world = { lab, adapter, runtime, events, phones: [] };
   return world;
 }
 
-async function phone(w: World, endpoint: string, answerMs: number | null = 0): Promise<PhoneClient> {
-  const p = await PhoneClient.register(w.lab.endpointsWsUrl, endpoint);
-  if (answerMs !== null) p.autoAnswer(answerMs);
-  w.phones.push(p);
-  return p;
-}
+const phone = (w: World, endpoint: string, answerMs: number | null = 0) =>
+  fsPhone(w.lab, w.phones, endpoint, answerMs);
 
 const post = (url: string, body: unknown) =>
   fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
-async function inject(w: World): Promise<{ simId: string; callId: string }> {
-  const b = (await (
-    await post(`${w.lab.url}/sim/calls`, { line: '15', callerNumber: '0612345678' })
-  ).json()) as {
-    callId: string;
-    sipCallId: string;
-  };
-  return { simId: b.callId, callId: engineCallId(b.sipCallId) };
-}
+const inject = (w: World) => injectFsCall(w.lab);
 
 const ofType = (w: World, type: string) => w.events.filter((e) => e.type === type);
 
 async function expectClean(w: World): Promise<void> {
   await w.runtime.settled();
-  const total = () => {
-    const l = w.lab.sim.leftovers();
-    return l.dialogs + l.channels + l.conferences + l.outboundSockets + l.phoneLegs;
-  };
-  await until(() => total() === 0, 'a clean PBX').catch(() => {
-    throw new Error(`left on the PBX: ${JSON.stringify(w.lab.sim.leftovers())}`);
-  });
+  await expectCleanFs(w.lab);
 }
 
 /** A P2 transferred to MG while the only GP regulator is paused: it waits where a callback is offered. */

@@ -5,29 +5,25 @@
 // by both). The supervisor's keys never change the mix (eavesdrop_enable_dtmf=false). The listen-in
 // ends when the supervisor stops, when its phone hangs up or refuses, when the agent's leg is
 // transferred and when the call ends; every test ends with nothing left on the PBX.
-import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Event } from '../../../src/core/events.js';
-import { createLogger } from '../../../src/ports/logger.js';
 import { SiteShell } from '../../../src/shell/site-shell.js';
 import { telephonyPlan } from '../../../src/core/telephony-plan.js';
-import { engineCallId } from '../../../src/telephony/drachtio/call-id.js';
 import { DrachtioAdapter } from '../../../src/telephony/drachtio/drachtio-adapter.js';
 import { PhoneClient, type PhoneMessage } from '../../../simulator/bots/phone-client.js';
 import { startSimFs, type SimFsServer } from '../../../simulator/freeswitch/server.js';
 import { exampleConfig } from '../../unit/core/harness.js';
+import {
+  SIM_FS_ESL_PASSWORD,
+  drachtioAdapter,
+  expectCleanFs,
+  fsPhone,
+  injectFsCall,
+  silent,
+  untilWithin,
+} from './drachtio-harness.js';
 
-const silent = createLogger({ destination: new Writable({ write: (_c, _e, cb) => cb() }) });
-
-async function until<T>(find: () => T | undefined | null | false, what: string, ms = 8000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const v = find();
-    if (v) return v;
-    if (Date.now() - start > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+const until = untilWithin(8000);
 
 let lab: SimFsServer;
 let adapter: DrachtioAdapter;
@@ -35,18 +31,10 @@ let site: SiteShell;
 let events: Event[];
 const phones: PhoneClient[] = [];
 
-const newAdapter = () =>
-  new DrachtioAdapter({
-    drachtio: lab.drachtio,
-    freeswitch: lab.esl,
-    agentUri: (agentId) => `sip:${agentId}@127.0.0.1:5060`,
-    partnerUri: (_p, destination) => `sip:${destination}@127.0.0.1:5096`,
-    dialogWatchMs: 200,
-    logger: silent,
-  });
+const newAdapter = () => drachtioAdapter(lab, { dialogWatchMs: 200 });
 
 beforeEach(async () => {
-  lab = await startSimFs({ eslPassword: 'not-ClueCon' });
+  lab = await startSimFs({ eslPassword: SIM_FS_ESL_PASSWORD });
   site = await SiteShell.start({
     config: exampleConfig(),
     logger: silent,
@@ -65,12 +53,8 @@ afterEach(async () => {
   await lab.close();
 });
 
-async function phone(endpoint: string, answerAfterMs: number | null = 20): Promise<PhoneClient> {
-  const p = await PhoneClient.register(lab.endpointsWsUrl, `PJSIP/${endpoint}`);
-  if (answerAfterMs !== null) p.autoAnswer(answerAfterMs);
-  phones.push(p);
-  return p;
-}
+const phone = (endpoint: string, answerAfterMs: number | null = 20) =>
+  fsPhone(lab, phones, `PJSIP/${endpoint}`, answerAfterMs);
 
 async function agent(id: string): Promise<PhoneClient> {
   const p = await phone(id);
@@ -78,16 +62,7 @@ async function agent(id: string): Promise<PhoneClient> {
   return p;
 }
 
-async function inject(): Promise<{ simId: string; callId: string }> {
-  const r = await fetch(`${lab.url}/sim/calls`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ line: '15', callerNumber: '0612345678' }),
-  });
-  expect(r.status).toBe(201);
-  const b = (await r.json()) as { callId: string; sipCallId: string };
-  return { simId: b.callId, callId: engineCallId(b.sipCallId) };
-}
+const inject = () => injectFsCall(lab);
 
 const connected = (callId: string, agentId: string) =>
   events.some((e) => e.type === 'CallConnected' && e.callId === callId && e.agentId === agentId);
@@ -101,13 +76,7 @@ const eavesdrops = async () =>
 
 async function clean(): Promise<void> {
   await site.settled();
-  const total = () => {
-    const l = lab.sim.leftovers();
-    return l.dialogs + l.channels + l.conferences + l.outboundSockets + l.phoneLegs;
-  };
-  await until(() => total() === 0, 'a clean PBX').catch(() => {
-    throw new Error(`left on the PBX: ${JSON.stringify(lab.sim.leftovers())}`);
-  });
+  await expectCleanFs(lab);
   expect(lab.sim.eavesdrops()).toEqual([]);
 }
 

@@ -7,29 +7,24 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Event } from '../../../src/core/events.js';
-import { createLogger } from '../../../src/ports/logger.js';
 import { SiteShell } from '../../../src/shell/site-shell.js';
-import { engineCallId } from '../../../src/telephony/drachtio/call-id.js';
 import { DrachtioAdapter } from '../../../src/telephony/drachtio/drachtio-adapter.js';
 import type { FsRecordingAvailable } from '../../../src/telephony/drachtio/call-recording.js';
 import { PhoneClient, type PhoneMessage } from '../../../simulator/bots/phone-client.js';
 import { startSimFs, type SimFsServer } from '../../../simulator/freeswitch/server.js';
-import { exampleConfig } from '../../unit/core/harness.js';
+import {
+  SIM_FS_ESL_PASSWORD,
+  drachtioAdapter,
+  expectCleanFs,
+  fsPhone,
+  injectFsCall,
+  startFsSite,
+  untilWithin,
+} from './drachtio-harness.js';
 
-const silent = createLogger({ destination: new Writable({ write: (_c, _e, cb) => cb() }) });
-
-async function until<T>(find: () => T | undefined | null | false, what: string, ms = 8000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const v = find();
-    if (v) return v;
-    if (Date.now() - start > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+const until = untilWithin(8000);
 
 let lab: SimFsServer;
 let adapter: DrachtioAdapter;
@@ -40,29 +35,17 @@ let recordings: FsRecordingAvailable[];
 const phones: PhoneClient[] = [];
 
 beforeEach(async () => {
-  lab = await startSimFs({ eslPassword: 'not-ClueCon' });
+  lab = await startSimFs({ eslPassword: SIM_FS_ESL_PASSWORD });
   dir = mkdtempSync(join(tmpdir(), 'sas-acd-fs-transfer-'));
   recordings = [];
-  adapter = new DrachtioAdapter({
-    drachtio: lab.drachtio,
-    freeswitch: lab.esl,
-    agentUri: (agentId) => `sip:${agentId}@127.0.0.1:5060`,
-    partnerUri: (_p, destination) => `sip:${destination}@127.0.0.1:5096`,
+  adapter = drachtioAdapter(lab, {
     // The outside world: a number is a phone registered as PJSIP/<number> on sim-fs.
     outboundUri: (number) => `sip:${number}@127.0.0.1:5060`,
     recordingsDir: dir,
     recording: { enabled: () => true, format: () => 'wav', nameOf: (id) => `rec-${id.slice(-12)}` },
     onRecording: (r) => recordings.push(r),
-    logger: silent,
   });
-  site = await SiteShell.start({
-    config: exampleConfig(),
-    logger: silent,
-    effects: (f) => adapter.execute(f),
-  });
-  events = [];
-  site.onEvents((e) => events.push(...e));
-  await adapter.start((cmd, at) => void site.dispatch(cmd, at));
+  ({ site, events } = await startFsSite(adapter));
 });
 
 afterEach(async () => {
@@ -73,28 +56,17 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function phone(endpoint: string, answerMs: number | null = 0): Promise<PhoneClient> {
-  const p = await PhoneClient.register(lab.endpointsWsUrl, endpoint);
-  if (answerMs !== null) p.autoAnswer(answerMs);
-  phones.push(p);
-  return p;
-}
+const phone = (endpoint: string, answerMs: number | null = 0) => fsPhone(lab, phones, endpoint, answerMs);
 
 const agent = (id: string) => site.state.data.agents[id]!;
 const answered = () => events.filter((e) => e.type === 'CallConnected').length;
 
 /** A caller on line 15 connected to arm-1. */
 async function connectedCall(): Promise<{ simId: string; callId: string }> {
-  const r = await fetch(`${lab.url}/sim/calls`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ line: '15', callerNumber: '0612345678' }),
-  });
-  const b = (await r.json()) as { callId: string; sipCallId: string };
-  const callId = engineCallId(b.sipCallId);
+  const { simId, callId } = await injectFsCall(lab);
   await until(() => site.state.data.calls[callId]?.parties.length, 'the caller and arm-1 connected');
-  await until(() => lab.sim.hears(b.callId).phones.includes('PJSIP/arm-1'), 'the caller hears arm-1');
-  return { simId: b.callId, callId };
+  await until(() => lab.sim.hears(simId).phones.includes('PJSIP/arm-1'), 'the caller hears arm-1');
+  return { simId, callId };
 }
 
 const transfer = (parent: string, id: string, number: string) =>
@@ -110,13 +82,7 @@ const transfer = (parent: string, id: string, number: string) =>
 
 async function expectClean(): Promise<void> {
   await site.settled();
-  const total = () => {
-    const l = lab.sim.leftovers();
-    return l.dialogs + l.channels + l.conferences + l.outboundSockets + l.phoneLegs;
-  };
-  await until(() => total() === 0, 'a clean PBX').catch(() => {
-    throw new Error(`left on the PBX: ${JSON.stringify(lab.sim.leftovers())}`);
-  });
+  await expectCleanFs(lab);
 }
 
 describe('outside transfer in one command on FreeSWITCH (drachtio, sim-fs)', () => {

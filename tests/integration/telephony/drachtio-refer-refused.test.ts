@@ -5,10 +5,8 @@
 // its queue with its music, is not sent to that partner again, and is answered by the next agent.
 // Every test ends with nothing left on the PBX.
 /* eslint-disable @typescript-eslint/no-explicit-any -- a raw JSON config patched */
-import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Event } from '../../../src/core/events.js';
-import { createLogger } from '../../../src/ports/logger.js';
 import { SiteShell } from '../../../src/shell/site-shell.js';
 import { engineCallId } from '../../../src/telephony/drachtio/call-id.js';
 import { DrachtioAdapter } from '../../../src/telephony/drachtio/drachtio-adapter.js';
@@ -16,18 +14,15 @@ import type { FsRecordingAvailable } from '../../../src/telephony/drachtio/call-
 import { PhoneClient } from '../../../simulator/bots/phone-client.js';
 import { startSimFs, type SimFsServer } from '../../../simulator/freeswitch/server.js';
 import { exampleConfig } from '../../unit/core/harness.js';
+import {
+  SIM_FS_ESL_PASSWORD,
+  drachtioAdapter,
+  expectCleanFs,
+  startFsSite,
+  untilWithin,
+} from './drachtio-harness.js';
 
-const silent = createLogger({ destination: new Writable({ write: (_c, _e, cb) => cb() }) });
-
-async function until<T>(find: () => T | undefined | null | false, what: string, ms = 20_000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const v = find();
-    if (v) return v;
-    if (Date.now() - start > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+const until = untilWithin(20_000);
 
 let lab: SimFsServer;
 let adapter: DrachtioAdapter;
@@ -37,26 +32,14 @@ let recordings: FsRecordingAvailable[];
 const phones: PhoneClient[] = [];
 
 beforeEach(async () => {
-  lab = await startSimFs({ eslPassword: 'not-ClueCon' });
+  lab = await startSimFs({ eslPassword: SIM_FS_ESL_PASSWORD });
   recordings = [];
-  adapter = new DrachtioAdapter({
-    drachtio: lab.drachtio,
-    freeswitch: lab.esl,
-    agentUri: (agentId) => `sip:${agentId}@127.0.0.1:5060`,
-    partnerUri: (_p, destination) => `sip:${destination}@127.0.0.1:5096`,
+  adapter = drachtioAdapter(lab, {
     recordingsDir: '/tmp/sas-acd-refer-refused', // sim-fs writes no file
     recording: { enabled: () => true, format: () => 'wav', nameOf: (id) => `rec-${id.slice(-16)}` },
     onRecording: (r) => recordings.push(r),
-    logger: silent,
   });
-  site = await SiteShell.start({
-    config: exampleConfig(),
-    logger: silent,
-    effects: (f) => adapter.execute(f),
-  });
-  events = [];
-  site.onEvents((e) => events.push(...e));
-  await adapter.start((cmd, at) => void site.dispatch(cmd, at));
+  ({ site, events } = await startFsSite(adapter));
 });
 
 afterEach(async () => {
@@ -68,13 +51,7 @@ afterEach(async () => {
 
 async function expectClean(): Promise<void> {
   await site.settled();
-  const total = () => {
-    const l = lab.sim.leftovers();
-    return l.dialogs + l.channels + l.conferences + l.outboundSockets + l.phoneLegs;
-  };
-  await until(() => total() === 0, 'a clean PBX').catch(() => {
-    throw new Error(`left on the PBX: ${JSON.stringify(lab.sim.leftovers())}`);
-  });
+  await expectCleanFs(lab);
 }
 
 /** A caller on line 15 whose side refuses REFERs, waiting with its queue's music. */

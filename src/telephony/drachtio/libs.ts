@@ -103,3 +103,23 @@ export interface Mrf {
 const require = createRequire(import.meta.url);
 export const SrfCtor = require('drachtio-srf') as new () => Srf;
 export const MrfCtor = require('drachtio-fsmrf') as new (srf: Srf) => Mrf;
+
+// drachtio-fsmrf 4.1 gives up on an endpoint whose FreeSWITCH event socket has not called back
+// within 4 s and calls `dialog.destroy()` with neither a callback nor a catch (lib/mediaserver.js,
+// timeoutFn). When the drachtio connection is gone by then (the adapter stopped, drachtio dropped),
+// that promise rejects (ESOCKETDESTROYED) with nobody listening, and on Node 20 an unhandled
+// rejection ends the process: a slow FreeSWITCH plus a dropped drachtio link would take the ACD
+// down (seen in CI at load 20: 36 of them after the FreeSWITCH bench stopped). So the promise every
+// destroy() returns is marked handled here; a caller that awaits it still sees the rejection.
+type DialogClass = { prototype: { destroy(...args: unknown[]): unknown } & { [guarded]?: true } };
+const guarded = Symbol.for('sas-acd.drachtio-destroy-guard');
+export const SrfDialogCtor = require('drachtio-srf/lib/dialog') as DialogClass;
+if (!SrfDialogCtor.prototype[guarded]) {
+  const destroy = SrfDialogCtor.prototype.destroy;
+  SrfDialogCtor.prototype.destroy = function (this: unknown, ...args: unknown[]): unknown {
+    const r = destroy.apply(this, args);
+    if (r instanceof Promise) r.catch(() => undefined);
+    return r;
+  };
+  SrfDialogCtor.prototype[guarded] = true;
+}

@@ -15,6 +15,10 @@ export class PhoneClient extends EventEmitter {
     ws.on('message', (d) => {
       const m = JSON.parse(String(d)) as PhoneMessage;
       this.messages.push(m);
+      // A refused request (answering a call the PBX has already ended: a caller or a hand-over
+      // faster than the phone) is a message like any other, kept in `messages`; as an 'error' event
+      // with nobody listening it would throw and take the process down.
+      if (m.type === 'error' && this.listenerCount('error') === 0) return;
       this.emit(m.type, m);
     });
   }
@@ -27,12 +31,14 @@ export class PhoneClient extends EventEmitter {
       ws.once('error', reject);
     });
     const phone = new PhoneClient(ws, endpoint);
+    let refused = (_m: PhoneMessage): void => undefined;
     const registered = new Promise<void>((resolve, reject) => {
       phone.once('registered', () => resolve());
-      phone.once('error', (m: PhoneMessage) => reject(new Error(String(m.message))));
+      refused = (m) => reject(new Error(String(m.message)));
+      phone.once('error', refused);
     });
     phone.send({ type: 'register', endpoint, autoRing });
-    await registered;
+    await registered.finally(() => phone.off('error', refused));
     return phone;
   }
 

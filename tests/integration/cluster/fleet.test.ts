@@ -132,7 +132,8 @@ describe.skipIf(clusterSkipReason)(
         `${SITE_COUNT} sites (${spread.join('/')} per process), placed ${placedMs} ms after the start; kill -9 of ${victim} (${moved.length} sites): ` +
           `all led again after ${takenOverMs} ms; ${leaver} left: handed over in ${handedOverMs} ms; ` +
           `${results.filter((r) => r.ok).length} of ${results.length} commands accepted, ` +
-          `${results.filter((r) => !r.ok && r.reason === 'outcome-unknown').length} answered outcome-unknown (then found decided)`,
+          `${results.filter((r) => !r.ok && r.reason === 'outcome-unknown').length} answered outcome-unknown (then found decided; ` +
+          `${results.filter((r) => !r.ok && r.reason === 'outcome-unknown' && !/already been processed/.test(r.message)).length} of them with no reply in time)`,
       );
       // Every command is answered: by its writer's decision, or `outcome-unknown` (the reply lost with
       // the killed writer, or later than replyTimeoutMs on a saturated machine) naming the command,

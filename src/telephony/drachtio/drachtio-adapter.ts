@@ -876,10 +876,13 @@ export class DrachtioAdapter implements TelephonyPort {
 
   /** Leaving: drachtio hands this app no new call any more, and every caller parked is on FreeSWITCH. */
   async stopTakingCalls(): Promise<void> {
-    if (this.srf) await stopRouting(this.srf);
+    let failed: unknown = null;
+    if (this.srf) await stopRouting(this.srf).catch((err: unknown) => (failed = err));
     // An INVITE picked before the answer came in ahead of it: its answer is under way, or now.
+    // (Whatever drachtio said: the callers being parked are finished before the link closes.)
     await new Promise((resolve) => setImmediate(resolve));
     while (this.parkings.size > 0) await Promise.allSettled([...this.parkings]);
+    if (failed) throw failed instanceof Error ? failed : new Error(String(failed));
   }
 
   private parkCaller(caller: Caller): void {

@@ -81,6 +81,12 @@ export type DrachtioServerOptions = {
 export class DrachtioServerSim {
   private readonly server = net.createServer((s) => this.onApp(s));
   private readonly apps = new Set<App>();
+  /**
+   * drachtio-server's routes (client-controller.cpp, 0.9.4): per method, the apps in the order their
+   * `route` arrived, picked round robin from a per-method offset; an app gone stays listed until the
+   * pick passes over it.
+   */
+  private readonly routes = new Map<string, { apps: App[]; offset: number }>();
   private readonly serverTxns = new Map<string, ServerTxn>();
   private readonly clientTxns = new Map<string, ClientTxn>();
   private readonly byBranch = new Map<string, ClientTxn>();
@@ -161,7 +167,18 @@ export class DrachtioServerSim {
       return;
     }
     if (type === 'route') {
-      app.routes.add((f[0] ?? '').toLowerCase());
+      const method = (f[0] ?? '').toLowerCase();
+      app.routes.add(method);
+      const r = this.routes.get(method) ?? { apps: [], offset: 0 };
+      r.apps.push(app);
+      this.routes.set(method, r);
+      this.write(app, `response|${msgId}|OK`);
+      return;
+    }
+    if (type === 'remove_route') {
+      // As no_longer_wants_requests: every route of this app goes, whatever the verb named.
+      app.routes.clear();
+      for (const r of this.routes.values()) r.apps = r.apps.filter((a) => a !== app);
       this.write(app, `response|${msgId}|OK`);
       return;
     }
@@ -440,7 +457,7 @@ export class DrachtioServerSim {
     if (!toTag) {
       // A new dialog-creating request: 100 Trying at once (never reported to the app).
       if (method === 'INVITE') this.deliver(peer, this.responseTo(m, 100, null));
-      const app = [...this.apps].find((a) => a.authenticated && a.routes.has(method.toLowerCase()));
+      const app = this.pickApp(method.toLowerCase());
       if (!app) {
         this.deliver(peer, this.responseTo(m, 503, newTag()));
         return;
@@ -462,6 +479,21 @@ export class DrachtioServerSim {
     this.serverTxns.set(id, { id, req: m, peer, app: d.app, toTag: null, done: false });
     if (method === 'BYE') this.dialogs.delete(d.id);
     this.toApp(d.app, peer, m, id, d.id, '');
+  }
+
+  /** selectClientForRequestOutsideDialog: round robin over the apps routed for the method. */
+  private pickApp(method: string): App | null {
+    const r = this.routes.get(method);
+    if (!r || r.apps.length === 0) return null;
+    let i = r.offset < r.apps.length ? r.offset : 0;
+    r.offset = i + 1;
+    for (let tries = r.apps.length; tries > 0; tries--) {
+      if (i >= r.apps.length) i = 0;
+      const app = r.apps[i]!;
+      if (this.apps.has(app)) return app;
+      r.apps.splice(i, 1); // disconnected: dropped while passing over it
+    }
+    return null;
   }
 
   private readonly serverTxnsDone = new Map<string, { callId: string }>();

@@ -191,9 +191,11 @@ export function createPbxAdapter(
     holdingBridgeTag?: string;
     /** Calls refused before distribution (trunk full); Asterisk only. */
     onRefused?: (r: RefusedCall) => void;
+    /** New callers parked until the take-over (FreeSWITCH; DrachtioAdapterOptions). */
+    parkUntilAdopted?: boolean;
   } = {},
 ): PbxAdapter {
-  const { onLink, ...recording } = extra;
+  const { onLink, parkUntilAdopted, ...recording } = extra;
   const link = onLink ? { onLink } : {};
   if (pbx.kind === 'asterisk')
     return new AriAdapter({
@@ -216,6 +218,7 @@ export function createPbxAdapter(
     partnerUri: (_partnerId, destination) => fill(pbx.partnerUri, 'destination', destination),
     outboundUri: (number) => fill(pbx.outboundUri, 'number', number),
     ...(pbx.recordingsDir ? { recordingsDir: pbx.recordingsDir } : {}),
+    ...(parkUntilAdopted ? { parkUntilAdopted } : {}),
     logger,
     ...link,
     ...recording,

@@ -12,6 +12,7 @@ import { parseSiteConfig, type SiteConfig } from '../core/config.js';
 import type { Logger } from '../ports/logger.js';
 import { SiteFleet } from '../shell/site-fleet.js';
 import { connectRedis } from '../store/redis-connection.js';
+import { PbxHandOver } from './pbx-handover.js';
 import { startAcdServer, type AcdServer } from './acd-server.js';
 import { parsePbxSettings, type PbxSettings } from './pbx.js';
 import { TelephonyFixes } from './pbx-reconciliation.js';
@@ -265,6 +266,8 @@ export async function startServeSites(settings: SitesSettings, logger: Logger): 
   const ping = connectRedis(settings.redisUrl, { maxRetriesPerRequest: 1 });
   ping.on('error', () => undefined);
   for (const [id, shell] of fleet.sites) trunksOf.set(id, new TrunkStats(shell, ping));
+  // FreeSWITCH: each site's graceful hand-over through Redis (src/app/pbx-handover.ts).
+  for (const [id, p] of pbxOf) p.handOverVia(new PbxHandOver(ping, id));
   const roundTrip = async () => {
     const started = performance.now();
     await ping.ping();
@@ -323,7 +326,7 @@ export async function startServeSites(settings: SitesSettings, logger: Logger): 
       // With another process in the fleet, each site's PBX link is kept until its next leader's
       // replaces it: no call falls to the dialplan fallback during the hand-over.
       const successor = fleet.members.some((m) => m !== fleet.processId);
-      for (const p of pbxs) p.leaving(successor);
+      await Promise.all(pbxs.map((p) => p.leaving(successor)));
       await acd.close();
       await Promise.all([...lrmLinks.values()].map((l) => l.close()));
       await Promise.all([...recordingsOf.values()].map((r) => r.close()));

@@ -14,6 +14,7 @@ import { parseFallbackPollMs } from './fallback-counting.js';
 import { RECONCILE_EVERY_MS } from '../telephony/ari/reconcile.js';
 import { SitePbx } from './site-pbx.js';
 import { joinServePeers } from './serve-peers.js';
+import { PbxHandOver } from './pbx-handover.js';
 import { parsePbxRelink, type PbxRelink } from './pbx-relink.js';
 import type { Logger } from '../ports/logger.js';
 import { SiteShell } from '../shell/site-shell.js';
@@ -316,6 +317,7 @@ export async function startServe(settings: ServeSettings, logger: Logger): Promi
   trunkStats = trunks;
   // The other processes of the site, if any: a leader leaving hands its PBX link to one of them.
   const peers = await joinServePeers(ping, config.id, logger);
+  pbx.handOverVia(new PbxHandOver(ping, config.id));
   const roundTrip = async () => {
     const started = performance.now();
     await ping.ping();
@@ -370,7 +372,7 @@ export async function startServe(settings: ServeSettings, logger: Logger): Promi
     async stop() {
       // With a standby, the Stasis application is kept until its client takes it (or 10 s): no
       // call falls to the dialplan fallback during the hand-over (src/app/site-pbx.ts).
-      pbx.leaving(peers.othersAlive());
+      await pbx.leaving(peers.othersAlive());
       await acd.close();
       await lrmLink?.close();
       await recordings?.close();

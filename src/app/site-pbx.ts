@@ -25,6 +25,7 @@ import { startFallbackCounting, startFsFallbackCounting } from './fallback-count
 import { configureAriReconnect } from './ari-reconnect.js';
 import { nextRetryMs, PBX_RELINK, type PbxRelink } from './pbx-relink.js';
 import { takeOverPbx } from './pbx-take-over.js';
+import type { PbxHandOver } from './pbx-handover.js';
 import { startReconciliation, type TelephonyFixes } from './pbx-reconciliation.js';
 
 /** How long a process leaving keeps its Stasis application for the next leader at the most. */
@@ -64,6 +65,8 @@ export class SitePbx {
   /** The next leader's client took the application before this process began to linger. */
   private replacedEarly = false;
   private site: SiteShell | null = null;
+  /** FreeSWITCH: the two processes' turns of a graceful hand-over (./pbx-handover.ts). */
+  private handOver: PbxHandOver | null = null;
   private siteStarted!: (site: SiteShell) => void;
   // The lead (and so the adapter) may come before SiteShell.start returns: all waits for the shell.
   private readonly siteReady = new Promise<SiteShell>((resolve) => (this.siteStarted = resolve));
@@ -95,8 +98,23 @@ export class SitePbx {
    * waits in it, unanswered, for the next leader's take-over, instead of falling to the dialplan
    * fallback as it would with no application connected (the "fallback gap"). Asterisk only.
    */
-  leaving(successorExpected: boolean): void {
-    this.handingOver = successorExpected && this.opts.pbx.kind === 'asterisk';
+  async leaving(successorExpected: boolean): Promise<void> {
+    const fs = this.opts.pbx.kind === 'freeswitch';
+    this.handingOver = successorExpected && (!fs || !!this.handOver);
+    // FreeSWITCH: announced before the lease is released, so the next leader waits for this link.
+    if (this.handingOver && fs && this.adapter)
+      await this.handOver!.leaving().catch((err: Error) => {
+        this.opts.logger.warn({ err: err.message }, 'hand-over not announced: leaving at once');
+        this.handingOver = false;
+      });
+  }
+
+  /**
+   * FreeSWITCH: a graceful hand-over through Redis (./pbx-handover.ts). Without it the leaving
+   * process's link closes at once and drachtio answers 503 until the next leader connects.
+   */
+  handOverVia(handOver: PbxHandOver): void {
+    if (this.opts.pbx.kind === 'freeswitch') this.handOver = handOver;
   }
 
   /** The PBX adapter: held while this process leads the site (null otherwise). */
@@ -124,6 +142,7 @@ export class SitePbx {
     this.reconciler?.stop();
     this.reconciler = null;
     this.site?.holdEffects();
+    if (this.opts.pbx.kind === 'freeswitch') return (this.lingering = this.lingerOnFreeSwitch());
     this.lingering = new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
         this.opts.logger.warn({ ms: HAND_OVER_MAX_MS }, 'hand-over: no next leader took the PBX over');
@@ -137,6 +156,26 @@ export class SitePbx {
       if (this.replacedEarly) this.replaced();
     }).then(() => this.detach());
     return this.lingering;
+  }
+
+  /**
+   * drachtio keeps handing this app its share of new calls until it says it wants no more: they
+   * are parked on FreeSWITCH (answered, music) until the next leader is connected, then this app
+   * stops taking calls and closes; the next leader's take-over makes the parked callers arrive.
+   */
+  private async lingerOnFreeSwitch(): Promise<void> {
+    const { logger } = this.opts;
+    const mine = this.adapter;
+    if (mine instanceof DrachtioAdapter) mine.park();
+    const routed = (await this.handOver?.routed(HAND_OVER_MAX_MS)) ?? false;
+    if (mine instanceof DrachtioAdapter)
+      await mine
+        .stopTakingCalls()
+        .catch((err: Error) => logger.warn({ err: err.message }, 'hand-over: stopping new calls failed'));
+    if (routed) logger.info('hand-over: the next leader holds the PBX');
+    else logger.warn({ ms: HAND_OVER_MAX_MS }, 'hand-over: no next leader took the PBX over');
+    await this.detach();
+    await this.handOver?.left().catch(() => undefined);
   }
 
   private get relink(): PbxRelink {
@@ -235,6 +274,8 @@ export class SitePbx {
         this.opts.onRecording?.(r);
       },
       ...(this.opts.holdingBridgeTag ? { holdingBridgeTag: this.opts.holdingBridgeTag } : {}),
+      // New callers wait parked until the take-over, which may wait for a process leaving.
+      ...(this.handOver ? { parkUntilAdopted: true } : {}),
       // The link dropped: effects wait in the outbox; back: re-adopted, then carried out.
       onLink: (up) => {
         if (this.adapter !== mine) return;
@@ -269,6 +310,10 @@ export class SitePbx {
         else {
           linked = true;
           logger.info(describePbx(pbx), 'connected to the PBX');
+          // FreeSWITCH: a process leaving still takes calls until it sees this link; its last ones
+          // are on FreeSWITCH once it has left (./pbx-handover.ts).
+          if (this.handOver && (await this.handOver.takeFrom(HAND_OVER_MAX_MS).catch(() => false)))
+            logger.info('hand-over: the previous leader has left the PBX');
           // Calls in progress under the previous leader (or before a restart) are taken over; the
           // effects decided meanwhile wait for it (effect outbox).
           await this.takeOver(await this.siteReady, mine);

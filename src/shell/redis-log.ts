@@ -5,6 +5,7 @@
 // the event stream; listeners see each event once (the leader's own batches directly, the rest from
 // the tail). While leading, the tail is paused at the previous leader's last event, so the leader
 // folds each event once (in its writer), not twice.
+import { commandOutcome, outcomeUnknown, type CommandOutcome } from './command-outcome.js';
 import { randomUUID } from 'node:crypto';
 import type { Command } from '../core/commands.js';
 import type { SiteConfig } from '../core/config.js';
@@ -189,6 +190,11 @@ export class RedisLog extends LogListeners implements CommandLog {
     return reply;
   }
 
+  /** After `outcome-unknown`: whether the command it names has been decided (./command-outcome.ts). */
+  commandOutcome(commandId: string): Promise<CommandOutcome> {
+    return commandOutcome(this.redis, this.siteId, commandId);
+  }
+
   setGate(gate: CommandGate): void {
     this.decider.gate = gate;
   }
@@ -229,11 +235,9 @@ export class RedisLog extends LogListeners implements CommandLog {
   }
 
   private reply(entry: CommandEntry, result: Result | undefined): void {
-    const answer: Result = result ?? {
-      ok: false,
-      reason: 'outcome-unknown',
-      message: 'the command had already been processed (re-delivered after a writer change)',
-    };
+    const answer: Result =
+      result ??
+      outcomeUnknown(entry.id, 'the command had already been processed (re-delivered after a writer change)');
     if (this.waiters.settle(entry.id, answer)) return;
     const from = (entry.command as { from?: unknown } | undefined)?.from;
     if (typeof from !== 'string' || from === this.instance) return;

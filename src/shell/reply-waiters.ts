@@ -2,6 +2,7 @@
 // from the reply channel when it is another; `outcome-unknown` when no answer comes in time (the
 // writer changed: the command may or may not have been applied).
 import type { Result } from '../core/engine.js';
+import { outcomeUnknown } from './command-outcome.js';
 
 type Waiter = { resolve: (result: Result) => void; timer: NodeJS.Timeout };
 
@@ -14,12 +15,13 @@ export class ReplyWaiters {
     return new Promise<Result>((resolve) => {
       const timer = setTimeout(() => {
         this.waiting.delete(id);
-        resolve({
-          ok: false,
-          reason: 'outcome-unknown',
-          message:
+        // The id lets the caller ask later whether it was decided (./command-outcome.ts).
+        resolve(
+          outcomeUnknown(
+            id,
             'no reply from the site writer in time (writer changed?); the command may have been applied',
-        });
+          ),
+        );
       }, this.timeoutMs);
       this.waiting.set(id, { resolve, timer });
     });
@@ -51,6 +53,10 @@ export class ReplyWaiters {
   }
 
   settleAll(result: Result): void {
-    for (const id of [...this.waiting.keys()]) this.settle(id, result);
+    for (const id of [...this.waiting.keys()])
+      this.settle(
+        id,
+        !result.ok && result.reason === 'outcome-unknown' ? outcomeUnknown(id, result.message) : result,
+      );
   }
 }

@@ -34,6 +34,7 @@ import {
 import { MemoryLog } from './memory-log.js';
 import { takeOverGate } from './take-over-gate.js';
 import { RedisLog, type RedisLogOptions } from './redis-log.js';
+import type { CommandOutcome } from './command-outcome.js';
 
 export type StoreOptions = Omit<RedisLogOptions, 'config' | 'logger' | 'clock'> & {
   /** Copy the stream into the long-lived archive (a BullMQ job scheduler); serve and the demo ask for it. */
@@ -163,6 +164,11 @@ export class SiteShell implements SiteHandle {
   }
 
   /** Resolves once this process's read model has applied the event with this id (Redis only). */
+  /** After `outcome-unknown`: whether that command has been decided (in memory: always at once). */
+  commandOutcome(commandId: string): Promise<CommandOutcome> {
+    return this.log instanceof RedisLog ? this.log.commandOutcome(commandId) : Promise.resolve('decided');
+  }
+
   caughtUp(id: string): Promise<void> {
     return this.log instanceof RedisLog ? this.log.caughtUp(id) : Promise.resolve();
   }

@@ -39,6 +39,7 @@ import { FsListenIn } from './listen-in.js';
 import { referCaller } from './refer.js';
 import { joinsBeforeAnswer } from './answer-on-join.js';
 import { returnedCallId } from './call-id.js';
+import { stopRouting } from './stop-routing.js';
 
 export type { DrachtioAdoptionReport } from './adoption.js';
 
@@ -70,6 +71,12 @@ export type DrachtioAdapterOptions = {
   referWaitMs?: number;
   /** How often the dialogs of an old drachtio connection are checked (dialog-watch.ts); 2000 ms. */
   dialogWatchMs?: number;
+  /**
+   * New callers are parked (answered by FreeSWITCH with music, not told) from the start until
+   * adopt(), which tells them then: a process connecting for a hand-over holds calls while the
+   * leaving one still takes its share (docs/freeswitch.md, "A graceful hand-over").
+   */
+  parkUntilAdopted?: boolean;
   callerId?: string;
   logger: Logger;
   clock?: () => number;
@@ -111,9 +118,16 @@ export class DrachtioAdapter implements TelephonyPort {
   private readonly recorder: FsCallRecorder | null;
   private readonly watch: DialogWatch;
   private readonly listenIn: FsListenIn;
+  /** Callers parked (answered, music, not told: park()) and the answers still under way. */
+  private parking = false;
+  private readonly parked = new Set<Caller>();
+  private readonly parkings = new Set<Promise<void>>();
+  /** drachtio routes INVITEs at connect, before the event socket to FreeSWITCH is up: parking waits. */
+  private mediaUp: Promise<void> = Promise.resolve();
 
   constructor(private readonly opts: DrachtioAdapterOptions) {
     this.clock = opts.clock ?? Date.now;
+    this.parking = opts.parkUntilAdopted ?? false;
     this.listenIn = new FsListenIn({
       srf: () => this.srf,
       ms: () => this.ms,
@@ -145,6 +159,13 @@ export class DrachtioAdapter implements TelephonyPort {
 
   private async open(sink: CommandSink): Promise<void> {
     this.sink = sink;
+    let mediaUp!: () => void;
+    let mediaFailed!: (err: Error) => void;
+    this.mediaUp = new Promise<void>((resolve, reject) => {
+      mediaUp = resolve;
+      mediaFailed = reject;
+    });
+    this.mediaUp.catch(() => undefined);
     const srf = new SrfCtor();
     this.srf = srf;
     // Routes are announced at connect: register the INVITE handler first.
@@ -182,14 +203,20 @@ export class DrachtioAdapter implements TelephonyPort {
     await connected;
     const mrf = new MrfCtor(srf);
     const listen = this.opts.eslListen ?? { address: '127.0.0.1', port: 0 };
-    this.ms = await mrf.connect({
-      address: this.opts.freeswitch.host,
-      port: this.opts.freeswitch.port,
-      secret: this.opts.freeswitch.password,
-      listenAddress: listen.address,
-      listenPort: listen.port,
-      ...(listen.advertisedAddress ? { advertisedAddress: listen.advertisedAddress } : {}),
-    });
+    try {
+      this.ms = await mrf.connect({
+        address: this.opts.freeswitch.host,
+        port: this.opts.freeswitch.port,
+        secret: this.opts.freeswitch.password,
+        listenAddress: listen.address,
+        listenPort: listen.port,
+        ...(listen.advertisedAddress ? { advertisedAddress: listen.advertisedAddress } : {}),
+      });
+    } catch (err) {
+      mediaFailed(err as Error);
+      throw err;
+    }
+    mediaUp();
     this.recorder?.attach(this.ms);
     this.ms.on('end', () => (this.up = false));
     this.ms.on('error', (err) =>
@@ -252,6 +279,11 @@ export class DrachtioAdapter implements TelephonyPort {
     };
     this.callers.set(callId, caller);
     req.on('cancel', () => this.callerGone(caller));
+    if (this.parking) {
+      this.parked.add(caller);
+      this.opts.logger.info({ callId }, 'caller parked until the take-over');
+      return this.parkCaller(caller);
+    }
     // A withheld number reaches us as "anonymous": unknown, never blocking.
     this.report({
       type: 'arriveCall',
@@ -267,7 +299,9 @@ export class DrachtioAdapter implements TelephonyPort {
     if (caller.gone) return;
     caller.gone = true;
     this.callers.delete(caller.callId);
-    if (!caller.ours) this.report({ type: 'callerHungUp', callId: caller.callId });
+    // A parked caller was never told: its end is no news either.
+    if (!caller.ours && !this.parked.delete(caller))
+      this.report({ type: 'callerHungUp', callId: caller.callId });
     void this.releaseCall(caller.callId, caller);
   }
 
@@ -810,7 +844,59 @@ export class DrachtioAdapter implements TelephonyPort {
     plans: CallPlan[],
     known: { ended?: (callId: string) => boolean } = {},
   ): Promise<DrachtioAdoptionReport> {
-    return adoptCalls(this.host, plans, known);
+    const report = await adoptCalls(this.host, plans, known);
+    // Callers this process parked arrive now (their own INVITE answered, their dialog its own).
+    this.parking = false;
+    for (const caller of [...this.parked]) {
+      this.parked.delete(caller);
+      if (caller.gone) continue;
+      report.arrived += 1;
+      this.report({
+        type: 'arriveCall',
+        callId: caller.callId,
+        line: caller.line,
+        callerNumber: caller.number,
+        callerName: caller.name,
+      });
+    }
+    return report;
+  }
+
+  /**
+   * Leaving with a successor (src/app/site-pbx.ts): from now on a new caller is answered by
+   * FreeSWITCH and held with music, not told (this process no longer leads), so the next leader's
+   * take-over finds it on FreeSWITCH and makes it arrive; a caller told but not yet answered is
+   * answered the same way, for the take-over to find it.
+   */
+  park(): void {
+    this.parking = true;
+    for (const caller of this.callers.values())
+      if (!caller.answering && !caller.gone && caller.req) this.parkCaller(caller);
+  }
+
+  /** Leaving: drachtio hands this app no new call any more, and every caller parked is on FreeSWITCH. */
+  async stopTakingCalls(): Promise<void> {
+    let failed: unknown = null;
+    if (this.srf) await stopRouting(this.srf).catch((err: unknown) => (failed = err));
+    // An INVITE picked before the answer came in ahead of it: its answer is under way, or now.
+    // (Whatever drachtio said: the callers being parked are finished before the link closes.)
+    await new Promise((resolve) => setImmediate(resolve));
+    while (this.parkings.size > 0) await Promise.allSettled([...this.parkings]);
+    if (failed) throw failed instanceof Error ? failed : new Error(String(failed));
+  }
+
+  private parkCaller(caller: Caller): void {
+    const parking = this.mediaUp
+      .then(() => this.answer(caller))
+      .then(() => {
+        if (!caller.gone && caller.ep && caller.with.size === 0 && !caller.conference)
+          void caller.ep.play(this.music(caller.music ?? 'default')).catch(() => {});
+      })
+      .catch((err: unknown) =>
+        this.opts.logger.warn({ callId: caller.callId, err: String(err) }, 'parking a caller failed'),
+      )
+      .finally(() => this.parkings.delete(parking));
+    this.parkings.add(parking);
   }
 
   private async endLeg(leg: Leg): Promise<void> {

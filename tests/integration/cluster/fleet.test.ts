@@ -6,6 +6,7 @@
 // Take-over times are printed, not asserted (speed is a benchmark's job; docs/store.md).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Result } from '../../../src/core/engine.js';
+import { commandIdOf } from '../../../src/shell/command-outcome.js';
 import { SiteShell } from '../../../src/shell/site-shell.js';
 import { rendezvousOwner } from '../../../src/store/fleet-membership.js';
 import type { RedisClusterServer } from '../../../src/store/redis-cluster-server.js';
@@ -130,18 +131,34 @@ describe.skipIf(clusterSkipReason)(
       console.log(
         `${SITE_COUNT} sites (${spread.join('/')} per process), placed ${placedMs} ms after the start; kill -9 of ${victim} (${moved.length} sites): ` +
           `all led again after ${takenOverMs} ms; ${leaver} left: handed over in ${handedOverMs} ms; ` +
-          `${results.filter((r) => r.ok).length} of ${results.length} commands accepted`,
+          `${results.filter((r) => r.ok).length} of ${results.length} commands accepted, ` +
+          `${results.filter((r) => !r.ok && r.reason === 'outcome-unknown').length} answered outcome-unknown (then found decided; ` +
+          `${results.filter((r) => !r.ok && r.reason === 'outcome-unknown' && !/already been processed/.test(r.message)).length} of them with no reply in time)`,
       );
-      // Every command answered by a writer: a reply lost with the killed process comes back as
-      // "already processed" from the next writer (applied once, docs/store.md); never a time-out.
+      // Every command is answered: by its writer's decision, or `outcome-unknown` (the reply lost with
+      // the killed writer, or later than replyTimeoutMs on a saturated machine) naming the command,
+      // which the client then asks about (src/shell/command-outcome.ts): each must come out decided,
+      // its events (if any) appended once, by one writer (expectAcknowledgedKept). Never refused by
+      // an unreachable store.
+      expect(results.filter((r) => !r.ok && r.reason === 'store-unavailable')).toEqual([]);
+      const unknown = results.filter((r) => !r.ok && r.reason === 'outcome-unknown');
+      const unknownIds = unknown.map(commandIdOf);
       expect(
-        results.filter(
-          (r) =>
-            !r.ok &&
-            (r.reason === 'store-unavailable' ||
-              (r.reason === 'outcome-unknown' && !/already been processed/.test(r.message))),
-        ),
+        unknownIds.filter((id) => id === null),
+        'outcome-unknown naming no command',
       ).toEqual([]);
+      const undecided: string[] = [];
+      for (const [i, site] of SITES.entries()) {
+        const mine = await drivers[i]!.stop();
+        for (const r of mine) {
+          const id = commandIdOf(r);
+          if (id === null) continue;
+          await waitFor(async () => (await clients[i]!.commandOutcome(id)) === 'decided', 20_000).catch(() =>
+            undecided.push(`${site} ${id}`),
+          );
+        }
+      }
+      expect(undecided, 'commands answered outcome-unknown and never decided').toEqual([]);
       const redis = clientOf(cluster);
       for (const [i, site] of SITES.entries()) {
         const entries = await readStream(redis, site);

@@ -99,6 +99,6 @@ describe.skipIf(!redisServerInstalled())(
           expect(meanWaitSeconds, `${name} ${id}`).toBeLessThanOrEqual(handWait! + LATE_S * SPEED);
         }
       }
-    }, 180_000);
+    }, 300_000); // the stack starts slowly on a busy machine (92 s a run at load 14-16)
   },
 );

@@ -1,6 +1,6 @@
 // Injects a trace's callers into sim-pbx's trunk at their arrival times (scaled by `speed`), each
-// with its patience, and records each call's script under the caller's number before dialling, so
-// a bot that answers at once already finds it.
+// with its patience (for each of its waits with `patiencePerWait`), and records each call's script
+// under the caller's number before dialling, so a bot that answers at once already finds it.
 import type { TraceCall } from '../traffic/trace.js';
 import type { ScriptBook } from './script-book.js';
 
@@ -9,6 +9,8 @@ export type InjectorOptions = {
   calls: TraceCall[];
   scripts: ScriptBook;
   speed?: number;
+  /** sim-pbx gives each wait the caller's whole patience (as the twin does), not only the first. */
+  patiencePerWait?: boolean;
   onError?: (err: unknown) => void;
   onInjected?: (call: TraceCall, simCallId: string) => void;
 };
@@ -63,6 +65,7 @@ export class CallerInjector {
             ? { callerNumber: phoneOf(call.caller), callerName: call.caller }
             : { withheld: true }),
           ...(call.patienceS !== null ? { patienceSec: Math.max(0.05, call.patienceS / speed) } : {}),
+          ...(call.patienceS !== null && this.o.patiencePerWait ? { patiencePerWait: true } : {}),
         }),
       });
       if (!r.ok) throw new Error(`sim-pbx refused a call: ${r.status} ${await r.text()}`);

@@ -20,6 +20,7 @@ import type { CallRecord, EndedBy } from './timeline.js';
 import { Timelines } from './timeline.js';
 import type { PbxTiming } from './timing.js';
 import { pbxTiming } from './timing.js';
+import { WaitPatience } from './wait-patience.js';
 
 /** What the far end of an originated leg (a registered phone) is told. */
 export interface EndpointSession {
@@ -42,6 +43,8 @@ export interface InjectCall {
   callerName?: string | undefined;
   withheld?: boolean | undefined;
   patienceSec?: number | undefined;
+  /** The patience applies to each wait (as the twin plays it), not only until the first answer. */
+  patiencePerWait?: boolean | undefined;
   /** Channel name prefix (the trunk or SIP peer the call comes from). */
   endpoint?: string | undefined;
   context?: string | undefined;
@@ -107,6 +110,17 @@ export class Pbx {
   readonly playbacks: Playbacks;
   readonly recordings: Recordings;
   readonly timelines = new Timelines();
+  /** Callers whose patience applies to each of their waits (./wait-patience.ts). */
+  private readonly waitPatience = new WaitPatience(
+    (callId, ms, fn) => {
+      const c = this.channels.get(this.timelines.calls.get(callId)?.channelId ?? '');
+      return c ? this.later(c, ms, fn) : null;
+    },
+    (callId) => {
+      const c = this.channels.get(this.timelines.calls.get(callId)?.channelId ?? '');
+      if (c) this.farEndHangup(c, 'patience');
+    },
+  );
   readonly endpoints = new Map<string, RegisteredEndpoint>();
   /** Asterisk's database: the fallback's records of answered calls (astdb.ts). */
   readonly astdb = new AstDb();
@@ -160,6 +174,7 @@ export class Pbx {
     this.trunkChannels = { ...(options.trunkChannels ?? {}) };
     this.timing = pbxTiming(options.timing);
     this.startedAt = this.clock.now();
+    this.timelines.onEntry((call, entry) => this.waitPatience.onEntry(call.callId, entry));
   }
 
   get app(): string {
@@ -349,7 +364,10 @@ export class Pbx {
       this.timelines.note(call, 'stasis-failed', now, { app, STASISSTATUS: 'FAILED' });
       this.markAnswered(c);
     }
-    if (input.patienceSec !== undefined) {
+    if (input.patienceSec !== undefined && input.patiencePerWait) {
+      this.waitPatience.track(call.callId, input.patienceSec);
+      this.waitPatience.onEntry(call.callId, { kind: 'arrived' });
+    } else if (input.patienceSec !== undefined) {
       this.later(c, input.patienceSec * 1000, () => {
         if (this.channels.has(c.id) && call.answeredBy === null) this.farEndHangup(c, 'patience');
       });

@@ -18,6 +18,8 @@ export const injectCallSchema = z
     callerName: z.string().max(128).optional(),
     withheld: z.boolean().optional(),
     patienceSec: z.number().positive().max(86_400).optional(),
+    /** The patience applies to each wait (./wait-patience.ts), not only until the first answer. */
+    patiencePerWait: z.boolean().optional(),
     endpoint: z
       .string()
       .regex(/^[A-Za-z]+\/[A-Za-z0-9._+@-]+$/, 'must look like PJSIP/<trunk>')
@@ -30,6 +32,9 @@ export const injectCallSchema = z
   .strict()
   .refine((v) => !(v.withheld && (v.callerNumber || v.callerName)), {
     message: 'a withheld caller id cannot also carry callerNumber or callerName',
+  })
+  .refine((v) => !(v.patiencePerWait && v.patienceSec === undefined), {
+    message: 'patiencePerWait needs patienceSec',
   });
 
 const compiles = (re: string): boolean => {

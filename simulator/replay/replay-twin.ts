@@ -2,7 +2,7 @@
 // virtual time) on the same site and seats, for the side-by-side table. The twin's seats are the
 // replay's bots (one per --staff seat, all hours), its wrap-up the replay's (0 when each agent's own
 // was asked for), phones answer at once; it starts on a Monday at 00:00 (the live run starts now),
-// and its callers' patience restarts at each queue step (sim-pbx's runs until the first answer).
+// and its callers' patience restarts at each queue step (as the replay asks sim-pbx to play it).
 import type { SiteConfig } from '../../src/core/config.js';
 import { STEPS, validateScenario, type Scenario, type Step } from '../traffic/scenario.js';
 import type { TraceCall } from '../traffic/trace.js';

@@ -175,6 +175,8 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayRun> {
       calls: o.calls,
       scripts,
       speed,
+      // Each wait gets the caller's whole patience, as in the twin (sim-fs: until the first answer).
+      patiencePerWait: pbx === 'asterisk',
       onInjected: (call, simCallId) => ours.set(simCallId, call),
       onError: (err) => {
         refused++;

@@ -6,6 +6,8 @@ export type Bench = {
   run: (options: { quick: boolean }) => Promise<BenchResult>;
   /** Left out of `bench all` (`npm run bench`): run by its name only (e.g. a day of replay, ~50 min). */
   byNameOnly?: boolean;
+  /** A verdict in the figures that the command reports by exiting 1 (why, or null when it holds). */
+  failed?: (result: BenchResult) => string | null;
 };
 
 export const benches: Record<string, Bench> = {};

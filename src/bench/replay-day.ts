@@ -17,6 +17,7 @@ import { runReplay } from '../../simulator/replay/run-replay.js';
 import { generateTrace } from '../../simulator/traffic/generate.js';
 import { validateScenario, type Scenario } from '../../simulator/traffic/scenario.js';
 import { addBench } from './registry.js';
+import { dayVerdict, type DayVerdict } from './replay-day-verdict.js';
 
 /**
  * ILLUSTRATIVE: a made-up day of a small SAS (600 calls over the shipped, made-up "samu-like" hourly
@@ -139,6 +140,10 @@ async function replayDayBench(quick: boolean) {
   }
   const baselineSeconds = (performance.now() - t0) / 1000;
   const spread = spreadOf(days);
+  const twinAnswered = Object.fromEntries(
+    Object.entries(run.report.twin!.queues).map(([id, q]) => [id, q.answered]),
+  );
+  const verdict = dayVerdict(live, twin, spread, twinAnswered, run.report.reconciled);
 
   const queues = [...new Set([...Object.keys(live), ...Object.keys(twin)])].sort();
   const gaps: Record<string, Record<string, number | null>> = {};
@@ -172,6 +177,8 @@ async function replayDayBench(quick: boolean) {
     gap: gaps,
     baseline: { days: BASELINE_DAYS, seconds: Number(baselineSeconds.toFixed(2)), spread },
     gapInSpreads,
+    // Replay vs twin within statistical tolerance, per queue and indicator (replay-day-verdict.ts).
+    verdict,
     loadAverage1m: { min: Math.min(...load), max: Math.max(...load) },
     cpus: cpus().length,
     illustrative: true,
@@ -183,4 +190,9 @@ addBench('replay-day', {
     "a generated day replayed through the live system (sim-pbx) beside the twin: the gap per queue (QS, mean wait, abandons) against the twin's day-to-day spread",
   run: ({ quick }) => replayDayBench(quick),
   byNameOnly: true, // about 50 min: not part of `npm run bench`
+  // Exit 1 when the live day and the twin disagree (or the day did not reconcile).
+  failed: (r) => {
+    const v = r.verdict as DayVerdict | undefined;
+    return v?.agrees === false ? `the live day and the twin disagree: ${v.disagreements.join('; ')}` : null;
+  },
 });

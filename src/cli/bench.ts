@@ -62,6 +62,11 @@ export function registerBench(program: Command): void {
         if (!opts.json) console.log(`bench ${n}: ${bench.description}`);
         results[n] = await bench.run({ quick: Boolean(opts.quick) });
         if (!opts.json) console.log(JSON.stringify(results[n], null, 2));
+        const failed = bench.failed?.(results[n] as Record<string, unknown>);
+        if (failed) {
+          console.error(`bench ${n}: ${failed}`);
+          process.exitCode = 1;
+        }
       }
       if (opts.json) console.log(JSON.stringify(name === 'all' ? results : results[name]));
     });

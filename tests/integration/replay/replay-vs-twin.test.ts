@@ -27,8 +27,8 @@ const site = write('site.json', {
 });
 
 // ILLUSTRATIVE: made-up volumes, durations and staff, sized so that N1 queues now and then (two ARMs
-// at about 55 % occupancy), a few callers give up, and N2 waits stay well below patience (sim-pbx's
-// patience runs until the first answer, the twin's restarts at each step). Talk times are long
+// at about 55 % occupancy), a few callers give up, and N2 waits stay mostly below patience (both sides
+// give each wait the caller's whole patience: sim-pbx's `patiencePerWait`). Talk times are long
 // against the live system's hand-off delays at this speed (40 s simulated = 4 s real).
 const scenario = write('scenario.json', {
   description: 'ILLUSTRATIVE: a generated quarter-hour for the replay-vs-twin test',

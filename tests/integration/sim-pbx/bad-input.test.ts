@@ -21,6 +21,8 @@ describe('trunk API', () => {
     [{ line: '' }, /line: must be a dialled number/],
     [{ line: '15', patienceSec: -3 }, /patienceSec: /],
     [{ line: '15', patienceSec: 'soon' }, /patienceSec: /],
+    [{ line: '15', patiencePerWait: true }, /patiencePerWait needs patienceSec/],
+    [{ line: '15', patienceSec: 5, patiencePerWait: 'yes' }, /patiencePerWait: /],
     [{ line: '15', colour: 'blue' }, /colour/],
     [{ line: '15', withheld: true, callerNumber: '0612' }, /withheld caller id cannot also carry/],
     [{ line: '15', endpoint: 'trunk' }, /endpoint: must look like PJSIP\/<trunk>/],

@@ -34,11 +34,12 @@ export class LrmHealthTracker {
   private lagMs: number | null = null;
   private error: { at: number; detail: string; code: FailureCode } | null = null;
 
+  /** `now`: the site's clock for the times shown (the lag is measured on the queue's own, real, clock). */
   constructor(private readonly now: () => number = Date.now) {}
 
   delivered(d: WebhookDelivery): void {
     this.deliveredAt = this.now();
-    this.lagMs = d.queuedAt === null ? null : Math.max(0, this.deliveredAt - d.queuedAt);
+    this.lagMs = d.queuedAt === null ? null : Math.max(0, Date.now() - d.queuedAt);
   }
 
   /** An attempt failed (retried later, or given up). */

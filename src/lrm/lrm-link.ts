@@ -25,6 +25,8 @@ export type LrmLinkOptions = {
   hub?: WebhookTarget & Omit<HubSanteOptions, 'timeZone'>;
   /** Shared by every site of the process (serve with several sites); one of its own when absent. */
   metrics?: LrmMetrics;
+  /** The site's clock, for the times the console shows (GET …/dependencies); Date.now when absent. */
+  clock?: () => number;
   tuning?: Pick<LrmWebhooksOptions, 'attempts' | 'backoffMs' | 'timeoutMs' | 'lockMs' | 'concurrency'>;
 };
 
@@ -34,10 +36,11 @@ export class LrmLink {
   /** The process's LRM figures (shared by the sites of a process; the link's own otherwise). */
   readonly metrics: LrmMetrics;
   private readonly uncount: () => void;
-  private readonly tracker = new LrmHealthTracker();
+  private readonly tracker: LrmHealthTracker;
 
   constructor(private readonly opts: LrmLinkOptions) {
     const metrics = (this.metrics = opts.metrics ?? new LrmMetrics());
+    this.tracker = new LrmHealthTracker(opts.clock);
     const targets: Record<string, WebhookTarget> = {};
     if (opts.webhook) targets.lrm = opts.webhook;
     if (opts.hub)

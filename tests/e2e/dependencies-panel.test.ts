@@ -70,6 +70,7 @@ describe.skipIf(!hasChromium)('the console: dependencies panel', () => {
       redis: redis.url,
       logger: createLogger({ destination: new Writable({ write: (_c, _e, cb) => cb() }) }),
       webhook: { url: lrm.url, secret: LRM_SECRET },
+      clock: room.now,
     });
     deps.watchLrm(link);
     browser = await launch();

@@ -1,4 +1,4 @@
-// Vite builds the browser UI (three pages) into web/dist, which the ACD serves (src/app/acd-server.ts).
+// Vite builds the browser UI (its pages) into web/dist, which the ACD serves (src/app/acd-server.ts).
 // JSX is compiled for Preact by Vite's own transformer: no Babel preset needed.
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +23,7 @@ export default defineConfig({
         wallboard: resolve(here, 'wallboard.html'),
         indicators: resolve(here, 'indicators.html'),
         recordings: resolve(here, 'recordings.html'),
+        'operator-reports': resolve(here, 'operator-reports.html'),
         'phone-check': resolve(here, 'phone-check.html'),
       },
     },

@@ -276,6 +276,7 @@ export async function startServeSites(settings: SitesSettings, logger: Logger): 
   const pbxs = [...pbxOf.values()];
   // Each site's PBX round trip and recording storage (docs/dependencies.md), as with one site.
   const depsOf = sitesDependencyHealth(settings.pbxOf, settings.dependencies);
+  for (const [id, link] of lrmLinks) depsOf.get(id)?.watchLrm(link);
   const acd = await startAcdServer({
     port: settings.port,
     host: settings.host,

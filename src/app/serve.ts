@@ -324,6 +324,7 @@ export async function startServe(settings: ServeSettings, logger: Logger): Promi
     return performance.now() - started;
   };
   const deps = dependencyHealthFor(config.id, settings.pbx, settings.dependencies);
+  if (lrmLink) deps.watchLrm(lrmLink);
   const users = await loadUsers(settings.users, logger);
   const acd = await startAcdServer({
     port: settings.port,

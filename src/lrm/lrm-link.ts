@@ -10,6 +10,7 @@ import type { SiteHandle } from '../ports/site-handle.js';
 import type { RedisTarget } from '../store/jobs/connection.js';
 import { rcEdaCallArrived, type HubSanteOptions } from './hub-sante.js';
 import { lrmEvents } from './lrm-events.js';
+import { LrmHealthTracker, type LrmHealth } from './lrm-health.js';
 import { LrmMetrics } from './lrm-metrics.js';
 import { recordingAvailableEvent, type RecordingReport } from './recording-event.js';
 import { LrmWebhooks, type LrmWebhooksOptions, type WebhookTarget } from './lrm-webhooks.js';
@@ -24,6 +25,8 @@ export type LrmLinkOptions = {
   hub?: WebhookTarget & Omit<HubSanteOptions, 'timeZone'>;
   /** Shared by every site of the process (serve with several sites); one of its own when absent. */
   metrics?: LrmMetrics;
+  /** The site's clock, for the times the console shows (GET …/dependencies); Date.now when absent. */
+  clock?: () => number;
   tuning?: Pick<LrmWebhooksOptions, 'attempts' | 'backoffMs' | 'timeoutMs' | 'lockMs' | 'concurrency'>;
 };
 
@@ -33,9 +36,11 @@ export class LrmLink {
   /** The process's LRM figures (shared by the sites of a process; the link's own otherwise). */
   readonly metrics: LrmMetrics;
   private readonly uncount: () => void;
+  private readonly tracker: LrmHealthTracker;
 
   constructor(private readonly opts: LrmLinkOptions) {
     const metrics = (this.metrics = opts.metrics ?? new LrmMetrics());
+    this.tracker = new LrmHealthTracker(opts.clock);
     const targets: Record<string, WebhookTarget> = {};
     if (opts.webhook) targets.lrm = opts.webhook;
     if (opts.hub)
@@ -46,12 +51,15 @@ export class LrmLink {
       targets,
       ...opts.tuning,
       onDelivered: (d) => {
+        this.tracker.delivered(d);
         const site = opts.site.siteId;
         metrics.deliveries.inc({ site, target: d.target, result: 'delivered' });
         if (d.queuedAt !== null)
           metrics.lag.observe({ site, target: d.target }, (Date.now() - d.queuedAt) / 1000);
       },
+      onRetry: (d, error) => this.tracker.attemptFailed(d, error),
       onFailed: (d, error) => {
+        this.tracker.attemptFailed(d, error);
         metrics.deliveries.inc({ site: opts.site.siteId, target: d.target, result: 'given-up' });
         opts.logger.error(
           { target: d.target, event: d.type, callId: d.callId, attempts: d.attempts, err: error.message },
@@ -93,6 +101,11 @@ export class LrmLink {
           'LRM webhook not queued',
         ),
       );
+  }
+
+  /** The LRM endpoint's health for the console (GET …/dependencies). */
+  health(): Promise<LrmHealth> {
+    return this.tracker.health(() => this.webhooks.counts());
   }
 
   /**

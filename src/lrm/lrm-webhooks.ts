@@ -64,6 +64,8 @@ export type LrmWebhooksOptions = {
   clock?: () => number;
   onDelivered?: (d: WebhookDelivery) => void;
   onFailed?: (d: WebhookDelivery, error: Error) => void;
+  /** An attempt failed and is retried later (the LRM endpoint's health on the console). */
+  onRetry?: (d: WebhookDelivery, error: Error) => void;
 };
 
 class GiveUp extends Error {}
@@ -234,6 +236,7 @@ export class LrmWebhooks {
           this.opts.onFailed?.(delivery(), err);
           continue;
         }
+        this.opts.onRetry?.(delivery(), err);
         // Exponential backoff, as BullMQ's: the call stays held by this drain until it comes back.
         const delay = Math.round(2 ** (attempts - 1) * (this.opts.backoffMs ?? 1_000));
         await this.backlog.retryLater(target, callId, event.key, attempts, job.id!, delay + this.lockMs);

@@ -6,6 +6,8 @@
 // Measured when asked (a scrape, a request), never on the call path.
 import { statfs } from 'node:fs/promises';
 import { Gauge, type Registry } from 'prom-client';
+import type { LrmHealth } from '../lrm/lrm-health.js';
+import { failureOf, HttpStatusError, type FailureCode } from '../ports/failure.js';
 
 /** RECORDING_STORAGE_DIR (a directory on the recording storage) and RECORDING_STORAGE_MIN_FREE. */
 export type RecordingStorageSettings = {
@@ -101,7 +103,10 @@ export type PbxHealth = {
   measured: boolean;
   ok: boolean;
   roundTripMs: number | null;
+  /** The technical detail (for the engineer: the server log, a title in the console). */
   error: string | null;
+  /** Why, as a code the console words in French (src/ports/failure.ts). */
+  errorCode: FailureCode | null;
 };
 
 export type StorageHealth = {
@@ -127,7 +132,7 @@ export function ariRoundTrip(ari: { url: string; user: string; password: string;
       signal: AbortSignal.timeout(ari.restTimeoutMs ?? 5_000),
     });
     await res.body?.cancel();
-    if (!res.ok) throw new Error(`ARI answered HTTP ${res.status}`);
+    if (!res.ok) throw new HttpStatusError(`ARI answered HTTP ${res.status}`, res.status);
     return performance.now() - started;
   };
 }
@@ -142,14 +147,34 @@ export class DependencyHealth {
     },
   ) {}
 
+  private lrmSource: (() => Promise<LrmHealth>) | null = null;
+
   async pbx(): Promise<PbxHealth> {
-    if (!this.o.pbxRoundTripMs) return { measured: false, ok: true, roundTripMs: null, error: null };
+    if (!this.o.pbxRoundTripMs)
+      return { measured: false, ok: true, roundTripMs: null, error: null, errorCode: null };
     try {
       const ms = await this.o.pbxRoundTripMs();
-      return { measured: true, ok: true, roundTripMs: Math.round(ms * 10) / 10, error: null };
+      return {
+        measured: true,
+        ok: true,
+        roundTripMs: Math.round(ms * 10) / 10,
+        error: null,
+        errorCode: null,
+      };
     } catch (err) {
-      return { measured: true, ok: false, roundTripMs: null, error: (err as Error).message };
+      const f = failureOf(err);
+      return { measured: true, ok: false, roundTripMs: null, error: f.detail, errorCode: f.code };
     }
+  }
+
+  /** The site's LRM link, when it has one (serve: `watchLrm(link)` once the link is made). */
+  watchLrm(link: { health(): Promise<LrmHealth> }): void {
+    this.lrmSource = () => link.health();
+  }
+
+  /** Null when the site has no LRM link. */
+  async lrm(): Promise<LrmHealth | null> {
+    return this.lrmSource ? this.lrmSource() : null;
   }
 
   /** Null when no recording storage directory is configured. */

@@ -4,12 +4,21 @@
 // storage low, no call presented yet); reachable and refreshed with the keyboard; the PBX gone, its
 // row says so; the server's answers cut off, the last figures stay, faded, under a "stale" line
 // whose age keeps ticking (never a frozen screen that looks alive); back, live again; a request
-// that hangs turns it stale too, and does not stop the next one. Screenshots in .tmp/screens.
+// that hangs turns it stale too, and does not stop the next one. Redis (a redis-server of its own)
+// and the LRM endpoint (the example LRM, through a real LrmLink and BullMQ): both answering, then the
+// LRM gone and (another) Redis killed, each row saying in French what is wrong and what to check, the raw
+// detail only in the title. Screenshots in .tmp/screens.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import type { Browser, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LrmLink } from '../../src/lrm/lrm-link.js';
+import { createLogger } from '../../src/ports/logger.js';
+import { connectRedis } from '../../src/store/redis-connection.js';
+import { startRedisServer, type RedisServer } from '../../src/store/redis-server.js';
+import { startExampleLrm, type ExampleLrm } from '../../simulator/lrm/example-lrm.js';
 import { ariRoundTrip, DependencyHealth } from '../../src/observability/dependency-health.js';
 import { startSimPbx } from '../../simulator/pbx/server.js';
 import { hasChromium, launch } from './browser.js';
@@ -18,6 +27,13 @@ import { keyboardLogin, openPage, SHOTS, startRoom, type Room } from './room-har
 let room: Room;
 let browser: Browser;
 let sim: Awaited<ReturnType<typeof startSimPbx>>;
+let redis: RedisServer;
+/** The Redis the panel's Redis row measures, killed by the test (the LRM's queue stays on `redis`). */
+let pinged: RedisServer;
+let ping: ReturnType<typeof connectRedis>;
+let lrm: ExampleLrm;
+let link: LrmLink;
+const LRM_SECRET = 'lrm-secret-of-the-test-0123';
 const dir = mkdtempSync(join(tmpdir(), 'sas-acd-deps-panel-'));
 
 const row = (page: Page, dep: string) => page.locator(`[data-testid=dependencies] li[data-dep=${dep}]`);
@@ -35,12 +51,38 @@ describe.skipIf(!hasChromium)('the console: dependencies panel', () => {
       }),
       storage: { dir, minFreeRatio: 0.99999999 },
     });
-    room = await startRoom({ dependencies: deps });
+    redis = await startRedisServer();
+    pinged = await startRedisServer();
+    // As serve's own PING client: one retry, so a Redis gone fails the PING instead of queueing it.
+    ping = connectRedis(pinged.url, { maxRetriesPerRequest: 1 });
+    ping.on('error', () => undefined);
+    room = await startRoom({
+      dependencies: deps,
+      redisRoundTripMs: async () => {
+        const started = performance.now();
+        await ping.ping();
+        return performance.now() - started;
+      },
+    });
+    lrm = await startExampleLrm({ secret: LRM_SECRET });
+    link = new LrmLink({
+      site: room.runtime,
+      redis: redis.url,
+      logger: createLogger({ destination: new Writable({ write: (_c, _e, cb) => cb() }) }),
+      webhook: { url: lrm.url, secret: LRM_SECRET },
+      clock: room.now,
+    });
+    deps.watchLrm(link);
     browser = await launch();
   }, 120_000);
 
   afterAll(async () => {
     await browser?.close();
+    await link?.close();
+    ping?.disconnect();
+    await lrm?.close().catch(() => undefined);
+    await redis?.stop();
+    await pinged?.stop();
     await room?.stop();
     await sim?.close().catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
@@ -101,6 +143,13 @@ describe.skipIf(!hasChromium)('the console: dependencies panel', () => {
     expect(asked.slice(1).every((q) => q === '?days=1')).toBe(true);
     await expect.poll(() => row(page, 'pbx').getAttribute('data-state'), { timeout: 30_000 }).toBe('bad');
     expect(await row(page, 'pbx').textContent()).toContain('✖ Ne répond pas');
+    // Why, in French, and what to check; the raw "fetch failed" only in the title, for the engineer.
+    const pbxWhy = row(page, 'pbx').locator('[data-testid=dep-detail]');
+    expect(await pbxWhy.textContent()).toBe(
+      'Cause : connexion refusée (service arrêté, ou adresse ou port erronés). À vérifier : qu’Asterisk est démarré et que son interface ARI écoute (ARI_URL).',
+    );
+    expect(await pbxWhy.getAttribute('title')).toMatch(/^Détail technique : fetch failed: .*ECONNREFUSED/);
+    expect(await row(page, 'pbx').textContent()).not.toContain('fetch failed');
 
     // The ACD's answers cut off (the network, as the browser sees it): the last figures stay, faded,
     // under a stale line whose age keeps going up.
@@ -160,4 +209,52 @@ describe.skipIf(!hasChromium)('the console: dependencies panel', () => {
     expect(errors.filter((e) => !/ERR_CONNECTION_REFUSED|Failed to load resource/.test(e))).toEqual([]);
     await page.context().close();
   }, 120_000);
+
+  it('shows Redis and the LRM endpoint, then each failing in French words', async () => {
+    const { page, errors } = await openPage(browser, `${room.url}/wallboard.html`);
+    await keyboardLogin(page, 'sup-1');
+    // A call's events reach the example LRM through BullMQ on the test's Redis.
+    await room.arrive('l-1', '0622222222', null);
+    await expect
+      .poll(() => row(page, 'lrm').textContent(), { timeout: 30_000 })
+      .toMatch(
+        /^Logiciel de régulation \(LRM\)✔ Reçoit les événements : dernier livré à \d\d:\d\d:\d\d en [\d,]+ (ms|s)$/,
+      );
+    expect(lrm.received.length).toBeGreaterThan(0);
+    expect(await row(page, 'redis').textContent()).toMatch(/^Base Redis✔ Répond en [\d,]+ (ms|s)$/);
+    expect(await row(page, 'redis').getAttribute('data-state')).toBe('ok');
+    await page
+      .locator('[data-testid=dependencies]')
+      .screenshot({ path: `${SHOTS}/console-dependencies-all.png` });
+
+    // The LRM goes away: the next call's events meet a refused connection and wait for a retry.
+    await lrm.close();
+    await room.arrive('l-2', '0633333333', null);
+    await expect.poll(() => row(page, 'lrm').getAttribute('data-state'), { timeout: 30_000 }).toBe('bad');
+    expect(await row(page, 'lrm').locator('.dep-value').textContent()).toMatch(
+      /^✖ Ne reçoit plus les événements : \d+ événements? en attente(, 1 appel en nouvel essai)? ; dernier échec à \d\d:\d\d:\d\d$/,
+    );
+    const lrmWhy = row(page, 'lrm').locator('[data-testid=dep-detail]');
+    expect(await lrmWhy.textContent()).toBe(
+      'Cause : connexion refusée (service arrêté, ou adresse ou port erronés). À vérifier : que le logiciel de régulation est démarré et l’adresse LRM_WEBHOOK_URL.',
+    );
+    expect(await lrmWhy.getAttribute('title')).toMatch(
+      /^Détail technique : lrm: fetch failed: .*ECONNREFUSED/,
+    );
+
+    // Redis killed: its row says so, in French.
+    await pinged.kill('SIGKILL');
+    await expect.poll(() => row(page, 'redis').getAttribute('data-state'), { timeout: 30_000 }).toBe('bad');
+    expect(await row(page, 'redis').locator('.dep-value').textContent()).toBe('✖ Ne répond pas');
+    expect(await row(page, 'redis').locator('[data-testid=dep-detail]').textContent()).toMatch(
+      /^Cause : .+\. À vérifier : .*(redis-server|REDIS_URL).*\.$/,
+    );
+    for (const dep of ['pbx', 'redis', 'lrm'])
+      expect(await row(page, dep).textContent()).not.toMatch(/fetch failed|ECONNREFUSED/);
+    await page
+      .locator('[data-testid=dependencies]')
+      .screenshot({ path: `${SHOTS}/console-dependencies-failing.png` });
+    expect(errors.filter((e) => !/ERR_CONNECTION_REFUSED|Failed to load resource/.test(e))).toEqual([]);
+    await page.context().close();
+  }, 150_000);
 });

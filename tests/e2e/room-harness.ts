@@ -47,6 +47,8 @@ export async function startRoom(
     webRtcPhone?: WebRtcPhoneSettings;
     /** The site's PBX round trip and recording storage (GET …/dependencies). */
     dependencies?: DependencyHealth;
+    /** One Redis PING round trip in ms (GET …/dependencies' `redis`). */
+    redisRoundTripMs?: () => Promise<number>;
   } = {},
 ): Promise<Room> {
   mkdirSync(SHOTS, { recursive: true });
@@ -76,6 +78,7 @@ export async function startRoom(
       ...(options.accessTtlSeconds ? { accessTtlSeconds: options.accessTtlSeconds } : {}),
       ...(options.webRtcPhone ? { webRtcPhone: options.webRtcPhone } : {}),
       ...(options.dependencies ? { dependencies: () => options.dependencies! } : {}),
+      ...(options.redisRoundTripMs ? { redisRoundTripMs: options.redisRoundTripMs } : {}),
       web: { siteId: '44', virtualPhoneUrl: null, sipGatewayUrl: options.sipGatewayUrl ?? null },
     });
     port = (server.server.address() as AddressInfo).port;

@@ -19,6 +19,9 @@ render(
         <a href="/recordings.html">Enregistrements des appels (superviseurs, qualité)</a>
       </li>
       <li>
+        <a href="/operator-reports.html">Relevés de l’opérateur (appels adressés aux numéros)</a>
+      </li>
+      <li>
         <a href="/api/v1/docs">API (OpenAPI)</a>
       </li>
       <li>

@@ -13,6 +13,8 @@ export class ApiError extends Error {
     message: string,
     readonly status: number,
     readonly reason?: string,
+    /** The problem's `errors` (every bad field or line), when it has them. */
+    readonly errors: { field: string; message: string }[] = [],
   ) {
     super(message);
   }
@@ -84,12 +86,15 @@ async function post(path: string, body: unknown): Promise<Response> {
 
 async function problemOf(r: Response): Promise<ApiError> {
   let reason: string | undefined;
+  let errors: { field: string; message: string }[] = [];
   try {
-    reason = ((await r.json()) as { reason?: string }).reason;
+    const body = (await r.json()) as { reason?: string; errors?: { field: string; message: string }[] };
+    reason = body.reason;
+    errors = Array.isArray(body.errors) ? body.errors : [];
   } catch {
     // not JSON
   }
-  return new ApiError(problemText(reason, r.status), r.status, reason);
+  return new ApiError(problemText(reason, r.status), r.status, reason, errors);
 }
 
 export async function login(username: string, password: string): Promise<Tokens> {

@@ -2,12 +2,14 @@
 // process (in-process startServeSites) leads two sites on one sim-pbx. Each site's PBX round trip,
 // its own recording storage (`{site}` in RECORDING_STORAGE_DIR: x's folder exists, y's does not)
 // and its own answer rate, on the API and on /metrics (each metric once, labelled by site); a
-// supervisor of x alone cannot read y's; the PBX gone, both sites say so.
+// supervisor of x alone cannot read y's; each site's own LRM link and Redis on the API; the PBX gone,
+// both sites say so, with a `refused` code (never the bare "fetch failed").
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseSitesSettings, startServeSites } from '../../../src/app/serve-sites.js';
+import { startExampleLrm } from '../../../simulator/lrm/example-lrm.js';
 import { expectCleanPbx } from '../telephony/pbx-hygiene.js';
 import { jsonWriter, placeCall, simPbxPerTest, siteConfig } from './fixtures/serve-sites.js';
 import { freshSiteId, redisUrl, silent, waitFor } from './fixtures/site.js';
@@ -18,7 +20,20 @@ const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 type Deps = {
-  pbx: { measured: boolean; ok: boolean; roundTripMs: number | null };
+  pbx: {
+    measured: boolean;
+    ok: boolean;
+    roundTripMs: number | null;
+    error: string | null;
+    errorCode: string | null;
+  };
+  redis: { ok: boolean; roundTripMs: number | null } | null;
+  lrm: {
+    ok: boolean;
+    waiting: number | null;
+    lastDeliveredAt: number | null;
+    lastError: string | null;
+  } | null;
   recordingStorage: { dir: string; ok: boolean; low: boolean; error: string | null } | null;
   answerRate: { today: { presented: number; answered: number; rate: number | null; low: boolean } };
 };
@@ -34,6 +49,8 @@ describe('serve with several sites: dependencies per site', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sas-acd-sites-deps-files-'));
     dirs.push(dir);
     const sim = await pbx.start({ port: 0 });
+    const LRM_SECRET = 'lrm-secret-of-the-test-0123';
+    const lrm = await startExampleLrm({ secret: LRM_SECRET });
     const [x, y] = [freshSiteId(), freshSiteId()];
     mkdirSync(join(dir, x)); // y's storage folder is missing: unreadable, so low
     const configs = [write(`site-${x}.json`, siteConfig(x)), write(`site-${y}.json`, siteConfig(y))];
@@ -58,6 +75,8 @@ describe('serve with several sites: dependencies per site', () => {
         // Readable is enough to be ok: the test does not depend on the disk's real free share.
         RECORDING_STORAGE_MIN_FREE: '0',
         ANSWER_RATE_MIN: '0.5',
+        LRM_WEBHOOK_URL: lrm.url,
+        LRM_WEBHOOK_SECRET: LRM_SECRET,
       },
     });
     if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
@@ -91,8 +110,11 @@ describe('serve with several sites: dependencies per site', () => {
 
       const dx = await waitFor(async () => {
         const d = await deps(x);
-        return d.body.answerRate?.today.presented === 1 ? d : null;
+        return d.body.answerRate?.today.presented === 1 && d.body.lrm?.lastDeliveredAt ? d : null;
       }, 20_000);
+      // Each site's own LRM link: x's call delivered, y's link has sent nothing; Redis answers both.
+      expect(dx.body.lrm).toMatchObject({ ok: true, lastError: null });
+      expect(dx.body.redis).toMatchObject({ ok: true });
       expect(dx.status).toBe(200);
       expect(dx.body.pbx).toMatchObject({ measured: true, ok: true });
       expect(dx.body.pbx.roundTripMs).toBeGreaterThan(0);
@@ -113,6 +135,8 @@ describe('serve with several sites: dependencies per site', () => {
         error: 'ENOENT',
       });
       expect(dy.body.answerRate.today).toMatchObject({ presented: 0, answered: 0, rate: null, low: false });
+      expect(dy.body.lrm).toMatchObject({ ok: true, waiting: 0, lastDeliveredAt: null, lastError: null });
+      expect(dy.body.redis).toMatchObject({ ok: true });
 
       // A supervisor of x alone: x yes, y refused.
       const supX = await token('sup-x');
@@ -135,12 +159,19 @@ describe('serve with several sites: dependencies per site', () => {
           const d = await deps(site);
           return d.body.pbx.ok ? null : d;
         }, 20_000);
-        expect(down.body.pbx).toMatchObject({ measured: true, ok: false, roundTripMs: null });
+        expect(down.body.pbx).toMatchObject({
+          measured: true,
+          ok: false,
+          roundTripMs: null,
+          errorCode: 'refused',
+        });
+        expect(down.body.pbx.error).toMatch(/ECONNREFUSED/);
       }
       text = await (await fetch(`${serving.url}/metrics`)).text();
       for (const site of [x, y]) expect(metric(text, 'sas_acd_pbx_round_trip_seconds', site)).toBe(-1);
     } finally {
       await serving.stop();
+      await lrm.close();
     }
   }, 120_000);
 });

@@ -43,12 +43,25 @@ describe('dependency health', () => {
 
   it('reports the PBX round trip, or its failure (-1 on /metrics)', async () => {
     const up = new DependencyHealth({ siteId: '44', pbxRoundTripMs: () => Promise.resolve(12.34) });
-    expect(await up.pbx()).toEqual({ measured: true, ok: true, roundTripMs: 12.3, error: null });
-    const down = new DependencyHealth({
-      siteId: '44',
-      pbxRoundTripMs: () => Promise.reject(new Error('connect ECONNREFUSED')),
+    expect(await up.pbx()).toEqual({
+      measured: true,
+      ok: true,
+      roundTripMs: 12.3,
+      error: null,
+      errorCode: null,
     });
-    expect(await down.pbx()).toMatchObject({ measured: true, ok: false, roundTripMs: null });
+    // Node's fetch says only "fetch failed"; the cause says why: kept as a code and in the detail.
+    const refused = Object.assign(new TypeError('fetch failed'), {
+      cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8088'), { code: 'ECONNREFUSED' }),
+    });
+    const down = new DependencyHealth({ siteId: '44', pbxRoundTripMs: () => Promise.reject(refused) });
+    expect(await down.pbx()).toEqual({
+      measured: true,
+      ok: false,
+      roundTripMs: null,
+      error: 'fetch failed: connect ECONNREFUSED 127.0.0.1:8088',
+      errorCode: 'refused',
+    });
     const registry = new Registry();
     down.registerMetrics(registry);
     expect(gauge(await registry.metrics(), 'sas_acd_pbx_round_trip_seconds')).toBe(-1);

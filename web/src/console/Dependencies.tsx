@@ -1,10 +1,12 @@
-// The health of the site's dependencies (annex 2 condition 5; docs/dependencies.md): the PBX, the
-// recording storage, the answer rate today and over the last days. Polled from GET …/dependencies.
+// The health of the site's dependencies (annex 2 condition 5; docs/dependencies.md): the PBX, Redis,
+// the LRM endpoint, the recording storage, the answer rate today and over the last days. A failure
+// is worded in French (dependency-words.ts), the server's raw detail kept in the row's title. Polled from GET …/dependencies.
 // A failed or hanging poll keeps the last answer on screen, faded and marked stale with its age,
 // which ticks every second: a panel that stopped updating says so instead of looking alive.
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { clock, duration, percent } from '../i18n.js';
 import { api, ApiError } from '../session.js';
+import { failureWords, type FailureCode } from './dependency-words.js';
 import './dependencies.css';
 
 const POLL_MS = 10_000;
@@ -23,7 +25,25 @@ type Deps = {
     ok: boolean;
     roundTripMs: number | null;
     error: string | null;
+    errorCode?: FailureCode | null;
   };
+  redis?: {
+    ok: boolean;
+    roundTripMs: number | null;
+    error: string | null;
+    errorCode: FailureCode | null;
+  } | null;
+  lrm?: {
+    ok: boolean;
+    waiting: number | null;
+    retrying: number | null;
+    givenUp: number | null;
+    lastDeliveredAt: number | null;
+    lastLagMs: number | null;
+    lastErrorAt: number | null;
+    lastError: string | null;
+    lastErrorCode: FailureCode | null;
+  } | null;
   recordingStorage: {
     ok: boolean;
     low: boolean;
@@ -35,7 +55,13 @@ type Deps = {
   answerRate: { minRate: number; today: Day; days: Day[] };
 };
 
-type Row = { state: 'ok' | 'warn' | 'bad' | 'none'; text: string; detail?: string | null };
+/** `detail`: words for the room; `raw`: the server's technical detail (title, for the engineer). */
+type Row = {
+  state: 'ok' | 'warn' | 'bad' | 'none';
+  text: string;
+  detail?: string | null;
+  raw?: string | null;
+};
 const SYMBOL = { ok: '✔', warn: '⚠', bad: '✖', none: '—' } as const;
 
 const size = (bytes: number) =>
@@ -43,12 +69,56 @@ const size = (bytes: number) =>
     ? `${(bytes / 1e9).toLocaleString('fr-FR', { maximumFractionDigits: 1 })} Go`
     : `${Math.round(bytes / 1e6).toLocaleString('fr-FR')} Mo`;
 
+const ms = (v: number) =>
+  v >= 1000
+    ? `${(v / 1000).toLocaleString('fr-FR', { maximumFractionDigits: 1 })} s`
+    : `${v.toLocaleString('fr-FR', { maximumFractionDigits: 1 })} ms`;
+const count = (n: number, one: string, many: string) => `${n} ${n > 1 ? many : one}`;
+
 function pbxRow(p: Deps['pbx']): Row {
-  if (p.connected === false) return { state: 'bad', text: 'Déconnectée de l’ACD', detail: p.error };
+  const why = { detail: failureWords('pbx', p.errorCode), raw: p.error };
+  if (p.connected === false)
+    return { state: 'bad', text: 'Déconnectée de l’ACD', ...why, detail: why.detail ?? p.error };
   if (!p.measured) return { state: 'none', text: 'Connectée ; temps de réponse non mesuré pour ce PBX' };
-  if (!p.ok) return { state: 'bad', text: 'Ne répond pas', detail: p.error };
-  const ms = (p.roundTripMs ?? 0).toLocaleString('fr-FR', { maximumFractionDigits: 1 });
-  return { state: 'ok', text: `Répond en ${ms} ms` };
+  if (!p.ok) return { state: 'bad', text: 'Ne répond pas', ...why };
+  return { state: 'ok', text: `Répond en ${ms(p.roundTripMs ?? 0)}` };
+}
+
+function redisRow(r: Deps['redis']): Row {
+  if (!r) return { state: 'none', text: 'Non utilisée par ce serveur (données en mémoire)' };
+  if (!r.ok)
+    return { state: 'bad', text: 'Ne répond pas', detail: failureWords('redis', r.errorCode), raw: r.error };
+  return { state: 'ok', text: `Répond en ${ms(r.roundTripMs ?? 0)}` };
+}
+
+function lrmRow(l: Deps['lrm']): Row {
+  if (!l) return { state: 'none', text: 'Non relié (LRM_WEBHOOK_URL absent)' };
+  const queue =
+    l.waiting === null
+      ? 'file d’attente illisible (Redis)'
+      : `${count(l.waiting, 'événement', 'événements')} en attente`;
+  if (!l.ok) {
+    const retrying = l.retrying ? `, ${count(l.retrying, 'appel', 'appels')} en nouvel essai` : '';
+    const since = l.lastErrorAt ? ` ; dernier échec à ${clock(l.lastErrorAt)}` : '';
+    return {
+      state: 'bad',
+      text: `Ne reçoit plus les événements : ${queue}${retrying}${since}`,
+      detail: failureWords('lrm', l.lastErrorCode),
+      raw: l.lastError,
+    };
+  }
+  const last =
+    l.lastDeliveredAt === null
+      ? 'aucun événement livré depuis le démarrage du serveur'
+      : `dernier livré à ${clock(l.lastDeliveredAt)}${l.lastLagMs !== null ? ` en ${ms(l.lastLagMs)}` : ''}`;
+  if (l.givenUp)
+    return {
+      state: 'warn',
+      text: `${count(l.givenUp, 'événement abandonné', 'événements abandonnés')} ces 7 derniers jours ; ${last}`,
+      detail: 'À vérifier : le journal du serveur ACD (« LRM webhook given up »).',
+      raw: l.lastError,
+    };
+  return { state: 'ok', text: `Reçoit les événements : ${last}${l.waiting ? `, ${queue}` : ''}` };
 }
 
 function storageRow(s: Deps['recordingStorage']): Row {
@@ -172,6 +242,8 @@ export function Dependencies({ siteId }: { siteId: string }) {
             {(
               [
                 ['pbx', 'Téléphonie (PBX)', pbxRow(deps.pbx)],
+                ['redis', 'Base Redis', redisRow(deps.redis ?? null)],
+                ['lrm', 'Logiciel de régulation (LRM)', lrmRow(deps.lrm ?? null)],
                 ['storage', 'Stockage des enregistrements', storageRow(deps.recordingStorage)],
                 ['rate', 'Taux de décroché aujourd’hui', rateRow(deps.answerRate)],
               ] as const
@@ -181,7 +253,15 @@ export function Dependencies({ siteId }: { siteId: string }) {
                 <span class="dep-value">
                   {SYMBOL[row.state]} {row.text}
                 </span>
-                {row.detail && <span class="dep-detail">détail : {row.detail}</span>}
+                {row.detail && (
+                  <span
+                    class="dep-detail"
+                    data-testid="dep-detail"
+                    title={row.raw ? `Détail technique : ${row.raw}` : undefined}
+                  >
+                    {row.detail}
+                  </span>
+                )}
               </li>
             ))}
           </ul>

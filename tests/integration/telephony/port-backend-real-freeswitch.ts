@@ -211,12 +211,14 @@ export async function realFreeswitchBackend(logger: Logger): Promise<Backend> {
     async hears(simId) {
       const leg = await callerLeg(simId);
       if (!leg) return { music: false, agents: [] };
-      const music = leg.row.application === 'playback';
       const with_ = leg.vars.variable_bridge_to;
       if (with_) {
+        // Bridged: the agent, whatever `show channels` still names as the last application (it
+        // shows `playback` for a moment after the bridge, seen on the lab).
         const agent = await agentOf(with_);
-        return { music, agents: agent ? [agent] : [] };
+        return { music: false, agents: agent ? [agent] : [] };
       }
+      const music = leg.row.application === 'playback';
       if (leg.row.application === 'conference') {
         const name = leg.row.application_data.split('@')[0]!;
         const list = await api(`conference ${name} list`);

@@ -541,6 +541,8 @@ export class MediaServerSim implements SipPeer {
       variable_hangup_after_bridge: 'false',
       variable_park_after_bridge: 'true',
       variable_playback_terminators: 'none',
+      // As the real one: the partner's uuid while uuid_bridged, gone once unbridged (lab, 1.10.12).
+      ...(ch.bridgedWith ? { variable_bridge_to: ch.bridgedWith } : {}),
       ...Object.fromEntries(Object.entries(ch.vars).map(([k, v]) => [`variable_${k}`, v])),
     };
   }

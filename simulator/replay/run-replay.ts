@@ -15,6 +15,7 @@ import { scheduleChaos, NO_CHAOS, type ChaosDone, type ChaosPlan } from './chaos
 import { callCountsOf, formatCallCounts, reconcileCallCounts, type CallCounts } from './call-counts.js';
 import { startChildStack, type ChildStack } from './child-stack.js';
 import { fsCallRecord, type FsTimeline } from './fs-records.js';
+import { queueOfAnswer } from './queue-of-answer.js';
 import { groundTruth, type QueueFigures } from './ground-truth.js';
 import { PanelBot } from './panel-bot.js';
 import { startPartnerPhone } from './partner-phone.js';
@@ -270,14 +271,15 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayRun> {
     const truth = groundTruth(records, {
       thresholdRealSeconds: (id) => thresholds.get(id) ?? 30,
       entryQueue: (line) => o.config.lines.find((l) => l.id === line)?.entryQueue ?? 'n1',
-      // Answered before reaching a holding bridge: the agent's queue, the expected step when it has several.
+      // Answered before reaching a holding bridge: the expected step when the agent could take it
+      // (its skills, or that queue's overflow tiers), else the agent's queue (./queue-of-answer.ts).
       queueOfAnswer: (callId, endpoint, waitIndex) => {
-        const agent = o.config.agents.find((a) => (a.endpoint ?? `PJSIP/${a.id}`) === endpoint);
-        if (!agent || agent.skills.length === 0) return null;
         const row = ours.get(callId);
-        const expected = row ? expectedPath(o.config, row, seats)[waitIndex] : undefined;
-        if (expected && agent.skills.some((s) => s.queue === expected)) return expected;
-        return [...agent.skills].sort((a, b) => a.preference - b.preference)[0]!.queue;
+        return queueOfAnswer(
+          o.config,
+          endpoint,
+          row ? expectedPath(o.config, row, seats)[waitIndex] : undefined,
+        );
       },
       speed,
       toleranceMs,

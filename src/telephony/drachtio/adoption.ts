@@ -45,6 +45,8 @@ export type FoundLeg = {
   name: string | null;
   /** The call's live recording on this channel (`<format>:<path>`, call-recording.ts). */
   recording: string | null;
+  /** The channel it is uuid_bridged with now (FreeSWITCH's `bridge_to`, gone once unbridged). */
+  bridgedTo: string | null;
 };
 
 const decode = (v: string | undefined): string | null => {
@@ -85,6 +87,7 @@ export async function findLegs(ms: FsMediaServer): Promise<FoundLeg[]> {
       number: v(LEG_HEADERS.number),
       name: v(LEG_HEADERS.name),
       recording: vars[`variable_${RECORDING_VAR}`] ?? null,
+      bridgedTo: vars.variable_bridge_to || null,
     });
   }
   return found;
@@ -104,6 +107,11 @@ export type DrachtioAdoptionReport = {
   strays: number;
   /** Callers of calls the engine had already ended: hung up now, never a second arrival. */
   ended: number;
+  /**
+   * Phones that had answered the pending offer before the engine was told (the old process died in
+   * between): kept, bridged with their caller if they were not yet, and told now (answerOffer).
+   */
+  answers: number;
 };
 
 /** The adapter as the take-over sees it: its connections, its calls and how it reports and ends them. */
@@ -124,6 +132,8 @@ export type TakeOverHost = {
   sink: (cmd: Command, at: number) => void;
   callerGone: (caller: Caller) => void;
   agentHungUp: (leg: Leg) => void;
+  /** A first answer: bridged with its caller, then told (./answer-on-join.ts). */
+  joinThenAnswer: (leg: Leg) => Promise<void>;
   execute: (effect: Effect) => Promise<void>;
 };
 
@@ -172,8 +182,10 @@ export async function readoptCalls(host: TakeOverHost): Promise<{ callersGone: n
  * leaked FreeSWITCH leg is hung up too; a caller the engine never heard of arrives now; a caller of
  * a call the engine already ended is hung up, never counted again. Agent legs of the plan are
  * adopted; others (and a phone that was still ringing at the crash: its INVITE died with the old
- * process) are ended; an answered agent leg missing is lost; the offer made meanwhile rings; a
- * caller waiting alone hears its queue's music again.
+ * process) are ended; an answered agent leg missing is lost; the phone of the pending offer that
+ * had answered before the old process could tell the engine is kept, bridged if it was not yet,
+ * and told (answerOffer: counted once, never cut); the offer made meanwhile rings; a caller
+ * waiting alone hears its queue's music again.
  */
 export async function adoptCalls(
   host: TakeOverHost,
@@ -191,6 +203,7 @@ export async function adoptCalls(
     held: 0,
     strays: 0,
     ended: 0,
+    answers: 0,
   };
   const planned = new Map(plans.map((p) => [p.callId, p]));
   const found = await findLegs(ms);
@@ -199,6 +212,9 @@ export async function adoptCalls(
   const now = host.now();
   const tell = (cmd: Command) => host.sink(cmd, now);
   const present = new Set<string>(); // callers (and outside calls) still on the PBX
+  const callerUuid = new Map<string, string>(); // of the callers adopted, by call
+  const answered = new Set<string>(); // calls whose pending offer's phone had answered
+  const firstAnswers: { leg: Leg; bridged: boolean }[] = [];
   for (const l of found.filter((x) => x.kind === 'caller' || x.kind === 'outbound')) {
     if (host.callers.has(l.callId) || host.outbound.has(l.callId)) continue; // already ours
     const ep = endpoint(l);
@@ -235,6 +251,7 @@ export async function adoptCalls(
       continue;
     }
     present.add(l.callId);
+    callerUuid.set(l.callId, l.uuid);
     const caller: Caller = {
       callId: l.callId,
       req: null,
@@ -274,7 +291,11 @@ export async function adoptCalls(
     const ep = endpoint(l);
     const d = l.dialogId ? dialog(l.dialogId) : null;
     const wanted = !!plan && !!l.agentId && plan.agents.includes(l.agentId) && present.has(l.callId);
-    if (!wanted || !d || !(await alive(srf, d))) {
+    // The pending offer's phone had answered, and the old process died before the engine was told
+    // (between the answer and its report, bridged or not yet): kept and told, never cut and rung again.
+    const answer =
+      !wanted && plan?.ring?.agentId === l.agentId && present.has(l.callId) && !answered.has(l.callId);
+    if (!(wanted || answer) || !d || !(await alive(srf, d))) {
       if (wanted) (d as unknown as AdoptedDialog | null)?.ended();
       else report.strays += 1;
       if (d?.connected) await bye(srf, d);
@@ -295,9 +316,29 @@ export async function adoptCalls(
     };
     host.legs.set(key, leg);
     host.watch.watch(d.id, () => (d as unknown as AdoptedDialog).ended());
-    host.callers.get(l.callId)?.with.add(leg.agentId);
     d.on('destroy', () => host.agentHungUp(leg));
+    if (answer) {
+      answered.add(l.callId);
+      firstAnswers.push({ leg, bridged: !!l.bridgedTo && l.bridgedTo === callerUuid.get(l.callId) });
+      continue;
+    }
+    host.callers.get(l.callId)?.with.add(leg.agentId);
     report.legs += 1;
+  }
+  for (const { leg, bridged } of firstAnswers) {
+    const caller = host.callers.get(leg.callId);
+    if (!caller) continue;
+    report.answers += 1;
+    if (!bridged) {
+      await host.joinThenAnswer(leg); // bridged, then told (./answer-on-join.ts)
+      continue;
+    }
+    // Bridged already: told now; its recording starts if the old process had not started it.
+    caller.with.add(leg.agentId);
+    caller.joined = true;
+    caller.firstAnswer = { agentId: leg.agentId, bridging: false };
+    if (caller.ep) void host.recorder?.start(ms, caller.callId, caller.ep.uuid);
+    tell({ type: 'answerOffer', callId: leg.callId, agentId: leg.agentId });
   }
   // Supervisors' listen-ins the engine still has are kept (the eavesdrop runs on FreeSWITCH by
   // itself); others are ended, and one the engine has but FreeSWITCH has not is reported ended.
@@ -346,7 +387,8 @@ export async function adoptCalls(
       report.rung += 1;
       void host.execute(plan.ring);
     }
-    if (plan.hold) {
+    // A caller with the phone that answered its offer (above) stays with it: no music.
+    if (plan.hold && !answered.has(plan.callId)) {
       report.held += 1;
       await host.execute(plan.hold);
     }

@@ -13,3 +13,21 @@ import type { Caller, Leg } from './call-state.js';
 export function joinsBeforeAnswer(leg: Leg, caller: Caller): boolean {
   return !leg.dialOut && !caller.gone && !caller.joined && caller.with.size === 0 && !caller.conference;
 }
+
+/**
+ * Whether the caller is with (or being joined with) a first answer the engine has not acted on
+ * yet: no connectAgent for it carried out, its leg neither released nor hung up. A holdCaller
+ * carried out now was decided before the engine heard of that answer (queued behind the ring that
+ * brought it, or a take-over's plan made before it was told) and must not take the caller out of
+ * the agent's bridge (the race fixed on Asterisk in ../ari/ari-adapter.ts). If the engine does not
+ * take the answer, its cancelRing releases the leg and puts the caller back on hold.
+ */
+export function holdsFirstAnswer(caller: Caller): boolean {
+  const first = caller.firstAnswer;
+  return !!first && (first.bridging || caller.with.has(first.agentId));
+}
+
+/** The engine acted on this agent's answer (connectAgent), or its leg ended: holds are its own again. */
+export function firstAnswerSettled(caller: Caller | undefined, agentId: string): void {
+  if (caller?.firstAnswer?.agentId === agentId) caller.firstAnswer = null;
+}

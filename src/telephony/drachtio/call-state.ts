@@ -21,6 +21,11 @@ export type Caller = {
   ours: boolean;
   /** Its first answer was joined with it before being told (./answer-on-join.ts): later ones are told at once. */
   joined?: boolean;
+  /**
+   * That first answer while the engine has not acted on it yet (./answer-on-join.ts, holdsFirstAnswer):
+   * a hold decided before the engine heard of it never takes the caller out of it.
+   */
+  firstAnswer?: { agentId: string; bridging: boolean } | null;
 };
 
 export type Leg = {

@@ -37,7 +37,7 @@ import { DialogWatch } from './dialog-watch.js';
 import { FsCallRecorder, type FsRecordingAvailable, type FsRecordingOptions } from './call-recording.js';
 import { FsListenIn } from './listen-in.js';
 import { referCaller } from './refer.js';
-import { joinsBeforeAnswer } from './answer-on-join.js';
+import { firstAnswerSettled, holdsFirstAnswer, joinsBeforeAnswer } from './answer-on-join.js';
 import { returnedCallId } from './call-id.js';
 import { stopRouting } from './stop-routing.js';
 
@@ -344,6 +344,7 @@ export class DrachtioAdapter implements TelephonyPort {
       case 'releaseAgent':
         return this.releaseLeg(this.legs.get(`${f.callId}|${f.agentId}`));
       case 'connectAgent': {
+        firstAnswerSettled(this.callers.get(f.callId), f.agentId);
         const leg = this.legs.get(`${f.callId}|${f.agentId}`);
         if (!leg) return;
         if (leg.answered) return this.connect(leg, f.conference);
@@ -445,6 +446,11 @@ export class DrachtioAdapter implements TelephonyPort {
     await this.answer(caller);
     const ep = caller.ep;
     if (!ep || caller.gone) return;
+    if (holdsFirstAnswer(caller)) {
+      // Stale (./answer-on-join.ts): its music is kept for when the caller waits again.
+      caller.music = music;
+      return;
+    }
     if (caller.conference) {
       // An adopted caller's member id is unknown: its music (uuid_transfer) takes it out.
       if (ep.conf.memberId !== undefined)
@@ -565,6 +571,7 @@ export class DrachtioAdapter implements TelephonyPort {
     const key = `${leg.callId}|${leg.agentId}`;
     const caller = this.callers.get(leg.callId);
     caller?.with.delete(leg.agentId);
+    firstAnswerSettled(caller, leg.agentId);
     if (leg.ep) void this.destroyQuietly(leg.ep);
     leg.ep = null;
     leg.dialog = null;
@@ -625,12 +632,15 @@ export class DrachtioAdapter implements TelephonyPort {
     const caller = this.callers.get(leg.callId);
     if (!caller) return;
     caller.joined = true;
+    const first = { agentId: leg.agentId, bridging: true };
+    caller.firstAnswer = first;
     const failure = await this.answer(caller)
       .then(() => this.connect(leg, false))
       .then(
         () => null,
         (err: unknown) => err,
       );
+    first.bridging = false;
     // Hung up meanwhile: its callerHungUp, told first, makes it an abandon; its legs are released.
     if (caller.gone || this.callers.get(leg.callId) !== caller) return;
     if (failure)
@@ -824,6 +834,7 @@ export class DrachtioAdapter implements TelephonyPort {
       sink: (cmd, at) => this.sink(cmd, at),
       callerGone: (caller) => this.callerGone(caller),
       agentHungUp: (leg) => this.agentHungUp(leg),
+      joinThenAnswer: (leg) => this.joinThenAnswer(leg),
       execute: (effect) => this.execute(effect),
     };
   }
@@ -915,6 +926,7 @@ export class DrachtioAdapter implements TelephonyPort {
     const key = `${leg.callId}|${leg.agentId}`;
     if (this.legs.get(key) === leg) this.legs.delete(key);
     this.callers.get(leg.callId)?.with.delete(leg.agentId);
+    firstAnswerSettled(this.callers.get(leg.callId), leg.agentId);
     await this.endLeg(leg);
   }
 

@@ -7,22 +7,34 @@ import { DrachtioAdapter } from '../../../src/telephony/drachtio/drachtio-adapte
 import type { TelephonyPort } from '../../../src/telephony/port.js';
 import { startSimFs } from '../../../simulator/freeswitch/server.js';
 import { startSimPbx } from '../../../simulator/pbx/server.js';
+import { PhoneClient, type PhoneMessage } from '../../../simulator/bots/phone-client.js';
 
 export type Hears = { music: boolean; agents: string[] };
 export type CallEnd = { by: string | null; redirected: boolean } | null;
 
+/** An agent's phone as a test drives it (sim-pbx's and sim-fs's PhoneClient, or a far end's). */
+export type TestPhone = {
+  readonly messages: PhoneMessage[];
+  answer(channelId: string): void;
+  reject(channelId: string, code?: number): void;
+  hangup(channelId: string): void;
+  close(): void;
+  on(event: string, listener: (m: PhoneMessage) => void): unknown;
+};
+
 export type Backend = {
   port: TelephonyPort;
-  endpointsWsUrl: string;
+  /** Registers the agent's phone (e.g. "PJSIP/arm-1"). */
+  phone(endpoint: string): Promise<TestPhone>;
   /** A caller dials 15; `callId` is what the engine will call it. */
   inject(extra?: Record<string, unknown>): Promise<{ simId: string; callId: string }>;
   hangupCaller(simId: string): Promise<void>;
   /** Cuts the adapter's connection to the PBX (its client reconnects by itself). */
   dropConnection(): Promise<void>;
-  hears(simId: string): Hears;
-  ended(simId: string): CallEnd;
+  hears(simId: string): Hears | Promise<Hears>;
+  ended(simId: string): CallEnd | Promise<CallEnd>;
   /** Calls' legs still on the PBX (channels, dialogs, mixing bridges, conferences): 0 once every call ended. */
-  leftovers(): number;
+  leftovers(): number | Promise<number>;
   close(): Promise<void>;
 };
 
@@ -49,7 +61,7 @@ export async function asteriskBackend(logger: Logger): Promise<Backend> {
   const timeline = (id: string) => sim.pbx.timelines.calls.get(id)!;
   return {
     port,
-    endpointsWsUrl: sim.endpointsWsUrl,
+    phone: (endpoint) => PhoneClient.register(sim.endpointsWsUrl, endpoint),
     async inject(extra = {}) {
       const r = await post(`${sim.url}/sim/calls`, { line: '15', callerNumber: '0612345678', ...extra });
       const b = (await r.json()) as { callId: string; channelId: string };
@@ -107,7 +119,7 @@ export async function freeswitchBackend(logger: Logger): Promise<Backend> {
   const sim = lab.sim;
   return {
     port,
-    endpointsWsUrl: lab.endpointsWsUrl,
+    phone: (endpoint) => PhoneClient.register(lab.endpointsWsUrl, endpoint),
     async inject(extra = {}) {
       const r = await post(`${lab.url}/sim/calls`, { line: '15', callerNumber: '0612345678', ...extra });
       const b = (await r.json()) as { callId: string; sipCallId: string };

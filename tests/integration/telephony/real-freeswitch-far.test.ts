@@ -56,7 +56,7 @@ describe.skipIf(!enabled)(
     let ctl: { srf: Srf; ms: FsMediaServer } | null = null;
     const commands: Command[] = [];
 
-    const newAdapter = async () => {
+    const newAdapter = async (sink = (cmd: Command) => void commands.push(cmd)) => {
       const a = new DrachtioAdapter({
         drachtio,
         freeswitch: { host: esl.host, port: esl.port, password: esl.secret },
@@ -65,7 +65,7 @@ describe.skipIf(!enabled)(
         outboundUri: (n) => `sip:${n}@${env.FAR_SIP}`,
         logger: silent,
       });
-      await a.start((cmd) => void commands.push(cmd));
+      await a.start((cmd) => sink(cmd));
       adapters.push(a);
       return a;
     };
@@ -445,6 +445,46 @@ describe.skipIf(!enabled)(
         () => commands.some((c) => c.type === 'callerHungUp' && c.callId === callId),
         'callerHungUp seen by the new process',
       );
+      await clean();
+    }, 30_000);
+
+    it('take-over between a first answer bridged and the engine told: the next process keeps the phone and tells the answer', async () => {
+      // The old process dies right after the bridge: its answerOffer never reaches the engine.
+      let dead = false;
+      const a = await newAdapter((cmd) => {
+        if (cmd.type === 'answerOffer') dead = true;
+        if (!dead) commands.push(cmd);
+      });
+      await call();
+      const { callId } = await arrived();
+      await a.execute({ type: 'holdCaller', callId, queueId: 'n1', music: 'default' });
+      await until(async () => (await mediaOf(callId))?.row.application === 'playback', 'held');
+      const ring = {
+        type: 'ringAgent' as const,
+        callId,
+        agentId: 'arm-1',
+        autoAnswer: false,
+        timeoutSeconds: 10,
+      };
+      await a.execute(ring);
+      expect(dead).toBe(true);
+      const bridged = (await mediaOf(callId))!.vars.variable_bridge_to;
+      expect(bridged).toBeTruthy(); // the agent's FreeSWITCH leg
+      await a.stop();
+      adapters.splice(adapters.indexOf(a), 1);
+      const b = await newAdapter();
+      const hold = { type: 'holdCaller' as const, callId, queueId: 'n1', music: 'default' };
+      const report = await b.adopt([{ callId, direction: 'inbound', line: '15', agents: [], ring, hold }]);
+      expect(report).toMatchObject({ callers: 1, answers: 1, strays: 0, rung: 0, held: 0 });
+      expect(commands.filter((c) => c.type === 'answerOffer')).toEqual([
+        { type: 'answerOffer', callId, agentId: 'arm-1' },
+      ]);
+      // Still bridged with the same agent leg: never taken out, never cut and rung again.
+      expect((await mediaOf(callId))!.vars.variable_bridge_to).toBe(bridged);
+      expect((await channels()).length).toBe(4);
+      await b.execute({ type: 'connectAgent', callId, agentId: 'arm-1', conference: false }); // nothing more
+      expect((await mediaOf(callId))!.vars.variable_bridge_to).toBe(bridged);
+      await b.execute({ type: 'hangUp', callId, reason: 'normal' });
       await clean();
     }, 30_000);
   },

@@ -33,6 +33,7 @@ import { lineRoutes } from './routers/lines.js';
 import { lrmRoutes } from './routers/lrm.js';
 import { listenInRoutes } from './routers/listen-in.js';
 import { outsideCallRoutes } from './routers/outside-calls.js';
+import { consultOutsideRoutes } from './routers/consult-outside.js';
 import { recordingRoutes, type SiteRecordings } from './routers/recordings.js';
 import { trunkRoutes } from './routers/trunks.js';
 import { dependencyRoutes } from './routers/dependencies.js';
@@ -97,6 +98,8 @@ export type ApiOptions = {
    * Absent: as `pbxCanListenIn`. `serve` passes true (both adapters bridge one).
    */
   pbxCanBridgeOutside?: boolean;
+  /** Whether it runs a consultative outside transfer (Asterisk only today; false: 501). Absent: as above. */
+  pbxCanConsultOutside?: boolean;
   /** Metrics of other parts of the process (e.g. the LRM link), added to the /metrics registry. */
   extraMetrics?: ((registry: Registry) => void)[];
   /** The agents' WebRTC phone (gateway, SIP domain, passwords): GET /sites/{s}/agent/phone. */
@@ -197,7 +200,8 @@ export function createApi(opts: ApiOptions): Api {
       .filter(([id]) => !opts.trunks?.(id))
       .map(([id, site]) => [id, new TrunkStats(site, null, clock)]),
   );
-  const outside = { canBridgeOutside: opts.pbxCanBridgeOutside ?? opts.pbxCanListenIn ?? true };
+  const canBridgeOutside = opts.pbxCanBridgeOutside ?? opts.pbxCanListenIn ?? true;
+  const outside = { canBridgeOutside, canConsultOutside: opts.pbxCanConsultOutside ?? canBridgeOutside };
   const routes: AnyRoute[] = [
     ...authRoutes(ctx),
     ...agentDeskRoutes(ctx),
@@ -212,6 +216,7 @@ export function createApi(opts: ApiOptions): Api {
     ...configRoutes(ctx),
     ...lrmRoutes(ctx, outside),
     ...outsideCallRoutes(ctx, outside),
+    ...consultOutsideRoutes(ctx, outside),
     ...recordingRoutes({ ...ctx, recordings: opts.recordings ?? (() => null) }),
     ...listenInRoutes(ctx, { history: (id) => histories.get(id)!, canListenIn: opts.pbxCanListenIn ?? true }),
     ...trunkRoutes({ ...ctx, trunks: (id) => opts.trunks?.(id) ?? ownTrunks.get(id) ?? null }),

@@ -347,6 +347,8 @@ export async function startServe(settings: ServeSettings, logger: Logger): Promi
     publishes: () => stored.role === 'leader',
     // Both adapters keep a caller with an outside leg alone (outside transfer; docs/freeswitch.md).
     pbxCanBridgeOutside: true,
+    // A consultative outside transfer is built on Asterisk only (docs/lrm.md): 501 on FreeSWITCH.
+    pbxCanConsultOutside: settings.pbx.kind === 'asterisk',
     extraMetrics: [
       (registry) => trunks.registerMetrics(registry),
       (registry) => deps.registerMetrics(registry),

@@ -2,6 +2,7 @@
 import { clearP0, syncQueueWaitAlarm, syncUnstaffedAlarm } from './alarms.js';
 import { type Ctx } from './context.js';
 import { afterCall, dispatchAgent, leaveCall, withdrawOffer } from './distribution.js';
+import { consultationEnded, type ConsultationEndReason } from './consultation.js';
 import { endListening } from './listen-in.js';
 import { type Call, type CallOutcome } from './model.js';
 
@@ -24,8 +25,16 @@ export function endCall(
   ctx: Ctx,
   call: Call,
   by: 'caller' | 'agent' | 'system',
-  opts: { outcome?: CallOutcome; disposition?: string | null; agentId?: string | null } = {},
+  opts: {
+    outcome?: CallOutcome;
+    disposition?: string | null;
+    agentId?: string | null;
+    /** A consultation's outbound call: why it ends (default: the number's end, or its call's). */
+    consultEnd?: ConsultationEndReason;
+  } = {},
 ): void {
+  if (call.consultFrom !== undefined)
+    consultationEnded(ctx, call, opts.consultEnd ?? (by === 'caller' ? 'outside-ended' : 'call-ended'));
   const p = call.pending;
   const offeredTo = p?.offer ? withdrawOffer(ctx, call, 'call-ended') : null;
   const parties = [...call.parties];

@@ -4,6 +4,7 @@ import type { SiteConfig } from './config.js';
 import type { Mode, OutboundPurpose, Qualification, Skill, TransferMode } from './model.js';
 import type { FileSource, OfferFailure } from './events.js';
 import type { ListenEndReason, ListenMode } from './listen-in.js';
+import type { ConsultationCompletion } from './consultation.js';
 
 export type Command =
   // From telephony
@@ -109,7 +110,16 @@ export type Command =
        * the number rings, and leaves once it answers; a number that fails leaves them together.
        */
       handOver?: boolean;
+      /**
+       * Consultative outside transfer (with parentCallId, not with handOver): the caller waits on
+       * music while the agent talks to the number; then completeConsultation or cancelConsultation.
+       */
+      consult?: boolean;
     }
+  /** The consulting agent hands the caller over to the number (transfer) or joins all three. */
+  | { type: 'completeConsultation'; callId: string; agentId: string; mode?: ConsultationCompletion }
+  /** The consulting agent ends the outside leg and takes the caller back. */
+  | { type: 'cancelConsultation'; callId: string; agentId: string }
   /** From telephony: an outbound call's far end answered (an outside transfer's agent then leaves). */
   | { type: 'outsideAnswered'; callId: string }
   /** The call's file (DRM) in the regulation software, created there or from the panel (rules/file-link.ts). */

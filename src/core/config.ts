@@ -203,6 +203,7 @@ const panelKeysSchema = z.strictObject({
   desk: stepKeys('desk').optional(),
   n1: stepKeys('n1').optional(),
   n2: stepKeys('n2').optional(),
+  consult: stepKeys('consult').optional(),
 });
 
 export const siteConfigSchema = z.strictObject({

@@ -33,6 +33,25 @@ export type Effect =
       number: string;
       purpose: OutboundPurpose;
       parentCallId: string | null;
+      /** A consultation (../consultation.ts): the caller on hold, the agent with the number alone. */
+      consult?: true;
+      /** With consult: the music the caller hears meanwhile (its queue's). */
+      music?: string;
+    }
+  /**
+   * A consultation's next step (../consultation.ts; `callId` the caller's call, `outCallId` the
+   * number's): complete = the number joins the caller, music stops (the agent's releaseAgent
+   * follows); conference = the number and the agent join the caller; resume = the agent back with
+   * the caller, music stops (the number is hung up by its hangUp); drop = the consult bridge and
+   * the music go, the agent is not coming back; keep = the caller hung up, the agent's leg now
+   * belongs to the outbound call (its releaseAgent for the caller's call must not cut it).
+   */
+  | {
+      type: 'consultation';
+      callId: string;
+      outCallId: string;
+      agentId: string;
+      action: 'complete' | 'conference' | 'resume' | 'drop' | 'keep';
     }
   /**
    * Call the supervisor's phone and let it hear the agent's leg (listen), also speak to the agent

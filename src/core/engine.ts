@@ -12,6 +12,7 @@ import { arriveCall } from './rules/call-arrival.js';
 import { acceptCallback, claimCallback, completeCallback } from './rules/callbacks.js';
 import { timerFired } from './rules/deadlines.js';
 import { recordFallbackAbandon, recordFallbackCall } from './rules/fallback.js';
+import { cancelConsultation, completeConsultation } from './rules/consult-outside.js';
 import { linkFile } from './rules/file-link.js';
 import { startListening, stopListening } from './rules/listen-in.js';
 import { hangUp } from './rules/hang-up.js';
@@ -65,6 +66,10 @@ function run(ctx: Ctx, cmd: Command): Rejection | void {
       return dialOut(ctx, cmd);
     case 'outsideAnswered':
       return outsideAnswered(ctx, cmd);
+    case 'completeConsultation':
+      return completeConsultation(ctx, cmd);
+    case 'cancelConsultation':
+      return cancelConsultation(ctx, cmd);
     case 'linkFile':
       return linkFile(ctx, cmd);
     case 'claimCallback':

@@ -45,6 +45,10 @@ const EVENT_TYPES: Record<EventType, true> = {
   ConfigReplaced: true,
   ListenStarted: true,
   ListenEnded: true,
+  ConsultationAnswered: true,
+  ConsultationCompleted: true,
+  ConsultationEnded: true,
+  ConsultationKept: true,
 };
 
 /** Whether a stored entry is one of the engine's events (anything else stops a replay). */

@@ -17,6 +17,18 @@ import type {
 import type { ListenEnded, ListenStarted } from './listen-in.js';
 
 export type { ListenEnded, ListenStarted } from './listen-in.js';
+import type {
+  ConsultationAnswered,
+  ConsultationCompleted,
+  ConsultationEnded,
+  ConsultationKept,
+} from './consultation.js';
+export type {
+  ConsultationAnswered,
+  ConsultationCompleted,
+  ConsultationEnded,
+  ConsultationKept,
+} from './consultation.js';
 
 /** Where a call stands in the site's organisation when something happens to it. */
 export type StepLabel = { queueId: string; stage: Stage; branch: string };
@@ -232,6 +244,8 @@ export type OutboundCallPlaced = StepLabel & {
   department: string;
   /** An outside transfer: the agent leaves the parent call once the number answers (absent: stays). */
   handOver?: true;
+  /** A consultative outside transfer (../consultation.ts): the agent talks to the number first. */
+  consult?: true;
 };
 
 export type CallbackOffered = { type: 'CallbackOffered'; at: number; callId: string; queueId: string };
@@ -350,6 +364,10 @@ export type Event =
   | AlarmAcknowledged
   | ConfigReplaced
   | ListenStarted
-  | ListenEnded;
+  | ListenEnded
+  | ConsultationAnswered
+  | ConsultationCompleted
+  | ConsultationEnded
+  | ConsultationKept;
 
 export type EventType = Event['type'];

@@ -5,6 +5,7 @@ import type { Event } from './events.js';
 import type { Call, Pending } from './model.js';
 import { mayRedirectTo } from './partner-bar.js';
 import { armTimer, buildIndexes, countLogin, entryOf, serversOf, type State } from './state.js';
+import { evolveConsultation } from './consultation.js';
 
 /** How long a fallback call's id is remembered (rules/fallback.ts): a record never counts twice. */
 export const FALLBACK_MEMORY_MS = 7 * 24 * 3600 * 1000;
@@ -78,6 +79,7 @@ export function evolve(s: State, e: Event): State {
         parent.dialOuts = [...(parent.dialOuts ?? []), e.callId];
         d.calls[e.callId]!.parentCallId = parent.id;
         if (e.handOver) d.calls[e.callId]!.handOverFrom = e.agentId;
+        if (e.consult) d.calls[e.callId]!.consultFrom = e.agentId;
       }
       if (!e.parentCallId) {
         const agent = d.agents[e.agentId]!;
@@ -346,6 +348,13 @@ export function evolve(s: State, e: Event): State {
       else delete call.listeners;
       break;
     }
+    case 'ConsultationAnswered':
+    case 'ConsultationCompleted':
+    case 'ConsultationKept':
+      evolveConsultation(s, e);
+      break;
+    case 'ConsultationEnded':
+      break; // the outbound call's CallEnded that follows takes it away
     default: {
       const never: never = e;
       throw new Error(`evolve: unknown event ${JSON.stringify(never)}`);

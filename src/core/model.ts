@@ -91,6 +91,10 @@ export type Call = {
   parentCallId?: string;
   /** For an outside transfer (rules/outside-calls.ts): the agent who leaves the parent call once it answers. */
   handOverFrom?: string;
+  /** For a consultative outside transfer's outbound call (../consultation.ts): the consulting agent. */
+  consultFrom?: string;
+  /** When that number answered (absent: still ringing); completing needs it. */
+  consultAnsweredAt?: number;
   /** Partner SASs that refused this caller (rules/redirect-failed.ts): never sent to them again. */
   refusedBy?: string[];
   /** Supervisors listening in now (listen, whisper, barge: ./listen-in.ts); absent: none. */

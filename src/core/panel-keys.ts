@@ -8,8 +8,23 @@
 
 export const PANEL_ACTIONS = {
   desk: ['login', 'ready', 'pause', 'answer', 'mute'],
-  n1: ['field-name', 'field-phone', 'P0', 'P1', 'P2', 'DR', 'no-file', 'doctor', 'hangup', 'warm', 'target'],
-  n2: ['forward', 'reorient', 'doctor', 'hangup'],
+  n1: [
+    'field-name',
+    'field-phone',
+    'P0',
+    'P1',
+    'P2',
+    'DR',
+    'no-file',
+    'doctor',
+    'hangup',
+    'warm',
+    'target',
+    'consult',
+  ],
+  n2: ['forward', 'reorient', 'doctor', 'hangup', 'consult'],
+  // During a consultative outside transfer (docs/lrm.md): the only keys live.
+  consult: ['consult-complete', 'consult-conference', 'consult-cancel'],
 } as const;
 
 export type PanelStep = keyof typeof PANEL_ACTIONS;
@@ -34,8 +49,11 @@ const DEFAULTS: { [S in PanelStep]: Record<PanelAction<S>, string> } = {
     hangup: 'r',
     warm: 'a',
     target: 'f',
+    consult: 'e', // appel Extérieur accompagné
   },
-  n2: { forward: 'v', reorient: 'f', doctor: 'm', hangup: 'r' },
+  n2: { forward: 'v', reorient: 'f', doctor: 'm', hangup: 'r', consult: 'e' },
+  // Transférer l'appelant, conférence à 3, Reprendre l'appelant.
+  consult: { 'consult-complete': 't', 'consult-conference': '3', 'consult-cancel': 'r' },
 };
 
 export const DISPOSITION_DIGITS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '0'] as const;
@@ -53,7 +71,7 @@ function keysOf(step: PanelStep, config: PanelKeysConfig | undefined): [string, 
 
 /** The maps the panel uses (key → action), with the site's overrides. */
 export function panelKeyMaps(config?: PanelKeysConfig): PanelKeyMaps {
-  const out = { desk: {}, n1: {}, n2: {} } as PanelKeyMaps;
+  const out = { desk: {}, n1: {}, n2: {}, consult: {} } as PanelKeyMaps;
   for (const step of Object.keys(PANEL_ACTIONS) as PanelStep[])
     for (const [action, key] of keysOf(step, config)) out[step][key] = action;
   return out;
@@ -63,7 +81,7 @@ export function panelKeyMaps(config?: PanelKeysConfig): PanelKeyMaps {
 export function panelKeyErrors(config: PanelKeysConfig | undefined): string[] {
   const errors: string[] = [];
   const desk = keysOf('desk', config);
-  for (const step of ['n1', 'n2'] as const) {
+  for (const step of ['n1', 'n2', 'consult'] as const) {
     const seen = new Map<string, string>();
     for (const [action, key] of [...desk, ...keysOf(step, config)]) {
       const other = seen.get(key);

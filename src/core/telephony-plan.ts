@@ -12,6 +12,8 @@ export type CallPlan = {
   direction: 'inbound' | 'outbound';
   /** An outbound call placed from another call (external transfer or conference): that call. */
   parentCallId?: string | null;
+  /** A consultation's outbound call (../core/consultation.ts): the consulting agent, in its own bridge. */
+  consultFrom?: string;
   line: string;
   /** Agents bridged with the caller. */
   agents: string[];
@@ -34,6 +36,7 @@ export function telephonyPlan(state: State, now: number): CallPlan[] {
       callId: call.id,
       direction: call.direction,
       parentCallId: call.parentCallId ?? null,
+      ...(call.consultFrom !== undefined ? { consultFrom: call.consultFrom } : {}),
       line: call.line,
       agents: call.parties.map((x) => x.agentId),
       ring:

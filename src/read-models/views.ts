@@ -8,6 +8,7 @@ import type { Agent, Alarm, Call, CallbackTask } from '../core/model.js';
 import { AGENT_STATUSES, QUALIFICATIONS, ROLES, STAGES } from '../core/model.js';
 import { LISTEN_MODES } from '../core/listen-in.js';
 import { showsListenInToAgent } from '../core/listen-config.js';
+import { consultationOf } from '../core/consultation.js';
 
 export const skillSchema = z.strictObject({
   queue: z.string().min(1).max(100),
@@ -99,6 +100,18 @@ export const callViewSchema = liveCallViewSchema.extend({
     .object({ agentId: z.string(), name: z.string(), at: z.number() })
     .nullable()
     .describe('the ARM who qualified the call, by the name of the site configuration, and when'),
+  consultation: z
+    .object({
+      outCallId: z.string(),
+      number: z.string(),
+      agentId: z.string(),
+      since: z.number(),
+      answered: z.boolean(),
+    })
+    .optional()
+    .describe(
+      'a consultative outside transfer under way from this call (absent: none): the number, ringing or answered',
+    ),
 });
 export type CallView = z.infer<typeof callViewSchema>;
 
@@ -146,6 +159,22 @@ export function callView(c: Call, state?: Pick<State, 'idx' | 'data'>): CallView
     qualifiedBy: q
       ? { agentId: q.agentId, name: state?.idx.agentConfigs.get(q.agentId)?.name ?? q.agentId, at: q.at }
       : null,
+    ...consultationView(c, state),
+  };
+}
+
+/** The consultation running from a call (src/core/consultation.ts), for the panel's keys. */
+function consultationView(c: Call, state?: Pick<State, 'data'>): Pick<CallView, 'consultation'> {
+  const out = state ? consultationOf(state, c) : undefined;
+  if (!out) return {};
+  return {
+    consultation: {
+      outCallId: out.id,
+      number: out.callerNumber ?? '',
+      agentId: out.consultFrom!,
+      since: out.arrivedAt,
+      answered: out.consultAnsweredAt !== undefined,
+    },
   };
 }
 

@@ -97,6 +97,16 @@ const PROBLEMS: Record<string, string> = {
   'already-logged-in': 'Le poste est déjà connecté.',
   'not-a-reorientation': 'Réorientation impossible depuis cette étape.',
   'validation-failed': 'Saisie refusée : vérifiez les champs.',
+  // The consultative outside transfer (panel key E, then T / 3 / R).
+  'consultation-not-answered':
+    'Le correspondant n’a pas encore décroché : attendez, ou reprenez l’appelant (R).',
+  'consultation-in-progress':
+    'Transfert accompagné en cours : transférez (T) ou reprenez l’appelant (R) d’abord.',
+  'no-consultation': 'Aucun transfert accompagné en cours.',
+  'transfer-in-progress': 'L’appel est déjà en cours de transfert.',
+  'consult-outside-not-supported':
+    'Transfert accompagné indisponible sur ce PBX : utilisez le transfert direct.',
+  'bad-number': 'Numéro invalide.',
 };
 
 /** A French message for an API problem (by its reason), else a generic one with the status. */

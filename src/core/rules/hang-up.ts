@@ -1,5 +1,6 @@
 // An agent hangs up: leaves the call, and ends it when nobody else stays with the caller.
 import { endCall } from '../call-end.js';
+import { isConsulting } from '../consultation.js';
 import { reject, type Ctx, type Rejection } from '../context.js';
 import { afterCall, leaveCall } from '../distribution.js';
 import { isRejection, partyOf, type Cmd } from './party.js';
@@ -8,6 +9,11 @@ export function hangUp(ctx: Ctx, cmd: Cmd<'hangUp'>): Rejection | void {
   const found = partyOf(ctx, cmd.callId, cmd.agentId);
   if (isRejection(found)) return found;
   const { call } = found;
+  if (isConsulting(ctx, call, cmd.agentId))
+    return reject(
+      'consultation-in-progress',
+      `agent ${cmd.agentId} is consulting an outside number: complete or cancel first`,
+    );
   if (cmd.disposition !== undefined && !ctx.data.config.dispositions.includes(cmd.disposition)) {
     return reject(
       'unknown-disposition',

@@ -1,5 +1,7 @@
 // A lost agent leg never ends the call: the agent leaves it, is paused "ligne perdue", and a caller
 // left alone goes back to the queue of its step with its arrival, qualification and file.
+import { endCall } from '../call-end.js';
+import { consultationOf } from '../consultation.js';
 import { reject, type Ctx, type Rejection } from '../context.js';
 import { failOffer, leaveCall } from '../distribution.js';
 import { enqueue } from '../queueing.js';
@@ -24,6 +26,9 @@ export function agentLegLost(ctx: Ctx, cmd: Cmd<'agentLegLost'>): Rejection | vo
     if (call.pending?.offer?.agentId === cmd.agentId) return failOffer(ctx, call, 'unreachable');
     return reject('agent-not-on-call', `agent ${cmd.agentId} is not connected to call ${cmd.callId}`);
   }
+  // Consulting a number: it is hung up, never left alone with the caller without the agent's word.
+  const consult = consultationOf(ctx, call);
+  if (consult?.consultFrom === cmd.agentId) endCall(ctx, consult, 'system', { consultEnd: 'leg-lost' });
   leaveCall(ctx, call, cmd.agentId, 'leg-lost');
   ctx.emit({ type: 'AgentPaused', at: ctx.now, agentId: cmd.agentId, reason: LEG_LOST_PAUSE_REASON });
   if (call.parties.length > 0) return;

@@ -6,6 +6,8 @@ import { endCall } from '../call-end.js';
 import { reject, type Ctx, type Rejection } from '../context.js';
 import { afterCall, leaveCall, roleFor } from '../distribution.js';
 import { OUTBOUND_PURPOSES } from '../model.js';
+import { consultationOf } from '../consultation.js';
+import { consultationAnswered } from './consult-outside.js';
 import { type Cmd } from './party.js';
 
 export function dialOut(ctx: Ctx, cmd: Cmd<'dialOut'>): Rejection | void {
@@ -23,10 +25,19 @@ export function dialOut(ctx: Ctx, cmd: Cmd<'dialOut'>): Rejection | void {
   if (cmd.parentCallId && !parent?.parties.some((p) => p.agentId === cmd.agentId)) {
     return reject('agent-not-on-call', `agent ${cmd.agentId} is not on call ${cmd.parentCallId}`);
   }
-  if (cmd.handOver && !parent)
+  if ((cmd.handOver || cmd.consult) && !parent)
     return reject('no-call-to-transfer', 'an outside transfer is made from a call');
+  if (cmd.handOver && cmd.consult)
+    return reject('bad-command', 'an outside transfer is either blind (handOver) or consultative (consult)');
   if (parent?.dialOuts?.some((id) => ctx.data.calls[id]?.handOverFrom))
     return reject('transfer-in-progress', `call ${parent.id} is already being transferred outside`);
+  if (cmd.consult && parent?.pending)
+    return reject(
+      'transfer-in-progress',
+      `call ${parent.id} is already waiting in ${parent.pending.queueId}`,
+    );
+  if (parent && consultationOf(ctx, parent))
+    return reject('consultation-in-progress', `an outside number is being consulted from call ${parent.id}`);
   if (!parent && agent.status !== 'available' && agent.status !== 'paused' && agent.status !== 'wrap-up') {
     return reject('agent-busy', `agent ${cmd.agentId} is ${agent.status}`);
   }
@@ -52,6 +63,7 @@ export function dialOut(ctx: Ctx, cmd: Cmd<'dialOut'>): Rejection | void {
     stage: q.stage,
     branch: q.branch,
     ...(cmd.handOver && parent ? { handOver: true as const } : {}),
+    ...(cmd.consult && parent ? { consult: true as const } : {}),
   });
   ctx.effect({
     type: 'dialOut',
@@ -60,6 +72,7 @@ export function dialOut(ctx: Ctx, cmd: Cmd<'dialOut'>): Rejection | void {
     number: cmd.number,
     purpose: cmd.purpose,
     parentCallId: cmd.parentCallId ?? null,
+    ...(cmd.consult && parent ? { consult: true as const, music: q.music } : {}),
   });
 }
 
@@ -69,6 +82,7 @@ export function outsideAnswered(ctx: Ctx, cmd: Cmd<'outsideAnswered'>): Rejectio
   if (!out) return reject('unknown-call', `no call ${cmd.callId}`);
   if (out.direction !== 'outbound')
     return reject('not-outbound', `call ${cmd.callId} is not an outbound call`);
+  if (out.consultFrom !== undefined) return consultationAnswered(ctx, out); // the caller stays on hold
   const agentId = out.handOverFrom;
   const parent = out.parentCallId ? ctx.data.calls[out.parentCallId] : undefined;
   // A conference or a click-to-dial, or an agent who left meanwhile: nothing changes.

@@ -3,6 +3,7 @@
 import { endCall } from '../call-end.js';
 import { reject, type Ctx, type Rejection } from '../context.js';
 import { connect, failOffer } from '../distribution.js';
+import { keepConsultation } from './consult-outside.js';
 import { afterOutsideEnded } from './outside-calls.js';
 import { type Cmd } from './party.js';
 
@@ -10,6 +11,7 @@ export function callerHungUp(ctx: Ctx, cmd: Cmd<'callerHungUp'>): Rejection | vo
   const call = ctx.data.calls[cmd.callId];
   if (!call) return reject('unknown-call', `no call ${cmd.callId}`);
   const handedTo = call.handOverFrom ? call.parentCallId : undefined;
+  keepConsultation(ctx, call); // a consultation under way goes on as the agent's own call
   endCall(ctx, call, 'caller');
   afterOutsideEnded(ctx, handedTo);
 }

@@ -1,5 +1,6 @@
 // Transfer without cutting the call: P1 to N2 AMU, P2 to its target, a DR ends at N1, never back
 // to N1; blind (the agent leaves) or warm (the agent stays until the next one answers).
+import { consultationOf } from '../consultation.js';
 import { reject, type Ctx, type Rejection } from '../context.js';
 import { afterCall, leaveCall } from '../distribution.js';
 import { enqueue } from '../queueing.js';
@@ -10,6 +11,8 @@ export function transferCall(ctx: Ctx, cmd: Cmd<'transferCall'>): Rejection | vo
   const found = partyOf(ctx, cmd.callId, cmd.agentId);
   if (isRejection(found)) return found;
   const { call, party } = found;
+  if (consultationOf(ctx, call))
+    return reject('consultation-in-progress', `an outside number is being consulted on call ${call.id}`);
   if (call.pending)
     return reject('transfer-in-progress', `call ${call.id} is already waiting in ${call.pending.queueId}`);
   const r = ctx.data.config.routing;

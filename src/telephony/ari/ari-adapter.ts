@@ -35,6 +35,7 @@ import {
 } from './caller-gone.js';
 import { guardAriWebSocket, type AriWsGuard } from './ws-guard.js';
 import { answersOnBridge } from './answer-on-bridge.js';
+import { AriConsultations } from './consultation.js';
 
 export type AriAdapterOptions = {
   url: string;
@@ -180,6 +181,8 @@ export class AriAdapter implements TelephonyPort {
   private readonly recorder: CallRecorder | null;
   /** Supervisor listen-in (./listen-in.ts): its channels never reach the call handling below. */
   private readonly listenIn: AriListenIn;
+  /** Consultative outside transfers (./consultation.ts). */
+  private readonly consultations: AriConsultations;
 
   constructor(private readonly opts: AriAdapterOptions) {
     this.clock = opts.clock ?? Date.now;
@@ -196,6 +199,24 @@ export class AriAdapter implements TelephonyPort {
       hangup: async (channelId) => {
         await this.client?.channels.hangup({ channelId }).catch(() => undefined);
       },
+    });
+    this.consultations = new AriConsultations({
+      logger: opts.logger,
+      mixing: (callId) => this.mixing.get(callId),
+      ensureMixing: (c, callId) => this.mixingBridge(c, callId),
+      dropMixing: (c, callId) => this.dropMixing(c, callId),
+      legChannel: (callId, agentId) => {
+        const leg = this.legs.get(`${callId}|${agentId}`);
+        return leg?.answered ? leg.channelId : null;
+      },
+      moveLeg: (from, to, agentId) => {
+        const leg = this.legs.get(`${from}|${agentId}`);
+        if (!leg) return;
+        this.legs.delete(`${from}|${agentId}`);
+        Object.assign(leg, { callId: to, connectWanted: true, dialOut: true });
+        this.legs.set(`${to}|${agentId}`, leg);
+      },
+      forgetParent: (outCallId) => this.dialOutParents.delete(outCallId),
     });
     this.recorder = opts.recording
       ? new CallRecorder(opts.recording, opts.logger, (r) => opts.onRecording?.(r))
@@ -337,7 +358,9 @@ export class AriAdapter implements TelephonyPort {
       // (external transfer or conference). The engine already counts an outbound call as placed.
       const parent = this.dialOutParents.get(ch.id);
       if (!this.dialOuts.has(ch.id)) return;
-      this.joinDialOut(ch.id, parent ?? ch.id, ch.id);
+      // A consultation's number joins the agent in its own bridge, the caller waiting on music.
+      const own = !parent || this.consultations.isConsultation(ch.id);
+      this.joinDialOut(ch.id, own ? ch.id : parent, ch.id);
       // From a call: told to the engine, for which an outside transfer's agent now leaves.
       if (parent) this.sink({ type: 'outsideAnswered', callId: ch.id }, this.at(e));
       return;
@@ -575,6 +598,8 @@ export class AriAdapter implements TelephonyPort {
             variables: { 'PJSIP_HEADER(add,Call-Info)': 'answer-after=0' },
           });
         }
+        if (f.consult && f.parentCallId)
+          await this.consultations.start(c, f.parentCallId, f.callId, f.agentId, f.music ?? 'default');
         if (!this.dialOuts.has(f.callId)) return; // ended while the agent's phone was called
         await c.channels.originate({
           endpoint: (this.opts.outboundEndpoint ?? ((n) => `PJSIP/${n}@trunk`))(f.number),
@@ -590,6 +615,8 @@ export class AriAdapter implements TelephonyPort {
         return this.listenIn.start(c, f, this.clock());
       case 'stopListening':
         return this.listenIn.stop(c, f.callId, f.supervisorId);
+      case 'consultation':
+        return this.consultations.step(c, f);
       default: {
         const never: never = f;
         this.opts.logger.warn({ effect: never }, 'unknown effect ignored');
@@ -673,14 +700,7 @@ export class AriAdapter implements TelephonyPort {
     again = false,
   ): Promise<void> {
     const c = this.client!;
-    let p = this.mixing.get(callId);
-    if (!p) {
-      const created = c.bridges.create({ type: 'mixing', name: `call-${callId}` }).then((b) => b.id);
-      p = created;
-      this.mixing.set(callId, p);
-      // A creation that failed is tried again by the next bridging, not remembered as the bridge.
-      created.catch(() => this.mixing.get(callId) === created && this.mixing.delete(callId));
-    }
+    const p = this.mixingBridge(c, callId);
     const bridgeId = await p;
     try {
       if (!conference) await c.bridges.addChannel({ bridgeId, channel: callId });
@@ -696,6 +716,19 @@ export class AriAdapter implements TelephonyPort {
     // the recording's events go to the applications of the bridge's channels, so a bridge recorded
     // while still empty reports to nobody). Once per call: the bridge lasts as long as the call.
     void this.recorder?.start(c, callId, bridgeId).catch(() => undefined);
+  }
+
+  /** The call's mixing bridge (`call-<callId>`), made once. */
+  private mixingBridge(c: AriRest, callId: string): Promise<string> {
+    let p = this.mixing.get(callId);
+    if (!p) {
+      const created = c.bridges.create({ type: 'mixing', name: `call-${callId}` }).then((b) => b.id);
+      p = created;
+      this.mixing.set(callId, p);
+      // A creation that failed is tried again by the next bridging, not remembered as the bridge.
+      created.catch(() => this.mixing.get(callId) === created && this.mixing.delete(callId));
+    }
+    return p;
   }
 
   /**
@@ -812,6 +845,9 @@ export class AriAdapter implements TelephonyPort {
         }
       }
       const planned = new Map(plans.map((p) => [p.callId, p]));
+      for (const p of plans)
+        if (p.consultFrom && p.parentCallId)
+          this.consultations.adopt(p.parentCallId, p.callId, p.consultFrom);
       const joinedNow = new Set<string>(); // callers put with their agent during this adoption
       const callers = new Set<string>();
       const legs = new Set<string>();
@@ -985,7 +1021,7 @@ export class AriAdapter implements TelephonyPort {
     const inStasis = far.dialplan?.app_name === 'Stasis';
     if (inStasis && far.state === 'Up' && !inBridge.has(far.id)) {
       report.rejoined += 1;
-      this.joinDialOut(plan.callId, plan.parentCallId ?? plan.callId, far.id);
+      this.joinDialOut(plan.callId, (!plan.consultFrom && plan.parentCallId) || plan.callId, far.id);
     }
     // Answered from a call: the answer may have died with the old leader, so it is told again (an
     // outside transfer's agent then leaves; a conference, or an agent already gone: no change).

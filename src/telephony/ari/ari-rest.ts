@@ -62,6 +62,7 @@ export interface AriRest extends EventEmitter {
     create(p: { type: string; name: string }): Promise<AriBridgeJson>;
     addChannel(p: { bridgeId: string; channel: string }): Promise<void>;
     startMoh(p: { bridgeId: string; mohClass: string }): Promise<void>;
+    stopMoh(p: { bridgeId: string }): Promise<void>;
     destroy(p: { bridgeId: string }): Promise<void>;
     record(p: {
       bridgeId: string;

@@ -46,6 +46,13 @@ export function stasisArgs(ch: AriChannelJson, app: string): string[] | null {
   return name === app ? args : null;
 }
 
+/** A consulting agent's leg is in its outbound call's bridge, not the caller's (./consultation.ts). */
+function consulting(plans: readonly CallPlan[], callId: string, agentId: string, bridge?: string): boolean {
+  return plans.some(
+    (p) => p.parentCallId === callId && p.consultFrom === agentId && bridge === `call-${p.callId}`,
+  );
+}
+
 /** Every disagreement between the PBX and the plan, named so that two passes can be compared. */
 export function findDrift(
   plans: readonly CallPlan[],
@@ -112,6 +119,7 @@ export function findDrift(
       const key = `${plan.callId}|${agentId}`;
       const channelId = legChannel.get(key);
       if (!channelId) add(key, { kind: 'leg-gone', callId: plan.callId, agentId });
+      else if (consulting(plans, plan.callId, agentId, bridgeOf.get(channelId)?.name)) continue;
       else if (!callerBridge || bridgeOf.get(channelId) !== callerBridge)
         add(key, {
           kind: 'leg-unbridged',

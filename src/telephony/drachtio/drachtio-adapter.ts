@@ -388,6 +388,9 @@ export class DrachtioAdapter implements TelephonyPort {
         return;
       case 'stopListening':
         return this.listenIn.stop(f.callId, f.supervisorId);
+      case 'consultation': // not built on FreeSWITCH: the API answers 501 before any is started
+        this.opts.logger.warn({ callId: f.callId }, 'consultative outside transfer not supported');
+        return;
       default: {
         const never: never = f;
         this.opts.logger.warn({ effect: never }, 'unknown effect ignored');

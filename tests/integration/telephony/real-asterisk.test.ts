@@ -353,6 +353,77 @@ describe.skipIf(!enabled)('the ARI adapter against a real Asterisk', () => {
     await expectCleanPbxAtEnd();
   }, 40_000);
 
+  it('consults outside: the caller on music alone in its bridge, the agent with the number; complete hands the caller over', async () => {
+    await login('load-agent-1');
+    caller(8000); // sipp's own BYE, 8 s after Asterisk answered
+    const callId = await arrivedCall();
+    await until(() => connectedTo(callId, 'load-agent-1'), 'N1 answer');
+    await runtime.settled();
+    const agentLeg = await legOf('load-agent-1', callId);
+    const placed = await runtime.dispatch({
+      type: 'dialOut',
+      callId: 'out-c1',
+      agentId: 'load-agent-1',
+      number: '0118000000',
+      purpose: 'external-transfer',
+      parentCallId: callId,
+      consult: true,
+    });
+    expect(placed.ok).toBe(true);
+    await until(() => events.find((e) => e.type === 'ConsultationAnswered'), 'the number answers');
+    await until(
+      async () => (await mixingMembers('out-c1')).sort().join() === [agentLeg, 'out-c1'].sort().join(),
+      'the agent with the number in the consult bridge',
+    );
+    expect(await mixingMembers(callId)).toEqual([callId]);
+    const done = await runtime.dispatch({ type: 'completeConsultation', callId, agentId: 'load-agent-1' });
+    expect(done.ok).toBe(true);
+    await until(
+      async () => (await mixingMembers(callId)).sort().join() === [callId, 'out-c1'].sort().join(),
+      'the caller bridged with the number',
+    );
+    expect(events.filter((e) => e.type === 'CallConnected' && e.firstAnswer)).toHaveLength(1);
+    await until(
+      () => !runtime.state.data.calls[callId] && !runtime.state.data.calls['out-c1'],
+      'both calls ended',
+    );
+    expect(events.filter((e) => e.type === 'CallEnded' && e.callId === callId)).toHaveLength(1);
+    await expectCleanPbxAtEnd();
+  }, 40_000);
+
+  it('consults outside and cancels: the number hung up, the agent back with the caller', async () => {
+    await login('load-agent-1');
+    caller(8000);
+    const callId = await arrivedCall();
+    await until(() => connectedTo(callId, 'load-agent-1'), 'N1 answer');
+    await runtime.settled();
+    const agentLeg = await legOf('load-agent-1', callId);
+    const consult = { type: 'dialOut', agentId: 'load-agent-1', purpose: 'external-transfer' } as const;
+    expect(
+      (
+        await runtime.dispatch({
+          ...consult,
+          callId: 'out-c2',
+          number: '0118000000',
+          parentCallId: callId,
+          consult: true,
+        })
+      ).ok,
+    ).toBe(true);
+    await until(() => events.find((e) => e.type === 'ConsultationAnswered'), 'the number answers');
+    expect((await runtime.dispatch({ type: 'cancelConsultation', callId, agentId: 'load-agent-1' })).ok).toBe(
+      true,
+    );
+    await until(
+      async () => (await mixingMembers(callId)).sort().join() === [callId, agentLeg].sort().join(),
+      'the agent back with the caller',
+    );
+    await until(async () => (await mixingMembers('out-c2')).length === 0, 'the consult bridge gone');
+    expect(runtime.state.data.calls['out-c2']).toBeUndefined();
+    await until(() => !runtime.state.data.calls[callId], 'the caller hung up');
+    await expectCleanPbxAtEnd();
+  }, 40_000);
+
   it("records the call's bridge from the first answer: one stored recording, finished when the call ends", async () => {
     recordingOn = true;
     try {

@@ -16,7 +16,8 @@ describe('panel keys per site', () => {
     const m = panelKeyMaps();
     expect(m.desk).toEqual({ c: 'login', d: 'ready', p: 'pause', Enter: 'answer', u: 'mute' });
     expect(m.n1).toMatchObject({ '1': 'P1', '2': 'P2', n: 'field-name', a: 'warm', f: 'target' });
-    expect(m.n2).toEqual({ v: 'forward', f: 'reorient', m: 'doctor', r: 'hangup' });
+    expect(m.n2).toEqual({ v: 'forward', f: 'reorient', m: 'doctor', r: 'hangup', e: 'consult' });
+    expect(m.consult).toEqual({ t: 'consult-complete', '3': 'consult-conference', r: 'consult-cancel' });
   });
 
   it('takes a site’s overrides (letters in lower case) and serves them in /web-config.json', () => {
@@ -38,6 +39,7 @@ describe('panel keys per site', () => {
     [{ n1: { P1: 'r' } }, '"r" is both P1 and hangup at n1'],
     [{ n1: { P1: 'c' } }, '"c" is both login and P1 at n1'],
     [{ n2: { forward: '5' } }, '"5" (forward) is an N2 disposition digit'],
+    [{ consult: { 'consult-cancel': 't' } }, '"t" is both consult-complete and consult-cancel at consult'],
   ])('refuses %j', (panelKeys, message) => {
     const parsed = withKeys(panelKeys);
     expect(parsed.ok).toBe(false);

@@ -9,8 +9,10 @@ import { api, ApiError, endSession } from '../session.js';
 import type { CallView, Desk, QueueView, WebConfig } from '../types.js';
 import { Confirm, ConnectionBanner, Kbd, useNow } from '../ui.js';
 import { Callbacks } from './Callbacks.js';
+import { ConsultDialog, consultState, type Consultation } from './Consultation.js';
 import {
   actionOf,
+  CONSULT_KEYS,
   DESK_KEYS,
   DISPOSITION_KEYS,
   digitOf,
@@ -38,6 +40,7 @@ type Dialog =
   | { kind: 'leave-p0' }
   | { kind: 'quit' }
   | { kind: 'target' }
+  | { kind: 'consult' }
   | { kind: 'dead-phone'; action: 'login' | 'ready' }
   | null;
 /** How the next P1 / P2 leaves N1: the site's default queue or a chosen one, blind or warm. */
@@ -48,7 +51,7 @@ export function Panel({ config }: { config: WebConfig }) {
   const site = config.site;
   const siteId = config.siteId;
   // The site's key map (its configuration's panelKeys over the defaults).
-  const keys = site?.keys ?? { desk: DESK_KEYS, n1: N1_KEYS, n2: N2_KEYS };
+  const keys = site?.keys ?? { desk: DESK_KEYS, n1: N1_KEYS, n2: N2_KEYS, consult: CONSULT_KEYS };
   const feed = useMemo(() => new LiveFeed('/agent', { sites: [siteId] }), [siteId]);
   const [desk, setDesk] = useState<Desk | null>(null);
   const [live, setLive] = useState<LiveState>(feed.state);
@@ -128,6 +131,10 @@ export function Panel({ config }: { config: WebConfig }) {
   // A warm transfer under way: qualified and sent; the engine refuses a second qualification or
   // transfer (409), so only leaving the call (the caller stays in the queue) is offered.
   const warmPending = call?.waiting?.kind === 'warm';
+  // A consultative outside transfer of this agent's (the caller on hold): only its keys are live.
+  const consulting = call?.consultation?.agentId === agent?.id ? (call?.consultation ?? null) : null;
+  const consultSeen = useRef<(Consultation & { callId: string }) | null>(null);
+  const consultStepped = useRef(false); // the agent completed or cancelled it (not news)
   const otherBranch = stepQueue?.branch === 'mg' ? 'amu' : 'mg';
   const forwardTargets = site && stepQueue ? onwardQueues(site.queues, stepQueue) : [];
 
@@ -138,6 +145,35 @@ export function Panel({ config }: { config: WebConfig }) {
     const t = setTimeout(() => setMessage(null), 8000);
     return () => clearTimeout(t);
   }, [message]);
+
+  // A consultation that ended by itself is said: the number hung up or failed (the agent is back
+  // with the caller), or the caller hung up (the agent stays with the number).
+  useEffect(() => {
+    const seen = consultSeen.current;
+    if (consulting && call) {
+      consultSeen.current = { ...consulting, callId: call.id };
+      consultStepped.current = false;
+      return;
+    }
+    if (!seen) return;
+    consultSeen.current = null;
+    if (consultStepped.current) return;
+    if (call?.id === seen.callId)
+      setMessage({
+        text: `Le ${seen.number} a raccroché, est occupé ou ne répond pas : vous êtes de nouveau avec l’appelant.`,
+        tone: 'info',
+      });
+    else if (call?.id === seen.outCallId)
+      setMessage({
+        text: `L’appelant a raccroché : vous restez en ligne avec le ${seen.number}.`,
+        tone: 'info',
+      });
+  }, [consulting?.outCallId, call?.id]);
+
+  // The number answered: a refusal said before (« pas encore décroché ») is no longer true.
+  useEffect(() => {
+    if (consulting?.answered) setMessage((m) => (m?.tone === 'error' ? null : m));
+  }, [consulting?.answered]);
 
   const act = useCallback(
     async (name: string, confirmed = false) => {
@@ -185,6 +221,36 @@ export function Panel({ config }: { config: WebConfig }) {
         }
         if (!c) return say('Aucun appel en cours.', 'info');
         const path = `${base}/calls/${c.id}`;
+        const consultPath = `${base}/agent/consult-outside`;
+        switch (name) {
+          case 'consult':
+            return setDialog({ kind: 'consult' });
+          case 'consult-complete':
+          case 'consult-conference': {
+            const conference = name === 'consult-conference';
+            const number = c.consultation?.number ?? '';
+            consultStepped.current = true;
+            await api('POST', `${consultPath}/complete`, {
+              callId: c.id,
+              ...(conference ? { mode: 'conference' } : {}),
+            }).catch((err: unknown) => {
+              consultStepped.current = false;
+              throw err;
+            });
+            return say(
+              conference
+                ? `Conférence à trois avec le ${number}.`
+                : `Appelant transféré au ${number} : vous êtes libéré.`,
+            );
+          }
+          case 'consult-cancel':
+            consultStepped.current = true;
+            await api('POST', `${consultPath}/cancel`, { callId: c.id }).catch((err: unknown) => {
+              consultStepped.current = false;
+              throw err;
+            });
+            return say('Vous avez repris l’appelant.');
+        }
         if (name.startsWith('dispo:')) {
           await api('POST', `${path}/hangup`, { disposition: name.slice(6) });
           return say(`Appel clos : ${dispositionLabel(name.slice(6))}.`);
@@ -245,11 +311,13 @@ export function Panel({ config }: { config: WebConfig }) {
 
   const stepKeys: KeyMap = !call
     ? {}
-    : atN1
-      ? warmPending
-        ? only(keys.n1, ['hangup'])
-        : keys.n1
-      : { ...keys.n2, ...dispositionKeys(site?.dispositions ?? []) };
+    : consulting
+      ? keys.consult
+      : atN1
+        ? warmPending
+          ? only(keys.n1, ['hangup'])
+          : keys.n1
+        : { ...keys.n2, ...dispositionKeys(site?.dispositions ?? []) };
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const t = e.target as HTMLElement | null;
@@ -342,6 +410,12 @@ export function Panel({ config }: { config: WebConfig }) {
             serez libéré au décroché.
           </p>
         )}
+        {consulting && (
+          <p class={`doctor ${consulting.answered ? 'ok' : 'warn'}`} data-testid="consult">
+            <span aria-hidden="true">{consultState(consulting).symbol} </span>
+            Transfert accompagné : {consultState(consulting).text}
+          </p>
+        )}
         {call && (
           <p class="participants" data-testid="participants">
             En ligne :{' '}
@@ -352,7 +426,31 @@ export function Panel({ config }: { config: WebConfig }) {
         )}
       </section>
 
-      {call && atN1 && (
+      {consulting && (
+        <section class="actions" aria-label="Transfert accompagné" data-testid="consult-keys">
+          <div class="keys">
+            <KeyButton
+              map={keys.consult}
+              action="consult-complete"
+              label={
+                consulting.answered ? 'Transférer l’appelant' : 'Transférer l’appelant (après le décroché)'
+              }
+              act={act}
+              cls="primary"
+            />
+            <KeyButton map={keys.consult} action="consult-conference" label="Conférence à trois" act={act} />
+            <KeyButton
+              map={keys.consult}
+              action="consult-cancel"
+              label="Reprendre l’appelant"
+              act={act}
+              cls="danger"
+            />
+          </div>
+        </section>
+      )}
+
+      {call && atN1 && !consulting && (
         <section class="actions" aria-label="Qualification">
           {/* During a warm transfer the DRM sent is on the card; the fields would only mislead. */}
           <div class="drm" hidden={warmPending}>
@@ -431,6 +529,12 @@ export function Panel({ config }: { config: WebConfig }) {
                 <KeyButton map={keys.n1} action="DR" label="DR" act={act} />
                 <KeyButton map={keys.n1} action="no-file" label="Sans dossier" act={act} />
                 <KeyButton map={keys.n1} action="doctor" label="Médecin" act={act} />
+                <KeyButton
+                  map={keys.n1}
+                  action="consult"
+                  label="Transfert accompagné (extérieur)"
+                  act={act}
+                />
                 <KeyButton map={keys.n1} action="hangup" label="Raccrocher" act={act} cls="danger" />
               </div>
             </>
@@ -438,7 +542,7 @@ export function Panel({ config }: { config: WebConfig }) {
         </section>
       )}
 
-      {call && !atN1 && (
+      {call && !atN1 && !consulting && (
         <section class="actions" aria-label="Suite de l’appel">
           <div class="keys">
             {forwardTargets[0] && (
@@ -459,6 +563,7 @@ export function Panel({ config }: { config: WebConfig }) {
               label={`Réorienter vers ${otherBranch === 'amu' ? 'l’AMU' : 'la MG'}`}
               act={act}
             />
+            <KeyButton map={keys.n2} action="consult" label="Transfert accompagné (extérieur)" act={act} />
             <KeyButton map={keys.n2} action="hangup" label="Raccrocher" act={act} cls="danger" />
           </div>
           {forwardTargets.length > 1 && (
@@ -545,6 +650,22 @@ export function Panel({ config }: { config: WebConfig }) {
           onPick={(to) => {
             setDialog(null);
             setOnward((o) => ({ ...o, to }));
+          }}
+        />
+      )}
+      {dialog?.kind === 'consult' && (
+        <ConsultDialog
+          onCancel={() => setDialog(null)}
+          onDial={async (number) => {
+            setDialog(null);
+            const c = deskRef.current?.call;
+            if (!c) return say('Aucun appel en cours.', 'info');
+            try {
+              await api('POST', `/sites/${siteId}/agent/consult-outside`, { callId: c.id, number });
+              say(`Appel du ${number} : l’appelant patiente en musique.`);
+            } catch (err) {
+              say(err instanceof ApiError ? err.message : 'Appel impossible.', 'error');
+            }
           }}
         />
       )}

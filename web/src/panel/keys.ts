@@ -15,6 +15,8 @@ export const DESK_KEYS: KeyMap = DEFAULTS.desk;
 export const N1_KEYS: KeyMap = DEFAULTS.n1;
 /** N2 and doctors: transfer onwards, reorientation, conference, hang-up; dispositions on digits. */
 export const N2_KEYS: KeyMap = DEFAULTS.n2;
+/** During a consultative outside transfer: hand over, three-way, take the caller back. */
+export const CONSULT_KEYS: KeyMap = DEFAULTS.consult;
 
 export const DISPOSITION_KEYS: readonly string[] = DISPOSITION_DIGITS;
 

@@ -26,6 +26,7 @@ import { agentRoutes } from './routers/agents.js';
 import { authRoutes } from './routers/auth.js';
 import { callbackRoutes } from './routers/callbacks.js';
 import { callRoutes } from './routers/calls.js';
+import { commandRoutes } from './routers/commands.js';
 import { configRoutes } from './routers/config.js';
 import { exportRoutes } from './routers/exports.js';
 import { indicatorRoutes } from './routers/indicators.js';
@@ -207,6 +208,7 @@ export function createApi(opts: ApiOptions): Api {
     ...agentDeskRoutes(ctx),
     ...agentPhoneRoutes({ ...ctx, webRtc: opts.webRtcPhone }),
     ...callRoutes(ctx),
+    ...commandRoutes(ctx),
     ...callbackRoutes(ctx),
     ...roomRoutes(ctx),
     ...indicatorRoutes(ctx),

@@ -14,6 +14,8 @@ import {
 } from '../core/rejections.js';
 import type { ApiContext } from './context.js';
 import { fr_en, Problem } from './problem.js';
+import { commandIdOf } from '../shell/command-outcome.js';
+import { outcomeUnknownProblem } from './outcome-unknown.js';
 
 const STATUS: Record<RejectionKind, number> = { invalid: 422, conflict: 409, unavailable: 503 };
 const TITLE: Record<RejectionKind, string> = {
@@ -103,6 +105,8 @@ export async function dispatch(ctx: ApiContext, site: SiteHandle, command: Comma
   if (result.ok) return result;
   const kind: RejectionKind = isRejectionReason(result.reason) ? REJECTIONS[result.reason] : 'conflict';
   const french = isRejectionReason(result.reason) ? FRENCH_REJECTIONS[result.reason] : 'Commande refusée';
+  const commandId = commandIdOf(result);
+  if (commandId) throw outcomeUnknownProblem(site.siteId, commandId, result.message);
   throw new Problem(STATUS[kind], result.reason, TITLE[kind], fr_en(french, result.message));
 }
 

@@ -16,6 +16,10 @@ export const problemSchema = z.object({
     .array(z.object({ field: z.string(), message: z.string() }))
     .optional()
     .describe('Every invalid field, by path (body.x, params.y, query.z, or config.path)'),
+  commandId: z
+    .string()
+    .optional()
+    .describe('outcome-unknown: the command to ask about with GET /sites/{siteId}/commands/{commandId}'),
 });
 export type ProblemBody = z.infer<typeof problemSchema>;
 
@@ -27,6 +31,8 @@ export class Problem extends Error {
     readonly detail: string,
     readonly errors?: { field: string; message: string }[],
     readonly headers: Record<string, string> = {},
+    /** outcome-unknown: the command the client may ask about (GET /sites/{s}/commands/{id}). */
+    readonly commandId?: string,
   ) {
     super(`${status} ${reason}: ${detail}`);
   }
@@ -40,6 +46,7 @@ export class Problem extends Error {
       ...(instance ? { instance } : {}),
       reason: this.reason,
       ...(this.errors ? { errors: this.errors } : {}),
+      ...(this.commandId ? { commandId: this.commandId } : {}),
     };
   }
 }

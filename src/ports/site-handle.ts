@@ -17,6 +17,11 @@ export interface SiteHandle {
   /** `at`: when telephony observed it (epoch ms); the writer never goes back in time. */
   dispatch(command: Command, at?: number): Promise<Result>;
   onEvents(listener: EventListener): () => void;
+  /**
+   * After an `outcome-unknown` answer naming `commandId`: `decided`, `not-yet` (ask again) or
+   * `unknown` (never seen here, or older than 24 h); see src/shell/command-outcome.ts.
+   */
+  commandOutcome?(commandId: string): Promise<'decided' | 'not-yet' | 'unknown'>;
   /** The site's past events (archive + stream) when it has a store; absent for in-memory sites. */
   readonly history?: HistorySource;
 }

@@ -163,12 +163,15 @@ export class SiteShell implements SiteHandle {
     return this.log.onEvents(listener);
   }
 
-  /** Resolves once this process's read model has applied the event with this id (Redis only). */
-  /** After `outcome-unknown`: whether that command has been decided (in memory: always at once). */
+  /**
+   * After `outcome-unknown`: whether that command has been decided (./command-outcome.ts). In
+   * memory a command is decided at once and no id is kept: always `decided`.
+   */
   commandOutcome(commandId: string): Promise<CommandOutcome> {
     return this.log instanceof RedisLog ? this.log.commandOutcome(commandId) : Promise.resolve('decided');
   }
 
+  /** Resolves once this process's read model has applied the event with this id (Redis only). */
   caughtUp(id: string): Promise<void> {
     return this.log instanceof RedisLog ? this.log.caughtUp(id) : Promise.resolve();
   }

@@ -11,6 +11,7 @@ const FILES = {
   sasAppendEvents: 'appendEvents-4',
   sasSaveSnapshot: 'saveSnapshot-3',
   sasFleetHeartbeat: 'fleetHeartbeat-1',
+  sasCommandStatus: 'commandStatus-2',
 } as const;
 
 type Arg = string | number;
@@ -47,6 +48,7 @@ export type StoreScripts = {
     ttlMs: number,
     op: 'join' | 'leave',
   ): Promise<string[]>;
+  sasCommandStatus(processed: string, commands: string, id: string): Promise<string>;
 };
 
 // Read once per process; the file name carries the number of keys, as in BullMQ.

@@ -107,6 +107,9 @@ const PROBLEMS: Record<string, string> = {
   'consult-outside-not-supported':
     'Transfert accompagné indisponible sur ce PBX : utilisez le transfert direct.',
   'bad-number': 'Numéro invalide.',
+  // No answer from the server in time: the action may have been applied; never "réessayez".
+  'outcome-unknown':
+    'Résultat incertain : l’action a peut-être été appliquée. Ne la refaites pas : vérifiez l’état affiché.',
 };
 
 /** A French message for an API problem (by its reason), else a generic one with the status. */

@@ -15,6 +15,8 @@ export class ApiError extends Error {
     readonly reason?: string,
     /** The problem's `errors` (every bad field or line), when it has them. */
     readonly errors: { field: string; message: string }[] = [],
+    /** `outcome-unknown`: the command to ask about (GET /sites/{s}/commands/{id}). */
+    readonly commandId?: string,
   ) {
     super(message);
   }
@@ -87,14 +89,20 @@ async function post(path: string, body: unknown): Promise<Response> {
 async function problemOf(r: Response): Promise<ApiError> {
   let reason: string | undefined;
   let errors: { field: string; message: string }[] = [];
+  let commandId: string | undefined;
   try {
-    const body = (await r.json()) as { reason?: string; errors?: { field: string; message: string }[] };
+    const body = (await r.json()) as {
+      reason?: string;
+      errors?: { field: string; message: string }[];
+      commandId?: unknown;
+    };
     reason = body.reason;
     errors = Array.isArray(body.errors) ? body.errors : [];
+    if (typeof body.commandId === 'string') commandId = body.commandId;
   } catch {
     // not JSON
   }
-  return new ApiError(problemText(reason, r.status), r.status, reason, errors);
+  return new ApiError(problemText(reason, r.status), r.status, reason, errors, commandId);
 }
 
 export async function login(username: string, password: string): Promise<Tokens> {

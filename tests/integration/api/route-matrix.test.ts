@@ -19,6 +19,7 @@ const VALUES: Record<string, string> = {
   taskId: 't-x',
   lineId: '15',
   month: '2026-03',
+  commandId: '00000000-0000-4000-8000-000000000000',
 };
 const pathOf = (r: AnyRoute, over: Record<string, string> = {}) =>
   r.path.replace(/:([A-Za-z]+)/g, (_m, k: string) => over[k] ?? VALUES[k] ?? 'x');

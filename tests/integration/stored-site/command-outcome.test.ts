@@ -3,8 +3,10 @@
 // timeout, naming the command; it is `not-yet` decided while it waits in the commands stream, and
 // `decided` once a writer has come and applied it — exactly once, its event carrying the id.
 import { afterAll, describe, expect, it } from 'vitest';
-import { commandIdOf } from '../../../src/shell/command-outcome.js';
-import { freshSiteId, startSite, stopAll, waitFor } from './fixtures/site.js';
+import { randomUUID } from 'node:crypto';
+import { commandIdOf, commandOutcome } from '../../../src/shell/command-outcome.js';
+import { sendCommand } from '../../../src/store/commands.js';
+import { connect, freshSiteId, startSite, stopAll, waitFor } from './fixtures/site.js';
 import { readStream } from './fixtures/stream.js';
 import { childConfig } from './fixtures/traffic.js';
 
@@ -38,5 +40,17 @@ describe('a command answered outcome-unknown', () => {
     );
     expect(arrived).toHaveLength(1);
     expect(arrived[0]!.cmd).toBe(id);
+  }, 60_000);
+
+  it('is found waiting deep in the stream (the store script reads it page by page), unknown if never sent', async () => {
+    const siteId = freshSiteId();
+    const redis = connect();
+    // No writer at all: 1,200 commands wait, more than two of the script's pages (500).
+    const ids: string[] = [];
+    for (let i = 0; i < 1200; i++)
+      ids.push((await sendCommand(redis, siteId, { type: 'engine', n: i }, randomUUID())).id);
+    expect(await commandOutcome(redis, siteId, ids[0]!)).toBe('not-yet');
+    expect(await commandOutcome(redis, siteId, ids[1100]!)).toBe('not-yet');
+    expect(await commandOutcome(redis, siteId, randomUUID())).toBe('unknown');
   }, 60_000);
 });

@@ -6,6 +6,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import { clock, duration, plural, QUALIFICATION, ROLE, STATUS } from '../i18n.js';
 import { LiveFeed, type LiveState } from '../live.js';
 import { api, ApiError, endSession } from '../session.js';
+import { settleUncertain, type CommandStatus } from './uncertain-action.js';
 import type { CallView, Desk, QueueView, WebConfig } from '../types.js';
 import { Confirm, ConnectionBanner, Kbd, useNow } from '../ui.js';
 import { Callbacks } from './Callbacks.js';
@@ -304,6 +305,13 @@ export function Panel({ config }: { config: WebConfig }) {
         }
       } catch (err) {
         say(err instanceof ApiError ? err.message : 'Action impossible.', 'error');
+        if (err instanceof ApiError && err.reason === 'outcome-unknown' && err.commandId) {
+          const ask = () =>
+            api<{ status: CommandStatus }>('GET', `/sites/${siteId}/commands/${err.commandId}`).then(
+              (r) => r.status,
+            );
+          say(await settleUncertain(ask, (ms) => new Promise((r) => setTimeout(r, ms))), 'error');
+        }
       }
     },
     [siteId, draft, onward, site, otherBranch, forwardTargets.map((q) => q.id).join()],

@@ -80,13 +80,13 @@ describe('dependency health', () => {
     const sent: string[] = [];
     let answer: (command: string) => Promise<string> = () =>
       Promise.resolve('UP 0 years, 0 days\n0 session(s)\n');
-    const link = {
+    const link: FsLink = {
       links: { drachtio: true, eventSocket: true },
       eslApi: (command: string) => {
         sent.push(command);
         return answer(command);
       },
-    } satisfies FsLink;
+    };
     let leads = true;
     let current: FsLink | null = link;
     const fs = new DependencyHealth({

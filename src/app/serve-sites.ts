@@ -28,6 +28,7 @@ import type { RecordingAvailable } from '../telephony/ari/call-recording.js';
 import type { RefusedCall } from '../telephony/ari/trunk-refusal.js';
 import { TrunkStats } from '../observability/trunk-stats.js';
 import { DependencyHealth, sitesDependencyHealth } from '../observability/dependency-health.js';
+import { fsProbe } from '../observability/freeswitch-round-trip.js';
 import { callRef } from '../lrm/call-ref.js';
 import { recordingRetentionDays } from '../core/recording-config.js';
 import { startServeRecordings, type ServeRecordings } from './serve-recordings.js';
@@ -275,7 +276,12 @@ export async function startServeSites(settings: SitesSettings, logger: Logger): 
   };
   const pbxs = [...pbxOf.values()];
   // Each site's PBX round trip and recording storage (docs/dependencies.md), as with one site.
-  const depsOf = sitesDependencyHealth(settings.pbxOf, settings.dependencies);
+  const depsOf = sitesDependencyHealth(settings.pbxOf, settings.dependencies, (id) =>
+    fsProbe(
+      () => fleet.sites.get(id)?.role === 'leader',
+      () => pbxOf.get(id)?.current,
+    ),
+  );
   for (const [id, link] of lrmLinks) depsOf.get(id)?.watchLrm(link);
   const acd = await startAcdServer({
     port: settings.port,

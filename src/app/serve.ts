@@ -41,6 +41,7 @@ import {
   parseDependencySettings,
   type DependencySettings,
 } from '../observability/dependency-health.js';
+import { fsProbe } from '../observability/freeswitch-round-trip.js';
 
 export type ServeSettings = {
   config: SiteConfig;
@@ -323,7 +324,15 @@ export async function startServe(settings: ServeSettings, logger: Logger): Promi
     await ping.ping();
     return performance.now() - started;
   };
-  const deps = dependencyHealthFor(config.id, settings.pbx, settings.dependencies);
+  const deps = dependencyHealthFor(
+    config.id,
+    settings.pbx,
+    settings.dependencies,
+    fsProbe(
+      () => stored.role === 'leader',
+      () => pbx.current,
+    ),
+  );
   if (lrmLink) deps.watchLrm(lrmLink);
   const users = await loadUsers(settings.users, logger);
   const acd = await startAcdServer({

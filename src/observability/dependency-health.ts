@@ -1,5 +1,6 @@
 // Health of a site's dependencies beside readiness (annex 2 condition 5; docs/dependencies.md):
-// the PBX's request round trip (ARI GET /asterisk/ping), the free space on the
+// the PBX's request round trip (ARI GET /asterisk/ping; FreeSWITCH: `api status` on the event
+// socket, ./freeswitch-round-trip.ts), the free space on the
 // recording storage (statfs of a directory on that storage), and the answer rate (answered /
 // presented to the platform) today. On /metrics and, for supervisors, GET /sites/{s}/dependencies
 // (src/api/routers/dependencies.ts), which adds the answer rate per day over weeks from the history.
@@ -8,6 +9,7 @@ import { statfs } from 'node:fs/promises';
 import { Gauge, type Registry } from 'prom-client';
 import type { LrmHealth } from '../lrm/lrm-health.js';
 import { failureOf, HttpStatusError, type FailureCode } from '../ports/failure.js';
+import { fsRoundTrip, type FsProbe } from './freeswitch-round-trip.js';
 
 /** RECORDING_STORAGE_DIR (a directory on the recording storage) and RECORDING_STORAGE_MIN_FREE. */
 export type RecordingStorageSettings = {
@@ -39,7 +41,8 @@ export function parseDependencySettings(env: NodeJS.ProcessEnv, errors: string[]
 }
 
 /**
- * A site's dependencies as `serve` measures them: ARI's ping on Asterisk (FreeSWITCH: none yet),
+ * A site's dependencies as `serve` measures them: ARI's ping on Asterisk, `api status` on
+ * FreeSWITCH's event socket through the leader's adapter (`fs`; without it, not measured),
  * RECORDING_STORAGE_DIR, else FreeSWITCH's RECORDINGS_DIR (the files are written there).
  */
 export function dependencyHealthFor(
@@ -48,6 +51,7 @@ export function dependencyHealthFor(
     | { kind: 'asterisk'; ari: { url: string; user: string; password: string; restTimeoutMs?: number } }
     | { kind: 'freeswitch'; recordingsDir?: string },
   settings: DependencySettings = {},
+  fs?: FsProbe,
 ): DependencyHealth {
   const storage =
     settings.recordingStorage ??
@@ -56,27 +60,35 @@ export function dependencyHealthFor(
       : undefined);
   return new DependencyHealth({
     siteId,
+    pbxKind: pbx.kind,
     ...(pbx.kind === 'asterisk' ? { pbxRoundTripMs: ariRoundTrip(pbx.ari) } : {}),
+    ...(pbx.kind === 'freeswitch' && fs ? { fs } : {}),
     ...(storage ? { storage } : {}),
   });
 }
 
 /**
  * Each site's dependencies in a process serving several sites: its own PBX settings (on FreeSWITCH
- * its own RECORDINGS_DIR), `{site}` in RECORDING_STORAGE_DIR filled with the site's id.
+ * its own RECORDINGS_DIR and event socket), `{site}` in RECORDING_STORAGE_DIR filled with the site's id.
  */
 export function sitesDependencyHealth(
   pbxOf: Record<string, Parameters<typeof dependencyHealthFor>[1]>,
   settings: DependencySettings = {},
+  fsOf: (siteId: string) => FsProbe | undefined = () => undefined,
 ): Map<string, DependencyHealth> {
   const storage = settings.recordingStorage;
   return new Map(
     Object.entries(pbxOf).map(([id, pbx]) => [
       id,
-      dependencyHealthFor(id, pbx, {
-        ...settings,
-        ...(storage ? { recordingStorage: { ...storage, dir: storage.dir.replaceAll('{site}', id) } } : {}),
-      }),
+      dependencyHealthFor(
+        id,
+        pbx,
+        {
+          ...settings,
+          ...(storage ? { recordingStorage: { ...storage, dir: storage.dir.replaceAll('{site}', id) } } : {}),
+        },
+        fsOf(id),
+      ),
     ]),
   );
 }
@@ -99,7 +111,9 @@ export function parseRecordingStorage(
 }
 
 export type PbxHealth = {
-  /** False when this process has no way to measure it (FreeSWITCH for now). */
+  /** Null when the server does not say (no dependencies known for the site). */
+  kind: 'asterisk' | 'freeswitch' | null;
+  /** False when this process has nothing to measure (a standby on FreeSWITCH). */
   measured: boolean;
   ok: boolean;
   roundTripMs: number | null;
@@ -107,6 +121,22 @@ export type PbxHealth = {
   error: string | null;
   /** Why, as a code the console words in French (src/ports/failure.ts). */
   errorCode: FailureCode | null;
+  /** FreeSWITCH: whether drachtio-server is connected (null: Asterisk, or no link held here). */
+  drachtioConnected: boolean | null;
+  /** FreeSWITCH: this process does not lead the site, so it holds no PBX link (not a failure). */
+  standby: boolean;
+};
+
+/** When nothing is known of the site's PBX here. */
+export const PBX_UNKNOWN: PbxHealth = {
+  kind: null,
+  measured: false,
+  ok: true,
+  roundTripMs: null,
+  error: null,
+  errorCode: null,
+  drachtioConnected: null,
+  standby: false,
 };
 
 export type StorageHealth = {
@@ -141,8 +171,11 @@ export class DependencyHealth {
   constructor(
     private readonly o: {
       siteId: string;
-      /** One PBX request round trip in ms; absent when the PBX kind gives none. */
+      pbxKind?: 'asterisk' | 'freeswitch';
+      /** One PBX request round trip in ms (Asterisk). */
       pbxRoundTripMs?: () => Promise<number>;
+      /** FreeSWITCH: the leader's adapter, measured through its event socket. */
+      fs?: FsProbe;
       storage?: RecordingStorageSettings;
     },
   ) {}
@@ -150,20 +183,28 @@ export class DependencyHealth {
   private lrmSource: (() => Promise<LrmHealth>) | null = null;
 
   async pbx(): Promise<PbxHealth> {
-    if (!this.o.pbxRoundTripMs)
-      return { measured: false, ok: true, roundTripMs: null, error: null, errorCode: null };
+    const base = { ...PBX_UNKNOWN, kind: this.o.pbxKind ?? null };
+    const fs = this.o.fs;
+    if (fs && !fs.leads()) return { ...base, standby: true };
+    let roundTrip = this.o.pbxRoundTripMs;
+    if (fs) {
+      const link = fs.link();
+      if (link) {
+        base.drachtioConnected = link.links.drachtio;
+        roundTrip = () => fsRoundTrip(link);
+      } else
+        roundTrip = () => {
+          const err = new Error('no link to FreeSWITCH yet (the adapter is being connected)');
+          return Promise.reject(Object.assign(err, { code: 'ESL_DOWN' }));
+        };
+    }
+    if (!roundTrip) return base;
     try {
-      const ms = await this.o.pbxRoundTripMs();
-      return {
-        measured: true,
-        ok: true,
-        roundTripMs: Math.round(ms * 10) / 10,
-        error: null,
-        errorCode: null,
-      };
+      const ms = await roundTrip();
+      return { ...base, measured: true, roundTripMs: Math.round(ms * 10) / 10 };
     } catch (err) {
       const f = failureOf(err);
-      return { measured: true, ok: false, roundTripMs: null, error: f.detail, errorCode: f.code };
+      return { ...base, measured: true, ok: false, error: f.detail, errorCode: f.code };
     }
   }
 
@@ -226,19 +267,45 @@ export class DependencyHealth {
    * labelled by site, each site measured in parallel at scrape time.
    */
   static registerMetrics(registry: Registry, all: DependencyHealth[]): void {
-    const pinged = all.filter((d) => d.o.pbxRoundTripMs);
+    const pinged = all.filter((d) => d.o.pbxRoundTripMs || d.o.fs);
+    let measuring: Promise<PbxHealth[]> | null = null;
+    // The two gauges of one scrape share one round trip per site.
+    const measure = () =>
+      (measuring ??= Promise.all(pinged.map((d) => d.pbx())).finally(() =>
+        setTimeout(() => (measuring = null), 100),
+      ));
     if (pinged.length > 0)
       registry.registerMetric(
         new Gauge({
           name: 'sas_acd_pbx_round_trip_seconds',
-          help: 'One PBX request round trip (ARI GET /asterisk/ping), measured at scrape time (-1 when the PBX does not answer)',
+          help: 'One PBX request round trip (Asterisk: ARI GET /asterisk/ping; FreeSWITCH: api status on the event socket), measured at scrape time (-1 when the PBX does not answer; absent for a standby)',
           labelNames: ['site'] as const,
           registers: [],
           async collect() {
-            const hs = await Promise.all(pinged.map((d) => d.pbx()));
-            hs.forEach((h, i) =>
-              this.set({ site: pinged[i]!.siteId }, h.roundTripMs === null ? -1 : h.roundTripMs / 1000),
-            );
+            const hs = await measure();
+            // A site this process stopped leading drops its series.
+            this.reset();
+            hs.forEach((h, i) => {
+              if (h.measured)
+                this.set({ site: pinged[i]!.siteId }, h.roundTripMs === null ? -1 : h.roundTripMs / 1000);
+            });
+          },
+        }),
+      );
+    if (pinged.some((d) => d.o.fs))
+      registry.registerMetric(
+        new Gauge({
+          name: 'sas_acd_drachtio_connected',
+          help: 'FreeSWITCH: 1 when drachtio-server is connected, else 0 (absent for a standby: no link held)',
+          labelNames: ['site'] as const,
+          registers: [],
+          async collect() {
+            const hs = await measure();
+            this.reset();
+            hs.forEach((h, i) => {
+              if (h.drachtioConnected !== null)
+                this.set({ site: pinged[i]!.siteId }, h.drachtioConnected ? 1 : 0);
+            });
           },
         }),
       );

@@ -37,6 +37,8 @@ const BY_ERRNO: Record<string, FailureCode> = {
   ECONNRESET: 'reset',
   EPIPE: 'reset',
   UND_ERR_SOCKET: 'reset',
+  // FreeSWITCH's event socket closed (src/observability/freeswitch-round-trip.ts).
+  ESL_DOWN: 'down',
 };
 
 /** An HTTP answer that is not a success, with its status (classified as `auth` or `http`). */

@@ -16,7 +16,7 @@ import {
   DEFAULT_MIN_ANSWER_RATE,
   type DayAnswerRate,
 } from '../../observability/answer-rate.js';
-import type { DependencyHealth } from '../../observability/dependency-health.js';
+import { PBX_UNKNOWN, type DependencyHealth } from '../../observability/dependency-health.js';
 import { failureOf, within, type FailureCode } from '../../ports/failure.js';
 import type { HistorySource } from '../../ports/history.js';
 import { siteOf } from '../access.js';
@@ -50,11 +50,19 @@ const schema = z.object({
   at: z.number(),
   pbx: z.object({
     connected: z.boolean().nullable().describe('null: this server does not say'),
-    measured: z.boolean().describe('false: no round trip for this PBX kind'),
+    kind: z.enum(['asterisk', 'freeswitch']).nullable().describe('null: this server does not say'),
+    measured: z.boolean().describe('false: no round trip measured here (a standby on FreeSWITCH)'),
     ok: z.boolean(),
     roundTripMs: z.number().nullable(),
     error: z.string().nullable().describe('the technical detail'),
     errorCode,
+    drachtioConnected: z
+      .boolean()
+      .nullable()
+      .describe('FreeSWITCH: drachtio-server connected (null: Asterisk, or no link held here)'),
+    standby: z
+      .boolean()
+      .describe('FreeSWITCH: this process does not lead the site and holds no PBX link (not a failure)'),
   }),
   redis: z
     .object({
@@ -165,7 +173,7 @@ export function dependencyRoutes(ctx: ApiContext, o: DependencyRoutesOptions) {
         const now = ctx.clock();
         const deps = o.dependencies?.(params.siteId) ?? null;
         const [pbx, redisHealth, lrm] = await Promise.all([
-          deps ? deps.pbx() : { measured: false, ok: true, roundTripMs: null, error: null, errorCode: null },
+          deps ? deps.pbx() : PBX_UNKNOWN,
           redis(),
           deps ? deps.lrm() : null,
         ]);

@@ -113,6 +113,8 @@ export class DrachtioAdapter implements TelephonyPort {
   private readonly legs = new Map<string, Leg>(); // callId|agentId
   private readonly outbound = new Map<string, OutboundCall>();
   private up = false;
+  /** The two links apart, for the dependencies' health (src/observability/freeswitch-round-trip.ts). */
+  private readonly link = { drachtio: false, eventSocket: false };
   private readonly clock: () => number;
   private readonly adopted = new AdoptedDialogs();
   private readonly recorder: FsCallRecorder | null;
@@ -147,6 +149,10 @@ export class DrachtioAdapter implements TelephonyPort {
     return this.up;
   }
 
+  get links(): { drachtio: boolean; eventSocket: boolean } {
+    return { ...this.link };
+  }
+
   async start(sink: CommandSink): Promise<void> {
     try {
       await this.open(sink);
@@ -177,7 +183,7 @@ export class DrachtioAdapter implements TelephonyPort {
       this.opts.logger.warn({ err: String(err) }, 'drachtio connection error');
     });
     srf.on('close', () => {
-      this.up = false;
+      this.up = this.link.drachtio = false;
       this.opts.onLink?.(false);
     });
     let connections = 0;
@@ -186,6 +192,7 @@ export class DrachtioAdapter implements TelephonyPort {
       srf.on('connect', (err: unknown) => {
         if (err) return;
         clearTimeout(t);
+        this.link.drachtio = true;
         connections += 1;
         if (connections > 1) {
           // drachtio-srf reconnected by itself: what happened meanwhile is unknown.
@@ -218,7 +225,8 @@ export class DrachtioAdapter implements TelephonyPort {
     }
     mediaUp();
     this.recorder?.attach(this.ms);
-    this.ms.on('end', () => (this.up = false));
+    this.link.eventSocket = true;
+    this.ms.on('end', () => (this.up = this.link.eventSocket = false));
     this.ms.on('error', (err) =>
       this.opts.logger.warn({ err: String(err) }, 'FreeSWITCH event socket error'),
     );
@@ -226,7 +234,7 @@ export class DrachtioAdapter implements TelephonyPort {
   }
 
   async stop(): Promise<void> {
-    this.up = false;
+    this.up = this.link.drachtio = this.link.eventSocket = false;
     for (const leg of this.legs.values()) if (leg.timer) clearTimeout(leg.timer);
     this.watch.stop();
     this.ms?.disconnect();

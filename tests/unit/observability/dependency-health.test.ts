@@ -1,5 +1,6 @@
 // The dependencies' health on their own: free space of a real directory (statfs) against the
-// threshold, an unreadable storage shown as bad, the PBX round trip or its failure, and the
+// threshold, an unreadable storage shown as bad, the PBX round trip or its failure (on FreeSWITCH
+// `api status` on the event socket, drachtio's link apart, a standby said as such), and the
 // settings refusing bad values with a clear message.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,6 +8,7 @@ import { join } from 'node:path';
 import { Registry } from 'prom-client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DependencyHealth, parseDependencySettings } from '../../../src/observability/dependency-health.js';
+import { fsProbe, type FsLink } from '../../../src/observability/freeswitch-round-trip.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sas-acd-storage-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -44,6 +46,9 @@ describe('dependency health', () => {
   it('reports the PBX round trip, or its failure (-1 on /metrics)', async () => {
     const up = new DependencyHealth({ siteId: '44', pbxRoundTripMs: () => Promise.resolve(12.34) });
     expect(await up.pbx()).toEqual({
+      kind: null,
+      drachtioConnected: null,
+      standby: false,
       measured: true,
       ok: true,
       roundTripMs: 12.3,
@@ -56,6 +61,9 @@ describe('dependency health', () => {
     });
     const down = new DependencyHealth({ siteId: '44', pbxRoundTripMs: () => Promise.reject(refused) });
     expect(await down.pbx()).toEqual({
+      kind: null,
+      drachtioConnected: null,
+      standby: false,
       measured: true,
       ok: false,
       roundTripMs: null,
@@ -66,6 +74,95 @@ describe('dependency health', () => {
     down.registerMetrics(registry);
     expect(gauge(await registry.metrics(), 'sas_acd_pbx_round_trip_seconds')).toBe(-1);
     expect(await new DependencyHealth({ siteId: '44' }).pbx()).toMatchObject({ measured: false });
+  });
+
+  it('on FreeSWITCH: api status on the event socket, drachtio apart, nothing sent on a closed socket, a standby said', async () => {
+    const sent: string[] = [];
+    let answer: (command: string) => Promise<string> = () =>
+      Promise.resolve('UP 0 years, 0 days\n0 session(s)\n');
+    const link: FsLink = {
+      links: { drachtio: true, eventSocket: true },
+      eslApi: (command: string) => {
+        sent.push(command);
+        return answer(command);
+      },
+    };
+    let leads = true;
+    let current: FsLink | null = link;
+    const fs = new DependencyHealth({
+      siteId: '44',
+      pbxKind: 'freeswitch',
+      fs: fsProbe(
+        () => leads,
+        () => current,
+      ),
+    });
+    const registry = new Registry();
+    fs.registerMetrics(registry);
+
+    const up = await fs.pbx();
+    expect(up).toMatchObject({
+      kind: 'freeswitch',
+      measured: true,
+      ok: true,
+      drachtioConnected: true,
+      standby: false,
+    });
+    expect(up.roundTripMs).toBeGreaterThanOrEqual(0);
+    expect(sent).toEqual(['status']);
+    let text = await registry.metrics();
+    expect(gauge(text, 'sas_acd_pbx_round_trip_seconds')).toBeGreaterThanOrEqual(0);
+    expect(gauge(text, 'sas_acd_drachtio_connected')).toBe(1);
+
+    // drachtio lost, the event socket still answering: both said apart.
+    link.links.drachtio = false;
+    expect(await fs.pbx()).toMatchObject({ ok: true, drachtioConnected: false });
+    await new Promise((r) => setTimeout(r, 150)); // past the scrape's shared measure
+    expect(gauge(await registry.metrics(), 'sas_acd_drachtio_connected')).toBe(0);
+
+    // The event socket closed: not ok, `down`, and no command queued on it.
+    link.links.eventSocket = false;
+    sent.length = 0;
+    expect(await fs.pbx()).toMatchObject({
+      measured: true,
+      ok: false,
+      roundTripMs: null,
+      errorCode: 'down',
+      error: 'FreeSWITCH event socket not connected',
+    });
+    expect(sent).toEqual([]);
+
+    // A FreeSWITCH that never answers: a timeout within the bound, not a hang.
+    link.links.eventSocket = true;
+    answer = () => new Promise(() => undefined);
+    const hung = await fs.pbx();
+    expect(hung).toMatchObject({ ok: false, errorCode: 'timeout' });
+
+    // A leader whose link is being made: not ok, no link yet.
+    current = null;
+    expect(await fs.pbx()).toMatchObject({
+      measured: true,
+      ok: false,
+      errorCode: 'down',
+      drachtioConnected: null,
+    });
+
+    // A standby holds no link: said as such, not a failure, and no series on /metrics.
+    leads = false;
+    expect(await fs.pbx()).toEqual({
+      kind: 'freeswitch',
+      measured: false,
+      ok: true,
+      roundTripMs: null,
+      error: null,
+      errorCode: null,
+      drachtioConnected: null,
+      standby: true,
+    });
+    await new Promise((r) => setTimeout(r, 150));
+    text = await registry.metrics();
+    expect(gauge(text, 'sas_acd_pbx_round_trip_seconds')).toBeNull();
+    expect(gauge(text, 'sas_acd_drachtio_connected')).toBeNull();
   });
 
   it('reads its settings and refuses bad ones, naming the variable', () => {

@@ -6,7 +6,7 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { clock, duration, percent } from '../i18n.js';
 import { api, ApiError } from '../session.js';
-import { failureWords, type FailureCode } from './dependency-words.js';
+import { DRACHTIO_DOWN_WORDS, failureWords, STANDBY_WORDS, type FailureCode } from './dependency-words.js';
 import './dependencies.css';
 
 const POLL_MS = 10_000;
@@ -21,11 +21,14 @@ type Deps = {
   at: number;
   pbx: {
     connected: boolean | null;
+    kind?: 'asterisk' | 'freeswitch' | null;
     measured: boolean;
     ok: boolean;
     roundTripMs: number | null;
     error: string | null;
     errorCode?: FailureCode | null;
+    drachtioConnected?: boolean | null;
+    standby?: boolean;
   };
   redis?: {
     ok: boolean;
@@ -76,12 +79,31 @@ const ms = (v: number) =>
 const count = (n: number, one: string, many: string) => `${n} ${n > 1 ? many : one}`;
 
 function pbxRow(p: Deps['pbx']): Row {
+  if (p.kind === 'freeswitch') return freeswitchRow(p);
   const why = { detail: failureWords('pbx', p.errorCode), raw: p.error };
   if (p.connected === false)
     return { state: 'bad', text: 'Déconnectée de l’ACD', ...why, detail: why.detail ?? p.error };
   if (!p.measured) return { state: 'none', text: 'Connectée ; temps de réponse non mesuré pour ce PBX' };
   if (!p.ok) return { state: 'bad', text: 'Ne répond pas', ...why };
   return { state: 'ok', text: `Répond en ${ms(p.roundTripMs ?? 0)}` };
+}
+
+/** FreeSWITCH: the event socket's round trip and drachtio's link, each said. */
+function freeswitchRow(p: Deps['pbx']): Row {
+  // A standby holds no PBX link: the process leading the site measures it.
+  if (p.standby) return { state: 'none', text: STANDBY_WORDS };
+  if (!p.measured) return { state: 'none', text: 'Temps de réponse non mesuré par ce serveur' };
+  const drachtio = p.drachtioConnected === false ? 'drachtio déconnecté' : 'drachtio connecté';
+  if (!p.ok)
+    return {
+      state: 'bad',
+      text: `FreeSWITCH ne répond pas ; ${drachtio}`,
+      detail: failureWords('freeswitch', p.errorCode),
+      raw: p.error,
+    };
+  const rt = `FreeSWITCH répond en ${ms(p.roundTripMs ?? 0)} ; ${drachtio}`;
+  if (p.drachtioConnected === false) return { state: 'bad', text: rt, detail: DRACHTIO_DOWN_WORDS };
+  return { state: 'ok', text: rt };
 }
 
 function redisRow(r: Deps['redis']): Row {

@@ -5,7 +5,8 @@
 
 export type FailureCode =
   'refused' | 'timeout' | 'dns' | 'unreachable' | 'reset' | 'down' | 'auth' | 'http' | 'other';
-export type Dependency = 'pbx' | 'redis' | 'lrm';
+/** `pbx`: Asterisk (ARI); `freeswitch`: its event socket, through drachtio. */
+export type Dependency = 'pbx' | 'freeswitch' | 'redis' | 'lrm';
 
 const WHAT: Record<FailureCode, string> = {
   refused: 'connexion refusée (service arrêté, ou adresse ou port erronés)',
@@ -30,6 +31,15 @@ const CHECK: Record<Dependency, Partial<Record<FailureCode, string>> & { other: 
     http: 'le journal d’Asterisk',
     other: 'le journal du serveur ACD',
   },
+  freeswitch: {
+    refused: 'que FreeSWITCH est démarré et que son interface event socket écoute (FREESWITCH_ESL)',
+    down: 'que FreeSWITCH est démarré, son interface event socket (FREESWITCH_ESL) et le réseau',
+    timeout: 'la charge de FreeSWITCH et le réseau entre l’ACD et FreeSWITCH',
+    dns: 'l’adresse FREESWITCH_ESL',
+    unreachable: 'le réseau et le pare-feu entre l’ACD et FreeSWITCH',
+    reset: 'le journal de FreeSWITCH (redémarrage ?) et le réseau',
+    other: 'le journal de FreeSWITCH et celui du serveur ACD',
+  },
   redis: {
     refused: 'que redis-server est démarré et l’adresse REDIS_URL',
     timeout: 'que redis-server est démarré (REDIS_URL), sa charge et sa mémoire, et le réseau',
@@ -48,6 +58,14 @@ const CHECK: Record<Dependency, Partial<Record<FailureCode, string>> & { other: 
     other: 'le journal du serveur ACD',
   },
 };
+
+/** FreeSWITCH: drachtio-server's link lost (the event socket may still answer). */
+export const DRACHTIO_DOWN_WORDS =
+  'Cause : drachtio-server ne répond plus à l’ACD (aucun appel ne peut arriver). À vérifier : que drachtio-server est démarré et l’adresse DRACHTIO_URL.';
+
+/** A process that does not lead the site holds no PBX link: nothing is wrong. */
+export const STANDBY_WORDS =
+  'Serveur en attente (il ne pilote pas ce site) : pas de lien avec le PBX, mesuré par le serveur actif';
 
 /** « Cause : … À vérifier : … », or null when the server gave no code. */
 export function failureWords(dep: Dependency, code: FailureCode | null | undefined): string | null {

@@ -2,12 +2,14 @@
 // current call with the caller and the DRM, today's figures); then `offer` when a call is offered
 // to the agent, and `update` (the whole desk, small) whenever its state, its call or its figures
 // change. Not coalesced: an offer must ring the panel at once, and an agent sees few events.
+// Each desk carries its site's queue load, computed from the same state: a panel never shows the
+// agent on a call next to the count from before the answer (« 1 en sonnerie »).
 import type { Namespace } from 'socket.io';
 import type { Logger } from '../ports/logger.js';
 import type { Event } from '../core/events.js';
 import type { State } from '../core/state.js';
 import type { TokenService } from '../auth/index.js';
-import { agentView, callView } from '../read-models/views.js';
+import { agentView, callView, queueViews, type QueueView } from '../read-models/views.js';
 import { closeOnExpiry, principalOf, sitesFor, HandshakeError } from './handshake.js';
 import type { SiteFeed } from './site-feed.js';
 
@@ -15,7 +17,7 @@ const AGENT_NSP_ROLES = ['arm', 'osnp', 'mrg', 'mru', 'supervisor'] as const;
 
 export const agentRoom = (siteId: string, agentId: string) => `agent:${siteId}:${agentId}`;
 
-function desk(feed: SiteFeed, agentId: string, now: number) {
+function desk(feed: SiteFeed, agentId: string, now: number, queues?: QueueView[]) {
   const state = feed.site.state;
   const agent = state.data.agents[agentId];
   if (!agent) return null;
@@ -26,6 +28,7 @@ function desk(feed: SiteFeed, agentId: string, now: number) {
     agent: agentView(state, agent),
     call: call ? callView(call, state) : null,
     stats: feed.stats.stats(agentId, now),
+    queues: queues ?? queueViews(state),
   };
 }
 
@@ -88,10 +91,12 @@ export function mountAgentFeed(opts: AgentFeedOptions): { close(): void } {
           }
         }
         const now = opts.clock();
+        let queues: QueueView[] | undefined; // once per batch, for every desk told
         for (const agentId of touched) {
           // Nobody to tell (and no other process to relay to): skip building and encoding.
           if (!opts.relayed && !nsp.adapter.rooms.get(agentRoom(feed.site.siteId, agentId))?.size) continue;
-          const d = desk(feed, agentId, now);
+          queues ??= queueViews(feed.site.state);
+          const d = desk(feed, agentId, now, queues);
           if (d) nsp.to(agentRoom(feed.site.siteId, agentId)).emit('update', d);
         }
       }),

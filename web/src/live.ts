@@ -10,6 +10,10 @@ import { accessToken, endSession, onSessionChange, refresh } from './session.js'
 
 export type LiveState = 'connecting' | 'live' | 'lost';
 
+let arrivals = 0;
+/** Orders what one socket delivered (a probe answer, a push): the later one is the fresher. */
+export const arrival = () => ++arrivals;
+
 const PROBE_MS = 1500;
 const SILENCE_MS = 3500;
 const DISCONNECTED_GRACE_MS = 1500;
@@ -25,6 +29,8 @@ export class LiveFeed {
   skewMs = 0;
   /** The last probe answer (the agent feed adds the queues' load). */
   lastProbe: Record<string, unknown> | null = null;
+  /** When the last probe answer came, by arrival(). */
+  lastProbeArrival = 0;
   private lastAnswer = 0;
   private disconnectedAt: number | null = Date.now();
   private renewing = false;
@@ -90,6 +96,7 @@ export class LiveFeed {
       this.lastAnswer = now;
       if (typeof answer.serverTime === 'number') this.skewMs = answer.serverTime - (sent + now) / 2;
       this.lastProbe = answer;
+      this.lastProbeArrival = arrival();
       this.evaluate();
     });
   }

@@ -13,7 +13,7 @@ export type { SiteDelta } from '../../src/realtime/supervisor-feed.js';
 export type { WebConfigDocument as WebConfig, WebSite } from '../../src/app/web-config.js';
 export type { Qualification, Role, AgentStatus } from '../../src/core/model.js';
 
-import type { AgentStats, AgentView, CallView } from '../../src/read-models/views.js';
+import type { AgentStats, AgentView, CallView, QueueView } from '../../src/read-models/views.js';
 
 /** The `/agent` feed's snapshot and update: the agent's own desk. */
 export type Desk = {
@@ -22,6 +22,8 @@ export type Desk = {
   agent: AgentView;
   call: CallView | null;
   stats: AgentStats;
+  /** The site's queue load from the same state as the rest of the desk. */
+  queues: QueueView[];
 };
 
 /** What the API answers on success of a login or a refresh. */

@@ -753,7 +753,14 @@ export class AriAdapter implements TelephonyPort {
     else if (failure)
       this.opts.logger.warn({ callId: leg.callId, err: failure.message }, 'answer not bridged');
     const caller = this.callers.get(leg.callId);
-    if (!caller) return; // hung up meanwhile: its callerHungUp, told first, makes it an abandon
+    if (!caller) {
+      // Hung up meanwhile: its callerHungUp, told first, makes it an abandon. Its StasisEnd dropped
+      // the bridge; one made after that (addChannel met "Bridge not found" and made a new one) goes
+      // too, or it stays on the PBX for ever (2 after 150 short calls on a real Asterisk 22).
+      if (this.client) await this.dropMixing(this.client, leg.callId).catch(() => undefined);
+      this.opts.logger.debug({ callId: leg.callId }, 'caller gone before its answer was bridged');
+      return;
+    }
     if (this.legs.get(key) !== leg) {
       if (this.client) await this.dropMixing(this.client, leg.callId).catch(() => undefined);
       if (caller.hold) await this.execute({ type: 'holdCaller', callId: leg.callId, ...caller.hold });

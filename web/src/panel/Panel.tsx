@@ -4,7 +4,7 @@
 // Live updates re-render through Preact's diff: fields keep their focus and their text.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { clock, duration, plural, QUALIFICATION, ROLE, STATUS } from '../i18n.js';
-import { LiveFeed, type LiveState } from '../live.js';
+import { arrival, LiveFeed, type LiveState } from '../live.js';
 import { api, ApiError, endSession } from '../session.js';
 import { settleUncertain, type CommandStatus } from './uncertain-action.js';
 import type { CallView, Desk, QueueView, WebConfig } from '../types.js';
@@ -62,6 +62,7 @@ export function Panel({ config }: { config: WebConfig }) {
   const [onward, setOnward] = useState<Onward>({ callId: '', to: null, warm: false });
   const phone = useRef<Phone>(acdAnswer);
   const deskRef = useRef<Desk | null>(null);
+  const deskArrival = useRef(0);
   const nameField = useRef<HTMLInputElement>(null);
   const phoneField = useRef<HTMLInputElement>(null);
   const now = useNow(feed.skewMs);
@@ -78,6 +79,7 @@ export function Panel({ config }: { config: WebConfig }) {
     const onDesk = (d: Desk) => {
       if (d.siteId !== siteId) return;
       deskRef.current = d;
+      deskArrival.current = arrival();
       setDesk(d);
       if (d.agent.status !== 'offered') stopAlert();
       if (config.virtualPhoneUrl && phone.current === acdAnswer)
@@ -352,7 +354,12 @@ export function Panel({ config }: { config: WebConfig }) {
         ? STATUS[agent.status]
         : STATUS['logged-out'];
   const loggedOut = !agent || agent.status === 'logged-out';
-  const queues = (feed.lastProbe?.queues as Record<string, QueueView[]> | undefined)?.[siteId] ?? [];
+  // The load from whichever came last: the desk (pushed with each change of the agent's state, so
+  // « En appel » never sits next to the ring count from before the answer) or the 1.5 s probe
+  // (the other agents' calls).
+  const probed = (feed.lastProbe?.queues as Record<string, QueueView[]> | undefined)?.[siteId];
+  const queues =
+    (feed.lastProbeArrival > deskArrival.current ? probed : desk?.queues) ?? probed ?? desk?.queues ?? [];
   const myQueues = queues.filter((q) => agent?.skills.some((s) => s.queue === q.id));
 
   return (

@@ -17,8 +17,8 @@ export function joinsBeforeAnswer(leg: Leg, caller: Caller): boolean {
 /**
  * Whether the caller is with (or being joined with) a first answer the engine has not acted on
  * yet: no connectAgent for it carried out, its leg neither released nor hung up. A holdCaller
- * carried out now was decided before the engine heard of that answer (queued behind the ring that
- * brought it, or a take-over's plan made before it was told) and must not take the caller out of
+ * carried out now was decided before the engine heard of that answer (while the ring that brought it
+ * was being bridged, or a take-over's plan made before it was told) and must not take the caller out of
  * the agent's bridge (the race fixed on Asterisk in ../ari/ari-adapter.ts). If the engine does not
  * take the answer, its cancelRing releases the leg and puts the caller back on hold.
  */

@@ -40,6 +40,8 @@ export type Leg = {
   ours: boolean;
   timedOut: boolean;
   timer: NodeJS.Timeout | null;
+  /** The FreeSWITCH endpoint's update to the answered phone's SDP, while it is under way. */
+  updating?: Promise<unknown> | null;
   /** The agent's own leg of a click-to-dial: bridged with the far end; its end ends that call. */
   dialOut?: boolean;
 };

@@ -40,6 +40,7 @@ import { referCaller } from './refer.js';
 import { firstAnswerSettled, holdsFirstAnswer, joinsBeforeAnswer } from './answer-on-join.js';
 import { returnedCallId } from './call-id.js';
 import { stopRouting } from './stop-routing.js';
+import { untilSent } from './ring-sent.js';
 
 export type { DrachtioAdoptionReport } from './adoption.js';
 
@@ -111,6 +112,8 @@ export class DrachtioAdapter implements TelephonyPort {
   private sink: CommandSink = () => {};
   private readonly callers = new Map<string, Caller>();
   private readonly legs = new Map<string, Leg>(); // callId|agentId
+  /** First answers being joined with their caller before being told (./answer-on-join.ts), by callId|agentId. */
+  private readonly joining = new Map<string, Promise<void>>();
   private readonly outbound = new Map<string, OutboundCall>();
   private up = false;
   /** The two links apart, for the dependencies' health (src/observability/freeswitch-round-trip.ts). */
@@ -323,25 +326,48 @@ export class DrachtioAdapter implements TelephonyPort {
     try {
       await this.run(effect);
     } catch (err) {
+      if (effect.type === 'ringAgent') return this.ringFailed(effect, err);
       this.opts.logger.warn(
         { effect: effect.type, err: (err as Error)?.message ?? String(err) },
         'drachtio effect failed',
       );
-      if (effect.type === 'ringAgent') this.legFailed(effect.callId, effect.agentId, undefined);
       // An outside call never placed has ended (as on Asterisk): the engine must not wait for it.
       if (effect.type === 'dialOut') this.report({ type: 'callerHungUp', callId: effect.callId });
     }
+  }
+
+  /** A ring that failed before or after its INVITE went out: for the engine an offer that failed. */
+  private ringFailed(f: Extract<Effect, { type: 'ringAgent' }>, err: unknown, leg?: Leg): void {
+    this.opts.logger.warn(
+      { effect: f.type, err: (err as Error)?.message ?? String(err) },
+      'drachtio effect failed',
+    );
+    this.legFailed(f.callId, f.agentId, undefined, leg);
   }
 
   private async run(f: Effect): Promise<void> {
     switch (f.type) {
       case 'holdCaller':
         return this.hold(f.callId, f.music);
-      case 'ringAgent':
-        return this.ring(f.callId, f.agentId, f.timeoutSeconds);
+      case 'ringAgent': {
+        // Done once the INVITE is out (./ring-sent.ts): the call's next effects (a cancelRing) never
+        // wait for the phone to answer or the ring to time out.
+        let leg: Leg | undefined;
+        return untilSent(
+          (sent) => {
+            const ringing = this.ring(f.callId, f.agentId, f.timeoutSeconds, undefined, sent);
+            leg = this.legs.get(`${f.callId}|${f.agentId}`); // set before ring's first await
+            return ringing;
+          },
+          (err) => this.ringFailed(f, err, leg), // never a later ring's leg of the same agent
+        );
+      }
       case 'cancelRing': {
         // An answer bridged before it was told, then taken back by the engine (its ring deadline at
         // the same instant): the caller, still waiting for the engine, hears its music again.
+        // A first answer being joined with the caller is let finish, so that the caller is taken
+        // back out of that bridge below (the ring no longer holds this cancel until then).
+        await this.joining.get(`${f.callId}|${f.agentId}`)?.catch(() => {});
         const caller = this.callers.get(f.callId);
         const bridged = caller?.with.has(f.agentId) ?? false;
         await this.releaseLeg(this.legs.get(`${f.callId}|${f.agentId}`));
@@ -481,6 +507,7 @@ export class DrachtioAdapter implements TelephonyPort {
     agentId: string,
     timeoutSeconds: number | null,
     dialOut?: { number: string },
+    sent?: () => void,
   ): Promise<void> {
     const caller = this.callers.get(callId);
     // The party the leg is for: the caller, or (click-to-dial) the outside call still there.
@@ -525,6 +552,7 @@ export class DrachtioAdapter implements TelephonyPort {
         {
           cbRequest: (_err, req) => {
             leg.uacReq = req;
+            sent?.();
             if (leg.ours) cancelQuietly(req);
             else if (timeoutSeconds)
               leg.timer = setTimeout(() => {
@@ -553,7 +581,11 @@ export class DrachtioAdapter implements TelephonyPort {
       await this.endLeg(leg);
       return;
     }
-    await ep.modify(dialog.remote.sdp);
+    const updating = ep.modify(dialog.remote.sdp);
+    leg.updating = updating;
+    await updating.finally(() => (leg.updating = null));
+    // Released meanwhile (a cancelRing no longer waits for this ring): endLeg hung it up.
+    if (leg.ours || this.legs.get(key) !== leg) return;
     if (hungUpEarly) {
       // Answered and gone at once: for the engine an offer that failed.
       leg.dialog = null;
@@ -562,8 +594,13 @@ export class DrachtioAdapter implements TelephonyPort {
     }
     leg.answered = true;
     if (leg.connectWanted) await this.connect(leg, leg.connectWanted.conference);
-    else if (caller && joinsBeforeAnswer(leg, caller)) await this.joinThenAnswer(leg);
-    else this.report({ type: 'answerOffer', callId, agentId });
+    else if (caller && joinsBeforeAnswer(leg, caller)) {
+      const joining = this.joinThenAnswer(leg);
+      this.joining.set(key, joining);
+      await joining.finally(() => {
+        if (this.joining.get(key) === joining) this.joining.delete(key);
+      });
+    } else this.report({ type: 'answerOffer', callId, agentId });
   }
 
   /** An agent leg that never answered: the unused endpoint is always destroyed. */
@@ -928,6 +965,8 @@ export class DrachtioAdapter implements TelephonyPort {
     leg.dialog = null;
     if (dialog) await this.bye(dialog);
     else if (leg.uacReq && !leg.answered) cancelQuietly(leg.uacReq);
+    // Never destroyed under its re-INVITE: FreeSWITCH would leave it unanswered, the ring stuck.
+    await leg.updating?.catch(() => {});
     if (leg.ep) await this.destroyQuietly(leg.ep);
     leg.ep = null;
   }

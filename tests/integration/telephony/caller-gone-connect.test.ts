@@ -42,7 +42,9 @@ describe('a caller who hangs up while the ACD connects an agent', () => {
     holding = new Set();
     held = [];
     seen = [];
-    adapter = ariAdapter(sim, { onLink: () => undefined, restTimeoutMs: 500 });
+    // A stalled request below is given up after 2 s; a tighter bound made the ring's own requests
+    // time out on a busy machine (CI at load 14: the agent's phone never rang).
+    adapter = ariAdapter(sim, { onLink: () => undefined, restTimeoutMs: 2000 });
     ({ site: shell, events } = await startAriSite(adapter, {
       outbox: true,
       onCommand: (command, at, site) => {

@@ -10,11 +10,16 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { parseServeSettings } from '../../../src/app/serve.js';
 import { exampleSite } from '../../../src/core/example-site.js';
-import { engineCallId } from '../../../src/telephony/drachtio/call-id.js';
 import { PhoneClient } from '../../../simulator/bots/phone-client.js';
 import { startSimFs, type SimFsServer } from '../../../simulator/freeswitch/server.js';
-import { freshSiteId, redisUrl, stopAll, waitFor } from './fixtures/site.js';
+import { freshSiteId, stopAll, waitFor } from './fixtures/site.js';
 import { readStream } from './fixtures/stream.js';
+import {
+  dialFs as injectCall,
+  fsArmApi as armApi,
+  fsLeftovers as leftovers,
+  fsServeEnv as fsEnv,
+} from './fixtures/sim-fs-serve.js';
 import { killServes, spawnServe } from './fixtures/serve-process.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sas-acd-serve-fs-'));
@@ -42,50 +47,6 @@ export function siteFiles(siteId: string): { config: string; users: string } {
       { username: 'arm-2', roles: ['arm'], sites: [siteId], agentId: 'arm-2', password: 'dev-only-2' },
     ]),
   };
-}
-
-export function fsEnv(l: SimFsServer): Record<string, string> {
-  return {
-    REDIS_URL: redisUrl(),
-    JWT_SECRET: 'x'.repeat(40),
-    DRACHTIO_URL: `drachtio://${l.drachtio.secret}@${l.drachtio.host}:${l.drachtio.port}`,
-    FREESWITCH_ESL: `esl://${encodeURIComponent(l.esl.password)}@${l.esl.host}:${l.esl.port}`,
-  };
-}
-
-/** The API of a serve process, as an ARM uses it. */
-export async function armApi(url: string, username: string, password: string, siteId: string) {
-  const login = await fetch(`${url}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password }),
-  });
-  expect(login.status, `login ${username}`).toBe(200);
-  const { accessToken } = (await login.json()) as { accessToken: string };
-  return async (path: string, body: unknown = {}) => {
-    const r = await fetch(`${url}/api/v1/sites/${siteId}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
-      body: JSON.stringify(body),
-    });
-    return { status: r.status, body: (await r.json()) as Record<string, unknown> };
-  };
-}
-
-export async function injectCall(l: SimFsServer, callerNumber: string) {
-  const r = await fetch(`${l.url}/sim/calls`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ line: '15', callerNumber }),
-  });
-  expect(r.status).toBe(201);
-  const b = (await r.json()) as { callId: string; sipCallId: string };
-  return { simId: b.callId, callId: engineCallId(b.sipCallId) };
-}
-
-export function leftovers(l: SimFsServer): number {
-  const o = l.sim.leftovers();
-  return o.dialogs + o.channels + o.conferences + o.outboundSockets + o.phoneLegs;
 }
 
 describe('sas-acd serve --pbx freeswitch', () => {

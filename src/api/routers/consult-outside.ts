@@ -2,12 +2,10 @@
 // with the caller on hold (music), talks to it, then hands the caller over (or makes a three-way
 // call), or takes the caller back. Not offered to the LRM: a consultation needs the agent's voice.
 // Built on Asterisk; a PBX without it (FreeSWITCH today) answers 501 and nothing changes.
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { CONSULTATION_COMPLETIONS } from '../../core/consultation.js';
 import { OUTBOUND_PURPOSES } from '../../core/model.js';
 import { callView, callViewSchema, eventSummarySchema } from '../../read-models/views.js';
-import { callRef } from '../../lrm/call-ref.js';
 import { findCall, ownAgentId, siteOf } from '../access.js';
 import type { ApiContext } from '../context.js';
 import { dispatch, eventSummaries } from '../dispatch.js';
@@ -15,6 +13,7 @@ import { siteParams } from '../params.js';
 import { fr_en, Problem } from '../problem.js';
 import { defineRoute } from '../route.js';
 import { DESK_ROLES } from './agent-desk.js';
+import { dialFromCall } from './dial-from-call.js';
 import { dialNumber, outboundCallSchema } from './outbound-schemas.js';
 
 export type ConsultOutsideOptions = {
@@ -73,23 +72,7 @@ export function consultOutsideRoutes(
         const site = siteOf(ctx, principal, params.siteId);
         const agentId = ownAgentId(principal);
         if (!opts.canConsultOutside) throw consultOutsideUnsupported();
-        const parent = findCall(site, body.callId);
-        const callId = `out-${randomUUID()}`;
-        const result = await dispatch(ctx, site, {
-          type: 'dialOut',
-          callId,
-          agentId,
-          number: body.number,
-          purpose: body.purpose ?? 'external-transfer',
-          parentCallId: parent.id,
-          consult: true,
-        });
-        const call = site.state.data.calls[callId];
-        return {
-          callRef: callRef(site.siteId, callId),
-          call: call ? callView(call) : null,
-          events: eventSummaries(result),
-        };
+        return dialFromCall(ctx, site, agentId, body, { consult: true });
       },
     }),
     defineRoute({

@@ -12,6 +12,7 @@ import { dispatch, eventSummaries } from '../dispatch.js';
 import { siteParams } from '../params.js';
 import { defineRoute } from '../route.js';
 import { DESK_ROLES } from './agent-desk.js';
+import { dialFromCall } from './dial-from-call.js';
 import { dialNumber, outboundCallSchema } from './outbound-schemas.js';
 import { callRef } from '../../lrm/call-ref.js';
 import { fr_en, Problem } from '../problem.js';
@@ -62,23 +63,7 @@ export function outsideCallRoutes(ctx: ApiContext, opts: OutsideCallOptions = { 
         const site = siteOf(ctx, principal, params.siteId);
         const agentId = ownAgentId(principal);
         if (!opts.canBridgeOutside) throw outsideTransferUnsupported();
-        const parent = findCall(site, body.callId);
-        const callId = `out-${randomUUID()}`;
-        const result = await dispatch(ctx, site, {
-          type: 'dialOut',
-          callId,
-          agentId,
-          number: body.number,
-          purpose: body.purpose ?? 'external-transfer',
-          parentCallId: parent.id,
-          handOver: true,
-        });
-        const call = site.state.data.calls[callId];
-        return {
-          callRef: callRef(site.siteId, callId),
-          call: call ? callView(call) : null,
-          events: eventSummaries(result),
-        };
+        return dialFromCall(ctx, site, agentId, body, { handOver: true });
       },
     }),
     defineRoute({

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { registerReport } from '../../../src/cli/report.js';
+import { commandOutcome } from '../../../src/shell/command-outcome.js';
 import { SiteShell } from '../../../src/shell/site-shell.js';
 import { readHistory } from '../../../src/store/archive.js';
 import { appendGroups } from '../../../src/store/event-log.js';
@@ -119,6 +120,10 @@ describe.skipIf(clusterSkipReason)(
       ran.add('appendEvents-4');
       await saveSnapshot(redis, site, lease.token, { n: 2 }, replicated[0]!, {});
       ran.add('saveSnapshot-3');
+      // Where a command stands after an outcome-unknown answer: the processed zset, then the
+      // commands stream, in one script on the site's slot.
+      expect(await commandOutcome(redis, site, 'never-sent')).toBe('unknown');
+      ran.add('commandStatus-2');
       expect(await lease.release()).toBe(true);
       ran.add('releaseLease-1');
       expect(ids).toHaveLength(1);

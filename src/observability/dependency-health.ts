@@ -269,11 +269,13 @@ export class DependencyHealth {
   static registerMetrics(registry: Registry, all: DependencyHealth[]): void {
     const pinged = all.filter((d) => d.o.pbxRoundTripMs || d.o.fs);
     let measuring: Promise<PbxHealth[]> | null = null;
-    // The two gauges of one scrape share one round trip per site.
+    // The two gauges of one scrape share one round trip per site: prom-client starts every
+    // collect() in the same tick, so the promise is forgotten once it settles (a cache kept 100 ms
+    // longer gave the next scrape a PBX that had stopped answering as still up).
     const measure = () =>
-      (measuring ??= Promise.all(pinged.map((d) => d.pbx())).finally(() =>
-        setTimeout(() => (measuring = null), 100),
-      ));
+      (measuring ??= Promise.all(pinged.map((d) => d.pbx())).finally(() => {
+        measuring = null;
+      }));
     if (pinged.length > 0)
       registry.registerMetric(
         new Gauge({
@@ -312,11 +314,11 @@ export class DependencyHealth {
     const stored = all.filter((d) => d.o.storage);
     if (stored.length === 0) return;
     let last: Promise<(StorageHealth | null)[]> | null = null;
-    // The three gauges of one scrape share one statfs per site.
+    // The three gauges of one scrape share one statfs per site (forgotten once settled, as above).
     const once = () =>
-      (last ??= Promise.all(stored.map((d) => d.storage())).finally(() =>
-        setTimeout(() => (last = null), 100),
-      ));
+      (last ??= Promise.all(stored.map((d) => d.storage())).finally(() => {
+        last = null;
+      }));
     const gauge = (name: string, help: string, pick: (s: StorageHealth) => number) =>
       registry.registerMetric(
         new Gauge({

@@ -173,6 +173,17 @@ export class MediaServerSim implements SipPeer {
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 
+  /**
+   * Cuts the inbound event-socket connections (a network blip, `fsctl shutdown` of mod_event_socket
+   * then back) while still listening: the clients may connect again. Channels and their outbound
+   * sockets stay.
+   */
+  dropInbound(): number {
+    const cut = [...this.inbound];
+    for (const c of cut) c.socket.destroy();
+    return cut.length;
+  }
+
   /** FreeSWITCH's own delays (20 ms from a command to its events…), scaled with the clock of a replay. */
   private later(fn: () => void, ms = this.stepMs): void {
     setTimeout(fn, ms * this.timeScale);

@@ -52,6 +52,8 @@ export class FsCallRecorder {
   attach(ms: FsMediaServer): void {
     ms.conn.subscribe(['RECORD_STOP']);
     ms.conn.on('esl::event::RECORD_STOP::*', (e) => this.stopped(e));
+    // modesl's reconnection (./event-socket-link.ts) keeps no subscription: asked again.
+    ms.conn.on('esl::ready', () => ms.conn.subscribe(['RECORD_STOP']));
   }
 
   /** Starts the call's recording on the caller's channel, once per call (switch on). */

@@ -40,6 +40,7 @@ import { referCaller } from './refer.js';
 import { firstAnswerSettled, holdsFirstAnswer, joinsBeforeAnswer } from './answer-on-join.js';
 import { returnedCallId } from './call-id.js';
 import { stopRouting } from './stop-routing.js';
+import { followEventSocket } from './event-socket-link.js';
 import { untilSent } from './ring-sent.js';
 
 export type { DrachtioAdoptionReport } from './adoption.js';
@@ -199,12 +200,9 @@ export class DrachtioAdapter implements TelephonyPort {
         connections += 1;
         if (connections > 1) {
           // drachtio-srf reconnected by itself: what happened meanwhile is unknown.
-          this.up = !!this.ms;
-          if (this.opts.onLink) this.opts.onLink(true);
-          else
-            void this.readopt().catch((e: unknown) =>
-              this.opts.logger.error({ err: String(e) }, 'drachtio re-adoption failed'),
-            );
+          // (With the event socket down, its return says the link is back.)
+          this.up = this.link.eventSocket;
+          if (this.up) this.linkBack();
         }
         resolve();
       });
@@ -229,11 +227,34 @@ export class DrachtioAdapter implements TelephonyPort {
     mediaUp();
     this.recorder?.attach(this.ms);
     this.link.eventSocket = true;
-    this.ms.on('end', () => (this.up = this.link.eventSocket = false));
+    // modesl reconnects the event socket by itself: the link follows it (./event-socket-link.ts).
+    const ms = this.ms;
+    followEventSocket(ms, {
+      down: () => {
+        if (this.ms !== ms) return;
+        this.up = this.link.eventSocket = false;
+        this.opts.onLink?.(false);
+      },
+      up: () => {
+        if (this.ms !== ms || this.link.eventSocket) return;
+        this.link.eventSocket = true;
+        this.up = this.link.drachtio;
+        if (this.up) this.linkBack();
+      },
+    });
     this.ms.on('error', (err) =>
       this.opts.logger.warn({ err: String(err) }, 'FreeSWITCH event socket error'),
     );
     this.up = true;
+  }
+
+  /** Both links back after a drop: what happened meanwhile is unknown. */
+  private linkBack(): void {
+    if (this.opts.onLink) this.opts.onLink(true);
+    else
+      void this.readopt().catch((e: unknown) =>
+        this.opts.logger.error({ err: String(e) }, 'drachtio re-adoption failed'),
+      );
   }
 
   async stop(): Promise<void> {

@@ -2,7 +2,8 @@
 // real drachtio-srf and drachtio-fsmrf against sim-fs, a real redis-server): the leader measures
 // `api status` on its event socket and says drachtio connected (API and /metrics); a standby of the
 // same site holds no PBX link and says so, not as a failure; FreeSWITCH's event socket stopped, the
-// leader says not ok with the French cause (`down`) and -1 on /metrics. Several sites in one
+// leader says not ok with the French cause (`down`) and -1 on /metrics; cut while FreeSWITCH runs, the
+// event socket comes back by itself and the leader measures again. Several sites in one
 // process: each process measures the site it leads and is a standby for the other.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -111,6 +112,20 @@ describe('the PBX round trip on FreeSWITCH', () => {
     expect(metric(text, 'sas_acd_pbx_round_trip_seconds', siteId)).toBeNull();
     expect(metric(text, 'sas_acd_drachtio_connected', siteId)).toBeNull();
     expect(fsLeftovers(lab)).toBe(0);
+
+    // The event socket cut while FreeSWITCH runs: modesl connects again by itself, the leader takes
+    // the calls over again (its link followed the drop and the return) and measures again.
+    const cutAt = Date.now();
+    expect(lab.sim.media.dropInbound()).toBe(1);
+    await a.waitForLine(
+      (l) =>
+        l.msg === 'PBX taken over: calls re-adopted, pending effects finished' && (l.time as number) >= cutAt,
+      30_000,
+    );
+    await waitFor(async () => {
+      const p = await leader();
+      return p.measured && p.ok && p.drachtioConnected ? p : null;
+    }, 20_000);
 
     // FreeSWITCH's event socket stopped: the leader says not ok, `down`, worded in French.
     await lab.sim.media.close();

@@ -157,7 +157,7 @@ describe.skipIf(!hasChromium)(
         await page.keyboard.press('x');
         await expect
           .poll(() => page.textContent('[data-testid=outside-transfer]'), { timeout: 20_000 })
-          .toContain('18 : sonnerie en cours');
+          .toContain('le 18 (pompiers) : sonnerie en cours');
       };
       await transfer();
       expect(site.state.data.calls[channelId]!.parties.map((p) => p.agentId)).toEqual(['arm-1']);
@@ -165,7 +165,9 @@ describe.skipIf(!hasChromium)(
       far.reject(invites[0]!, 486);
       await expect
         .poll(() => page.textContent('[data-testid=message]'), { timeout: 20_000 })
-        .toContain('Le 18 est occupé, ne répond pas ou a raccroché : l’appelant est toujours avec vous.');
+        .toContain(
+          'Le 18 (pompiers) est occupé, ne répond pas ou a raccroché : l’appelant est toujours avec vous.',
+        );
       expect(await page.locator('[data-testid=outside-transfer]').count()).toBe(0);
       expect(site.state.data.calls[channelId]!.parties.map((p) => p.agentId)).toEqual(['arm-1']);
 
@@ -174,7 +176,7 @@ describe.skipIf(!hasChromium)(
       far.answer(invites[1]!);
       await expect
         .poll(() => page.textContent('[data-testid=message]'), { timeout: 20_000 })
-        .toContain('Appelant transféré au 18 : vous avez quitté l’appel.');
+        .toContain('Appelant transféré au 18 (pompiers) : vous avez quitté l’appel.');
       await expect
         .poll(() => site.state.data.agents['arm-1']!.status, { timeout: 10_000 })
         .not.toBe('on-call');

@@ -12,20 +12,26 @@ export type Consultation = NonNullable<CallView['consultation']>;
 /** Where the outside party is, in words (never a colour alone). */
 export function consultState(c: Consultation): { symbol: string; text: string } {
   return c.answered
-    ? { symbol: '✔', text: `${c.number} en ligne — l’appelant patiente en musique` }
-    : { symbol: '☎', text: `${c.number} : sonnerie en cours — l’appelant patiente en musique` };
+    ? { symbol: '✔', text: `le ${numberName(c.number)} en ligne — l’appelant patiente en musique` }
+    : {
+        symbol: '☎',
+        text: `le ${numberName(c.number)} : sonnerie en cours — l’appelant patiente en musique`,
+      };
 }
 
 /** Where a blind outside transfer is while it rings, in words. */
 export function outsideTransferState(t: NonNullable<CallView['outsideTransfer']>): string {
-  return `${t.number} : sonnerie en cours — restez en ligne, vous quitterez l’appel à son décroché`;
+  return `le ${numberName(t.number)} : sonnerie en cours — restez en ligne, vous quitterez l’appel à son décroché`;
 }
 
-/** Usual outside numbers (illustrative; the field takes any number). */
+/**
+ * Usual outside numbers (illustrative; the field takes any number): `label` on their buttons, `name`
+ * in the sentences that say who the agent is talking to (« le 18 (pompiers) en ligne »).
+ */
 const USUAL = [
-  { number: '18', label: 'Pompiers' },
-  { number: '112', label: 'Urgences' },
-  { number: '115', label: 'Samu social' },
+  { number: '18', label: 'Pompiers', name: 'pompiers' },
+  { number: '112', label: 'Urgences', name: 'urgences' },
+  { number: '115', label: 'Samu social', name: 'Samu social' },
 ];
 
 export function ConsultDialog(props: { onDial: (number: string) => void; onCancel: () => void }) {
@@ -128,7 +134,6 @@ export function OutsideTransferDialog(props: {
     }
   };
   const key = props.confirmKey.length === 1 ? props.confirmKey.toLowerCase() : props.confirmKey;
-  const named = usualName(confirming ?? '');
   return (
     <dialog
       ref={ref}
@@ -151,8 +156,7 @@ export function OutsideTransferDialog(props: {
         <>
           <h2 id="outside-title">Transférer l’appelant et quitter l’appel ?</h2>
           <p class="outside-number" data-testid="outside-confirm-number">
-            {confirming}
-            {named ? ` (${named})` : ''}
+            {numberName(confirming)}
           </p>
           <p>
             Au décroché, vous quittez l’appel : <strong>l’appelant ne pourra pas vous être rendu</strong>.
@@ -222,7 +226,8 @@ export function OutsideTransferDialog(props: {
   );
 }
 
-/** The name of a usual outside number, for the words the agent reads (null: any other number). */
-export function usualName(number: string): string | null {
-  return USUAL.find((u) => u.number === number)?.label.toLowerCase() ?? null;
+/** A number as the agent reads it: with its name when it is a usual one (« 18 (pompiers) »). */
+export function numberName(number: string): string {
+  const name = USUAL.find((u) => u.number === number)?.name;
+  return name ? `${number} (${name})` : number;
 }

@@ -14,6 +14,7 @@ import {
   ConsultDialog,
   OutsideTransferDialog,
   consultState,
+  numberName,
   outsideTransferState,
   type Consultation,
 } from './Consultation.js';
@@ -173,12 +174,12 @@ export function Panel({ config }: { config: WebConfig }) {
     if (consultStepped.current) return;
     if (call?.id === seen.callId)
       setMessage({
-        text: `Le ${seen.number} a raccroché, est occupé ou ne répond pas : vous êtes de nouveau avec l’appelant.`,
+        text: `Le ${numberName(seen.number)} a raccroché, est occupé ou ne répond pas : vous êtes de nouveau avec l’appelant.`,
         tone: 'info',
       });
     else if (call?.id === seen.outCallId)
       setMessage({
-        text: `L’appelant a raccroché : vous restez en ligne avec le ${seen.number}.`,
+        text: `L’appelant a raccroché : vous restez en ligne avec le ${numberName(seen.number)}.`,
         tone: 'info',
       });
   }, [consulting?.outCallId, call?.id]);
@@ -195,10 +196,14 @@ export function Panel({ config }: { config: WebConfig }) {
     handOverSeen.current = null;
     if (call?.id === seen.callId && call.parties.some((p) => p.agentId === agent?.id))
       setMessage({
-        text: `Le ${seen.number} est occupé, ne répond pas ou a raccroché : l’appelant est toujours avec vous.`,
+        text: `Le ${numberName(seen.number)} est occupé, ne répond pas ou a raccroché : l’appelant est toujours avec vous.`,
         tone: 'info',
       });
-    else setMessage({ text: `Appelant transféré au ${seen.number} : vous avez quitté l’appel.`, tone: 'ok' });
+    else
+      setMessage({
+        text: `Appelant transféré au ${numberName(seen.number)} : vous avez quitté l’appel.`,
+        tone: 'ok',
+      });
   }, [handingOver?.outCallId, call?.id]);
 
   // The number answered: a refusal said before (« pas encore décroché ») is no longer true.
@@ -272,8 +277,8 @@ export function Panel({ config }: { config: WebConfig }) {
             });
             return say(
               conference
-                ? `Conférence à trois avec le ${number}.`
-                : `Appelant transféré au ${number} : vous êtes libéré.`,
+                ? `Conférence à trois avec le ${numberName(number)}.`
+                : `Appelant transféré au ${numberName(number)} : vous êtes libéré.`,
             );
           }
           case 'consult-cancel':
@@ -715,7 +720,7 @@ export function Panel({ config }: { config: WebConfig }) {
             if (!c) return say('Aucun appel en cours.', 'info');
             try {
               await api('POST', `/sites/${siteId}/agent/consult-outside`, { callId: c.id, number });
-              say(`Appel du ${number} : l’appelant patiente en musique.`);
+              say(`Appel du ${numberName(number)} : l’appelant patiente en musique.`);
             } catch (err) {
               say(err instanceof ApiError ? err.message : 'Appel impossible.', 'error');
             }
@@ -732,7 +737,10 @@ export function Panel({ config }: { config: WebConfig }) {
             if (!c) return say('Aucun appel en cours.', 'info');
             try {
               await api('POST', `/sites/${siteId}/agent/transfer-outside`, { callId: c.id, number });
-              say(`Transfert direct vers le ${number} : vous quitterez l’appel à son décroché.`, 'info');
+              say(
+                `Transfert direct vers le ${numberName(number)} : vous quitterez l’appel à son décroché.`,
+                'info',
+              );
             } catch (err) {
               say(err instanceof ApiError ? err.message : 'Transfert impossible.', 'error');
             }

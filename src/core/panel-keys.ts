@@ -21,8 +21,9 @@ export const PANEL_ACTIONS = {
     'warm',
     'target',
     'consult',
+    'outside',
   ],
-  n2: ['forward', 'reorient', 'doctor', 'hangup', 'consult'],
+  n2: ['forward', 'reorient', 'doctor', 'hangup', 'consult', 'outside'],
   // During a consultative outside transfer (docs/lrm.md): the only keys live.
   consult: ['consult-complete', 'consult-conference', 'consult-cancel'],
 } as const;
@@ -50,8 +51,9 @@ const DEFAULTS: { [S in PanelStep]: Record<PanelAction<S>, string> } = {
     warm: 'a',
     target: 'f',
     consult: 'e', // appel Extérieur accompagné
+    outside: 'x', // transfert eXtérieur direct (sans retour: confirmé par X une seconde fois)
   },
-  n2: { forward: 'v', reorient: 'f', doctor: 'm', hangup: 'r', consult: 'e' },
+  n2: { forward: 'v', reorient: 'f', doctor: 'm', hangup: 'r', consult: 'e', outside: 'x' },
   // Transférer l'appelant, conférence à 3, Reprendre l'appelant.
   consult: { 'consult-complete': 't', 'consult-conference': '3', 'consult-cancel': 'r' },
 };

@@ -16,6 +16,11 @@ export const LRM_EVENT_TYPES = [
   'call.redirected',
   'call.dialed-out',
   'call.ended',
+  'consultation.started',
+  'consultation.answered',
+  'consultation.completed',
+  'consultation.ended',
+  'consultation.kept',
   'recording.available',
 ] as const;
 export type LrmEventType = (typeof LRM_EVENT_TYPES)[number];
@@ -31,6 +36,62 @@ export type LrmEvent = {
   at: string;
   data: Record<string, unknown>;
 };
+
+/**
+ * A consultative outside transfer's steps (../core/consultation.ts) are events of the caller's
+ * call, naming the outbound call by id and reference (its own `call.dialed-out` / `call.ended`
+ * carry the same id); each consultation started ends with one of completed, ended or kept.
+ */
+function consultationData(
+  e: Event & {
+    type: 'ConsultationAnswered' | 'ConsultationCompleted' | 'ConsultationEnded' | 'ConsultationKept';
+  },
+): Record<string, unknown> {
+  return { agentId: e.agentId, outCallId: e.outCallId, outCallRef: null };
+}
+
+type Mapped = { type: LrmEventType; callId: string; data: Record<string, unknown> };
+
+/** What the LRM hears of one engine event: none, one, or (a consultation's start) two events. */
+function mapped(e: Event): Mapped[] {
+  if (e.type === 'OutboundCallPlaced' && e.consult && e.parentCallId !== null)
+    return [
+      ...one(e),
+      {
+        type: 'consultation.started',
+        callId: e.parentCallId,
+        data: {
+          agentId: e.agentId,
+          outCallId: e.callId,
+          outCallRef: null,
+          number: e.number,
+          purpose: e.purpose,
+        },
+      },
+    ];
+  switch (e.type) {
+    case 'ConsultationAnswered':
+      return [{ type: 'consultation.answered', callId: e.callId, data: consultationData(e) }];
+    case 'ConsultationCompleted':
+      return [
+        { type: 'consultation.completed', callId: e.callId, data: { ...consultationData(e), mode: e.mode } },
+      ];
+    case 'ConsultationEnded':
+      return [
+        { type: 'consultation.ended', callId: e.callId, data: { ...consultationData(e), reason: e.reason } },
+      ];
+    case 'ConsultationKept':
+      return [{ type: 'consultation.kept', callId: e.callId, data: consultationData(e) }];
+    default:
+      return one(e);
+  }
+}
+
+function one(e: Event): Mapped[] {
+  const m = dataOf(e);
+  if (!m || !('callId' in e) || typeof e.callId !== 'string') return [];
+  return [{ type: m[0], callId: e.callId, data: m[1] }];
+}
 
 function dataOf(e: Event): [LrmEventType, Record<string, unknown>] | null {
   switch (e.type) {
@@ -129,25 +190,24 @@ export function lrmEvents(siteId: string, events: readonly Event[]): LrmEvent[] 
   const out: LrmEvent[] = [];
   const seen = new Map<string, number>();
   for (const e of events) {
-    const mapped = dataOf(e);
-    if (!mapped || !('callId' in e) || typeof e.callId !== 'string') continue;
-    const callId = e.callId;
-    const [type, data] = mapped;
-    if (type === 'call.dialed-out' && typeof data.parentCallId === 'string')
-      data.parentCallRef = callRef(siteId, data.parentCallId);
-    // Two events of one type for one call in the same millisecond stay distinct (batch order).
-    const base = `sas-${keyPart(siteId)}-${keyPart(callId)}-${type}-${e.at}`;
-    const n = seen.get(base) ?? 0;
-    seen.set(base, n + 1);
-    out.push({
-      id: n === 0 ? base : `${base}-${n}`,
-      type,
-      siteId,
-      callId,
-      callRef: callRef(siteId, callId),
-      at: new Date(e.at).toISOString(),
-      data,
-    });
+    for (const { type, callId, data } of mapped(e)) {
+      if (type === 'call.dialed-out' && typeof data.parentCallId === 'string')
+        data.parentCallRef = callRef(siteId, data.parentCallId);
+      if (typeof data.outCallId === 'string') data.outCallRef = callRef(siteId, data.outCallId);
+      // Two events of one type for one call in the same millisecond stay distinct (batch order).
+      const base = `sas-${keyPart(siteId)}-${keyPart(callId)}-${type}-${e.at}`;
+      const n = seen.get(base) ?? 0;
+      seen.set(base, n + 1);
+      out.push({
+        id: n === 0 ? base : `${base}-${n}`,
+        type,
+        siteId,
+        callId,
+        callRef: callRef(siteId, callId),
+        at: new Date(e.at).toISOString(),
+        data,
+      });
+    }
   }
   return out;
 }

@@ -27,7 +27,7 @@ export type LrmHealth = {
  * The backlog's counts wait at most this long: BullMQ's client queues commands while Redis is away
  * (it never gives up), and the console's request must answer anyway (Redis has its own row).
  */
-const COUNTS_BOUND_MS = 2_000;
+export const COUNTS_BOUND_MS = 2_000;
 
 export class LrmHealthTracker {
   private deliveredAt: number | null = null;

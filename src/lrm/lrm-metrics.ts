@@ -2,6 +2,11 @@
 // (src/app/serve-sites.ts) every site's LrmLink reports into the same counters, labelled by site,
 // and the jobs gauge collects every site's queue (a metric name is registered once per registry).
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { within } from '../ports/failure.js';
+import { COUNTS_BOUND_MS } from './lrm-health.js';
+
+/** The states a link's counts give (src/lrm/lrm-webhooks.ts, counts()). */
+const JOB_STATES = ['waiting', 'delayed', 'active', 'failed'] as const;
 
 /** What the jobs gauge reads from each site's link. */
 export type LrmJobCounts = { siteId: string; counts(): Promise<Record<string, number>> };
@@ -25,16 +30,35 @@ export class LrmMetrics {
 
   constructor() {
     const links = this.links;
+    // A site's counts still on their way (Redis away: BullMQ's client queues the command and never
+    // gives up): the next scrape waits for the same one instead of queuing another.
+    const pending = new Map<LrmJobCounts, Promise<Record<string, number>>>();
+    const countsOf = (link: LrmJobCounts) => {
+      let p = pending.get(link);
+      if (!p) {
+        p = link.counts().finally(() => pending.delete(link));
+        pending.set(link, p);
+      }
+      return p;
+    };
     this.jobs = new Gauge({
       name: 'sas_acd_lrm_webhook_jobs',
-      help: 'Webhook jobs of the site by state (waiting, delayed = retrying or waiting their turn, failed = given up)',
+      help: 'Webhook jobs of the site by state (waiting, delayed = retrying or waiting their turn, failed = given up); absent while Redis does not answer',
       labelNames: ['site', 'state'] as const,
       registers: [],
       async collect() {
         await Promise.all(
           [...links].map(async (link) => {
-            const counts = await link.counts().catch(() => null);
-            if (!counts) return;
+            // Bounded as the console's dependencies route (./lrm-health.ts): a scrape never hangs.
+            const counts = await within(countsOf(link), COUNTS_BOUND_MS, 'LRM backlog counts').catch(
+              () => null,
+            );
+            // Unknown: the site's series go (Prometheus marks them stale) rather than last figures
+            // that would read as live; sas_acd_redis_round_trip_seconds says -1 meanwhile.
+            if (!counts) {
+              for (const state of JOB_STATES) this.remove({ site: link.siteId, state });
+              return;
+            }
             for (const [state, n] of Object.entries(counts)) this.set({ site: link.siteId, state }, n);
           }),
         );

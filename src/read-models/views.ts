@@ -112,6 +112,12 @@ export const callViewSchema = liveCallViewSchema.extend({
     .describe(
       'a consultative outside transfer under way from this call (absent: none): the number, ringing or answered',
     ),
+  outsideTransfer: z
+    .object({ outCallId: z.string(), number: z.string(), agentId: z.string(), since: z.number() })
+    .optional()
+    .describe(
+      'a blind outside transfer ringing from this call (absent: none): the agent leaves when the number answers',
+    ),
 });
 export type CallView = z.infer<typeof callViewSchema>;
 
@@ -160,7 +166,21 @@ export function callView(c: Call, state?: Pick<State, 'idx' | 'data'>): CallView
       ? { agentId: q.agentId, name: state?.idx.agentConfigs.get(q.agentId)?.name ?? q.agentId, at: q.at }
       : null,
     ...consultationView(c, state),
+    ...outsideTransferView(c, state),
   };
+}
+
+/** A blind outside transfer still ringing (its agent still on the call), for the panel's card. */
+function outsideTransferView(c: Call, state?: Pick<State, 'data'>): Pick<CallView, 'outsideTransfer'> {
+  for (const id of c.dialOuts ?? []) {
+    const out = state?.data.calls[id];
+    const agentId = out?.handOverFrom;
+    if (!out || agentId === undefined || !c.parties.some((p) => p.agentId === agentId)) continue;
+    return {
+      outsideTransfer: { outCallId: out.id, number: out.callerNumber ?? '', agentId, since: out.arrivedAt },
+    };
+  }
+  return {};
 }
 
 /** The consultation running from a call (src/core/consultation.ts), for the panel's keys. */

@@ -1,6 +1,6 @@
 // The consultative outside transfer from the agent's panel, keyboard only: in Debian's chromium,
 // against the real ACD server, the real ari-client and sim-pbx. The ARM on a call presses E, types
-// 18 and Entrée; the panel says the number rings, then that it is on line (the caller on music);
+// 18 and Entrée; the panel says the number rings, then that it is on line, named (« le 18 (pompiers) en ligne »);
 // T before the answer is refused in French and changes nothing; T after it hands the caller over
 // and frees the ARM. Échap leaves the number dialog without calling. No channel or bridge is left.
 import { Writable } from 'node:stream';
@@ -140,7 +140,7 @@ describe.skipIf(!hasChromium)(
       await page.keyboard.press('Enter');
       await expect
         .poll(() => page.textContent('[data-testid=consult]'), { timeout: 20_000 })
-        .toContain('18 : sonnerie en cours');
+        .toContain('le 18 (pompiers) : sonnerie en cours');
       const musicOn = () =>
         [...sim.pbx.bridges.values()].find((b) => b.name === `call-${channelId}`)?.moh ?? null;
       expect(musicOn()).toBe('default');
@@ -154,12 +154,13 @@ describe.skipIf(!hasChromium)(
       far.answer(await invited);
       await expect
         .poll(() => page.textContent('[data-testid=consult]'), { timeout: 20_000 })
-        .toContain('18 en ligne');
+        // The number named from the usual ones, in words the ARM reads at a glance.
+        .toContain('le 18 (pompiers) en ligne');
       await page.screenshot({ path: '.tmp/arm-panel-consult.png' });
       await page.keyboard.press('t');
       await expect
         .poll(() => page.textContent('[data-testid=message]'), { timeout: 20_000 })
-        .toContain('Appelant transféré au 18');
+        .toContain('Appelant transféré au 18 (pompiers)');
       await expect
         .poll(() => site.state.data.agents['arm-1']!.status, { timeout: 10_000 })
         .not.toBe('on-call');

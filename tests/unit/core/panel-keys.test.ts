@@ -16,7 +16,16 @@ describe('panel keys per site', () => {
     const m = panelKeyMaps();
     expect(m.desk).toEqual({ c: 'login', d: 'ready', p: 'pause', Enter: 'answer', u: 'mute' });
     expect(m.n1).toMatchObject({ '1': 'P1', '2': 'P2', n: 'field-name', a: 'warm', f: 'target' });
-    expect(m.n2).toEqual({ v: 'forward', f: 'reorient', m: 'doctor', r: 'hangup', e: 'consult' });
+    expect(m.n2).toEqual({
+      v: 'forward',
+      f: 'reorient',
+      m: 'doctor',
+      r: 'hangup',
+      e: 'consult',
+      x: 'outside',
+    });
+    // The blind outside transfer: X at N1 and N2 (confirmed by X again in its dialog).
+    expect(m.n1.x).toBe('outside');
     expect(m.consult).toEqual({ t: 'consult-complete', '3': 'consult-conference', r: 'consult-cancel' });
   });
 
@@ -39,6 +48,8 @@ describe('panel keys per site', () => {
     [{ n1: { P1: 'r' } }, '"r" is both P1 and hangup at n1'],
     [{ n1: { P1: 'c' } }, '"c" is both login and P1 at n1'],
     [{ n2: { forward: '5' } }, '"5" (forward) is an N2 disposition digit'],
+    [{ n2: { outside: 'e' } }, '"e" is both consult and outside at n2'],
+    [{ n1: { outside: 'Enter' } }, '"Enter" is both answer and outside at n1'],
     [{ consult: { 'consult-cancel': 't' } }, '"t" is both consult-complete and consult-cancel at consult'],
   ])('refuses %j', (panelKeys, message) => {
     const parsed = withKeys(panelKeys);

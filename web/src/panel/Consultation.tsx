@@ -5,21 +5,33 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { CallView } from '../types.js';
 import { Kbd } from '../ui.js';
+import { keyLabel } from './keys.js';
 
 export type Consultation = NonNullable<CallView['consultation']>;
 
 /** Where the outside party is, in words (never a colour alone). */
 export function consultState(c: Consultation): { symbol: string; text: string } {
   return c.answered
-    ? { symbol: '✔', text: `${c.number} en ligne — l’appelant patiente en musique` }
-    : { symbol: '☎', text: `${c.number} : sonnerie en cours — l’appelant patiente en musique` };
+    ? { symbol: '✔', text: `le ${numberName(c.number)} en ligne — l’appelant patiente en musique` }
+    : {
+        symbol: '☎',
+        text: `le ${numberName(c.number)} : sonnerie en cours — l’appelant patiente en musique`,
+      };
 }
 
-/** Usual outside numbers (illustrative; the field takes any number). */
+/** Where a blind outside transfer is while it rings, in words. */
+export function outsideTransferState(t: NonNullable<CallView['outsideTransfer']>): string {
+  return `le ${numberName(t.number)} : sonnerie en cours — restez en ligne, vous quitterez l’appel à son décroché`;
+}
+
+/**
+ * Usual outside numbers (illustrative; the field takes any number): `label` on their buttons, `name`
+ * in the sentences that say who the agent is talking to (« le 18 (pompiers) en ligne »).
+ */
 const USUAL = [
-  { number: '18', label: 'Pompiers' },
-  { number: '112', label: 'Urgences' },
-  { number: '115', label: 'Samu social' },
+  { number: '18', label: 'Pompiers', name: 'pompiers' },
+  { number: '112', label: 'Urgences', name: 'urgences' },
+  { number: '115', label: 'Samu social', name: 'Samu social' },
 ];
 
 export function ConsultDialog(props: { onDial: (number: string) => void; onCancel: () => void }) {
@@ -82,4 +94,140 @@ export function ConsultDialog(props: { onDial: (number: string) => void; onCance
       </form>
     </dialog>
   );
+}
+
+/**
+ * The blind outside transfer (docs/web.md): the number, then a confirmation, since it cannot be
+ * undone once the number answers (the agent leaves the call). As in every dangerous confirmation
+ * of the panel, Entrée and Échap cancel; only the transfer key pressed again confirms, so two
+ * Entrée in a row (the habit of the consultation dialog) never hand a caller over.
+ */
+export function OutsideTransferDialog(props: {
+  /** The key that opened the dialog (X by default); pressed again at the confirmation, it transfers. */
+  confirmKey: string;
+  onTransfer: (number: string) => void;
+  onCancel: () => void;
+}) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const field = useRef<HTMLInputElement>(null);
+  const cancel = useRef<HTMLButtonElement>(null);
+  const [number, setNumber] = useState('');
+  const [confirming, setConfirming] = useState<string | null>(null);
+  const [invalid, setInvalid] = useState(false);
+  useEffect(() => {
+    ref.current?.showModal();
+    field.current?.focus();
+  }, []);
+  useEffect(() => {
+    if (confirming) cancel.current?.focus();
+    else field.current?.focus();
+  }, [confirming]);
+  const next = (n: string) => {
+    const v = n.trim();
+    // The API's own rule (digits, spaces, + . ( ) -): said here, before the confirmation.
+    if (/^\+?[0-9][0-9 .()-]{1,29}$/.test(v)) {
+      setInvalid(false);
+      setConfirming(v.replace(/[ .()-]/g, ''));
+    } else {
+      setInvalid(v !== '');
+      field.current?.focus();
+    }
+  };
+  const key = props.confirmKey.length === 1 ? props.confirmKey.toLowerCase() : props.confirmKey;
+  return (
+    <dialog
+      ref={ref}
+      class="confirm"
+      aria-labelledby="outside-title"
+      data-testid="outside-dialog"
+      onCancel={(e) => {
+        e.preventDefault();
+        props.onCancel();
+      }}
+      onKeyDown={(e) => {
+        if (!confirming || e.ctrlKey || e.altKey || e.metaKey) return;
+        const k = e.key.length === 1 ? e.key.toLowerCase() : e.key;
+        if (k !== key) return;
+        e.preventDefault();
+        props.onTransfer(confirming);
+      }}
+    >
+      {confirming ? (
+        <>
+          <h2 id="outside-title">Transférer l’appelant et quitter l’appel ?</h2>
+          <p class="outside-number" data-testid="outside-confirm-number">
+            {numberName(confirming)}
+          </p>
+          <p>
+            Au décroché, vous quittez l’appel : <strong>l’appelant ne pourra pas vous être rendu</strong>.
+            S’il ne répond pas, vous gardez l’appelant.
+          </p>
+          <div class="row">
+            <button type="button" class="danger" onClick={() => props.onTransfer(confirming)}>
+              Transférer et quitter <Kbd k={keyLabel(props.confirmKey)} />
+            </button>
+            <button type="button" onClick={() => setConfirming(null)}>
+              Corriger le numéro
+            </button>
+            <button ref={cancel} type="button" onClick={props.onCancel} data-testid="outside-cancel">
+              Annuler <Kbd k="Entrée / Échap" />
+            </button>
+          </div>
+        </>
+      ) : (
+        <>
+          <h2 id="outside-title">Transfert direct vers l’extérieur</h2>
+          <p>
+            Vous quittez l’appel dès que le correspondant décroche, sans lui parler d’abord (pour lui parler
+            d’abord : transfert accompagné, E).
+          </p>
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              next(number);
+            }}
+          >
+            <label>
+              <span>Numéro à appeler</span>
+              <input
+                ref={field}
+                data-testid="outside-number"
+                inputMode="tel"
+                autocomplete="off"
+                aria-invalid={invalid}
+                value={number}
+                onInput={(e) => setNumber(e.currentTarget.value)}
+              />
+            </label>
+            {invalid && (
+              <p class="error" role="alert">
+                Numéro invalide : chiffres seulement (espaces, + . ( ) - admis).
+              </p>
+            )}
+            <div class="keys">
+              {USUAL.map((u) => (
+                <button type="button" key={u.number} onClick={() => next(u.number)}>
+                  {u.number} {u.label}
+                </button>
+              ))}
+            </div>
+            <div class="row">
+              <button type="submit" class="primary">
+                Continuer <Kbd k="Entrée" />
+              </button>
+              <button type="button" onClick={props.onCancel}>
+                Annuler <Kbd k="Échap" />
+              </button>
+            </div>
+          </form>
+        </>
+      )}
+    </dialog>
+  );
+}
+
+/** A number as the agent reads it: with its name when it is a usual one (« 18 (pompiers) »). */
+export function numberName(number: string): string {
+  const name = USUAL.find((u) => u.number === number)?.name;
+  return name ? `${number} (${name})` : number;
 }

@@ -10,7 +10,14 @@ import { settleUncertain, type CommandStatus } from './uncertain-action.js';
 import type { CallView, Desk, QueueView, WebConfig } from '../types.js';
 import { Confirm, ConnectionBanner, Kbd, useNow } from '../ui.js';
 import { Callbacks } from './Callbacks.js';
-import { ConsultDialog, consultState, type Consultation } from './Consultation.js';
+import {
+  ConsultDialog,
+  OutsideTransferDialog,
+  consultState,
+  numberName,
+  outsideTransferState,
+  type Consultation,
+} from './Consultation.js';
 import {
   actionOf,
   CONSULT_KEYS,
@@ -42,6 +49,7 @@ type Dialog =
   | { kind: 'quit' }
   | { kind: 'target' }
   | { kind: 'consult' }
+  | { kind: 'outside' }
   | { kind: 'dead-phone'; action: 'login' | 'ready' }
   | null;
 /** How the next P1 / P2 leaves N1: the site's default queue or a chosen one, blind or warm. */
@@ -138,6 +146,9 @@ export function Panel({ config }: { config: WebConfig }) {
   const consulting = call?.consultation?.agentId === agent?.id ? (call?.consultation ?? null) : null;
   const consultSeen = useRef<(Consultation & { callId: string }) | null>(null);
   const consultStepped = useRef(false); // the agent completed or cancelled it (not news)
+  // A blind outside transfer of this agent's, ringing (the agent leaves when the number answers).
+  const handingOver = call?.outsideTransfer?.agentId === agent?.id ? (call?.outsideTransfer ?? null) : null;
+  const handOverSeen = useRef<{ callId: string; number: string } | null>(null);
   const otherBranch = stepQueue?.branch === 'mg' ? 'amu' : 'mg';
   const forwardTargets = site && stepQueue ? onwardQueues(site.queues, stepQueue) : [];
 
@@ -163,15 +174,37 @@ export function Panel({ config }: { config: WebConfig }) {
     if (consultStepped.current) return;
     if (call?.id === seen.callId)
       setMessage({
-        text: `Le ${seen.number} a raccroché, est occupé ou ne répond pas : vous êtes de nouveau avec l’appelant.`,
+        text: `Le ${numberName(seen.number)} a raccroché, est occupé ou ne répond pas : vous êtes de nouveau avec l’appelant.`,
         tone: 'info',
       });
     else if (call?.id === seen.outCallId)
       setMessage({
-        text: `L’appelant a raccroché : vous restez en ligne avec le ${seen.number}.`,
+        text: `L’appelant a raccroché : vous restez en ligne avec le ${numberName(seen.number)}.`,
         tone: 'info',
       });
   }, [consulting?.outCallId, call?.id]);
+
+  // A blind outside transfer that stopped ringing is said: answered (the agent has left the call)
+  // or not (busy, unreachable, no answer: the caller is still with the agent).
+  useEffect(() => {
+    const seen = handOverSeen.current;
+    if (handingOver && call) {
+      handOverSeen.current = { callId: call.id, number: handingOver.number };
+      return;
+    }
+    if (!seen) return;
+    handOverSeen.current = null;
+    if (call?.id === seen.callId && call.parties.some((p) => p.agentId === agent?.id))
+      setMessage({
+        text: `Le ${numberName(seen.number)} est occupé, ne répond pas ou a raccroché : l’appelant est toujours avec vous.`,
+        tone: 'info',
+      });
+    else
+      setMessage({
+        text: `Appelant transféré au ${numberName(seen.number)} : vous avez quitté l’appel.`,
+        tone: 'ok',
+      });
+  }, [handingOver?.outCallId, call?.id]);
 
   // The number answered: a refusal said before (« pas encore décroché ») is no longer true.
   useEffect(() => {
@@ -228,6 +261,8 @@ export function Panel({ config }: { config: WebConfig }) {
         switch (name) {
           case 'consult':
             return setDialog({ kind: 'consult' });
+          case 'outside':
+            return setDialog({ kind: 'outside' });
           case 'consult-complete':
           case 'consult-conference': {
             const conference = name === 'consult-conference';
@@ -242,8 +277,8 @@ export function Panel({ config }: { config: WebConfig }) {
             });
             return say(
               conference
-                ? `Conférence à trois avec le ${number}.`
-                : `Appelant transféré au ${number} : vous êtes libéré.`,
+                ? `Conférence à trois avec le ${numberName(number)}.`
+                : `Appelant transféré au ${numberName(number)} : vous êtes libéré.`,
             );
           }
           case 'consult-cancel':
@@ -431,6 +466,12 @@ export function Panel({ config }: { config: WebConfig }) {
             Transfert accompagné : {consultState(consulting).text}
           </p>
         )}
+        {handingOver && (
+          <p class="doctor warn" data-testid="outside-transfer">
+            <span aria-hidden="true">⇥ </span>
+            Transfert direct : {outsideTransferState(handingOver)}
+          </p>
+        )}
         {call && (
           <p class="participants" data-testid="participants">
             En ligne :{' '}
@@ -550,6 +591,7 @@ export function Panel({ config }: { config: WebConfig }) {
                   label="Transfert accompagné (extérieur)"
                   act={act}
                 />
+                <KeyButton map={keys.n1} action="outside" label="Transfert direct (extérieur)" act={act} />
                 <KeyButton map={keys.n1} action="hangup" label="Raccrocher" act={act} cls="danger" />
               </div>
             </>
@@ -579,6 +621,7 @@ export function Panel({ config }: { config: WebConfig }) {
               act={act}
             />
             <KeyButton map={keys.n2} action="consult" label="Transfert accompagné (extérieur)" act={act} />
+            <KeyButton map={keys.n2} action="outside" label="Transfert direct (extérieur)" act={act} />
             <KeyButton map={keys.n2} action="hangup" label="Raccrocher" act={act} cls="danger" />
           </div>
           {forwardTargets.length > 1 && (
@@ -677,9 +720,29 @@ export function Panel({ config }: { config: WebConfig }) {
             if (!c) return say('Aucun appel en cours.', 'info');
             try {
               await api('POST', `/sites/${siteId}/agent/consult-outside`, { callId: c.id, number });
-              say(`Appel du ${number} : l’appelant patiente en musique.`);
+              say(`Appel du ${numberName(number)} : l’appelant patiente en musique.`);
             } catch (err) {
               say(err instanceof ApiError ? err.message : 'Appel impossible.', 'error');
+            }
+          }}
+        />
+      )}
+      {dialog?.kind === 'outside' && (
+        <OutsideTransferDialog
+          confirmKey={keyOf(atN1 ? keys.n1 : keys.n2, 'outside') ?? 'x'}
+          onCancel={() => setDialog(null)}
+          onTransfer={async (number) => {
+            setDialog(null);
+            const c = deskRef.current?.call;
+            if (!c) return say('Aucun appel en cours.', 'info');
+            try {
+              await api('POST', `/sites/${siteId}/agent/transfer-outside`, { callId: c.id, number });
+              say(
+                `Transfert direct vers le ${numberName(number)} : vous quitterez l’appel à son décroché.`,
+                'info',
+              );
+            } catch (err) {
+              say(err instanceof ApiError ? err.message : 'Transfert impossible.', 'error');
             }
           }}
         />

@@ -52,8 +52,10 @@ describe('LRM webhooks across a crash of the delivering process', () => {
           `call c${c}`,
         ).toEqual([0, 1, 2, 3, 4, 5]);
       // Only a request in flight at the crash (at most one per drain: the child runs 4) may come
-      // again: acted on, its answer never read. Same key: the LRM does not act twice.
-      expect(lrm.repeats.length).toBeLessThanOrEqual(4);
+      // again, acted on, its answer never read; or one whose answer came after the sender's
+      // timeout (1 s here: seen at load 19), retried. Same key: the LRM does not act twice.
+      const timedOut = [...first.lines, ...second.lines].filter((l) => 'retry' in l).length;
+      expect(lrm.repeats.length).toBeLessThanOrEqual(4 + timedOut);
       for (const r of lrm.repeats) expect(keys).toContain(r.key);
 
       // Nothing left in the backlog (read from a third instance of the queue).

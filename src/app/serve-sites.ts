@@ -215,7 +215,7 @@ export async function startServeSites(settings: SitesSettings, logger: Logger): 
     onEventsFor: (site) => pbxOf.get(site)!.ended.record,
     onRoleChange: (site, role, epoch) => {
       logger.info({ site, role, epoch }, 'site role');
-      pbxOf.get(site)!.roleChanged(role);
+      pbxOf.get(site)!.roleChanged(role, epoch);
     },
   });
   for (const [id, shell] of fleet.sites) pbxOf.get(id)!.started(shell);

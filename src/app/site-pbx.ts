@@ -134,6 +134,7 @@ export class SitePbx {
   private async lead(epoch: number | undefined): Promise<void> {
     const late = this.late;
     this.late = null;
+    const stillLeading = () => this.leadEpoch === epoch && (!this.site || this.site.role === 'leader');
     const follows = late !== null && late.epoch !== undefined && epoch === late.epoch + 1;
     if (late && late.commands.length > 0 && !follows)
       this.opts.logger.warn(
@@ -146,7 +147,15 @@ export class SitePbx {
         'late PBX events of the previous lead carried over before the take-over',
       );
       const site = await this.siteReady;
-      for (const { command, at } of late.commands) {
+      for (const [i, { command, at }] of late.commands.entries()) {
+        // Lost again meanwhile: the rest would come after the next tenure's take-over (dropped).
+        if (!stillLeading()) {
+          this.opts.logger.warn(
+            { commands: late.commands.length - i },
+            'late PBX events dropped: lead lost again',
+          );
+          break;
+        }
         const result = await site.dispatch(command, at);
         if (!result.ok)
           this.opts.logger.info(
@@ -156,13 +165,7 @@ export class SitePbx {
       }
     }
     // The lead may have ended (or a link been attached) while the late commands were decided.
-    if (
-      this.stopping ||
-      this.adapter ||
-      this.leadEpoch !== epoch ||
-      (this.site && this.site.role !== 'leader')
-    )
-      return;
+    if (this.stopping || this.adapter || !stillLeading()) return;
     await this.attach();
   }
 

@@ -86,6 +86,8 @@ export type ApiOptions = {
   redisRoundTripMs?: () => Promise<number>;
   /** Named readiness checks for /readyz (e.g. redis, telephony, writer). */
   readiness?: Record<string, ReadinessCheck>;
+  /** /readyz answers 503 `standby` while this is true (a process leading nothing; docs/api.md). */
+  standby?: () => boolean;
   supervisorIntervalMs?: number;
   /** How long a seat stays logged in after its last panel is gone (src/realtime/agent-feed.ts). */
   seatGraceMs?: number | null;
@@ -243,7 +245,7 @@ export function createApi(opts: ApiOptions): Api {
   app.disable('x-powered-by');
   app.set('trust proxy', opts.trustProxy ?? false);
   app.use(requestLog(opts.logger));
-  mountHealth(app, opts.readiness ?? {});
+  mountHealth(app, opts.readiness ?? {}, opts.standby ? { standby: opts.standby } : {});
   app.get('/metrics', metricsGate(opts.metricsToken), async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });

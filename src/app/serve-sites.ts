@@ -215,7 +215,7 @@ export async function startServeSites(settings: SitesSettings, logger: Logger): 
     onEventsFor: (site) => pbxOf.get(site)!.ended.record,
     onRoleChange: (site, role, epoch) => {
       logger.info({ site, role, epoch }, 'site role');
-      pbxOf.get(site)!.roleChanged(role);
+      pbxOf.get(site)!.roleChanged(role, epoch);
     },
   });
   for (const [id, shell] of fleet.sites) pbxOf.get(id)!.started(shell);
@@ -300,6 +300,8 @@ export async function startServeSites(settings: SitesSettings, logger: Logger): 
       telephony: () => pbxs.every((p) => p.ready),
       writer: () => [...fleet.sites.values()].every((s) => s.role !== 'stopped'),
     },
+    // Leading none of its sites (no lease, no PBX link): 503 `standby` (docs/api.md).
+    standby: () => [...fleet.sites.values()].every((s) => s.role !== 'leader'),
     // Each site's supervisor deltas and agent feeds are published by its writer's process only.
     publishes: (site) => fleet.sites.get(site)?.role === 'leader',
     // The drachtio adapter cannot yet keep a caller with an outside leg alone (docs/freeswitch.md).

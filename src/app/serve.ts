@@ -353,6 +353,8 @@ export async function startServe(settings: ServeSettings, logger: Logger): Promi
       // Leader or standby both serve; a writer stopped on a corrupt stream does not.
       writer: () => stored.role !== 'stopped',
     },
+    // Healthy but not leading (no lease, no PBX link): 503 `standby` (docs/api.md).
+    standby: () => stored.role !== 'leader',
     publishes: () => stored.role === 'leader',
     // Both adapters keep a caller with an outside leg alone (outside transfer; docs/freeswitch.md).
     pbxCanBridgeOutside: true,

@@ -32,6 +32,24 @@ import { startReconciliation, type TelephonyFixes } from './pbx-reconciliation.j
 const HAND_OVER_MAX_MS = 10_000;
 /** How long a phone's hang-up refused during a take-over is tried again (src/shell/take-over-gate.ts). */
 const TAKE_OVER_RETRY_FOR_MS = 120_000;
+/** At most this many late commands of a link whose lead ended are kept for the next tenure. */
+const LATE_KEPT = 1_000;
+
+/**
+ * The commands a link delivered after its lead ended (its socket read late, e.g. an event loop
+ * starved past the lease's TTL): a caller's arrival and hang-up, which no take-over can see once the
+ * caller is gone. Carried over to this process's next tenure only when it directly follows
+ * (`epoch + 1`: no other process led the site meanwhile); see docs/store.md.
+ */
+type LateCommands = {
+  link: PbxAdapter;
+  epoch: number | undefined;
+  commands: { command: Command; at: number }[];
+};
+
+/** What a late link may still tell: who arrived and who hung up (the take-over re-reads the rest). */
+const carriedOver = (command: Command): boolean =>
+  command.type === 'arriveCall' || command.type === 'callerHungUp';
 
 export type SitePbxOptions = {
   config: SiteConfig;
@@ -67,6 +85,11 @@ export class SitePbx {
   private site: SiteShell | null = null;
   /** FreeSWITCH: the two processes' turns of a graceful hand-over (./pbx-handover.ts). */
   private handOver: PbxHandOver | null = null;
+  /** The epoch of the current (or last) lead, and of the lead each link was attached for. */
+  private leadEpoch: number | undefined;
+  private readonly linkEpoch = new WeakMap<PbxAdapter, number | undefined>();
+  /** The last link whose lead ended, and what it told since (see LateCommands). */
+  private late: LateCommands | null = null;
   private siteStarted!: (site: SiteShell) => void;
   // The lead (and so the adapter) may come before SiteShell.start returns: all waits for the shell.
   private readonly siteReady = new Promise<SiteShell>((resolve) => (this.siteStarted = resolve));
@@ -86,11 +109,65 @@ export class SitePbx {
     await adapter.execute(effect);
   };
 
-  /** Only the leader holds the site's Stasis application (two adapters on one app would fight). */
-  readonly roleChanged = (role: LogRole): void => {
-    if (role === 'leader' && !this.adapter && !this.stopping) void this.attach();
-    if (role !== 'leader' && this.adapter) void (this.handingOver ? this.linger() : this.detach());
+  /**
+   * Only the leader holds the site's Stasis application (two adapters on one app would fight).
+   * `epoch`: the lease's fencing epoch of the lead that begins or ends (src/store/lease.ts).
+   */
+  readonly roleChanged = (role: LogRole, epoch?: number): void => {
+    if (role === 'leader') {
+      this.leadEpoch = epoch;
+      if (!this.adapter && !this.stopping) void this.lead(epoch);
+    }
+    if (role !== 'leader' && this.adapter) {
+      // Whatever the old link still delivers is kept, for this process's next tenure only.
+      this.late = { link: this.adapter, epoch: this.linkEpoch.get(this.adapter), commands: [] };
+      void (this.handingOver ? this.linger() : this.detach());
+    }
   };
+
+  /**
+   * A new lead: first the late commands of the previous link, when this tenure directly follows
+   * its own (no other leader between: their arrivals and hang-ups were heard by that link alone),
+   * decided before the new link is attached, so before its take-over lists the PBX: an arrival the
+   * take-over then finds is known, a caller gone is already ended, and none is counted twice.
+   */
+  private async lead(epoch: number | undefined): Promise<void> {
+    const late = this.late;
+    this.late = null;
+    const stillLeading = () => this.leadEpoch === epoch && (!this.site || this.site.role === 'leader');
+    const follows = late !== null && late.epoch !== undefined && epoch === late.epoch + 1;
+    if (late && late.commands.length > 0 && !follows)
+      this.opts.logger.warn(
+        { commands: late.commands.length, linkEpoch: late.epoch, epoch },
+        'late PBX events of an earlier lead dropped: another leader came between',
+      );
+    if (follows && late.commands.length > 0) {
+      this.opts.logger.warn(
+        { commands: late.commands.map((c) => c.command.type), epoch },
+        'late PBX events of the previous lead carried over before the take-over',
+      );
+      const site = await this.siteReady;
+      for (const [i, { command, at }] of late.commands.entries()) {
+        // Lost again meanwhile: the rest would come after the next tenure's take-over (dropped).
+        if (!stillLeading()) {
+          this.opts.logger.warn(
+            { commands: late.commands.length - i },
+            'late PBX events dropped: lead lost again',
+          );
+          break;
+        }
+        const result = await site.dispatch(command, at);
+        if (!result.ok)
+          this.opts.logger.info(
+            { command: command.type, reason: result.reason },
+            'late PBX event refused (already known)',
+          );
+      }
+    }
+    // The lead may have ended (or a link been attached) while the late commands were decided.
+    if (this.stopping || this.adapter || !stillLeading()) return;
+    await this.attach();
+  }
 
   /**
    * Graceful leave: once the lead is handed over, the Stasis application stays held until the next
@@ -297,13 +374,16 @@ export class SitePbx {
       },
     });
     this.adapter = mine;
+    this.linkEpoch.set(mine, this.leadEpoch);
     this.replacedEarly = false;
     let waitMs: number | null = null;
     while (!this.stopping && this.adapter === mine) {
       try {
-        // Commands of an adapter already replaced (or dropped at the end of the lead) are not news.
+        // Commands of an adapter already replaced are not news; of one dropped at the end of the
+        // lead, arrivals and hang-ups are kept for the next tenure (see `lead`).
         await mine.start((command, at) => {
           if (this.adapter === mine) this.sink(command, at);
+          else this.keepLate(mine, command, at);
         });
         if (this.adapter !== mine)
           await mine.stop(); // lost the lead while connecting
@@ -328,6 +408,17 @@ export class SitePbx {
         await new Promise((resolve) => setTimeout(resolve, waitMs!));
       }
     }
+  }
+
+  private keepLate(link: PbxAdapter, command: Command, at: number): void {
+    const late = this.late;
+    if (!carriedOver(command)) return;
+    if (late?.link !== link || late.commands.length >= LATE_KEPT) {
+      // Too late even for the next tenure (already begun) or beyond the bound: said, not kept.
+      this.opts.logger.warn({ command: command.type }, 'late PBX event of an ended lead dropped');
+      return;
+    }
+    late.commands.push({ command, at });
   }
 
   /** A new adapter for a link lost for good; it connects with backoff, then takes the calls over. */

@@ -51,6 +51,8 @@ const STAFF: StaffPlan = { n1: 2, 'n2-amu': 1, 'n2-mg': 1 };
 const BASELINE_DAYS = 20;
 /** Real seconds two processes may disagree on an instant (the replay-vs-twin test's: a loaded machine). */
 const TOLERANCE_MS = 1500;
+/** The replay's warnings kept in the result (all are printed on stderr). */
+const MAX_WARNINGS_KEPT = 50;
 
 /** The example site with P2 to N2 MG whatever the hour (the live day starts now, the twin's at 00:00). */
 function benchSite(): SiteConfig {
@@ -113,6 +115,10 @@ async function replayDayBench(quick: boolean) {
   const calls = generateTrace(s);
   const config = benchSite();
   const load = [loadavg()[0]!];
+  // The replay's own warnings (a stall, a caller not injected, a bot's error): on stderr as they
+  // come, dated (to set beside the children's logs), and the first ones in the result.
+  const warnings: string[] = [];
+  let warningCount = 0;
   const run = await runReplay({
     calls,
     config,
@@ -121,6 +127,12 @@ async function replayDayBench(quick: boolean) {
     wrapUpSeconds: 0,
     twin: true,
     toleranceMs: TOLERANCE_MS,
+    onWarning: (message) => {
+      const dated = `${new Date().toISOString()} ${message}`;
+      console.error(`replay-day warning: ${dated}`);
+      if (warnings.length < MAX_WARNINGS_KEPT) warnings.push(dated);
+      warningCount++;
+    },
   });
   load.push(loadavg()[0]!);
   const live: Record<string, Indicators> = {};
@@ -166,6 +178,7 @@ async function replayDayBench(quick: boolean) {
     reconciled: run.report.reconciled,
     mismatches: run.mismatches.map((m) => `${m.queue} ${m.figure}: PBX ${m.groundTruth}, ACD ${m.acd}`),
     lostDuplicatedStuck: run.report.calls,
+    warnings: { count: warningCount, first: warnings },
     // Kept when the live day did not reconcile: the children's output (serve, sim-pbx), to read why.
     logDir: run.logDir,
     thresholdsSeconds: Object.fromEntries(

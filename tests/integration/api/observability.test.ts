@@ -7,11 +7,13 @@ import { startHarness, type Harness } from './harness.js';
 
 let h: Harness;
 let telephonyUp = true;
+let standby = false;
 beforeAll(async () => {
   h = await startHarness({
     telephonyConnected: () => telephonyUp,
     redisRoundTripMs: async () => 0.4,
     readiness: { telephony: () => telephonyUp, redis: async () => true },
+    standby: () => standby,
   });
 });
 afterAll(() => h.stop());
@@ -76,6 +78,19 @@ describe('metrics and health', () => {
     expect(down.body.checks.telephony).toBe(false);
     expect(await (await fetch(h.url + '/metrics')).text()).toContain('sas_acd_telephony_connected 0');
     telephonyUp = true;
+    // A healthy standby (no lease, no PBX link): alive, not ready, and says why.
+    standby = true;
+    expect((await h.call('GET', '/healthz')).status).toBe(200);
+    const idle = await h.call('GET', '/readyz');
+    expect(idle.status).toBe(503);
+    expect(idle.body).toEqual({ status: 'standby', checks: { telephony: true, redis: true } });
+    expect((await h.call('GET', '/readyz?standby=ready')).status).toBe(200);
+    expect((await h.call('GET', '/readyz?standby=1')).status).toBe(400);
+    // A failing check comes first: a standby whose check fails is not-ready, not standby.
+    telephonyUp = false;
+    expect((await h.call('GET', '/readyz?standby=ready')).body.status).toBe('not-ready');
+    telephonyUp = true;
+    standby = false;
   });
 });
 

@@ -42,6 +42,16 @@ describe('serve with one site: a leader leaving gracefully', () => {
     const waiting = await placeCall(sim, site, '0622222222');
     await waitFor(() => timeline(waiting).answeredByPbxAtMs, 20_000);
     const calls = [talking, waiting];
+    // b, a healthy standby (no lease, no PBX link), is alive but not ready for a load balancer.
+    expect((await fetch(`${urlB}/healthz`)).status).toBe(200);
+    const standby = await fetch(`${urlB}/readyz`);
+    expect(standby.status).toBe(503);
+    expect(await standby.json()).toMatchObject({
+      status: 'standby',
+      checks: { redis: true, telephony: true, writer: true },
+    });
+    expect((await fetch(`${urlB}/readyz?standby=ready`)).status).toBe(200);
+    expect((await fetch(`${urlB}/readyz?standby=yes`)).status).toBe(400);
     // b is a member of the site's peers once its first heartbeat is in (it joins before serving).
 
     const leftAt = Date.now();
@@ -67,6 +77,9 @@ describe('serve with one site: a leader leaving gracefully', () => {
     expect(await a.exited, 'a exits cleanly').toBe(0);
     const report = (await taken).adoption as Record<string, number>;
     expect(await holder()).not.toBe(holderA);
+    const ready = await fetch(`${urlB}/readyz`);
+    expect(ready.status, 'the new leader, linked, is ready').toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ready' });
     const fallbackGap = calls.filter((c) => timeline(c).route === 'fallback').length;
     console.log(
       `one-site graceful hand-over: taken over ${handOverMs} ms after SIGTERM, ${calls.length - 2} calls placed meanwhile, fallback gap ${fallbackGap} calls, adoption ${JSON.stringify(report)}`,

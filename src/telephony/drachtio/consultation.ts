@@ -55,6 +55,11 @@ export class FsConsultations {
     return false;
   }
 
+  /** Known again at a take-over (from the engine's plan): nothing is moved. */
+  adopt(callId: string, outCallId: string, agentId: string): void {
+    this.running.set(callId, { outCallId, agentId });
+  }
+
   /** The agent consulting from this call, if any (its leg outlives the caller: the engine keeps it). */
   agentOf(callId: string): string | undefined {
     return this.running.get(callId)?.agentId;
@@ -147,9 +152,24 @@ export class FsConsultations {
   }
 
   private async stopMusic(caller: Caller): Promise<void> {
-    const member = caller.ep?.conf.memberId;
+    const ep = caller.ep!;
+    const name = caller.conference!;
+    const member = await this.memberOf(ep, name);
     if (member === undefined) return;
-    await caller.ep!.api('conference', `${caller.conference} stop all ${member}`).catch(() => undefined); // not playing, or gone: nothing to stop
+    await ep.api('conference', `${name} stop all ${member}`).catch(() => undefined); // not playing, or gone
+  }
+
+  /**
+   * A channel's member id in a conference: the one fsmrf saw it join with, or (a channel adopted
+   * from another process: never joined by us) read from `conference NAME list` (id;channel;uuid;…).
+   */
+  private async memberOf(ep: FsEndpoint, name: string): Promise<number | undefined> {
+    if (ep.conf.name === name && ep.conf.memberId !== undefined) return ep.conf.memberId;
+    const r = await ep.api('conference', `${name} list`).catch(() => null);
+    const body = r?.body ?? r?.getBody?.() ?? '';
+    const row = body.split('\n').find((line) => line.split(';')[2] === ep.uuid);
+    const id = row ? Number(row.split(';')[0]) : NaN;
+    return Number.isInteger(id) ? id : undefined;
   }
 
   /**

@@ -948,6 +948,7 @@ export class DrachtioAdapter implements TelephonyPort {
       agentHungUp: (leg) => this.agentHungUp(leg),
       joinThenAnswer: (leg) => this.joinThenAnswer(leg),
       execute: (effect) => this.execute(effect),
+      adoptConsultation: (callId, outCallId, agentId) => this.consultations.adopt(callId, outCallId, agentId),
     };
   }
 

@@ -10,6 +10,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Event } from '../../../src/core/events.js';
 import type { SiteShell } from '../../../src/shell/site-shell.js';
+import { telephonyPlan } from '../../../src/core/telephony-plan.js';
 import { conferenceOf } from '../../../src/telephony/drachtio/call-state.js';
 import type { DrachtioAdapter } from '../../../src/telephony/drachtio/drachtio-adapter.js';
 import type { PhoneClient, PhoneMessage } from '../../../simulator/bots/phone-client.js';
@@ -35,9 +36,9 @@ const phones: PhoneClient[] = [];
 
 beforeEach(async () => {
   lab = await startSimFs({ eslPassword: SIM_FS_ESL_PASSWORD });
-  // The outside world: a number is a phone registered as PJSIP/<number> on sim-fs.
-  adapter = drachtioAdapter(lab, { outboundUri: (number) => `sip:${number}@127.0.0.1:5060` });
-  ({ site, events } = await startFsSite(adapter));
+  adapter = newAdapter();
+  // Through the variable: after a take-over, the new adapter carries the effects out.
+  ({ site, events } = await startFsSite(adapter, { effects: (f) => adapter.execute(f) }));
 });
 
 afterEach(async () => {
@@ -46,6 +47,19 @@ afterEach(async () => {
   await adapter.stop();
   await lab.close();
 });
+
+// The outside world: a number is a phone registered as PJSIP/<number> on sim-fs.
+const newAdapter = () => drachtioAdapter(lab, { outboundUri: (number) => `sip:${number}@127.0.0.1:5060` });
+
+/** The process goes (its connections closed; the calls stay on FreeSWITCH), a new one adopts them. */
+async function takeOver(): Promise<void> {
+  await site.settled();
+  await adapter.stop();
+  adapter = newAdapter();
+  await adapter.start((cmd, at) => void site.dispatch(cmd, at));
+  const report = await adapter.adopt(telephonyPlan(site.state, Date.now()));
+  expect(report).toMatchObject({ arrived: 0, strays: 0, gone: 0 });
+}
 
 const phone = (endpoint: string, answerMs: number | null = 0) => fsPhone(lab, phones, endpoint, answerMs);
 
@@ -272,6 +286,47 @@ describe('consultative outside transfer on FreeSWITCH (drachtio, sim-fs)', () =>
     await until(() => far.messages.some((m) => m.type === 'cancelled'), "the number's ringing stopped");
     await hangUpCaller(simId);
     await until(() => !site.state.data.calls[callId], 'the caller hung up');
+    await expectClean();
+  });
+
+  it('taken over mid-consultation: cancel brings the agent back and stops the music', async () => {
+    const mine = await phone('PJSIP/arm-1');
+    const far = await phone('PJSIP/0666666666');
+    const { simId, callId } = await connectedCall();
+    expect((await consult(callId, 'out-c10', '0666666666')).ok).toBe(true);
+    await conferenceIs('out-c10', ['PJSIP/arm-1', 'PJSIP/0666666666']);
+    await until(() => site.state.data.calls['out-c10']?.consultAnsweredAt !== undefined, 'answer told');
+    await takeOver();
+    await callerHears(simId, MUSIC, []);
+    expect((await site.dispatch({ type: 'cancelConsultation', callId, agentId: 'arm-1' })).ok).toBe(true);
+    await conferenceIs(callId, [`caller:${simId}`, 'PJSIP/arm-1']);
+    await callerHears(simId, null, ['PJSIP/arm-1']);
+    await until(() => far.messages.some((m) => m.type === 'hungup'), 'the number hung up');
+    expect(mine.messages.some((m) => m.type === 'hungup')).toBe(false);
+    expect(agent('arm-1')).toMatchObject({ status: 'on-call', callId });
+    await hangUpCaller(simId);
+    await until(() => !site.state.data.calls[callId], 'the caller hung up');
+    expect([ended(callId), ended('out-c10')]).toEqual([1, 1]);
+    await expectClean();
+  });
+
+  it('taken over mid-consultation: the caller hangs up, the agent goes on with the number', async () => {
+    const mine = await phone('PJSIP/arm-1');
+    await phone('PJSIP/0677777777');
+    const { simId, callId } = await connectedCall();
+    expect((await consult(callId, 'out-c11', '0677777777')).ok).toBe(true);
+    await conferenceIs('out-c11', ['PJSIP/arm-1', 'PJSIP/0677777777']);
+    await until(() => site.state.data.calls['out-c11']?.consultAnsweredAt !== undefined, 'answer told');
+    await takeOver();
+    await hangUpCaller(simId);
+    await until(() => !site.state.data.calls[callId], "the caller's call ended");
+    expect(agent('arm-1')).toMatchObject({ status: 'on-call', callId: 'out-c11' });
+    await site.settled();
+    await conferenceIs('out-c11', ['PJSIP/arm-1', 'PJSIP/0677777777']);
+    expect(mine.messages.some((m) => m.type === 'hungup')).toBe(false);
+    expect((await site.dispatch({ type: 'hangUp', callId: 'out-c11', agentId: 'arm-1' })).ok).toBe(true);
+    await until(() => !site.state.data.calls['out-c11'], 'the outbound call ended');
+    expect([ended(callId), ended('out-c11')]).toEqual([1, 1]);
     await expectClean();
   });
 });

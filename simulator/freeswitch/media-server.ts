@@ -130,7 +130,13 @@ export class MediaServerSim implements SipPeer {
   readonly channels = new Map<string, FsChannel>();
   readonly conferences = new Map<
     string,
-    { uuid: string; members: Map<number, string>; floor: number | null }
+    {
+      uuid: string;
+      members: Map<number, string>;
+      floor: number | null;
+      /** Files played to one member (`conference NAME play FILE MEMBER`), by member id. */
+      memberFiles?: Map<number, string>;
+    }
   >();
   private readonly spies = new Map<string, Spy>(); // by listener uuid
   /** mod_db's data: realm → key → value. */
@@ -838,6 +844,7 @@ export class MediaServerSim implements SipPeer {
     if (!conf) return;
     if (action) this.confEvent(name, ch, action, memberId);
     conf.members.delete(memberId);
+    conf.memberFiles?.delete(memberId); // a member's files end with it
     if (conf.floor === memberId) {
       conf.floor = null;
       this.confBroadcast(name, conf.uuid, conf.members.size, 'floor-change', null);
@@ -1099,6 +1106,29 @@ export class MediaServerSim implements SipPeer {
         return members.map(([id, uuid]) => `${id};sofia/drachtio_mrf;${uuid};;;`).join('\n') + '\n';
       case 'set':
         return '0\n';
+      case 'play': {
+        // mod_conference 1.10 (conference_api_sub_play): `play <file> [async|<member_id> [nomux]]`;
+        // to one member it plays over what it hears (an endless local_stream until stopped).
+        const [file = '', target] = rest.filter((a) => a !== '');
+        if (!file) return '-ERR (play) File: (unspecified) not found.\n';
+        if (target === undefined || target === 'async') return `+OK (play) Playing file ${file}\n`;
+        const id = Number(target);
+        const uuid = conf.members.get(id);
+        if (!uuid) return `-ERR Member: ${target} not found.\n`;
+        (conf.memberFiles ??= new Map()).set(id, file);
+        this.confEvent(name, this.channels.get(uuid) ?? null, 'play-file-member', id);
+        return `+OK (play) Playing file ${file} to member ${id}\n`;
+      }
+      case 'stop': {
+        // conference_api_sub_stop: `stop <[current|all|async|last]> [<member_id>]`.
+        const [which = 'all', target] = rest.filter((a) => a !== '');
+        if (!['current', 'all', 'async', 'last'].includes(which)) return '-ERR\n';
+        if (target === undefined) return '+OK Stopped 0 files\n';
+        const id = Number(target);
+        if (!conf.members.has(id)) return `-ERR Member: ${target} not found.\n`;
+        const stopped = conf.memberFiles?.delete(id) ? 1 : 0;
+        return `+OK Stopped ${stopped} files\n`;
+      }
       case 'kick':
       case 'hup': {
         const ids = rest[0] === 'all' ? members.map(([id]) => id) : [Number(rest[0])];
@@ -1158,15 +1188,28 @@ export class MediaServerSim implements SipPeer {
       const o = this.channels.get(ch.bridgedWith);
       if (o) withPorts.push(portOf(o));
     }
+    let memberFile: string | null = null;
     if (ch.conference) {
-      for (const uuid of this.conferences.get(ch.conference.name)?.members.values() ?? []) {
+      const conf = this.conferences.get(ch.conference.name);
+      for (const uuid of conf?.members.values() ?? []) {
         const o = this.channels.get(uuid);
         if (o && o !== ch) withPorts.push(portOf(o));
       }
+      memberFile = conf?.memberFiles?.get(ch.conference.memberId) ?? null;
     }
     const top = ch.stack.at(-1);
     // Bridged, the caller hears the other leg (the music's unwinding follows the api reply).
-    return { music: top?.name === 'playback' && !ch.bridgedWith ? top.arg : null, withPorts };
+    const music = top?.name === 'playback' && !ch.bridgedWith ? top.arg : memberFile;
+    return { music, withPorts };
+  }
+
+  /** The members of a conference now, as the far ends' media ports (ground truth; [] when none). */
+  conferencePorts(name: string): number[] {
+    const conf = this.conferences.get(name);
+    return [...(conf?.members.values() ?? [])].flatMap((u) => {
+      const c = this.channels.get(u);
+      return c ? [remotePort(c)] : [];
+    });
   }
 }
 

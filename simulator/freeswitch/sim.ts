@@ -145,6 +145,22 @@ export class SimFs {
   }
 
   /**
+   * Who is in a FreeSWITCH conference now (ground truth): phones by endpoint, callers as
+   * `caller:<sim call id>`; sorted, [] when there is no such conference.
+   */
+  inConference(name: string): string[] {
+    return this.media
+      .conferencePorts(name)
+      .map((port) => {
+        const phone = [...this.phones.values()].find((p) => p.mediaPort === port);
+        if (phone) return phone.endpoint;
+        const call = [...this.calls.entries()].find(([, c]) => c.mediaPort === port);
+        return call ? `caller:${call[0]}` : `port:${port}`;
+      })
+      .sort();
+  }
+
+  /**
    * Listen-ins running on FreeSWITCH (eavesdrop / three_way), by phone: who listens (`listener`), to
    * whose leg (`target`), and whether that phone (`targetHears`) or the party it talks with
    * (`peerHears`: the caller) hears the listener.

@@ -101,7 +101,7 @@ export type ApiOptions = {
    * Absent: as `pbxCanListenIn`. `serve` passes true (both adapters bridge one).
    */
   pbxCanBridgeOutside?: boolean;
-  /** Whether it runs a consultative outside transfer (Asterisk only today; false: 501). Absent: as above. */
+  /** Whether it runs a consultative outside transfer (both adapters do; false: 501). Absent: as above. */
   pbxCanConsultOutside?: boolean;
   /** Metrics of other parts of the process (e.g. the LRM link), added to the /metrics registry. */
   extraMetrics?: ((registry: Registry) => void)[];

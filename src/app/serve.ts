@@ -358,8 +358,8 @@ export async function startServe(settings: ServeSettings, logger: Logger): Promi
     publishes: () => stored.role === 'leader',
     // Both adapters keep a caller with an outside leg alone (outside transfer; docs/freeswitch.md).
     pbxCanBridgeOutside: true,
-    // A consultative outside transfer is built on Asterisk only (docs/lrm.md): 501 on FreeSWITCH.
-    pbxCanConsultOutside: settings.pbx.kind === 'asterisk',
+    // Both adapters run a consultative outside transfer (docs/lrm.md, docs/freeswitch.md).
+    pbxCanConsultOutside: true,
     extraMetrics: [
       (registry) => trunks.registerMetrics(registry),
       (registry) => deps.registerMetrics(registry),

@@ -1,7 +1,8 @@
 // The consultative outside transfer from the agent's panel (docs/lrm.md): the agent calls a number
 // with the caller on hold (music), talks to it, then hands the caller over (or makes a three-way
 // call), or takes the caller back. Not offered to the LRM: a consultation needs the agent's voice.
-// Built on Asterisk; a PBX without it (FreeSWITCH today) answers 501 and nothing changes.
+// Built on Asterisk and FreeSWITCH; an adapter without it (`canConsultOutside` false) answers 501
+// and nothing changes.
 import { z } from 'zod';
 import { CONSULTATION_COMPLETIONS } from '../../core/consultation.js';
 import { OUTBOUND_PURPOSES } from '../../core/model.js';
@@ -17,7 +18,7 @@ import { dialFromCall } from './dial-from-call.js';
 import { dialNumber, outboundCallSchema } from './outbound-schemas.js';
 
 export type ConsultOutsideOptions = {
-  /** Whether the PBX adapter runs a consultation (false on FreeSWITCH today: 501). */
+  /** Whether the PBX adapter runs a consultation (false: 501). */
   canConsultOutside: boolean;
 };
 
@@ -28,8 +29,8 @@ export const consultOutsideUnsupported = () =>
     'consult-outside-not-supported',
     'Not implemented on this PBX',
     fr_en(
-      "Le transfert accompagné vers l'extérieur n'est pas disponible sur ce PBX (FreeSWITCH) : utilisez le transfert direct",
-      'a consultative outside transfer is not supported on this PBX (FreeSWITCH); use the blind outside transfer',
+      "Le transfert accompagné vers l'extérieur n'est pas disponible sur ce PBX : utilisez le transfert direct",
+      'a consultative outside transfer is not supported on this PBX; use the blind outside transfer',
     ),
   );
 
@@ -58,7 +59,7 @@ export function consultOutsideRoutes(
         'back with the caller; the caller hanging up leaves the agent with the number; the agent’s ' +
         'phone dropping hangs the number up and puts the caller back in its queue. Counted as one ' +
         'outbound call (purpose `external-transfer` by default), never as an answered call. 409 ' +
-        '`consultation-in-progress` or `transfer-in-progress` when one is under way; 501 on FreeSWITCH.',
+        '`consultation-in-progress` or `transfer-in-progress` when one is under way; 501 on a PBX adapter without it.',
       access: DESK_ROLES,
       params: siteParams,
       body: z.object({

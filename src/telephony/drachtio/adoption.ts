@@ -135,6 +135,8 @@ export type TakeOverHost = {
   /** A first answer: bridged with its caller, then told (./answer-on-join.ts). */
   joinThenAnswer: (leg: Leg) => Promise<void>;
   execute: (effect: Effect) => Promise<void>;
+  /** A consultation under way, known again (./consultation.ts): the caller's call, the outbound one, the agent. */
+  adoptConsultation: (callId: string, outCallId: string, agentId: string) => void;
 };
 
 /**
@@ -324,6 +326,16 @@ export async function adoptCalls(
     }
     host.callers.get(l.callId)?.with.add(leg.agentId);
     report.legs += 1;
+  }
+  // A consultation under way (the plan's consultFrom): the caller alone in its conference on music,
+  // the agent (and the number, once answered) in the outbound call's; known again, so that a
+  // complete, a cancel or the caller's hang-up moves them as if this process had started it.
+  for (const plan of plans) {
+    const parent = plan.consultFrom && plan.parentCallId ? host.callers.get(plan.parentCallId) : undefined;
+    if (!parent || !present.has(parent.callId)) continue;
+    parent.conference = conferenceOf(parent.callId);
+    parent.with.delete(plan.consultFrom!);
+    if (present.has(plan.callId)) host.adoptConsultation(parent.callId, plan.callId, plan.consultFrom!);
   }
   for (const { leg, bridged } of firstAnswers) {
     const caller = host.callers.get(leg.callId);

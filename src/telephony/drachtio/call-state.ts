@@ -56,6 +56,8 @@ export type OutboundCall = {
   parentCallId?: string | null;
   answered?: boolean;
   bridged?: boolean;
+  /** Its INVITE while it rings (CANCELled when the call is released before the answer). */
+  uacReq?: SrfRequest | null;
 };
 
 /** The conference of a call (named after it, so a process taking over finds it too). */

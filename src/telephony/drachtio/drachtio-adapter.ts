@@ -36,6 +36,7 @@ import { alive, bye, destroyQuietly } from './sip-dialogs.js';
 import { DialogWatch } from './dialog-watch.js';
 import { FsCallRecorder, type FsRecordingAvailable, type FsRecordingOptions } from './call-recording.js';
 import { FsListenIn } from './listen-in.js';
+import { FsConsultations } from './consultation.js';
 import { referCaller } from './refer.js';
 import { firstAnswerSettled, holdsFirstAnswer, joinsBeforeAnswer } from './answer-on-join.js';
 import { returnedCallId } from './call-id.js';
@@ -124,6 +125,8 @@ export class DrachtioAdapter implements TelephonyPort {
   private readonly recorder: FsCallRecorder | null;
   private readonly watch: DialogWatch;
   private readonly listenIn: FsListenIn;
+  /** Consultative outside transfers (./consultation.ts). */
+  private readonly consultations: FsConsultations;
   /** Callers parked (answered, music, not told: park()) and the answers still under way. */
   private parking = false;
   private readonly parked = new Set<Caller>();
@@ -141,6 +144,25 @@ export class DrachtioAdapter implements TelephonyPort {
       phoneUri: (agentId) => opts.agentUri(agentId),
       report: (cmd) => this.report(cmd),
       logger: opts.logger,
+    });
+    this.consultations = new FsConsultations({
+      logger: opts.logger,
+      caller: (callId) => this.callers.get(callId),
+      leg: (callId, agentId) => {
+        const leg = this.legs.get(`${callId}|${agentId}`);
+        return leg?.answered ? leg : undefined;
+      },
+      outbound: (callId) => this.outbound.get(callId),
+      toConference: (caller) => this.toConference(caller),
+      moveLeg: (from, to, agentId) => {
+        const leg = this.legs.get(`${from}|${agentId}`);
+        if (!leg) return;
+        this.legs.delete(`${from}|${agentId}`);
+        this.callers.get(from)?.with.delete(agentId);
+        Object.assign(leg, { callId: to, dialOut: true });
+        this.legs.set(`${to}|${agentId}`, leg);
+      },
+      musicFile: (music) => this.music(music),
     });
     this.watch = new DialogWatch((id) => alive(this.srf, { id }), opts.dialogWatchMs ?? 2000);
     this.recorder =
@@ -334,7 +356,8 @@ export class DrachtioAdapter implements TelephonyPort {
     // A parked caller was never told: its end is no news either.
     if (!caller.ours && !this.parked.delete(caller))
       this.report({ type: 'callerHungUp', callId: caller.callId });
-    void this.releaseCall(caller.callId, caller);
+    // An agent consulting a number goes on with it (the engine's keep), never cut with the caller.
+    void this.releaseCall(caller.callId, caller, false, this.consultations.agentOf(caller.callId));
   }
 
   // ---- the engine asks ----
@@ -435,7 +458,19 @@ export class DrachtioAdapter implements TelephonyPort {
         return;
       }
       case 'dialOut':
-        return this.dialOut(f);
+        // Done once the number's INVITE is out (as a ring, ./ring-sent.ts): the outbound call's next
+        // effects (its hangUp, a consultation cancelled) never wait for the number to answer.
+        return untilSent(
+          (sent) => this.dialOut(f, sent),
+          (err) => {
+            this.opts.logger.warn(
+              { effect: f.type, err: (err as Error)?.message ?? String(err) },
+              'drachtio effect failed',
+            );
+            // An outside call that failed has ended (as on Asterisk): the engine must not wait for it.
+            this.report({ type: 'callerHungUp', callId: f.callId });
+          },
+        );
       // Supervisor listen-in: eavesdrop on the agent's channel (./listen-in.ts). Not awaited: the
       // supervisor's phone ringing never holds up the call's next effects.
       case 'listenIn':
@@ -443,9 +478,8 @@ export class DrachtioAdapter implements TelephonyPort {
         return;
       case 'stopListening':
         return this.listenIn.stop(f.callId, f.supervisorId);
-      case 'consultation': // not built on FreeSWITCH: the API answers 501 before any is started
-        this.opts.logger.warn({ callId: f.callId }, 'consultative outside transfer not supported');
-        return;
+      case 'consultation':
+        return this.consultations.step(f);
       default: {
         const never: never = f;
         this.opts.logger.warn({ effect: never }, 'unknown effect ignored');
@@ -821,7 +855,7 @@ export class DrachtioAdapter implements TelephonyPort {
     });
   }
 
-  private async dialOut(f: Extract<Effect, { type: 'dialOut' }>): Promise<void> {
+  private async dialOut(f: Extract<Effect, { type: 'dialOut' }>, sent?: () => void): Promise<void> {
     const { callId, number } = f;
     const uri = (this.opts.outboundUri ?? ((n) => `sip:${n}@trunk`))(number);
     const entry: OutboundCall = { ep: null, dialog: null, agentId: f.agentId, parentCallId: f.parentCallId };
@@ -833,6 +867,10 @@ export class DrachtioAdapter implements TelephonyPort {
       );
     let ep: FsEndpoint;
     try {
+      // A consultation: the caller on music in its conference, the agent to the number's (first).
+      if (f.consult && f.parentCallId)
+        await this.consultations.start(f.parentCallId, callId, f.agentId, f.music ?? 'default');
+      if (this.outbound.get(callId) !== entry) return; // ended meanwhile
       ep = await this.ms!.createEndpoint({
         headers: { [LEG_HEADERS.call]: callId, [LEG_HEADERS.leg]: 'outbound' },
       });
@@ -846,8 +884,24 @@ export class DrachtioAdapter implements TelephonyPort {
       return;
     }
     try {
-      const dialog = await this.srf!.createUAC(uri, { localSdp: ep.local.sdp });
+      const dialog = await this.srf!.createUAC(
+        uri,
+        { localSdp: ep.local.sdp },
+        {
+          cbRequest: (_err, req) => {
+            entry.uacReq = req;
+            sent?.();
+            if (this.outbound.get(callId) !== entry) cancelQuietly(req);
+          },
+        },
+      );
       entry.dialog = dialog;
+      if (this.outbound.get(callId) !== entry) {
+        // Hung up while it rang (a consultation cancelled) and answered all the same: ended now.
+        await this.bye(dialog);
+        await this.destroyQuietly(ep);
+        return;
+      }
       // The called party hung up (as on Asterisk, the end of that outside call). Listened to at
       // once, acted on once FreeSWITCH is updated (destroying the endpoint under ep.modify would
       // leave it waiting for ever).
@@ -864,15 +918,25 @@ export class DrachtioAdapter implements TelephonyPort {
       if (hungUp) return ended();
       entry.answered = true;
       if (!f.parentCallId) return await this.bridgeOutside(callId);
+      if (f.consult) {
+        // The number joins the agent in their own conference; the caller waits on music. Once the
+        // caller hung up (kept) it is the agent's own call: nothing more to tell.
+        await this.consultations.answered(callId, entry);
+        if (entry.parentCallId && this.outbound.get(callId) === entry)
+          this.report({ type: 'outsideAnswered', callId });
+        return;
+      }
       await this.joinParent(f.parentCallId, entry);
       // Told to the engine once the number is with the caller: an outside transfer's agent now
       // leaves (releaseAgent), the caller and the number stay in the call's conference (and its
       // recording); for a conference dial-out nothing changes (as on Asterisk).
       if (this.outbound.get(callId) === entry) this.report({ type: 'outsideAnswered', callId });
     } catch (err) {
+      // Already released (hung up while ringing, CANCELled): its end is no news.
+      const ours = this.outbound.get(callId) !== entry;
       this.outbound.delete(callId);
       await this.destroyQuietly(ep);
-      throw err;
+      if (!ours) throw err;
     }
   }
 
@@ -905,6 +969,7 @@ export class DrachtioAdapter implements TelephonyPort {
       agentHungUp: (leg) => this.agentHungUp(leg),
       joinThenAnswer: (leg) => this.joinThenAnswer(leg),
       execute: (effect) => this.execute(effect),
+      adoptConsultation: (callId, outCallId, agentId) => this.consultations.adopt(callId, outCallId, agentId),
     };
   }
 
@@ -1001,16 +1066,26 @@ export class DrachtioAdapter implements TelephonyPort {
     await this.endLeg(leg);
   }
 
-  private async releaseLegs(callId: string): Promise<void> {
-    for (const leg of [...this.legs.values()].filter((l) => l.callId === callId)) await this.releaseLeg(leg);
+  private async releaseLegs(callId: string, keep?: string): Promise<void> {
+    for (const leg of [...this.legs.values()].filter((l) => l.callId === callId && l.agentId !== keep))
+      await this.releaseLeg(leg);
   }
 
-  /** Ends what is left of a call: agent legs, the caller's dialog (BYE) and its endpoint. */
-  private async releaseCall(callId: string, caller: Caller | undefined, byUs = false): Promise<void> {
-    await this.releaseLegs(callId);
+  /**
+   * Ends what is left of a call: agent legs (but `keep`'s), the caller's dialog (BYE) and its
+   * endpoint.
+   */
+  private async releaseCall(
+    callId: string,
+    caller: Caller | undefined,
+    byUs = false,
+    keep?: string,
+  ): Promise<void> {
+    await this.releaseLegs(callId, keep);
     const out = this.outbound.get(callId);
     if (out) {
       this.outbound.delete(callId);
+      if (out.uacReq && !out.dialog) cancelQuietly(out.uacReq); // still ringing
       await out.dialog?.destroy().catch(() => {});
       await this.recorder?.stop(this.ms, callId); // a click-to-dial's recording (bridgeOutside)
       if (out.ep) await this.destroyQuietly(out.ep);

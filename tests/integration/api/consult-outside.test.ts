@@ -109,7 +109,7 @@ describe('consultative outside transfer (API)', () => {
     expect(state().data.calls[again.body.call.id]).toBeUndefined();
   });
 
-  it('answers 501 on a PBX without it (FreeSWITCH), and changes nothing', async () => {
+  it('answers 501 on a PBX adapter without it, and changes nothing', async () => {
     const fs = await startHarness({ pbxCanConsultOutside: false });
     try {
       const s = fs.runtimes.get('44')!;

@@ -14,7 +14,7 @@ import { exampleSite } from '../../../src/core/example-site.js';
 import { PhoneClient } from '../../../simulator/bots/phone-client.js';
 import { startSimFs, type SimFsServer } from '../../../simulator/freeswitch/server.js';
 import { connect, freshSiteId, stopAll, waitFor } from './fixtures/site.js';
-import { readStream } from './fixtures/stream.js';
+import { expectEachCallOnce } from './fixtures/stream.js';
 import { killServes, spawnServe } from './fixtures/serve-process.js';
 import { dialFs, fsArmApi, fsLeftovers, fsServeEnv } from './fixtures/sim-fs-serve.js';
 
@@ -135,22 +135,10 @@ describe('serve --pbx freeswitch: a leader leaving gracefully', () => {
         await fetch(`${sim.url}/sim/calls/${call.simId}/hangup`, { method: 'POST' });
       await waitFor(() => timeline(call).endedAtMs !== null, 10_000);
     }
-    const ids = calls.map((c) => c.callId);
-    const events = async () =>
-      (await readStream(site)).map((e) => e.event as { type: string; callId?: string });
-    await waitFor(async () => {
-      const all = await events();
-      return ids.every((id) => all.some((e) => e.type === 'CallEnded' && e.callId === id));
-    }, 20_000);
-    const all = await events();
-    for (const id of ids) {
-      for (const type of ['CallArrived', 'CallEnded'])
-        expect(
-          all.filter((e) => e.type === type && e.callId === id),
-          `${id} ${type}`,
-        ).toHaveLength(1);
-      expect(all.filter((e) => e.type === 'CallConnected' && e.callId === id).length).toBeLessThanOrEqual(1);
-    }
+    await expectEachCallOnce(
+      site,
+      calls.map((c) => c.callId),
+    );
     await waitFor(() => fsLeftovers(sim) === 0, 10_000).catch(() => {
       throw new Error(`left on the PBX: ${JSON.stringify(sim.sim.leftovers())}`);
     });

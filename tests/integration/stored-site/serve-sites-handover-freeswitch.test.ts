@@ -14,7 +14,7 @@ import { jsonWriter, login, siteLedBy } from './fixtures/serve-sites.js';
 import { killServes, spawnServe } from './fixtures/serve-process.js';
 import { dialFs, fsLeftovers, fsSitesEnv } from './fixtures/sim-fs-serve.js';
 import { connect, freshSiteId, redisUrl, stopAll, waitFor } from './fixtures/site.js';
-import { readStream } from './fixtures/stream.js';
+import { expectEachCallOnce } from './fixtures/stream.js';
 
 const write = jsonWriter('sas-acd-sites-handover-fs-');
 const labs: SimFsServer[] = [];
@@ -192,23 +192,7 @@ describe('serve with several sites on FreeSWITCH: a leader leaving gracefully', 
       await waitFor(() => callsOf.get(site)!.every((c) => timeline(site, c).endedAtMs !== null), 20_000);
       const ids = callsOf.get(site)!.map((c) => c.callId);
       const others = sites.filter((s) => s !== site).flatMap((s) => callsOf.get(s)!.map((c) => c.callId));
-      const events = async () =>
-        (await readStream(site)).map((e) => e.event as { type: string; callId?: string });
-      await waitFor(async () => {
-        const all = await events();
-        return ids.every((id) => all.some((e) => e.type === 'CallEnded' && e.callId === id));
-      }, 20_000);
-      const all = await events();
-      for (const id of ids) {
-        for (const type of ['CallArrived', 'CallEnded'])
-          expect(
-            all.filter((e) => e.type === type && e.callId === id),
-            `${site} ${id} ${type}`,
-          ).toHaveLength(1);
-        expect(all.filter((e) => e.type === 'CallConnected' && e.callId === id).length).toBeLessThanOrEqual(
-          1,
-        );
-      }
+      const all = await expectEachCallOnce(site, ids, `${site} `);
       expect(
         all.filter((e) => e.callId !== undefined && others.includes(e.callId)),
         `no other site's call in ${site}`,

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { expectCleanPbx } from '../telephony/pbx-hygiene.js';
 import { connect, freshSiteId, waitFor } from './fixtures/site.js';
-import { readStream } from './fixtures/stream.js';
+import { expectEachCallOnce } from './fixtures/stream.js';
 import { spawnServe, type ServeProcess } from './fixtures/serve-process.js';
 import {
   fleetEnv,
@@ -107,22 +107,10 @@ describe('serve with several sites: a process leaving gracefully', () => {
         await fetch(`${sim.url}/sim/calls/${call.callId}/hangup`, { method: 'POST' });
       await waitFor(() => timeline(call).endedAtMs !== null, 10_000);
     }
-    const ids = calls.map((c) => c.channelId);
-    const events = async () =>
-      (await readStream(site)).map((e) => e.event as { type: string; callId?: string });
-    await waitFor(async () => {
-      const all = await events();
-      return ids.every((id) => all.some((e) => e.type === 'CallEnded' && e.callId === id));
-    }, 20_000);
-    const all = await events();
-    for (const id of ids) {
-      for (const type of ['CallArrived', 'CallEnded'])
-        expect(
-          all.filter((e) => e.type === type && e.callId === id),
-          `${id} ${type}`,
-        ).toHaveLength(1);
-      expect(all.filter((e) => e.type === 'CallConnected' && e.callId === id).length).toBeLessThanOrEqual(1);
-    }
+    await expectEachCallOnce(
+      site,
+      calls.map((c) => c.channelId),
+    );
     await expectCleanPbx({ ariUrl: sim.ariUrl, user: sim.user, password: sim.password }, { within: 10_000 });
     serves.get(procs[1])!.proc.kill('SIGTERM');
     expect(await serves.get(procs[1])!.exited).toBe(0);

@@ -178,6 +178,13 @@ export type ReplayUsers = {
   bots: Map<string, { username: string; password: string }>;
 };
 
+/**
+ * The scrypt cost of the replay's own users. Their passwords are 144 random bits, live for one run on
+ * a stack that listens on loopback only: the default cost (32 MiB, some 0.1 to 0.5 s a hash on a busy
+ * machine, paid again at each bot's login) protects guessable passwords, not these.
+ */
+const REPLAY_COST = { N: 2 ** 10, r: 8, p: 1 };
+
 /** One user per bot seat and a supervisor (who reads the indicators), with random passwords. */
 export async function replayUsers(
   siteId: string,
@@ -187,25 +194,27 @@ export async function replayUsers(
   const password = () => randomBytes(18).toString('base64url');
   const supervisor = { username: 'replay-supervisor', password: password() };
   const bots = new Map<string, { username: string; password: string }>();
-  const entries: unknown[] = [
-    {
+  const entries: Promise<unknown>[] = [
+    hashPassword(supervisor.password, REPLAY_COST).then((passwordHash) => ({
       username: supervisor.username,
       roles: ['supervisor', 'admin'],
       sites: [siteId],
-      passwordHash: await hashPassword(supervisor.password),
-    },
+      passwordHash,
+    })),
   ];
   for (const s of seats) {
     const agent = config.agents.find((a) => a.id === s.agentId)!;
     const user = { username: `replay-${s.agentId}`, password: password() };
     bots.set(s.agentId, user);
-    entries.push({
-      username: user.username,
-      roles: agent.roles,
-      sites: [siteId],
-      agentId: s.agentId,
-      passwordHash: await hashPassword(user.password),
-    });
+    entries.push(
+      hashPassword(user.password, REPLAY_COST).then((passwordHash) => ({
+        username: user.username,
+        roles: agent.roles,
+        sites: [siteId],
+        agentId: s.agentId,
+        passwordHash,
+      })),
+    );
   }
-  return { entries, supervisor, bots };
+  return { entries: await Promise.all(entries), supervisor, bots };
 }

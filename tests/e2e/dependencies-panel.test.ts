@@ -37,6 +37,19 @@ const LRM_SECRET = 'lrm-secret-of-the-test-0123';
 const dir = mkdtempSync(join(tmpdir(), 'sas-acd-deps-panel-'));
 
 const row = (page: Page, dep: string) => page.locator(`[data-testid=dependencies] li[data-dep=${dep}]`);
+/**
+ * `read` after one more measurement asked with the panel's « Actualiser » and answered, for a test
+ * that waits for a change on the server side rather than for the panel's 10 s poll (which the hang
+ * test goes through on the page's clock).
+ */
+const measured =
+  <T>(page: Page, read: () => Promise<T>) =>
+  async (): Promise<T> => {
+    const answered = page.waitForResponse((r) => r.url().includes('/dependencies'));
+    await page.locator('[data-action=deps-refresh]').click();
+    await answered;
+    return read();
+  };
 
 describe.skipIf(!hasChromium)('the console: dependencies panel', () => {
   beforeAll(async () => {
@@ -184,21 +197,35 @@ describe.skipIf(!hasChromium)('the console: dependencies panel', () => {
   }, 120_000);
 
   it('a request that hangs (no answer, no error) turns the panel stale after 25 s; back with the button', async () => {
-    const { page, errors } = await openPage(browser, `${room.url}/wallboard.html`);
+    // The page's own clock (Playwright's): the 10 s poll and the 25 s without an answer are moved
+    // through at once, and the panel is seen fresh at 24 s and stale past 25 s, on the second.
+    const { page, errors } = await openPage(browser, `${room.url}/wallboard.html`, { fakeClock: true });
     await keyboardLogin(page, 'sup-1');
     const panel = page.locator('[data-testid=dependencies]');
     const age = page.locator('[data-testid=deps-age]');
     await expect.poll(() => age.textContent(), { timeout: 20_000 }).toMatch(/^Mesuré à /);
+    // From here the page's time moves only when the test says (pausing is a jump forward, a few
+    // seconds ahead of the page's clock, which runs on meanwhile): a fresh answer now, at 0 s.
+    await page.clock.pauseAt(await page.evaluate(() => Date.now() + 10_000));
+    const answered = page.waitForResponse((r) => r.url().includes('/dependencies') && r.ok());
+    await page.locator('[data-action=deps-refresh]').click();
+    await answered;
+    await expect.poll(() => age.textContent(), { timeout: 20_000 }).toMatch(/^Mesuré à .*, il y a 0 s/);
     // From now on the server's answers never come (held by the test, neither answered nor failed).
     const held: Route[] = [];
     await page.route('**/dependencies**', (route) => void held.push(route));
+    // The next poll (every 10 s) asks, and hangs.
+    await page.clock.runFor(10_000);
     await expect.poll(() => held.length, { timeout: 20_000 }).toBeGreaterThan(0);
-    await expect.poll(() => panel.getAttribute('data-stale'), { timeout: 40_000 }).toBe('true');
+    // 24 s without an answer: still fresh (23 or 24 s shown: the age ticks on its own second); 26 s: stale.
+    await page.clock.runFor(14_000);
+    await expect.poll(() => age.textContent(), { timeout: 20_000 }).toMatch(/^Mesuré à .*, il y a 2[34] s/);
+    expect(await panel.getAttribute('data-stale')).toBe('false');
+    await page.clock.runFor(2_000);
+    await expect.poll(() => panel.getAttribute('data-stale'), { timeout: 20_000 }).toBe('true');
     expect(await age.textContent()).toMatch(
-      /^⚠ Données périmées : dernière mesure à \d\d:\d\d:\d\d, il y a \d+ s Actualiser$/,
+      /^⚠ Données périmées : dernière mesure à \d\d:\d\d:\d\d, il y a 2[56] s Actualiser$/,
     );
-    const seconds = Number(/il y a (\d+) s/.exec((await age.textContent()) ?? '')?.[1]);
-    expect(seconds).toBeGreaterThanOrEqual(25);
     // The held requests fail (still stale), then the answers come back: the button asks at once.
     for (const r of held) await r.abort('connectionrefused').catch(() => undefined);
     await page.unroute('**/dependencies**');
@@ -216,7 +243,10 @@ describe.skipIf(!hasChromium)('the console: dependencies panel', () => {
     // A call's events reach the example LRM through BullMQ on the test's Redis.
     await room.arrive('l-1', '0622222222', null);
     await expect
-      .poll(() => row(page, 'lrm').textContent(), { timeout: 30_000 })
+      .poll(
+        measured(page, () => row(page, 'lrm').textContent()),
+        { timeout: 30_000, interval: 200 },
+      )
       .toMatch(
         /^Logiciel de régulation \(LRM\)✔ Reçoit les événements : dernier livré à \d\d:\d\d:\d\d en [\d,]+ (ms|s)$/,
       );
@@ -230,7 +260,12 @@ describe.skipIf(!hasChromium)('the console: dependencies panel', () => {
     // The LRM goes away: the next call's events meet a refused connection and wait for a retry.
     await lrm.close();
     await room.arrive('l-2', '0633333333', null);
-    await expect.poll(() => row(page, 'lrm').getAttribute('data-state'), { timeout: 30_000 }).toBe('bad');
+    await expect
+      .poll(
+        measured(page, () => row(page, 'lrm').getAttribute('data-state')),
+        { timeout: 30_000, interval: 200 },
+      )
+      .toBe('bad');
     expect(await row(page, 'lrm').locator('.dep-value').textContent()).toMatch(
       /^✖ Ne reçoit plus les événements : \d+ événements? en attente(, 1 appel en nouvel essai)? ; dernier échec à \d\d:\d\d:\d\d$/,
     );
@@ -244,7 +279,12 @@ describe.skipIf(!hasChromium)('the console: dependencies panel', () => {
 
     // Redis killed: its row says so, in French.
     await pinged.kill('SIGKILL');
-    await expect.poll(() => row(page, 'redis').getAttribute('data-state'), { timeout: 30_000 }).toBe('bad');
+    await expect
+      .poll(
+        measured(page, () => row(page, 'redis').getAttribute('data-state')),
+        { timeout: 30_000, interval: 200 },
+      )
+      .toBe('bad');
     expect(await row(page, 'redis').locator('.dep-value').textContent()).toBe('✖ Ne répond pas');
     expect(await row(page, 'redis').locator('[data-testid=dep-detail]').textContent()).toMatch(
       /^Cause : .+\. À vérifier : .*(redis-server|REDIS_URL).*\.$/,

@@ -125,10 +125,19 @@ export async function startRoom(
   return room;
 }
 
-/** A page that records console errors and uncaught exceptions (a test asserts there are none). */
-export async function openPage(browser: Browser, url: string): Promise<{ page: Page; errors: string[] }> {
+/**
+ * A page that records console errors and uncaught exceptions (a test asserts there are none). With
+ * `fakeClock`, the page's timers and Date are Playwright's clock from the first script on (it runs
+ * in real time until the test pauses it), so a test can move the page through a long wait at once.
+ */
+export async function openPage(
+  browser: Browser,
+  url: string,
+  o: { fakeClock?: boolean } = {},
+): Promise<{ page: Page; errors: string[] }> {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'fr-FR' });
   const page = await context.newPage();
+  if (o.fakeClock) await page.clock.install();
   const errors: string[] = [];
   page.on('console', (m: ConsoleMessage) => {
     if (m.type() === 'error') errors.push(m.text());

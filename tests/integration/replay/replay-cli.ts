@@ -3,7 +3,9 @@
 // stack's folder is removed at the end" is checked on that file's runs only: two files run at once
 // (vitest maxWorkers 2) and a replay of the other file may hold a folder in the shared /tmp meanwhile.
 import { spawn } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, symlinkSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { registerSimulate } from '../../../src/cli/simulate.js';
 import { runCliInProcess } from '../../unit/cli-in-process.js';
@@ -13,6 +15,11 @@ const cli = fileURLToPath(new URL('../../../bin/sas-acd.mjs', import.meta.url));
 export type ReplayRun = { code: number | null; stdout: string; stderr: string };
 
 export function replayCli(tmp: string) {
+  // tsx keeps the sources it compiled in os.tmpdir()/tsx-<uid>: the runs (and their children) share
+  // the usual one, instead of compiling the whole CLI again in this file's fresh TMPDIR (2 CPU s).
+  const tsxCache = `tsx-${process.geteuid?.() ?? userInfo().username}`;
+  mkdirSync(join(tmpdir(), tsxCache), { recursive: true });
+  if (!existsSync(join(tmp, tsxCache))) symlinkSync(join(tmpdir(), tsxCache), join(tmp, tsxCache));
   return {
     /** The command spawned (bin/sas-acd.mjs), its temporary folders under `tmp`. */
     spawned(args: string[]): Promise<ReplayRun> {

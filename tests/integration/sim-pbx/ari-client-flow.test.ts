@@ -151,7 +151,9 @@ describe('sim-pbx through ari-client', () => {
   });
 
   it('abandon while held: StasisEnd and no ChannelDestroyed for the caller', async () => {
-    const { callId, channelId } = await injectCall({ patienceSec: 0.2 });
+    // 2 s of patience: the caller must be held (answered, in the bridge) before it gives up; 0.2 s
+    // ran out before the hold on a loaded machine.
+    const { callId, channelId } = await injectCall({ patienceSec: 2 });
     const { queue } = await holdCaller(channelId);
     await log.waitFor((e) => e.type === 'StasisEnd' && e.channel?.id === channelId, 'StasisEnd on patience');
     expect(log.of(channelId).slice(-3)).toEqual(['ChannelHangupRequest', 'ChannelLeftBridge', 'StasisEnd']);

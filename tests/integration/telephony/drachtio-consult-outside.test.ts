@@ -69,6 +69,20 @@ const ended = (id: string) => events.filter((e) => e.type === 'CallEnded' && e.c
 const hangUpCaller = (simId: string) => fetch(`${lab.url}/sim/calls/${simId}/hangup`, { method: 'POST' });
 const inviteOf = (p: PhoneClient) => p.messages.find((m: PhoneMessage) => m.type === 'invite');
 
+/**
+ * Waits until the caller's FreeSWITCH channel is gone: the adapter ends it last, once the agent
+ * legs it releases with the call are hung up (its release is not one of the engine's effects, so
+ * `site.settled()` does not wait for it). Before that, an agent leg wrongly released with the
+ * caller could still look up.
+ */
+async function callerChannelGone(simId: string): Promise<void> {
+  const port = String(lab.sim.calls.get(simId)!.mediaPort);
+  await until(
+    () => ![...lab.sim.media.channels.values()].some((c) => /m=audio (\d+)/.exec(c.remoteSdp)?.[1] === port),
+    "the caller's FreeSWITCH channel gone",
+  );
+}
+
 /** Waits until the conference named after `callId` holds exactly these parties (phones, `caller:<simId>`). */
 async function conferenceIs(callId: string, parties: string[]): Promise<void> {
   const want = [...parties].sort().join();
@@ -238,6 +252,8 @@ describe('consultative outside transfer on FreeSWITCH (drachtio, sim-fs)', () =>
     expect(agent('arm-1')).toMatchObject({ status: 'on-call', callId: 'out-c7' });
     // Still talking: the agent's leg was not released with the caller's call.
     await site.settled();
+    await callerChannelGone(simId);
+    expect(lab.sim.phones.get('PJSIP/arm-1')!.activeLegs).toBe(1);
     await conferenceIs('out-c7', ['PJSIP/arm-1', 'PJSIP/0633333333']);
     await conferenceIs(callId, []);
     expect(mine.messages.some((m) => m.type === 'hungup')).toBe(false);
@@ -322,6 +338,8 @@ describe('consultative outside transfer on FreeSWITCH (drachtio, sim-fs)', () =>
     await until(() => !site.state.data.calls[callId], "the caller's call ended");
     expect(agent('arm-1')).toMatchObject({ status: 'on-call', callId: 'out-c11' });
     await site.settled();
+    await callerChannelGone(simId);
+    expect(lab.sim.phones.get('PJSIP/arm-1')!.activeLegs).toBe(1);
     await conferenceIs('out-c11', ['PJSIP/arm-1', 'PJSIP/0677777777']);
     expect(mine.messages.some((m) => m.type === 'hungup')).toBe(false);
     expect((await site.dispatch({ type: 'hangUp', callId: 'out-c11', agentId: 'arm-1' })).ok).toBe(true);

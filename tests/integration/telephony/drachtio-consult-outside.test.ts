@@ -52,13 +52,13 @@ afterEach(async () => {
 const newAdapter = () => drachtioAdapter(lab, { outboundUri: (number) => `sip:${number}@127.0.0.1:5060` });
 
 /** The process goes (its connections closed; the calls stay on FreeSWITCH), a new one adopts them. */
-async function takeOver(): Promise<void> {
+async function takeOver(expected: Record<string, number> = { gone: 0 }): Promise<void> {
   await site.settled();
   await adapter.stop();
   adapter = newAdapter();
   await adapter.start((cmd, at) => void site.dispatch(cmd, at));
   const report = await adapter.adopt(telephonyPlan(site.state, Date.now()));
-  expect(report).toMatchObject({ arrived: 0, strays: 0, gone: 0 });
+  expect(report).toMatchObject({ arrived: 0, strays: 0, ...expected });
 }
 
 const phone = (endpoint: string, answerMs: number | null = 0) => fsPhone(lab, phones, endpoint, answerMs);
@@ -345,6 +345,38 @@ describe('consultative outside transfer on FreeSWITCH (drachtio, sim-fs)', () =>
     expect((await site.dispatch({ type: 'hangUp', callId: 'out-c11', agentId: 'arm-1' })).ok).toBe(true);
     await until(() => !site.state.data.calls['out-c11'], 'the outbound call ended');
     expect([ended(callId), ended('out-c11')]).toEqual([1, 1]);
+    await expectClean();
+  });
+
+  it('taken over while the number rings: that ring ends, the agent back with the caller; a late answer is hung up', async () => {
+    const mine = await phone('PJSIP/arm-1');
+    const far = await phone('PJSIP/0688888888', null); // rings until the test answers
+    const { simId, callId } = await connectedCall();
+    expect((await consult(callId, 'out-c12', '0688888888')).ok).toBe(true);
+    await until(() => inviteOf(far), 'the number rings');
+    await conferenceIs('out-c12', ['PJSIP/arm-1']);
+    // The old process's INVITE dies with it: the new one cannot CANCEL it, so the outbound call ends.
+    await takeOver({ gone: 1 });
+    await until(() => !site.state.data.calls['out-c12'], 'the ringing outbound call ended');
+    await conferenceIs(callId, [`caller:${simId}`, 'PJSIP/arm-1']);
+    await callerHears(simId, null, ['PJSIP/arm-1']);
+    expect(agent('arm-1')).toMatchObject({ status: 'on-call', callId });
+    expect(events.find((e) => e.type === 'ConsultationEnded' && e.outCallId === 'out-c12')).toMatchObject({
+      reason: 'outside-ended',
+    });
+    // The number answers the old INVITE all the same: hung up, never left talking to nobody.
+    far.answer(String(inviteOf(far)!.channelId));
+    await until(
+      () =>
+        lab.sim.phones.get('PJSIP/0688888888')!.activeLegs === 0 &&
+        far.messages.some((m) => m.type === 'hungup'),
+      'the late answer hung up',
+    );
+    await callerHears(simId, null, ['PJSIP/arm-1']);
+    expect(mine.messages.some((m) => m.type === 'hungup')).toBe(false);
+    await hangUpCaller(simId);
+    await until(() => !site.state.data.calls[callId], 'the caller hung up');
+    expect([ended(callId), ended('out-c12')]).toEqual([1, 1]);
     await expectClean();
   });
 });

@@ -304,8 +304,10 @@ export async function startServeSites(settings: SitesSettings, logger: Logger): 
     standby: () => [...fleet.sites.values()].every((s) => s.role !== 'leader'),
     // Each site's supervisor deltas and agent feeds are published by its writer's process only.
     publishes: (site) => fleet.sites.get(site)?.role === 'leader',
-    // The drachtio adapter cannot yet keep a caller with an outside leg alone (docs/freeswitch.md).
-    pbxCanBridgeOutside: settings.pbx.kind === 'asterisk',
+    // Each site's adapter (ARI or drachtio, with its own outbound URI) keeps a caller with an outside
+    // leg alone and runs a consultative outside transfer, as with one site (serve.ts).
+    pbxCanBridgeOutside: true,
+    pbxCanConsultOutside: true,
     web: { siteId: settings.configs[0]!.id, virtualPhoneUrl: null },
     extraMetrics: [
       (registry: Registry) => TrunkStats.registerMetrics(registry, [...trunksOf.values()]),

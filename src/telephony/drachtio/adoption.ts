@@ -16,6 +16,7 @@ import { AdoptedDialog, AdoptedEndpoint, type AdoptedDialogs } from './adopted-l
 import { alive, bye, destroyQuietly } from './sip-dialogs.js';
 import { RECORDING_VAR, type FsCallRecorder } from './call-recording.js';
 import type { DialogWatch } from './dialog-watch.js';
+import { UAC_DIALOG_VAR } from './late-answer.js';
 import type { FsListenIn } from './listen-in.js';
 
 export const LEG_HEADERS = {
@@ -47,6 +48,8 @@ export type FoundLeg = {
   recording: string | null;
   /** The channel it is uuid_bridged with now (FreeSWITCH's `bridge_to`, gone once unbridged). */
   bridgedTo: string | null;
+  /** An outside call's INVITE: the dialog its answer makes (./late-answer.ts). */
+  uacDialogId: string | null;
 };
 
 const decode = (v: string | undefined): string | null => {
@@ -88,6 +91,7 @@ export async function findLegs(ms: FsMediaServer): Promise<FoundLeg[]> {
       name: v(LEG_HEADERS.name),
       recording: vars[`variable_${RECORDING_VAR}`] ?? null,
       bridgedTo: vars.variable_bridge_to || null,
+      uacDialogId: decode(vars[`variable_${UAC_DIALOG_VAR}`]),
     });
   }
   return found;
@@ -126,6 +130,8 @@ export type TakeOverHost = {
   recorder: FsCallRecorder | null;
   /** The dialogs of an old drachtio connection, whose BYE never reaches this one (dialog-watch.ts). */
   watch: DialogWatch;
+  /** An outside number that was still ringing: hung up if it answers the old INVITE after all. */
+  lateAnswer: (dialogId: string) => void;
   listenIn: FsListenIn;
   now: () => number;
   /** Reports to the engine at a given time (the take-over's reports share one). */
@@ -222,8 +228,10 @@ export async function adoptCalls(
     const ep = endpoint(l);
     const d = l.dialogId ? dialog(l.dialogId) : null;
     if (!d || !(await alive(srf, d))) {
-      // Hung up while nobody held drachtio: only its FreeSWITCH leg is left.
+      // Hung up while nobody held drachtio: only its FreeSWITCH leg is left. An outside number
+      // still ringing: the old process's INVITE cannot be cancelled from here, its answer is hung up.
       (d as unknown as AdoptedDialog | null)?.ended();
+      if (!d && l.kind === 'outbound' && l.uacDialogId) host.lateAnswer(l.uacDialogId);
       await destroyQuietly(ep);
       continue;
     }

@@ -33,6 +33,7 @@ import {
 } from './adoption.js';
 import { conferenceOf, type Caller, type Leg, type OutboundCall } from './call-state.js';
 import { alive, bye, destroyQuietly } from './sip-dialogs.js';
+import { LateAnswers, UAC_DIALOG_VAR, uacDialogId } from './late-answer.js';
 import { DialogWatch } from './dialog-watch.js';
 import { FsCallRecorder, type FsRecordingAvailable, type FsRecordingOptions } from './call-recording.js';
 import { FsListenIn } from './listen-in.js';
@@ -124,6 +125,8 @@ export class DrachtioAdapter implements TelephonyPort {
   private readonly adopted = new AdoptedDialogs();
   private readonly recorder: FsCallRecorder | null;
   private readonly watch: DialogWatch;
+  /** Outside numbers that rang for the process taken over: hung up if they answer (./late-answer.ts). */
+  private readonly lateAnswers: LateAnswers;
   private readonly listenIn: FsListenIn;
   /** Consultative outside transfers (./consultation.ts). */
   private readonly consultations: FsConsultations;
@@ -165,6 +168,7 @@ export class DrachtioAdapter implements TelephonyPort {
       musicFile: (music) => this.music(music),
     });
     this.watch = new DialogWatch((id) => alive(this.srf, { id }), opts.dialogWatchMs ?? 2000);
+    this.lateAnswers = new LateAnswers(() => this.srf, opts.dialogWatchMs ?? 2000);
     this.recorder =
       opts.recording && opts.recordingsDir
         ? new FsCallRecorder(opts.recordingsDir, opts.recording, opts.logger, (r) => opts.onRecording?.(r))
@@ -283,6 +287,7 @@ export class DrachtioAdapter implements TelephonyPort {
     this.up = this.link.drachtio = this.link.eventSocket = false;
     for (const leg of this.legs.values()) if (leg.timer) clearTimeout(leg.timer);
     this.watch.stop();
+    this.lateAnswers.stop();
     this.ms?.disconnect();
     this.srf?.disconnect();
     this.ms = null;
@@ -890,6 +895,10 @@ export class DrachtioAdapter implements TelephonyPort {
         {
           cbRequest: (_err, req) => {
             entry.uacReq = req;
+            // For a process taking over while it rings: its answer is hung up (./late-answer.ts).
+            const uac = req ? uacDialogId(req) : null;
+            if (uac)
+              void ep.api('uuid_setvar', [ep.uuid, UAC_DIALOG_VAR, encodeURIComponent(uac)]).catch(() => {});
             sent?.();
             if (this.outbound.get(callId) !== entry) cancelQuietly(req);
           },
@@ -962,6 +971,7 @@ export class DrachtioAdapter implements TelephonyPort {
       adopted: this.adopted,
       recorder: this.recorder,
       watch: this.watch,
+      lateAnswer: (dialogId) => this.lateAnswers.watch(dialogId),
       listenIn: this.listenIn,
       now: this.clock,
       sink: (cmd, at) => this.sink(cmd, at),

@@ -52,13 +52,13 @@ afterEach(async () => {
 const newAdapter = () => drachtioAdapter(lab, { outboundUri: (number) => `sip:${number}@127.0.0.1:5060` });
 
 /** The process goes (its connections closed; the calls stay on FreeSWITCH), a new one adopts them. */
-async function takeOver(): Promise<void> {
+async function takeOver(expected: Record<string, number> = { gone: 0 }): Promise<void> {
   await site.settled();
   await adapter.stop();
   adapter = newAdapter();
   await adapter.start((cmd, at) => void site.dispatch(cmd, at));
   const report = await adapter.adopt(telephonyPlan(site.state, Date.now()));
-  expect(report).toMatchObject({ arrived: 0, strays: 0, gone: 0 });
+  expect(report).toMatchObject({ arrived: 0, strays: 0, ...expected });
 }
 
 const phone = (endpoint: string, answerMs: number | null = 0) => fsPhone(lab, phones, endpoint, answerMs);
@@ -68,6 +68,20 @@ const answered = () => events.filter((e) => e.type === 'CallConnected').length;
 const ended = (id: string) => events.filter((e) => e.type === 'CallEnded' && e.callId === id).length;
 const hangUpCaller = (simId: string) => fetch(`${lab.url}/sim/calls/${simId}/hangup`, { method: 'POST' });
 const inviteOf = (p: PhoneClient) => p.messages.find((m: PhoneMessage) => m.type === 'invite');
+
+/**
+ * Waits until the caller's FreeSWITCH channel is gone: the adapter ends it last, once the agent
+ * legs it releases with the call are hung up (its release is not one of the engine's effects, so
+ * `site.settled()` does not wait for it). Before that, an agent leg wrongly released with the
+ * caller could still look up.
+ */
+async function callerChannelGone(simId: string): Promise<void> {
+  const port = String(lab.sim.calls.get(simId)!.mediaPort);
+  await until(
+    () => ![...lab.sim.media.channels.values()].some((c) => /m=audio (\d+)/.exec(c.remoteSdp)?.[1] === port),
+    "the caller's FreeSWITCH channel gone",
+  );
+}
 
 /** Waits until the conference named after `callId` holds exactly these parties (phones, `caller:<simId>`). */
 async function conferenceIs(callId: string, parties: string[]): Promise<void> {
@@ -238,6 +252,8 @@ describe('consultative outside transfer on FreeSWITCH (drachtio, sim-fs)', () =>
     expect(agent('arm-1')).toMatchObject({ status: 'on-call', callId: 'out-c7' });
     // Still talking: the agent's leg was not released with the caller's call.
     await site.settled();
+    await callerChannelGone(simId);
+    expect(lab.sim.phones.get('PJSIP/arm-1')!.activeLegs).toBe(1);
     await conferenceIs('out-c7', ['PJSIP/arm-1', 'PJSIP/0633333333']);
     await conferenceIs(callId, []);
     expect(mine.messages.some((m) => m.type === 'hungup')).toBe(false);
@@ -322,11 +338,45 @@ describe('consultative outside transfer on FreeSWITCH (drachtio, sim-fs)', () =>
     await until(() => !site.state.data.calls[callId], "the caller's call ended");
     expect(agent('arm-1')).toMatchObject({ status: 'on-call', callId: 'out-c11' });
     await site.settled();
+    await callerChannelGone(simId);
+    expect(lab.sim.phones.get('PJSIP/arm-1')!.activeLegs).toBe(1);
     await conferenceIs('out-c11', ['PJSIP/arm-1', 'PJSIP/0677777777']);
     expect(mine.messages.some((m) => m.type === 'hungup')).toBe(false);
     expect((await site.dispatch({ type: 'hangUp', callId: 'out-c11', agentId: 'arm-1' })).ok).toBe(true);
     await until(() => !site.state.data.calls['out-c11'], 'the outbound call ended');
     expect([ended(callId), ended('out-c11')]).toEqual([1, 1]);
+    await expectClean();
+  });
+
+  it('taken over while the number rings: that ring ends, the agent back with the caller; a late answer is hung up', async () => {
+    const mine = await phone('PJSIP/arm-1');
+    const far = await phone('PJSIP/0688888888', null); // rings until the test answers
+    const { simId, callId } = await connectedCall();
+    expect((await consult(callId, 'out-c12', '0688888888')).ok).toBe(true);
+    await until(() => inviteOf(far), 'the number rings');
+    await conferenceIs('out-c12', ['PJSIP/arm-1']);
+    // The old process's INVITE dies with it: the new one cannot CANCEL it, so the outbound call ends.
+    await takeOver({ gone: 1 });
+    await until(() => !site.state.data.calls['out-c12'], 'the ringing outbound call ended');
+    await conferenceIs(callId, [`caller:${simId}`, 'PJSIP/arm-1']);
+    await callerHears(simId, null, ['PJSIP/arm-1']);
+    expect(agent('arm-1')).toMatchObject({ status: 'on-call', callId });
+    expect(events.find((e) => e.type === 'ConsultationEnded' && e.outCallId === 'out-c12')).toMatchObject({
+      reason: 'outside-ended',
+    });
+    // The number answers the old INVITE all the same: hung up, never left talking to nobody.
+    far.answer(String(inviteOf(far)!.channelId));
+    await until(
+      () =>
+        lab.sim.phones.get('PJSIP/0688888888')!.activeLegs === 0 &&
+        far.messages.some((m) => m.type === 'hungup'),
+      'the late answer hung up',
+    );
+    await callerHears(simId, null, ['PJSIP/arm-1']);
+    expect(mine.messages.some((m) => m.type === 'hungup')).toBe(false);
+    await hangUpCaller(simId);
+    await until(() => !site.state.data.calls[callId], 'the caller hung up');
+    expect([ended(callId), ended('out-c12')]).toEqual([1, 1]);
     await expectClean();
   });
 });

@@ -3,6 +3,7 @@
 // (ARI or drachtio, src/app/pbx.ts) whose effects only the leader carries out, and the HTTP server
 // (API, live feeds over the Socket.IO Redis adapter, web UI). Settings are read and checked whole
 // before anything starts: every bad field is named, so an operator fixes them in one go.
+import { hostname } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { InMemoryUserStore, USER_ROLES } from '../auth/index.js';
@@ -24,6 +25,7 @@ import {
   replicaWaitFromEnv,
   type RedisTarget,
 } from '../store/redis-connection.js';
+import { siteKeys } from '../store/keys.js';
 import { LrmLink } from '../lrm/lrm-link.js';
 import { callRef } from '../lrm/call-ref.js';
 import { recordingRetentionDays } from '../core/recording-config.js';
@@ -313,6 +315,12 @@ export async function startServe(settings: ServeSettings, logger: Logger): Promi
 
   const ping = connectRedis(settings.redisUrl, { maxRetriesPerRequest: 1 });
   ping.on('error', () => undefined);
+  // A caller heard only by a link whose lead lapsed goes to the next leader (src/app/site-pbx.ts).
+  const self = `${hostname()}:${process.pid}`; // the lease's default holder (src/store/lease.ts)
+  pbx.otherLeaderWith(async () => {
+    const [epoch, holder] = await ping.hmget(siteKeys(config.id).lease, 'epoch', 'holder');
+    return holder && holder !== self && epoch ? Number(epoch) : null;
+  });
   // Trunk occupancy and calls refused before distribution (docs/trunks.md).
   const trunks = new TrunkStats(stored, ping);
   trunkStats = trunks;

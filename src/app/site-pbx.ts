@@ -47,6 +47,9 @@ type LateCommands = {
   commands: { command: Command; at: number }[];
 };
 
+/** How often a process whose late link heard a caller come and go looks whether another process leads. */
+const MISSED_CHECK_MS = 500;
+
 /** What a late link may still tell: who arrived and who hung up (the take-over re-reads the rest). */
 const carriedOver = (command: Command): boolean =>
   command.type === 'arriveCall' || command.type === 'callerHungUp';
@@ -90,6 +93,9 @@ export class SitePbx {
   private readonly linkEpoch = new WeakMap<PbxAdapter, number | undefined>();
   /** The last link whose lead ended, and what it told since (see LateCommands). */
   private late: LateCommands | null = null;
+  /** Reads the epoch of the site's lease when another process holds it (serve: from Redis). */
+  private otherLeader: (() => Promise<number | null>) | null = null;
+  private missedTimer: NodeJS.Timeout | null = null;
   private siteStarted!: (site: SiteShell) => void;
   // The lead (and so the adapter) may come before SiteShell.start returns: all waits for the shell.
   private readonly siteReady = new Promise<SiteShell>((resolve) => (this.siteStarted = resolve));
@@ -136,6 +142,7 @@ export class SitePbx {
     this.late = null;
     const stillLeading = () => this.leadEpoch === epoch && (!this.site || this.site.role === 'leader');
     const follows = late !== null && late.epoch !== undefined && epoch === late.epoch + 1;
+    if (late && !follows) this.sendMissed(late);
     if (late && late.commands.length > 0 && !follows)
       this.opts.logger.warn(
         { commands: late.commands.length, linkEpoch: late.epoch, epoch },
@@ -194,6 +201,15 @@ export class SitePbx {
     if (this.opts.pbx.kind === 'freeswitch') this.handOver = handOver;
   }
 
+  /**
+   * How to read the epoch of the site's lease when another process holds it (null otherwise): lets
+   * a process whose lead lapsed see that another leads, and hand it the callers its late link heard
+   * come and go (`sendMissed`). Without it they are handed over only at this process's next lead.
+   */
+  otherLeaderWith(read: () => Promise<number | null>): void {
+    this.otherLeader = read;
+  }
+
   /** The PBX adapter: held while this process leads the site (null otherwise). */
   get current(): PbxAdapter | null {
     return this.adapter;
@@ -210,6 +226,7 @@ export class SitePbx {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    if (this.missedTimer) clearTimeout(this.missedTimer);
     await this.lingering;
     await this.detach();
   }
@@ -419,6 +436,71 @@ export class SitePbx {
       return;
     }
     late.commands.push({ command, at });
+    if (command.type === 'callerHungUp') this.watchForMissed(late);
+  }
+
+  /**
+   * A caller the late link heard come and go can be carried over to this process's next tenure
+   * only if it directly follows (see `lead`). Once another process holds the lease with a later
+   * epoch, the pair goes to whoever leads as one `recordMissedAbandon` (src/core/rules/fallback.ts).
+   */
+  private watchForMissed(late: LateCommands): void {
+    if (this.missedTimer || !this.otherLeader || late.epoch === undefined) return;
+    const check = async (): Promise<void> => {
+      this.missedTimer = null;
+      if (this.late !== late || this.stopping) return; // taken by the next lead, or stopping
+      const epoch = await this.otherLeader!().catch(() => null);
+      if (this.late !== late || this.stopping) return;
+      if (epoch !== null && epoch > late.epoch!) return this.sendMissed(late);
+      this.missedTimer = setTimeout(() => void check(), MISSED_CHECK_MS).unref();
+    };
+    this.missedTimer = setTimeout(() => void check(), 0).unref();
+  }
+
+  /**
+   * The callers the late link heard arrive AND hang up, taken out of `late` and sent through the
+   * commands stream (as a standby forwards any command) to whoever leads, whose writer decides and
+   * appends them under its own fencing: one arrival and abandon each, never distributed, once per
+   * call id (a call the leader knows, e.g. adopted by its take-over, is left alone).
+   */
+  private sendMissed(late: LateCommands): void {
+    const hungUpAt = new Map<string, number>();
+    for (const { command, at } of late.commands)
+      if (command.type === 'callerHungUp') hungUpAt.set(command.callId, at);
+    const pairs = new Set<string>();
+    for (const { command, at } of late.commands) {
+      if (command.type !== 'arriveCall' || !hungUpAt.has(command.callId)) continue;
+      pairs.add(command.callId);
+      const missed: Command = {
+        type: 'recordMissedAbandon',
+        callId: command.callId,
+        line: command.line,
+        arrivedAt: at,
+        abandonedAt: Math.max(at, hungUpAt.get(command.callId)!),
+        ...(command.department !== undefined ? { department: command.department } : {}),
+        ...(command.originSite !== undefined ? { originSite: command.originSite } : {}),
+      };
+      this.opts.logger.warn(
+        { callId: command.callId, linkEpoch: late.epoch },
+        'caller heard only by a link whose lead ended: sent to the leader as a missed abandon',
+      );
+      void this.siteReady
+        .then((site) => site.dispatch(missed, missed.abandonedAt))
+        .then(
+          (result) => {
+            if (!result.ok)
+              this.opts.logger.warn(
+                { callId: command.callId, reason: result.reason },
+                'missed abandon refused',
+              );
+          },
+          (err: Error) =>
+            this.opts.logger.error({ callId: command.callId, err: err.message }, 'missed abandon not sent'),
+        );
+    }
+    late.commands = late.commands.filter(
+      ({ command }) => !('callId' in command && pairs.has(command.callId)),
+    );
   }
 
   /** A new adapter for a link lost for good; it connects with backoff, then takes the calls over. */

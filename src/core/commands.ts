@@ -68,6 +68,22 @@ export type Command =
       abandonedAt: number;
       originSite?: string;
     }
+  /**
+   * A caller who arrived and hung up while the link that heard them no longer led the site (its
+   * events read after its lease lapsed, another process leading meanwhile): one arrival and one
+   * abandon of the ACD, recorded without distributing it, once per call id (rules/fallback.ts).
+   */
+  | {
+      type: 'recordMissedAbandon';
+      /** The caller's channel id: the id the call would have had in the ACD. */
+      callId: string;
+      line: string;
+      /** Epoch ms, by the PBX's clock: the arrival and the caller's hang-up. */
+      arrivedAt: number;
+      abandonedAt: number;
+      department?: string;
+      originSite?: string;
+    }
   | {
       type: 'recordFallbackCall';
       /** The caller's channel id: the id the call would have had in the ACD. */

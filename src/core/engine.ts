@@ -11,7 +11,7 @@ import { agentLogin, agentLogout, agentPause, agentReady } from './rules/agent-p
 import { arriveCall } from './rules/call-arrival.js';
 import { acceptCallback, claimCallback, completeCallback } from './rules/callbacks.js';
 import { timerFired } from './rules/deadlines.js';
-import { recordFallbackAbandon, recordFallbackCall } from './rules/fallback.js';
+import { recordFallbackAbandon, recordFallbackCall, recordMissedAbandon } from './rules/fallback.js';
 import { cancelConsultation, completeConsultation } from './rules/consult-outside.js';
 import { linkFile } from './rules/file-link.js';
 import { startListening, stopListening } from './rules/listen-in.js';
@@ -52,6 +52,8 @@ function run(ctx: Ctx, cmd: Command): Rejection | void {
       return recordFallbackCall(ctx, cmd);
     case 'recordFallbackAbandon':
       return recordFallbackAbandon(ctx, cmd);
+    case 'recordMissedAbandon':
+      return recordMissedAbandon(ctx, cmd);
     case 'qualifyCall':
       return qualifyCall(ctx, cmd);
     case 'transferCall':

@@ -23,6 +23,7 @@ const EVENT_TYPES: Record<EventType, true> = {
   CallRedirected: true,
   FallbackCallCounted: true,
   FallbackCallAbandoned: true,
+  MissedCallAbandoned: true,
   OutboundCallPlaced: true,
   CallbackOffered: true,
   CallbackTaskCreated: true,

@@ -221,6 +221,13 @@ export type FallbackCallAbandoned = {
   sinceArrivalMs: number;
 };
 
+/**
+ * A caller who arrived and hung up while only a link no longer leading heard them (its lease
+ * lapsed, another process took the lead): an arrival and an abandon of the ACD, never distributed,
+ * dated by the PBX (rules/fallback.ts recordMissedAbandon).
+ */
+export type MissedCallAbandoned = Omit<FallbackCallAbandoned, 'type'> & { type: 'MissedCallAbandoned' };
+
 export type CallRedirected = {
   type: 'CallRedirected';
   at: number;
@@ -343,6 +350,7 @@ export type Event =
   | CallRedirected
   | FallbackCallCounted
   | FallbackCallAbandoned
+  | MissedCallAbandoned
   | OutboundCallPlaced
   | CallbackOffered
   | CallbackTaskCreated

@@ -302,7 +302,8 @@ export function evolve(s: State, e: Event): State {
       delete d.alarms[e.alarmId];
       break;
     case 'FallbackCallCounted':
-    case 'FallbackCallAbandoned': {
+    case 'FallbackCallAbandoned':
+    case 'MissedCallAbandoned': {
       // Remember the id (never counted twice); forget those counted long ago (bounded memory).
       const seen = (d.fallbackCalls ??= {});
       for (const [id, at] of Object.entries(seen)) if (at < e.at - FALLBACK_MEMORY_MS) delete seen[id];

@@ -24,7 +24,8 @@ export type SiteData = {
   /** Order of entry into queues, for ties. */
   seq: number;
   /**
-   * Calls the dialplan fallback answered, already counted: call id → when (rules/fallback.ts).
+   * Calls counted without the ACD holding them (answered or abandoned in the dialplan fallback, or
+   * a missed abandon), already counted: call id → when (rules/fallback.ts).
    * Optional: snapshots taken before it existed have none.
    */
   fallbackCalls?: Record<string, number>;

@@ -49,7 +49,7 @@ export const perCall: IndicatorGroup = {
       'calls.abandoned',
       'Calls abandoned before any answer',
       'calls',
-      "The caller hung up while waiting alone in a queue before any SAS agent answered (CallEnded with outcome 'abandoned' and answered false).",
+      "The caller hung up while waiting alone in a queue before any SAS agent answered (CallEnded with outcome 'abandoned' and answered false). Also counted here, once per call id: callers who hung up in the dialplan fallback (FallbackCallAbandoned, see calls.fallbackAbandoned), and callers who came and went while only a process no longer leading heard them (MissedCallAbandoned: its lease lapsed and another process took the lead; each also an arrival).",
     ),
     def(
       'calls.shortAbandoned',

@@ -1,7 +1,7 @@
 // A call the dialplan fallback answered while the ACD was away (FallbackCallCounted): an arrival
 // answered by the SAS, dated by its own arrival (often an earlier interval than the event's), and
 // counted apart as a fallback answer. The engine emits it once per call id (rules/fallback.ts).
-import type { FallbackCallAbandoned, FallbackCallCounted } from '../events.js';
+import type { FallbackCallAbandoned, FallbackCallCounted, MissedCallAbandoned } from '../events.js';
 import { figuresAt, type Indicators } from './accumulator.js';
 import { entry, newCallCounts } from './figures.js';
 import { QS_THRESHOLD_MS, RECENT_ANSWERS_MS, SHORT_ABANDON_MS, intervalStart } from './rules.js';
@@ -28,8 +28,12 @@ export function fallbackCounted(acc: Indicators, e: FallbackCallCounted): void {
   rememberPastAnswer(acc, e.answeredAt, within);
 }
 
-/** A caller who hung up in the dialplan's wait or fallback: an arrival and an abandon of the SAS. */
-export function fallbackAbandoned(acc: Indicators, e: FallbackCallAbandoned): void {
+/**
+ * A caller who hung up in the dialplan's wait or fallback: an arrival and an abandon of the SAS,
+ * and a fallback abandon; a missed abandon (MissedCallAbandoned) is the ACD's own, not a fallback's.
+ */
+export function fallbackAbandoned(acc: Indicators, e: FallbackCallAbandoned | MissedCallAbandoned): void {
+  const fallback = e.type === 'FallbackCallAbandoned';
   const fig = figuresAt(acc, intervalStart(e.arrivedAt), e.period);
   const dims = [
     `department:${e.department}`,
@@ -40,7 +44,7 @@ export function fallbackAbandoned(acc: Indicators, e: FallbackCallAbandoned): vo
   for (const c of [fig.calls, ...dims]) {
     c.arrived++;
     c.abandoned++;
-    c.fallbackAbandoned++;
+    if (fallback) c.fallbackAbandoned++;
     if (e.sinceArrivalMs < SHORT_ABANDON_MS) c.shortAbandoned++;
   }
 }

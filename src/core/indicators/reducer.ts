@@ -314,6 +314,7 @@ export function applyIndicatorEvent(acc: Indicators, e: Event): Indicators {
       fallbackCounted(acc, e);
       break;
     case 'FallbackCallAbandoned':
+    case 'MissedCallAbandoned':
       fallbackAbandoned(acc, e);
       break;
     case 'AgentLoggedIn':

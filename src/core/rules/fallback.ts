@@ -84,10 +84,8 @@ export function recordFallbackCall(ctx: Ctx, cmd: Cmd<'recordFallbackCall'>): Re
  * any answer (asterisk-config [sasacd-fallback-abandoned]): an arrival and an abandon of the SAS,
  * counted apart as a fallback abandon. Same rules of once-only as an answered fallback call.
  */
-export function recordFallbackAbandon(ctx: Ctx, cmd: Cmd<'recordFallbackAbandon'>): Rejection | void {
-  const bad = badIds(cmd);
-  if (bad) return bad;
-  const { arrivedAt, abandonedAt } = cmd;
+/** The PBX's times of an arrival and its hang-up before any answer, checked. */
+function badAbandonTimes(ctx: Ctx, arrivedAt: number, abandonedAt: number): Rejection | undefined {
   if (!Number.isFinite(arrivedAt) || !Number.isFinite(abandonedAt) || arrivedAt <= 0)
     return reject('bad-time', 'arrivedAt and abandonedAt are epoch times in ms');
   if (
@@ -99,21 +97,59 @@ export function recordFallbackAbandon(ctx: Ctx, cmd: Cmd<'recordFallbackAbandon'
       'bad-time',
       'the hang-up must follow the arrival by less than a day, and not be in the future',
     );
-  if (ctx.data.fallbackCalls?.[cmd.callId] !== undefined) return;
-  if (ctx.data.calls[cmd.callId]) return handledByAcd(cmd.callId);
+  return undefined;
+}
+
+/** The fields an abandon counted without the ACD holding the call shares (FallbackCallAbandoned). */
+function abandonFields(
+  ctx: Ctx,
+  cmd: {
+    callId: string;
+    line: string;
+    originSite?: string | undefined;
+    arrivedAt: number;
+    abandonedAt: number;
+  },
+  department?: string,
+) {
   const config = ctx.data.config;
   const { line, originSite } = placeOf(ctx, cmd);
-  ctx.emit({
-    type: 'FallbackCallAbandoned',
+  return {
     at: ctx.now,
     callId: cmd.callId,
     line: cmd.line,
-    department: line.department,
+    department: department && config.departments.includes(department) ? department : line.department,
     originSite,
     mode: currentMode(ctx),
-    period: periodAt(config.calendar, arrivedAt),
-    arrivedAt,
-    abandonedAt,
-    sinceArrivalMs: abandonedAt - arrivedAt,
-  });
+    period: periodAt(config.calendar, cmd.arrivedAt),
+    arrivedAt: cmd.arrivedAt,
+    abandonedAt: cmd.abandonedAt,
+    sinceArrivalMs: cmd.abandonedAt - cmd.arrivedAt,
+  };
+}
+
+export function recordFallbackAbandon(ctx: Ctx, cmd: Cmd<'recordFallbackAbandon'>): Rejection | void {
+  const bad = badIds(cmd) ?? badAbandonTimes(ctx, cmd.arrivedAt, cmd.abandonedAt);
+  if (bad) return bad;
+  if (ctx.data.fallbackCalls?.[cmd.callId] !== undefined) return;
+  if (ctx.data.calls[cmd.callId]) return handledByAcd(cmd.callId);
+  ctx.emit({ type: 'FallbackCallAbandoned', ...abandonFields(ctx, cmd) });
+}
+
+/**
+ * A caller who arrived and hung up while the only link that heard them no longer led the site
+ * (its lease lapsed and another process took the lead before its socket was read: Asterisk gives
+ * an application's events to one connection). No take-over can see a caller already gone, so the
+ * old process sends the pair as this one command (src/app/site-pbx.ts): an arrival and an abandon
+ * of the ACD (not of the fallback), dated by the PBX, decided at once without distributing it (as
+ * an arrival then a hang-up would ring a free agent between). Once per call id; a call the engine
+ * holds is the take-over's (it adopted the caller) and is left alone.
+ */
+export function recordMissedAbandon(ctx: Ctx, cmd: Cmd<'recordMissedAbandon'>): Rejection | void {
+  const bad = badIds(cmd) ?? badAbandonTimes(ctx, cmd.arrivedAt, cmd.abandonedAt);
+  if (bad) return bad;
+  if (cmd.department !== undefined && typeof cmd.department !== 'string')
+    return reject('bad-command', 'department names a department of the site');
+  if (ctx.data.fallbackCalls?.[cmd.callId] !== undefined || ctx.data.calls[cmd.callId]) return;
+  ctx.emit({ type: 'MissedCallAbandoned', ...abandonFields(ctx, cmd, cmd.department) });
 }

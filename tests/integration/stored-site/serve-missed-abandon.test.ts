@@ -1,0 +1,103 @@
+// Two `serve` processes: the leader is paused (SIGSTOP) while a caller arrives AND hangs up, and
+// the standby takes the site over before the leader resumes. The caller's StasisStart and StasisEnd
+// reached only the paused process's WebSocket (Asterisk, like sim-pbx, gives an application's events
+// to one connection) and no take-over can list a caller already gone. Once resumed, the old process
+// hands the pair to the new leader (src/app/site-pbx.ts → recordMissedAbandon, src/core/rules/
+// fallback.ts): the caller is counted once, as one arrival and one abandon; the PBX ends clean.
+import { describe, expect, it } from 'vitest';
+import { expectCleanPbx } from '../telephony/pbx-hygiene.js';
+import { connect, freshSiteId, waitFor } from './fixtures/site.js';
+import { readStream } from './fixtures/stream.js';
+import { spawnServe } from './fixtures/serve-process.js';
+import { fleetEnv, jsonWriter, placeCall, simPbxPerTest, siteConfig } from './fixtures/serve-sites.js';
+
+const write = jsonWriter('sas-acd-serve-missed-abandon-');
+const pbx = simPbxPerTest();
+const TAKEN_OVER = 'PBX taken over: calls re-adopted, pending effects finished';
+const MISSED = 'caller heard only by a link whose lead ended: sent to the leader as a missed abandon';
+
+type StoredEvent = { type: string; callId?: string; by?: string; outcome?: string };
+
+describe('serve with a standby: the leader paused while a caller comes and goes', () => {
+  it('counts that caller once, through whichever process leads next', async () => {
+    const sim = await pbx.start();
+    const site = freshSiteId();
+    const config = write(`site-${site}.json`, siteConfig(site));
+    const users = write(`users-${site}.json`, [
+      { username: 'sup', roles: ['supervisor'], sites: [site], password: 'dev-only' },
+    ]);
+    const env = (proc: string) => ({ ...fleetEnv(sim, 'unused', proc), ARI_APP: `sasacd-${site}` });
+    const args = ['--config', config, '--users', users, '--port', '0'];
+    const a = spawnServe(args, env('a'));
+    await a.waitForLine((l) => l.msg === TAKEN_OVER, 60_000);
+    const b = spawnServe(args, env('b'));
+    const urlB = await b.url;
+    const redis = connect();
+    const holder = () => redis.hget(`sas:{${site}}:lease`, 'holder');
+    const holderA = await holder();
+    const timeline = (call: { callId: string }) => sim.pbx.timelines.calls.get(call.callId)!;
+
+    // Both paused while the caller comes and goes: only a's socket (it holds the application) hears
+    // them, whatever the machine's load. Then b alone resumes and takes the site over.
+    a.proc.kill('SIGSTOP');
+    b.proc.kill('SIGSTOP');
+    const gone = await placeCall(sim, site, '0633333333');
+    expect(
+      (await fetch(`${sim.url}/sim/calls/${gone.callId}/hangup`, { method: 'POST' })).status,
+    ).toBeLessThan(300);
+    await waitFor(() => timeline(gone).endedAtMs !== null, 10_000);
+    expect(timeline(gone).route, 'the caller reached the (paused) Stasis application').toBe('stasis');
+    const resumedAt = Date.now();
+    b.proc.kill('SIGCONT');
+    await b.waitForLine((l) => l.msg === TAKEN_OVER && (l.time as number) >= resumedAt, 60_000);
+    expect(await holder(), 'b leads now').not.toBe(holderA);
+    a.proc.kill('SIGCONT');
+
+    // Counted once: a missed abandon (a's late link) or, when a read its socket before it saw its
+    // lease gone, an arrival and an end sent through the commands stream; never both, never twice.
+    const events = async () => (await readStream(site)).map((e) => e.event as StoredEvent);
+    const mine = (all: StoredEvent[]) => all.filter((e) => e.callId === gone.channelId);
+    const counted = (all: StoredEvent[]) =>
+      mine(all).filter(
+        (e) => e.type === 'MissedCallAbandoned' || (e.type === 'CallEnded' && e.outcome === 'abandoned'),
+      ).length;
+    await waitFor(async () => counted(await events()) > 0, 30_000);
+
+    // The supervisor's indicators (b's read model): one arrival, one abandon.
+    const login = await fetch(`${urlB}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'sup', password: 'dev-only' }),
+    });
+    expect(login.status).toBe(200);
+    const { accessToken } = (await login.json()) as { accessToken: string };
+    const since = Date.now() - 26 * 3_600_000;
+    const indicators = async () => {
+      const res = await fetch(`${urlB}/api/v1/sites/${site}/indicators?granularity=day&since=${since}`, {
+        headers: { authorization: `Bearer ${accessToken}` },
+      });
+      expect(res.status).toBe(200);
+      const spans = ((await res.json()) as { spans: { all: Record<string, number> }[] }).spans;
+      const sum = (k: string) => spans.reduce((n, s) => n + (s.all[k] ?? 0), 0);
+      return { arrived: sum('calls.arrived'), abandoned: sum('calls.abandoned') };
+    };
+    await waitFor(async () => (await indicators()).abandoned > 0, 20_000);
+
+    // a is a standby again (b holds the lease) and has said what it did with its late events.
+    await a.waitForLine((l) => l.msg === MISSED || l.msg === 'site writer role', 30_000);
+    const all = await events();
+    expect(counted(all), JSON.stringify(mine(all))).toBe(1);
+    const arrivals = mine(all).filter((e) => e.type === 'CallArrived').length;
+    const missed = mine(all).filter((e) => e.type === 'MissedCallAbandoned').length;
+    expect(arrivals + missed, JSON.stringify(mine(all))).toBe(1);
+    expect(await indicators()).toEqual({ arrived: 1, abandoned: 1 });
+    expect(await holder(), 'b still leads').not.toBe(holderA);
+    console.log(`counted through ${missed === 1 ? 'the missed abandon' : 'the commands stream'}`);
+
+    await expectCleanPbx({ ariUrl: sim.ariUrl, user: sim.user, password: sim.password }, { within: 10_000 });
+    a.proc.kill('SIGTERM');
+    b.proc.kill('SIGTERM');
+    expect(await a.exited).toBe(0);
+    expect(await b.exited).toBe(0);
+  }, 240_000);
+});

@@ -354,15 +354,20 @@ export function Panel({ config }: { config: WebConfig }) {
     [siteId, draft, onward, site, otherBranch, forwardTargets.map((q) => q.id).join()],
   );
 
+  // While this agent's blind outside transfer rings, no step key is live: the engine refuses a
+  // consultation or a second transfer (409), and would take a hang-up as ending the call (the
+  // caller cut with the number ringing) or a P1/P2 as queueing a caller the number may still take.
   const stepKeys: KeyMap = !call
     ? {}
-    : consulting
-      ? keys.consult
-      : atN1
-        ? warmPending
-          ? only(keys.n1, ['hangup'])
-          : keys.n1
-        : { ...keys.n2, ...dispositionKeys(site?.dispositions ?? []) };
+    : handingOver
+      ? {}
+      : consulting
+        ? keys.consult
+        : atN1
+          ? warmPending
+            ? only(keys.n1, ['hangup'])
+            : keys.n1
+          : { ...keys.n2, ...dispositionKeys(site?.dispositions ?? []) };
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const t = e.target as HTMLElement | null;
@@ -506,7 +511,16 @@ export function Panel({ config }: { config: WebConfig }) {
         </section>
       )}
 
-      {call && atN1 && !consulting && (
+      {handingOver && (
+        <section class="actions" aria-label="Transfert direct" data-testid="outside-transfer-keys">
+          <p class="hint">
+            Touches suspendues pendant la sonnerie : au décroché du {numberName(handingOver.number)}, vous
+            quittez l’appel ; sans réponse, l’appelant reste avec vous.
+          </p>
+        </section>
+      )}
+
+      {call && atN1 && !consulting && !handingOver && (
         <section class="actions" aria-label="Qualification">
           {/* During a warm transfer the DRM sent is on the card; the fields would only mislead. */}
           <div class="drm" hidden={warmPending}>
@@ -599,7 +613,7 @@ export function Panel({ config }: { config: WebConfig }) {
         </section>
       )}
 
-      {call && !atN1 && !consulting && (
+      {call && !atN1 && !consulting && !handingOver && (
         <section class="actions" aria-label="Suite de l’appel">
           <div class="keys">
             {forwardTargets[0] && (

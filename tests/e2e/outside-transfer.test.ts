@@ -1,7 +1,8 @@
 // The blind outside transfer from the agent's panel, keyboard only: in Debian's chromium, against
 // the real ACD server, the real ari-client and sim-pbx. The ARM on a call presses X, types 18 and
 // Entrée: a confirmation names the number and says the agent will leave; Entrée there cancels
-// (nothing dialed); X again transfers. The number busy: said, the caller still with the ARM. The
+// (nothing dialed); X again transfers. The site's partner reached by a number is a button and is
+// named (« 0240000085 (SAS 85) »). The number busy: said, the caller still with the ARM. The
 // number answering: the ARM has left the call, the caller is with the number. While it rings, no
 // step key is live (R, 1, 2, E, X… send nothing). A bad number is said before the confirmation.
 // No channel or bridge is left.
@@ -52,7 +53,11 @@ describe.skipIf(!hasChromium)(
   () => {
     beforeAll(async () => {
       sim = await startSimPbx({ port: 0 });
-      const parsed = parseSiteConfig(structuredClone(exampleSite));
+      // A partner reached by a number: the panel names it (/web-config.json sends its destination).
+      const parsed = parseSiteConfig({
+        ...structuredClone(exampleSite),
+        partners: [{ id: '85', name: 'SAS 85', destination: '02 40 00 00 85' }],
+      });
       if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
       const config = parsed.config;
       adapter = new AriAdapter({
@@ -147,6 +152,20 @@ describe.skipIf(!hasChromium)(
         .toBe(0);
       expect(site.state.data.calls[channelId]!.dialOuts).toBeUndefined();
       expect(invites).toEqual([]);
+      // The site's partner is a button too, and named at the confirmation; Échap gives up.
+      await page.keyboard.press('x');
+      await page
+        .locator('[data-testid=outside-dialog]')
+        .getByRole('button', { name: /SAS 85/ })
+        .click();
+      await expect
+        .poll(() => page.textContent('[data-testid=outside-confirm-number]'), { timeout: 5000 })
+        .toBe('0240000085 (SAS 85)');
+      await page.keyboard.press('Escape');
+      await expect
+        .poll(() => page.locator('[data-testid=outside-dialog]').count(), { timeout: 5000 })
+        .toBe(0);
+      expect(site.state.data.calls[channelId]!.dialOuts).toBeUndefined();
 
       // X, 18, Entrée, X: the number rings, the caller still with the ARM; busy → said, nothing lost.
       const transfer = async () => {

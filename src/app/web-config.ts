@@ -24,7 +24,8 @@ export type WebSite = {
   dispositions: string[];
   /** The QS 30 s target (0–1): the site's `qsTarget`, or the illustrative default. */
   qsTarget: number;
-  partners: { id: string; name: string }[];
+  /** Names and destinations (a number or a dialplan name; no secret): the panel names a partner it dials. */
+  partners: { id: string; name: string; destination: string }[];
   /** The panel's keys per step (key → action): the site's `panelKeys` over the defaults. */
   keys: PanelKeyMaps;
   routing: {
@@ -66,7 +67,7 @@ export function webSite(site: SiteHandle | undefined): WebSite | null {
     })),
     dispositions: [...c.dispositions],
     qsTarget: qsTargetOf(c),
-    partners: c.partners.map((p) => ({ id: p.id, name: p.name })),
+    partners: c.partners.map((p) => ({ id: p.id, name: p.name, destination: p.destination })),
     keys: panelKeyMaps(c.panelKeys),
     routing: {
       p1Queue: c.routing.p1Queue,

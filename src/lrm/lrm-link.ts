@@ -50,6 +50,7 @@ export class LrmLink {
       site: opts.site.siteId,
       targets,
       ...opts.tuning,
+      logger: opts.logger,
       onDelivered: (d) => {
         this.tracker.delivered(d);
         const site = opts.site.siteId;

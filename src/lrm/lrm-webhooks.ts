@@ -19,6 +19,7 @@ import {
   releaseBullConnection,
   type RedisTarget,
 } from '../store/jobs/connection.js';
+import { createLogger, type Logger } from '../ports/logger.js';
 import { sign, SIGNATURE_HEADER } from './signature.js';
 import { WebhookBacklog, type BacklogEvent } from './webhook-backlog.js';
 
@@ -66,6 +67,8 @@ export type LrmWebhooksOptions = {
   onFailed?: (d: WebhookDelivery, error: Error) => void;
   /** An attempt failed and is retried later (the LRM endpoint's health on the console). */
   onRetry?: (d: WebhookDelivery, error: Error) => void;
+  /** Where a Redis outage of the queue is said, once per outage (default: the project's logger on stdout). */
+  logger?: Logger;
 };
 
 class GiveUp extends Error {}
@@ -106,6 +109,21 @@ export class LrmWebhooks {
       maxStalledCount: 1_000,
     });
     this.worker.on('error', () => undefined); // connection errors: BullMQ reconnects
+    // The backlog's client and the queue's own emit every failed reconnection: without a listener
+    // ioredis and BullMQ print each one to stderr. Said once per outage instead (both reconnect).
+    const logger = opts.logger ?? createLogger();
+    let down = false;
+    const failed = (err: Error) => {
+      if (down) return;
+      down = true;
+      logger.warn({ site: opts.site, err: err.message }, 'LRM webhook queue: Redis unreachable, retrying');
+    };
+    this.backlog.watchConnection(failed, () => {
+      if (!down) return;
+      down = false;
+      logger.info({ site: opts.site }, 'LRM webhook queue: Redis reachable again');
+    });
+    this.queue.on('error', failed);
     // A drain that failed for good (Redis unreachable through all its attempts), or a process that
     // died between queuing an event and adding its drain, left the call's events queued with no
     // drain: a new drain for each such call when the worker starts, and then every `lockMs`.

@@ -219,6 +219,12 @@ export class WebhookBacklog {
     return (await this.redis.hget(this.key(target, callId, 's'), key)) ?? 'unknown';
   }
 
+  /** The backlog client's connection: each error (ioredis reconnects by itself), and each reconnection. */
+  watchConnection(onError: (err: Error) => void, onReady: () => void): void {
+    this.redis.on('error', onError);
+    this.redis.on('ready', onReady);
+  }
+
   close(): void {
     this.redis.disconnect();
   }

@@ -1,9 +1,11 @@
 // The blind outside transfer from the agent's panel, keyboard only: in Debian's chromium, against
 // the real ACD server, the real ari-client and sim-pbx. The ARM on a call presses X, types 18 and
 // Entrée: a confirmation names the number and says the agent will leave; Entrée there cancels
-// (nothing dialed); X again transfers. The number busy: said, the caller still with the ARM. The
-// number answering: the ARM has left the call, the caller is with the number. A bad number is said
-// before the confirmation. No channel or bridge is left.
+// (nothing dialed); X again transfers. The site's partner reached by a number is a button and is
+// named (« 0240000085 (SAS 85) »). The number busy: said, the caller still with the ARM. The
+// number answering: the ARM has left the call, the caller is with the number. While it rings, no
+// step key is live (R, 1, 2, E, X… send nothing). A bad number is said before the confirmation.
+// No channel or bridge is left.
 import { Writable } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
@@ -51,7 +53,11 @@ describe.skipIf(!hasChromium)(
   () => {
     beforeAll(async () => {
       sim = await startSimPbx({ port: 0 });
-      const parsed = parseSiteConfig(structuredClone(exampleSite));
+      // A partner reached by a number: the panel names it (/web-config.json sends its destination).
+      const parsed = parseSiteConfig({
+        ...structuredClone(exampleSite),
+        partners: [{ id: '85', name: 'SAS 85', destination: '02 40 00 00 85' }],
+      });
       if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
       const config = parsed.config;
       adapter = new AriAdapter({
@@ -146,6 +152,20 @@ describe.skipIf(!hasChromium)(
         .toBe(0);
       expect(site.state.data.calls[channelId]!.dialOuts).toBeUndefined();
       expect(invites).toEqual([]);
+      // The site's partner is a button too, and named at the confirmation; Échap gives up.
+      await page.keyboard.press('x');
+      await page
+        .locator('[data-testid=outside-dialog]')
+        .getByRole('button', { name: /SAS 85/ })
+        .click();
+      await expect
+        .poll(() => page.textContent('[data-testid=outside-confirm-number]'), { timeout: 5000 })
+        .toBe('0240000085 (SAS 85)');
+      await page.keyboard.press('Escape');
+      await expect
+        .poll(() => page.locator('[data-testid=outside-dialog]').count(), { timeout: 5000 })
+        .toBe(0);
+      expect(site.state.data.calls[channelId]!.dialOuts).toBeUndefined();
 
       // X, 18, Entrée, X: the number rings, the caller still with the ARM; busy → said, nothing lost.
       const transfer = async () => {
@@ -162,6 +182,13 @@ describe.skipIf(!hasChromium)(
       await transfer();
       expect(site.state.data.calls[channelId]!.parties.map((p) => p.agentId)).toEqual(['arm-1']);
       await expect.poll(() => invites.length, { timeout: 20_000 }).toBe(1);
+      // While it rings, no step key is live (as for a warm transfer): R would end the call (the
+      // engine takes it as the last party hanging up), 1/2 would queue the caller, E/X are refused.
+      expect(await page.textContent('[data-testid=outside-transfer-keys]')).toContain(
+        'Touches suspendues pendant la sonnerie',
+      );
+      expect(await page.locator('button[data-action=hangup], button[data-action=P1]').count()).toBe(0);
+      for (const key of ['r', '1', '2', '0', 'e', 'x', 'm']) await page.keyboard.press(key);
       far.reject(invites[0]!, 486);
       await expect
         .poll(() => page.textContent('[data-testid=message]'), { timeout: 20_000 })
@@ -170,6 +197,13 @@ describe.skipIf(!hasChromium)(
         );
       expect(await page.locator('[data-testid=outside-transfer]').count()).toBe(0);
       expect(site.state.data.calls[channelId]!.parties.map((p) => p.agentId)).toEqual(['arm-1']);
+      // The keys pressed while it rang sent nothing: not qualified, not queued, no dialog, one dial.
+      expect(site.state.data.calls[channelId]).toMatchObject({ qualification: null, pending: null });
+      expect(await page.locator('dialog[open]').count()).toBe(0);
+      expect(invites.length).toBe(1);
+      // Back with the caller: the keys are live again.
+      await page.locator('button[data-action=hangup]').waitFor();
+      expect(await page.locator('[data-testid=outside-transfer-keys]').count()).toBe(0);
 
       await transfer();
       await expect.poll(() => invites.length, { timeout: 20_000 }).toBe(2);

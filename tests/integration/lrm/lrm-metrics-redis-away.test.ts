@@ -2,12 +2,16 @@
 // (sas_acd_lrm_webhook_jobs) asks BullMQ, whose client queues the command until Redis is back and
 // never gives up; a scrape must still answer. Its own redis-server, stopped and started again: the
 // scrape answers with the site's series absent (not the last figures, which would read as live),
-// scrapes meanwhile do not pile commands up, and the figures are back once Redis is.
+// scrapes meanwhile do not pile commands up, and the figures are back once Redis is. The queue's
+// Redis clients print nothing to stderr meanwhile (no "[ioredis] Unhandled error event" per failed
+// reconnection): the outage is logged once through the project's logger, and so is the return.
 import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
 import { Registry } from 'prom-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi, type MockInstance } from 'vitest';
 import { LrmMetrics } from '../../../src/lrm/lrm-metrics.js';
 import { LrmWebhooks } from '../../../src/lrm/lrm-webhooks.js';
+import { createLogger } from '../../../src/ports/logger.js';
 import { startExampleLrm, type ExampleLrm } from '../../../simulator/lrm/example-lrm.js';
 import { startExtraRedis, type RedisServer } from '../../setup/redis-extra.js';
 import { waitFor } from '../store/fixtures/redis.js';
@@ -20,8 +24,21 @@ const registry = new Registry();
 const metrics = new LrmMetrics();
 const site = `t${randomBytes(4).toString('hex')}`;
 let asked = 0;
+const logged: { level: number; msg: string }[] = [];
+const logger = createLogger({
+  destination: new Writable({
+    write: (chunk, _e, cb) => {
+      for (const line of String(chunk).split('\n').filter(Boolean))
+        logged.push(JSON.parse(line) as { level: number; msg: string });
+      cb();
+    },
+  }),
+});
+let printed: MockInstance<typeof console.error>;
+const said = (text: string) => logged.filter((l) => l.msg.includes(text)).length;
 
 beforeAll(async () => {
+  printed = vi.spyOn(console, 'error'); // still printed: only recorded
   redis = await startExtraRedis();
   lrm = await startExampleLrm({ secret: SECRET });
   hooks = new LrmWebhooks({
@@ -29,6 +46,7 @@ beforeAll(async () => {
     site,
     targets: { lrm: { url: lrm.url, secret: SECRET } },
     backoffMs: 30,
+    logger,
   });
   metrics.add({
     siteId: site,
@@ -44,6 +62,7 @@ afterAll(async () => {
   await hooks?.close();
   await lrm?.close();
   await redis?.stop();
+  printed?.mockRestore();
 });
 
 /** A scrape, failed (never hung) after a bound far wider than the gauge's own 2 s. */
@@ -84,6 +103,8 @@ describe('the LRM backlog gauge while Redis is away', () => {
     // A second scrape while the first one's counts still wait for Redis asks nothing more of it.
     expect(series(await scrape())).toEqual([]);
     expect(asked).toBe(askedBefore + 1);
+    // The outage is said once, however many reconnections fail.
+    await waitFor(() => said('Redis unreachable') > 0, 20_000);
 
     await redis.start();
     // Once Redis answers, the figures come back (the queued counts, then fresh ones).
@@ -93,5 +114,11 @@ describe('the LRM backlog gauge while Redis is away', () => {
       if (i > 100) throw new Error(`the gauge did not come back: ${back.join(' | ')}`);
       await new Promise((r) => setTimeout(r, 200));
     }
+    await waitFor(() => said('Redis reachable again') > 0, 20_000);
+    expect(said('Redis unreachable')).toBe(1);
+    expect(said('Redis reachable again')).toBe(1);
+    // Nothing went to stderr as an unhandled error event (ioredis) or an unlistened error (BullMQ).
+    const noise = printed.mock.calls.map((args) => args.map(String).join(' '));
+    expect(noise.filter((t) => /Unhandled error event|ECONNREFUSED/.test(t))).toEqual([]);
   });
 });

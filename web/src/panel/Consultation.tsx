@@ -6,35 +6,41 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { CallView } from '../types.js';
 import { Kbd } from '../ui.js';
 import { keyLabel } from './keys.js';
+import { dialable, dialablePartners, numberName, USUAL, type NamedPartner } from './number-names.js';
+
+export { numberName } from './number-names.js';
 
 export type Consultation = NonNullable<CallView['consultation']>;
 
 /** Where the outside party is, in words (never a colour alone). */
-export function consultState(c: Consultation): { symbol: string; text: string } {
+export function consultState(
+  c: Consultation,
+  partners: readonly NamedPartner[] = [],
+): { symbol: string; text: string } {
+  const who = numberName(c.number, partners);
   return c.answered
-    ? { symbol: '✔', text: `le ${numberName(c.number)} en ligne — l’appelant patiente en musique` }
-    : {
-        symbol: '☎',
-        text: `le ${numberName(c.number)} : sonnerie en cours — l’appelant patiente en musique`,
-      };
+    ? { symbol: '✔', text: `le ${who} en ligne — l’appelant patiente en musique` }
+    : { symbol: '☎', text: `le ${who} : sonnerie en cours — l’appelant patiente en musique` };
 }
 
 /** Where a blind outside transfer is while it rings, in words. */
-export function outsideTransferState(t: NonNullable<CallView['outsideTransfer']>): string {
-  return `le ${numberName(t.number)} : sonnerie en cours — restez en ligne, vous quitterez l’appel à son décroché`;
+export function outsideTransferState(
+  t: NonNullable<CallView['outsideTransfer']>,
+  partners: readonly NamedPartner[] = [],
+): string {
+  return `le ${numberName(t.number, partners)} : sonnerie en cours — restez en ligne, vous quitterez l’appel à son décroché`;
 }
 
-/**
- * Usual outside numbers (illustrative; the field takes any number): `label` on their buttons, `name`
- * in the sentences that say who the agent is talking to (« le 18 (pompiers) en ligne »).
- */
-const USUAL = [
-  { number: '18', label: 'Pompiers', name: 'pompiers' },
-  { number: '112', label: 'Urgences', name: 'urgences' },
-  { number: '115', label: 'Samu social', name: 'Samu social' },
-];
+/** The buttons under the number field: the usual numbers, then the site's partners dialed by number. */
+function shortcuts(partners: readonly NamedPartner[]): { number: string; label: string }[] {
+  return [...USUAL, ...dialablePartners(partners).map((p) => ({ number: p.number, label: p.name }))];
+}
 
-export function ConsultDialog(props: { onDial: (number: string) => void; onCancel: () => void }) {
+export function ConsultDialog(props: {
+  partners?: readonly NamedPartner[];
+  onDial: (number: string) => void;
+  onCancel: () => void;
+}) {
   const ref = useRef<HTMLDialogElement>(null);
   const field = useRef<HTMLInputElement>(null);
   const [number, setNumber] = useState('');
@@ -77,7 +83,7 @@ export function ConsultDialog(props: { onDial: (number: string) => void; onCance
           />
         </label>
         <div class="keys">
-          {USUAL.map((u) => (
+          {shortcuts(props.partners ?? []).map((u) => (
             <button type="button" key={u.number} onClick={() => dial(u.number)}>
               {u.number} {u.label}
             </button>
@@ -105,6 +111,7 @@ export function ConsultDialog(props: { onDial: (number: string) => void; onCance
 export function OutsideTransferDialog(props: {
   /** The key that opened the dialog (X by default); pressed again at the confirmation, it transfers. */
   confirmKey: string;
+  partners?: readonly NamedPartner[];
   onTransfer: (number: string) => void;
   onCancel: () => void;
 }) {
@@ -123,13 +130,13 @@ export function OutsideTransferDialog(props: {
     else field.current?.focus();
   }, [confirming]);
   const next = (n: string) => {
-    const v = n.trim();
     // The API's own rule (digits, spaces, + . ( ) -): said here, before the confirmation.
-    if (/^\+?[0-9][0-9 .()-]{1,29}$/.test(v)) {
+    const v = dialable(n);
+    if (v) {
       setInvalid(false);
-      setConfirming(v.replace(/[ .()-]/g, ''));
+      setConfirming(v);
     } else {
-      setInvalid(v !== '');
+      setInvalid(n.trim() !== '');
       field.current?.focus();
     }
   };
@@ -156,7 +163,7 @@ export function OutsideTransferDialog(props: {
         <>
           <h2 id="outside-title">Transférer l’appelant et quitter l’appel ?</h2>
           <p class="outside-number" data-testid="outside-confirm-number">
-            {numberName(confirming)}
+            {numberName(confirming, props.partners)}
           </p>
           <p>
             Au décroché, vous quittez l’appel : <strong>l’appelant ne pourra pas vous être rendu</strong>.
@@ -205,7 +212,7 @@ export function OutsideTransferDialog(props: {
               </p>
             )}
             <div class="keys">
-              {USUAL.map((u) => (
+              {shortcuts(props.partners ?? []).map((u) => (
                 <button type="button" key={u.number} onClick={() => next(u.number)}>
                   {u.number} {u.label}
                 </button>
@@ -224,10 +231,4 @@ export function OutsideTransferDialog(props: {
       )}
     </dialog>
   );
-}
-
-/** A number as the agent reads it: with its name when it is a usual one (« 18 (pompiers) »). */
-export function numberName(number: string): string {
-  const name = USUAL.find((u) => u.number === number)?.name;
-  return name ? `${number} (${name})` : number;
 }

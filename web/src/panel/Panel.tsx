@@ -61,6 +61,9 @@ export function Panel({ config }: { config: WebConfig }) {
   const siteId = config.siteId;
   // The site's key map (its configuration's panelKeys over the defaults).
   const keys = site?.keys ?? { desk: DESK_KEYS, n1: N1_KEYS, n2: N2_KEYS, consult: CONSULT_KEYS };
+  // An outside number with its name: a usual one or a partner's (« 18 (pompiers) »).
+  const partners = site?.partners ?? [];
+  const named = (n: string) => numberName(n, partners);
   const feed = useMemo(() => new LiveFeed('/agent', { sites: [siteId] }), [siteId]);
   const [desk, setDesk] = useState<Desk | null>(null);
   const [live, setLive] = useState<LiveState>(feed.state);
@@ -174,12 +177,12 @@ export function Panel({ config }: { config: WebConfig }) {
     if (consultStepped.current) return;
     if (call?.id === seen.callId)
       setMessage({
-        text: `Le ${numberName(seen.number)} a raccroché, est occupé ou ne répond pas : vous êtes de nouveau avec l’appelant.`,
+        text: `Le ${named(seen.number)} a raccroché, est occupé ou ne répond pas : vous êtes de nouveau avec l’appelant.`,
         tone: 'info',
       });
     else if (call?.id === seen.outCallId)
       setMessage({
-        text: `L’appelant a raccroché : vous restez en ligne avec le ${numberName(seen.number)}.`,
+        text: `L’appelant a raccroché : vous restez en ligne avec le ${named(seen.number)}.`,
         tone: 'info',
       });
   }, [consulting?.outCallId, call?.id]);
@@ -196,12 +199,12 @@ export function Panel({ config }: { config: WebConfig }) {
     handOverSeen.current = null;
     if (call?.id === seen.callId && call.parties.some((p) => p.agentId === agent?.id))
       setMessage({
-        text: `Le ${numberName(seen.number)} est occupé, ne répond pas ou a raccroché : l’appelant est toujours avec vous.`,
+        text: `Le ${named(seen.number)} est occupé, ne répond pas ou a raccroché : l’appelant est toujours avec vous.`,
         tone: 'info',
       });
     else
       setMessage({
-        text: `Appelant transféré au ${numberName(seen.number)} : vous avez quitté l’appel.`,
+        text: `Appelant transféré au ${named(seen.number)} : vous avez quitté l’appel.`,
         tone: 'ok',
       });
   }, [handingOver?.outCallId, call?.id]);
@@ -277,8 +280,8 @@ export function Panel({ config }: { config: WebConfig }) {
             });
             return say(
               conference
-                ? `Conférence à trois avec le ${numberName(number)}.`
-                : `Appelant transféré au ${numberName(number)} : vous êtes libéré.`,
+                ? `Conférence à trois avec le ${named(number)}.`
+                : `Appelant transféré au ${named(number)} : vous êtes libéré.`,
             );
           }
           case 'consult-cancel':
@@ -354,15 +357,20 @@ export function Panel({ config }: { config: WebConfig }) {
     [siteId, draft, onward, site, otherBranch, forwardTargets.map((q) => q.id).join()],
   );
 
+  // While this agent's blind outside transfer rings, no step key is live: the engine refuses a
+  // consultation or a second transfer (409), and would take a hang-up as ending the call (the
+  // caller cut with the number ringing) or a P1/P2 as queueing a caller the number may still take.
   const stepKeys: KeyMap = !call
     ? {}
-    : consulting
-      ? keys.consult
-      : atN1
-        ? warmPending
-          ? only(keys.n1, ['hangup'])
-          : keys.n1
-        : { ...keys.n2, ...dispositionKeys(site?.dispositions ?? []) };
+    : handingOver
+      ? {}
+      : consulting
+        ? keys.consult
+        : atN1
+          ? warmPending
+            ? only(keys.n1, ['hangup'])
+            : keys.n1
+          : { ...keys.n2, ...dispositionKeys(site?.dispositions ?? []) };
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const t = e.target as HTMLElement | null;
@@ -462,14 +470,14 @@ export function Panel({ config }: { config: WebConfig }) {
         )}
         {consulting && (
           <p class={`doctor ${consulting.answered ? 'ok' : 'warn'}`} data-testid="consult">
-            <span aria-hidden="true">{consultState(consulting).symbol} </span>
-            Transfert accompagné : {consultState(consulting).text}
+            <span aria-hidden="true">{consultState(consulting, partners).symbol} </span>
+            Transfert accompagné : {consultState(consulting, partners).text}
           </p>
         )}
         {handingOver && (
           <p class="doctor warn" data-testid="outside-transfer">
             <span aria-hidden="true">⇥ </span>
-            Transfert direct : {outsideTransferState(handingOver)}
+            Transfert direct : {outsideTransferState(handingOver, partners)}
           </p>
         )}
         {call && (
@@ -506,7 +514,16 @@ export function Panel({ config }: { config: WebConfig }) {
         </section>
       )}
 
-      {call && atN1 && !consulting && (
+      {handingOver && (
+        <section class="actions" aria-label="Transfert direct" data-testid="outside-transfer-keys">
+          <p class="hint">
+            Touches suspendues pendant la sonnerie : au décroché du {named(handingOver.number)}, vous quittez
+            l’appel ; sans réponse, l’appelant reste avec vous.
+          </p>
+        </section>
+      )}
+
+      {call && atN1 && !consulting && !handingOver && (
         <section class="actions" aria-label="Qualification">
           {/* During a warm transfer the DRM sent is on the card; the fields would only mislead. */}
           <div class="drm" hidden={warmPending}>
@@ -599,7 +616,7 @@ export function Panel({ config }: { config: WebConfig }) {
         </section>
       )}
 
-      {call && !atN1 && !consulting && (
+      {call && !atN1 && !consulting && !handingOver && (
         <section class="actions" aria-label="Suite de l’appel">
           <div class="keys">
             {forwardTargets[0] && (
@@ -713,6 +730,7 @@ export function Panel({ config }: { config: WebConfig }) {
       )}
       {dialog?.kind === 'consult' && (
         <ConsultDialog
+          partners={partners}
           onCancel={() => setDialog(null)}
           onDial={async (number) => {
             setDialog(null);
@@ -720,7 +738,7 @@ export function Panel({ config }: { config: WebConfig }) {
             if (!c) return say('Aucun appel en cours.', 'info');
             try {
               await api('POST', `/sites/${siteId}/agent/consult-outside`, { callId: c.id, number });
-              say(`Appel du ${numberName(number)} : l’appelant patiente en musique.`);
+              say(`Appel du ${named(number)} : l’appelant patiente en musique.`);
             } catch (err) {
               say(err instanceof ApiError ? err.message : 'Appel impossible.', 'error');
             }
@@ -729,6 +747,7 @@ export function Panel({ config }: { config: WebConfig }) {
       )}
       {dialog?.kind === 'outside' && (
         <OutsideTransferDialog
+          partners={partners}
           confirmKey={keyOf(atN1 ? keys.n1 : keys.n2, 'outside') ?? 'x'}
           onCancel={() => setDialog(null)}
           onTransfer={async (number) => {
@@ -738,7 +757,7 @@ export function Panel({ config }: { config: WebConfig }) {
             try {
               await api('POST', `/sites/${siteId}/agent/transfer-outside`, { callId: c.id, number });
               say(
-                `Transfert direct vers le ${numberName(number)} : vous quitterez l’appel à son décroché.`,
+                `Transfert direct vers le ${named(number)} : vous quitterez l’appel à son décroché.`,
                 'info',
               );
             } catch (err) {

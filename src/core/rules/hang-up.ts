@@ -3,6 +3,7 @@ import { endCall } from '../call-end.js';
 import { isConsulting } from '../consultation.js';
 import { reject, type Ctx, type Rejection } from '../context.js';
 import { afterCall, leaveCall } from '../distribution.js';
+import { ringingHandOver } from './outside-calls.js';
 import { isRejection, partyOf, type Cmd } from './party.js';
 
 export function hangUp(ctx: Ctx, cmd: Cmd<'hangUp'>): Rejection | void {
@@ -13,6 +14,12 @@ export function hangUp(ctx: Ctx, cmd: Cmd<'hangUp'>): Rejection | void {
     return reject(
       'consultation-in-progress',
       `agent ${cmd.agentId} is consulting an outside number: complete or cancel first`,
+    );
+  // Its blind outside transfer still rings: hanging up would cut the caller promised to the number.
+  if (ringingHandOver(ctx, call) === cmd.agentId)
+    return reject(
+      'transfer-in-progress',
+      `agent ${cmd.agentId} is transferring call ${call.id} outside: wait for the number (the caller stays with the agent if it does not answer)`,
     );
   if (cmd.disposition !== undefined && !ctx.data.config.dispositions.includes(cmd.disposition)) {
     return reject(

@@ -5,7 +5,7 @@
 import { endCall } from '../call-end.js';
 import { reject, type Ctx, type Rejection } from '../context.js';
 import { afterCall, leaveCall, roleFor } from '../distribution.js';
-import { OUTBOUND_PURPOSES } from '../model.js';
+import { OUTBOUND_PURPOSES, type Call } from '../model.js';
 import { consultationOf } from '../consultation.js';
 import { consultationAnswered } from './consult-outside.js';
 import { type Cmd } from './party.js';
@@ -98,4 +98,26 @@ export function outsideAnswered(ctx: Ctx, cmd: Cmd<'outsideAnswered'>): Rejectio
 export function afterOutsideEnded(ctx: Ctx, parentId: string | undefined): void {
   const parent = parentId ? ctx.data.calls[parentId] : undefined;
   if (parent && parent.parties.length === 0 && !parent.pending) endCall(ctx, parent, 'system');
+}
+
+/**
+ * A blind outside transfer of this call still ringing: the agent who will leave once the number
+ * answers (absent: none). Meanwhile the caller is promised to that number: its agent's hang-up
+ * would cut the caller, and a queue or a doctor would take a caller the number may answer.
+ */
+export function ringingHandOver(ctx: Ctx, call: Call): string | undefined {
+  for (const id of call.dialOuts ?? []) {
+    const agentId = ctx.data.calls[id]?.handOverFrom;
+    if (agentId && call.parties.some((p) => p.agentId === agentId)) return agentId;
+  }
+  return undefined;
+}
+
+export function rejectDuringHandOver(ctx: Ctx, call: Call): Rejection | undefined {
+  const agentId = ringingHandOver(ctx, call);
+  if (agentId === undefined) return undefined;
+  return reject(
+    'transfer-in-progress',
+    `call ${call.id} is being transferred outside by ${agentId}: wait for the number (the caller stays with the agent if it does not answer)`,
+  );
 }

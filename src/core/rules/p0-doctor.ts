@@ -2,6 +2,7 @@
 import { consultationOf } from '../consultation.js';
 import { reject, type Ctx, type Rejection } from '../context.js';
 import { enqueue } from '../queueing.js';
+import { rejectDuringHandOver } from './outside-calls.js';
 import { isRejection, partyOf, type Cmd } from './party.js';
 
 export function bringInDoctor(ctx: Ctx, cmd: Cmd<'bringInDoctor'>): Rejection | void {
@@ -10,6 +11,8 @@ export function bringInDoctor(ctx: Ctx, cmd: Cmd<'bringInDoctor'>): Rejection | 
   const { call, party } = found;
   if (consultationOf(ctx, call))
     return reject('consultation-in-progress', `an outside number is being consulted on call ${call.id}`);
+  const handingOver = rejectDuringHandOver(ctx, call);
+  if (handingOver) return handingOver;
   if (call.pending)
     return reject('transfer-in-progress', `call ${call.id} is already waiting in ${call.pending.queueId}`);
   const r = ctx.data.config.routing;

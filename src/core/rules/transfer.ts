@@ -5,6 +5,7 @@ import { reject, type Ctx, type Rejection } from '../context.js';
 import { afterCall, leaveCall } from '../distribution.js';
 import { enqueue } from '../queueing.js';
 import { p2Target } from './p2-target.js';
+import { rejectDuringHandOver } from './outside-calls.js';
 import { isRejection, partyOf, type Cmd } from './party.js';
 
 export function transferCall(ctx: Ctx, cmd: Cmd<'transferCall'>): Rejection | void {
@@ -13,6 +14,8 @@ export function transferCall(ctx: Ctx, cmd: Cmd<'transferCall'>): Rejection | vo
   const { call, party } = found;
   if (consultationOf(ctx, call))
     return reject('consultation-in-progress', `an outside number is being consulted on call ${call.id}`);
+  const handingOver = rejectDuringHandOver(ctx, call);
+  if (handingOver) return handingOver;
   if (call.pending)
     return reject('transfer-in-progress', `call ${call.id} is already waiting in ${call.pending.queueId}`);
   const r = ctx.data.config.routing;

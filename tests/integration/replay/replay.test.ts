@@ -101,6 +101,12 @@ describe.skipIf(!redisServerInstalled())('sas-acd simulate replay (needs redis-s
       'n2-amu': { offered: 1, answered: 1, abandoned: 0, answeredWithinThreshold: 1, meanWaitSeconds: 0 },
       'n2-mg': { offered: 1, answered: 1, abandoned: 0, answeredWithinThreshold: 1, meanWaitSeconds: 0 },
     };
+    // C4 is answered when an ARM is free (t=40) and an ACD leads: a killed ACD back later than
+    // t=40 (its new process ready, measured by the chaos report) makes C4 wait that much longer,
+    // on the PBX as in the ACD (seen: load 18, back 14 real s after the kill at speed 2.5).
+    const killed = report.chaos?.find((c) => c.fault === 'kill-acd');
+    const backAt = killed ? killed.atSeconds + (killed.backAfterMs / 1000) * speed : 0;
+    const c4Later = Math.max(0, backAt - 40);
     for (const side of [report.groundTruth, report.acd]) {
       expect(Object.keys(side.queues).sort()).toEqual(['n1', 'n2-amu', 'n2-mg']);
       for (const [id, h] of Object.entries(hand)) {
@@ -109,7 +115,8 @@ describe.skipIf(!redisServerInstalled())('sas-acd simulate replay (needs redis-s
         expect(counts, id).toEqual(handCounts);
         // Waits are measured on the clock: each answer may come up to LATE_S real seconds late.
         expect(meanWaitSeconds, id).toBeGreaterThanOrEqual(handWait - LATENCY_S * speed);
-        expect(meanWaitSeconds, id).toBeLessThanOrEqual(handWait + LATE_S * speed);
+        const later = id === 'n1' ? c4Later / 3 : 0;
+        expect(meanWaitSeconds, id).toBeLessThanOrEqual(handWait + later + LATE_S * speed);
       }
     }
     // Annex 3's per-call counts, with the ACD's real-time thresholds (30 s QS, 5 s short abandon):
@@ -153,7 +160,8 @@ describe.skipIf(!redisServerInstalled())('sas-acd simulate replay (needs redis-s
   it('gives the same figures when the ACD is killed (kill -9) mid-call and started again', async () => {
     // At t=14 s: C1 and C2 talk with the two N1 ARMs, C4 waits, C3 has hung up. The new ACD
     // process takes the calls over from the PBX and Redis; nothing is lost or counted twice.
-    // It must be back before the talks end at t=40: 26 simulated s, 10.4 real s at speed 2.5 (at
+    // It should be back before the talks end at t=40 (later, C4 waits for it: the bound on N1's
+    // wait takes the measured return into account): 26 simulated s, 10.4 real s at speed 2.5 (at
     // speed 5 from t=20, 4 real s were too few once in four CI runs on a loaded machine; at speed
     // 3, 8.7 s were too few at load 20, where a new process takes longer to start; at speed 2,
     // C3's 10 s of patience would be 5 real s, no longer a short abandon).

@@ -33,10 +33,15 @@ export class LateAnswers {
   watch(dialogId: string): void {
     this.waiting.set(dialogId, Date.now() + RING_LIMIT_MS);
     if (!this.timer) {
-      this.timer = setInterval(() => void this.check(), Math.max(this.everyMs, 100));
+      this.timer = setInterval(() => this.checkSafely(), Math.max(this.everyMs, 100));
       this.timer.unref();
     }
-    void this.check();
+    this.checkSafely();
+  }
+
+  /** A best-effort watch: a failure (drachtio gone mid-check) waits for the next tick, never throws. */
+  private checkSafely(): void {
+    this.check().catch(() => undefined);
   }
 
   stop(): void {

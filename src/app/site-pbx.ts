@@ -122,7 +122,10 @@ export class SitePbx {
   readonly roleChanged = (role: LogRole, epoch?: number): void => {
     if (role === 'leader') {
       this.leadEpoch = epoch;
-      if (!this.adapter && !this.stopping) void this.lead(epoch);
+      if (!this.adapter && !this.stopping)
+        void this.lead(epoch).catch((err: Error) =>
+          this.opts.logger.error({ err: err.message }, 'lead failed to start: no PBX link'),
+        );
     }
     if (role !== 'leader' && this.adapter) {
       // Whatever the old link still delivers is kept, for this process's next tenure only.
@@ -163,11 +166,14 @@ export class SitePbx {
           );
           break;
         }
-        const result = await site.dispatch(command, at);
+        // A store failure (Redis away) must not end the lead: the event is logged as lost, the link attached.
+        const result = await site
+          .dispatch(command, at)
+          .catch((err: Error) => ({ ok: false as const, reason: `not decided: ${err.message}` }));
         if (!result.ok)
           this.opts.logger.info(
             { command: command.type, reason: result.reason },
-            'late PBX event refused (already known)',
+            'late PBX event not applied (already known, or the store failed)',
           );
       }
     }

@@ -75,6 +75,8 @@ export type DrachtioAdapterOptions = {
   referWaitMs?: number;
   /** How often the dialogs of an old drachtio connection are checked (dialog-watch.ts); 2000 ms. */
   dialogWatchMs?: number;
+  /** The longest wait between two reconnection tries of the event socket (./event-socket-link.ts). */
+  eventSocketRetryMaxMs?: number;
   /**
    * New callers are parked (answered by FreeSWITCH with music, not told) from the start until
    * adopt(), which tells them then: a process connecting for a hand-over holds calls while the
@@ -255,19 +257,23 @@ export class DrachtioAdapter implements TelephonyPort {
     this.link.eventSocket = true;
     // modesl reconnects the event socket by itself: the link follows it (./event-socket-link.ts).
     const ms = this.ms;
-    followEventSocket(ms, {
-      down: () => {
-        if (this.ms !== ms) return;
-        this.up = this.link.eventSocket = false;
-        this.opts.onLink?.(false);
+    followEventSocket(
+      ms,
+      {
+        down: () => {
+          if (this.ms !== ms) return;
+          this.up = this.link.eventSocket = false;
+          this.opts.onLink?.(false);
+        },
+        up: () => {
+          if (this.ms !== ms || this.link.eventSocket) return;
+          this.link.eventSocket = true;
+          this.up = this.link.drachtio;
+          if (this.up) this.linkBack();
+        },
       },
-      up: () => {
-        if (this.ms !== ms || this.link.eventSocket) return;
-        this.link.eventSocket = true;
-        this.up = this.link.drachtio;
-        if (this.up) this.linkBack();
-      },
-    });
+      this.opts.eventSocketRetryMaxMs,
+    );
     this.ms.on('error', (err) =>
       this.opts.logger.warn({ err: String(err) }, 'FreeSWITCH event socket error'),
     );

@@ -9,6 +9,13 @@
 // FreeSWITCH answers a command it cannot run.
 import type { FsMediaServer } from './libs.js';
 
+/**
+ * The longest wait between two of modesl's reconnection tries. Its own backoff (150 ms × 1.7 a try)
+ * has no ceiling: tries at about 15, 25, 43, 73 and 124 s, so a FreeSWITCH back after 30 s was seen at
+ * 43 s, one back after 75 s only at 124 s, the site's calls held all that time.
+ */
+export const ESL_RETRY_MAX_MS = 5_000;
+
 /** What an unanswered command's caller gets once the event socket is gone. */
 export const EVENT_SOCKET_GONE = '-ERR event socket closed';
 
@@ -29,10 +36,18 @@ function failUnanswered(conn: unknown): void {
 }
 
 /**
- * Follows `ms`'s event socket: `down` when it drops, `up` when modesl has it again (authenticated).
- * Commands left unanswered by the drop are answered -ERR at each of the two.
+ * Follows `ms`'s event socket: `down` when it drops, `up` when modesl has it again (authenticated),
+ * trying at least every `retryMaxMs`. Commands left unanswered by the drop are answered -ERR at each
+ * of the two.
  */
-export function followEventSocket(ms: FsMediaServer, on: { down(): void; up(): void }): void {
+export function followEventSocket(
+  ms: FsMediaServer,
+  on: { down(): void; up(): void },
+  retryMaxMs = ESL_RETRY_MAX_MS,
+): void {
+  // drachtio-modesl reads `reconnectOpts.retryMaxDelay` at each try (Connection#_onConnectionGone).
+  const conn = ms.conn as unknown as { reconnectOpts?: { retryMaxDelay?: number } };
+  conn.reconnectOpts = { ...conn.reconnectOpts, retryMaxDelay: retryMaxMs };
   ms.on('end', () => {
     failUnanswered(ms.conn);
     on.down();

@@ -129,4 +129,30 @@ describe('the drachtio adapter when its FreeSWITCH event socket drops and modesl
     await s.settled();
     await expectCleanFs(l);
   });
+
+  it('tries again at least every eventSocketRetryMaxMs while FreeSWITCH refuses, and is back once it listens', async () => {
+    lab = await startSimFs({ eslPassword: SIM_FS_ESL_PASSWORD });
+    const l = lab;
+    const links: boolean[] = [];
+    // 300 ms instead of the default 5 s, so that the test needs 2 s of outage, not 9: modesl's own
+    // backoff (150 ms × 1.7) passes 300 ms at its second try and 5 s at its seventh.
+    adapter = drachtioAdapter(l, { eventSocketRetryMaxMs: 300, onLink: (up) => links.push(up) });
+    const a = adapter;
+    await a.start(() => undefined);
+    const delays: number[] = [];
+    (a as any).ms.conn.on('esl::reconnecting', (r: { delay: number }) => delays.push(r.delay));
+
+    // FreeSWITCH's event socket gone (every connection closed, the port refusing).
+    await l.sim.media.close();
+    await until(() => links.includes(false), 'the link said down');
+    await until(() => delays.length >= 6, 'six tries while refused', 20_000);
+    expect(Math.max(...delays)).toBeLessThanOrEqual(300);
+    expect(a.links.eventSocket).toBe(false);
+
+    await l.sim.media.listen(l.esl.port, l.esl.host);
+    await until(() => a.links.eventSocket && a.connected, 'the event socket back', 20_000);
+    expect(links).toEqual([false, true]);
+    expect(await fsRoundTrip(a)).toBeGreaterThanOrEqual(0);
+    await expectCleanFs(l);
+  });
 });

@@ -220,7 +220,13 @@ export function Panel({ config }: { config: WebConfig }) {
       const base = `/sites/${siteId}`;
       const d = deskRef.current;
       const c = d?.call ?? null;
-      const drm = { name: draft.name.trim(), phone: draft.phone.trim() };
+      // What the fields show, read from them: a key pressed right after an edit can reach this
+      // callback before the re-render that gives it the new draft (a cleared name was sent as the
+      // caller id's on a loaded CI machine, passing the « Renseignez le nom » check).
+      const drm = {
+        name: (nameField.current?.value ?? draft.name).trim(),
+        phone: (phoneField.current?.value ?? draft.phone).trim(),
+      };
       try {
         // A seat whose phone is out of service would be offered calls it cannot take (each one
         // ringing nowhere until the offer fails): going « Disponible » is asked first.

@@ -4,7 +4,13 @@
 // not for production (there the platform runs the cluster: docker-compose.yml, profile `cluster`).
 import { spawn, spawnSync } from 'node:child_process';
 import { Redis } from 'ioredis';
-import { freePort, redisServerInstalled, startRedisServer, type RedisServer } from './redis-server.js';
+import {
+  freePort,
+  redisServerInstalled,
+  retryOnPortClash,
+  startRedisServer,
+  type RedisServer,
+} from './redis-server.js';
 import type { ClusterTarget } from './redis-connection.js';
 
 /**
@@ -57,14 +63,17 @@ export async function startRedisCluster(
   const nodes: ClusterNodeServer[] = [];
   try {
     const started = await Promise.allSettled(
-      Array.from({ length: 6 }, async () => {
-        const busPort = await freePort();
-        const server = await startRedisServer({
-          ...(options.appendfsync ? { appendfsync: options.appendfsync } : {}),
-          extraArgs: [...CLUSTER_ARGS, '--cluster-port', String(busPort)],
-        });
-        nodes.push(Object.assign(server, { busPort }));
-      }),
+      Array.from({ length: 6 }, () =>
+        // The bus port too can be taken before redis-server binds it: a fresh pair then.
+        retryOnPortClash(async () => {
+          const busPort = await freePort();
+          const server = await startRedisServer({
+            ...(options.appendfsync ? { appendfsync: options.appendfsync } : {}),
+            extraArgs: [...CLUSTER_ARGS, '--cluster-port', String(busPort)],
+          });
+          nodes.push(Object.assign(server, { busPort }));
+        }),
+      ),
     );
     const failed = started.find((s) => s.status === 'rejected');
     if (failed) throw failed.reason;

@@ -67,8 +67,31 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * Another process can take a port between `freePort()` and redis-server's bind (the test workers
+ * start many servers at once): such a start is tried again on fresh ports, a few times.
+ */
+export async function retryOnPortClash<T>(start: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start();
+    } catch (error) {
+      if (attempt >= attempts || !isPortClash(error)) throw error;
+    }
+  }
+}
+
+export function isPortClash(error: unknown): boolean {
+  return error instanceof Error && /Address already in use/.test(error.message);
+}
+
 export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
   assertRedisServerInstalled();
+  if (options.port === undefined) return retryOnPortClash(() => startOnce(options));
+  return startOnce(options);
+}
+
+async function startOnce(options: RedisServerOptions): Promise<RedisServer> {
   const ownDir = options.dir === undefined;
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'sas-acd-redis-'));
   const port = options.port ?? (await freePort());
@@ -115,7 +138,12 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     child = undefined;
   };
 
-  await start();
+  try {
+    await start();
+  } catch (error) {
+    if (ownDir) rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   return {
     url: `redis://127.0.0.1:${port}`,
     port,

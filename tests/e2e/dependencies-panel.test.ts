@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import type { Browser, Page, Route } from 'playwright-core';
+import type { Browser, Page, Request, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LrmLink } from '../../src/lrm/lrm-link.js';
 import { createLogger } from '../../src/ports/logger.js';
@@ -206,10 +206,15 @@ describe.skipIf(!hasChromium)('the console: dependencies panel', () => {
     await expect.poll(() => age.textContent(), { timeout: 20_000 }).toMatch(/^Mesuré à /);
     // From here the page's time moves only when the test says (pausing is a jump forward, a few
     // seconds ahead of the page's clock, which runs on meanwhile): a fresh answer now, at 0 s.
+    // Every request asked so far must be answered before the hold: a poll sent before the pause and
+    // answered meanwhile is not the button's, whose late answer would move the 0 s on.
+    const inFlight = new Set<Request>();
+    page.on('request', (r) => void (r.url().includes('/dependencies') && inFlight.add(r)));
+    const done = (r: Request) => void inFlight.delete(r);
+    page.on('requestfinished', done).on('requestfailed', done);
     await page.clock.pauseAt(await page.evaluate(() => Date.now() + 10_000));
-    const answered = page.waitForResponse((r) => r.url().includes('/dependencies') && r.ok());
     await page.locator('[data-action=deps-refresh]').click();
-    await answered;
+    await expect.poll(() => inFlight.size, { timeout: 20_000 }).toBe(0);
     await expect.poll(() => age.textContent(), { timeout: 20_000 }).toMatch(/^Mesuré à .*, il y a 0 s/);
     // From now on the server's answers never come (held by the test, neither answered nor failed).
     const held: Route[] = [];

@@ -2,9 +2,9 @@
 // shows « 1 canal occupé »; the panel and its button are reached with Tab; the server's answers cut
 // off, the figures stay, faded, under a stale line whose age keeps ticking (the panel used to vanish,
 // which on a wall reads as "nothing to report"); back, live again; a request that hangs (no answer,
-// no error) turns it stale too after 15 s and never blocks the button's request. Screenshots in
-// .tmp/screens.
-import type { Browser, Page, Route } from 'playwright-core';
+// no error) turns it stale too after 15 s (on the page's own clock, moved by the test) and never
+// blocks the button's request. Screenshots in .tmp/screens.
+import type { Browser, Page, Request, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium, launch } from './browser.js';
 import { keyboardLogin, openPage, SHOTS, startRoom, type Room } from './room-harness.js';
@@ -82,15 +82,41 @@ describe.skipIf(!hasChromium)('the console: trunks panel', () => {
   }, 120_000);
 
   it('a request that hangs turns the panel stale after 15 s; the button is not blocked by it', async () => {
-    const { page, errors } = await openPage(browser, `${room.url}/wallboard.html`);
+    // The page's own clock (Playwright's): the 5 s poll and the 15 s without an answer are moved
+    // through at once, and the panel is seen fresh at 14 s and stale past 15 s, on the second.
+    const { page, errors } = await openPage(browser, `${room.url}/wallboard.html`, { fakeClock: true });
     await keyboardLogin(page, 'sup-1');
     const panel = page.locator('[data-testid=trunks]');
     const age = page.locator('[data-testid=trunks-age]');
     await expect.poll(() => age.textContent(), { timeout: 20_000 }).toMatch(/^Mesuré à /);
+    // From here the page's time moves only when the test says (pausing is a jump forward, a few
+    // seconds ahead of the page's clock, which runs on meanwhile): a fresh answer now, at 0 s.
+    // Every request asked so far must be answered before the hold: a poll answered after the
+    // button's would move the 0 s on.
+    const inFlight = new Set<Request>();
+    page.on('request', (r) => void (r.url().includes('/trunks') && inFlight.add(r)));
+    const done = (r: Request) => void inFlight.delete(r);
+    page.on('requestfinished', done).on('requestfailed', done);
+    await page.clock.pauseAt(await page.evaluate(() => Date.now() + 10_000));
+    await page.locator('[data-action=trunks-refresh]').click();
+    await expect.poll(() => inFlight.size, { timeout: 20_000 }).toBe(0);
+    await expect.poll(() => age.textContent(), { timeout: 20_000 }).toMatch(/^Mesuré à .*, il y a 0 s/);
+    // From now on the server's answers never come (held by the test, neither answered nor failed).
     const held: Route[] = [];
     await page.route('**/trunks', (route) => void held.push(route));
+    // The next poll (every 5 s) asks, and hangs.
+    await page.clock.runFor(5_000);
     await expect.poll(() => held.length, { timeout: 20_000 }).toBeGreaterThan(0);
-    await expect.poll(() => panel.getAttribute('data-stale'), { timeout: 40_000 }).toBe('true');
+    // 14 s without an answer: still fresh (13 or 14 s shown: the age ticks on its own second);
+    // 16.5 s: stale (half a second clear of the age's tick).
+    await page.clock.runFor(9_000);
+    await expect.poll(() => age.textContent(), { timeout: 20_000 }).toMatch(/^Mesuré à .*, il y a 1[34] s/);
+    expect(await panel.getAttribute('data-stale')).toBe('false');
+    await page.clock.runFor(2_500);
+    await expect.poll(() => panel.getAttribute('data-stale'), { timeout: 20_000 }).toBe('true');
+    expect(await age.textContent()).toMatch(
+      /^⚠ Données périmées : dernière mesure à \d\d:\d\d:\d\d, il y a 1[56] s Actualiser$/,
+    );
     expect(await seconds(page)).toBeGreaterThanOrEqual(15);
     // The answers come back while the held requests still hang: the button's request is sent anyway.
     await page.unroute('**/trunks');

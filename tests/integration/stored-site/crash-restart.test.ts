@@ -57,8 +57,16 @@ describe('a stored site whose writer process is killed with SIGKILL', () => {
     await sleep(500);
     const results = await driver.stop();
     const accepted = driver.sent.filter((_, i) => results[i]!.ok);
-    // Ring (2 s) and wrap-up (2 s) deadlines that were running at the kill have passed by now.
-    await sleep(2_500);
+    // The ring (2 s) and wrap-up (2 s) deadlines that were running at the kill fire on the new
+    // leader: waited for in the stream (a wide bound; the assertions below name any that did not).
+    const firedSince = async () => {
+      const after = eventsAfter(await readStream(siteId), lastBeforeKill);
+      return (
+        offers.every((o) => offerFailed(after, o)) &&
+        wrapping.every((agentId) => becameAvailable(after, agentId))
+      );
+    };
+    await waitFor(firedSince, 30_000, 100).catch(() => undefined);
     // The new leader goes on writing (a waiting caller crossing the 30 s threshold, on a slow
     // machine) while the test reads: frozen now, the stream the client follows and the one
     // recovered below are the same (CI at load 20 saw two threshold crossings land in between).
@@ -81,26 +89,28 @@ describe('a stored site whose writer process is killed with SIGKILL', () => {
       if (s.command.type === 'arriveCall') expect(arrived.has(s.command.callId), s.command.callId).toBe(true);
     expect(new Set(entries.map((e) => e.epoch))).toEqual(new Set(['1', '2']));
 
-    const after = entries.filter((e) => compareStreamIds(e.id, lastBeforeKill) > 0).map((e) => e.event);
-    for (const { callId, agentId } of offers)
-      expect(
-        after.some(
-          (e) =>
-            e.type === 'CallOfferFailed' &&
-            e.callId === callId &&
-            e.agentId === agentId &&
-            e.reason === 'no-answer',
-        ),
-        `ring-no-answer of ${callId} on ${agentId}`,
-      ).toBe(true);
+    const after = eventsAfter(entries, lastBeforeKill);
+    for (const offer of offers)
+      expect(offerFailed(after, offer), `ring-no-answer of ${offer.callId} on ${offer.agentId}`).toBe(true);
     for (const agentId of wrapping)
-      expect(
-        after.some((e) => e.type === 'AgentBecameAvailable' && e.agentId === agentId),
-        `wrap-up of ${agentId}`,
-      ).toBe(true);
+      expect(becameAvailable(after, agentId), `wrap-up of ${agentId}`).toBe(true);
     // Nothing overdue: the new leader re-armed every deadline of the recovered state.
     const wake = nextWakeAt(recovered.state);
     if (wake !== undefined) expect(wake).toBeGreaterThan(frozenAt - 1_000);
     second.kill('SIGKILL'); // afterEach's killChildren also sends SIGCONT first
   });
 });
+
+type StreamEntry = Awaited<ReturnType<typeof readStream>>[number];
+const eventsAfter = (entries: StreamEntry[], id: string) =>
+  entries.filter((e) => compareStreamIds(e.id, id) > 0).map((e) => e.event);
+const offerFailed = (after: StreamEntry['event'][], o: { callId: string; agentId: string }) =>
+  after.some(
+    (e) =>
+      e.type === 'CallOfferFailed' &&
+      e.callId === o.callId &&
+      e.agentId === o.agentId &&
+      e.reason === 'no-answer',
+  );
+const becameAvailable = (after: StreamEntry['event'][], agentId: string) =>
+  after.some((e) => e.type === 'AgentBecameAvailable' && e.agentId === agentId);

@@ -12,7 +12,7 @@ import { expectCleanPbx } from '../telephony/pbx-hygiene.js';
 import { connect, freshSiteId, waitFor } from './fixtures/site.js';
 import { readStream } from './fixtures/stream.js';
 import { spawnServe } from './fixtures/serve-process.js';
-import { fleetEnv, jsonWriter, placeCall, simPbxPerTest, siteConfig } from './fixtures/serve-sites.js';
+import { fleetEnv, jsonWriter, login, placeCall, simPbxPerTest, siteConfig } from './fixtures/serve-sites.js';
 
 const write = jsonWriter('sas-acd-serve-missed-abandon-');
 const pbx = simPbxPerTest();
@@ -29,6 +29,7 @@ describe('serve with a standby: the leader paused while a caller comes and goes'
     const config = write(`site-${site}.json`, siteConfig(site));
     const users = write(`users-${site}.json`, [
       { username: 'sup', roles: ['supervisor'], sites: [site], password: 'dev-only' },
+      { username: 'arm-1', roles: ['arm'], sites: [site], agentId: 'arm-1', password: 'dev-only' },
     ]);
     const env = (proc: string) => ({ ...fleetEnv(sim, 'unused', proc), ARI_APP: `sasacd-${site}` });
     const args = ['--config', config, '--users', users, '--port', '0'];
@@ -40,6 +41,9 @@ describe('serve with a standby: the leader paused while a caller comes and goes'
     const holder = () => redis.hget(`sas:{${site}}:lease`, 'holder');
     const holderA = await holder();
     const timeline = (call: { callId: string }) => sim.pbx.timelines.calls.get(call.callId)!;
+    // A free ARM with a phone: an arrival decided live would offer the caller to it.
+    const phone = await pbx.phone(`PJSIP/${site}-arm-1`);
+    expect(await (await login(await a.url, 'arm-1', site))('/agent/login')).toBe(200);
 
     // Both paused while the caller comes and goes: only a's socket (it holds the application) hears
     // them, whatever the machine's load. Then b alone resumes and takes the site over.
@@ -68,13 +72,13 @@ describe('serve with a standby: the leader paused while a caller comes and goes'
     await waitFor(async () => counted(await events()) > 0, 30_000);
 
     // The supervisor's indicators (b's read model): one arrival, one abandon.
-    const login = await fetch(`${urlB}/api/v1/auth/login`, {
+    const signIn = await fetch(`${urlB}/api/v1/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username: 'sup', password: 'dev-only' }),
     });
-    expect(login.status).toBe(200);
-    const { accessToken } = (await login.json()) as { accessToken: string };
+    expect(signIn.status).toBe(200);
+    const { accessToken } = (await signIn.json()) as { accessToken: string };
     const since = Date.now() - 26 * 3_600_000;
     const indicators = async () => {
       const res = await fetch(`${urlB}/api/v1/sites/${site}/indicators?granularity=day&since=${since}`, {
@@ -100,6 +104,10 @@ describe('serve with a standby: the leader paused while a caller comes and goes'
       'one missed abandon: never an arrival (no agent offered), never an end',
     ).toEqual(['MissedCallAbandoned']);
     expect(await indicators()).toEqual({ arrived: 1, abandoned: 1 });
+    expect(
+      phone.messages.filter((m) => m.type === 'invite'),
+      'the free ARM was never rung for the caller gone',
+    ).toEqual([]);
     expect(await holder(), 'b still leads').not.toBe(holderA);
     // Which of a's two checks saw the lapse first: its PBX link (about to decide an event of its
     // socket) or its writer (before its next step); the same outcome either way.

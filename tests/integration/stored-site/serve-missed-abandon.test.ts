@@ -2,8 +2,8 @@
 // the standby takes the site over before the leader resumes. The caller's StasisStart and StasisEnd
 // reached only the paused process's WebSocket (Asterisk, like sim-pbx, gives an application's events
 // to one connection) and no take-over can list a caller already gone. Once resumed, the old process
-// reads its socket before its writer notices the lapse (libuv runs the I/O before the timers): it
-// sees its lease past its deadline, keeps the pair as its link's late events instead of deciding
+// may read its socket before its writer notices the lapse (libuv runs the I/O before the timers):
+// it sees its lease past its deadline, keeps the pair as its link's late events instead of deciding
 // them as leader, and hands it to the new leader (src/app/site-pbx.ts → recordMissedAbandon,
 // src/core/rules/fallback.ts): the caller is counted once, as one arrival and one abandon, never
 // offered to an agent in between; the PBX ends clean.

@@ -17,7 +17,7 @@ import { startAcdServer, type AcdServer } from './acd-server.js';
 import { parsePbxSettings, type PbxSettings } from './pbx.js';
 import { TelephonyFixes } from './pbx-reconciliation.js';
 import { loadUsers, parseServeSettings, type ServeInput, type ServeSettings } from './serve.js';
-import { SitePbx } from './site-pbx.js';
+import { otherLeaderInRedis, SitePbx } from './site-pbx.js';
 import { parseSitesPbx, siteFreeswitchEnv } from './sites-pbx-settings.js';
 import { LrmLink } from '../lrm/lrm-link.js';
 import { LrmMetrics } from '../lrm/lrm-metrics.js';
@@ -269,6 +269,9 @@ export async function startServeSites(settings: SitesSettings, logger: Logger): 
   for (const [id, shell] of fleet.sites) trunksOf.set(id, new TrunkStats(shell, ping));
   // FreeSWITCH: each site's graceful hand-over through Redis (src/app/pbx-handover.ts).
   for (const [id, p] of pbxOf) p.handOverVia(new PbxHandOver(ping, id));
+  // A caller heard only by a site's link whose lead lapsed goes to that site's next leader
+  // (src/app/site-pbx.ts); the fleet's process id is this process's lease holder name.
+  for (const [id, p] of pbxOf) p.otherLeaderWith(otherLeaderInRedis(ping, id, fleet.processId));
   const roundTrip = async () => {
     const started = performance.now();
     await ping.ping();

@@ -13,7 +13,7 @@ import { parsePbxSettings, type PbxAdapter, type PbxSettings } from './pbx.js';
 import { TelephonyFixes } from './pbx-reconciliation.js';
 import { parseFallbackPollMs } from './fallback-counting.js';
 import { RECONCILE_EVERY_MS } from '../telephony/ari/reconcile.js';
-import { SitePbx } from './site-pbx.js';
+import { otherLeaderInRedis, SitePbx } from './site-pbx.js';
 import { joinServePeers } from './serve-peers.js';
 import { PbxHandOver } from './pbx-handover.js';
 import { parsePbxRelink, type PbxRelink } from './pbx-relink.js';
@@ -25,7 +25,6 @@ import {
   replicaWaitFromEnv,
   type RedisTarget,
 } from '../store/redis-connection.js';
-import { siteKeys } from '../store/keys.js';
 import { LrmLink } from '../lrm/lrm-link.js';
 import { callRef } from '../lrm/call-ref.js';
 import { recordingRetentionDays } from '../core/recording-config.js';
@@ -317,10 +316,7 @@ export async function startServe(settings: ServeSettings, logger: Logger): Promi
   ping.on('error', () => undefined);
   // A caller heard only by a link whose lead lapsed goes to the next leader (src/app/site-pbx.ts).
   const self = `${hostname()}:${process.pid}`; // the lease's default holder (src/store/lease.ts)
-  pbx.otherLeaderWith(async () => {
-    const [epoch, holder] = await ping.hmget(siteKeys(config.id).lease, 'epoch', 'holder');
-    return holder && holder !== self && epoch ? Number(epoch) : null;
-  });
+  pbx.otherLeaderWith(otherLeaderInRedis(ping, config.id, self));
   // Trunk occupancy and calls refused before distribution (docs/trunks.md).
   const trunks = new TrunkStats(stored, ping);
   trunkStats = trunks;

@@ -11,6 +11,8 @@ import type { Effect } from '../core/effects.js';
 import type { Logger } from '../ports/logger.js';
 import { callRef } from '../lrm/call-ref.js';
 import { EndedCalls } from '../shell/ended-calls.js';
+import { siteKeys } from '../store/keys.js';
+import type { RedisClient } from '../store/redis-connection.js';
 import type { LogRole } from '../shell/command-log.js';
 import type { SiteShell } from '../shell/site-shell.js';
 import { AriAdapter } from '../telephony/ari/ari-adapter.js';
@@ -49,6 +51,16 @@ type LateCommands = {
 
 /** How often a process whose late link heard a caller come and go looks whether another process leads. */
 const MISSED_CHECK_MS = 500;
+
+/**
+ * For `SitePbx.otherLeaderWith`: the epoch of the site's lease in Redis when a holder other than
+ * `self` (this process's lease holder name) has it, else null.
+ */
+export const otherLeaderInRedis =
+  (redis: RedisClient, siteId: string, self: string) => async (): Promise<number | null> => {
+    const [epoch, holder] = await redis.hmget(siteKeys(siteId).lease, 'epoch', 'holder');
+    return holder && holder !== self && epoch ? Number(epoch) : null;
+  };
 
 /** What a late link may still tell: who arrived and who hung up (the take-over re-reads the rest). */
 const carriedOver = (command: Command): boolean =>
@@ -128,8 +140,10 @@ export class SitePbx {
         );
     }
     if (role !== 'leader' && this.adapter) {
-      // Whatever the old link still delivers is kept, for this process's next tenure only.
-      this.late = { link: this.adapter, epoch: this.linkEpoch.get(this.adapter), commands: [] };
+      // Whatever the old link still delivers is kept, for this process's next tenure only (with
+      // what it told since its lease lapsed, if it was seen lapsing: see `lapsedLead`).
+      if (this.late?.link !== this.adapter)
+        this.late = { link: this.adapter, epoch: this.linkEpoch.get(this.adapter), commands: [] };
       void (this.handingOver ? this.linger() : this.detach());
     }
   };
@@ -405,8 +419,9 @@ export class SitePbx {
         // Commands of an adapter already replaced are not news; of one dropped at the end of the
         // lead, arrivals and hang-ups are kept for the next tenure (see `lead`).
         await mine.start((command, at) => {
-          if (this.adapter === mine) this.sink(command, at);
-          else this.keepLate(mine, command, at);
+          if (this.adapter !== mine) this.keepLate(mine, command, at);
+          else if (this.lapsed()) this.lapsedLead(mine, command, at);
+          else this.sink(command, at);
         });
         if (this.adapter !== mine)
           await mine.stop(); // lost the lead while connecting
@@ -431,6 +446,29 @@ export class SitePbx {
         await new Promise((resolve) => setTimeout(resolve, waitMs!));
       }
     }
+  }
+
+  /**
+   * Leading by its role, but its lease past its deadline by the local clock (the event loop starved,
+   * or the process paused, long enough for another process to take the site): the writer has not
+   * noticed yet. Checked before each event is decided (no round trip): such an event may be one
+   * only this link heard, while another process leads; it is kept as the link's late event, as if
+   * the lead had already ended, not decided as leader (docs/store.md, "Several processes").
+   */
+  private lapsed(): boolean {
+    const site = this.site;
+    return site !== null && site.role === 'leader' && !site.leaseHeldLocally;
+  }
+
+  private lapsedLead(link: PbxAdapter, command: Command, at: number): void {
+    if (this.late?.link !== link) {
+      this.late = { link, epoch: this.linkEpoch.get(link), commands: [] };
+      this.opts.logger.warn(
+        { linkEpoch: this.late.epoch },
+        'PBX event heard after the lease lapsed: kept as a late event, not decided as leader',
+      );
+    }
+    this.keepLate(link, command, at);
   }
 
   private keepLate(link: PbxAdapter, command: Command, at: number): void {

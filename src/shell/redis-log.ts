@@ -158,6 +158,11 @@ export class RedisLog extends LogListeners implements CommandLog {
     return this.writer?.epoch;
   }
 
+  /** Leader with a lease not lapsed by the local clock (SiteWriter.leaseHeldLocally). */
+  get leaseHeldLocally(): boolean {
+    return this.writer?.leaseHeldLocally() ?? false;
+  }
+
   /** True while this process leads: its tail waits, the writer's state is the read model. */
   get readModelPaused(): boolean {
     return this.tail.paused;

@@ -154,6 +154,14 @@ export class SiteShell implements SiteHandle {
     return this.log instanceof RedisLog ? this.log.epoch : undefined;
   }
 
+  /**
+   * Whether this process may act as the site's leader now: it leads and (Redis) its lease has not
+   * lapsed by the local clock, e.g. after its event loop was starved or the process paused.
+   */
+  get leaseHeldLocally(): boolean {
+    return this.log instanceof RedisLog ? this.log.leaseHeldLocally : this.log.role === 'leader';
+  }
+
   /** Sends a command to the site's writer; `at` is when telephony observed it (epoch ms). */
   dispatch(command: Command, at?: number): Promise<Result> {
     return this.log.submit(command, at);

@@ -29,6 +29,12 @@ export class Lease {
   epoch: number | undefined;
   /** Local (monotonic clock) time after which the lease may have expired; 0 when not held. */
   private validUntil = 0;
+  /**
+   * Seen past its deadline once: lost for good, even if a renewal sent earlier is answered later.
+   * Whoever saw it (the writer, or the PBX link about to act on an event) stopped acting as leader,
+   * so the writer must stop too (the next tenure takes a new lease).
+   */
+  private lapsed = false;
   private readonly keys;
 
   constructor(
@@ -64,7 +70,7 @@ export class Lease {
       this.validUntil = 0;
       throw new LeaseLostError(this.site, `renewal refused for epoch ${this.epoch} (expired or taken over)`);
     }
-    this.validUntil = sentAt + this.ttlMs;
+    if (!this.lapsed) this.validUntil = sentAt + this.ttlMs; // a lapse seen stays a lapse
   }
 
   /** Gives the lease up so a standby takes over at once; false when it was not ours any more. */
@@ -75,9 +81,12 @@ export class Lease {
 
   /**
    * Whether the lease is surely still ours by the local clock (measured from when the last
-   * acquire/renew was sent). Only an optimisation to stop early: fencing does not depend on it.
+   * acquire/renew was sent). Fencing does not depend on it; it stops a lapsed leader early, and
+   * once false after a tenure began it stays false (`lapsed`).
    */
   heldLocally(): boolean {
-    return performance.now() < this.validUntil;
+    if (this.lapsed) return false;
+    if (this.validUntil > 0 && performance.now() >= this.validUntil) this.lapsed = true;
+    return !this.lapsed && this.validUntil > 0;
   }
 }

@@ -125,6 +125,8 @@ export class SiteWriter<
   /** The last XACK, sent without waiting; awaited before a pending scan so it sees it. */
   private lastAck: Promise<void> = Promise.resolve();
   private eventsSinceSnapshot = 0;
+  /** The lease of the current tenure (undefined while standby). */
+  private lease: Lease | undefined;
 
   constructor(private readonly options: WriterOptions<S, E, C, D>) {
     const connect = () => connectRedis(options.redis, { maxRetriesPerRequest: 2 });
@@ -142,6 +144,15 @@ export class SiteWriter<
       this.reader.disconnect();
     });
     this.done.catch(() => undefined); // logged in run(); callers that await `done` still see it
+  }
+
+  /**
+   * Whether this writer leads and its lease has not lapsed by the local clock: cheap (no round
+   * trip), for what acts as leader outside the writer, e.g. a PBX event about to be decided. A
+   * lapse seen here is final: the writer leaves the lead at its next step (src/store/lease.ts).
+   */
+  leaseHeldLocally(): boolean {
+    return this.role === 'leader' && (this.lease?.heldLocally() ?? false);
   }
 
   /** Stops after the current batch; releases the lease so a standby takes over at once. */
@@ -199,6 +210,7 @@ export class SiteWriter<
   private async lead(lease: Lease): Promise<void> {
     this.deposed = undefined;
     this.epoch = lease.epoch;
+    this.lease = lease;
     const renewals = this.startRenewals(lease);
     try {
       await ensureWritersGroup(this.redis, this.options.site);
@@ -240,6 +252,7 @@ export class SiteWriter<
       await lease.release().catch(() => false);
     } finally {
       clearInterval(renewals);
+      this.lease = undefined;
       await this.dropPrefetch();
     }
   }

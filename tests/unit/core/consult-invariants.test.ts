@@ -5,7 +5,9 @@
 // dropping, sometimes by the wrong agent. After every step: each call that arrived is live or ended
 // once; a live caller is with an agent, waiting, or handed over; a running consultation's caller is
 // with its consulting agent; a caller is handed to the number only by the agent's completion; no
-// agent holds two calls; a rejection changes nothing; the log replays to the same state.
+// agent holds two calls; a rejection changes nothing; the log replays to the same state. An eighth
+// of those steps drive blind outside transfers instead, cancelled by their agent or a wrong one:
+// a cancelled one leaves the caller with its agent and the number's call ended.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Command } from '../../../src/core/commands.js';
@@ -43,6 +45,38 @@ function consultCommand(s: State, x: ConsultAction, n: number): Step {
   const out = pick(consults, x.a);
   const wrong = x.b < 5;
   const agentOf = (c: Call) => (wrong ? pick(agentIds, x.a)! : c.consultFrom!);
+  // An eighth of these steps drive a blind outside transfer when one rings (cancelled by its agent
+  // or a wrong one, answered, the number failing) or half the time place one; else a consultation.
+  if (x.b >= 88) {
+    const ringing = calls.filter(
+      (c) =>
+        c.handOverFrom !== undefined &&
+        s.data.calls[c.parentCallId!]?.parties.some((p) => p.agentId === c.handOverFrom),
+    );
+    const blind = pick(ringing, x.a);
+    if (blind && x.consult < 55)
+      return {
+        type: 'cancelOutsideTransfer',
+        callId: blind.parentCallId!,
+        agentId: x.b >= 97 ? pick(agentIds, x.a)! : blind.handOverFrom!,
+      };
+    if (blind && x.consult < 75) return { type: 'outsideAnswered', callId: blind.id };
+    if (blind) return { type: 'callerHungUp', callId: blind.id };
+    const from = pick(
+      calls.filter((c) => c.direction === 'inbound' && c.parties.length > 0),
+      x.a,
+    );
+    if (from && x.consult < 50)
+      return {
+        type: 'dialOut',
+        callId: `b${n}`,
+        agentId: from.parties[x.b % from.parties.length]!.agentId,
+        number: '18',
+        purpose: 'external-transfer',
+        parentCallId: from.id,
+        handOver: true,
+      };
+  }
   if (x.consult < 30 || !out) {
     const from = pick(
       calls.filter((c) => c.direction === 'inbound' && c.parties.length > 0),
@@ -137,6 +171,15 @@ function check(s: State, book: Book, events: Event[]): void {
     expect(call.pending !== null || call.parties.length > 0, `${call.id} after a lost leg`).toBe(true);
     expect(calls.some((o) => o.parentCallId === call.id && o.handOverFrom !== undefined)).toBe(false);
   }
+  // A cancelled blind transfer: the number's call is gone, the caller still with that agent.
+  for (const e of events) {
+    if (e.type !== 'OutsideTransferCancelled') continue;
+    expect(d.calls[e.outCallId], `${e.outCallId} outlived its cancel`).toBeUndefined();
+    expect(
+      d.calls[e.callId]?.parties.some((p) => p.agentId === e.agentId),
+      `${e.callId} after cancel`,
+    ).toBe(true);
+  }
   book.consulting = new Map(
     calls.filter((c) => c.consultFrom !== undefined).map((c) => [c.id, c.consultFrom!]),
   );
@@ -209,6 +252,7 @@ describe('a consultation never loses or doubles the caller', () => {
       'ConsultationEnded:outside-ended',
       'ConsultationEnded:leg-lost',
       'ConsultationKept',
+      'OutsideTransferCancelled',
     ])
       expect(seen.get(key) ?? 0, key).toBeGreaterThanOrEqual(5);
   });

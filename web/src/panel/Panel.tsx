@@ -74,6 +74,14 @@ export function Panel({ config }: { config: WebConfig }) {
   const [draft, setDraft] = useState({ callId: '', name: '', phone: '' });
   const [dialog, setDialog] = useState<Dialog>(null);
   const [onward, setOnward] = useState<Onward>({ callId: '', to: null, warm: false });
+  // The destination (F) and warm/blind (A) as chosen, written at once: a key pressed right after a
+  // change reaches `act` before the re-render that re-binds it, which would send the old choice
+  // (the DRM fields' race, solved by reading the inputs). `act` reads this, the render `onward`.
+  const onwardRef = useRef<Onward>(onward);
+  const changeOnward = (next: (o: Onward) => Onward) => {
+    onwardRef.current = next(onwardRef.current);
+    setOnward(onwardRef.current);
+  };
   const phone = useRef<Phone>(acdAnswer);
   const deskRef = useRef<Desk | null>(null);
   const deskArrival = useRef(0);
@@ -129,8 +137,8 @@ export function Panel({ config }: { config: WebConfig }) {
   // The DRM draft follows the call: a new call fills it from the caller id or the DRM.
   useEffect(() => {
     if (call && draft.callId !== call.id) setMessage(null);
-    if (call && onward.callId !== call.id)
-      setOnward({ callId: call.id, to: null, warm: site?.routing.transferMode === 'warm' });
+    if (call && onwardRef.current.callId !== call.id)
+      changeOnward(() => ({ callId: call.id, to: null, warm: site?.routing.transferMode === 'warm' }));
     if (call && draft.callId !== call.id)
       setDraft({
         callId: call.id,
@@ -258,7 +266,7 @@ export function Panel({ config }: { config: WebConfig }) {
           case 'field-phone':
             return phoneField.current?.focus();
           case 'warm':
-            return setOnward((o) => ({ ...o, warm: !o.warm }));
+            return changeOnward((o) => ({ ...o, warm: !o.warm }));
           case 'target':
             return c ? setDialog({ kind: 'target' }) : undefined;
           case 'answer':
@@ -325,22 +333,28 @@ export function Panel({ config }: { config: WebConfig }) {
         }
         switch (name) {
           case 'P1':
-          case 'P2':
+          case 'P2': {
+            // The choice made for this call (a new call's reset may not have rendered yet).
+            const chosen =
+              onwardRef.current.callId === c.id
+                ? onwardRef.current
+                : { to: null, warm: site?.routing.transferMode === 'warm' };
             if (!drm.name || !drm.phone) {
               (drm.name ? phoneField : nameField).current?.focus();
               return say('Renseignez le nom et le téléphone du DRM avant le transfert.', 'error');
             }
             await api('POST', `${path}/qualify`, { qualification: name, ...drm });
             await api('POST', `${path}/transfer`, {
-              ...(onward.to ? { to: onward.to } : {}),
-              mode: onward.warm ? 'warm' : 'blind',
+              ...(chosen.to ? { to: chosen.to } : {}),
+              mode: chosen.warm ? 'warm' : 'blind',
             });
             return say(
-              `${name} : ${onward.warm ? 'transfert accompagné' : 'transféré'} vers ${queueName(
+              `${name} : ${chosen.warm ? 'transfert accompagné' : 'transféré'} vers ${queueName(
                 site,
-                onward.to ?? (name === 'P1' ? site?.routing.p1Queue : site?.routing.p2Queue),
-              )}${onward.warm ? ' — restez en ligne jusqu’au décroché.' : '.'}`,
+                chosen.to ?? (name === 'P1' ? site?.routing.p1Queue : site?.routing.p2Queue),
+              )}${chosen.warm ? ' — restez en ligne jusqu’au décroché.' : '.'}`,
             );
+          }
           case 'P0':
             await api('POST', `${path}/qualify`, { qualification: 'P0', ...drm });
             await api('POST', `${path}/doctor`);
@@ -377,7 +391,7 @@ export function Panel({ config }: { config: WebConfig }) {
         }
       }
     },
-    [siteId, draft, onward, site, otherBranch, forwardTargets.map((q) => q.id).join()],
+    [siteId, draft, site, otherBranch, forwardTargets.map((q) => q.id).join()],
   );
 
   // While this agent's blind outside transfer rings, only its cancel is live: the engine refuses a
@@ -767,7 +781,7 @@ export function Panel({ config }: { config: WebConfig }) {
           onCancel={() => setDialog(null)}
           onPick={(to) => {
             setDialog(null);
-            setOnward((o) => ({ ...o, to }));
+            changeOnward((o) => ({ ...o, to }));
           }}
         />
       )}

@@ -80,6 +80,8 @@ export const FRENCH_REJECTIONS: Record<RejectionReason, string> = {
   'transfer-in-progress': "L'appel est déjà en cours de transfert",
   'bad-consultation-mode': 'Fin de transfert accompagné inconnue (transfert ou conférence à trois)',
   'no-consultation': 'Aucun transfert accompagné en cours sur cet appel',
+  'no-transfer-ringing': "Aucun transfert vers l'extérieur ne sonne sur cet appel",
+  'transfer-not-yours': "Ce transfert vers l'extérieur a été lancé par un autre agent",
   'consultation-not-answered': "Le correspondant n'a pas encore décroché",
   'consultation-in-progress': "Transfert accompagné en cours : transférez ou reprenez d'abord l'appelant",
   'unknown-call': 'Appel inconnu ou déjà terminé',

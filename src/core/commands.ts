@@ -136,6 +136,11 @@ export type Command =
   | { type: 'completeConsultation'; callId: string; agentId: string; mode?: ConsultationCompletion }
   /** The consulting agent ends the outside leg and takes the caller back. */
   | { type: 'cancelConsultation'; callId: string; agentId: string }
+  /**
+   * The agent takes back a blind outside transfer still ringing (dialOut with handOver): only the
+   * number's leg is hung up, the caller stays with the agent as after a ring timeout.
+   */
+  | { type: 'cancelOutsideTransfer'; callId: string; agentId: string }
   /** From telephony: an outbound call's far end answered (an outside transfer's agent then leaves). */
   | { type: 'outsideAnswered'; callId: string }
   /** The call's file (DRM) in the regulation software, created there or from the panel (rules/file-link.ts). */

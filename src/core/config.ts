@@ -197,13 +197,14 @@ const presenceRuleSchema = z.strictObject({
   minimum: z.number().int().min(1).default(1),
 });
 
-const panelKey = z.string().refine(isPanelKey, 'one printable character (not a space), or "Enter"');
+const panelKey = z.string().refine(isPanelKey, 'one printable character (not a space), "Enter" or "Escape"');
 const stepKeys = <S extends PanelStep>(step: S) => z.partialRecord(z.enum(PANEL_ACTIONS[step]), panelKey);
 const panelKeysSchema = z.strictObject({
   desk: stepKeys('desk').optional(),
   n1: stepKeys('n1').optional(),
   n2: stepKeys('n2').optional(),
   consult: stepKeys('consult').optional(),
+  handover: stepKeys('handover').optional(),
 });
 
 export const siteConfigSchema = z.strictObject({

@@ -19,7 +19,7 @@ import { hangUp } from './rules/hang-up.js';
 import { redirectCall, restoreLine, switchLine } from './rules/line-switching.js';
 import { agentLegLost } from './rules/lost-leg.js';
 import { setMode } from './rules/modes.js';
-import { dialOut, outsideAnswered } from './rules/outside-calls.js';
+import { cancelOutsideTransfer, dialOut, outsideAnswered } from './rules/outside-calls.js';
 import { bringInDoctor } from './rules/p0-doctor.js';
 import { answerOffer, callerHungUp, offerFailed } from './rules/phone-events.js';
 import { qualifyCall } from './rules/qualification.js';
@@ -68,6 +68,8 @@ function run(ctx: Ctx, cmd: Command): Rejection | void {
       return dialOut(ctx, cmd);
     case 'outsideAnswered':
       return outsideAnswered(ctx, cmd);
+    case 'cancelOutsideTransfer':
+      return cancelOutsideTransfer(ctx, cmd);
     case 'completeConsultation':
       return completeConsultation(ctx, cmd);
     case 'cancelConsultation':

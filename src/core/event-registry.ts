@@ -25,6 +25,7 @@ const EVENT_TYPES: Record<EventType, true> = {
   FallbackCallAbandoned: true,
   MissedCallAbandoned: true,
   OutboundCallPlaced: true,
+  OutsideTransferCancelled: true,
   CallbackOffered: true,
   CallbackTaskCreated: true,
   CallbackTaskClaimed: true,

@@ -255,6 +255,18 @@ export type OutboundCallPlaced = StepLabel & {
   consult?: true;
 };
 
+/**
+ * The agent took back its blind outside transfer before the number answered (`callId` the caller's
+ * call, `outCallId` the number's): the outbound call's own CallEnded (by agent) follows.
+ */
+export type OutsideTransferCancelled = {
+  type: 'OutsideTransferCancelled';
+  at: number;
+  callId: string;
+  outCallId: string;
+  agentId: string;
+};
+
 export type CallbackOffered = { type: 'CallbackOffered'; at: number; callId: string; queueId: string };
 
 export type CallbackTaskCreated = {
@@ -352,6 +364,7 @@ export type Event =
   | FallbackCallAbandoned
   | MissedCallAbandoned
   | OutboundCallPlaced
+  | OutsideTransferCancelled
   | CallbackOffered
   | CallbackTaskCreated
   | CallbackTaskClaimed

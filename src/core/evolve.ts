@@ -355,6 +355,7 @@ export function evolve(s: State, e: Event): State {
       evolveConsultation(s, e);
       break;
     case 'ConsultationEnded':
+    case 'OutsideTransferCancelled':
       break; // the outbound call's CallEnded that follows takes it away
     default: {
       const never: never = e;

@@ -3,7 +3,7 @@
 // usable. Pure data and functions, no zod: the browser bundle imports the defaults from here.
 //
 // Keys are bare keys typed outside a text field (no Ctrl/Alt/Meta), so no browser shortcut is
-// taken. A key is one printable character (letters are stored in lower case) or "Enter".
+// taken. A key is one printable character (letters are stored in lower case), "Enter" or "Escape".
 // Digits 1–9 and 0 at N2 are the site's dispositions, in their order.
 
 export const PANEL_ACTIONS = {
@@ -26,6 +26,8 @@ export const PANEL_ACTIONS = {
   n2: ['forward', 'reorient', 'doctor', 'hangup', 'consult', 'outside'],
   // During a consultative outside transfer (docs/lrm.md): the only keys live.
   consult: ['consult-complete', 'consult-conference', 'consult-cancel'],
+  // While this agent's blind outside transfer rings: the only step key live, taking it back.
+  handover: ['outside-cancel'],
 } as const;
 
 export type PanelStep = keyof typeof PANEL_ACTIONS;
@@ -56,12 +58,14 @@ const DEFAULTS: { [S in PanelStep]: Record<PanelAction<S>, string> } = {
   n2: { forward: 'v', reorient: 'f', doctor: 'm', hangup: 'r', consult: 'e', outside: 'x' },
   // Transférer l'appelant, conférence à 3, Reprendre l'appelant.
   consult: { 'consult-complete': 't', 'consult-conference': '3', 'consult-cancel': 'r' },
+  // Échap: what cancels everywhere else on the panel (dialogs, fields).
+  handover: { 'outside-cancel': 'Escape' },
 };
 
 export const DISPOSITION_DIGITS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '0'] as const;
 
-/** One printable character other than a space, or Enter. */
-export const isPanelKey = (k: string): boolean => k === 'Enter' || /^[^\s\p{C}]$/u.test(k);
+/** One printable character other than a space, Enter or Escape. */
+export const isPanelKey = (k: string): boolean => k === 'Enter' || k === 'Escape' || /^[^\s\p{C}]$/u.test(k);
 
 const normal = (k: string) => (k.length === 1 ? k.toLowerCase() : k);
 
@@ -73,7 +77,7 @@ function keysOf(step: PanelStep, config: PanelKeysConfig | undefined): [string, 
 
 /** The maps the panel uses (key → action), with the site's overrides. */
 export function panelKeyMaps(config?: PanelKeysConfig): PanelKeyMaps {
-  const out = { desk: {}, n1: {}, n2: {}, consult: {} } as PanelKeyMaps;
+  const out = { desk: {}, n1: {}, n2: {}, consult: {}, handover: {} } as PanelKeyMaps;
   for (const step of Object.keys(PANEL_ACTIONS) as PanelStep[])
     for (const [action, key] of keysOf(step, config)) out[step][key] = action;
   return out;
@@ -83,7 +87,7 @@ export function panelKeyMaps(config?: PanelKeysConfig): PanelKeyMaps {
 export function panelKeyErrors(config: PanelKeysConfig | undefined): string[] {
   const errors: string[] = [];
   const desk = keysOf('desk', config);
-  for (const step of ['n1', 'n2', 'consult'] as const) {
+  for (const step of ['n1', 'n2', 'consult', 'handover'] as const) {
     const seen = new Map<string, string>();
     for (const [action, key] of [...desk, ...keysOf(step, config)]) {
       const other = seen.get(key);

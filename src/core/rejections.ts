@@ -63,6 +63,8 @@ export const REJECTIONS = {
   'task-not-claimed-by-agent': 'conflict',
   'transfer-in-progress': 'conflict',
   'no-consultation': 'conflict',
+  'no-transfer-ringing': 'conflict',
+  'transfer-not-yours': 'conflict',
   'consultation-not-answered': 'conflict',
   'consultation-in-progress': 'conflict',
   'unknown-call': 'conflict',

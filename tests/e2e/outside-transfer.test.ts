@@ -182,10 +182,9 @@ describe.skipIf(!hasChromium)(
       await transfer();
       expect(site.state.data.calls[channelId]!.parties.map((p) => p.agentId)).toEqual(['arm-1']);
       await expect.poll(() => invites.length, { timeout: 20_000 }).toBe(1);
-      // While it rings, no step key is live (as for a warm transfer): R would end the call (the
-      // engine takes it as the last party hanging up), 1/2 would queue the caller, E/X are refused.
+      // While it rings, no step key but the cancel (Échap) is live: R, 1/2, E, X… send nothing.
       expect(await page.textContent('[data-testid=outside-transfer-keys]')).toContain(
-        'Touches suspendues pendant la sonnerie',
+        'Autres touches suspendues pendant la sonnerie',
       );
       expect(await page.locator('button[data-action=hangup], button[data-action=P1]').count()).toBe(0);
       for (const key of ['r', '1', '2', '0', 'e', 'x', 'm']) await page.keyboard.press(key);

@@ -104,6 +104,8 @@ const PROBLEMS: Record<string, string> = {
     'Transfert accompagné en cours : transférez (T) ou reprenez l’appelant (R) d’abord.',
   'no-consultation': 'Aucun transfert accompagné en cours.',
   'transfer-in-progress': 'L’appel est déjà en cours de transfert.',
+  'no-transfer-ringing': 'Plus aucun transfert ne sonne : le correspondant a décroché ou n’a pas répondu.',
+  'transfer-not-yours': 'Ce transfert a été lancé par un autre agent : lui seul peut l’annuler.',
   'consult-outside-not-supported':
     'Transfert accompagné indisponible sur ce PBX : utilisez le transfert direct.',
   'bad-number': 'Numéro invalide.',

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { OUTBOUND_PURPOSES } from '../../core/model.js';
-import { callView } from '../../read-models/views.js';
+import { callView, callViewSchema, eventSummarySchema } from '../../read-models/views.js';
 import { findCall, ownAgentId, siteOf } from '../access.js';
 import type { ApiContext } from '../context.js';
 import { dispatch, eventSummaries } from '../dispatch.js';
@@ -64,6 +64,41 @@ export function outsideCallRoutes(ctx: ApiContext, opts: OutsideCallOptions = { 
         const agentId = ownAgentId(principal);
         if (!opts.canBridgeOutside) throw outsideTransferUnsupported();
         return dialFromCall(ctx, site, agentId, body, { handOver: true });
+      },
+    }),
+    defineRoute({
+      id: 'cancelTransferOutside',
+      method: 'post',
+      path: '/sites/:siteId/agent/transfer-outside/cancel',
+      tag: 'agent',
+      summary: 'Takes back a blind outside transfer still ringing: the number is hung up, the caller stays',
+      description:
+        'The agent who placed the outside transfer of this call ends it before the number answers ' +
+        '(wrong number, a partner who will not pick up): only the outbound leg is hung up (the outbound ' +
+        'call ends, counted once by purpose); the caller stays with the agent as when the number does ' +
+        'not answer, and the agent may hang up or transfer again. 409 `no-transfer-ringing` when no ' +
+        'outside transfer of this call rings (never placed, or the number already answered or failed), ' +
+        '`transfer-not-yours` when another agent of the call placed it.',
+      access: DESK_ROLES,
+      params: siteParams,
+      body: z.object({ callId: z.string().min(1).max(200).describe('the call the agent is on') }),
+      response: {
+        status: 200,
+        description: 'The caller’s call after the cancel',
+        schema: z.object({
+          call: callViewSchema.nullable().describe('the caller’s call, back with the agent'),
+          events: z.array(eventSummarySchema),
+        }),
+      },
+      problems: [404, 409, 422, 501],
+      handler: async ({ principal, params, body }) => {
+        const site = siteOf(ctx, principal, params.siteId);
+        const agentId = ownAgentId(principal);
+        if (!opts.canBridgeOutside) throw outsideTransferUnsupported();
+        const call = findCall(site, body.callId);
+        const result = await dispatch(ctx, site, { type: 'cancelOutsideTransfer', callId: call.id, agentId });
+        const after = site.state.data.calls[call.id];
+        return { call: after ? callView(after, site.state) : null, events: eventSummaries(result) };
       },
     }),
     defineRoute({

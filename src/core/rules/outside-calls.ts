@@ -8,7 +8,7 @@ import { afterCall, leaveCall, roleFor } from '../distribution.js';
 import { OUTBOUND_PURPOSES, type Call } from '../model.js';
 import { consultationOf } from '../consultation.js';
 import { consultationAnswered } from './consult-outside.js';
-import { type Cmd } from './party.js';
+import { isRejection, partyOf, type Cmd } from './party.js';
 
 export function dialOut(ctx: Ctx, cmd: Cmd<'dialOut'>): Rejection | void {
   const agent = ctx.data.agents[cmd.agentId];
@@ -89,6 +89,36 @@ export function outsideAnswered(ctx: Ctx, cmd: Cmd<'outsideAnswered'>): Rejectio
   if (!agentId || !parent?.parties.some((p) => p.agentId === agentId)) return;
   leaveCall(ctx, parent, agentId, 'transfer');
   afterCall(ctx, agentId);
+}
+
+/**
+ * The agent takes back its blind outside transfer before the number answers (wrong number, a
+ * partner who will not pick up): the number's leg alone is hung up (the outbound call ends, by the
+ * agent); the caller stays with the agent exactly as when the number does not answer.
+ */
+export function cancelOutsideTransfer(ctx: Ctx, cmd: Cmd<'cancelOutsideTransfer'>): Rejection | void {
+  const found = partyOf(ctx, cmd.callId, cmd.agentId);
+  if (isRejection(found)) return found;
+  const { call } = found;
+  // Ringing: its agent is still on the call (it leaves once the number answers).
+  const out = (call.dialOuts ?? [])
+    .map((id) => ctx.data.calls[id])
+    .find((o) => o?.handOverFrom !== undefined && call.parties.some((p) => p.agentId === o.handOverFrom));
+  if (!out) return reject('no-transfer-ringing', `no outside transfer of call ${call.id} is ringing`);
+  if (out.handOverFrom !== cmd.agentId)
+    return reject(
+      'transfer-not-yours',
+      `the outside transfer of call ${call.id} was placed by ${out.handOverFrom}, not ${cmd.agentId}`,
+    );
+  ctx.emit({
+    type: 'OutsideTransferCancelled',
+    at: ctx.now,
+    callId: call.id,
+    outCallId: out.id,
+    agentId: cmd.agentId,
+  });
+  // The outbound call's end and its hangUp (its leg only: the caller is another call's channel).
+  endCall(ctx, out, 'agent', { agentId: cmd.agentId });
 }
 
 /**

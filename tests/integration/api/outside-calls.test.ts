@@ -132,6 +132,35 @@ describe('outside transfer in one command (POST /sites/{s}/agent/transfer-outsid
     });
   });
 
+  it('cancelled while it rings (POST .../transfer-outside/cancel): the caller back with the agent; refusals clear', async () => {
+    // The LRM's transfer of tx3 above still rings (nothing answered it).
+    const cancel = (as: string, body: unknown) =>
+      h.call('POST', '/sites/44/agent/transfer-outside/cancel', { as, body });
+    const out = state().data.calls['tx3']!.dialOuts![0]!;
+    const before = JSON.stringify(state().data);
+    expect((await cancel('arm1', {})).status).toBe(400);
+    expect((await cancel('arm1', { callId: 'nope' })).status).toBe(404);
+    expect((await cancel('lrm44', { callId: 'tx3' })).status).toBe(403);
+    const notMine = await cancel('arm2', { callId: 'tx3' });
+    expect(notMine.status).toBe(409);
+    expect(notMine.body.reason).toBe('agent-not-on-call');
+    expect(JSON.stringify(state().data)).toBe(before);
+
+    const r = await cancel('arm1', { callId: 'tx3' });
+    expect(r.status).toBe(200);
+    expect(r.body.events.map((e: any) => e.type)).toEqual(['OutsideTransferCancelled', 'CallEnded']);
+    expect(r.body.call).toMatchObject({ id: 'tx3' });
+    expect(state().data.calls[out]).toBeUndefined();
+    expect(state().data.calls['tx3']!.parties.map((p) => p.agentId)).toEqual(['arm-1']);
+    expect(state().data.agents['arm-1']).toMatchObject({ status: 'on-call', callId: 'tx3' });
+
+    const again = await cancel('arm1', { callId: 'tx3' });
+    expect(again.status).toBe(409);
+    expect(again.body.reason).toBe('no-transfer-ringing');
+    expect(again.body.detail).toContain('no outside transfer of call tx3 is ringing');
+    expect((await h.call('POST', '/sites/44/calls/tx3/hangup', { as: 'arm1', body: {} })).status).toBe(200);
+  });
+
   it('answers 501 on a PBX that cannot bridge an outside leg (FreeSWITCH), and changes nothing', async () => {
     const fs = await startHarness({ pbxCanBridgeOutside: false });
     try {

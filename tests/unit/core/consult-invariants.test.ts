@@ -5,7 +5,9 @@
 // dropping, sometimes by the wrong agent. After every step: each call that arrived is live or ended
 // once; a live caller is with an agent, waiting, or handed over; a running consultation's caller is
 // with its consulting agent; a caller is handed to the number only by the agent's completion; no
-// agent holds two calls; a rejection changes nothing; the log replays to the same state.
+// agent holds two calls; a rejection changes nothing; the log replays to the same state. Steps of
+// their own drive blind outside transfers, cancelled by their agent or a wrong one: a cancelled
+// one leaves the caller with its agent and the number's call ended.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Command } from '../../../src/core/commands.js';
@@ -25,11 +27,14 @@ import {
 } from './random-commands.js';
 
 type ConsultAction = { consult: number; a: number; b: number };
-type Mixed = Action | ConsultAction;
+type BlindAction = { blind: number; a: number; b: number };
+type Mixed = Action | ConsultAction | BlindAction;
 
+// Consultation steps as often as before, plus blind outside transfer steps of their own.
 const mixed: fc.Arbitrary<Mixed> = fc.oneof(
-  { arbitrary: action, weight: 2 },
-  { arbitrary: fc.record({ consult: fc.nat(99), a: fc.nat(999), b: fc.nat(99) }), weight: 1 },
+  { arbitrary: action, weight: 4 },
+  { arbitrary: fc.record({ consult: fc.nat(99), a: fc.nat(999), b: fc.nat(99) }), weight: 2 },
+  { arbitrary: fc.record({ blind: fc.nat(99), a: fc.nat(999), b: fc.nat(99) }), weight: 1 },
 );
 
 function pick<T>(list: readonly T[], i: number): T | undefined {
@@ -74,6 +79,41 @@ function consultCommand(s: State, x: ConsultAction, n: number): Step {
   if (x.consult < 90) return { type: 'callerHungUp', callId: parent };
   if (x.consult < 96) return { type: 'agentLegLost', callId: parent, agentId: agentOf(out) };
   return { type: 'hangUp', callId: parent, agentId: agentOf(out) };
+}
+
+/** A blind outside transfer step: one that rings is cancelled by its agent (or a wrong one),
+ *  answered, or failed; else, half the time, one is placed from a connected call. */
+function blindCommand(s: State, x: BlindAction, n: number): Step {
+  const calls = Object.values(s.data.calls);
+  const ringing = calls.filter(
+    (c) =>
+      c.handOverFrom !== undefined &&
+      s.data.calls[c.parentCallId!]?.parties.some((p) => p.agentId === c.handOverFrom),
+  );
+  const blind = pick(ringing, x.a);
+  if (blind && x.blind < 55)
+    return {
+      type: 'cancelOutsideTransfer',
+      callId: blind.parentCallId!,
+      agentId: x.b >= 90 ? pick(agentIds, x.a)! : blind.handOverFrom!,
+    };
+  if (blind && x.blind < 75) return { type: 'outsideAnswered', callId: blind.id };
+  if (blind) return { type: 'callerHungUp', callId: blind.id };
+  const from = pick(
+    calls.filter((c) => c.direction === 'inbound' && c.parties.length > 0),
+    x.a,
+  );
+  if (from && x.blind < 50)
+    return {
+      type: 'dialOut',
+      callId: `b${n}`,
+      agentId: from.parties[x.b % from.parties.length]!.agentId,
+      number: '18',
+      purpose: 'external-transfer',
+      parentCallId: from.id,
+      handOver: true,
+    };
+  return { advance: 1 };
 }
 
 type Book = { arrived: Set<string>; ended: Set<string>; consulting: Map<string, string> };
@@ -137,6 +177,15 @@ function check(s: State, book: Book, events: Event[]): void {
     expect(call.pending !== null || call.parties.length > 0, `${call.id} after a lost leg`).toBe(true);
     expect(calls.some((o) => o.parentCallId === call.id && o.handOverFrom !== undefined)).toBe(false);
   }
+  // A cancelled blind transfer: the number's call is gone, the caller still with that agent.
+  for (const e of events) {
+    if (e.type !== 'OutsideTransferCancelled') continue;
+    expect(d.calls[e.outCallId], `${e.outCallId} outlived its cancel`).toBeUndefined();
+    expect(
+      d.calls[e.callId]?.parties.some((p) => p.agentId === e.agentId),
+      `${e.callId} after cancel`,
+    ).toBe(true);
+  }
   book.consulting = new Map(
     calls.filter((c) => c.consultFrom !== undefined).map((c) => [c.id, c.consultFrom!]),
   );
@@ -187,7 +236,15 @@ function play(run: Run, seen: Map<string, number>): void {
   };
   exec({ type: 'timerFired' });
   for (const agentId of run.logins) step({ type: 'agentLogin', agentId });
-  run.steps.forEach((x, n) => step('consult' in x ? consultCommand(s, x, n) : toCommand(s, x, n, now)));
+  run.steps.forEach((x, n) =>
+    step(
+      'consult' in x
+        ? consultCommand(s, x, n)
+        : 'blind' in x
+          ? blindCommand(s, x, n)
+          : toCommand(s, x, n, now),
+    ),
+  );
   const replayed = initialState(randomConfig);
   for (const e of log) evolve(replayed, e);
   expect(replayed.data).toEqual(s.data);
@@ -209,6 +266,7 @@ describe('a consultation never loses or doubles the caller', () => {
       'ConsultationEnded:outside-ended',
       'ConsultationEnded:leg-lost',
       'ConsultationKept',
+      'OutsideTransferCancelled',
     ])
       expect(seen.get(key) ?? 0, key).toBeGreaterThanOrEqual(5);
   });

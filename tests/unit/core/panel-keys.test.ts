@@ -27,6 +27,8 @@ describe('panel keys per site', () => {
     // The blind outside transfer: X at N1 and N2 (confirmed by X again in its dialog).
     expect(m.n1.x).toBe('outside');
     expect(m.consult).toEqual({ t: 'consult-complete', '3': 'consult-conference', r: 'consult-cancel' });
+    // A blind outside transfer ringing: Échap takes it back.
+    expect(m.handover).toEqual({ Escape: 'outside-cancel' });
   });
 
   it('takes a site’s overrides (letters in lower case) and serves them in /web-config.json', () => {
@@ -51,6 +53,8 @@ describe('panel keys per site', () => {
     [{ n2: { outside: 'e' } }, '"e" is both consult and outside at n2'],
     [{ n1: { outside: 'Enter' } }, '"Enter" is both answer and outside at n1'],
     [{ consult: { 'consult-cancel': 't' } }, '"t" is both consult-complete and consult-cancel at consult'],
+    [{ handover: { 'outside-cancel': 'p' } }, '"p" is both pause and outside-cancel at handover'],
+    [{ handover: { 'outside-cancel': 'Tab' } }, 'panelKeys.handover.outside-cancel'],
   ])('refuses %j', (panelKeys, message) => {
     const parsed = withKeys(panelKeys);
     expect(parsed.ok).toBe(false);

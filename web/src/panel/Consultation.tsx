@@ -27,7 +27,11 @@ export function consultState(
 export function outsideTransferState(
   t: NonNullable<CallView['outsideTransfer']>,
   partners: readonly NamedPartner[] = [],
+  lost = false,
 ): string {
+  // Connection lost: whether it still rings is unknown; never shown as if live.
+  if (lost)
+    return `le ${numberName(t.number, partners)} : état inconnu (connexion perdue) — restez en ligne avec l’appelant`;
   return `le ${numberName(t.number, partners)} : sonnerie en cours — restez en ligne, vous quitterez l’appel à son décroché`;
 }
 

@@ -21,6 +21,7 @@ import {
 import {
   actionOf,
   CONSULT_KEYS,
+  HANDOVER_KEYS,
   DESK_KEYS,
   DISPOSITION_KEYS,
   digitOf,
@@ -61,6 +62,8 @@ export function Panel({ config }: { config: WebConfig }) {
   const siteId = config.siteId;
   // The site's key map (its configuration's panelKeys over the defaults).
   const keys = site?.keys ?? { desk: DESK_KEYS, n1: N1_KEYS, n2: N2_KEYS, consult: CONSULT_KEYS };
+  // A server from before the cancel key sends no `handover` map: the default one.
+  const handoverKeys = (keys as { handover?: KeyMap }).handover ?? HANDOVER_KEYS;
   // An outside number with its name: a usual one or a partner's (« 18 (pompiers) »).
   const partners = site?.partners ?? [];
   const named = (n: string) => numberName(n, partners);
@@ -71,6 +74,14 @@ export function Panel({ config }: { config: WebConfig }) {
   const [draft, setDraft] = useState({ callId: '', name: '', phone: '' });
   const [dialog, setDialog] = useState<Dialog>(null);
   const [onward, setOnward] = useState<Onward>({ callId: '', to: null, warm: false });
+  // The destination (F) and warm/blind (A) as chosen, written at once: a key pressed right after a
+  // change reaches `act` before the re-render that re-binds it, which would send the old choice
+  // (the DRM fields' race, solved by reading the inputs). `act` reads this, the render `onward`.
+  const onwardRef = useRef<Onward>(onward);
+  const changeOnward = (next: (o: Onward) => Onward) => {
+    onwardRef.current = next(onwardRef.current);
+    setOnward(onwardRef.current);
+  };
   const phone = useRef<Phone>(acdAnswer);
   const deskRef = useRef<Desk | null>(null);
   const deskArrival = useRef(0);
@@ -126,8 +137,8 @@ export function Panel({ config }: { config: WebConfig }) {
   // The DRM draft follows the call: a new call fills it from the caller id or the DRM.
   useEffect(() => {
     if (call && draft.callId !== call.id) setMessage(null);
-    if (call && onward.callId !== call.id)
-      setOnward({ callId: call.id, to: null, warm: site?.routing.transferMode === 'warm' });
+    if (call && onwardRef.current.callId !== call.id)
+      changeOnward(() => ({ callId: call.id, to: null, warm: site?.routing.transferMode === 'warm' }));
     if (call && draft.callId !== call.id)
       setDraft({
         callId: call.id,
@@ -152,6 +163,7 @@ export function Panel({ config }: { config: WebConfig }) {
   // A blind outside transfer of this agent's, ringing (the agent leaves when the number answers).
   const handingOver = call?.outsideTransfer?.agentId === agent?.id ? (call?.outsideTransfer ?? null) : null;
   const handOverSeen = useRef<{ callId: string; number: string } | null>(null);
+  const handOverCancelled = useRef(false); // the agent took it back (said by the key, not news)
   const otherBranch = stepQueue?.branch === 'mg' ? 'amu' : 'mg';
   const forwardTargets = site && stepQueue ? onwardQueues(site.queues, stepQueue) : [];
 
@@ -193,10 +205,12 @@ export function Panel({ config }: { config: WebConfig }) {
     const seen = handOverSeen.current;
     if (handingOver && call) {
       handOverSeen.current = { callId: call.id, number: handingOver.number };
+      handOverCancelled.current = false;
       return;
     }
     if (!seen) return;
     handOverSeen.current = null;
+    if (handOverCancelled.current) return;
     if (call?.id === seen.callId && call.parties.some((p) => p.agentId === agent?.id))
       setMessage({
         text: `Le ${named(seen.number)} est occupé, ne répond pas ou a raccroché : l’appelant est toujours avec vous.`,
@@ -252,7 +266,7 @@ export function Panel({ config }: { config: WebConfig }) {
           case 'field-phone':
             return phoneField.current?.focus();
           case 'warm':
-            return setOnward((o) => ({ ...o, warm: !o.warm }));
+            return changeOnward((o) => ({ ...o, warm: !o.warm }));
           case 'target':
             return c ? setDialog({ kind: 'target' }) : undefined;
           case 'answer':
@@ -290,6 +304,17 @@ export function Panel({ config }: { config: WebConfig }) {
                 : `Appelant transféré au ${named(number)} : vous êtes libéré.`,
             );
           }
+          case 'outside-cancel': {
+            const number = c.outsideTransfer?.number ?? '';
+            handOverCancelled.current = true;
+            await api('POST', `${base}/agent/transfer-outside/cancel`, { callId: c.id }).catch(
+              (err: unknown) => {
+                handOverCancelled.current = false;
+                throw err;
+              },
+            );
+            return say(`Transfert vers le ${named(number)} annulé : l’appelant est toujours avec vous.`);
+          }
           case 'consult-cancel':
             consultStepped.current = true;
             await api('POST', `${consultPath}/cancel`, { callId: c.id }).catch((err: unknown) => {
@@ -308,22 +333,28 @@ export function Panel({ config }: { config: WebConfig }) {
         }
         switch (name) {
           case 'P1':
-          case 'P2':
+          case 'P2': {
+            // The choice made for this call (a new call's reset may not have rendered yet).
+            const chosen =
+              onwardRef.current.callId === c.id
+                ? onwardRef.current
+                : { to: null, warm: site?.routing.transferMode === 'warm' };
             if (!drm.name || !drm.phone) {
               (drm.name ? phoneField : nameField).current?.focus();
               return say('Renseignez le nom et le téléphone du DRM avant le transfert.', 'error');
             }
             await api('POST', `${path}/qualify`, { qualification: name, ...drm });
             await api('POST', `${path}/transfer`, {
-              ...(onward.to ? { to: onward.to } : {}),
-              mode: onward.warm ? 'warm' : 'blind',
+              ...(chosen.to ? { to: chosen.to } : {}),
+              mode: chosen.warm ? 'warm' : 'blind',
             });
             return say(
-              `${name} : ${onward.warm ? 'transfert accompagné' : 'transféré'} vers ${queueName(
+              `${name} : ${chosen.warm ? 'transfert accompagné' : 'transféré'} vers ${queueName(
                 site,
-                onward.to ?? (name === 'P1' ? site?.routing.p1Queue : site?.routing.p2Queue),
-              )}${onward.warm ? ' — restez en ligne jusqu’au décroché.' : '.'}`,
+                chosen.to ?? (name === 'P1' ? site?.routing.p1Queue : site?.routing.p2Queue),
+              )}${chosen.warm ? ' — restez en ligne jusqu’au décroché.' : '.'}`,
             );
+          }
           case 'P0':
             await api('POST', `${path}/qualify`, { qualification: 'P0', ...drm });
             await api('POST', `${path}/doctor`);
@@ -360,16 +391,17 @@ export function Panel({ config }: { config: WebConfig }) {
         }
       }
     },
-    [siteId, draft, onward, site, otherBranch, forwardTargets.map((q) => q.id).join()],
+    [siteId, draft, site, otherBranch, forwardTargets.map((q) => q.id).join()],
   );
 
-  // While this agent's blind outside transfer rings, no step key is live: the engine refuses a
-  // consultation or a second transfer (409), and would take a hang-up as ending the call (the
-  // caller cut with the number ringing) or a P1/P2 as queueing a caller the number may still take.
+  // While this agent's blind outside transfer rings, only its cancel is live: the engine refuses a
+  // consultation, a second transfer, a hang-up (the caller promised to the number) or a P1/P2.
   const stepKeys: KeyMap = !call
     ? {}
     : handingOver
-      ? {}
+      ? live === 'lost'
+        ? {} // the cancel would not reach the server: not offered
+        : handoverKeys
       : consulting
         ? keys.consult
         : atN1
@@ -483,7 +515,13 @@ export function Panel({ config }: { config: WebConfig }) {
         {handingOver && (
           <p class="doctor warn" data-testid="outside-transfer">
             <span aria-hidden="true">⇥ </span>
-            Transfert direct : {outsideTransferState(handingOver, partners)}
+            Transfert direct : {outsideTransferState(handingOver, partners, live === 'lost')}
+            {live !== 'lost' && (
+              <span class="cancel-hint" data-testid="outside-transfer-cancel-hint">
+                {' '}
+                — <Kbd k={keyLabelOf(handoverKeys, 'outside-cancel') ?? 'Échap'} /> : annuler le transfert
+              </span>
+            )}
           </p>
         )}
         {call && (
@@ -522,9 +560,22 @@ export function Panel({ config }: { config: WebConfig }) {
 
       {handingOver && (
         <section class="actions" aria-label="Transfert direct" data-testid="outside-transfer-keys">
+          {live === 'lost' ? (
+            <p class="hint">Annulation impossible sans connexion : restez en ligne avec l’appelant.</p>
+          ) : (
+            <div class="keys">
+              <KeyButton
+                map={handoverKeys}
+                action="outside-cancel"
+                label="Annuler le transfert (garder l’appelant)"
+                act={act}
+                cls="danger"
+              />
+            </div>
+          )}
           <p class="hint">
-            Touches suspendues pendant la sonnerie : au décroché du {named(handingOver.number)}, vous quittez
-            l’appel ; sans réponse, l’appelant reste avec vous.
+            Autres touches suspendues pendant la sonnerie : au décroché du {named(handingOver.number)}, vous
+            quittez l’appel ; sans réponse, l’appelant reste avec vous.
           </p>
         </section>
       )}
@@ -730,7 +781,7 @@ export function Panel({ config }: { config: WebConfig }) {
           onCancel={() => setDialog(null)}
           onPick={(to) => {
             setDialog(null);
-            setOnward((o) => ({ ...o, to }));
+            changeOnward((o) => ({ ...o, to }));
           }}
         />
       )}

@@ -17,6 +17,8 @@ export const N1_KEYS: KeyMap = DEFAULTS.n1;
 export const N2_KEYS: KeyMap = DEFAULTS.n2;
 /** During a consultative outside transfer: hand over, three-way, take the caller back. */
 export const CONSULT_KEYS: KeyMap = DEFAULTS.consult;
+/** While this agent's blind outside transfer rings: take it back (Échap). */
+export const HANDOVER_KEYS: KeyMap = DEFAULTS.handover;
 
 export const DISPOSITION_KEYS: readonly string[] = DISPOSITION_DIGITS;
 

@@ -40,9 +40,9 @@ describe.skipIf(!hasChromium)('the room in chromium', () => {
     expect(await room.rest('mru-1', 'POST', '/sites/44/agent/login')).toMatchObject({ status: 200 });
 
     await room.arrive('c-n1', '0612345678', 'Jeanne Martin');
-    await expect.poll(() => status(n1), { timeout: 5000 }).toContain('Sonnerie');
+    await expect.poll(() => status(n1), { timeout: 20_000 }).toContain('Sonnerie');
     await n1.keyboard.press('Enter');
-    await expect.poll(() => status(n1), { timeout: 5000 }).toContain('En appel');
+    await expect.poll(() => status(n1), { timeout: 20_000 }).toContain('En appel');
     expect(await n1.textContent('[data-testid=call]')).toContain('Centre 15'); // the line's label, not its id
     expect(await n1.textContent('[data-testid=caller]')).toContain('0612345678');
 
@@ -61,18 +61,18 @@ describe.skipIf(!hasChromium)('the room in chromium', () => {
     await n1.keyboard.type('Jeanne');
     // Live re-renders (the talk time ticks every second) keep the focus and the text being typed.
     const talk = await n1.textContent('[data-testid=talk]');
-    await expect.poll(() => n1.textContent('[data-testid=talk]'), { timeout: 5000 }).not.toBe(talk);
+    await expect.poll(() => n1.textContent('[data-testid=talk]'), { timeout: 20_000 }).not.toBe(talk);
     await n1.keyboard.type(' MARTIN');
     expect(await n1.evaluate(() => document.activeElement?.id)).toBe('drm-name');
     expect(await n1.inputValue('#drm-name')).toBe('Jeanne MARTIN');
     await n1.screenshot({ path: `${SHOTS}/panel-n1.png` });
     await n1.keyboard.press('Escape');
     await n1.keyboard.press('1');
-    await expect.poll(() => n1.textContent('[data-testid=message]'), { timeout: 5000 }).toContain('P1');
+    await expect.poll(() => n1.textContent('[data-testid=message]'), { timeout: 20_000 }).toContain('P1');
 
-    await expect.poll(() => status(n2), { timeout: 5000 }).toContain('Sonnerie');
+    await expect.poll(() => status(n2), { timeout: 20_000 }).toContain('Sonnerie');
     await n2.keyboard.press('Enter');
-    await expect.poll(() => status(n2), { timeout: 5000 }).toContain('En appel');
+    await expect.poll(() => status(n2), { timeout: 20_000 }).toContain('En appel');
     const card = await n2.textContent('[data-testid=call]');
     expect(card).toContain('Centre 15');
     expect(card).toContain('P1');
@@ -85,11 +85,11 @@ describe.skipIf(!hasChromium)('the room in chromium', () => {
 
     await n2.keyboard.press('v');
     await expect
-      .poll(() => room.runtime.state.data.calls['c-n1']?.pending?.queueId, { timeout: 5000 })
+      .poll(() => room.runtime.state.data.calls['c-n1']?.pending?.queueId, { timeout: 20_000 })
       .toBe('reg-amu');
     await expect.poll(() => n2.textContent('[data-testid=message]')).toContain('Régulation AMU');
     expect((await room.runtime.dispatch({ type: 'callerHungUp', callId: 'c-n1' })).ok).toBe(true);
-  }, 60_000);
+  }, 120_000);
 
   it('P0: the doctor ringing then joined is shown, and leaving before the doctor joins asks first', async () => {
     const n1 = await agentPage('arm-2');
@@ -97,11 +97,13 @@ describe.skipIf(!hasChromium)('the room in chromium', () => {
     await expect.poll(() => status(n1)).toContain('Disponible');
     await expect.poll(() => room.runtime.state.data.agents['mru-1']?.status).toBe('available');
     await room.arrive('c-p0', '0240000000', null);
-    await expect.poll(() => status(n1), { timeout: 5000 }).toContain('Sonnerie');
+    await expect.poll(() => status(n1), { timeout: 20_000 }).toContain('Sonnerie');
     await n1.keyboard.press('Enter');
-    await expect.poll(() => status(n1), { timeout: 5000 }).toContain('En appel');
+    await expect.poll(() => status(n1), { timeout: 20_000 }).toContain('En appel');
     await n1.keyboard.press('0');
-    await expect.poll(() => n1.textContent('[data-testid=doctor]'), { timeout: 5000 }).toContain('sonnerie');
+    await expect
+      .poll(() => n1.textContent('[data-testid=doctor]'), { timeout: 20_000 })
+      .toContain('sonnerie');
     await n1.screenshot({ path: `${SHOTS}/panel-p0-ringing.png` });
 
     await n1.keyboard.press('r');
@@ -114,10 +116,10 @@ describe.skipIf(!hasChromium)('the room in chromium', () => {
 
     expect((await room.rest('mru-1', 'POST', '/sites/44/calls/c-p0/answer')).status).toBe(200);
     await expect
-      .poll(() => n1.textContent('[data-testid=doctor]'), { timeout: 5000 })
+      .poll(() => n1.textContent('[data-testid=doctor]'), { timeout: 20_000 })
       .toContain('Médecin en ligne');
     expect(await n1.textContent('[data-testid=participants]')).toContain('Médecin régulateur urgentiste');
-  }, 60_000);
+  }, 120_000);
 
   it('MG: P2 reaches the OSNP, who passes it to the GP regulator, who ends it with a disposition; a callback is claimed', async () => {
     // The ARMs of the earlier tests (still logged in, idle longer, or in wrap-up): off their seats,
@@ -133,9 +135,9 @@ describe.skipIf(!hasChromium)('the room in chromium', () => {
       await expect.poll(() => status(page)).toContain('Disponible');
     }
     await room.arrive('c-mg', '0655555555', 'Paul Durand');
-    await expect.poll(() => status(n1), { timeout: 5000 }).toContain('Sonnerie');
+    await expect.poll(() => status(n1), { timeout: 20_000 }).toContain('Sonnerie');
     await n1.keyboard.press('Enter');
-    await expect.poll(() => status(n1), { timeout: 5000 }).toContain('En appel');
+    await expect.poll(() => status(n1), { timeout: 20_000 }).toContain('En appel');
     await n1.keyboard.press('2');
     // The OSNP, first on N2 MG, answers and passes the call on to the GP regulator (V).
     const ringing = async () =>
@@ -144,22 +146,22 @@ describe.skipIf(!hasChromium)('the room in chromium', () => {
         : (await status(mrg))?.includes('Sonnerie')
           ? mrg
           : null;
-    await expect.poll(ringing, { timeout: 5000 }).not.toBeNull();
+    await expect.poll(ringing, { timeout: 20_000 }).not.toBeNull();
     const n2 = (await ringing())!;
     await n2.keyboard.press('Enter');
-    await expect.poll(() => status(n2), { timeout: 5000 }).toContain('En appel');
+    await expect.poll(() => status(n2), { timeout: 20_000 }).toContain('En appel');
     expect(await n2.textContent('[data-testid=call]')).toContain('P2');
     expect(await n2.textContent('[data-testid=drm]')).toContain('Paul Durand');
     await n2.screenshot({ path: `${SHOTS}/panel-n2-mg.png` });
     if (n2 === osnp) {
       await osnp.keyboard.press('v');
-      await expect.poll(() => status(mrg), { timeout: 5000 }).toContain('Sonnerie');
+      await expect.poll(() => status(mrg), { timeout: 20_000 }).toContain('Sonnerie');
       await mrg.keyboard.press('Enter');
-      await expect.poll(() => status(mrg), { timeout: 5000 }).toContain('En appel');
+      await expect.poll(() => status(mrg), { timeout: 20_000 }).toContain('En appel');
     }
     await mrg.keyboard.press('1'); // the site's first disposition
     await expect
-      .poll(() => mrg.textContent('[data-testid=message]'), { timeout: 5000 })
+      .poll(() => mrg.textContent('[data-testid=message]'), { timeout: 20_000 })
       .toContain('Conseil médical');
     await expect.poll(() => room.runtime.state.data.calls['c-mg']).toBeUndefined();
 
@@ -171,21 +173,21 @@ describe.skipIf(!hasChromium)('the room in chromium', () => {
       await expect.poll(() => status(p)).toContain('En pause');
     }
     await room.arrive('c-cb', '0666666666', 'Marie Petit');
-    await expect.poll(() => status(n1), { timeout: 5000 }).toContain('Sonnerie');
+    await expect.poll(() => status(n1), { timeout: 20_000 }).toContain('Sonnerie');
     await n1.keyboard.press('Enter');
-    await expect.poll(() => status(n1), { timeout: 5000 }).toContain('En appel');
+    await expect.poll(() => status(n1), { timeout: 20_000 }).toContain('En appel');
     await n1.keyboard.press('2');
     await expect
-      .poll(() => room.runtime.state.data.calls['c-cb']?.pending?.queueId, { timeout: 5000 })
+      .poll(() => room.runtime.state.data.calls['c-cb']?.pending?.queueId, { timeout: 20_000 })
       .toBe('n2-mg');
     expect((await room.rest('sup-1', 'POST', '/sites/44/calls/c-cb/callback', {})).status).toBe(200);
     const task = osnp.locator('[data-testid=callbacks] li', { hasText: 'Marie Petit' });
     await task.getByRole('button', { name: 'Prendre' }).click({ timeout: 10_000 });
-    await expect.poll(() => task.textContent(), { timeout: 5000 }).toContain('Pris par vous');
+    await expect.poll(() => task.textContent(), { timeout: 20_000 }).toContain('Pris par vous');
     expect(Object.values(room.runtime.state.data.callbacks ?? {}).map((t) => t.claimedBy)).toContain(
       'osnp-1',
     );
-  }, 90_000);
+  }, 150_000);
 
   it('N1 chooses the queue and a warm transfer with the keyboard; the ARM stays until the regulator answers, who sees who qualified', async () => {
     // Whatever ran before: arm-3 the only N1 ARM available, the GP regulator paused, the OSNP out.
@@ -206,17 +208,17 @@ describe.skipIf(!hasChromium)('the room in chromium', () => {
     await room.runtime.dispatch({ type: 'agentPause', agentId: 'mrg-1', reason: 'Pause' });
     await expect.poll(() => status(mrg)).toContain('En pause');
     await room.arrive('c-warm', '0677777777', 'Luc Bernard');
-    await expect.poll(() => status(arm3), { timeout: 5000 }).toContain('Sonnerie');
+    await expect.poll(() => status(arm3), { timeout: 20_000 }).toContain('Sonnerie');
     await arm3.keyboard.press('Enter');
-    await expect.poll(() => status(arm3), { timeout: 5000 }).toContain('En appel');
+    await expect.poll(() => status(arm3), { timeout: 20_000 }).toContain('En appel');
 
     // F: the destination, picked by its digit; A: warm. Both said on their buttons.
     await arm3.keyboard.press('f');
     const dialog = arm3.locator('[data-testid=target-dialog]');
-    await dialog.waitFor({ timeout: 5000 });
+    await dialog.waitFor({ timeout: 20_000 });
     const digit = (await dialog
       .locator('button[data-queue=reg-mg] kbd')
-      .textContent({ timeout: 5000 }))!.trim();
+      .textContent({ timeout: 20_000 }))!.trim();
     await arm3.keyboard.press(digit);
     await expect.poll(() => arm3.locator('dialog[open]').count()).toBe(0);
     await arm3.keyboard.press('a');
@@ -226,13 +228,13 @@ describe.skipIf(!hasChromium)('the room in chromium', () => {
     expect(await arm3.textContent('button[data-action=P2]')).toContain('P2 → Régulation MG');
     await arm3.keyboard.press('2');
     await expect
-      .poll(() => arm3.textContent('[data-testid=message]'), { timeout: 5000 })
+      .poll(() => arm3.textContent('[data-testid=message]'), { timeout: 20_000 })
       .toContain('transfert accompagné vers Régulation MG');
     const pending = () => room.runtime.state.data.calls['c-warm']?.pending;
     expect(pending()).toMatchObject({ queueId: 'reg-mg', kind: 'warm' });
     // The ARM stays with the caller, and is told so, until the regulator answers.
     await expect
-      .poll(() => arm3.textContent('[data-testid=warm]'), { timeout: 5000 })
+      .poll(() => arm3.textContent('[data-testid=warm]'), { timeout: 20_000 })
       .toContain('restez en ligne');
     expect(await status(arm3)).toContain('En appel');
     // Qualified and sent: no qualification or destination key is left (the engine would refuse
@@ -251,18 +253,18 @@ describe.skipIf(!hasChromium)('the room in chromium', () => {
     await arm3.screenshot({ path: `${SHOTS}/panel-n1-warm.png` });
 
     await mrg.keyboard.press('d');
-    await expect.poll(() => status(mrg), { timeout: 5000 }).toContain('Sonnerie');
+    await expect.poll(() => status(mrg), { timeout: 20_000 }).toContain('Sonnerie');
     await mrg.keyboard.press('Enter');
-    await expect.poll(() => status(mrg), { timeout: 5000 }).toContain('En appel');
+    await expect.poll(() => status(mrg), { timeout: 20_000 }).toContain('En appel');
     await expect
-      .poll(() => room.runtime.state.data.calls['c-warm']?.parties.map((p) => p.agentId), { timeout: 5000 })
+      .poll(() => room.runtime.state.data.calls['c-warm']?.parties.map((p) => p.agentId), { timeout: 20_000 })
       .toEqual(['mrg-1']);
-    await expect.poll(() => status(arm3), { timeout: 5000 }).not.toContain('En appel');
+    await expect.poll(() => status(arm3), { timeout: 20_000 }).not.toContain('En appel');
     expect(await mrg.textContent('[data-testid=qualified-by]')).toMatch(/Qualifié P2 par ARM 3 à 10:\d\d/);
     await mrg.screenshot({ path: `${SHOTS}/panel-n2-qualified-by.png` });
     await mrg.keyboard.press('1');
     await expect.poll(() => room.runtime.state.data.calls['c-warm']).toBeUndefined();
-  }, 60_000);
+  }, 120_000);
 
   it('no page logged a console error', () => {
     // Each error with the page's user, so a failure says where it came from.

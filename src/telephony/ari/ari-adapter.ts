@@ -349,7 +349,8 @@ export class AriAdapter implements TelephonyPort {
       else if (leg.connectWanted) {
         if (this.callers.has(leg.callId) || this.dialOuts.has(leg.callId))
           this.bridge(leg.callId, ch.id, false).catch((err: unknown) => this.onFailure(connectOf(leg), err));
-      } else if (answersOnBridge(leg, this.callers, this.mixing)) void this.bridgeThenAnswer(leg, this.at(e));
+      } else if (answersOnBridge(leg, this.callers, this.mixing, this.anotherAgentWith(leg)))
+        void this.bridgeThenAnswer(leg, this.at(e));
       else this.sink({ type: 'answerOffer', callId: leg.callId, agentId: leg.agentId }, this.at(e));
       return;
     }
@@ -465,6 +466,13 @@ export class AriAdapter implements TelephonyPort {
     this.legs.set(`${callId}|${agentId}`, leg);
     this.legByChannel.set(leg.channelId!, leg);
     return leg;
+  }
+
+  /** Whether another agent's leg of this call is up (with the caller: warm transfer, conference). */
+  private anotherAgentWith(leg: Leg): boolean {
+    for (const other of this.legs.values())
+      if (other !== leg && other.callId === leg.callId && other.answered) return true;
+    return false;
   }
 
   private forgetLeg(leg: Leg): void {
@@ -738,6 +746,8 @@ export class AriAdapter implements TelephonyPort {
    */
   private async bridgeThenAnswer(leg: Leg, at: number): Promise<void> {
     const key = `${leg.callId}|${leg.agentId}`;
+    // A caller back in a queue after an agent: the call's bridge is older than this answer.
+    const hadBridge = this.mixing.has(leg.callId);
     const bridging = this.callers.get(leg.callId);
     if (bridging) bridging.bridgingAnswer = true;
     const failure = await this.bridge(leg.callId, leg.channelId!, false).then(
@@ -762,7 +772,7 @@ export class AriAdapter implements TelephonyPort {
       return;
     }
     if (this.legs.get(key) !== leg) {
-      if (this.client) await this.dropMixing(this.client, leg.callId).catch(() => undefined);
+      if (this.client && !hadBridge) await this.dropMixing(this.client, leg.callId).catch(() => undefined);
       if (caller.hold) await this.execute({ type: 'holdCaller', callId: leg.callId, ...caller.hold });
       return;
     }

@@ -182,6 +182,50 @@ describe('a caller who hangs up while the ACD connects an agent', () => {
     expect(calls.abandoned).toBe(1);
   });
 
+  it('back in a queue after N1, gone after the N2 agent picked up, before the bridge: an N2 abandon, never an answer', async () => {
+    // The replay of a busy morning at speed 60 (docs/traffic.md): N2 MG callers counted answered by
+    // the ACD and abandoned on the PBX, serve logging connectAgent 'Channel not found'. A call that
+    // already had its bridge (with N1) had its N2 answer told before the bridge.
+    await boot();
+    await agent('arm-1');
+    const call = await inject();
+    await until(() => of('CallConnected', call.channelId).length > 0, 'N1 connected');
+    const callId = call.channelId;
+    expect(
+      (await shell.dispatch({ type: 'qualifyCall', callId, agentId: 'arm-1', qualification: 'P1' })).ok,
+    ).toBe(true);
+    expect((await shell.dispatch({ type: 'transferCall', callId, agentId: 'arm-1' })).ok).toBe(true);
+    const inHolding = () =>
+      [...sim.pbx.bridges.values()].some((b) => b.bridgeType === 'holding' && b.channels.includes(callId));
+    await until(inHolding, 'the caller waiting for N2 in the holding bridge');
+    await until(() => ![...sim.pbx.channels.values()].some((c) => c.name.includes('arm-1')), "N1's leg gone");
+    // The N2 phone picks up a second after it rings: the stall is set before the pick-up, so the
+    // addChannel it catches is the answer's.
+    await agent('arm-5', 1000);
+    await until(
+      () => events.some((e) => e.type === 'CallOffered' && e.callId === callId && e.agentId === 'arm-5'),
+      'the N2 agent rung',
+    );
+    const stall = await fetch(`${sim.url}/sim/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ stallAriRequests: { count: 1, method: 'POST', path: '/addChannel$' } }),
+    });
+    expect(stall.status).toBe(200);
+    await until(() => sim.bus.restStalls.stalled.length === 1, 'the bridge under way');
+    await callerHangsUp(call);
+    const ended = await endedOnceAndClean(callId);
+    expect(ended.by).toBe('caller');
+    // Never connected to the N2 agent, nor told its answer: the wait at N2 ended in an abandon.
+    expect(events.filter((e) => e.type === 'CallConnected' && e.callId === callId)).toHaveLength(1);
+    expect(
+      seen.filter((c) => c.type === 'answerOffer' && 'agentId' in c && c.agentId === 'arm-5'),
+    ).toHaveLength(0);
+    const record = sim.pbx.timelines.calls.get(call.callId)!;
+    expect(record.answeredBy).toBe('PJSIP/arm-1'); // the PBX's record: with N1 only
+    expect(record.endedBy).toBe('caller');
+  });
+
   it('a queue hold slower than the agent: the caller stays in the bridge with the agent, never moved back to the queue', async () => {
     await boot();
     await agent('arm-1');

@@ -226,6 +226,53 @@ describe('a caller who hangs up while the ACD connects an agent', () => {
     expect(record.endedBy).toBe('caller');
   });
 
+  it('sent on to a free N2 agent while N1 is still being hung up: N2 joins the caller after N1 has left', async () => {
+    // The replay's ground truth starts the N2 wait when N1's leg hangs up in the caller's bridge
+    // (sim-pbx's agent-left): N1 must be seen leaving before N2 joins, here with N1's hang-up 1.5 s
+    // late. sim-pbx never noted agent-left (it read the leg's bridge after clearing it): an N2
+    // agent joining the caller's bridge was a conference answer, not an N2 answer (a morning at
+    // speed 60: 5 N2 answers the ACD counted and the PBX did not).
+    await boot();
+    await agent('arm-1');
+    const call = await inject();
+    const callId = call.channelId;
+    await until(() => of('CallConnected', callId).length > 0, 'N1 connected');
+    await agent('arm-5');
+    // N1's hang-up reaches the PBX 1.5 s late; the N2 phone answers at once meanwhile.
+    const slow = await fetch(`${sim.url}/sim/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        stallAriRequests: { count: 1, method: 'DELETE', path: '^/channels/[^/]+$', slowMs: 1500 },
+      }),
+    });
+    expect(slow.status).toBe(200);
+    expect(
+      (await shell.dispatch({ type: 'qualifyCall', callId, agentId: 'arm-1', qualification: 'P1' })).ok,
+    ).toBe(true);
+    expect((await shell.dispatch({ type: 'transferCall', callId, agentId: 'arm-1' })).ok).toBe(true);
+    await until(
+      () => events.some((e) => e.type === 'CallConnected' && e.callId === callId && e.agentId === 'arm-5'),
+      'N2 connected',
+    );
+    const entries = () => sim.pbx.timelines.calls.get(call.callId)!.entries;
+    await until(
+      () => entries().some((e) => e.kind === 'connected-to-agent' && e.detail?.agent === 'PJSIP/arm-5'),
+      'the caller with the N2 agent on the PBX',
+    );
+    const n1Left = entries().findIndex((e) => e.kind === 'agent-left' && e.detail?.agent === 'PJSIP/arm-1');
+    const n2Joined = entries().findIndex(
+      (e) => e.kind === 'connected-to-agent' && e.detail?.agent === 'PJSIP/arm-5',
+    );
+    expect(n1Left).toBeGreaterThan(-1);
+    expect(n2Joined).toBeGreaterThan(n1Left);
+    expect(
+      (await shell.dispatch({ type: 'hangUp', callId, agentId: 'arm-5', disposition: 'envoi-moyens' })).ok,
+    ).toBe(true);
+    const ended = await endedOnceAndClean(callId);
+    expect(ended.answered).toBe(true);
+  });
+
   it('a queue hold slower than the agent: the caller stays in the bridge with the agent, never moved back to the queue', async () => {
     await boot();
     await agent('arm-1');

@@ -182,6 +182,97 @@ describe('a caller who hangs up while the ACD connects an agent', () => {
     expect(calls.abandoned).toBe(1);
   });
 
+  it('back in a queue after N1, gone after the N2 agent picked up, before the bridge: an N2 abandon, never an answer', async () => {
+    // The replay of a busy morning at speed 60 (docs/traffic.md): N2 MG callers counted answered by
+    // the ACD and abandoned on the PBX, serve logging connectAgent 'Channel not found'. A call that
+    // already had its bridge (with N1) had its N2 answer told before the bridge.
+    await boot();
+    await agent('arm-1');
+    const call = await inject();
+    await until(() => of('CallConnected', call.channelId).length > 0, 'N1 connected');
+    const callId = call.channelId;
+    expect(
+      (await shell.dispatch({ type: 'qualifyCall', callId, agentId: 'arm-1', qualification: 'P1' })).ok,
+    ).toBe(true);
+    expect((await shell.dispatch({ type: 'transferCall', callId, agentId: 'arm-1' })).ok).toBe(true);
+    const inHolding = () =>
+      [...sim.pbx.bridges.values()].some((b) => b.bridgeType === 'holding' && b.channels.includes(callId));
+    await until(inHolding, 'the caller waiting for N2 in the holding bridge');
+    await until(() => ![...sim.pbx.channels.values()].some((c) => c.name.includes('arm-1')), "N1's leg gone");
+    // The N2 phone picks up a second after it rings: the stall is set before the pick-up, so the
+    // addChannel it catches is the answer's.
+    await agent('arm-5', 1000);
+    await until(
+      () => events.some((e) => e.type === 'CallOffered' && e.callId === callId && e.agentId === 'arm-5'),
+      'the N2 agent rung',
+    );
+    const stall = await fetch(`${sim.url}/sim/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ stallAriRequests: { count: 1, method: 'POST', path: '/addChannel$' } }),
+    });
+    expect(stall.status).toBe(200);
+    await until(() => sim.bus.restStalls.stalled.length === 1, 'the bridge under way');
+    await callerHangsUp(call);
+    const ended = await endedOnceAndClean(callId);
+    expect(ended.by).toBe('caller');
+    // Never connected to the N2 agent, nor told its answer: the wait at N2 ended in an abandon.
+    expect(events.filter((e) => e.type === 'CallConnected' && e.callId === callId)).toHaveLength(1);
+    expect(
+      seen.filter((c) => c.type === 'answerOffer' && 'agentId' in c && c.agentId === 'arm-5'),
+    ).toHaveLength(0);
+    const record = sim.pbx.timelines.calls.get(call.callId)!;
+    expect(record.answeredBy).toBe('PJSIP/arm-1'); // the PBX's record: with N1 only
+    expect(record.endedBy).toBe('caller');
+  });
+
+  it('sent on to a free N2 agent while N1 is still being hung up: N2 joins the caller after N1 has left', async () => {
+    // The replay's ground truth starts the N2 wait when N1's leg hangs up in the caller's bridge
+    // (sim-pbx's agent-left): N1 must be seen leaving before N2 joins, here with N1's hang-up 1.5 s
+    // late. sim-pbx never noted agent-left (it read the leg's bridge after clearing it): an N2
+    // agent joining the caller's bridge was a conference answer, not an N2 answer (a morning at
+    // speed 60: 5 N2 answers the ACD counted and the PBX did not).
+    await boot();
+    await agent('arm-1');
+    const call = await inject();
+    const callId = call.channelId;
+    await until(() => of('CallConnected', callId).length > 0, 'N1 connected');
+    await agent('arm-5');
+    // N1's hang-up reaches the PBX 1.5 s late; the N2 phone answers at once meanwhile.
+    const slow = await fetch(`${sim.url}/sim/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        stallAriRequests: { count: 1, method: 'DELETE', path: '^/channels/[^/]+$', slowMs: 1500 },
+      }),
+    });
+    expect(slow.status).toBe(200);
+    expect(
+      (await shell.dispatch({ type: 'qualifyCall', callId, agentId: 'arm-1', qualification: 'P1' })).ok,
+    ).toBe(true);
+    expect((await shell.dispatch({ type: 'transferCall', callId, agentId: 'arm-1' })).ok).toBe(true);
+    await until(
+      () => events.some((e) => e.type === 'CallConnected' && e.callId === callId && e.agentId === 'arm-5'),
+      'N2 connected',
+    );
+    const entries = () => sim.pbx.timelines.calls.get(call.callId)!.entries;
+    await until(
+      () => entries().some((e) => e.kind === 'connected-to-agent' && e.detail?.agent === 'PJSIP/arm-5'),
+      'the caller with the N2 agent on the PBX',
+    );
+    const n1Left = entries().findIndex((e) => e.kind === 'agent-left' && e.detail?.agent === 'PJSIP/arm-1');
+    const n2Joined = entries().findIndex(
+      (e) => e.kind === 'connected-to-agent' && e.detail?.agent === 'PJSIP/arm-5',
+    );
+    expect(n1Left).toBeGreaterThan(-1);
+    expect(n2Joined).toBeGreaterThan(n1Left);
+    expect(
+      (await shell.dispatch({ type: 'hangUp', callId, agentId: 'arm-5', disposition: 'envoi-moyens' })).ok,
+    ).toBe(true);
+    const ended = await endedOnceAndClean(callId);
+    expect(ended.answered).toBe(true);
+  });
+
   it('a queue hold slower than the agent: the caller stays in the bridge with the agent, never moved back to the queue', async () => {
     await boot();
     await agent('arm-1');

@@ -1194,7 +1194,10 @@ export class Pbx {
       this.later(null, this.timing.bridgeMs, () => {
         this.clockWaits--;
         for (const c of list) {
-          if (!this.channels.has(c.id) || !this.bridges.has(b.id) || c.bridgeId === b.id) continue;
+          if (!this.channels.has(c.id) || !this.bridges.has(b.id)) continue;
+          // A channel already in this bridge departs and joins again, as on Asterisk 22.10.1 (lab
+          // run: ChannelLeftBridge then ChannelEnteredBridge, same bridge; a music channel left
+          // alone meanwhile leaves with its music).
           if (c.bridgeId) this.leaveBridge(c, 'move');
           this.enterBridge(c, b);
         }

@@ -93,13 +93,14 @@ export class Recordings {
   start(targetUri: string, app: string, p: RecordParams, later: (fn: () => void) => void): LiveRecording {
     if (!p.name) throw AriError.message(400, 'Recording name is required');
     if (!p.format) throw AriError.message(400, 'Recording format is required');
-    if (!FORMATS.has(p.format)) throw AriError.message(422, `Recording format '${p.format}' is unknown`);
+    if (!FORMATS.has(p.format)) throw AriError.message(422, 'specified format is unknown on this system');
     if (this.dir && !existsSync(this.dir)) throw AriError.message(500, 'Internal Server Error');
     const ifExists = p.ifExists ?? 'fail';
     if (!['fail', 'overwrite', 'append'].includes(ifExists))
       throw AriError.message(400, 'Invalid ifExists value');
     if (this.live.has(p.name) || (ifExists === 'fail' && this.stored.has(p.name))) {
-      throw AriError.message(409, 'Recording with the same name already exists on the system');
+      // Asterisk's one body for both (EEXIST: in progress, or the file there with ifExists=fail).
+      throw AriError.message(409, `Recording '${p.name}' already exists and can not be overwritten`);
     }
     const r: LiveRecording = {
       name: p.name,

@@ -500,12 +500,14 @@ export class AriAdapter implements TelephonyPort {
       case 'holdCaller': {
         const caller = this.callers.get(f.callId);
         if (!caller) return;
+        // Counted before the first await: the caller's answer can take long enough (a real
+        // Asterisk under load) for an auto-answered agent to be bridged with it meanwhile.
+        const answersBridged = caller.answersBridged ?? 0;
         if (!caller.answered) {
           caller.answered = true;
           await c.channels.answer({ channelId: f.callId });
         }
         caller.hold = { queueId: f.queueId, music: f.music };
-        const answersBridged = caller.answersBridged ?? 0;
         const bridgeId = await this.holdingBridge(c, f.queueId);
         // Stale: an agent's first answer is being (or was) bridged with the caller since this hold
         // was sent; if that answer is not taken, bridgeThenAnswer puts the caller back on hold.

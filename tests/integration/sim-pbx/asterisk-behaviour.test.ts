@@ -84,6 +84,36 @@ describe('sim-pbx behaves as Asterisk where the traces are silent', () => {
     expect(s.pbx.bridges.get(queue.id)?.moh).toBeNull();
   });
 
+  it('a channel added to the bridge it is already in departs and joins again; music left alone stops', async () => {
+    // Asterisk 22.10.1 (lab build, 2026-12-08): addChannel of a member answers 204 and reports
+    // ChannelLeftBridge then ChannelEnteredBridge on the same bridge; the bridge's music channel,
+    // alone while the caller is out, leaves with its music (DELETE …/moh then answers 409).
+    const { sim: s, client: c, log } = await boot();
+    const a = await caller(s, log, '0633333333');
+    await c.channels.answer({ channelId: a.channelId });
+    const call = await c.bridges.create({ type: 'mixing', name: 'call-readd' });
+    await c.bridges.addChannel({ bridgeId: call.id, channel: a.channelId });
+    await entered(log, a.channelId, call.id);
+    await c.bridges.startMoh({ bridgeId: call.id, mohClass: 'default' });
+    const before = log.events.length;
+    await c.bridges.addChannel({ bridgeId: call.id, channel: a.channelId });
+    // the events come on the WebSocket, the 204 on HTTP: wait for the join to be reported
+    await log.waitFor(
+      (e) => e.type === 'ChannelEnteredBridge' && log.events.indexOf(e) >= before,
+      'joined again',
+    );
+    const moves = log.events
+      .slice(before)
+      .filter((e) => e.type === 'ChannelLeftBridge' || e.type === 'ChannelEnteredBridge')
+      .map(
+        (e) => `${e.type}:${e.bridge?.id === call.id ? 'same' : 'other'}:${e.channel?.id === a.channelId}`,
+      );
+    expect(moves).toEqual(['ChannelLeftBridge:same:true', 'ChannelEnteredBridge:same:true']);
+    expect((await c.bridges.get({ bridgeId: call.id })).channels).toEqual([a.channelId]);
+    expect(s.pbx.bridges.get(call.id)?.moh).toBeNull();
+    await expect(c.bridges.stopMoh({ bridgeId: call.id })).rejects.toThrow(/isn't playing music/);
+  });
+
   it('the app hanging up a ringing leg: HangupRequest 32, Dial NOANSWER, Destroyed 16 at once; the phone gets a CANCEL', async () => {
     const { sim: s, client: c, log } = await boot();
     const p = await phone(s, 'PJSIP/arm-1');

@@ -81,8 +81,15 @@ describe('sim-pbx trunk and media', () => {
       target_uri: `bridge:${bridge.id}`,
     });
     await log.waitFor((e) => e.type === 'RecordingStarted', 'RecordingStarted');
-    expect((await ari('POST', `/bridges/${bridge.id}/record?name=call-1&format=wav`)).status).toBe(409);
-    expect((await ari('POST', `/bridges/${bridge.id}/record?name=x&format=nope`)).status).toBe(422);
+    // Statuses and bodies of Asterisk 22.10.1 (lab build, 2026-12-08; res/ari/resource_bridges.c).
+    const again = await ari('POST', `/bridges/${bridge.id}/record?name=call-1&format=wav`);
+    expect(again.status).toBe(409);
+    expect(await again.json()).toEqual({
+      message: "Recording 'call-1' already exists and can not be overwritten",
+    });
+    const nope = await ari('POST', `/bridges/${bridge.id}/record?name=x&format=nope`);
+    expect(nope.status).toBe(422);
+    expect(await nope.json()).toEqual({ message: 'specified format is unknown on this system' });
 
     const snoopRes = await ari('POST', `/channels/${channelId}/snoop?spy=both&app=sasacd&appArgs=snoop`);
     expect(snoopRes.status).toBe(200);

@@ -304,6 +304,35 @@ describe('a caller who hangs up while the ACD connects an agent', () => {
     expect(sim.pbx.timelines.calls.get(call.callId)!.answeredBy).toBe('PJSIP/arm-1');
   });
 
+  it("a queue hold whose caller's answer is slower than the agent: the caller stays in the agent's bridge", async () => {
+    await boot();
+    await agent('arm-1');
+    // Seen on a real Asterisk 22.10.1 (lab, 2026-12-08): the hold's answer of the caller took long
+    // enough for the auto-answered agent to be bridged with the caller meanwhile; the hold, sent
+    // before that answer, then moved the caller to the queue's holding bridge (music, nobody to talk
+    // to) while the engine had the call connected. Here the caller's answer is 400 ms late.
+    const slow = await fetch(`${sim.url}/sim/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        stallAriRequests: { count: 1, method: 'POST', path: '^/channels/[^/]+/answer$', slowMs: 400 },
+      }),
+    });
+    expect(slow.status).toBe(200);
+    const call = await inject();
+    await until(() => of('CallConnected', call.channelId).length > 0, "the agent's answer told");
+    await until(() => sim.bus.restStalls.stalled.length === 1, "the caller's slow answer");
+    await until(() => sim.pbx.channels.get(call.channelId)?.state === 'Up', 'the caller answered, late');
+    await new Promise((r) => setTimeout(r, 300)); // the hold's own requests, had it gone on
+    const bridgesOf = (channelId: string) =>
+      [...sim.pbx.bridges.values()].filter((b) => b.channels.includes(channelId)).map((b) => b.bridgeType);
+    expect(bridgesOf(call.channelId)).toEqual(['mixing']);
+    await callerHangsUp(call);
+    const ended = await endedOnceAndClean(call.channelId);
+    expect(ended.answered).toBe(true);
+    expect(sim.pbx.timelines.calls.get(call.callId)!.answeredBy).toBe('PJSIP/arm-1');
+  });
+
   it("gone before the bridge with its StasisEnd lost: 'Channel not found' on the bridge counts an abandon", async () => {
     await boot();
     await agent('arm-1');

@@ -35,6 +35,11 @@ export class Lease {
    * so the writer must stop too (the next tenure takes a new lease).
    */
   private lapsed = false;
+  /** For the log of a lost lease (`renewalTimings`): gaps between renewals, and their round trips. */
+  private lastSentAt = 0;
+  private inFlightSince = 0;
+  private longestGapMs = 0;
+  private longestRoundTripMs = 0;
   private readonly keys;
 
   constructor(
@@ -57,6 +62,7 @@ export class Lease {
       this.holder,
     );
     if (ok !== 1) return { acquired: false, heldForMs: value };
+    this.lastSentAt = sentAt;
     this.epoch = value;
     this.validUntil = sentAt + this.ttlMs;
     return { acquired: true, epoch: value };
@@ -65,7 +71,15 @@ export class Lease {
   /** Extends the TTL; throws LeaseLostError when the token is no longer current. */
   async renew(): Promise<void> {
     const sentAt = performance.now();
-    const renewed = await storeScripts(this.redis).sasRenewLease(this.keys.lease, this.token, this.ttlMs);
+    if (this.lastSentAt > 0) this.longestGapMs = Math.max(this.longestGapMs, sentAt - this.lastSentAt);
+    this.lastSentAt = sentAt;
+    this.inFlightSince = sentAt;
+    const renewed = await storeScripts(this.redis)
+      .sasRenewLease(this.keys.lease, this.token, this.ttlMs)
+      .finally(() => {
+        this.longestRoundTripMs = Math.max(this.longestRoundTripMs, performance.now() - sentAt);
+        if (this.inFlightSince === sentAt) this.inFlightSince = 0;
+      });
     if (renewed !== 1) {
       this.validUntil = 0;
       throw new LeaseLostError(this.site, `renewal refused for epoch ${this.epoch} (expired or taken over)`);
@@ -84,6 +98,21 @@ export class Lease {
    * acquire/renew was sent). Fencing does not depend on it; it stops a lapsed leader early, and
    * once false after a tenure began it stays false (`lapsed`).
    */
+  /**
+   * Why a lease was lost, for its log line: the longest gap between two renewals sent (or since the
+   * last one) points at this process (event loop stalled, process paused) when far above the renewal
+   * period; the longest round trip (one still unanswered counts) points at Redis or the network.
+   */
+  renewalTimings(): { longestRenewalGapMs: number; longestRenewalRoundTripMs: number } {
+    const now = performance.now();
+    const sinceLast = this.lastSentAt > 0 ? now - this.lastSentAt : 0;
+    const pending = this.inFlightSince > 0 ? now - this.inFlightSince : 0;
+    return {
+      longestRenewalGapMs: Math.round(Math.max(this.longestGapMs, sinceLast)),
+      longestRenewalRoundTripMs: Math.round(Math.max(this.longestRoundTripMs, pending)),
+    };
+  }
+
   heldLocally(): boolean {
     if (this.lapsed) return false;
     if (this.validUntil > 0 && performance.now() >= this.validUntil) this.lapsed = true;

@@ -193,7 +193,11 @@ export class SiteWriter<
           throw error;
         }
         if (error instanceof LeaseLostError) {
-          this.log.warn({ err: error.message }, 'lease lost: stopped writing, back to standby');
+          // Its renewal timings tell a stalled or paused process from a slow Redis (lease.ts).
+          this.log.warn(
+            { err: error.message, ...lease.renewalTimings() },
+            'lease lost: stopped writing, back to standby',
+          );
         } else {
           // Redis unreachable while taking over: give the lease back (if we still can) and retry.
           this.log.warn({ err: (error as Error).message }, 'take-over failed; back to standby');

@@ -165,4 +165,33 @@ describe('site writer', () => {
     const recovered = await recover(redis, { site, reducer: ledger, isKnownEvent: isLedgerEvent });
     expect(recovered.state.balances).toEqual({ a: 2 });
   });
+  it('says, when it loses its lease to a stalled event loop, the longest gap between its renewals', async () => {
+    const site = freshSite();
+    const warnings: { data: Record<string, unknown>; message: string }[] = [];
+    const logger = {
+      info: () => undefined,
+      error: () => undefined,
+      warn: (data: object, message: string) =>
+        void warnings.push({ data: data as Record<string, unknown>, message }),
+    };
+    const roles: string[] = [];
+    const writer = startLedgerWriter(redisUrl(), site, {
+      leaseTtlMs: 600,
+      renewEveryMs: 200,
+      logger,
+      onRoleChange: (role) => void roles.push(role),
+    });
+    await waitFor(() => writer.role === 'leader');
+    // The process stalls (a long synchronous job) for longer than the lease lives.
+    const until = performance.now() + 1_500;
+    while (performance.now() < until) {
+      // busy: no timer, no renewal, no Redis reply is handled meanwhile
+    }
+    await waitFor(() => warnings.some((w) => w.message.startsWith('lease lost')));
+    const lost = warnings.find((w) => w.message.startsWith('lease lost'))!;
+    // The stall shows as a gap between renewals far above their 200 ms period.
+    expect(lost.data.longestRenewalGapMs).toBeGreaterThanOrEqual(1_400);
+    expect(typeof lost.data.longestRenewalRoundTripMs).toBe('number');
+    expect(roles).toContain('standby');
+  });
 });

@@ -1291,9 +1291,9 @@ export class Pbx {
     }
   }
 
-  /** Ground truth: an agent's leg hung up in a bridge, noted on the callers it leaves there. */
-  private noteAgentLeft(agent: Channel, b: Bridge): void {
-    if (!agent.endpoint) return;
+  private noteAgentLeft(agent: Channel): void {
+    const b = agent.bridgeId ? this.bridges.get(agent.bridgeId) : undefined;
+    if (!b || !agent.endpoint) return;
     for (const id of b.channels) {
       const other = this.channels.get(id);
       const call = other ? this.call(other) : null;
@@ -1305,9 +1305,8 @@ export class Pbx {
     const b = c.bridgeId ? this.bridges.get(c.bridgeId) : undefined;
     c.bridgeId = null;
     if (!b) return;
+    if (how === 'hangup' && c.kind !== 'inbound') this.noteAgentLeft(c);
     b.channels = b.channels.filter((id) => id !== c.id);
-    // (The bridge is passed: the leg's own bridgeId is already cleared, which made this a no-op.)
-    if (how === 'hangup' && c.kind !== 'inbound') this.noteAgentLeft(c, b);
     b.joined = b.joined.filter((id) => id !== c.id);
     for (const v of ['BRIDGEPEER', 'BRIDGEPVTCALLID'])
       if ((c.vars.get(v) ?? '') !== '') this.setVar(c, v, '');

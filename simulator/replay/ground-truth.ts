@@ -5,9 +5,6 @@
 // queue, hung up by the PBX): as the ACD counts its queue steps. The queue is the holding bridge
 // (`queue-<id>`, one per queue) the caller waited in; a caller connected before reaching one (an
 // agent was free at once) is counted in the queue of the agent who answered (`queueOfAnswer`).
-// The last agent hanging up while the caller stays in the agents' bridge (`agent-left`) leaves the
-// caller alone too: a wait, even if the next agent joins that bridge before any hold (the ACD
-// bridges an N2 answer before telling it, and a hold sent before that answer is then skipped).
 import type { CallRecord } from '../pbx/timeline.js';
 
 export type QueueFigures = {
@@ -76,21 +73,11 @@ export function groundTruth(calls: Iterable<CallRecord>, o: TruthOptions): Groun
   for (const call of calls) {
     out.calls.arrived++;
     // One object, so that `close` (a closure) and the loop see the same wait.
-    const now: {
-      wait: Wait | null;
-      answered: boolean;
-      elsewhere: boolean;
-      waits: number;
-      inMixing: boolean;
-      /** The agents in the caller's bridge with it (by endpoint). */
-      withAgents: Set<string>;
-    } = {
+    const now: { wait: Wait | null; answered: boolean; elsewhere: boolean; waits: number } = {
       wait: null,
       answered: false,
       elsewhere: false,
       waits: 0,
-      inMixing: false,
-      withAgents: new Set(),
     };
     /** Ends the current wait: one offer of its queue, whatever the end. */
     const close = (queue?: string | null): string => {
@@ -108,20 +95,11 @@ export function groundTruth(calls: Iterable<CallRecord>, o: TruthOptions): Groun
           now.wait = { queue: null, startMs: e.atMs, afterAgent: false };
           break;
         case 'left-bridge':
-          if (e.detail?.type !== 'mixing') break;
-          now.inMixing = false;
-          now.withAgents.clear();
           // Out of the agents' bridge alive: alone until the next agent (or the end of the call).
-          if (!w) now.wait = { queue: null, startMs: e.atMs, afterAgent: true };
-          break;
-        case 'agent-left':
-          // The last agent gone, the caller still in the bridge: alone until the next agent.
-          now.withAgents.delete(String(e.detail?.agent ?? ''));
-          if (now.inMixing && now.withAgents.size === 0 && !w)
+          if (e.detail?.type === 'mixing' && !w)
             now.wait = { queue: null, startMs: e.atMs, afterAgent: true };
           break;
         case 'entered-bridge': {
-          if (e.detail?.type === 'mixing') now.inMixing = true;
           const name = String(e.detail?.bridge ?? '');
           if (e.detail?.type !== 'holding' || !name.startsWith(HOLDING_PREFIX)) break;
           const id = name.slice(HOLDING_PREFIX.length);
@@ -134,7 +112,6 @@ export function groundTruth(calls: Iterable<CallRecord>, o: TruthOptions): Groun
         }
         case 'connected-to-agent': {
           now.answered = true;
-          now.withAgents.add(String(e.detail?.agent ?? ''));
           if (!w) {
             out.calls.conferenceAnswers++;
             break;

@@ -45,8 +45,6 @@ export type ReplayOptions = {
   twin?: boolean;
   /** Real milliseconds two processes may disagree on an instant (see reconcile.ts). */
   toleranceMs?: number;
-  /** Keep the children's output (own stack) even when the run reconciles, to read it afterwards. */
-  keepLogs?: boolean;
   onProgress?: (ended: number, total: number) => void;
   onWarning?: (message: string) => void;
   signal?: AbortSignal;
@@ -71,7 +69,7 @@ export type ReplayRun = {
   table: string;
   /** Real seconds from the first injection to the last call's end. */
   realSeconds: number;
-  /** Kept when the run did not reconcile or `keepLogs` was asked (own stack): the children's output. */
+  /** Kept when the run did not reconcile (own stack): the children's output. */
   logDir: string | null;
   /** sim-pbx's timelines of the replayed calls (the ground truth's input). */
   records: CallRecord[];
@@ -308,7 +306,7 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayRun> {
       extra.push({ queue: '(pbx)', figure: 'channels left', groundTruth: 0, acd: stray });
     const r = reconcile(truth.queues, acd.queues, (toleranceMs / 1000) * speed, extra);
     const gt = publicFigures(truth.queues);
-    keepLogs = !r.reconciled || o.keepLogs === true;
+    keepLogs = !r.reconciled;
     return {
       report: {
         groundTruth: { queues: gt, calls: truthCalls.counts },

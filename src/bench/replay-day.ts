@@ -104,49 +104,15 @@ export function spreadOf(days: Record<string, Indicators>[]) {
   return out;
 }
 
-/** A window of the day's hours, `REPLAY_DAY_HOURS=FROM-TO` (e.g. `9-12`, the morning peak). */
-export type HourWindow = { fromHour: number; toHour: number };
-
-/** Parses `FROM-TO` (whole hours, 0 ≤ FROM < TO ≤ 24); a clear error otherwise. */
-export function parseHourWindow(text: string): HourWindow {
-  const m = /^\s*(\d{1,2})\s*-\s*(\d{1,2})\s*$/.exec(text);
-  const fromHour = m ? Number(m[1]) : NaN;
-  const toHour = m ? Number(m[2]) : NaN;
-  if (!(fromHour >= 0 && toHour <= 24 && fromHour < toHour))
-    throw new Error(`REPLAY_DAY_HOURS: FROM-TO in whole hours, 0 ≤ FROM < TO ≤ 24 (got "${text}")`);
-  return { fromHour, toHour };
-}
-
-/**
- * The calls of the whole generated day that arrive within the window, their arrivals moved so the
- * window starts at 0: the very calls of that hour of the day, not another draw (a busy hour is
- * replayed as the whole day would play it, only starting from empty queues).
- */
-export function dayWindow<T extends { arrivalS: number }>(calls: T[], w: HourWindow): T[] {
-  const from = w.fromHour * 3600;
-  const to = w.toHour * 3600;
-  return calls
-    .filter((c) => c.arrivalS >= from && c.arrivalS < to)
-    .map((c) => ({ ...c, arrivalS: Math.round((c.arrivalS - from) * 1000) / 1000 }));
-}
-
-/** The bench's calls for one seed: the day's first `hours`, or the window's calls of the whole day. */
-function benchCalls(hours: number, window: HourWindow | null, seed?: number) {
-  if (!window) return generateTrace(benchDay(hours, seed));
-  return dayWindow(generateTrace(benchDay(24, seed)), window);
-}
-
 const gap = (live: number | null | undefined, twin: number | null | undefined) =>
   live == null || twin == null ? null : round(twin - live, 3);
 
 async function replayDayBench(quick: boolean) {
-  // A window of hours (REPLAY_DAY_HOURS=9-12) wins over --quick (the first 3 hours).
-  const windowText = process.env.REPLAY_DAY_HOURS;
-  const window = windowText ? parseHourWindow(windowText) : null;
-  const hours = window ? window.toHour - window.fromHour : quick ? 3 : 24;
+  const hours = quick ? 3 : 24;
   const speed = Number(process.env.REPLAY_DAY_SPEED ?? 30);
   if (!(speed > 0 && speed <= 1000)) throw new Error('REPLAY_DAY_SPEED: a number from 0 (excluded) to 1000');
-  const calls = benchCalls(hours, window);
+  const s = benchDay(hours);
+  const calls = generateTrace(s);
   const config = benchSite();
   const load = [loadavg()[0]!];
   // The replay's own warnings (a stall, a caller not injected, a bot's error): on stderr as they
@@ -161,7 +127,6 @@ async function replayDayBench(quick: boolean) {
     wrapUpSeconds: 0,
     twin: true,
     toleranceMs: TOLERANCE_MS,
-    keepLogs: process.env.REPLAY_KEEP_LOGS === '1',
     onWarning: (message) => {
       const dated = `${new Date().toISOString()} ${message}`;
       console.error(`replay-day warning: ${dated}`);
@@ -181,7 +146,7 @@ async function replayDayBench(quick: boolean) {
   const t0 = performance.now();
   const days: Record<string, Indicators>[] = [];
   for (let d = 1; d <= BASELINE_DAYS; d++) {
-    const other = benchCalls(hours, window, 1000 + d);
+    const other = generateTrace(benchDay(hours, 1000 + d));
     const side = replayTwin(other, config, STAFF, 0);
     days.push(Object.fromEntries(Object.entries(side.queues).map(([id, q]) => [id, indicatorsOf(q)])));
   }
@@ -207,7 +172,6 @@ async function replayDayBench(quick: boolean) {
   }
   return {
     hours,
-    window: window ? `${window.fromHour}:00-${window.toHour}:00` : null,
     speed,
     calls: calls.length,
     realSeconds: Number(run.realSeconds.toFixed(1)),
@@ -215,7 +179,7 @@ async function replayDayBench(quick: boolean) {
     mismatches: run.mismatches.map((m) => `${m.queue} ${m.figure}: PBX ${m.groundTruth}, ACD ${m.acd}`),
     lostDuplicatedStuck: run.report.calls,
     warnings: { count: warningCount, first: warnings },
-    // Kept when the live day did not reconcile (or REPLAY_KEEP_LOGS=1): the children's output (serve, sim-pbx), to read why.
+    // Kept when the live day did not reconcile: the children's output (serve, sim-pbx), to read why.
     logDir: run.logDir,
     thresholdsSeconds: Object.fromEntries(
       config.queues.filter((q) => queues.includes(q.id)).map((q) => [q.id, q.thresholdSeconds]),

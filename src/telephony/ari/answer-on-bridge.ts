@@ -5,18 +5,14 @@
 // bridge of its own yet: its first answer), the adapter bridges the answered leg first and tells
 // the engine `answerOffer` only once the caller is in the bridge with the agent; a caller who hangs
 // up before that is told first (`callerHungUp`), so the engine counts an abandon, once, and never
-// an answer. The same for a caller waiting alone again after an agent (sent on to N2: its call
-// already has a bridge, empty since N1 left): a replay of a busy morning at speed 60 counted N2
-// answers the PBX saw as abandons. Only while another agent is still with the caller (warm
-// transfer, conference) is an answer told at once and bridged by the engine's `connectAgent`.
+// an answer. Once the call has its bridge (warm transfer, conference, a caller back in a queue
+// after an agent), an answer is told at once and bridged by the engine's `connectAgent`, as before.
 
 /** Whether this answered leg is bridged before its answer is told. */
 export function answersOnBridge(
   leg: { callId: string; dialOut?: boolean },
   callers: ReadonlyMap<string, unknown>,
   mixing: ReadonlyMap<string, unknown>,
-  anotherAgentWithCaller: boolean,
 ): boolean {
-  if (leg.dialOut || !callers.has(leg.callId)) return false;
-  return !mixing.has(leg.callId) || !anotherAgentWithCaller;
+  return !leg.dialOut && callers.has(leg.callId) && !mixing.has(leg.callId);
 }

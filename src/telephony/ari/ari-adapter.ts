@@ -162,8 +162,6 @@ export class AriAdapter implements TelephonyPort {
   private readonly legs = new Map<string, Leg>(); // key: callId|agentId
   private readonly legByChannel = new Map<string, Leg>();
   private readonly ours = new Set<string>(); // channels we hung up or sent away: their end is not news
-  /** Agent legs released and being hung up, by call: the next agent joins the caller after them. */
-  private readonly releasing = new Map<string, Set<Promise<void>>>();
   private readonly holding = new Map<string, Promise<string>>(); // queueId -> bridge id
   private readonly mixing = new Map<string, Promise<string>>(); // callId -> bridge id
   private readonly callbackOffered = new Set<string>();
@@ -351,8 +349,7 @@ export class AriAdapter implements TelephonyPort {
       else if (leg.connectWanted) {
         if (this.callers.has(leg.callId) || this.dialOuts.has(leg.callId))
           this.bridge(leg.callId, ch.id, false).catch((err: unknown) => this.onFailure(connectOf(leg), err));
-      } else if (answersOnBridge(leg, this.callers, this.mixing, this.anotherAgentWith(leg)))
-        void this.bridgeThenAnswer(leg, this.at(e));
+      } else if (answersOnBridge(leg, this.callers, this.mixing)) void this.bridgeThenAnswer(leg, this.at(e));
       else this.sink({ type: 'answerOffer', callId: leg.callId, agentId: leg.agentId }, this.at(e));
       return;
     }
@@ -470,13 +467,6 @@ export class AriAdapter implements TelephonyPort {
     return leg;
   }
 
-  /** Whether another agent's leg of this call is up (with the caller: warm transfer, conference). */
-  private anotherAgentWith(leg: Leg): boolean {
-    for (const other of this.legs.values())
-      if (other !== leg && other.callId === leg.callId && other.answered) return true;
-    return false;
-  }
-
   private forgetLeg(leg: Leg): void {
     this.legs.delete(`${leg.callId}|${leg.agentId}`);
     if (leg.channelId) this.legByChannel.delete(leg.channelId);
@@ -550,16 +540,7 @@ export class AriAdapter implements TelephonyPort {
         const leg = this.legs.get(`${f.callId}|${f.agentId}`);
         if (!leg) return;
         this.forgetLeg(leg);
-        if (!leg.channelId) return;
-        const hangingUp = this.hangupChannel(leg.channelId);
-        const set = this.releasing.get(f.callId) ?? new Set();
-        this.releasing.set(f.callId, set.add(hangingUp));
-        try {
-          await hangingUp;
-        } finally {
-          set.delete(hangingUp);
-          if (set.size === 0 && this.releasing.get(f.callId) === set) this.releasing.delete(f.callId);
-        }
+        if (leg.channelId) await this.hangupChannel(leg.channelId);
         return;
       }
       case 'connectAgent': {
@@ -759,12 +740,6 @@ export class AriAdapter implements TelephonyPort {
    */
   private async bridgeThenAnswer(leg: Leg, at: number): Promise<void> {
     const key = `${leg.callId}|${leg.agentId}`;
-    // A caller back in a queue after an agent: the call's bridge is older than this answer. The
-    // agent it leaves is hung up first (the ring overtakes the release): never both in the bridge,
-    // which the PBX would record as the new agent joining the old one, not as an answer at N2.
-    const hadBridge = this.mixing.has(leg.callId);
-    const releasing = this.releasing.get(leg.callId);
-    if (hadBridge && releasing) await Promise.all(releasing);
     const bridging = this.callers.get(leg.callId);
     if (bridging) bridging.bridgingAnswer = true;
     const failure = await this.bridge(leg.callId, leg.channelId!, false).then(
@@ -789,7 +764,7 @@ export class AriAdapter implements TelephonyPort {
       return;
     }
     if (this.legs.get(key) !== leg) {
-      if (this.client && !hadBridge) await this.dropMixing(this.client, leg.callId).catch(() => undefined);
+      if (this.client) await this.dropMixing(this.client, leg.callId).catch(() => undefined);
       if (caller.hold) await this.execute({ type: 'holdCaller', callId: leg.callId, ...caller.hold });
       return;
     }

@@ -68,42 +68,6 @@ describe('replay ground truth', () => {
     expect(t.calls).toEqual({ arrived: 1, lost: 0, stuck: 0, conferenceAnswers: 0 });
   });
 
-  it('counts a wait at N2 when N1 hangs up and N2 joins the same bridge before any hold', () => {
-    // The ACD bridges an N2 answer before telling it; a hold sent before that answer is skipped, so
-    // the caller never leaves the call's bridge: N1's hang-up alone leaves it waiting.
-    const t = groundTruth(
-      [
-        call('a', [
-          at('arrived', 0),
-          at('entered-bridge', 10, holding('n1')),
-          at('left-bridge', 20, { bridge: 'queue-n1', type: 'holding' }),
-          at('entered-bridge', 20, mixing),
-          at('connected-to-agent', 30, { agent: 'PJSIP/arm-1' }),
-          at('agent-left', 100_000, { agent: 'PJSIP/arm-1' }),
-          at('connected-to-agent', 100_400, { agent: 'PJSIP/osnp-1' }),
-          at('agent-left', 200_000, { agent: 'PJSIP/osnp-1' }),
-          at('left-bridge', 200_010, mixing),
-          at('ended', 200_010),
-        ]),
-        // A warm transfer: N2 joins while N1 is still there, then N1 leaves: no wait at N2.
-        call('b', [
-          at('arrived', 0),
-          at('entered-bridge', 20, mixing),
-          at('connected-to-agent', 30, { agent: 'PJSIP/arm-1' }),
-          at('connected-to-agent', 50_000, { agent: 'PJSIP/osnp-1' }),
-          at('agent-left', 60_000, { agent: 'PJSIP/arm-1' }),
-          at('agent-left', 90_000, { agent: 'PJSIP/osnp-1' }),
-          at('left-bridge', 90_010, mixing),
-          at('ended', 90_010),
-        ]),
-      ],
-      options,
-    );
-    expect(t.queues['n1']).toMatchObject({ offered: 2, answered: 2, abandoned: 0 });
-    expect(t.queues['n2-mg']).toMatchObject({ offered: 1, answered: 1, abandoned: 0, meanWaitSeconds: 0.4 });
-    expect(t.calls.conferenceAnswers).toBe(1);
-  });
-
   it('counts an abandon in the queue the caller waited in, and a wait near the threshold', () => {
     const t = groundTruth(
       [

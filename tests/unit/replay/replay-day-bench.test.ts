@@ -1,13 +1,7 @@
 // The pure parts of `sas-acd bench replay-day` (the live day itself runs outside `npm test`: about
 // 50 real minutes): the indicators it compares, the day-to-day spread of its baseline, its day.
 import { describe, expect, it } from 'vitest';
-import {
-  benchDay,
-  dayWindow,
-  indicatorsOf,
-  parseHourWindow,
-  spreadOf,
-} from '../../../src/bench/replay-day.js';
+import { benchDay, indicatorsOf, spreadOf } from '../../../src/bench/replay-day.js';
 import { generateTrace } from '../../../simulator/traffic/generate.js';
 
 describe('bench replay-day', () => {
@@ -55,26 +49,5 @@ describe('bench replay-day', () => {
     expect(generateTrace(benchDay(24, 1001)).map((c) => c.arrivalS)).not.toEqual(
       calls.map((c) => c.arrivalS),
     );
-  });
-
-  it("replays a window of the day's hours: that hour's very calls, moved to start at 0", () => {
-    expect(parseHourWindow('9-12')).toEqual({ fromHour: 9, toHour: 12 });
-    expect(parseHourWindow(' 0 - 24 ')).toEqual({ fromHour: 0, toHour: 24 });
-    for (const bad of ['12-9', '9-9', '9', '9-25', 'a-b', '-1-3', '9.5-12'])
-      expect(() => parseHourWindow(bad)).toThrow(/REPLAY_DAY_HOURS/);
-    const day = generateTrace(benchDay(24));
-    const peak = dayWindow(day, { fromHour: 9, toHour: 12 });
-    const inDay = day.filter((c) => c.arrivalS >= 9 * 3600 && c.arrivalS < 12 * 3600);
-    expect(peak.length).toBe(inDay.length);
-    expect(peak.length).toBeGreaterThan(60);
-    // Same calls, arrivals shifted by 9 h (to the millisecond), everything else as drawn.
-    expect(peak[0]).toEqual({
-      ...inDay[0],
-      arrivalS: Math.round((inDay[0]!.arrivalS - 32400) * 1000) / 1000,
-    });
-    expect(peak.every((c) => c.arrivalS >= 0 && c.arrivalS < 3 * 3600)).toBe(true);
-    expect(peak.map((c) => c.caller)).toEqual(inDay.map((c) => c.caller));
-    // The whole day is the day.
-    expect(dayWindow(day, { fromHour: 0, toHour: 24 })).toEqual(day);
   });
 });

@@ -170,6 +170,22 @@ describe.skipIf(!hasChromium || !hasKamailio)('the agent panel with its WebRTC p
     await expect.poll(() => phoneState(page), { timeout: 15_000 }).toBe('mic-refused');
     const arm2 = () => room.runtime.state.data.agents['arm-2']!.status;
     const dialog = page.locator('dialog[open]');
+    // The key again until the dialog opens (bound 45 s): on a busy machine (CI, load 15) a key
+    // pressed as « Déconnecté » first shows can come before the panel listens for it.
+    const pressUntilDialog = async (key: string) =>
+      expect
+        .poll(
+          async () => {
+            if (await dialog.isVisible()) return true;
+            await page.keyboard.press(key);
+            return dialog.waitFor({ timeout: 3_000 }).then(
+              () => true,
+              () => false,
+            );
+          },
+          { timeout: 45_000 },
+        )
+        .toBe(true);
     const focused = () =>
       page.evaluate(() => {
         const e = document.activeElement as HTMLElement | null;
@@ -178,8 +194,7 @@ describe.skipIf(!hasChromium || !hasKamailio)('the agent panel with its WebRTC p
 
     // Logging in to the seat makes it available: asked first. Échap: nothing sent.
     await expect.poll(() => page.textContent('[data-testid=status]')).toContain('Déconnecté');
-    await page.keyboard.press('c');
-    await dialog.waitFor();
+    await pressUntilDialog('c');
     expect(await dialog.textContent()).toContain(
       'Téléphone hors service : passer « Disponible » quand même ?',
     );
@@ -192,8 +207,7 @@ describe.skipIf(!hasChromium || !hasKamailio)('the agent panel with its WebRTC p
     expect(await page.textContent('[data-testid=status]')).toContain('Déconnecté');
 
     // Again, Entrée: logged in, available.
-    await page.keyboard.press('c');
-    await dialog.waitFor();
+    await pressUntilDialog('c');
     await page.keyboard.press('Enter');
     await expect.poll(arm2).toBe('available');
     await expect.poll(() => page.textContent('[data-testid=status]')).toContain('Disponible');

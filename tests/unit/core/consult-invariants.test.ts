@@ -257,7 +257,8 @@ describe('a consultation never loses or doubles the caller', () => {
       fc.property(runs, (run) => play(run, seen)),
       { numRuns: Number(process.env.CONSULT_RUNS ?? 100), endOnFailure: true },
     );
-    // The runs did exercise every way out (illustrative minimums, well under what a run sees).
+    // The runs did exercise every way out: at least once each (the rarest, the three-way, is seen
+    // 3–12 times in 100 random runs; a minimum of 5 failed CI once at 3).
     for (const key of [
       'ConsultationAnswered',
       'ConsultationCompleted:transfer',
@@ -268,6 +269,6 @@ describe('a consultation never loses or doubles the caller', () => {
       'ConsultationKept',
       'OutsideTransferCancelled',
     ])
-      expect(seen.get(key) ?? 0, key).toBeGreaterThanOrEqual(5);
+      expect(seen.get(key) ?? 0, key).toBeGreaterThanOrEqual(1);
   });
 });
